@@ -1,0 +1,114 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { isMap, isSeq, LineCounter, parseDocument, type Document } from "yaml";
+import { ConfigError, formatPath } from "./errors";
+import { configSchema, type RawConfig } from "./schema";
+import { resolveTargetUrl } from "./urls";
+import type { Config } from "./types";
+
+export const DEFAULT_CONFIG_FILE = "custodian.config.yaml";
+
+/** Which config file to use: --config, then CUSTODIAN_CONFIG, then ./custodian.config.yaml. */
+export function configPathFrom(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(flag ?? env.CUSTODIAN_CONFIG ?? DEFAULT_CONFIG_FILE);
+}
+
+export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(file, "", code === "ENOENT" ? "file not found" : `cannot read the file (${code})`);
+  }
+  return parseConfigText(text, file, env);
+}
+
+export function parseConfigText(text: string, file: string, env: NodeJS.ProcessEnv = process.env): Config {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, lineCounter });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0];
+    throw new ConfigError(file, "", `invalid YAML: ${first.message.split("\n")[0]}`, first.linePos?.[0]?.line);
+  }
+  return validateConfig(doc.toJS() ?? {}, file, env, { doc, lineCounter });
+}
+
+/** Validates an already-parsed config object (tests build configs this way). */
+export function validateConfig(
+  value: unknown,
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+  source?: YamlSource,
+): Config {
+  const parsed = configSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(file, formatPath(issue.path), describeIssue(issue), source && lineOf(source, issue.path));
+  }
+  const raw = parsed.data;
+  checkReferences(raw, file, source);
+  const baseDir = path.dirname(path.resolve(file));
+  const targets = Object.fromEntries(
+    Object.entries(raw.targets).map(([name, t]) => {
+      const keyPath = ["targets", name, "url"];
+      try {
+        return [name, { name, dialect: t.dialect, url: resolveTargetUrl(t.url, t.dialect, env, baseDir) }];
+      } catch (err) {
+        throw new ConfigError(file, formatPath(keyPath), (err as Error).message, source && lineOf(source, keyPath));
+      }
+    }),
+  );
+  return { file: path.resolve(file), targets, relations: raw.relations, softDelete: raw.softDelete, subjects: raw.subjects, schedule: raw.schedule };
+}
+
+function describeIssue(issue: { code: string; message: string; keys?: string[] }): string {
+  if (issue.code === "unrecognized_keys" && issue.keys) {
+    return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+  }
+  return issue.message;
+}
+
+function checkReferences(raw: RawConfig, file: string, source?: YamlSource) {
+  const fail = (p: PropertyKey[], msg: string) => {
+    throw new ConfigError(file, formatPath(p), msg, source && lineOf(source, p));
+  };
+  const known = Object.keys(raw.targets);
+  const checkTarget = (p: PropertyKey[], name: string) => {
+    if (!raw.targets[name]) fail(p, `unknown target "${name}"; expected one of ${known.join(", ") || "(no targets defined)"}`);
+  };
+  const seen = new Map<string, number>();
+  raw.relations.forEach((rel, i) => {
+    if (seen.has(rel.name)) fail(["relations", i, "name"], `duplicate relation name "${rel.name}" (also relations[${seen.get(rel.name)}])`);
+    seen.set(rel.name, i);
+    checkTarget(["relations", i, "child", "target"], rel.child.target);
+    checkTarget(["relations", i, "parent", "target"], rel.parent.target);
+    rel.allow?.forEach((entry, j) => {
+      if (entry.key.length !== rel.child.columns.length) {
+        fail(["relations", i, "allow", j, "key"], `expected ${rel.child.columns.length} value(s), one per child column`);
+      }
+    });
+  });
+  raw.softDelete.forEach((s, i) => checkTarget(["softDelete", i, "target"], s.target));
+  raw.subjects.forEach((s, i) => checkTarget(["subjects", i, "target"], s.target));
+}
+
+interface YamlSource {
+  doc: Document;
+  lineCounter: LineCounter;
+}
+
+/** The line of the deepest node of keyPath that exists, so an unknown key still points near its parent. */
+function lineOf({ doc, lineCounter }: YamlSource, keyPath: ReadonlyArray<PropertyKey>): number | undefined {
+  let node: unknown = doc.contents;
+  let found: unknown = node;
+  for (const part of keyPath) {
+    if (isMap(node)) node = node.get(part as string, true);
+    else if (isSeq(node)) node = node.get(part as number, true);
+    else break;
+    if (node == null) break;
+    found = node;
+  }
+  const range = (found as { range?: [number, number, number] } | undefined)?.range;
+  return range ? lineCounter.linePos(range[0]).line : undefined;
+}

@@ -1,0 +1,90 @@
+import { z } from "zod";
+
+// The config file's shape, exactly as DESIGN.md shows it. Every object is strict:
+// a misspelt key is an error that names it, never a silently ignored option.
+
+const identifier = z.string().min(1, "expected a non-empty name");
+const columnList = z
+  .array(identifier, { error: "expected a list of column names, e.g. [user_id]" })
+  .min(1, "expected at least one column");
+
+export const dialectSchema = z.enum(["postgres", "mysql", "sqlite", "pglite"], {
+  error: "expected one of postgres, mysql, sqlite, pglite",
+});
+
+export const targetSchema = z.strictObject({
+  dialect: dialectSchema,
+  url: z.string({ error: 'expected a URL reference such as "${SHOP_DATABASE_URL}"' }).min(1),
+});
+
+const endpointSchema = z.strictObject({
+  target: identifier,
+  schema: identifier.optional(),
+  table: identifier,
+  columns: columnList,
+});
+
+const isoDate = z.union([z.date(), z.string().regex(/^\d{4}-\d{2}-\d{2}/, "expected a date such as 2027-06-30")]);
+
+const allowEntrySchema = z.strictObject({
+  key: z.array(z.union([z.string(), z.number()])).min(1, "expected the child key as a list, e.g. [42]"),
+  reason: z.string().min(1, "expected a reason for keeping this orphan"),
+  until: isoDate,
+});
+
+export const relationSchema = z
+  .strictObject({
+    name: identifier,
+    child: endpointSchema,
+    parent: endpointSchema,
+    parentSoftDelete: z
+      .strictObject({ column: identifier, graceDays: z.number().nonnegative() })
+      .optional(),
+    cleanup: z
+      .strictObject({
+        action: z.enum(["delete", "archive_then_delete", "set_null"]).default("delete"),
+        batchSize: z.number().int().positive().max(100_000).default(1000),
+        graceDays: z.number().nonnegative().default(7),
+      })
+      .optional(),
+    allow: z.array(allowEntrySchema).optional(),
+  })
+  .superRefine((rel, ctx) => {
+    if (rel.child.columns.length !== rel.parent.columns.length) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["parent", "columns"],
+        message: `expected ${rel.child.columns.length} column(s) to match child.columns, got ${rel.parent.columns.length}`,
+      });
+    }
+  });
+
+export const softDeleteSchema = z.strictObject({
+  target: identifier,
+  schema: identifier.optional(),
+  table: identifier,
+  column: identifier,
+  graceDays: z.number().nonnegative(),
+  unique: z.array(identifier).optional(),
+  pii: z.array(identifier).optional(),
+});
+
+export const subjectSchema = z.strictObject({
+  name: identifier,
+  target: identifier,
+  schema: identifier.optional(),
+  table: identifier,
+  key: columnList,
+});
+
+export const configSchema = z.strictObject({
+  targets: z.record(identifier, targetSchema, { error: "expected a map of target names to { dialect, url }" }),
+  relations: z.array(relationSchema).default([]),
+  softDelete: z.array(softDeleteSchema).default([]),
+  subjects: z.array(subjectSchema).default([]),
+  schedule: z.strictObject({ sweep: z.string().min(1).default("0 * * * *") }).default({ sweep: "0 * * * *" }),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+export type RelationConfig = z.infer<typeof relationSchema>;
+export type TargetConfig = z.infer<typeof targetSchema>;

@@ -1,0 +1,137 @@
+import type { Kysely, RawBuilder } from "kysely";
+import type { Dialect } from "../config/types";
+import { TargetError } from "./errors";
+import type {
+  ColumnInfo,
+  ColumnsRef,
+  DeclaredForeignKey,
+  IndexInfo,
+  KeyGroup,
+  OrphanCount,
+  ParentSoftDelete,
+  SameTargetOrphanQuery,
+  TableRef,
+  Target,
+  UniqueKey,
+} from "./types";
+
+/**
+ * What every dialect shares: caching of the catalog, error mapping around every
+ * statement. Subclasses supply the SQL (one small builder per statement).
+ */
+export abstract class BaseTarget implements Target {
+  private cache = new Map<string, Promise<unknown>>();
+
+  constructor(
+    readonly name: string,
+    readonly dialect: Dialect,
+    readonly db: Kysely<any>,
+  ) {}
+
+  protected abstract mapError(err: unknown): TargetError;
+  protected abstract loadDefaultSchema(): Promise<string>;
+  protected abstract loadForeignKeys(): Promise<DeclaredForeignKey[]>;
+  protected abstract loadColumns(): Promise<ColumnInfo[]>;
+  protected abstract loadUniqueKeys(): Promise<UniqueKey[]>;
+  protected abstract loadIndexes(): Promise<IndexInfo[]>;
+  protected abstract orphanCountQueries(q: SameTargetOrphanQuery): RawBuilder<any>[];
+  protected abstract walkKeysQuery(child: ColumnsRef, after: unknown[] | null, limit: number): RawBuilder<any>;
+  protected abstract missingKeysQuery(
+    parent: ColumnsRef,
+    parentTypes: string[],
+    keys: unknown[][],
+    softDelete?: ParentSoftDelete,
+  ): RawBuilder<{ ord: number | string }>;
+  abstract lookupBatchSize(columnCount: number): number;
+  abstract createIndexStatement(ref: ColumnsRef): string;
+  protected abstract closeDriver(): Promise<void>;
+
+  /** Runs a statement, turning driver errors into TargetError. */
+  protected async run<R>(query: RawBuilder<R>): Promise<R[]> {
+    try {
+      const result = await query.execute(this.db);
+      return result.rows;
+    } catch (err) {
+      throw err instanceof TargetError ? err : this.mapError(err);
+    }
+  }
+
+  protected async guard<R>(fn: () => Promise<R>): Promise<R> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw err instanceof TargetError ? err : this.mapError(err);
+    }
+  }
+
+  private cached<R>(key: string, load: () => Promise<R>): Promise<R> {
+    let hit = this.cache.get(key) as Promise<R> | undefined;
+    if (!hit) {
+      hit = this.guard(load);
+      this.cache.set(key, hit);
+      hit.catch(() => this.cache.delete(key));
+    }
+    return hit;
+  }
+
+  defaultSchema() {
+    return this.cached("schema", () => this.loadDefaultSchema());
+  }
+  foreignKeys() {
+    return this.cached("fks", () => this.loadForeignKeys());
+  }
+  columns() {
+    return this.cached("columns", () => this.loadColumns());
+  }
+  uniqueKeys() {
+    return this.cached("unique", () => this.loadUniqueKeys());
+  }
+  indexes() {
+    return this.cached("indexes", () => this.loadIndexes());
+  }
+
+  async countOrphans(q: SameTargetOrphanQuery): Promise<OrphanCount> {
+    let orphans = 0;
+    let childRows = 0;
+    for (const query of this.orphanCountQueries(q)) {
+      const [row] = await this.run(query);
+      if (row.orphans != null) orphans = Number(row.orphans);
+      if (row.child_rows != null) childRows = Number(row.child_rows);
+    }
+    return { orphans, childRows };
+  }
+
+  async countRows(table: TableRef): Promise<number> {
+    const [row] = await this.run(this.countRowsQuery(table));
+    return Number(row.n);
+  }
+
+  protected abstract countRowsQuery(table: TableRef): RawBuilder<{ n: number | string }>;
+
+  async walkKeys(child: ColumnsRef, after: unknown[] | null, limit: number): Promise<KeyGroup[]> {
+    const rows = await this.run(this.walkKeysQuery(child, after, limit));
+    return rows.map((r: Record<string, unknown>) => ({
+      key: child.columns.map((_, i) => r[`k${i}`]),
+      rows: Number(r.n),
+    }));
+  }
+
+  async missingKeys(parent: ColumnsRef, keys: unknown[][], softDelete?: ParentSoftDelete): Promise<number[]> {
+    if (keys.length === 0) return [];
+    const types = await this.columnTypes(parent);
+    const rows = await this.run(this.missingKeysQuery(parent, types, keys, softDelete));
+    return rows.map((r) => Number(r.ord) - 1);
+  }
+
+  /** The declared types of some columns, in order ("" when unknown). */
+  async columnTypes(ref: ColumnsRef): Promise<string[]> {
+    const all = await this.columns();
+    return ref.columns.map(
+      (c) => all.find((x) => x.schema === ref.schema && x.table === ref.table && x.column === c)?.dataType ?? "",
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.closeDriver();
+  }
+}

@@ -1,0 +1,71 @@
+import { sql, type RawBuilder } from "kysely";
+import { col, keyAfter, keyNotNull, keysEqual, orderBy, tableId } from "../sql";
+import type { ColumnsRef, ParentSoftDelete, SameTargetOrphanQuery, TableRef } from "../types";
+
+// MySQL 8 rewrites NOT EXISTS into an antijoin; MariaDB does not, but runs
+// LEFT JOIN … IS NULL as eq_ref lookups on the parent key with its "Not exists"
+// shortcut. The one-pass LEFT JOIN below suits both (PERFORMANCE.md, `npm run bench`).
+
+function parentLive(alias: string, sd: ParentSoftDelete | undefined): RawBuilder<unknown> {
+  if (!sd) return sql`TRUE`;
+  return sql`(${col(alias, sd.column)} IS NULL OR ${col(alias, sd.column)} >= ${sd.before})`;
+}
+
+export function orphanCountOnePass(q: SameTargetOrphanQuery): RawBuilder<{ orphans: string; child_rows: string }> {
+  const { child, parent } = q;
+  return sql`SELECT COUNT(*) AS child_rows,
+  COALESCE(SUM(CASE WHEN ${keyNotNull("c", child.columns)} AND ${col("p", parent.columns[0])} IS NULL THEN 1 ELSE 0 END), 0) AS orphans
+FROM ${tableId(child)} AS c
+LEFT JOIN ${tableId(parent)} AS p ON ${keysEqual("p", parent.columns, "c", child.columns)} AND ${parentLive("p", q.parentSoftDelete)}`;
+}
+
+/** For a parent key that is not unique (a join would count a child once per duplicate). */
+export function orphanCountAntiJoin(q: SameTargetOrphanQuery): RawBuilder<{ orphans: string }> {
+  const { child, parent } = q;
+  return sql`SELECT COUNT(*) AS orphans
+FROM ${tableId(child)} AS c
+WHERE ${keyNotNull("c", child.columns)}
+  AND NOT EXISTS (SELECT 1 FROM ${tableId(parent)} AS p
+    WHERE ${keysEqual("p", parent.columns, "c", child.columns)} AND ${parentLive("p", q.parentSoftDelete)})`;
+}
+
+export function countRows(t: TableRef): RawBuilder<{ n: string }> {
+  return sql`SELECT COUNT(*) AS n FROM ${tableId(t)}`;
+}
+
+export function walkKeys(child: ColumnsRef, after: unknown[] | null, limit: number): RawBuilder<Record<string, unknown>> {
+  const aliased = sql.join(child.columns.map((c, i) => sql`${col("c", c)} AS ${sql.id(`k${i}`)}`));
+  const where = after ? sql`${keyNotNull("c", child.columns)} AND ${keyAfter("c", child.columns, after)}` : keyNotNull("c", child.columns);
+  return sql`SELECT ${aliased}, COUNT(*) AS n
+FROM ${tableId(child)} AS c
+WHERE ${where}
+GROUP BY ${orderBy("c", child.columns)}
+ORDER BY ${orderBy("c", child.columns)}
+LIMIT ${sql.lit(Math.trunc(limit))}`;
+}
+
+/**
+ * Keys are bound into a derived table (UNION ALL: portable across MySQL and MariaDB,
+ * whose VALUES syntaxes differ), each cast to the parent column's integer type where it
+ * has one so the lookup compares integers, not doubles, and uses the parent's index.
+ */
+export function missingKeys(
+  parent: ColumnsRef,
+  parentTypes: string[],
+  keys: unknown[][],
+  softDelete?: ParentSoftDelete,
+): RawBuilder<{ ord: number }> {
+  const cast = (v: unknown, i: number) => {
+    const t = parentTypes[i]?.toLowerCase() ?? "";
+    if (/^(tiny|small|medium|big)?int\b.*unsigned/.test(t)) return sql`CAST(${v} AS UNSIGNED)`;
+    if (/^(tiny|small|medium|big)?int\b/.test(t)) return sql`CAST(${v} AS SIGNED)`;
+    return sql`${v}`;
+  };
+  const rows = keys.map((key, r) => {
+    const values = key.map((v, i) => (r === 0 ? sql`${cast(v, i)} AS ${sql.id(`k${i}`)}` : cast(v, i)));
+    return sql`SELECT ${r === 0 ? sql`${sql.lit(r + 1)} AS ord` : sql.lit(r + 1)}, ${sql.join(values)}`;
+  });
+  const match = sql.join(parent.columns.map((c, i) => sql`${col("p", c)} = ${col("x", `k${i}`)}`), sql` AND `);
+  return sql`SELECT x.ord FROM (${sql.join(rows, sql` UNION ALL `)}) AS x
+WHERE NOT EXISTS (SELECT 1 FROM ${tableId(parent)} AS p WHERE ${match} AND ${parentLive("p", softDelete)})`;
+}

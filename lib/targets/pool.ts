@@ -1,0 +1,40 @@
+import type { TargetSpec } from "../config/types";
+import { isTargetError, TargetError } from "./errors";
+import { openTarget } from "./open";
+import type { Target } from "./types";
+
+/**
+ * The targets of one unit of work (a sweep, a command): each opened once, on first
+ * use; a target that fails to open keeps failing with the same precise error for every
+ * relation that needs it, without being retried per relation.
+ */
+export class TargetPool {
+  private opened = new Map<string, Promise<Target>>();
+
+  constructor(private specs: Record<string, TargetSpec>) {}
+
+  names(): string[] {
+    return Object.keys(this.specs);
+  }
+
+  get(name: string): Promise<Target> {
+    let p = this.opened.get(name);
+    if (!p) {
+      const spec = this.specs[name];
+      p = spec
+        ? openTarget(spec).catch((err) => {
+            throw isTargetError(err) ? err : new TargetError("unreachable", name, `cannot open target "${name}": ${(err as Error).message}`, err);
+          })
+        : Promise.reject(new TargetError("unreachable", name, `target "${name}" is not defined in the config`));
+      p.catch(() => {});
+      this.opened.set(name, p);
+    }
+    return p;
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.opened.values()];
+    this.opened.clear();
+    await Promise.all(all.map((p) => p.then((t) => t.close()).catch(() => {})));
+  }
+}

@@ -1,0 +1,29 @@
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import type { TargetSpec } from "../../config/types";
+import { PostgresFamilyTarget } from "./target";
+
+// int8 (count(*), bigint keys) arrives as a string: exact, and converted where counted.
+
+export class PostgresTarget extends PostgresFamilyTarget {
+  private constructor(spec: TargetSpec, db: Kysely<any>) {
+    super(spec.name, "postgres", db);
+  }
+
+  static open(spec: TargetSpec): PostgresTarget {
+    const pool = new pg.Pool({
+      connectionString: spec.url,
+      max: 4,
+      connectionTimeoutMillis: 5000,
+      application_name: "custodian",
+    });
+    // An idle client that loses its server must not crash the process.
+    pool.on("error", () => {});
+    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+    return new PostgresTarget(spec, db);
+  }
+
+  protected async closeDriver() {
+    await this.db.destroy();
+  }
+}

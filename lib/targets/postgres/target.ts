@@ -1,0 +1,78 @@
+import type { Kysely, RawBuilder } from "kysely";
+import { sql } from "kysely";
+import type { Dialect } from "../../config/types";
+import { BaseTarget } from "../base";
+import { columnNames, indexName, tableId } from "../sql";
+import type { ColumnsRef, ParentSoftDelete, SameTargetOrphanQuery, TableRef } from "../types";
+import * as catalog from "./introspect";
+import { mapPostgresError } from "./errors";
+import * as q from "./sql";
+
+/** PostgreSQL semantics; the driver (pg pool or PGlite) is supplied by the subclass. */
+export abstract class PostgresFamilyTarget extends BaseTarget {
+  constructor(name: string, dialect: Dialect, db: Kysely<any>) {
+    super(name, dialect, db);
+  }
+
+  protected mapError(err: unknown) {
+    return mapPostgresError(this.name, err);
+  }
+
+  protected async loadDefaultSchema() {
+    const [row] = await this.run(catalog.defaultSchemaQuery);
+    return row.schema;
+  }
+
+  protected async loadForeignKeys() {
+    const rows = await this.run(catalog.foreignKeysQuery);
+    return rows.map((r) => ({
+      constraint: r.constraint,
+      child: { schema: r.child_schema, table: r.child_table, columns: r.child_columns },
+      parent: { schema: r.parent_schema, table: r.parent_table, columns: r.parent_columns },
+    }));
+  }
+
+  protected async loadColumns() {
+    const rows = await this.run(catalog.columnsQuery);
+    return rows.map((r) => ({ schema: r.schema, table: r.table, column: r.column, dataType: r.data_type, nullable: r.nullable }));
+  }
+
+  protected async loadUniqueKeys() {
+    const rows = await this.run(catalog.indexesQuery);
+    return rows
+      .filter((r) => r.is_unique)
+      .map((r) => ({ schema: r.schema, table: r.table, columns: r.columns, primary: r.is_primary }));
+  }
+
+  protected async loadIndexes() {
+    const rows = await this.run(catalog.indexesQuery);
+    return rows.map((r) => ({ schema: r.schema, table: r.table, columns: r.columns, name: r.name }));
+  }
+
+  protected orphanCountQueries(query: SameTargetOrphanQuery): RawBuilder<any>[] {
+    return query.parentKeyUnique
+      ? [q.orphanCountOnePass(query)]
+      : [q.countRows(query.child), q.orphanCountAntiJoin(query)];
+  }
+
+  protected countRowsQuery(t: TableRef) {
+    return q.countRows(t);
+  }
+
+  protected walkKeysQuery(child: ColumnsRef, after: unknown[] | null, limit: number) {
+    return q.walkKeys(child, after, limit);
+  }
+
+  protected missingKeysQuery(parent: ColumnsRef, types: string[], keys: unknown[][], sd?: ParentSoftDelete) {
+    return q.missingKeys(parent, types, keys, sd);
+  }
+
+  /** One text[] per column is one parameter whatever its length; 5K keys keep each lookup short. */
+  lookupBatchSize(): number {
+    return 5000;
+  }
+
+  createIndexStatement(ref: ColumnsRef): string {
+    return sql`CREATE INDEX CONCURRENTLY ${sql.id(indexName(ref))} ON ${tableId(ref)} (${columnNames(ref.columns)})`.compile(this.db).sql;
+  }
+}

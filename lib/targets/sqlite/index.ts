@@ -1,0 +1,127 @@
+import Database from "better-sqlite3";
+import { Kysely, SqliteDialect, sql, type RawBuilder } from "kysely";
+import type { TargetSpec } from "../../config/types";
+import { BaseTarget } from "../base";
+import { columnNames, indexName } from "../sql";
+import type { ColumnInfo, ColumnsRef, DeclaredForeignKey, IndexInfo, ParentSoftDelete, SameTargetOrphanQuery, TableRef, UniqueKey } from "../types";
+import { mapSqliteError } from "./errors";
+import * as catalog from "./introspect";
+import * as q from "./sql";
+
+const SCHEMA = "main";
+
+/** SQLite files (better-sqlite3). Only the main database of the file is inspected. */
+export class SqliteTarget extends BaseTarget {
+  static open(spec: TargetSpec): SqliteTarget {
+    let database: Database.Database;
+    try {
+      // fileMustExist: a typo in a path must be an error, not a new empty database with 0 orphans.
+      database = new Database(spec.url, { fileMustExist: true, timeout: 5000 });
+      database.defaultSafeIntegers(false);
+    } catch (err) {
+      throw mapSqliteError(spec.name, err);
+    }
+    return new SqliteTarget(spec.name, "sqlite", new Kysely<any>({ dialect: new SqliteDialect({ database }) }));
+  }
+
+  protected mapError(err: unknown) {
+    return mapSqliteError(this.name, err);
+  }
+
+  protected async loadDefaultSchema() {
+    return SCHEMA;
+  }
+
+  protected async loadForeignKeys(): Promise<DeclaredForeignKey[]> {
+    const rows = await this.run(catalog.foreignKeysQuery);
+    const columns = await this.columns();
+    const pkOf = (table: string) =>
+      columns.filter((c) => c.table === table && (c as SqliteColumn).pk > 0).sort((a, b) => (a as SqliteColumn).pk - (b as SqliteColumn).pk).map((c) => c.column);
+    const groups = new Map<string, typeof rows>();
+    for (const r of rows) {
+      const key = `${r.tbl}\u0000${r.id}`;
+      groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
+    return [...groups.values()].map((parts) => {
+      // REFERENCES parent without columns means the parent's primary key.
+      const parentCols = parts.every((p) => p.to != null) ? parts.map((p) => p.to as string) : pkOf(parts[0].parent);
+      return {
+        constraint: null,
+        child: { schema: SCHEMA, table: parts[0].tbl, columns: parts.map((p) => p.from) },
+        parent: { schema: SCHEMA, table: parts[0].parent, columns: parentCols },
+      };
+    });
+  }
+
+  protected async loadColumns(): Promise<ColumnInfo[]> {
+    const rows = await this.run(catalog.columnsQuery);
+    return rows.map((r) => ({ schema: SCHEMA, table: r.tbl, column: r.name, dataType: r.type, nullable: !r.notnull, pk: r.pk }) as SqliteColumn);
+  }
+
+  private async primaryKeys(): Promise<ColumnsRef[]> {
+    const cols = (await this.columns()) as SqliteColumn[];
+    const byTable = new Map<string, SqliteColumn[]>();
+    for (const c of cols.filter((c) => c.pk > 0)) byTable.set(c.table, [...(byTable.get(c.table) ?? []), c]);
+    return [...byTable.entries()].map(([table, pk]) => ({ schema: SCHEMA, table, columns: pk.sort((a, b) => a.pk - b.pk).map((c) => c.column) }));
+  }
+
+  private async indexRows() {
+    const rows = await this.run(catalog.indexesQuery);
+    const byIndex = new Map<string, { table: string; name: string; unique: boolean; partial: boolean; columns: (string | null)[] }>();
+    for (const r of rows) {
+      const key = `${r.tbl}\u0000${r.idx}`;
+      let idx = byIndex.get(key);
+      if (!idx) byIndex.set(key, (idx = { table: r.tbl, name: r.idx, unique: r.is_unique === 1, partial: r.partial === 1, columns: [] }));
+      idx.columns.push(r.col);
+    }
+    // Expression columns come back NULL, and partial indexes do not cover every row.
+    return [...byIndex.values()].filter((i) => !i.partial && i.columns.every((c) => c != null)) as { table: string; name: string; unique: boolean; columns: string[] }[];
+  }
+
+  protected async loadUniqueKeys(): Promise<UniqueKey[]> {
+    const pks = (await this.primaryKeys()).map((k) => ({ ...k, primary: true }));
+    const unique = (await this.indexRows()).filter((i) => i.unique).map((i) => ({ schema: SCHEMA, table: i.table, columns: i.columns, primary: false }));
+    return [...pks, ...unique];
+  }
+
+  protected async loadIndexes(): Promise<IndexInfo[]> {
+    // The primary key orders the table itself (rowid or WITHOUT ROWID): it serves as an index.
+    const pks = (await this.primaryKeys()).map((k) => ({ ...k, name: "(primary key)" }));
+    const idx = (await this.indexRows()).map((i) => ({ schema: SCHEMA, table: i.table, name: i.name, columns: i.columns }));
+    return [...pks, ...idx];
+  }
+
+  protected orphanCountQueries(query: SameTargetOrphanQuery): RawBuilder<any>[] {
+    return [q.orphanCountOnePass(query)];
+  }
+
+  protected countRowsQuery(t: TableRef) {
+    return q.countRows(t);
+  }
+
+  protected walkKeysQuery(child: ColumnsRef, after: unknown[] | null, limit: number) {
+    return q.walkKeys(child, after, limit);
+  }
+
+  protected missingKeysQuery(parent: ColumnsRef, _types: string[], keys: unknown[][], sd?: ParentSoftDelete) {
+    return q.missingKeys(parent, keys, sd);
+  }
+
+  /** SQLite allows 32,766 bound values per statement (999 before 3.32); one more per row for its position. */
+  lookupBatchSize(columnCount: number): number {
+    return Math.min(5000, Math.floor(32_000 / (columnCount + 1)));
+  }
+
+  /** SQLite puts the schema on the index name, not on the table. */
+  createIndexStatement(ref: ColumnsRef): string {
+    return sql`CREATE INDEX ${sql.id(ref.schema, indexName(ref))} ON ${sql.id(ref.table)} (${columnNames(ref.columns)})`.compile(this.db).sql;
+  }
+
+  protected async closeDriver() {
+    await this.db.destroy();
+  }
+}
+
+interface SqliteColumn extends ColumnInfo {
+  pk: number;
+}

@@ -1,0 +1,103 @@
+import type { Kysely } from "kysely";
+import type { Dialect } from "../config/types";
+
+export type { Dialect };
+
+/** A table inside a target. `schema` is always resolved (never "default"). */
+export interface TableRef {
+  schema: string;
+  table: string;
+}
+
+/** Some columns of a table, in order: composite keys are normal. */
+export interface ColumnsRef extends TableRef {
+  columns: string[];
+}
+
+/** A foreign key the database itself declares. */
+export interface DeclaredForeignKey {
+  constraint: string | null;
+  child: ColumnsRef;
+  parent: ColumnsRef;
+}
+
+export interface ColumnInfo extends TableRef {
+  column: string;
+  /** The type as the database names it (bigint, text, varchar(36), INTEGER…). */
+  dataType: string;
+  nullable: boolean;
+}
+
+/** A primary key or unique index/constraint. */
+export interface UniqueKey extends ColumnsRef {
+  primary: boolean;
+}
+
+/** An index, by its columns in order (only the leading columns matter to us). */
+export interface IndexInfo extends ColumnsRef {
+  name: string;
+}
+
+/** A parent soft-delete rule: a parent stamped longer ago than `before` counts as gone. */
+export interface ParentSoftDelete {
+  column: string;
+  before: Date;
+}
+
+export interface SameTargetOrphanQuery {
+  child: ColumnsRef;
+  parent: ColumnsRef;
+  parentSoftDelete?: ParentSoftDelete;
+  /** True when parent.columns are a primary key or unique: allows the one-pass join shape. */
+  parentKeyUnique: boolean;
+}
+
+export interface OrphanCount {
+  orphans: number;
+  childRows: number;
+}
+
+/** One distinct child key and how many child rows carry it. Values are as the driver returned them. */
+export interface KeyGroup {
+  key: unknown[];
+  rows: number;
+}
+
+/**
+ * One database Custodian inspects. Every dialect implements exactly this; nothing
+ * outside lib/targets/ may know which dialect it is talking to.
+ */
+export interface Target {
+  readonly name: string;
+  readonly dialect: Dialect;
+  /** For callers that compose their own statements with Kysely's `sql` (identifiers still quoted). */
+  readonly db: Kysely<any>;
+
+  defaultSchema(): Promise<string>;
+  foreignKeys(): Promise<DeclaredForeignKey[]>;
+  columns(): Promise<ColumnInfo[]>;
+  uniqueKeys(): Promise<UniqueKey[]>;
+  indexes(): Promise<IndexInfo[]>;
+
+  /** Orphans of a relation whose child and parent live in this target: one set-based statement. */
+  countOrphans(q: SameTargetOrphanQuery): Promise<OrphanCount>;
+  /** Rows of a table (cross-target scans report it as "child rows examined"). */
+  countRows(table: TableRef): Promise<number>;
+  /**
+   * The next `limit` distinct non-NULL child keys after `after`, in key order, with their
+   * row counts: walks the child's key index so memory stays flat whatever the table size.
+   */
+  walkKeys(child: ColumnsRef, after: unknown[] | null, limit: number): Promise<KeyGroup[]>;
+  /**
+   * Of `keys`, the positions of those with no (live) row in `parent`. The database
+   * compares (its types, its collation): keys from another database are never
+   * matched by string equality in Node, which would invent orphans.
+   */
+  missingKeys(parent: ColumnsRef, keys: unknown[][], softDelete?: ParentSoftDelete): Promise<number[]>;
+  /** How many keys one missingKeys call may carry for this many columns (driver parameter limits). */
+  lookupBatchSize(columnCount: number): number;
+  /** The statement that would index these columns, quoted for this dialect. */
+  createIndexStatement(ref: ColumnsRef): string;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,18 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  // Native and wasm drivers must be loaded by Node at run time, not bundled:
+  // bundling PGlite breaks its file URL resolution (ERR_INVALID_ARG_TYPE … URL).
+  serverExternalPackages: [
+    "@electric-sql/pglite",
+    "pglite-prisma-adapter",
+    "better-sqlite3",
+    "kysely-pglite-dialect",
+    "mysql2",
+    "pg",
+    "pg-boss",
+  ],
+  poweredByHeader: false,
+};
+
+export default nextConfig;
