@@ -6,7 +6,7 @@ export class ConfigError extends Error {
     readonly expected: string,
     readonly line?: number,
   ) {
-    super(`${file}${line ? `:${line}` : ""}: ${path || "(top level)"}: ${expected}`);
+    super(`${file}${line ? `:${line}` : ""}: ${path ? `${path}: ` : ""}${expected}`);
     this.name = "ConfigError";
   }
 }

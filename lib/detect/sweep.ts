@@ -15,8 +15,10 @@ export class UnknownRelationError extends Error {
   constructor(
     readonly names: string[],
     readonly known: string[],
+    failures: TargetFailure[] = [],
   ) {
-    super(`unknown relation${names.length > 1 ? "s" : ""} ${names.map((n) => `"${n}"`).join(", ")}; known: ${known.join(", ") || "(none)"}`);
+    const unread = failures.length ? ` (not readable now, so their declared relations are unknown: ${failures.map((f) => f.target).join(", ")})` : "";
+    super(`unknown relation${names.length > 1 ? "s" : ""} ${names.map((n) => `"${n}"`).join(", ")}; known: ${known.join(", ") || "(none)"}${unread}`);
   }
 }
 
@@ -26,6 +28,11 @@ export interface SweepOptions {
   /** Relations scanned at once; statements on one PGlite or SQLite target still queue. */
   concurrency?: number;
   onResult?: (r: ScanResult, done: number, total: number) => void;
+  /**
+   * Declared relations seen in earlier sweeps: those of a target whose catalog cannot be
+   * read now are reported as failed (never silently dropped, never 0).
+   */
+  known?: Relation[];
 }
 
 /** Scans every relation (or the named ones): one failing relation never stops the others. */
@@ -33,8 +40,14 @@ export async function sweep(config: Config, opts: SweepOptions = {}): Promise<Sw
   const pool = new TargetPool(config.targets);
   const scannedAt = new Date();
   try {
-    const { relations, failures } = await resolveRelations(config, pool);
-    const selected = select(relations, opts.only);
+    const resolved = await resolveRelations(config, pool);
+    const { failures } = resolved;
+    const unreadable = new Map(failures.map((f) => [f.target, f]));
+    const missing = (opts.known ?? []).filter(
+      (k) => unreadable.has(k.child.target) && config.targets[k.child.target] && !resolved.relations.some((r) => r.name === k.name),
+    );
+    const relations = [...resolved.relations, ...missing];
+    const selected = select(relations, opts.only, failures);
     const results: ScanResult[] = new Array(selected.length);
     let next = 0;
     let done = 0;
@@ -52,9 +65,9 @@ export async function sweep(config: Config, opts: SweepOptions = {}): Promise<Sw
   }
 }
 
-function select(relations: Relation[], only?: string[]): Relation[] {
+function select(relations: Relation[], only: string[] | undefined, failures: TargetFailure[]): Relation[] {
   if (!only || only.length === 0) return relations;
   const unknown = only.filter((n) => !relations.some((r) => r.name === n));
-  if (unknown.length) throw new UnknownRelationError(unknown, relations.map((r) => r.name));
+  if (unknown.length) throw new UnknownRelationError(unknown, relations.map((r) => r.name), failures);
   return relations.filter((r) => only.includes(r.name));
 }

@@ -1,0 +1,76 @@
+import type { Config } from "../../config/types";
+import type { ScanResult } from "../../detect/scan";
+import { sweep } from "../../detect/sweep";
+import type { Endpoint } from "../../relations/types";
+import { openStore } from "../../store/client";
+import { configHash, knownDeclaredRelations, recordSweep } from "../../store/scans";
+import { EXIT, formatCount, table, type Output } from "../io";
+
+/** `custodian scan [--relation NAME]...`: counts orphans, stores the scans, exit 1 if any failed. */
+export async function scanCommand(config: Config, out: Output, only: string[]): Promise<number> {
+  const store = await openStore({ purpose: "custodian scan" });
+  try {
+    const known = await knownDeclaredRelations(store);
+    const result = await sweep(config, {
+      only,
+      known,
+      onResult: (r, done, total) => out.progress(`[${done}/${total}] ${r.relation.name}: ${r.error ? `FAILED ${r.error}` : `${formatCount(r.orphans)} orphans`}`),
+    });
+    await recordSweep(store, result, { trigger: "cli", configHash: configHash(config.file) });
+    const failed = result.results.some((r) => r.error) || result.failures.length > 0;
+    out.result(
+      {
+        scannedAt: result.scannedAt.toISOString(),
+        relations: result.results.map(toJson),
+        ...(result.failures.length ? { errors: result.failures } : {}),
+      },
+      () => humanReport(result.results, result.failures),
+    );
+    return failed ? EXIT.failed : EXIT.ok;
+  } finally {
+    await store.close();
+  }
+}
+
+function toJson(r: ScanResult) {
+  const { relation } = r;
+  return {
+    name: relation.name,
+    origin: relation.origin,
+    child: endpoint(relation.child),
+    parent: endpoint(relation.parent),
+    orphans: r.orphans,
+    childRows: r.childRows,
+    durationMs: r.durationMs,
+    ...(r.error ? { error: r.error, errorKind: r.errorKind } : {}),
+    ...(r.indexAdvice ? { indexAdvice: r.indexAdvice } : {}),
+  };
+}
+
+function endpoint(e: Endpoint) {
+  return { target: e.target, schema: e.schema, table: e.table, columns: e.columns };
+}
+
+function humanReport(results: ScanResult[], failures: { target: string; error: string }[]): string {
+  const rows = [["relation", "origin", "orphans", "child rows", "ms", "note"]];
+  for (const r of results) {
+    rows.push([
+      r.relation.name,
+      r.relation.origin,
+      r.error ? "FAILED" : formatCount(r.orphans),
+      formatCount(r.childRows),
+      String(r.durationMs),
+      r.error ?? (r.indexAdvice ? "no index on the key: see below" : ""),
+    ]);
+  }
+  const lines = [table(rows, ["l", "l", "r", "r", "r", "l"])];
+  const advice = results.filter((r) => r.indexAdvice && !r.error);
+  if (advice.length) {
+    lines.push("", "Keys without an index (scans and cleanups of these relations are slow):");
+    for (const r of advice) lines.push(`  ${r.relation.name}:`, ...r.indexAdvice!.split("\n").map((l) => `    ${l}`));
+  }
+  for (const f of failures) lines.push(`target ${f.target}: ${f.error}`);
+  const total = results.reduce((s, r) => s + (r.orphans ?? 0), 0);
+  lines.push("", `${formatCount(total)} orphans in ${results.length} relations${results.some((r) => r.error) ? ` (${results.filter((r) => r.error).length} could not be scanned)` : ""}`);
+  return lines.join("\n");
+}

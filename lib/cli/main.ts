@@ -1,0 +1,91 @@
+import { parseArgs } from "node:util";
+import { ConfigError } from "../config/errors";
+import { configPathFrom, loadConfig } from "../config/load";
+import { UnknownRelationError } from "../detect/sweep";
+import { FolderLockedError } from "../pglite/lock";
+import { demoCommand } from "./commands/demo";
+import { discoverCommand } from "./commands/discover";
+import { scanCommand } from "./commands/scan";
+import { EXIT, makeOutput, UsageError } from "./io";
+
+const USAGE = `usage: custodian <command> [--config FILE] [--json]
+
+commands:
+  scan [--relation NAME]...   count orphans of every relation (or the named ones) and store the scans
+  discover                    list declared and configured relations, and suggested ones to confirm
+  demo [--force]              build the demo databases (demo/data)
+
+--config FILE   the config (default: $CUSTODIAN_CONFIG or ./custodian.config.yaml)
+--json          print exactly one JSON document on stdout; progress goes to stderr
+exit codes: 0 success, 1 a failed operation, 2 bad usage or bad config`;
+
+const OPTIONS = {
+  config: { type: "string" },
+  json: { type: "boolean", default: false },
+  relation: { type: "string", multiple: true },
+  force: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+const ALLOWED: Record<string, (keyof typeof OPTIONS)[]> = {
+  scan: ["config", "json", "relation"],
+  discover: ["config", "json"],
+  demo: ["json", "force"],
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const wantsJson = argv.includes("--json");
+  const out = makeOutput(wantsJson);
+  try {
+    const { values, positionals } = parseCli(argv);
+    const command = positionals[0];
+    if (values.help || !command) {
+      process.stderr.write(`${USAGE}\n`);
+      return values.help ? EXIT.ok : EXIT.usage;
+    }
+    const allowed = ALLOWED[command];
+    if (!allowed) throw new UsageError(`unknown command "${command}"; expected one of ${Object.keys(ALLOWED).join(", ")}`);
+    if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+    for (const key of Object.keys(values) as (keyof typeof OPTIONS)[]) {
+      const given = argv.some((a) => a === `--${key}` || a.startsWith(`--${key}=`));
+      if (!allowed.includes(key) && key !== "help" && given) {
+        throw new UsageError(`--${key} is not an option of ${command}`);
+      }
+    }
+    if (command === "demo") return await demoCommand(out, values.force);
+    const config = loadConfig(configPathFrom(values.config));
+    if (command === "scan") return await scanCommand(config, out, values.relation ?? []);
+    return await discoverCommand(config, out);
+  } catch (err) {
+    return fail(out, err);
+  }
+}
+
+function parseCli(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message.split("\n")[0].replace(/\. To specify.*$/, ""));
+  }
+}
+
+/** One line on stderr; under --json also a JSON document on stdout. */
+function fail(out: ReturnType<typeof makeOutput>, err: unknown): number {
+  let code: number = EXIT.failed;
+  let reason: string;
+  if (err instanceof UsageError || err instanceof UnknownRelationError) {
+    code = EXIT.usage;
+    reason = err.message;
+  } else if (err instanceof ConfigError) {
+    code = EXIT.usage;
+    reason = err.message;
+  } else if (err instanceof FolderLockedError) {
+    reason = err.message;
+  } else {
+    reason = (err as Error)?.message ?? String(err);
+    if (process.env.CUSTODIAN_DEBUG) console.error(err);
+  }
+  process.stderr.write(`custodian: ${reason}\n`);
+  if (out.json) process.stdout.write(`${JSON.stringify({ error: reason })}\n`);
+  return code;
+}

@@ -1,0 +1,99 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import type { SweepResult } from "../detect/sweep";
+import type { Relation } from "../relations/types";
+import type { Store } from "./client";
+
+export function configHash(file: string): string {
+  return createHash("sha256").update(readFileSync(file)).digest("hex").slice(0, 16);
+}
+
+/** Stores a sweep and one scan row per relation (failed ones with their error and no counts). */
+export async function recordSweep(store: Store, result: SweepResult, meta: { trigger: string; configHash: string }): Promise<string> {
+  const failed = result.results.filter((r) => r.error).length;
+  const sweep = await store.prisma.sweep.create({
+    data: {
+      trigger: meta.trigger,
+      configHash: meta.configHash,
+      startedAt: result.scannedAt,
+      finishedAt: new Date(),
+      relations: result.results.length,
+      failed,
+    },
+  });
+  await store.prisma.scan.createMany({
+    data: result.results.map((r) => ({
+      sweepId: sweep.id,
+      relation: r.relation.name,
+      origin: r.relation.origin,
+      childTarget: r.relation.child.target,
+      childSchema: r.relation.child.schema,
+      childTable: r.relation.child.table,
+      childColumns: r.relation.child.columns,
+      parentTarget: r.relation.parent.target,
+      parentSchema: r.relation.parent.schema,
+      parentTable: r.relation.parent.table,
+      parentColumns: r.relation.parent.columns,
+      orphans: r.orphans == null ? null : BigInt(r.orphans),
+      childRows: r.childRows == null ? null : BigInt(r.childRows),
+      durationMs: r.durationMs,
+      scannedAt: r.scannedAt,
+      errorKind: r.errorKind ?? null,
+      error: r.error ?? null,
+      indexAdvice: r.indexAdvice ?? null,
+    })),
+  });
+  return sweep.id;
+}
+
+export interface LatestScan {
+  relation: string;
+  origin: string;
+  childTarget: string;
+  childSchema: string;
+  childTable: string;
+  childColumns: string[];
+  parentTarget: string;
+  parentSchema: string;
+  parentTable: string;
+  parentColumns: string[];
+  orphans: bigint | null;
+  childRows: bigint | null;
+  durationMs: number;
+  scannedAt: Date;
+  errorKind: string | null;
+  error: string | null;
+  indexAdvice: string | null;
+}
+
+/** The newest scan of every relation (DISTINCT ON over the (relation, scanned_at) index). */
+export async function latestScans(store: Store): Promise<LatestScan[]> {
+  return store.prisma.$queryRaw<LatestScan[]>`
+    SELECT DISTINCT ON (relation)
+      relation, origin, child_target AS "childTarget", child_schema AS "childSchema", child_table AS "childTable",
+      child_columns AS "childColumns", parent_target AS "parentTarget", parent_schema AS "parentSchema",
+      parent_table AS "parentTable", parent_columns AS "parentColumns", orphans, child_rows AS "childRows",
+      duration_ms AS "durationMs", scanned_at AS "scannedAt", error_kind AS "errorKind", error, index_advice AS "indexAdvice"
+    FROM scans
+    ORDER BY relation, scanned_at DESC`;
+}
+
+/**
+ * Declared relations seen before. When a target cannot be read its foreign keys are
+ * unknown; these let the sweep report each of them as failed rather than drop them.
+ */
+export async function knownDeclaredRelations(store: Store): Promise<Relation[]> {
+  const rows = await latestScans(store);
+  return rows
+    .filter((r) => r.origin === "declared")
+    .map((r) => ({
+      name: r.relation,
+      origin: "declared" as const,
+      child: { target: r.childTarget, schema: r.childSchema, table: r.childTable, columns: r.childColumns },
+      parent: { target: r.parentTarget, schema: r.parentSchema, table: r.parentTable, columns: r.parentColumns },
+    }));
+}
+
+export async function lastSweep(store: Store) {
+  return store.prisma.sweep.findFirst({ orderBy: { startedAt: "desc" } });
+}
