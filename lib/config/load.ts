@@ -10,7 +10,7 @@ export const DEFAULT_CONFIG_FILE = "custodian.config.yaml";
 
 /** Which config file to use: --config, then CUSTODIAN_CONFIG, then ./custodian.config.yaml. */
 export function configPathFrom(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(flag ?? env.CUSTODIAN_CONFIG ?? DEFAULT_CONFIG_FILE);
+  return path.resolve(/* turbopackIgnore: true */ flag ?? env.CUSTODIAN_CONFIG ?? DEFAULT_CONFIG_FILE);
 }
 
 export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Config {

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
 /**
@@ -20,7 +20,11 @@ export interface Migration {
   checksum: string;
 }
 
-export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, "../../prisma/migrations");
+
+
+// Beside this file when run from source (CLI, tests); from the project root when bundled by Next.
+const besideSource = path.resolve(import.meta.dirname ?? ".", "../../prisma/migrations");
+export const MIGRATIONS_DIR = existsSync(besideSource) ? besideSource : path.join(/* turbopackIgnore: true */ process.cwd(), "prisma/migrations");
 const PRISMA_ADVISORY_LOCK = 72707369;
 
 export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {

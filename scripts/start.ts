@@ -1,0 +1,57 @@
+/**
+ * `npm start`: Custodian on its embedded default. With no custodian.config.yaml (and no
+ * CUSTODIAN_CONFIG) it runs the demo: builds the demo databases on first run, builds the
+ * web app when its build is missing or older than the sources, then serves it. The
+ * server applies store migrations and sweeps at start (instrumentation.ts).
+ *
+ *   npm start [-- --port 3000]
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { buildDemo, DEMO_CONFIG } from "../lib/demo/build";
+
+const root = path.resolve(import.meta.dirname, "..");
+const { values } = parseArgs({ options: { port: { type: "string", default: process.env.PORT ?? "3000" } } });
+const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+const nextBin = path.join(root, "node_modules/next/dist/bin/next");
+
+if (!env.CUSTODIAN_CONFIG && !existsSync(path.join(root, "custodian.config.yaml"))) {
+  env.CUSTODIAN_CONFIG = DEMO_CONFIG;
+  const { built } = await buildDemo({ log: (l) => console.error(`custodian: ${l}`) });
+  console.error(`custodian: demo mode (${path.relative(root, DEMO_CONFIG)})${built.length ? `, built ${built.join(", ")}` : ""}`);
+}
+
+if (buildIsStale()) {
+  console.error("custodian: building the web app (once, ~1 min)…");
+  const r = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, env, stdio: "inherit" });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+console.error(`custodian: serving http://localhost:${values.port}`);
+const server = spawn(process.execPath, [nextBin, "start", "-p", values.port], { cwd: root, env, stdio: "inherit", detached: true });
+// `next start` runs the server in a child of its own: stop the whole group.
+const stop = (signal: NodeJS.Signals) => {
+  try {
+    process.kill(-server.pid!, signal);
+  } catch {
+    /* already gone */
+  }
+};
+process.on("SIGINT", () => stop("SIGINT"));
+process.on("SIGTERM", () => stop("SIGTERM"));
+server.on("exit", (code) => process.exit(code ?? 0));
+
+function buildIsStale(): boolean {
+  const marker = path.join(root, ".next/BUILD_ID");
+  if (!existsSync(marker)) return true;
+  const built = statSync(marker).mtimeMs;
+  const newer = (p: string): boolean => {
+    if (!existsSync(p)) return false;
+    const s = statSync(p);
+    if (!s.isDirectory()) return s.mtimeMs > built;
+    return readdirSync(p).some((f) => newer(path.join(p, f)));
+  };
+  return ["app", "components", "lib", "instrumentation.ts", "next.config.ts", "package.json"].some((p) => newer(path.join(root, p)));
+}
