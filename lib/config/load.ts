@@ -9,11 +9,11 @@ import type { Config } from "./types";
 export const DEFAULT_CONFIG_FILE = "custodian.config.yaml";
 
 /** Which config file to use: --config, then CUSTODIAN_CONFIG, then ./custodian.config.yaml. */
-export function configPathFrom(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+export function configPathFrom(flag: string | undefined, env: Record<string, string | undefined> = process.env): string {
   return path.resolve(/* turbopackIgnore: true */ flag ?? env.CUSTODIAN_CONFIG ?? DEFAULT_CONFIG_FILE);
 }
 
-export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(file: string, env: Record<string, string | undefined> = process.env): Config {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -24,7 +24,7 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   return parseConfigText(text, file, env);
 }
 
-export function parseConfigText(text: string, file: string, env: NodeJS.ProcessEnv = process.env): Config {
+export function parseConfigText(text: string, file: string, env: Record<string, string | undefined> = process.env): Config {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: false, lineCounter });
   if (doc.errors.length > 0) {
@@ -38,7 +38,7 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
 export function validateConfig(
   value: unknown,
   file: string,
-  env: NodeJS.ProcessEnv = process.env,
+  env: Record<string, string | undefined> = process.env,
   source?: YamlSource,
 ): Config {
   const parsed = configSchema.safeParse(value);

@@ -8,7 +8,7 @@ const ENV_REF = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
  * references so credentials never sit in the config file (or in Custodian's store);
  * a literal is allowed only for local files, resolved against the config's folder.
  */
-export function resolveTargetUrl(raw: string, dialect: Dialect, env: NodeJS.ProcessEnv, baseDir: string): string {
+export function resolveTargetUrl(raw: string, dialect: Dialect, env: Record<string, string | undefined>, baseDir: string): string {
   const ref = ENV_REF.exec(raw.trim());
   let url = raw.trim();
   if (ref) {

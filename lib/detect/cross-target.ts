@@ -19,8 +19,8 @@ export async function countOrphansAcross(
   parentRef: ColumnsRef,
   softDelete?: ParentSoftDelete,
   onProgress?: (p: CrossTargetProgress) => void,
+  pageSize = parent.lookupBatchSize(parentRef.columns.length),
 ): Promise<OrphanCount> {
-  const pageSize = parent.lookupBatchSize(parentRef.columns.length);
   const childRows = quiet(child.countRows(childRef));
   let orphans = 0;
   const progress: CrossTargetProgress = { keysWalked: 0, rowsWalked: 0 };

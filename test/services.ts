@@ -1,0 +1,47 @@
+import mysql from "mysql2/promise";
+import pg from "pg";
+
+/**
+ * The real database servers integration tests use. A missing one is skipped loudly
+ * (see global-setup.ts); under CI=true it fails the run instead.
+ */
+export const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+export const MYSQL_URL = process.env.TEST_MYSQL_URL ?? "mysql://root@127.0.0.1:3306/test";
+
+/** Tests create and drop databases: refuse anything but this machine (dub's assertLocalDatabaseEnv). */
+export function assertLocal(url: string): void {
+  const host = new URL(url).hostname;
+  if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(host)) {
+    throw new Error(`refusing to run destructive tests against non-local database host ${host}`);
+  }
+}
+
+export async function probePostgres(): Promise<string | null> {
+  assertLocal(POSTGRES_URL);
+  const c = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await c.connect();
+    await c.query("SELECT 1");
+    return null;
+  } catch (err) {
+    return (err as Error).message;
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+
+export async function probeMysql(): Promise<string | null> {
+  assertLocal(MYSQL_URL);
+  try {
+    const c = await mysql.createConnection({ uri: MYSQL_URL, connectTimeout: 3000 });
+    await c.query("SELECT 1");
+    await c.end();
+    return null;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+/** Set by global-setup.ts for every test worker. */
+export const hasPostgres = process.env.CUSTODIAN_TEST_POSTGRES === "1";
+export const hasMysql = process.env.CUSTODIAN_TEST_MYSQL === "1";
