@@ -43,7 +43,8 @@ export function validateConfig(
 ): Config {
   const parsed = configSchema.safeParse(value);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+    // A misspelt key also leaves its correct twin missing: name the misspelling first.
+    const issue = parsed.error.issues.find((i) => i.code === "unrecognized_keys") ?? parsed.error.issues[0];
     throw new ConfigError(file, formatPath(issue.path), describeIssue(issue), source && lineOf(source, issue.path));
   }
   const raw = parsed.data;
@@ -62,11 +63,13 @@ export function validateConfig(
   return { file: path.resolve(file), targets, relations: raw.relations, softDelete: raw.softDelete, subjects: raw.subjects, schedule: raw.schedule };
 }
 
-function describeIssue(issue: { code: string; message: string; keys?: string[] }): string {
+function describeIssue(issue: { code: string; message: string; keys?: string[]; path: PropertyKey[] }): string {
   if (issue.code === "unrecognized_keys" && issue.keys) {
     return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
   }
-  return issue.message;
+  const missing = /^Invalid input: expected (\w+), received undefined$/.exec(issue.message);
+  if (missing) return `missing (expected ${missing[1] === "array" ? "a list" : `a ${missing[1]}`})`;
+  return issue.message.replace(/^Invalid input: /, "");
 }
 
 function checkReferences(raw: RawConfig, file: string, source?: YamlSource) {

@@ -1,0 +1,113 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "./errors";
+import { loadConfig, parseConfigText } from "./load";
+
+const GOOD = `
+targets:
+  shop:     { dialect: postgres, url: "\${SHOP_DATABASE_URL}" }
+  legacy:   { dialect: mysql,    url: "\${LEGACY_DATABASE_URL}" }
+  activity: { dialect: sqlite,   url: "file:./data/activity.db" }
+relations:
+  - name: activity_profile
+    child:  { target: activity, table: customer_activity, columns: [profile_id] }
+    parent: { target: shop, schema: public, table: users, columns: [id] }
+    parentSoftDelete: { column: deleted_at, graceDays: 30 }
+    cleanup: { action: delete, batchSize: 1000, graceDays: 7 }
+    allow:
+      - { key: [42], reason: "kept for fraud case 118", until: 2027-06-30 }
+softDelete:
+  - { target: shop, table: users, column: deleted_at, graceDays: 30,
+      unique: [email], pii: [email, name] }
+subjects:
+  - { name: user, target: shop, table: users, key: [id] }
+schedule: { sweep: "0 * * * *" }
+`;
+const ENV = { SHOP_DATABASE_URL: "postgres://app:s3cret@127.0.0.1/shop", LEGACY_DATABASE_URL: "mysql://root@127.0.0.1/legacy" };
+
+function errorOf(text: string, env: Record<string, string> = ENV): ConfigError {
+  try {
+    parseConfigText(text, "/etc/custodian.config.yaml", env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("config", () => {
+  it("accepts exactly the shape in DESIGN.md, resolving env URLs and local files", () => {
+    const c = parseConfigText(GOOD, "/etc/custodian/custodian.config.yaml", ENV);
+    expect(c.targets.shop).toEqual({ name: "shop", dialect: "postgres", url: ENV.SHOP_DATABASE_URL });
+    expect(c.targets.activity.url).toBe("/etc/custodian/data/activity.db");
+    expect(c.relations[0].cleanup).toEqual({ action: "delete", batchSize: 1000, graceDays: 7 });
+    expect(c.relations[0].allow?.[0].until).toBe("2027-06-30");
+    expect(c.softDelete[0].pii).toEqual(["email", "name"]);
+    expect(c.schedule.sweep).toBe("0 * * * *");
+  });
+
+  it("needs only targets", () => {
+    const c = parseConfigText("targets:\n  a: { dialect: sqlite, url: 'file:a.db' }\n", "/x/c.yaml", {});
+    expect(c.relations).toEqual([]);
+    expect(c.schedule.sweep).toBe("0 * * * *");
+  });
+
+  it("names the file, the line, the key path and what was expected for a misspelt key", () => {
+    const e = errorOf(GOOD.replace("graceDays: 30 }\n    cleanup", "graceDayz: 30 }\n    cleanup"));
+    expect(e.message).toBe('/etc/custodian.config.yaml:10: relations[0].parentSoftDelete: unknown key "graceDayz"');
+  });
+
+  it("rejects a wrong type with the path", () => {
+    const e = errorOf(GOOD.replace("columns: [profile_id]", "columns: profile_id"));
+    expect(e.path).toBe("relations[0].child.columns");
+    expect(e.message).toMatch(/expected a list of column names/);
+  });
+
+  it("rejects an unknown dialect", () => {
+    expect(errorOf(GOOD.replace("dialect: mysql", "dialect: oracle")).message).toMatch(
+      /targets\.legacy\.dialect: expected one of postgres, mysql, sqlite, pglite/,
+    );
+  });
+
+  it("rejects a relation to a target that does not exist", () => {
+    expect(errorOf(GOOD.replace("parent: { target: shop", "parent: { target: shopp")).message).toMatch(
+      /relations\[0\]\.parent\.target: unknown target "shopp"; expected one of shop, legacy, activity/,
+    );
+  });
+
+  it("rejects child and parent column lists of different lengths", () => {
+    expect(errorOf(GOOD.replace("columns: [id] }\n    parentSoftDelete", "columns: [id, tenant_id] }\n    parentSoftDelete")).message).toMatch(
+      /relations\[0\]\.parent\.columns: expected 1 column\(s\) to match child\.columns, got 2/,
+    );
+  });
+
+  it("rejects duplicate relation names", () => {
+    const twice = GOOD.replace("softDelete:", `  - name: activity_profile\n    child: { target: activity, table: t, columns: [a] }\n    parent: { target: shop, table: users, columns: [id] }\nsoftDelete:`);
+    expect(errorOf(twice).message).toMatch(/relations\[1\]\.name: duplicate relation name "activity_profile"/);
+  });
+
+  it("says which environment variable is missing", () => {
+    const e = errorOf(GOOD, { SHOP_DATABASE_URL: ENV.SHOP_DATABASE_URL });
+    expect(e.message).toMatch(/targets\.legacy\.url: environment variable LEGACY_DATABASE_URL is not set/);
+  });
+
+  it("refuses a literal server URL: credentials belong in the environment", () => {
+    const e = errorOf(GOOD.replace('"${SHOP_DATABASE_URL}"', '"postgres://app:s3cret@db/shop"'));
+    expect(e.message).toMatch(/targets\.shop\.url: expected an environment variable reference/);
+    expect(e.message).not.toContain("s3cret");
+  });
+
+  it("reports YAML syntax errors with a line", () => {
+    const e = errorOf("targets:\n  a: { dialect: sqlite, url: 'file:a.db'\n");
+    expect(e.message).toMatch(/^\/etc\/custodian\.config\.yaml(:\d+)?: invalid YAML/);
+  });
+
+  it("reports a missing file plainly", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "cfg-"));
+    expect(() => loadConfig(path.join(dir, "none.yaml"))).toThrow(/none\.yaml: file not found/);
+    writeFileSync(path.join(dir, "c.yaml"), "targets: []\n");
+    expect(() => loadConfig(path.join(dir, "c.yaml"))).toThrow(/targets: expected a map of target names/);
+  });
+});

@@ -1,0 +1,99 @@
+import {
+  DummyDriver,
+  Kysely,
+  MysqlAdapter,
+  MysqlIntrospector,
+  MysqlQueryCompiler,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  type RawBuilder,
+} from "kysely";
+import { describe, expect, it } from "vitest";
+import * as my from "./mysql/sql";
+import * as pg from "./postgres/sql";
+import * as lite from "./sqlite/sql";
+
+// The statements Custodian runs against other people's databases, compiled per dialect.
+// Snapshots keep them stable; the assertions below keep names quoted and values bound.
+
+const compilers = {
+  postgres: new Kysely<any>({
+    dialect: { createAdapter: () => new PostgresAdapter(), createDriver: () => new DummyDriver(), createIntrospector: (db) => new PostgresIntrospector(db), createQueryCompiler: () => new PostgresQueryCompiler() },
+  }),
+  mysql: new Kysely<any>({
+    dialect: { createAdapter: () => new MysqlAdapter(), createDriver: () => new DummyDriver(), createIntrospector: (db) => new MysqlIntrospector(db), createQueryCompiler: () => new MysqlQueryCompiler() },
+  }),
+  sqlite: new Kysely<any>({
+    dialect: { createAdapter: () => new SqliteAdapter(), createDriver: () => new DummyDriver(), createIntrospector: (db) => new SqliteIntrospector(db), createQueryCompiler: () => new SqliteQueryCompiler() },
+  }),
+};
+
+const HOSTILE = 'x"; DROP TABLE users; --`';
+const child = { schema: "public", table: 'Order "Items"', columns: ["User Id", "tenant`id"] };
+const parent = { schema: "Billing Dept", table: HOSTILE, columns: ["id", "tenant"] };
+const sd = { column: "deleted_at", before: new Date("2026-10-01T00:00:00Z") };
+const keys = [
+  [1, "a"],
+  ["2", "b'); DELETE FROM x; --"],
+];
+
+function compile(dialect: keyof typeof compilers, q: RawBuilder<unknown>) {
+  return q.compile(compilers[dialect]);
+}
+
+const cases = {
+  postgres: {
+    onePass: pg.orphanCountOnePass({ child, parent, parentSoftDelete: sd, parentKeyUnique: true }),
+    antiJoin: pg.orphanCountAntiJoin({ child, parent, parentSoftDelete: sd, parentKeyUnique: false }),
+    walk: pg.walkKeys(child, [5, "t"], 1000),
+    missing: pg.missingKeys(parent, ["bigint", "text"], keys, sd),
+  },
+  mysql: {
+    onePass: my.orphanCountOnePass({ child, parent, parentSoftDelete: sd, parentKeyUnique: true }),
+    antiJoin: my.orphanCountAntiJoin({ child, parent, parentSoftDelete: sd, parentKeyUnique: false }),
+    walk: my.walkKeys(child, [5, "t"], 1000),
+    missing: my.missingKeys(parent, ["bigint(20) unsigned", "varchar(10)"], keys, sd),
+  },
+  sqlite: {
+    onePass: lite.orphanCountOnePass({ child, parent, parentSoftDelete: sd, parentKeyUnique: true }),
+    walk: lite.walkKeys(child, [5, "t"], 1000),
+    missing: lite.missingKeys(parent, keys, sd),
+  },
+};
+
+describe.each(Object.keys(cases) as (keyof typeof cases)[])("%s statements", (dialect) => {
+  const quote = dialect === "mysql" ? (s: string) => `\`${s.replace(/`/g, "``")}\`` : (s: string) => `"${s.replace(/"/g, '""')}"`;
+
+  it.each(Object.keys(cases[dialect]))("%s: stable, names quoted by the dialect, values bound", (name) => {
+    const { sql, parameters } = compile(dialect, (cases[dialect] as Record<string, RawBuilder<unknown>>)[name]);
+    expect(sql).toMatchSnapshot();
+    // every identifier appears only in its quoted form
+    for (const id of [...child.columns, ...parent.columns.filter(() => name !== "walk")]) {
+      if (sql.includes(id)) expect(sql).toContain(quote(id));
+    }
+    if (name !== "walk") expect(sql).toContain(quote(HOSTILE));
+    // values never reach the SQL text
+    expect(sql).not.toContain("DELETE FROM x");
+    const bound = parameters.flat();
+    if (name === "missing") expect(bound).toContain("b'); DELETE FROM x; --");
+    if (sql.includes("deleted_at")) expect(bound).toContainEqual(dialect === "sqlite" ? sd.before.toISOString() : sd.before);
+  });
+});
+
+describe("NULL safety", () => {
+  it("never uses NOT IN without filtering NULL keys on both sides", () => {
+    for (const dialect of Object.keys(cases) as (keyof typeof cases)[]) {
+      for (const q of Object.values(cases[dialect])) {
+        const { sql } = compile(dialect, q as RawBuilder<unknown>);
+        if (/NOT IN/i.test(sql)) {
+          expect(sql).toMatch(/"c"\."User Id" IS NOT NULL AND "c"\."tenant`id" IS NOT NULL/);
+          expect(sql).toMatch(/"p"\."id" IS NOT NULL AND "p"\."tenant" IS NOT NULL/);
+        }
+      }
+    }
+  });
+});
