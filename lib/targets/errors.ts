@@ -41,6 +41,7 @@ export function networkErrorKind(err: unknown): TargetErrorKind | null {
 }
 
 export function describeCause(err: unknown): string {
-  if (err instanceof Error) return err.message.split("\n")[0];
+  const message = (err as { message?: unknown })?.message;
+  if (typeof message === "string" && message) return message.split("\n")[0];
   return String(err);
 }

@@ -1,9 +1,11 @@
+import { existsSync } from "node:fs";
 import Database from "better-sqlite3";
 import { Kysely, SqliteDialect, sql, type RawBuilder } from "kysely";
 import type { TargetSpec } from "../../config/types";
 import { BaseTarget } from "../base";
 import { columnNames, indexName } from "../sql";
 import type { ColumnInfo, ColumnsRef, DeclaredForeignKey, IndexInfo, ParentSoftDelete, SameTargetOrphanQuery, TableRef, UniqueKey } from "../types";
+import { TargetError } from "../errors";
 import { mapSqliteError } from "./errors";
 import * as catalog from "./introspect";
 import * as q from "./sql";
@@ -13,6 +15,9 @@ const SCHEMA = "main";
 /** SQLite files (better-sqlite3). Only the main database of the file is inspected. */
 export class SqliteTarget extends BaseTarget {
   static open(spec: TargetSpec): SqliteTarget {
+    if (spec.url !== ":memory:" && !existsSync(spec.url)) {
+      throw new TargetError("unreachable", spec.name, `cannot open target "${spec.name}": file ${spec.url} does not exist`);
+    }
     let database: Database.Database;
     try {
       // fileMustExist: a typo in a path must be an error, not a new empty database with 0 orphans.
