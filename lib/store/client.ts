@@ -20,7 +20,7 @@ export interface Store {
 }
 
 export interface OpenStoreOptions {
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string | undefined>;
   /** Shown to another process that finds the embedded store busy. */
   purpose?: string;
 }

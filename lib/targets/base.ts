@@ -42,6 +42,7 @@ export abstract class BaseTarget implements Target {
     keys: unknown[][],
     softDelete?: ParentSoftDelete,
   ): RawBuilder<{ ord: number | string }>;
+  abstract readonly inProcess: boolean;
   abstract lookupBatchSize(columnCount: number): number;
   abstract createIndexStatement(ref: ColumnsRef): string;
   protected abstract closeDriver(): Promise<void>;

@@ -1,20 +1,19 @@
 import type { TargetSpec } from "../config/types";
-import { MysqlTarget } from "./mysql";
-import { PGliteTarget } from "./pglite";
-import { PostgresTarget } from "./postgres";
-import { SqliteTarget } from "./sqlite";
 import type { Target } from "./types";
 
-/** The one place that maps a dialect name to its module. */
+/**
+ * The one place that maps a dialect name to its module. Modules load on first use: a
+ * sweep over SQLite files never loads PGlite's wasm or the MySQL driver.
+ */
 export async function openTarget(spec: TargetSpec): Promise<Target> {
   switch (spec.dialect) {
     case "postgres":
-      return PostgresTarget.open(spec);
+      return (await import("./postgres")).PostgresTarget.open(spec);
     case "pglite":
-      return PGliteTarget.open(spec);
+      return (await import("./pglite")).PGliteTarget.open(spec);
     case "mysql":
-      return MysqlTarget.open(spec);
+      return (await import("./mysql")).MysqlTarget.open(spec);
     case "sqlite":
-      return SqliteTarget.open(spec);
+      return (await import("./sqlite")).SqliteTarget.open(spec);
   }
 }

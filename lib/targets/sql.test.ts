@@ -59,7 +59,8 @@ const cases = {
     missing: my.missingKeys(parent, ["bigint(20) unsigned", "varchar(10)"], keys, sd),
   },
   sqlite: {
-    onePass: lite.orphanCountOnePass({ child, parent, parentSoftDelete: sd, parentKeyUnique: true }),
+    onePass: lite.orphanCountJoin({ child, parent, parentSoftDelete: sd, parentKeyUnique: true }),
+    notIn: lite.orphanCountNotIn({ child, parent, parentSoftDelete: sd, parentKeyUnique: false }),
     walk: lite.walkKeys(child, [5, "t"], 1000),
     missing: lite.missingKeys(parent, keys, sd),
   },
@@ -79,7 +80,8 @@ describe.each(Object.keys(cases) as (keyof typeof cases)[])("%s statements", (di
     // values never reach the SQL text
     expect(sql).not.toContain("DELETE FROM x");
     const bound = parameters.flat();
-    if (name === "missing") expect(bound).toContain("b'); DELETE FROM x; --");
+    // (keys travel as arrays on Postgres, a JSON document on SQLite, placeholders on MySQL)
+    if (name === "missing") expect(bound.some((p) => String(p).includes("b'); DELETE FROM x; --"))).toBe(true);
     if (sql.includes("deleted_at")) expect(bound).toContainEqual(dialect === "sqlite" ? sd.before.toISOString() : sd.before);
   });
 });

@@ -70,6 +70,11 @@ export interface KeyGroup {
 export interface Target {
   readonly name: string;
   readonly dialect: Dialect;
+  /**
+   * True when statements run inside this process (SQLite, PGlite) and block it while they
+   * run; false for a server, which works while this process does something else.
+   */
+  readonly inProcess: boolean;
   /** For callers that compose their own statements with Kysely's `sql` (identifiers still quoted). */
   readonly db: Kysely<any>;
 

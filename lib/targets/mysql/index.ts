@@ -10,6 +10,8 @@ import * as q from "./sql";
 
 /** MySQL 8 and MariaDB 10.x (mysql2). */
 export class MysqlTarget extends BaseTarget {
+  readonly inProcess = false;
+
   static open(spec: TargetSpec): MysqlTarget {
     const pool = createPool({
       uri: spec.url.replace(/^mariadb:/, "mysql:"),

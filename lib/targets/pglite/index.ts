@@ -7,6 +7,8 @@ import { PostgresFamilyTarget } from "../postgres/target";
 
 /** Embedded PostgreSQL (the demo's "shop"): Postgres SQL over PGlite's single connection. */
 export class PGliteTarget extends PostgresFamilyTarget {
+  readonly inProcess = true;
+
   private constructor(
     spec: TargetSpec,
     db: Kysely<any>,

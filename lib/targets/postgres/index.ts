@@ -6,6 +6,8 @@ import { PostgresFamilyTarget } from "./target";
 // int8 (count(*), bigint keys) arrives as a string: exact, and converted where counted.
 
 export class PostgresTarget extends PostgresFamilyTarget {
+  readonly inProcess = false;
+
   private constructor(spec: TargetSpec, db: Kysely<any>) {
     super(spec.name, "postgres", db);
   }

@@ -14,6 +14,8 @@ const SCHEMA = "main";
 
 /** SQLite files (better-sqlite3). Only the main database of the file is inspected. */
 export class SqliteTarget extends BaseTarget {
+  readonly inProcess = true;
+
   static open(spec: TargetSpec): SqliteTarget {
     if (spec.url !== ":memory:" && !existsSync(spec.url)) {
       throw new TargetError("unreachable", spec.name, `cannot open target "${spec.name}": file ${spec.url} does not exist`);
@@ -97,7 +99,7 @@ export class SqliteTarget extends BaseTarget {
   }
 
   protected orphanCountQueries(query: SameTargetOrphanQuery): RawBuilder<any>[] {
-    return [q.orphanCountOnePass(query)];
+    return [query.parentKeyUnique ? q.orphanCountJoin(query) : q.orphanCountNotIn(query)];
   }
 
   protected countRowsQuery(t: TableRef) {

@@ -1,11 +1,12 @@
 import { sql, type RawBuilder } from "kysely";
-import { col, keyAfter, keyNotNull, orderBy, tableId } from "../sql";
+import { col, keyAfter, keyNotNull, keysEqual, orderBy, tableId } from "../sql";
 import type { ColumnsRef, ParentSoftDelete, SameTargetOrphanQuery, TableRef } from "../types";
 
-// SQLite has nested loops only. Measured (PERFORMANCE.md, 10M/1M rows, covering index on
-// the child key): NOT IN 1.0 s, LEFT JOIN … IS NULL 1.3 s, NOT EXISTS 5.2 s (it stays a
-// correlated subquery). NOT IN builds the parent keys into an ephemeral index once; it is
-// NULL-safe here because both sides filter NULL keys explicitly.
+// SQLite has nested loops only. NOT EXISTS stays a correlated subquery (5.2 s for 10M/1M
+// rows in PERFORMANCE.md). `npm run bench` (2M/200K, INTEGER PRIMARY KEY parent):
+// LEFT JOIN … IS NULL 194 ms, NOT IN 649 ms, NOT EXISTS 770 ms: a join probing the
+// parent's key wins when that key is unique; NOT IN (built once into an ephemeral index,
+// NULL-safe here because both sides filter NULL keys) serves parents whose key is not.
 
 /** Soft-delete stamps may be ISO text or unix seconds: julianday(…, 'auto') reads both. */
 function parentLive(alias: string, sd: ParentSoftDelete | undefined): RawBuilder<unknown> {
@@ -18,7 +19,17 @@ function tuple(alias: string, columns: string[]): RawBuilder<unknown> {
   return columns.length === 1 ? list : sql`(${list})`;
 }
 
-export function orphanCountOnePass(q: SameTargetOrphanQuery): RawBuilder<{ orphans: number; child_rows: number }> {
+/** One pass, joining each child row to its parent by the parent's unique key. */
+export function orphanCountJoin(q: SameTargetOrphanQuery): RawBuilder<{ orphans: number; child_rows: number }> {
+  const { child, parent } = q;
+  return sql`SELECT count(*) AS child_rows,
+  coalesce(sum(CASE WHEN ${keyNotNull("c", child.columns)} AND ${col("p", parent.columns[0])} IS NULL THEN 1 ELSE 0 END), 0) AS orphans
+FROM ${tableId(child)} AS c
+LEFT JOIN ${tableId(parent)} AS p ON ${keysEqual("p", parent.columns, "c", child.columns)} AND ${parentLive("p", q.parentSoftDelete)}`;
+}
+
+/** One pass for a parent key that is not unique (a join would count a child once per duplicate). */
+export function orphanCountNotIn(q: SameTargetOrphanQuery): RawBuilder<{ orphans: number; child_rows: number }> {
   const { child, parent } = q;
   return sql`SELECT count(*) AS child_rows,
   coalesce(sum(CASE WHEN ${keyNotNull("c", child.columns)} AND ${tuple("c", child.columns)} NOT IN (
@@ -43,12 +54,24 @@ ORDER BY ${orderBy("c", child.columns)}
 LIMIT ${limit}`;
 }
 
-/** Keys bound into a VALUES CTE; the correlated lookup uses the parent's key index. */
+/**
+ * Keys travel as one JSON parameter read by json_each: a statement of constant size,
+ * cheap to prepare. Bound VALUES rows cost a fresh 10K-parameter statement per batch,
+ * ~7× slower in `npm run bench`. The correlated lookup uses the parent's key index.
+ */
 export function missingKeys(parent: ColumnsRef, keys: unknown[][], softDelete?: ParentSoftDelete): RawBuilder<{ ord: number }> {
-  const names = sql.join(["ord", ...parent.columns.map((_, i) => `k${i}`)].map((n) => sql.id(n)));
-  const rows = sql.join(keys.map((key, r) => sql`(${sql.join([r + 1, ...key])})`));
-  const match = sql.join(parent.columns.map((c, i) => sql`${col("p", c)} = ${col("x", `k${i}`)}`), sql` AND `);
-  return sql`WITH x(${names}) AS (VALUES ${rows})
-SELECT x.ord FROM x
+  const single = parent.columns.length === 1;
+  const json = JSON.stringify(keys.map((k) => (single ? jsonValue(k[0]) : k.map(jsonValue))));
+  const match = sql.join(
+    parent.columns.map((c, i) => sql`${col("p", c)} = ${single ? sql`x.value` : sql`(x.value ->> ${sql.lit(i)})`}`),
+    sql` AND `,
+  );
+  return sql`SELECT x.key + 1 AS ord FROM json_each(${json}) AS x
 WHERE NOT EXISTS (SELECT 1 FROM ${tableId(parent)} AS p WHERE ${match} AND ${parentLive("p", softDelete)})`;
+}
+
+/** JSON has no bigint: pass big integers (and everything non-JSON) as their text. */
+function jsonValue(v: unknown): unknown {
+  if (typeof v === "bigint" || v instanceof Date || Buffer.isBuffer(v)) return String(v instanceof Date ? v.toISOString() : Buffer.isBuffer(v) ? v.toString("hex") : v);
+  return v;
 }

@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// `npm test`: every test. Unit and integration tests (vitest: PGlite, SQLite, and the
+// machine's PostgreSQL and MariaDB), then browser tests (Playwright in Debian's Chromium).
+// A missing service or browser is announced loudly and skipped; under CI=true it fails.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+
+const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const run = (cmd, args) => spawnSync(cmd, args, { stdio: "inherit", env: process.env }).status ?? 1;
+
+const results = [];
+results.push(["unit + integration (vitest)", run("npx", ["vitest", "run"])]);
+if (existsSync(chromium)) {
+  results.push(["browser (playwright)", run("npx", ["playwright", "test"])]);
+} else {
+  const msg = `Chromium not found at ${chromium}: browser tests SKIPPED (apt-get install -y chromium)`;
+  console.error(`\n${"!".repeat(78)}\n!! ${msg}\n${"!".repeat(78)}\n`);
+  results.push(["browser (playwright)", process.env.CI === "true" ? 1 : 0]);
+}
+const failed = results.filter(([, code]) => code !== 0);
+console.log("");
+for (const [name, code] of results) console.log(`${code === 0 ? "ok  " : "FAIL"} ${name}`);
+console.log(`${results.length - failed.length} passed, ${failed.length} failed`);
+process.exit(failed.length ? 1 : 0);
