@@ -23,6 +23,8 @@ export const FIXTURE_EXPECTED = {
   grants: 2, // composite (org_id, user_no): (2,2) and (3,1); (2,NULL) and (NULL,NULL) are not orphans
   weird: 2, // "User Id" 77 and 78; two NULLs are not orphans
   invoices: 1, // Postgres only: other-schema FK, user 55
+  nonUniqueParent: 15, // posts.user_id against grants.user_no (1, 2 and NULLs): a parent key that is not unique
+  taggings: 2, // text keys: "ghost" and "deleted-tag"; quotes and accents match
 };
 
 export interface Fixture {
@@ -51,6 +53,11 @@ function statements(d: Dialect, q: (name: string) => string, schema: string | nu
     `CREATE TABLE ${t("memberships")} (org_id INTEGER NOT NULL, user_no INTEGER NOT NULL, PRIMARY KEY (org_id, user_no))`,
     `CREATE TABLE ${t("grants")} (id INTEGER PRIMARY KEY, org_id INTEGER NULL, user_no INTEGER NULL, FOREIGN KEY (org_id, user_no) REFERENCES ${t("memberships")} (org_id, user_no))`,
     `CREATE INDEX ${q("grants_member_idx")} ON ${t("grants")} (org_id, user_no)`,
+    `CREATE TABLE ${t("tags")} (name VARCHAR(50) PRIMARY KEY)`,
+    `CREATE TABLE ${t("taggings")} (id INTEGER PRIMARY KEY, tag_name VARCHAR(50) NULL)`,
+    `CREATE INDEX ${q("taggings_tag_idx")} ON ${t("taggings")} (tag_name)`,
+    `INSERT INTO ${t("tags")} (name) VALUES ('rust'), ('go'), ('o''reilly'), ('naïve')`,
+    `INSERT INTO ${t("taggings")} (id, tag_name) VALUES (1, 'rust'), (2, 'go'), (3, 'o''reilly'), (4, 'naïve'), (5, 'ghost'), (6, 'deleted-tag'), (7, NULL), (8, 'rust')`,
     `CREATE TABLE ${t(WEIRD_TABLE)} (id INTEGER PRIMARY KEY, ${q(WEIRD_COLUMN)} INTEGER NULL, note VARCHAR(50))`,
     `INSERT INTO ${t("users")} (id, email, deleted_at) VALUES ${[1, 2, 3, 4, 5, 6, 7, 8].map((i) => `(${i}, 'u${i}@example.com', NULL)`).join(", ")}, (9, 'u9@example.com', ${tsv(40)}), (10, 'u10@example.com', ${tsv(2)})`,
     `INSERT INTO ${t("posts")} (id, user_id, title) VALUES ${Array.from({ length: 12 }, (_, i) => `(${i + 1}, ${(i % 8) + 1}, 'p')`).join(", ")}, (13, 9, 'p'), (14, 9, 'p'), (15, 10, 'p'), (16, 10, 'p'), (17, NULL, 'p')`,

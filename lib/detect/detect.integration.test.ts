@@ -38,6 +38,8 @@ describe.each(dialects)("detection inside one %s target", (dialect) => {
     const relations = [
       ...(withSoftDeleteRelation ? [postsLive] : []),
       { name: "weird", child: at("db", fx, WEIRD_TABLE, [WEIRD_COLUMN]), parent: users },
+      { name: "taggings", child: at("db", fx, "taggings", ["tag_name"]), parent: at("db", fx, "tags", ["name"]) },
+      { name: "non_unique", child: at("db", fx, "posts", ["user_id"]), parent: at("db", fx, "grants", ["user_no"]) },
       { name: "missing_table", child: at("db", fx, 'users"; DROP TABLE users; --', ["id"]), parent: users },
       { name: "missing_column", child: at("db", fx, "posts", ["author_id"]), parent: users },
     ];
@@ -58,6 +60,9 @@ describe.each(dialects)("detection inside one %s target", (dialect) => {
     const weird = results.find((r) => r.relation.name === "weird")!;
     expect(weird.orphans).toBe(FIXTURE_EXPECTED.weird);
     expect(weird.childRows).toBe(6);
+    expect(results.find((r) => r.relation.name === "taggings")?.orphans).toBe(FIXTURE_EXPECTED.taggings);
+    const nonUnique = results.find((r) => r.relation.name === "non_unique")!;
+    expect([nonUnique.orphans, nonUnique.childRows]).toEqual([FIXTURE_EXPECTED.nonUniqueParent, 20]);
     if (dialect === "postgres") {
       const inv = results.find((r) => r.relation.child.table === "invoices")!;
       expect(inv.relation.child.schema).toBe(fx.otherSchema);
@@ -120,6 +125,7 @@ describe.each(pairs)("detection across targets: child in %s, parent in %s", (chi
           { name: "x_posts_live", child: at("a", a, "posts", ["user_id"]), parent: at("b", b, "users", ["id"]), parentSoftDelete: { column: "deleted_at", graceDays: 30 } },
           { name: "x_grants", child: at("a", a, "grants", ["org_id", "user_no"]), parent: at("b", b, "memberships", ["org_id", "user_no"]) },
           { name: "x_weird", child: at("a", a, WEIRD_TABLE, [WEIRD_COLUMN]), parent: at("b", b, "users", ["id"]) },
+          { name: "x_taggings", child: at("a", a, "taggings", ["tag_name"]), parent: at("b", b, "tags", ["name"]) },
         ],
       },
       "test.yaml",
@@ -127,13 +133,14 @@ describe.each(pairs)("detection across targets: child in %s, parent in %s", (chi
     );
 
   it("walks child keys and looks them up in the other database, exactly", async () => {
-    const { results } = await sweep(config(), { only: ["x_posts", "x_posts_live", "x_grants", "x_weird"] });
+    const { results } = await sweep(config(), { only: ["x_posts", "x_posts_live", "x_grants", "x_weird", "x_taggings"] });
     const count = (n: string) => results.find((r) => r.relation.name === n);
     expect(count("x_posts")?.orphans).toBe(FIXTURE_EXPECTED.postsUserId);
     expect(count("x_posts")?.childRows).toBe(20);
     expect(count("x_posts_live")?.orphans).toBe(FIXTURE_EXPECTED.postsUserIdSoftDeleted);
     expect(count("x_grants")?.orphans).toBe(FIXTURE_EXPECTED.grants);
     expect(count("x_weird")?.orphans).toBe(FIXTURE_EXPECTED.weird);
+    expect(count("x_taggings")?.orphans).toBe(FIXTURE_EXPECTED.taggings);
   });
 
   it("gives the same counts whatever the page size (keyset pagination over composite keys)", async () => {

@@ -96,8 +96,10 @@ export abstract class BaseTarget implements Target {
     let childRows = 0;
     for (const query of this.orphanCountQueries(q)) {
       const [row] = await this.run(query);
+      // each statement yields orphans, child_rows, or n (a plain row count: child rows)
       if (row.orphans != null) orphans = Number(row.orphans);
       if (row.child_rows != null) childRows = Number(row.child_rows);
+      else if (row.n != null) childRows = Number(row.n);
     }
     return { orphans, childRows };
   }

@@ -59,7 +59,7 @@ const cases = {
     missing: my.missingKeys(parent, ["bigint(20) unsigned", "varchar(10)"], keys, sd),
   },
   sqlite: {
-    onePass: lite.orphanCountJoin({ child, parent, parentSoftDelete: sd, parentKeyUnique: true }),
+    join: lite.orphanCountJoin({ child, parent, parentSoftDelete: sd, parentKeyUnique: true }),
     notIn: lite.orphanCountNotIn({ child, parent, parentSoftDelete: sd, parentKeyUnique: false }),
     walk: lite.walkKeys(child, [5, "t"], 1000),
     missing: lite.missingKeys(parent, keys, sd),

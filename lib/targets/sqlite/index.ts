@@ -99,7 +99,7 @@ export class SqliteTarget extends BaseTarget {
   }
 
   protected orphanCountQueries(query: SameTargetOrphanQuery): RawBuilder<any>[] {
-    return [query.parentKeyUnique ? q.orphanCountJoin(query) : q.orphanCountNotIn(query)];
+    return [q.countRows(query.child), query.parentKeyUnique ? q.orphanCountJoin(query) : q.orphanCountNotIn(query)];
   }
 
   protected countRowsQuery(t: TableRef) {
