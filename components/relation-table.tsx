@@ -21,7 +21,7 @@ export function RelationTable({ scans }: { scans: LatestScan[] }) {
             <th className="px-4 py-2">Child → parent</th>
             <th className="px-4 py-2 text-right">Orphans</th>
             <th className="px-4 py-2 text-right">Child rows</th>
-            <th className="px-4 py-2 text-right">Scan</th>
+            <th className="whitespace-nowrap px-4 py-2 text-right">Took</th>
           </tr>
         </thead>
         <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
@@ -47,7 +47,7 @@ export function RelationTable({ scans }: { scans: LatestScan[] }) {
                   </details>
                 )}
               </td>
-              <td className="tabular px-4 py-2 text-right" data-testid="orphans">
+              <td className="tabular whitespace-nowrap px-4 py-2 text-right" data-testid="orphans">
                 {s.error ? (
                   <span className="text-red-600 dark:text-red-400">failed</span>
                 ) : (
@@ -56,8 +56,8 @@ export function RelationTable({ scans }: { scans: LatestScan[] }) {
                   </span>
                 )}
               </td>
-              <td className="tabular px-4 py-2 text-right text-zinc-500">{formatNumber(s.childRows)}</td>
-              <td className="tabular px-4 py-2 text-right text-xs text-zinc-500">{formatDuration(s.durationMs)}</td>
+              <td className="tabular whitespace-nowrap px-4 py-2 text-right text-zinc-500">{formatNumber(s.childRows)}</td>
+              <td className="tabular whitespace-nowrap px-4 py-2 text-right text-xs text-zinc-500">{formatDuration(s.durationMs)}</td>
             </tr>
           ))}
         </tbody>

@@ -119,11 +119,26 @@ export abstract class BaseTarget implements Target {
     }));
   }
 
+  /**
+   * Looks keys up in batches within the driver's parameter limits; a server takes two
+   * batches at once (its pool has the connections), an in-process database one.
+   */
   async missingKeys(parent: ColumnsRef, keys: unknown[][], softDelete?: ParentSoftDelete): Promise<number[]> {
     if (keys.length === 0) return [];
     const types = await this.columnTypes(parent);
-    const rows = await this.run(this.missingKeysQuery(parent, types, keys, softDelete));
-    return rows.map((r) => Number(r.ord) - 1);
+    const size = this.lookupBatchSize(parent.columns.length);
+    const starts = Array.from({ length: Math.ceil(keys.length / size) }, (_, i) => i * size);
+    const missing: number[][] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < starts.length) {
+        const i = next++;
+        const rows = await this.run(this.missingKeysQuery(parent, types, keys.slice(starts[i], starts[i] + size), softDelete));
+        missing[i] = rows.map((r) => starts[i] + Number(r.ord) - 1);
+      }
+    };
+    await Promise.all(Array.from({ length: this.inProcess ? 1 : 2 }, worker));
+    return missing.flat().sort((a, b) => a - b);
   }
 
   /** The declared types of some columns, in order ("" when unknown). */
