@@ -15,6 +15,14 @@ import type {
   UniqueKey,
 } from "./types";
 
+/** Per-parent facts a lookup statement is built from. */
+export interface LookupPlan {
+  /** Declared column types, in key order ("" when unknown). */
+  types: string[];
+  /** MySQL: the server has JSON_TABLE (MySQL 8, MariaDB 10.6+). */
+  jsonTable?: boolean;
+}
+
 /**
  * What every dialect shares: caching of the catalog, error mapping around every
  * statement. Subclasses supply the SQL (one small builder per statement).
@@ -38,10 +46,15 @@ export abstract class BaseTarget implements Target {
   protected abstract walkKeysQuery(child: ColumnsRef, after: unknown[] | null, limit: number): RawBuilder<any>;
   protected abstract missingKeysQuery(
     parent: ColumnsRef,
-    parentTypes: string[],
+    plan: LookupPlan,
     keys: unknown[][],
     softDelete?: ParentSoftDelete,
   ): RawBuilder<{ ord: number | string }>;
+
+  /** What a dialect needs to know before building lookups into `parent` (by default, its column types). */
+  protected async lookupPlan(parent: ColumnsRef): Promise<LookupPlan> {
+    return { types: await this.columnTypes(parent) };
+  }
   abstract readonly inProcess: boolean;
   abstract lookupBatchSize(columnCount: number): number;
   abstract createIndexStatement(ref: ColumnsRef): string;
@@ -125,7 +138,7 @@ export abstract class BaseTarget implements Target {
    */
   async missingKeys(parent: ColumnsRef, keys: unknown[][], softDelete?: ParentSoftDelete): Promise<number[]> {
     if (keys.length === 0) return [];
-    const types = await this.columnTypes(parent);
+    const plan = await this.lookupPlan(parent);
     const size = this.lookupBatchSize(parent.columns.length);
     const starts = Array.from({ length: Math.ceil(keys.length / size) }, (_, i) => i * size);
     const missing: number[][] = [];
@@ -133,7 +146,7 @@ export abstract class BaseTarget implements Target {
     const worker = async () => {
       while (next < starts.length) {
         const i = next++;
-        const rows = await this.run(this.missingKeysQuery(parent, types, keys.slice(starts[i], starts[i] + size), softDelete));
+        const rows = await this.run(this.missingKeysQuery(parent, plan, keys.slice(starts[i], starts[i] + size), softDelete));
         missing[i] = rows.map((r) => starts[i] + Number(r.ord) - 1);
       }
     };

@@ -99,6 +99,8 @@ export interface Target {
    * matched by string equality in Node, which would invent orphans.
    */
   missingKeys(parent: ColumnsRef, keys: unknown[][], softDelete?: ParentSoftDelete): Promise<number[]>;
+  /** The declared types of some columns, in order ("" when unknown). */
+  columnTypes(ref: ColumnsRef): Promise<string[]>;
   /** How many keys one missingKeys call may carry for this many columns (driver parameter limits). */
   lookupBatchSize(columnCount: number): number;
   /** The statement that would index these columns, quoted for this dialect. */

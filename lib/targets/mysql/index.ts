@@ -1,7 +1,7 @@
 import { Kysely, MysqlDialect, sql, type RawBuilder } from "kysely";
 import { createPool } from "mysql2";
 import type { TargetSpec } from "../../config/types";
-import { BaseTarget } from "../base";
+import { BaseTarget, type LookupPlan } from "../base";
 import { columnNames, indexName, tableId } from "../sql";
 import type { ColumnsRef, IndexInfo, ParentSoftDelete, SameTargetOrphanQuery, TableRef, UniqueKey } from "../types";
 import { mapMysqlError } from "./errors";
@@ -51,7 +51,30 @@ export class MysqlTarget extends BaseTarget {
 
   protected async loadColumns() {
     const rows = await this.run(catalog.columnsQuery);
-    return rows.map((r) => ({ schema: r.schema, table: r.table, column: r.column, dataType: r.data_type, nullable: r.nullable === "YES" }));
+    return rows.map((r) => ({
+      schema: r.schema,
+      table: r.table,
+      column: r.column,
+      dataType: r.data_type,
+      nullable: r.nullable === "YES",
+      // what a JSON_TABLE column must declare to compare like the parent column does
+      declaration: r.charset && r.collation ? `${r.data_type} CHARACTER SET ${r.charset} COLLATE ${r.collation}` : r.data_type,
+    }));
+  }
+
+  private jsonTable?: Promise<boolean>;
+
+  protected async lookupPlan(parent: ColumnsRef): Promise<LookupPlan> {
+    this.jsonTable ??= this.guard(async () => {
+      const [row] = await this.run(catalog.versionQuery);
+      return q.hasJsonTable(row.version);
+    });
+    const all = await this.columns();
+    const types = parent.columns.map((c) => {
+      const col = all.find((x) => x.schema === parent.schema && x.table === parent.table && x.column === c) as { declaration?: string } | undefined;
+      return col?.declaration ?? "";
+    });
+    return { types, jsonTable: await this.jsonTable };
   }
 
   private async indexRows(): Promise<(IndexInfo & { unique: boolean; primary: boolean })[]> {
@@ -92,13 +115,15 @@ export class MysqlTarget extends BaseTarget {
     return q.walkKeys(child, after, limit);
   }
 
-  protected missingKeysQuery(parent: ColumnsRef, types: string[], keys: unknown[][], sd?: ParentSoftDelete) {
-    return q.missingKeys(parent, types, keys, sd);
+  protected missingKeysQuery(parent: ColumnsRef, plan: LookupPlan, keys: unknown[][], sd?: ParentSoftDelete) {
+    return plan.jsonTable && q.jsonTableDeclarable(plan.types)
+      ? q.missingKeysJsonTable(parent, plan.types, keys, sd)
+      : q.missingKeysUnion(parent, plan.types, keys, sd);
   }
 
-  /** Placeholders cap at 65,535 per statement; a 2K-branch derived table stays quick to parse. */
+  /** One JSON parameter per lookup (≤ max_allowed_packet); placeholders cap at 65,535 for the fallback. */
   lookupBatchSize(columnCount: number): number {
-    return Math.min(2000, Math.floor(60_000 / columnCount));
+    return Math.min(5000, Math.floor(60_000 / columnCount));
   }
 
   createIndexStatement(ref: ColumnsRef): string {

@@ -19,13 +19,23 @@ FROM information_schema.KEY_COLUMN_USAGE k
 WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME IS NOT NULL
 ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION`;
 
-export const columnsQuery = sql<{ schema: string; table: string; column: string; data_type: string; nullable: string }>`
+export const columnsQuery = sql<{
+  schema: string;
+  table: string;
+  column: string;
+  data_type: string;
+  nullable: string;
+  charset: string | null;
+  collation: string | null;
+}>`
 SELECT c.TABLE_SCHEMA AS \`schema\`, c.TABLE_NAME AS \`table\`, c.COLUMN_NAME AS \`column\`,
-  c.COLUMN_TYPE AS data_type, c.IS_NULLABLE AS nullable
+  c.COLUMN_TYPE AS data_type, c.IS_NULLABLE AS nullable, c.CHARACTER_SET_NAME AS charset, c.COLLATION_NAME AS \`collation\`
 FROM information_schema.COLUMNS c
 JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME
 WHERE c.TABLE_SCHEMA = DATABASE() AND t.TABLE_TYPE = 'BASE TABLE'
 ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION`;
+
+export const versionQuery = sql<{ version: string }>`SELECT VERSION() AS version`;
 
 export const indexesQuery = sql<{ schema: string; table: string; name: string; non_unique: number | string; column: string | null }>`
 SELECT s.TABLE_SCHEMA AS \`schema\`, s.TABLE_NAME AS \`table\`, s.INDEX_NAME AS name,

@@ -1,7 +1,7 @@
 import type { Kysely, RawBuilder } from "kysely";
 import { sql } from "kysely";
 import type { Dialect } from "../../config/types";
-import { BaseTarget } from "../base";
+import { BaseTarget, type LookupPlan } from "../base";
 import { columnNames, indexName, tableId } from "../sql";
 import type { ColumnsRef, ParentSoftDelete, SameTargetOrphanQuery, TableRef } from "../types";
 import * as catalog from "./introspect";
@@ -63,8 +63,8 @@ export abstract class PostgresFamilyTarget extends BaseTarget {
     return q.walkKeys(child, after, limit);
   }
 
-  protected missingKeysQuery(parent: ColumnsRef, types: string[], keys: unknown[][], sd?: ParentSoftDelete) {
-    return q.missingKeys(parent, types, keys, sd);
+  protected missingKeysQuery(parent: ColumnsRef, plan: LookupPlan, keys: unknown[][], sd?: ParentSoftDelete) {
+    return q.missingKeys(parent, plan.types, keys, sd);
   }
 
   /** One text[] per column is one parameter whatever its length; 5K keys keep each lookup short. */

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import Database from "better-sqlite3";
 import { Kysely, SqliteDialect, sql, type RawBuilder } from "kysely";
 import type { TargetSpec } from "../../config/types";
-import { BaseTarget } from "../base";
+import { BaseTarget, type LookupPlan } from "../base";
 import { columnNames, indexName } from "../sql";
 import type { ColumnInfo, ColumnsRef, DeclaredForeignKey, IndexInfo, ParentSoftDelete, SameTargetOrphanQuery, TableRef, UniqueKey } from "../types";
 import { TargetError } from "../errors";
@@ -110,7 +110,7 @@ export class SqliteTarget extends BaseTarget {
     return q.walkKeys(child, after, limit);
   }
 
-  protected missingKeysQuery(parent: ColumnsRef, _types: string[], keys: unknown[][], sd?: ParentSoftDelete) {
+  protected missingKeysQuery(parent: ColumnsRef, _plan: LookupPlan, keys: unknown[][], sd?: ParentSoftDelete) {
     return q.missingKeys(parent, keys, sd);
   }
 
