@@ -5,9 +5,8 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { PGlite } from "@electric-sql/pglite";
 import mysql from "mysql2/promise";
-import pg from "pg";
 import type { Dialect } from "../lib/config/types";
-import { assertLocal, MYSQL_URL, POSTGRES_URL } from "./services";
+import { assertLocal, MYSQL_URL, POSTGRES_URL, postgresAdmin } from "./services";
 
 /**
  * The same small, awkward schema in every dialect: quoted names with spaces, capitals
@@ -130,27 +129,14 @@ export async function createFixture(dialect: Dialect): Promise<Fixture> {
     assertLocal(POSTGRES_URL);
     const schema = `cust_fx_${suffix}`;
     const other = `Billing Dept ${suffix}`;
-    const c = new pg.Client({ connectionString: POSTGRES_URL });
-    await c.connect();
-    await c.query(`CREATE SCHEMA ${dq(schema)}`);
-    for (const s of statements("postgres", dq, schema, other)) await c.query(s);
-    await c.end();
-    const run = async (sql: string) => {
-      const k = new pg.Client({ connectionString: POSTGRES_URL });
-      await k.connect();
-      try {
-        await k.query(sql);
-      } finally {
-        await k.end();
-      }
-    };
+    await postgresAdmin([`CREATE SCHEMA ${dq(schema)}`, ...statements("postgres", dq, schema, other)].join(";\n"));
     return {
       dialect,
       url: POSTGRES_URL,
       schema,
       otherSchema: other,
-      exec: run,
-      drop: () => run(`DROP SCHEMA ${dq(other)} CASCADE; DROP SCHEMA ${dq(schema)} CASCADE`),
+      exec: postgresAdmin,
+      drop: () => postgresAdmin(`DROP SCHEMA ${dq(other)} CASCADE; DROP SCHEMA ${dq(schema)} CASCADE`),
     };
   }
   assertLocal(MYSQL_URL);

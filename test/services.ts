@@ -16,6 +16,18 @@ export function assertLocal(url: string): void {
   }
 }
 
+/** Runs SQL on the test PostgreSQL as its admin (creating and dropping test schemas, roles, databases). */
+export async function postgresAdmin(sql: string): Promise<void> {
+  assertLocal(POSTGRES_URL);
+  const c = new pg.Client({ connectionString: POSTGRES_URL });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
 export async function probePostgres(): Promise<string | null> {
   assertLocal(POSTGRES_URL);
   const c = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });

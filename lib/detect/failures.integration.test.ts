@@ -1,9 +1,8 @@
 import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { validateConfig } from "../config/load";
 import { createFixture, FIXTURE_EXPECTED, type Fixture } from "../../test/fixtures";
-import { hasMysql, hasPostgres, POSTGRES_URL } from "../../test/services";
+import { hasMysql, hasPostgres, POSTGRES_URL, postgresAdmin } from "../../test/services";
 import { mapMysqlError } from "../targets/mysql/errors";
 import { mapPostgresError } from "../targets/postgres/errors";
 import { mapSqliteError } from "../targets/sqlite/errors";
@@ -79,15 +78,7 @@ describe("a failing target fails only its own relations", () => {
 describe.runIf(hasPostgres)("permission denied on PostgreSQL", () => {
   let fx: Fixture;
   const role = `cust_ro_${randomBytes(3).toString("hex")}`;
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: POSTGRES_URL });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
+  const admin = postgresAdmin;
   beforeAll(async () => {
     fx = await createFixture("postgres");
     await admin(`CREATE ROLE ${role} LOGIN`);

@@ -3,9 +3,8 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasPostgres, POSTGRES_URL } from "../../test/services";
+import { hasPostgres, POSTGRES_URL, postgresAdmin } from "../../test/services";
 import type { SweepResult } from "../detect/sweep";
 import { openStore, redactUrl, type Store } from "./client";
 import { readMigrations } from "./migrate";
@@ -91,15 +90,7 @@ describe.runIf(hasPostgres)("PostgreSQL store (DATABASE_URL)", () => {
     u.pathname = `/${database}`;
     return u.toString();
   })();
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: POSTGRES_URL });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
+  const admin = postgresAdmin;
   beforeAll(() => admin(`CREATE DATABASE ${database}`));
   afterAll(() => admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
 

@@ -15,6 +15,7 @@ import {
 import { describe, expect, it } from "vitest";
 import * as my from "./mysql/sql";
 import * as pg from "./postgres/sql";
+import { antiJoinCountStatement, parentLive, walkKeysStatement } from "./sql";
 import * as lite from "./sqlite/sql";
 
 // The statements Custodian runs against other people's databases, compiled per dialect.
@@ -48,21 +49,21 @@ function compile(dialect: keyof typeof compilers, q: RawBuilder<unknown>) {
 const cases = {
   postgres: {
     onePass: pg.orphanCountOnePass({ child, parent, parentSoftDelete: sd, parentKeyUnique: true }),
-    antiJoin: pg.orphanCountAntiJoin({ child, parent, parentSoftDelete: sd, parentKeyUnique: false }),
-    walk: pg.walkKeys(child, [5, "t"], 1000),
+    antiJoin: antiJoinCountStatement({ child, parent, parentSoftDelete: sd, parentKeyUnique: false }, parentLive("p", sd)),
+    walk: walkKeysStatement(child, [5, "t"], 1000),
     missing: pg.missingKeys(parent, ["bigint", "text"], keys, sd),
   },
   mysql: {
     onePass: my.orphanCountOnePass({ child, parent, parentSoftDelete: sd, parentKeyUnique: true }),
-    antiJoin: my.orphanCountAntiJoin({ child, parent, parentSoftDelete: sd, parentKeyUnique: false }),
-    walk: my.walkKeys(child, [5, "t"], 1000),
+    antiJoin: antiJoinCountStatement({ child, parent, parentSoftDelete: sd, parentKeyUnique: false }, parentLive("p", sd)),
+    walk: walkKeysStatement(child, [5, "t"], 1000),
     missing: my.missingKeysJsonTable(parent, ["bigint(20) unsigned", "varchar(10) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci"], keys, sd),
     missingUnion: my.missingKeysUnion(parent, ["bigint(20) unsigned", "varchar(10)"], keys, sd),
   },
   sqlite: {
     join: lite.orphanCountJoin({ child, parent, parentSoftDelete: sd, parentKeyUnique: true }),
     notIn: lite.orphanCountNotIn({ child, parent, parentSoftDelete: sd, parentKeyUnique: false }),
-    walk: lite.walkKeys(child, [5, "t"], 1000),
+    walk: walkKeysStatement(child, [5, "t"], 1000),
     missing: lite.missingKeys(parent, keys, sd),
   },
 };

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from "kysely";
-import type { ColumnsRef, TableRef } from "./types";
+import type { ColumnsRef, ParentSoftDelete, SameTargetOrphanQuery, TableRef } from "./types";
 
 // Dialect-neutral fragments. Identifiers always go through sql.id / sql.ref, which the
 // dialect's query compiler quotes (doubling any embedded quote); values are bound.
@@ -55,4 +55,42 @@ export function orderBy(alias: string, columns: string[]): RawBuilder<unknown> {
 
 export function indexName(ref: ColumnsRef): string {
   return `${ref.table}_${ref.columns.join("_")}_idx`.slice(0, 63);
+}
+
+/**
+ * "The parent row is live": no soft-delete stamp, or one younger than the grace. The
+ * stamp compares with a bound timestamp (PostgreSQL, MySQL); SQLite has its own.
+ */
+export function parentLive(alias: string, sd: ParentSoftDelete | undefined): RawBuilder<unknown> {
+  if (!sd) return sql`1 = 1`;
+  return sql`(${col(alias, sd.column)} IS NULL OR ${col(alias, sd.column)} >= ${sd.before})`;
+}
+
+// Statements whose shape is the same in every dialect (each dialect supplies its own
+// "parent is live" predicate where soft deletes differ).
+
+export function countRowsStatement(t: TableRef): RawBuilder<{ n: number | string }> {
+  return sql`SELECT count(*) AS n FROM ${tableId(t)}`;
+}
+
+/** Anti join for parents whose key is not unique; pair it with countRowsStatement for the total. */
+export function antiJoinCountStatement(q: SameTargetOrphanQuery, live: RawBuilder<unknown>): RawBuilder<{ orphans: number | string }> {
+  const { child, parent } = q;
+  return sql`SELECT count(*) AS orphans
+FROM ${tableId(child)} AS c
+WHERE ${keyNotNull("c", child.columns)}
+  AND NOT EXISTS (SELECT 1 FROM ${tableId(parent)} AS p
+    WHERE ${keysEqual("p", parent.columns, "c", child.columns)} AND ${live})`;
+}
+
+/** Distinct non-NULL child keys in key order, with their row counts, over the child's key index. */
+export function walkKeysStatement(child: ColumnsRef, after: unknown[] | null, limit: number): RawBuilder<Record<string, unknown>> {
+  const aliased = sql.join(child.columns.map((c, i) => sql`${col("c", c)} AS ${sql.id(`k${i}`)}`));
+  const where = after ? sql`${keyNotNull("c", child.columns)} AND ${keyAfter("c", child.columns, after)}` : keyNotNull("c", child.columns);
+  return sql`SELECT ${aliased}, count(*) AS n
+FROM ${tableId(child)} AS c
+WHERE ${where}
+GROUP BY ${orderBy("c", child.columns)}
+ORDER BY ${orderBy("c", child.columns)}
+LIMIT ${sql.lit(Math.trunc(limit))}`;
 }

@@ -2,7 +2,7 @@ import { Kysely, MysqlDialect, sql, type RawBuilder } from "kysely";
 import { createPool } from "mysql2";
 import type { TargetSpec } from "../../config/types";
 import { BaseTarget, type LookupPlan } from "../base";
-import { columnNames, indexName, tableId } from "../sql";
+import { antiJoinCountStatement, columnNames, countRowsStatement, indexName, parentLive, tableId, walkKeysStatement } from "../sql";
 import type { ColumnsRef, IndexInfo, ParentSoftDelete, SameTargetOrphanQuery, TableRef, UniqueKey } from "../types";
 import { mapMysqlError } from "./errors";
 import * as catalog from "./introspect";
@@ -104,15 +104,17 @@ export class MysqlTarget extends BaseTarget {
   }
 
   protected orphanCountQueries(query: SameTargetOrphanQuery): RawBuilder<any>[] {
-    return query.parentKeyUnique ? [q.orphanCountOnePass(query)] : [q.countRows(query.child), q.orphanCountAntiJoin(query)];
+    return query.parentKeyUnique
+      ? [q.orphanCountOnePass(query)]
+      : [countRowsStatement(query.child), antiJoinCountStatement(query, parentLive("p", query.parentSoftDelete))];
   }
 
   protected countRowsQuery(t: TableRef) {
-    return q.countRows(t);
+    return countRowsStatement(t);
   }
 
   protected walkKeysQuery(child: ColumnsRef, after: unknown[] | null, limit: number) {
-    return q.walkKeys(child, after, limit);
+    return walkKeysStatement(child, after, limit);
   }
 
   protected missingKeysQuery(parent: ColumnsRef, plan: LookupPlan, keys: unknown[][], sd?: ParentSoftDelete) {

@@ -1,16 +1,11 @@
 import { sql, type RawBuilder } from "kysely";
-import { col, keyAfter, keyNotNull, keysEqual, orderBy, tableId } from "../sql";
+import { col, keyNotNull, keysEqual, parentLive, tableId } from "../sql";
 import type { ColumnsRef, ParentSoftDelete, SameTargetOrphanQuery, TableRef } from "../types";
 
 // MySQL 8 rewrites NOT EXISTS into an antijoin; MariaDB does not, but runs a LEFT JOIN
 // as eq_ref lookups on the parent key over a covering scan of the child's key index.
 // MariaDB 10.11, 2M/200K rows: COUNT(c.k) - COUNT(p.k) in one pass 1,121 ms; the
 // hand-written LEFT JOIN … IS NULL 1,372 ms; SUM(CASE …) 1,588 ms (an expression per row).
-
-function parentLive(alias: string, sd: ParentSoftDelete | undefined): RawBuilder<unknown> {
-  if (!sd) return sql`TRUE`;
-  return sql`(${col(alias, sd.column)} IS NULL OR ${col(alias, sd.column)} >= ${sd.before})`;
-}
 
 /** Rows whose key is complete: COUNT(k) for one column (a built-in counter, no per-row expression). */
 function completeKeys(alias: string, columns: string[]): RawBuilder<unknown> {
@@ -24,31 +19,6 @@ export function orphanCountOnePass(q: SameTargetOrphanQuery): RawBuilder<{ orpha
   ${completeKeys("c", child.columns)} - COUNT(${col("p", parent.columns[0])}) AS orphans
 FROM ${tableId(child)} AS c
 LEFT JOIN ${tableId(parent)} AS p ON ${keysEqual("p", parent.columns, "c", child.columns)} AND ${parentLive("p", q.parentSoftDelete)}`;
-}
-
-/** For a parent key that is not unique (a join would count a child once per duplicate). */
-export function orphanCountAntiJoin(q: SameTargetOrphanQuery): RawBuilder<{ orphans: string }> {
-  const { child, parent } = q;
-  return sql`SELECT COUNT(*) AS orphans
-FROM ${tableId(child)} AS c
-WHERE ${keyNotNull("c", child.columns)}
-  AND NOT EXISTS (SELECT 1 FROM ${tableId(parent)} AS p
-    WHERE ${keysEqual("p", parent.columns, "c", child.columns)} AND ${parentLive("p", q.parentSoftDelete)})`;
-}
-
-export function countRows(t: TableRef): RawBuilder<{ n: string }> {
-  return sql`SELECT COUNT(*) AS n FROM ${tableId(t)}`;
-}
-
-export function walkKeys(child: ColumnsRef, after: unknown[] | null, limit: number): RawBuilder<Record<string, unknown>> {
-  const aliased = sql.join(child.columns.map((c, i) => sql`${col("c", c)} AS ${sql.id(`k${i}`)}`));
-  const where = after ? sql`${keyNotNull("c", child.columns)} AND ${keyAfter("c", child.columns, after)}` : keyNotNull("c", child.columns);
-  return sql`SELECT ${aliased}, COUNT(*) AS n
-FROM ${tableId(child)} AS c
-WHERE ${where}
-GROUP BY ${orderBy("c", child.columns)}
-ORDER BY ${orderBy("c", child.columns)}
-LIMIT ${sql.lit(Math.trunc(limit))}`;
 }
 
 /** JSON_TABLE came with MySQL 8.0.4 and MariaDB 10.6. */

@@ -2,7 +2,7 @@ import type { Kysely, RawBuilder } from "kysely";
 import { sql } from "kysely";
 import type { Dialect } from "../../config/types";
 import { BaseTarget, type LookupPlan } from "../base";
-import { columnNames, indexName, tableId } from "../sql";
+import { antiJoinCountStatement, columnNames, countRowsStatement, indexName, parentLive, tableId, walkKeysStatement } from "../sql";
 import type { ColumnsRef, ParentSoftDelete, SameTargetOrphanQuery, TableRef } from "../types";
 import * as catalog from "./introspect";
 import { mapPostgresError } from "./errors";
@@ -52,15 +52,15 @@ export abstract class PostgresFamilyTarget extends BaseTarget {
   protected orphanCountQueries(query: SameTargetOrphanQuery): RawBuilder<any>[] {
     return query.parentKeyUnique
       ? [q.orphanCountOnePass(query)]
-      : [q.countRows(query.child), q.orphanCountAntiJoin(query)];
+      : [countRowsStatement(query.child), antiJoinCountStatement(query, parentLive("p", query.parentSoftDelete))];
   }
 
   protected countRowsQuery(t: TableRef) {
-    return q.countRows(t);
+    return countRowsStatement(t);
   }
 
   protected walkKeysQuery(child: ColumnsRef, after: unknown[] | null, limit: number) {
-    return q.walkKeys(child, after, limit);
+    return walkKeysStatement(child, after, limit);
   }
 
   protected missingKeysQuery(parent: ColumnsRef, plan: LookupPlan, keys: unknown[][], sd?: ParentSoftDelete) {

@@ -3,7 +3,7 @@ import Database from "better-sqlite3";
 import { Kysely, SqliteDialect, sql, type RawBuilder } from "kysely";
 import type { TargetSpec } from "../../config/types";
 import { BaseTarget, type LookupPlan } from "../base";
-import { columnNames, indexName } from "../sql";
+import { columnNames, countRowsStatement, indexName, walkKeysStatement } from "../sql";
 import type { ColumnInfo, ColumnsRef, DeclaredForeignKey, IndexInfo, ParentSoftDelete, SameTargetOrphanQuery, TableRef, UniqueKey } from "../types";
 import { TargetError } from "../errors";
 import { mapSqliteError } from "./errors";
@@ -99,15 +99,15 @@ export class SqliteTarget extends BaseTarget {
   }
 
   protected orphanCountQueries(query: SameTargetOrphanQuery): RawBuilder<any>[] {
-    return [q.countRows(query.child), query.parentKeyUnique ? q.orphanCountJoin(query) : q.orphanCountNotIn(query)];
+    return [countRowsStatement(query.child), query.parentKeyUnique ? q.orphanCountJoin(query) : q.orphanCountNotIn(query)];
   }
 
   protected countRowsQuery(t: TableRef) {
-    return q.countRows(t);
+    return countRowsStatement(t);
   }
 
   protected walkKeysQuery(child: ColumnsRef, after: unknown[] | null, limit: number) {
-    return q.walkKeys(child, after, limit);
+    return walkKeysStatement(child, after, limit);
   }
 
   protected missingKeysQuery(parent: ColumnsRef, _plan: LookupPlan, keys: unknown[][], sd?: ParentSoftDelete) {

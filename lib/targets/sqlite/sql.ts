@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from "kysely";
-import { col, keyAfter, keyNotNull, keysEqual, orderBy, tableId } from "../sql";
+import { col, keyNotNull, keysEqual, tableId } from "../sql";
 import type { ColumnsRef, ParentSoftDelete, SameTargetOrphanQuery, TableRef } from "../types";
 
 // SQLite has nested loops only. NOT EXISTS stays a correlated subquery (5.2 s for 10M/1M
@@ -37,21 +37,6 @@ FROM ${tableId(child)} AS c
 WHERE ${keyNotNull("c", child.columns)} AND ${tuple("c", child.columns)} NOT IN (
   SELECT ${sql.join(parent.columns.map((c) => col("p", c)))} FROM ${tableId(parent)} AS p
   WHERE ${keyNotNull("p", parent.columns)} AND ${parentLive("p", q.parentSoftDelete)})`;
-}
-
-export function countRows(t: TableRef): RawBuilder<{ n: number }> {
-  return sql`SELECT count(*) AS n FROM ${tableId(t)}`;
-}
-
-export function walkKeys(child: ColumnsRef, after: unknown[] | null, limit: number): RawBuilder<Record<string, unknown>> {
-  const aliased = sql.join(child.columns.map((c, i) => sql`${col("c", c)} AS ${sql.id(`k${i}`)}`));
-  const where = after ? sql`${keyNotNull("c", child.columns)} AND ${keyAfter("c", child.columns, after)}` : keyNotNull("c", child.columns);
-  return sql`SELECT ${aliased}, count(*) AS n
-FROM ${tableId(child)} AS c
-WHERE ${where}
-GROUP BY ${orderBy("c", child.columns)}
-ORDER BY ${orderBy("c", child.columns)}
-LIMIT ${limit}`;
 }
 
 /**
