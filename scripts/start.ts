@@ -30,18 +30,11 @@ if (buildIsStale()) {
 }
 
 console.error(`custodian: serving http://localhost:${values.port}`);
-const server = spawn(process.execPath, [nextBin, "start", "-p", values.port], { cwd: root, env, stdio: "inherit", detached: true });
-// `next start` runs the server in a child of its own: stop the whole group.
-const stop = (signal: NodeJS.Signals) => {
-  try {
-    process.kill(-server.pid!, signal);
-  } catch {
-    /* already gone */
-  }
-};
-process.on("SIGINT", () => stop("SIGINT"));
-process.on("SIGTERM", () => stop("SIGTERM"));
-server.on("exit", (code) => process.exit(code ?? 0));
+// Same process group as this script: Ctrl-C, or a test runner stopping the group, stops
+// `next start` and the next-server child it runs the app in.
+const server = spawn(process.execPath, [nextBin, "start", "-p", values.port], { cwd: root, env, stdio: "inherit" });
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
+server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 
 function buildIsStale(): boolean {
   const marker = path.join(root, ".next/BUILD_ID");

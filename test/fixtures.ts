@@ -46,8 +46,8 @@ function statements(d: Dialect, q: (name: string) => string, schema: string | nu
   const ts = d === "mysql" ? "DATETIME(3)" : d === "sqlite" ? "TEXT" : "timestamptz";
   const tsv = (daysAgo: number) => (d === "postgres" || d === "pglite" ? `'${iso(daysAgo)}+00'` : `'${iso(daysAgo)}'`);
   const out = [
-    `CREATE TABLE ${t("users")} (id INTEGER PRIMARY KEY, email VARCHAR(100) NOT NULL, deleted_at ${ts} NULL)`,
-    `CREATE TABLE ${t("posts")} (id INTEGER PRIMARY KEY, user_id INTEGER NULL, title VARCHAR(100) NOT NULL, FOREIGN KEY (user_id) REFERENCES ${t("users")} (id))`,
+    `CREATE TABLE ${t("users")} (id BIGINT PRIMARY KEY, email VARCHAR(100) NOT NULL, deleted_at ${ts} NULL)`,
+    `CREATE TABLE ${t("posts")} (id INTEGER PRIMARY KEY, user_id BIGINT NULL, title VARCHAR(100) NOT NULL, FOREIGN KEY (user_id) REFERENCES ${t("users")} (id))`,
     `CREATE INDEX ${q("posts_user_idx")} ON ${t("posts")} (user_id)`,
     `CREATE TABLE ${t("memberships")} (org_id INTEGER NOT NULL, user_no INTEGER NOT NULL, PRIMARY KEY (org_id, user_no))`,
     `CREATE TABLE ${t("grants")} (id INTEGER PRIMARY KEY, org_id INTEGER NULL, user_no INTEGER NULL, FOREIGN KEY (org_id, user_no) REFERENCES ${t("memberships")} (org_id, user_no))`,

@@ -91,6 +91,12 @@ relations:
     expect(JSON.parse(cfg.stdout).error).toMatch(/unknown key "colour"/);
 
     expect(run("scan", "--config", config, "--relation", "nope").code).toBe(2);
+    const none = run("--json");
+    expect(none.code).toBe(2);
+    expect(JSON.parse(none.stdout).error).toMatch(/no command/);
+    const help = run("--help", "--json");
+    expect(help.code).toBe(0);
+    expect(JSON.parse(help.stdout).usage).toMatch(/^usage: custodian/);
     expect(run("frobnicate").code).toBe(2);
     expect(run("scan", "--bogus").code).toBe(2);
     expect(run("discover", "--force", "--config", config).code).toBe(2);

@@ -41,7 +41,11 @@ export async function main(argv: string[]): Promise<number> {
     const command = positionals[0];
     if (values.help || !command) {
       process.stderr.write(`${USAGE}\n`);
-      return values.help ? EXIT.ok : EXIT.usage;
+      if (values.help) {
+        if (out.json) out.result({ usage: USAGE }, () => "");
+        return EXIT.ok;
+      }
+      throw new UsageError("no command given");
     }
     const allowed = ALLOWED[command];
     if (!allowed) throw new UsageError(`unknown command "${command}"; expected one of ${Object.keys(ALLOWED).join(", ")}`);

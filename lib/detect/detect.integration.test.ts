@@ -93,6 +93,17 @@ describe.each(dialects)("detection inside one %s target", (dialect) => {
     expect(results.find((r) => r.relation.name === "posts_live")?.indexAdvice).toBeUndefined();
   });
 
+  it("treats a parent whose soft-delete stamp cannot be read as live (never inventing orphans)", async () => {
+    if (dialect !== "sqlite") return; // typed timestamp columns cannot hold an unreadable stamp
+    await fx.exec(`UPDATE users SET deleted_at = 'not a date' WHERE id = 9`);
+    try {
+      const { results } = await sweep(config(), { only: ["posts_live"] });
+      expect(results[0].orphans).toBe(FIXTURE_EXPECTED.postsUserId);
+    } finally {
+      await fx.exec(`UPDATE users SET deleted_at = datetime('now', '-40 days') WHERE id = 9`);
+    }
+  });
+
   it("refuses an unknown --relation name instead of scanning nothing", async () => {
     await expect(sweep(config(), { only: ["nope"] })).rejects.toBeInstanceOf(UnknownRelationError);
   });
@@ -202,5 +213,42 @@ describe.runIf(hasMysql)("MySQL lookups without JSON_TABLE (MySQL 5.7, MariaDB <
     } finally {
       await pool.close();
     }
+  });
+});
+
+// SQLite stores whatever it is given, so a SQLite child is where keys of the wrong type,
+// oversized keys and integers beyond 2^53 turn up in practice.
+const parentsForOddKeys: Dialect[] = ["pglite", ...(hasPostgres ? (["postgres"] as const) : []), ...(hasMysql ? (["mysql"] as const) : [])];
+
+describe.each(parentsForOddKeys)("odd child keys from SQLite against a %s parent", (parentDialect) => {
+  let child: Fixture;
+  let parent: Fixture;
+  const BIG = "9007199254740993"; // 2^53 + 1: a float would round it to …992
+  beforeAll(async () => {
+    [child, parent] = await Promise.all([createFixture("sqlite"), createFixture(parentDialect)]);
+    await child.exec(`INSERT INTO posts (id, user_id, title) VALUES (30, 'abc', 'wrong type'), (31, ${BIG}, 'big');
+      INSERT INTO taggings (id, tag_name) VALUES (30, 'rust${"x".repeat(60)}');`);
+    const users = parent.schema && parentDialect === "postgres" ? `"${parent.schema}".users` : "users";
+    await parent.exec(`INSERT INTO ${users} (id, email) VALUES (${BIG}, 'big@example.com')`);
+  });
+  afterAll(async () => {
+    await Promise.all([child?.drop(), parent?.drop()]);
+  });
+
+  it("counts a key of the wrong type and an oversized key as orphans, and matches integers beyond 2^53 exactly", async () => {
+    const config = validateConfig(
+      {
+        targets: { ...targetEntry("a", child), ...targetEntry("b", parent) },
+        relations: [
+          { name: "x_posts", child: at("a", child, "posts", ["user_id"]), parent: at("b", parent, "users", ["id"]) },
+          { name: "x_taggings", child: at("a", child, "taggings", ["tag_name"]), parent: at("b", parent, "tags", ["name"]) },
+        ],
+      },
+      "test.yaml",
+      envFor([["a", child], ["b", parent]]),
+    );
+    const { results } = await sweep(config, { only: ["x_posts", "x_taggings"] });
+    const byName = Object.fromEntries(results.map((r) => [r.relation.name, r.error ?? r.orphans]));
+    expect(byName).toEqual({ x_posts: FIXTURE_EXPECTED.postsUserId + 1, x_taggings: FIXTURE_EXPECTED.taggings + 1 });
   });
 });

@@ -32,7 +32,8 @@ export class PGliteFolderMissingError extends Error {}
 
 export async function acquirePGlite(folder: string, opts: AcquireOptions): Promise<PGliteHandle> {
   const dir = path.resolve(folder);
-  await closing.get(dir);
+  // No await between this loop and the registry check: a close cannot slip in between.
+  while (closing.has(dir)) await closing.get(dir);
   let entry = registry.get(dir);
   if (!entry) {
     if (!existsSync(dir)) {

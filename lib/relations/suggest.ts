@@ -1,5 +1,6 @@
 import type { Config } from "../config/types";
 import type { TargetPool } from "../targets/pool";
+import { typeFamily } from "../targets/keys";
 import type { ColumnInfo, UniqueKey } from "../targets/types";
 import type { Endpoint, Relation } from "./types";
 
@@ -125,12 +126,4 @@ function guessFqnParent(child: TableInfo, tables: TableInfo[]): Guess | null {
 /** Same database first, then the first by name. */
 function rank(candidates: TableInfo[], child: TableInfo): TableInfo | null {
   return candidates.find((t) => t.target === child.target) ?? candidates[0] ?? null;
-}
-
-function typeFamily(type: string): "integer" | "text" | "uuid" | "other" {
-  const t = type.toLowerCase();
-  if (/int|serial/.test(t)) return "integer";
-  if (/uuid/.test(t)) return "uuid";
-  if (/char|text|clob|string/.test(t) || t === "") return "text";
-  return "other";
 }

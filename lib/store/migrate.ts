@@ -34,11 +34,19 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
     .sort()
     .map((name) => {
       const sql = readFileSync(path.join(dir, name, "migration.sql"), "utf8");
-      return { name, sql, checksum: createHash("sha256").update(sql).digest("hex") };
+      return { name, sql, checksum: sha256(sql) };
     });
 }
 
 export class MigrationError extends Error {}
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+/** As Prisma does, a checkout with other line endings is the same migration. */
+function sameMigration(recorded: string, sql: string): boolean {
+  const lf = sql.replace(/\r\n/g, "\n");
+  return [sql, lf, lf.replace(/\n/g, "\r\n")].some((v) => sha256(v) === recorded);
+}
 
 export async function applyMigrations(db: SqlRunner, migrations = readMigrations()): Promise<string[]> {
   await db.query(`SELECT pg_advisory_lock(${PRISMA_ADVISORY_LOCK})`);
@@ -61,7 +69,7 @@ export async function applyMigrations(db: SqlRunner, migrations = readMigrations
     for (const m of migrations) {
       const prior = byName.get(m.name);
       if (prior?.finished_at) {
-        if (prior.checksum !== m.checksum) {
+        if (!sameMigration(prior.checksum, m.sql)) {
           throw new MigrationError(`migration ${m.name} was changed after it was applied (checksum differs); add a new migration instead`);
         }
         continue;

@@ -11,39 +11,41 @@ export function configHash(file: string): string {
 /** Stores a sweep and one scan row per relation (failed ones with their error and no counts). */
 export async function recordSweep(store: Store, result: SweepResult, meta: { trigger: string; configHash: string }): Promise<string> {
   const failed = result.results.filter((r) => r.error).length;
-  const sweep = await store.prisma.sweep.create({
-    data: {
-      trigger: meta.trigger,
-      configHash: meta.configHash,
-      startedAt: result.scannedAt,
-      finishedAt: new Date(),
-      relations: result.results.length,
-      failed,
-    },
+  return store.prisma.$transaction(async (tx) => {
+    const sweep = await tx.sweep.create({
+      data: {
+        trigger: meta.trigger,
+        configHash: meta.configHash,
+        startedAt: result.scannedAt,
+        finishedAt: new Date(),
+        relations: result.results.length,
+        failed,
+      },
+    });
+    await tx.scan.createMany({
+      data: result.results.map((r) => ({
+        sweepId: sweep.id,
+        relation: r.relation.name,
+        origin: r.relation.origin,
+        childTarget: r.relation.child.target,
+        childSchema: r.relation.child.schema,
+        childTable: r.relation.child.table,
+        childColumns: r.relation.child.columns,
+        parentTarget: r.relation.parent.target,
+        parentSchema: r.relation.parent.schema,
+        parentTable: r.relation.parent.table,
+        parentColumns: r.relation.parent.columns,
+        orphans: r.orphans == null ? null : BigInt(r.orphans),
+        childRows: r.childRows == null ? null : BigInt(r.childRows),
+        durationMs: r.durationMs,
+        scannedAt: r.scannedAt,
+        errorKind: r.errorKind ?? null,
+        error: r.error ?? null,
+        indexAdvice: r.indexAdvice ?? null,
+      })),
+    });
+    return sweep.id;
   });
-  await store.prisma.scan.createMany({
-    data: result.results.map((r) => ({
-      sweepId: sweep.id,
-      relation: r.relation.name,
-      origin: r.relation.origin,
-      childTarget: r.relation.child.target,
-      childSchema: r.relation.child.schema,
-      childTable: r.relation.child.table,
-      childColumns: r.relation.child.columns,
-      parentTarget: r.relation.parent.target,
-      parentSchema: r.relation.parent.schema,
-      parentTable: r.relation.parent.table,
-      parentColumns: r.relation.parent.columns,
-      orphans: r.orphans == null ? null : BigInt(r.orphans),
-      childRows: r.childRows == null ? null : BigInt(r.childRows),
-      durationMs: r.durationMs,
-      scannedAt: r.scannedAt,
-      errorKind: r.errorKind ?? null,
-      error: r.error ?? null,
-      indexAdvice: r.indexAdvice ?? null,
-    })),
-  });
-  return sweep.id;
 }
 
 export interface LatestScan {

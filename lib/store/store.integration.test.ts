@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasPostgres, POSTGRES_URL, postgresAdmin } from "../../test/services";
 import type { SweepResult } from "../detect/sweep";
 import { openStore, redactUrl, type Store } from "./client";
-import { readMigrations } from "./migrate";
+import { applyMigrations, readMigrations } from "./migrate";
 import { knownDeclaredRelations, latestScans, recordSweep } from "./scans";
 
 const relation = (name: string) => ({
@@ -104,6 +104,21 @@ describe.runIf(hasPostgres)("PostgreSQL store (DATABASE_URL)", () => {
     expect(rows.every((r) => r.finished_at)).toBe(true);
     expect(a.location).toBe(redactUrl(url));
     await a.close();
+  });
+
+  it("accepts a migration checked out with other line endings, as Prisma does", async () => {
+    const store = await openStore({ env: { DATABASE_URL: url } });
+    await store.close();
+    const crlf = readMigrations().map((m) => ({ ...m, sql: m.sql.replace(/\n/g, "\r\n") }));
+    const c = new (await import("pg")).default.Client({ connectionString: url });
+    await c.connect();
+    try {
+      const runner = { exec: async (s: string) => void (await c.query(s)), query: async (s: string, p?: unknown[]) => (await c.query(s, p)).rows };
+      await expect(applyMigrations(runner, crlf)).resolves.toEqual([]);
+      await expect(applyMigrations(runner, [{ ...crlf[0], sql: `${crlf[0].sql}\n-- edited` }])).rejects.toThrow(/was changed after it was applied/);
+    } finally {
+      await c.end();
+    }
   });
 
   it("never shows a password in its location", () => {

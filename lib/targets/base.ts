@@ -1,6 +1,7 @@
 import type { Kysely, RawBuilder } from "kysely";
 import type { Dialect } from "../config/types";
 import { TargetError } from "./errors";
+import { cannotBeOfFamily, typeFamily } from "./keys";
 import type {
   ColumnInfo,
   ColumnsRef,
@@ -139,20 +140,32 @@ export abstract class BaseTarget implements Target {
   async missingKeys(parent: ColumnsRef, keys: unknown[][], softDelete?: ParentSoftDelete): Promise<number[]> {
     if (keys.length === 0) return [];
     const plan = await this.lookupPlan(parent);
+    // Keys no row of the parent's column types could hold are missing without asking.
+    const families = this.typedColumns ? (await this.columnTypes(parent)).map(typeFamily) : [];
+    const impossible: number[] = [];
+    const askAt: number[] = [];
+    keys.forEach((key, i) => (key.some((v, c) => families[c] && cannotBeOfFamily(v, families[c])) ? impossible : askAt).push(i));
+    const ask = askAt.map((i) => keys[i]);
     const size = this.lookupBatchSize(parent.columns.length);
-    const starts = Array.from({ length: Math.ceil(keys.length / size) }, (_, i) => i * size);
-    const missing: number[][] = [];
+    const starts = Array.from({ length: Math.ceil(ask.length / size) }, (_, i) => i * size);
+    const missing: number[][] = [impossible];
     let next = 0;
     const worker = async () => {
       while (next < starts.length) {
-        const i = next++;
-        const rows = await this.run(this.missingKeysQuery(parent, plan, keys.slice(starts[i], starts[i] + size), softDelete));
-        missing[i] = rows.map((r) => starts[i] + Number(r.ord) - 1);
+        const b = next++;
+        const rows = await this.run(this.missingKeysQuery(parent, plan, ask.slice(starts[b], starts[b] + size), softDelete));
+        missing[b + 1] = rows.map((r) => askAt[starts[b] + Number(r.ord) - 1]);
       }
     };
     await Promise.all(Array.from({ length: this.inProcess ? 1 : 2 }, worker));
     return missing.flat().sort((a, b) => a - b);
   }
+
+  /**
+   * Whether a column's declared type bounds what it holds. SQLite's does not (an
+   * INTEGER column can hold "abc"), so it answers for every key itself.
+   */
+  protected readonly typedColumns: boolean = true;
 
   /** The declared types of some columns, in order ("" when unknown). */
   async columnTypes(ref: ColumnsRef): Promise<string[]> {

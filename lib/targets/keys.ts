@@ -16,8 +16,37 @@ export function normaliseKey(key: readonly unknown[]): string {
   return key.length === 1 ? normaliseValue(key[0]) : key.map(normaliseValue).join("\u0001");
 }
 
-/** Values as they are sent back to a database: strings, which every driver binds and casts. */
-export function bindableValue(v: unknown): string | number {
-  if (typeof v === "number") return v;
-  return normaliseValue(v);
+export type TypeFamily = "integer" | "text" | "uuid" | "other";
+
+/** The family of a declared type, whatever the dialect spells it (bigint, int(11) unsigned, INTEGER, uuid…). */
+export function typeFamily(type: string): TypeFamily {
+  const t = type.toLowerCase();
+  if (/int|serial/.test(t)) return "integer";
+  if (/uuid/.test(t)) return "uuid";
+  if (/char|text|clob|string/.test(t) || t === "") return "text";
+  return "other";
+}
+
+const INTEGER = /^-?\d{1,20}$/;
+const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+
+/**
+ * True when no row of a column of this family can hold the value ("abc" in a bigint
+ * key, "x" in a uuid one): such a key has no parent, and sending it to the database
+ * would make the cast fail the whole lookup (or, on MariaDB, turn it into 0).
+ */
+export function cannotBeOfFamily(value: unknown, family: TypeFamily): boolean {
+  if (value == null) return false;
+  if (family === "integer") {
+    if (typeof value === "number") return !Number.isInteger(value);
+    if (typeof value === "bigint") return false;
+    return !(typeof value === "string" && INTEGER.test(value.trim()) && withinInt64(value.trim()));
+  }
+  if (family === "uuid") return !(typeof value === "string" && UUID.test(value.trim()));
+  return false;
+}
+
+function withinInt64(digits: string): boolean {
+  const n = BigInt(digits);
+  return n >= -(2n ** 63n) && n < 2n ** 64n;
 }

@@ -1,6 +1,6 @@
 import type { Config } from "../../config/types";
 import type { ScanResult } from "../../detect/scan";
-import { sweep } from "../../detect/sweep";
+import { sweep, type SweepResult } from "../../detect/sweep";
 import type { Endpoint } from "../../relations/types";
 import { openStore } from "../../store/client";
 import { configHash, knownDeclaredRelations, recordSweep } from "../../store/scans";
@@ -9,27 +9,29 @@ import { EXIT, formatCount, table, type Output } from "../io";
 /** `custodian scan [--relation NAME]...`: counts orphans, stores the scans, exit 1 if any failed. */
 export async function scanCommand(config: Config, out: Output, only: string[]): Promise<number> {
   const store = await openStore({ purpose: "custodian scan" });
+  let result: SweepResult;
   try {
     const known = await knownDeclaredRelations(store);
-    const result = await sweep(config, {
+    result = await sweep(config, {
       only,
       known,
       onResult: (r, done, total) => out.progress(`[${done}/${total}] ${r.relation.name}: ${r.error ? `FAILED ${r.error}` : `${formatCount(r.orphans)} orphans`}`),
     });
     await recordSweep(store, result, { trigger: "cli", configHash: configHash(config.file) });
-    const failed = result.results.some((r) => r.error) || result.failures.length > 0;
-    out.result(
+  } finally {
+    await store.close();
+  }
+  // printed once everything is stored and closed: a later failure cannot add a second document
+  const failed = result.results.some((r) => r.error) || result.failures.length > 0;
+  out.result(
       {
         scannedAt: result.scannedAt.toISOString(),
         relations: result.results.map(toJson),
         ...(result.failures.length ? { errors: result.failures } : {}),
       },
-      () => humanReport(result.results, result.failures),
-    );
-    return failed ? EXIT.failed : EXIT.ok;
-  } finally {
-    await store.close();
-  }
+    () => humanReport(result.results, result.failures),
+  );
+  return failed ? EXIT.failed : EXIT.ok;
 }
 
 function toJson(r: ScanResult) {

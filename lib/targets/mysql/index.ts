@@ -8,6 +8,16 @@ import { mapMysqlError } from "./errors";
 import * as catalog from "./introspect";
 import * as q from "./sql";
 
+/**
+ * What a JSON_TABLE column must declare to compare like the parent column: its charset
+ * and collation, and for strings a width no key exceeds, so a longer child key is never
+ * truncated into a match with a parent's prefix.
+ */
+function jsonTableDeclaration(type: string, charset: string | null, collation: string | null): string {
+  const widened = type.replace(/^(var)?char\(\d+\)/i, "varchar(3072)");
+  return charset && collation ? `${widened} CHARACTER SET ${charset} COLLATE ${collation}` : widened;
+}
+
 /** MySQL 8 and MariaDB 10.x (mysql2). */
 export class MysqlTarget extends BaseTarget {
   readonly inProcess = false;
@@ -22,7 +32,11 @@ export class MysqlTarget extends BaseTarget {
       bigNumberStrings: true,
       timezone: "Z",
     });
-    pool.on("connection", (conn) => conn.on("error", () => {}));
+    pool.on("connection", (conn) => {
+      conn.on("error", () => {});
+      // TIMESTAMP columns compare in the session's zone: make it UTC, like the bound cutoffs.
+      conn.query("SET time_zone = '+00:00'");
+    });
     return new MysqlTarget(spec.name, "mysql", new Kysely<any>({ dialect: new MysqlDialect({ pool }) }));
   }
 
@@ -57,8 +71,7 @@ export class MysqlTarget extends BaseTarget {
       column: r.column,
       dataType: r.data_type,
       nullable: r.nullable === "YES",
-      // what a JSON_TABLE column must declare to compare like the parent column does
-      declaration: r.charset && r.collation ? `${r.data_type} CHARACTER SET ${r.charset} COLLATE ${r.collation}` : r.data_type,
+      declaration: jsonTableDeclaration(r.data_type, r.charset, r.collation),
     }));
   }
 

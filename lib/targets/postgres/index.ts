@@ -21,6 +21,8 @@ export class PostgresTarget extends PostgresFamilyTarget {
     });
     // An idle client that loses its server must not crash the process.
     pool.on("error", () => {});
+    // Soft-delete cutoffs are bound as UTC instants; naive timestamps are read as UTC too.
+    pool.on("connect", (client) => void client.query("SET TIME ZONE 'UTC'").catch(() => {}));
     const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
     return new PostgresTarget(spec, db);
   }

@@ -32,9 +32,9 @@ WHERE con.contype = 'f' AND ${userSchemas}
 GROUP BY con.oid, con.conname, n.nspname, cc.relname, pn.nspname, pc.relname
 ORDER BY 2, 3, 1`;
 
-export const columnsQuery = sql<{ schema: string; table: string; column: string; data_type: string; nullable: boolean }>`
+export const columnsQuery = sql<{ schema: string; table: string; column: string; data_type: string; base_type: string; nullable: boolean }>`
 SELECT n.nspname::text AS schema, c.relname::text AS table, a.attname::text AS column,
-  format_type(a.atttypid, a.atttypmod) AS data_type, NOT a.attnotnull AS nullable
+  format_type(a.atttypid, a.atttypmod) AS data_type, format_type(a.atttypid, NULL) AS base_type, NOT a.attnotnull AS nullable
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -50,6 +50,6 @@ JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
-WHERE i.indpred IS NULL AND NOT (0 = ANY(i.indkey::int2[])) AND k.ord <= i.indnkeyatts AND ${userSchemas}
+WHERE i.indpred IS NULL AND i.indisvalid AND NOT (0 = ANY(i.indkey::int2[])) AND k.ord <= i.indnkeyatts AND ${userSchemas}
 GROUP BY n.nspname, c.relname, ic.relname, i.indisunique, i.indisprimary
 ORDER BY 1, 2, 3`;

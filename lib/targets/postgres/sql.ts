@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from "kysely";
+import { normaliseValue } from "../keys";
 import { col, keyNotNull, keysEqual, parentLive, tableId } from "../sql";
 import type { ColumnsRef, ParentSoftDelete, SameTargetOrphanQuery, TableRef } from "../types";
 
@@ -38,7 +39,8 @@ export function missingKeys(
   keys: unknown[][],
   softDelete?: ParentSoftDelete,
 ): RawBuilder<{ ord: string }> {
-  const arrays = parent.columns.map((_, i) => sql`CAST(${keys.map((k) => (k[i] == null ? null : String(k[i])))} AS text[])`);
+  // (dates travel as ISO text, bytes as bytea's \x hex input)
+  const arrays = parent.columns.map((_, i) => sql`CAST(${keys.map((k) => (k[i] == null ? null : normaliseValue(k[i])))} AS text[])`);
   const names = sql.join(parent.columns.map((_, i) => sql.id(`k${i}`)));
   const textMatch = (c: string, i: number) =>
     !parentTypes[i] || !SAFE_TYPE.test(parentTypes[i])

@@ -34,7 +34,18 @@ export abstract class PostgresFamilyTarget extends BaseTarget {
 
   protected async loadColumns() {
     const rows = await this.run(catalog.columnsQuery);
-    return rows.map((r) => ({ schema: r.schema, table: r.table, column: r.column, dataType: r.data_type, nullable: r.nullable }));
+    // castType: the type without its size (varchar(36) → character varying), so a cast
+    // of a longer child key never truncates it into a match with a parent's prefix.
+    return rows.map((r) => ({ schema: r.schema, table: r.table, column: r.column, dataType: r.data_type, castType: r.base_type, nullable: r.nullable }));
+  }
+
+  protected async lookupPlan(parent: ColumnsRef): Promise<LookupPlan> {
+    const all = await this.columns();
+    const types = parent.columns.map((c) => {
+      const col = all.find((x) => x.schema === parent.schema && x.table === parent.table && x.column === c) as { castType?: string } | undefined;
+      return col?.castType ?? "";
+    });
+    return { types };
   }
 
   protected async loadUniqueKeys() {

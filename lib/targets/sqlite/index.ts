@@ -15,6 +15,7 @@ const SCHEMA = "main";
 /** SQLite files (better-sqlite3). Only the main database of the file is inspected. */
 export class SqliteTarget extends BaseTarget {
   readonly inProcess = true;
+  protected readonly typedColumns = false;
 
   static open(spec: TargetSpec): SqliteTarget {
     if (spec.url !== ":memory:" && !existsSync(spec.url)) {
@@ -24,7 +25,8 @@ export class SqliteTarget extends BaseTarget {
     try {
       // fileMustExist: a typo in a path must be an error, not a new empty database with 0 orphans.
       database = new Database(spec.url, { fileMustExist: true, timeout: 5000 });
-      database.defaultSafeIntegers(false);
+      // Exact integers (BigInt): snowflake-sized keys must not round into false orphans.
+      database.defaultSafeIntegers(true);
     } catch (err) {
       throw mapSqliteError(spec.name, err);
     }
@@ -62,7 +64,7 @@ export class SqliteTarget extends BaseTarget {
 
   protected async loadColumns(): Promise<ColumnInfo[]> {
     const rows = await this.run(catalog.columnsQuery);
-    return rows.map((r) => ({ schema: SCHEMA, table: r.tbl, column: r.name, dataType: r.type, nullable: !r.notnull, pk: r.pk }) as SqliteColumn);
+    return rows.map((r) => ({ schema: SCHEMA, table: r.tbl, column: r.name, dataType: r.type, nullable: !Number(r.notnull), pk: Number(r.pk) }) as SqliteColumn);
   }
 
   private async primaryKeys(): Promise<ColumnsRef[]> {
@@ -78,7 +80,7 @@ export class SqliteTarget extends BaseTarget {
     for (const r of rows) {
       const key = `${r.tbl}\u0000${r.idx}`;
       let idx = byIndex.get(key);
-      if (!idx) byIndex.set(key, (idx = { table: r.tbl, name: r.idx, unique: r.is_unique === 1, partial: r.partial === 1, columns: [] }));
+      if (!idx) byIndex.set(key, (idx = { table: r.tbl, name: r.idx, unique: Number(r.is_unique) === 1, partial: Number(r.partial) === 1, columns: [] }));
       idx.columns.push(r.col);
     }
     // Expression columns come back NULL, and partial indexes do not cover every row.

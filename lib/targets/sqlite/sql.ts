@@ -9,10 +9,15 @@ import type { ColumnsRef, ParentSoftDelete, SameTargetOrphanQuery, TableRef } fr
 // So: count(*) beside a join probing the parent's key when it is unique, else NOT IN
 // (built once into an ephemeral index; NULL-safe because both sides filter NULL keys).
 
-/** Soft-delete stamps may be ISO text or unix seconds: julianday(…, 'auto') reads both. */
+/**
+ * Soft-delete stamps may be ISO text or unix seconds: julianday(…, 'auto') reads both.
+ * A stamp it cannot read (millisecond epochs, free text) counts as live: an unreadable
+ * date must never turn a parent's children into orphans.
+ */
 function parentLive(alias: string, sd: ParentSoftDelete | undefined): RawBuilder<unknown> {
   if (!sd) return sql`1`;
-  return sql`(${col(alias, sd.column)} IS NULL OR julianday(${col(alias, sd.column)}, 'auto') >= julianday(${sd.before.toISOString()}))`;
+  const stamp = sql`julianday(${col(alias, sd.column)}, 'auto')`;
+  return sql`(${col(alias, sd.column)} IS NULL OR ${stamp} IS NULL OR ${stamp} >= julianday(${sd.before.toISOString()}))`;
 }
 
 function tuple(alias: string, columns: string[]): RawBuilder<unknown> {
