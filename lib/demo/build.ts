@@ -69,7 +69,3 @@ export async function buildDemo(opts: BuildDemoOptions = {}): Promise<{ dir: str
   }
   return { dir, built };
 }
-
-export function demoBuilt(dir = DEMO_DATA_DIR): boolean {
-  return ["shop", "activity.db", "social.db", "codegraph.db"].every((f) => existsSync(path.join(dir, f)));
-}

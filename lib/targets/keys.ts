@@ -1,6 +1,6 @@
 /**
- * Keys cross databases with different types (bigint as string from pg, number from
- * SQLite, uuid vs text): compare them by one normal form.
+ * A key value as text, the form keys take when they travel to another database's
+ * lookup (bigint as string from pg, BigInt from SQLite, dates as ISO, bytes as \x hex).
  */
 export function normaliseValue(v: unknown): string {
   if (v === null || v === undefined) return "\u0000null";
@@ -11,17 +11,12 @@ export function normaliseValue(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** Composite keys join with a separator that cannot appear in normalised text values. */
-export function normaliseKey(key: readonly unknown[]): string {
-  return key.length === 1 ? normaliseValue(key[0]) : key.map(normaliseValue).join("\u0001");
-}
-
 export type TypeFamily = "integer" | "text" | "uuid" | "other";
 
 /** The family of a declared type, whatever the dialect spells it (bigint, int(11) unsigned, INTEGER, uuid…). */
 export function typeFamily(type: string): TypeFamily {
   const t = type.toLowerCase();
-  if (/int|serial/.test(t)) return "integer";
+  if (/\b(tiny|small|medium|big)?int(eger)?\b|\bint[248]\b|serial/.test(t)) return "integer";
   if (/uuid/.test(t)) return "uuid";
   if (/char|text|clob|string/.test(t) || t === "") return "text";
   return "other";

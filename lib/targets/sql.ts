@@ -12,10 +12,6 @@ export function col(alias: string, column: string): RawBuilder<unknown> {
   return sql.id(alias, column);
 }
 
-export function cols(alias: string, columns: string[]): RawBuilder<unknown> {
-  return sql.join(columns.map((c) => col(alias, c)));
-}
-
 /** Unqualified column names, for DDL. */
 export function columnNames(columns: string[]): RawBuilder<unknown> {
   return sql.join(columns.map((c) => sql.id(c)));
