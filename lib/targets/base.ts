@@ -105,11 +105,18 @@ export abstract class BaseTarget implements Target {
     return this.cached("indexes", () => this.loadIndexes());
   }
 
+  /**
+   * Runs the dialect's statements for one relation: at once on a server (the row count
+   * takes a second connection while the anti join runs), in turn in-process.
+   */
   async countOrphans(q: SameTargetOrphanQuery): Promise<OrphanCount> {
+    const statements = this.orphanCountQueries(q);
+    const rows = this.inProcess
+      ? await statements.reduce<Promise<any[]>>(async (acc, s) => [...(await acc), (await this.run(s))[0]], Promise.resolve([]))
+      : await Promise.all(statements.map(async (s) => (await this.run(s))[0]));
     let orphans = 0;
     let childRows = 0;
-    for (const query of this.orphanCountQueries(q)) {
-      const [row] = await this.run(query);
+    for (const row of rows) {
       // each statement yields orphans, child_rows, or n (a plain row count: child rows)
       if (row.orphans != null) orphans = Number(row.orphans);
       if (row.child_rows != null) childRows = Number(row.child_rows);

@@ -54,7 +54,7 @@ const cases = {
     missing: pg.missingKeys(parent, ["bigint", "text"], keys, sd),
   },
   mysql: {
-    onePass: my.orphanCountOnePass({ child, parent, parentSoftDelete: sd, parentKeyUnique: true }),
+    leftJoin: my.orphanCountLeftJoin({ child, parent, parentSoftDelete: sd, parentKeyUnique: true }),
     antiJoin: antiJoinCountStatement({ child, parent, parentSoftDelete: sd, parentKeyUnique: false }, parentLive("p", sd)),
     walk: walkKeysStatement(child, [5, "t"], 1000),
     missing: my.missingKeysJsonTable(parent, ["bigint(20) unsigned", "varchar(10) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci"], keys, sd),

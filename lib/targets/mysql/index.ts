@@ -117,9 +117,8 @@ export class MysqlTarget extends BaseTarget {
   }
 
   protected orphanCountQueries(query: SameTargetOrphanQuery): RawBuilder<any>[] {
-    return query.parentKeyUnique
-      ? [q.orphanCountOnePass(query)]
-      : [countRowsStatement(query.child), antiJoinCountStatement(query, parentLive("p", query.parentSoftDelete))];
+    const orphans = query.parentKeyUnique ? q.orphanCountLeftJoin(query) : antiJoinCountStatement(query, parentLive("p", query.parentSoftDelete));
+    return [countRowsStatement(query.child), orphans];
   }
 
   protected countRowsQuery(t: TableRef) {

@@ -2,23 +2,20 @@ import { sql, type RawBuilder } from "kysely";
 import { col, keyNotNull, keysEqual, parentLive, tableId } from "../sql";
 import type { ColumnsRef, ParentSoftDelete, SameTargetOrphanQuery, TableRef } from "../types";
 
-// MySQL 8 rewrites NOT EXISTS into an antijoin; MariaDB does not, but runs a LEFT JOIN
-// as eq_ref lookups on the parent key over a covering scan of the child's key index.
-// MariaDB 10.11, 2M/200K rows: COUNT(c.k) - COUNT(p.k) in one pass 1,121 ms; the
-// hand-written LEFT JOIN … IS NULL 1,372 ms; SUM(CASE …) 1,588 ms (an expression per row).
+// MySQL 8 rewrites NOT EXISTS into an antijoin; MariaDB does not, and runs
+// LEFT JOIN … IS NULL as eq_ref lookups on the parent key over a covering scan of the
+// child's key index, with its "Not exists" shortcut. `npm run bench` (MariaDB 10.11,
+// 2M/200K rows): LEFT JOIN … IS NULL 876–1,327 ms, NOT EXISTS 1,258–1,418 ms; counting
+// every row in the same pass (SUM(CASE …) or COUNT(k) - COUNT(p.k)) cost 10–30% more than
+// a COUNT(*) run beside it on a second connection.
 
-/** Rows whose key is complete: COUNT(k) for one column (a built-in counter, no per-row expression). */
-function completeKeys(alias: string, columns: string[]): RawBuilder<unknown> {
-  return columns.length === 1 ? sql`COUNT(${col(alias, columns[0])})` : sql`COUNT(CASE WHEN ${keyNotNull(alias, columns)} THEN 1 END)`;
-}
-
-/** One pass: complete child keys minus those that found a (live) parent are the orphans. */
-export function orphanCountOnePass(q: SameTargetOrphanQuery): RawBuilder<{ orphans: string; child_rows: string }> {
+/** Anti join probing the parent's unique key for each child row. */
+export function orphanCountLeftJoin(q: SameTargetOrphanQuery): RawBuilder<{ orphans: string }> {
   const { child, parent } = q;
-  return sql`SELECT COUNT(*) AS child_rows,
-  ${completeKeys("c", child.columns)} - COUNT(${col("p", parent.columns[0])}) AS orphans
+  return sql`SELECT COUNT(*) AS orphans
 FROM ${tableId(child)} AS c
-LEFT JOIN ${tableId(parent)} AS p ON ${keysEqual("p", parent.columns, "c", child.columns)} AND ${parentLive("p", q.parentSoftDelete)}`;
+LEFT JOIN ${tableId(parent)} AS p ON ${keysEqual("p", parent.columns, "c", child.columns)} AND ${parentLive("p", q.parentSoftDelete)}
+WHERE ${col("p", parent.columns[0])} IS NULL AND ${keyNotNull("c", child.columns)}`;
 }
 
 /** JSON_TABLE came with MySQL 8.0.4 and MariaDB 10.6. */
