@@ -1,0 +1,34 @@
+import type { Store } from "../store/client";
+import { scrubParams, type AuditParams } from "./params";
+
+export type AuditResult = "ok" | "denied" | "failed";
+
+export interface AuditEntry {
+  /** A user id; null when the caller is not signed in; "system" for Custodian itself. */
+  actorId: string | null;
+  actorRoles: readonly string[];
+  /** dotted verb: "users.create", "auth.sign_in", "page.view" */
+  action: string;
+  /** What it acted on, by id: "user:…", "relation:shop.comments.user_id" */
+  object?: string | null;
+  params?: AuditParams;
+  result: AuditResult;
+  reason?: string | null;
+  requestId: string;
+}
+
+/** Appends one event. The store refuses to change or delete it afterwards (a trigger). */
+export async function recordAudit(store: Store, e: AuditEntry): Promise<void> {
+  await store.prisma.auditEvent.create({
+    data: {
+      actorId: e.actorId,
+      actorRoles: [...e.actorRoles],
+      action: e.action,
+      object: e.object ?? null,
+      params: scrubParams(e.params),
+      result: e.result,
+      reason: e.reason?.slice(0, 1000) ?? null,
+      requestId: e.requestId,
+    },
+  });
+}

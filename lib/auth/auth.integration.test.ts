@@ -1,0 +1,212 @@
+import { readFileSync, statSync } from "node:fs";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { STORE_KINDS } from "../../test/stores";
+import type { Store } from "../store/client";
+import { createAuth, SIGN_IN_ATTEMPTS_PER_MINUTE, type Auth } from "./auth";
+import { bootstrapAccounts, demoCredentialsFile } from "./bootstrap";
+import { ExpectedError } from "./errors";
+import { issueSetupToken, peekSetupToken, redeemSetupToken } from "./setup-tokens";
+import { createPasswordUser, setActive, setRoles } from "./users";
+
+const BASE = "http://localhost:3999";
+const PASSWORD = "correct horse battery staple";
+
+/** What a browser would send to the auth library's endpoints. */
+function post(auth: Auth, path: string, body: unknown, opts: { ip?: string; cookie?: string } = {}) {
+  return auth.handler(
+    new Request(`${BASE}/api/auth${path}`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        origin: BASE,
+        "x-forwarded-for": opts.ip ?? "203.0.113.1",
+        ...(opts.cookie ? { cookie: opts.cookie } : {}),
+      },
+      body: JSON.stringify(body),
+    }),
+  );
+}
+
+const cookieOf = (res: Response) => res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+const session = (auth: Auth, cookie: string) => auth.api.getSession({ headers: new Headers({ cookie }) });
+
+describe.each(STORE_KINDS)("accounts on the $name store", (kind) => {
+  let store: Store;
+  let env: Record<string, string>;
+  let dispose: () => Promise<void>;
+  let auth: Auth;
+  let output: string[];
+  beforeAll(async () => {
+    if (!kind.available) return;
+    ({ store, env, dispose } = await kind.open());
+    auth = createAuth(store, { ...env, CUSTODIAN_URL: BASE });
+  });
+  afterAll(async () => dispose?.());
+  // Everything the code under test prints, to prove no secret is ever in it.
+  beforeEach(() => {
+    output = [];
+    for (const m of ["log", "info", "warn", "error", "debug"] as const) {
+      vi.spyOn(console, m).mockImplementation((...args: unknown[]) => void output.push(args.map(String).join(" ")));
+    }
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  it.runIf(kind.available)("signs in with a password into an http-only cookie session, audited without personal data", async () => {
+    const { id } = await createPasswordUser(auth, store, { email: "Ops.Person@Example.com", name: "Ops Person", password: PASSWORD, roles: ["ops"] });
+    const hash = (await store.prisma.account.findFirstOrThrow({ where: { userId: id } })).password!;
+    expect(hash).not.toContain(PASSWORD);
+    expect(hash).toMatch(/^[0-9a-f]+:[0-9a-f]+$/); // scrypt salt:key
+
+    const ok = await post(auth, "/sign-in/email", { email: "ops.person@example.com", password: PASSWORD }, { ip: "203.0.113.10" });
+    expect(ok.status).toBe(200);
+    const setCookie = ok.headers.getSetCookie().find((c) => c.startsWith("custodian.session_token="))!;
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Lax/i);
+    const cookie = cookieOf(ok);
+    expect((await session(auth, cookie))?.user.id).toBe(id);
+
+    const bad = await post(auth, "/sign-in/email", { email: "ops.person@example.com", password: "not the password" }, { ip: "203.0.113.11" });
+    expect(bad.status).toBe(401);
+
+    const events = await store.prisma.auditEvent.findMany({ where: { action: "auth.sign_in" }, orderBy: { id: "asc" } });
+    expect(events.map((e) => [e.actorId, e.result])).toEqual([
+      [id, "ok"],
+      [null, "failed"],
+    ]);
+    expect(events[0].actorRoles).toEqual(["ops"]);
+    const trail = JSON.stringify(await store.prisma.auditEvent.findMany(), (_, v) => (typeof v === "bigint" ? String(v) : v));
+    expect(trail).not.toMatch(/example\.com/i);
+    expect(trail).not.toContain(PASSWORD);
+    expect(trail).not.toContain(cookie.split("=")[1].split(".")[0]);
+
+    const out = await post(auth, "/sign-out", {}, { cookie, ip: "203.0.113.10" });
+    expect(out.status).toBe(200);
+    expect(await session(auth, cookie)).toBeNull();
+    expect(await store.prisma.auditEvent.count({ where: { action: "auth.sign_out", actorId: id } })).toBe(1);
+
+    const printed = output.join("\n");
+    expect(printed).not.toContain(PASSWORD);
+    expect(printed).not.toContain(readFileSync(`${env.CUSTODIAN_DATA_DIR}/auth-secret`, "utf8"));
+  });
+
+  it.runIf(kind.available)(`limits sign-in attempts to ${SIGN_IN_ATTEMPTS_PER_MINUTE} a minute per client address`, async () => {
+    await createPasswordUser(auth, store, { email: "limited@example.com", name: "L", password: PASSWORD, roles: ["dpo"] });
+    const statuses: number[] = [];
+    for (let i = 0; i < SIGN_IN_ATTEMPTS_PER_MINUTE + 2; i++) {
+      statuses.push((await post(auth, "/sign-in/email", { email: "limited@example.com", password: `guess ${i} guess ${i}` }, { ip: "203.0.113.20" })).status);
+    }
+    expect(statuses).toEqual([...Array(SIGN_IN_ATTEMPTS_PER_MINUTE).fill(401), 429, 429]);
+    // the right password from the same address is still refused until the window passes…
+    expect((await post(auth, "/sign-in/email", { email: "limited@example.com", password: PASSWORD }, { ip: "203.0.113.20" })).status).toBe(429);
+    // …while another address is not affected
+    expect((await post(auth, "/sign-in/email", { email: "limited@example.com", password: PASSWORD }, { ip: "203.0.113.21" })).status).toBe(200);
+  });
+
+  it.runIf(kind.available)("ends a deactivated user's sessions at once and refuses their sign-in until reactivated", async () => {
+    const { id } = await createPasswordUser(auth, store, { email: "leaver@example.com", name: "Leaver", password: PASSWORD, roles: ["support"] });
+    const { id: admin } = await createPasswordUser(auth, store, { email: "boss@example.com", name: "Boss", password: PASSWORD, roles: ["admin"] });
+    const cookie = cookieOf(await post(auth, "/sign-in/email", { email: "leaver@example.com", password: PASSWORD }, { ip: "203.0.113.30" }));
+    expect(await session(auth, cookie)).not.toBeNull();
+    await setActive(auth, store, id, false, admin);
+    expect(await session(auth, cookie)).toBeNull();
+    expect((await post(auth, "/sign-in/email", { email: "leaver@example.com", password: PASSWORD }, { ip: "203.0.113.31" })).status).not.toBe(200);
+    await setActive(auth, store, id, true, admin);
+    expect((await post(auth, "/sign-in/email", { email: "leaver@example.com", password: PASSWORD }, { ip: "203.0.113.32" })).status).toBe(200);
+    // never deleted
+    expect(await store.prisma.user.count({ where: { id } })).toBe(1);
+  });
+
+  it.runIf(kind.available)("keeps at least one active admin and never lets an admin deactivate themselves", async () => {
+    const admins = await store.prisma.user.findMany({ where: { roles: { has: "admin" } } });
+    for (const a of admins.slice(1)) await setRoles(store, a.id, ["dpo"]);
+    const last = admins[0];
+    await expect(setRoles(store, last.id, ["ops"])).rejects.toThrow(ExpectedError);
+    await expect(setRoles(store, last.id, ["ops"])).rejects.toThrow(/last active admin/);
+    await expect(setActive(auth, store, last.id, false, last.id)).rejects.toThrow(/cannot deactivate yourself/);
+    await expect(setRoles(store, last.id, ["admin", "wizard" as never])).rejects.toThrow(/unknown role wizard/);
+    await expect(createPasswordUser(auth, store, { email: "boss@example.com", name: "Dup", password: PASSWORD, roles: ["ops"] })).rejects.toThrow(/already exists/);
+    await expect(createPasswordUser(auth, store, { email: "short@example.com", name: "S", password: "short", roles: ["ops"] })).rejects.toThrow(/at least 12/);
+    expect(await store.prisma.user.count({ where: { email: "short@example.com" } })).toBe(0);
+  });
+
+  it.runIf(kind.available)("setup links work once, even when redeemed twice at the same moment", async () => {
+    const { token } = await issueSetupToken(store, { roles: ["dpo", "support"], createdBy: null });
+    expect(await peekSetupToken(store, token)).toEqual({ roles: ["dpo", "support"] });
+    expect(await store.prisma.setupToken.count({ where: { tokenHash: token } })).toBe(0); // only its hash is kept
+    // a refused account (short password) leaves the link usable
+    await expect(redeemSetupToken(auth, store, token, { email: "a@example.com", name: "A", password: "short" })).rejects.toThrow(/at least 12/);
+    const results = await Promise.allSettled([
+      redeemSetupToken(auth, store, token, { email: "first@example.com", name: "First", password: PASSWORD }),
+      redeemSetupToken(auth, store, token, { email: "second@example.com", name: "Second", password: PASSWORD }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(String((results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason)).toMatch(/already used or has expired/);
+    expect(await peekSetupToken(store, token)).toBeNull();
+    const created = await store.prisma.user.findMany({ where: { email: { in: ["first@example.com", "second@example.com"] } } });
+    expect(created).toHaveLength(1);
+    expect(created[0].roles).toEqual(["dpo", "support"]);
+    const expired = await issueSetupToken(store, { roles: ["ops"], createdBy: null, hours: -1 });
+    await expect(redeemSetupToken(auth, store, expired.token, { email: "late@example.com", name: "L", password: PASSWORD })).rejects.toThrow(/expired/);
+  });
+});
+
+describe.each(STORE_KINDS)("first start on the $name store", (kind) => {
+  it.runIf(kind.available)("prints a one-time setup link while no admin exists, and never a default password", async () => {
+    const { store, env: opened, dispose } = await kind.open();
+    const env = { ...opened, CUSTODIAN_URL: BASE };
+    try {
+      const auth = createAuth(store, env);
+      const lines: string[] = [];
+      const first = await bootstrapAccounts(auth, store, { demo: false, env, log: (l) => lines.push(l) });
+      expect(first.setupUrl).toMatch(new RegExp(`^${BASE}/setup\\?token=[\\w-]{30,}$`));
+      expect(lines.join("\n")).toContain(first.setupUrl);
+      expect(await store.prisma.user.count()).toBe(0);
+      // a restart issues a fresh link and ends the old one
+      const second = await bootstrapAccounts(auth, store, { demo: false, env, log: () => {} });
+      const oldToken = new URL(first.setupUrl!).searchParams.get("token")!;
+      expect(await peekSetupToken(store, oldToken)).toBeNull();
+      const token = new URL(second.setupUrl!).searchParams.get("token")!;
+      await redeemSetupToken(auth, store, token, { email: "first.admin@example.com", name: "First", password: PASSWORD });
+      expect((await bootstrapAccounts(auth, store, { demo: false, env, log: () => {} })).setupUrl).toBeUndefined();
+    } finally {
+      await dispose();
+    }
+  });
+
+  it.runIf(kind.available)("creates the admin named by CUSTODIAN_ADMIN_EMAIL + CUSTODIAN_ADMIN_PASSWORD once", async () => {
+    const { store, env, dispose } = await kind.open();
+    try {
+      const withAdmin = { ...env, CUSTODIAN_URL: BASE, CUSTODIAN_ADMIN_EMAIL: "root@example.com", CUSTODIAN_ADMIN_PASSWORD: PASSWORD };
+      const auth = createAuth(store, withAdmin);
+      const lines: string[] = [];
+      const r = await bootstrapAccounts(auth, store, { demo: false, env: withAdmin, log: (l) => lines.push(l) });
+      expect(r.setupUrl).toBeUndefined();
+      await bootstrapAccounts(auth, store, { demo: false, env: withAdmin, log: (l) => lines.push(l) });
+      const admins = await store.prisma.user.findMany({ where: { email: "root@example.com" } });
+      expect(admins.map((a) => a.roles)).toEqual([["admin"]]);
+      expect(lines.join("\n")).not.toContain(PASSWORD);
+      expect((await post(auth, "/sign-in/email", { email: "root@example.com", password: PASSWORD })).status).toBe(200);
+    } finally {
+      await dispose();
+    }
+  });
+
+  it.runIf(kind.available)("in demo mode, creates one user per role with random passwords kept for the next start", async () => {
+    const { store, env, dispose } = await kind.open();
+    try {
+      const auth = createAuth(store, { ...env, CUSTODIAN_URL: BASE });
+      const a = await bootstrapAccounts(auth, store, { demo: true, env, log: () => {} });
+      expect(a.demo!.map((c) => c.role)).toEqual(["admin", "ops", "dpo", "support"]);
+      expect(new Set(a.demo!.map((c) => c.password)).size).toBe(4);
+      expect(statSync(demoCredentialsFile(env)).mode & 0o077).toBe(0);
+      const b = await bootstrapAccounts(auth, store, { demo: true, env, log: () => {} });
+      expect(b.demo).toEqual(a.demo);
+      for (const c of a.demo!) {
+        expect((await post(auth, "/sign-in/email", { email: c.email, password: c.password }, { ip: `203.0.113.${40 + a.demo!.indexOf(c)}` })).status).toBe(200);
+        expect((await store.prisma.user.findUniqueOrThrow({ where: { email: c.email } })).roles).toEqual([c.role]);
+      }
+    } finally {
+      await dispose();
+    }
+  });
+});

@@ -1,0 +1,104 @@
+import { randomUUID } from "node:crypto";
+import { betterAuth } from "better-auth";
+import { prismaAdapter } from "better-auth/adapters/prisma";
+import { createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
+import { nextCookies } from "better-auth/next-js";
+import { recordAudit } from "../audit/record";
+import type { Store } from "../store/client";
+import { oidcPlugins } from "./oidc";
+import { publicUrl, trustedOrigins } from "./origin";
+import { authSecret } from "./secret";
+
+export const MIN_PASSWORD_LENGTH = 12;
+/** Sign-in attempts one client address may make per minute (then 429 until the window passes). */
+export const SIGN_IN_ATTEMPTS_PER_MINUTE = 5;
+export const SESSION_HOURS = 12;
+
+/**
+ * better-auth: email + password (scrypt hashes), sessions in http-only cookies held in
+ * the store, a sign-in rate limit kept in the store (so every web process shares it),
+ * optional OIDC. Accounts are created by an admin or a one-time setup link, never by
+ * open sign-up. Who may do what is Custodian's own business (permissions.ts).
+ */
+export function createAuth(store: Store, env: Record<string, string | undefined> = process.env) {
+  const baseURL = publicUrl(env);
+  const prisma = store.prisma;
+  const rolesOf = async (userId: string) => (await prisma.user.findUnique({ where: { id: userId }, select: { roles: true } }))?.roles ?? [];
+
+  return betterAuth({
+    appName: "Custodian",
+    baseURL,
+    secret: authSecret(env),
+    trustedOrigins: trustedOrigins(baseURL),
+    database: prismaAdapter(prisma, { provider: "postgresql" }),
+    telemetry: { enabled: false },
+    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: MIN_PASSWORD_LENGTH, maxPasswordLength: 256 },
+    session: { expiresIn: SESSION_HOURS * 3600, updateAge: 3600 },
+    rateLimit: {
+      enabled: true,
+      storage: "database",
+      window: 60,
+      max: 200,
+      customRules: { "/sign-in/email": { window: 60, max: SIGN_IN_ATTEMPTS_PER_MINUTE }, "/sign-in/oauth2": { window: 60, max: 20 } },
+    },
+    advanced: {
+      cookiePrefix: "custodian",
+      useSecureCookies: baseURL.startsWith("https:"),
+      ipAddress: { ipAddressHeaders: ["x-forwarded-for", "x-real-ip"] },
+      database: { generateId: () => randomUUID() },
+    },
+    databaseHooks: {
+      session: {
+        create: {
+          // A deactivated user gets no session, whichever way they sign in.
+          before: async (session) => {
+            const user = await prisma.user.findUnique({ where: { id: session.userId }, select: { active: true } });
+            return user?.active ? undefined : false;
+          },
+        },
+      },
+    },
+    hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path !== "/sign-out") return;
+        const session = await getSessionFromCtx(ctx).catch(() => null);
+        if (!session) return;
+        await recordAudit(store, {
+          actorId: session.user.id,
+          actorRoles: await rolesOf(session.user.id),
+          action: "auth.sign_out",
+          result: "ok",
+          requestId: randomUUID(),
+        });
+      }),
+      after: createAuthMiddleware(async (ctx) => {
+        if (!ctx.path.startsWith("/sign-in") && !ctx.path.startsWith("/oauth2/callback")) return;
+        const session = ctx.context.newSession;
+        if (session) {
+          await recordAudit(store, {
+            actorId: session.user.id,
+            actorRoles: await rolesOf(session.user.id),
+            action: "auth.sign_in",
+            params: { method: ctx.path.startsWith("/sign-in/email") ? "password" : "oidc" },
+            result: "ok",
+            requestId: randomUUID(),
+          });
+        } else if (ctx.path === "/sign-in/email") {
+          // Who tried is not recorded: an email typed into a failed sign-in is personal data.
+          await recordAudit(store, {
+            actorId: null,
+            actorRoles: [],
+            action: "auth.sign_in",
+            params: { method: "password" },
+            result: "failed",
+            reason: "wrong email or password, or a deactivated account",
+            requestId: randomUUID(),
+          });
+        }
+      }),
+    },
+    plugins: [...oidcPlugins(env), nextCookies()],
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;

@@ -1,0 +1,17 @@
+/**
+ * Where people reach Custodian: CUSTODIAN_URL, else http://localhost:<PORT>. Sign-in
+ * requests from any other origin are refused by the auth library (CSRF), and the
+ * session cookie is marked Secure whenever this is https.
+ */
+export function publicUrl(env: Record<string, string | undefined> = process.env): string {
+  return (env.CUSTODIAN_URL ?? `http://localhost:${env.PORT ?? 3000}`).replace(/\/+$/, "");
+}
+
+/** The same server reached as localhost or 127.0.0.1 is the same origin to a person. */
+export function trustedOrigins(url: string): string[] {
+  const u = new URL(url);
+  const origins = new Set([u.origin]);
+  if (u.hostname === "localhost") origins.add(u.origin.replace("//localhost", "//127.0.0.1"));
+  if (u.hostname === "127.0.0.1") origins.add(u.origin.replace("//127.0.0.1", "//localhost"));
+  return [...origins];
+}

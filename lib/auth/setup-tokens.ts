@@ -1,0 +1,58 @@
+import { createHash, randomBytes } from "node:crypto";
+import type { Store } from "../store/client";
+import type { Auth } from "./auth";
+import { ExpectedError } from "./errors";
+import type { Role } from "./permissions";
+import { createPasswordUser } from "./users";
+
+const hashOf = (token: string) => createHash("sha256").update(token).digest("hex");
+
+/**
+ * A one-time link that creates an account with the given roles: the first admin's (printed
+ * on the server console) or an invitation (made by an admin). Only its hash is stored.
+ */
+export async function issueSetupToken(
+  store: Store,
+  opts: { roles: Role[]; createdBy: string | null; hours?: number },
+): Promise<{ token: string; expiresAt: Date }> {
+  const token = randomBytes(24).toString("base64url");
+  const expiresAt = new Date(Date.now() + (opts.hours ?? 72) * 3600_000);
+  await store.prisma.setupToken.create({ data: { tokenHash: hashOf(token), roles: opts.roles, createdBy: opts.createdBy, expiresAt } });
+  return { token, expiresAt };
+}
+
+/** What a valid, unused token grants (null when it is unknown, used or expired). */
+export async function peekSetupToken(store: Store, token: string): Promise<{ roles: string[] } | null> {
+  const row = await store.prisma.setupToken.findUnique({ where: { tokenHash: hashOf(token) } });
+  if (!row || row.usedAt || row.expiresAt <= new Date()) return null;
+  return { roles: row.roles };
+}
+
+/** Creates the account a token grants. A token works once: a second use, even at the same moment, is refused. */
+export async function redeemSetupToken(
+  auth: Auth,
+  store: Store,
+  token: string,
+  input: { email: string; name: string; password: string },
+): Promise<{ id: string; roles: string[] }> {
+  const row = await store.prisma.setupToken.findUnique({ where: { tokenHash: hashOf(token) } });
+  const claimed = await store.prisma.setupToken.updateMany({
+    where: { tokenHash: hashOf(token), usedAt: null, expiresAt: { gt: new Date() } },
+    data: { usedAt: new Date() },
+  });
+  if (!row || claimed.count === 0) throw new ExpectedError("this setup link was already used or has expired; ask for a new one");
+  try {
+    const user = await createPasswordUser(auth, store, { ...input, roles: row.roles as Role[] });
+    await store.prisma.setupToken.update({ where: { id: row.id }, data: { usedBy: user.id } });
+    return { id: user.id, roles: row.roles };
+  } catch (err) {
+    // The account was not created (a taken email, a short password): the link stays usable.
+    await store.prisma.setupToken.update({ where: { id: row.id }, data: { usedAt: null } });
+    throw err;
+  }
+}
+
+/** Ends every unused first-admin link (a new start prints a fresh one). */
+export async function revokeServerSetupTokens(store: Store): Promise<void> {
+  await store.prisma.setupToken.updateMany({ where: { createdBy: null, usedAt: null }, data: { expiresAt: new Date() } });
+}

@@ -1,0 +1,81 @@
+import type { Store } from "../store/client";
+import type { Auth } from "./auth";
+import { ExpectedError } from "./errors";
+import { isRole, type Role } from "./permissions";
+
+export interface NewUser {
+  email: string;
+  name: string;
+  password: string;
+  roles: Role[];
+}
+
+/**
+ * Creates a user who signs in with a password: the auth library hashes it (scrypt) and
+ * stores it as the user's "credential" account.
+ */
+export async function createPasswordUser(auth: Auth, store: Store, input: NewUser): Promise<{ id: string }> {
+  const email = input.email.trim().toLowerCase();
+  const roles = checkRoles(input.roles);
+  const ctx = await auth.$context;
+  if (input.password.length < ctx.password.config.minPasswordLength) {
+    throw new ExpectedError(`the password needs at least ${ctx.password.config.minPasswordLength} characters`);
+  }
+  if (await store.prisma.user.findUnique({ where: { email }, select: { id: true } })) {
+    throw new ExpectedError("a user with this email already exists");
+  }
+  const hash = await ctx.password.hash(input.password);
+  const user = await ctx.internalAdapter.createUser({ email, name: input.name.trim(), emailVerified: true }, { method: "admin" });
+  try {
+    await ctx.internalAdapter.linkAccount({ userId: user.id, providerId: "credential", accountId: user.id, password: hash });
+    await store.prisma.user.update({ where: { id: user.id }, data: { roles } });
+  } catch (err) {
+    // Nothing refers to a user this young: undo it rather than leave one without a password.
+    await store.prisma.user.delete({ where: { id: user.id } }).catch(() => {});
+    throw err;
+  }
+  return { id: user.id };
+}
+
+/** Replaces a user's roles; the last active admin keeps the admin role. */
+export async function setRoles(store: Store, userId: string, roles: Role[]): Promise<void> {
+  const next = checkRoles(roles);
+  const user = await findUser(store, userId);
+  if (user.roles.includes("admin") && !next.includes("admin") && user.active) await assertAnotherAdmin(store, userId, "remove the admin role from");
+  await store.prisma.user.update({ where: { id: userId }, data: { roles: next } });
+}
+
+/**
+ * Deactivates (or reactivates) a user. A deactivated user's sessions end at once. Users
+ * are never deleted: the audit trail refers to them.
+ */
+export async function setActive(auth: Auth, store: Store, userId: string, active: boolean, by?: string): Promise<void> {
+  const user = await findUser(store, userId);
+  if (!active) {
+    if (by === userId) throw new ExpectedError("you cannot deactivate yourself; ask another admin");
+    if (user.roles.includes("admin") && user.active) await assertAnotherAdmin(store, userId, "deactivate");
+  }
+  await store.prisma.user.update({ where: { id: userId }, data: { active } });
+  if (!active) await (await auth.$context).internalAdapter.deleteUserSessions(userId);
+}
+
+export async function activeAdminCount(store: Store): Promise<number> {
+  return store.prisma.user.count({ where: { active: true, roles: { has: "admin" } } });
+}
+
+async function findUser(store: Store, userId: string) {
+  const user = await store.prisma.user.findUnique({ where: { id: userId }, select: { roles: true, active: true } });
+  if (!user) throw new ExpectedError("no such user");
+  return user;
+}
+
+async function assertAnotherAdmin(store: Store, userId: string, verb: string) {
+  const others = await store.prisma.user.count({ where: { active: true, roles: { has: "admin" }, id: { not: userId } } });
+  if (others === 0) throw new ExpectedError(`cannot ${verb} the last active admin; make someone else an admin first`);
+}
+
+function checkRoles(roles: readonly string[]): Role[] {
+  const bad = roles.filter((r) => !isRole(r));
+  if (bad.length) throw new ExpectedError(`unknown role ${bad.join(", ")}`);
+  return [...new Set(roles as Role[])];
+}
