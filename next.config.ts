@@ -13,6 +13,8 @@ const nextConfig: NextConfig = {
     "pg-boss",
   ],
   poweredByHeader: false,
+  // forbidden() and unauthorized(): the 403 and 401 pages of pages and server actions.
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;

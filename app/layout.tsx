@@ -1,4 +1,7 @@
 import type { Metadata } from "next";
+import Link from "next/link";
+import { Nav } from "@/components/nav";
+import { requestContext } from "@/lib/auth/session";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -6,14 +9,20 @@ export const metadata: Metadata = {
   description: "Orphaned rows, soft-delete backlogs and erasure evidence across your databases",
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+// Every page depends on who is asking (and carries this request's CSP nonce).
+export const dynamic = "force-dynamic";
+
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  const { actor } = await requestContext();
   return (
     <html lang="en">
       <body className="min-h-screen bg-zinc-50 text-zinc-900 dark:bg-zinc-950 dark:text-zinc-100">
         <header className="border-b border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
-          <div className="mx-auto flex max-w-6xl items-center gap-3 px-6 py-3">
-            <span className="text-lg font-semibold tracking-tight">Custodian</span>
-            <span className="text-sm text-zinc-500">data-integrity operations</span>
+          <div className="mx-auto flex max-w-6xl items-center gap-6 px-6 py-3">
+            <Link href="/" className="text-lg font-semibold tracking-tight">
+              Custodian
+            </Link>
+            {actor ? <Nav actor={actor} /> : <span className="text-sm text-zinc-500">data-integrity operations</span>}
           </div>
         </header>
         <main className="mx-auto max-w-6xl px-6 py-8">{children}</main>

@@ -1,4 +1,7 @@
+import { redirect } from "next/navigation";
 import { RelationTable } from "@/components/relation-table";
+import { can } from "@/lib/auth/permissions";
+import { requirePage, requireSignedIn } from "@/lib/auth/guard";
 import { formatNumber, formatRelative } from "@/lib/format";
 import { getStore } from "@/lib/server/store";
 import { lastSweep, latestScans } from "@/lib/store/scans";
@@ -7,6 +10,10 @@ import { lastSweep, latestScans } from "@/lib/store/scans";
 export const dynamic = "force-dynamic";
 
 export default async function OverviewPage() {
+  // Each role starts where its work is: support has no overview, only restore.
+  const actor = await requireSignedIn("/");
+  if (!can(actor.roles, "overview.read") && can(actor.roles, "restore.search")) redirect("/restore");
+  await requirePage("overview.read", "/");
   const store = await getStore();
   const [scans, sweep] = await Promise.all([latestScans(store), lastSweep(store)]);
   if (scans.length === 0) {

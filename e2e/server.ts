@@ -19,7 +19,7 @@ await buildDemo({ dir: path.join(work, "data") });
 const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/start.ts"), ...process.argv.slice(2)], {
   cwd: root,
   stdio: "inherit",
-  env: { ...process.env, CUSTODIAN_CONFIG: config, CUSTODIAN_DATA_DIR: path.join(work, "state") },
+  env: { ...process.env, CUSTODIAN_CONFIG: config, CUSTODIAN_DATA_DIR: path.join(work, "state"), CUSTODIAN_DEMO: "1" },
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
 child.on("exit", (code) => process.exit(code ?? 0));

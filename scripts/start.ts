@@ -15,10 +15,13 @@ import { buildDemo, DEMO_CONFIG } from "../lib/demo/build";
 const root = path.resolve(import.meta.dirname, "..");
 const { values } = parseArgs({ options: { port: { type: "string", default: process.env.PORT ?? "3000" } } });
 const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+// Where people reach this server: sign-in accepts requests from this origin only.
+env.CUSTODIAN_URL ??= `http://localhost:${values.port}`;
 const nextBin = path.join(root, "node_modules/next/dist/bin/next");
 
 if (!env.CUSTODIAN_CONFIG && !existsSync(path.join(root, "custodian.config.yaml"))) {
   env.CUSTODIAN_CONFIG = DEMO_CONFIG;
+  env.CUSTODIAN_DEMO = "1";
   const { built } = await buildDemo({ log: (l) => console.error(`custodian: ${l}`) });
   console.error(`custodian: demo mode (${path.relative(root, DEMO_CONFIG)})${built.length ? `, built ${built.join(", ")}` : ""}`);
 }

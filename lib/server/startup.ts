@@ -1,16 +1,23 @@
+import { bootstrapAccounts } from "../auth/bootstrap";
+import { getAuth } from "../auth/session";
 import { sweep } from "../detect/sweep";
 import { configHash, knownDeclaredRelations, lastSweep, recordSweep } from "../store/scans";
 import { serverConfig } from "./config";
+import { isDemo } from "./mode";
 import { getStore } from "./store";
 
 const SWEEP_AT_START_IF_OLDER_MS = 60 * 60 * 1000;
 
 /**
- * Runs once when the web process starts: opens the store (applying migrations) and,
+ * Runs once when the web process starts: opens the store (applying migrations), makes
+ * sure someone can sign in (demo users, the env admin, or a first-admin setup link) and,
  * unless a sweep ran within the hour, sweeps so the first page shows real numbers.
  */
 export async function startup(): Promise<void> {
   const store = await getStore();
+  const log = (line: string) => console.error(`custodian: ${line}`);
+  // A failure here must not stop the sweep: the pages still show numbers to whoever can sign in.
+  await bootstrapAccounts(await getAuth(), store, { demo: isDemo(), log }).catch((err) => log(`account setup failed: ${(err as Error).message}`));
   const config = serverConfig();
   const last = await lastSweep(store);
   if (last && Date.now() - last.startedAt.getTime() < SWEEP_AT_START_IF_OLDER_MS) return;

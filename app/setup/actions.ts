@@ -1,0 +1,15 @@
+"use server";
+import { redirect } from "next/navigation";
+import { publicAction } from "@/lib/auth/action";
+import { getAuth } from "@/lib/auth/session";
+import { redeemSetupToken } from "@/lib/auth/setup-tokens";
+import { setupSchema } from "./setup.validation";
+
+export const redeemSetupLink = publicAction
+  .metadata({ action: "users.setup", public: "gated by a one-time setup token instead of a session" })
+  .inputSchema(setupSchema)
+  .action(async ({ parsedInput, ctx }) => {
+    await redeemSetupToken(await getAuth(), ctx.store, parsedInput.token, parsedInput);
+    redirect("/sign-in?created=1");
+  });
+

@@ -1,0 +1,17 @@
+import { z } from "zod";
+import { ROLES } from "@/lib/auth/permissions";
+
+const roles = z.array(z.enum(ROLES)).max(ROLES.length);
+
+export const createUserSchema = z.object({
+  email: z.email("enter an email address").max(254),
+  name: z.string().trim().min(1, "enter a name").max(100),
+  password: z.string().min(12, "use at least 12 characters").max(256),
+  roles: roles.min(1, "choose at least one role"),
+});
+
+export const inviteUserSchema = z.object({ roles: roles.min(1, "choose at least one role") });
+
+export const setRolesSchema = z.object({ userId: z.string().min(1).max(100), roles });
+
+export const setActiveSchema = z.object({ userId: z.string().min(1).max(100), active: z.boolean() });

@@ -1,0 +1,33 @@
+import Link from "next/link";
+import { can, ROLE_LABELS, type Permission } from "@/lib/auth/permissions";
+import type { Actor } from "@/lib/auth/session";
+import { SignOutButton } from "./auth/sign-out-button";
+
+/** One navigation for everyone; each person sees the pages their roles open. */
+export const NAV: { href: string; label: string; permission: Permission }[] = [
+  { href: "/", label: "Overview", permission: "overview.read" },
+  { href: "/restore", label: "Restore", permission: "restore.search" },
+  { href: "/audit", label: "Audit", permission: "audit.read" },
+  { href: "/users", label: "Users", permission: "users.read" },
+];
+
+export function Nav({ actor }: { actor: Actor }) {
+  const items = NAV.filter((i) => can(actor.roles, i.permission));
+  return (
+    <div className="flex flex-1 items-center gap-6">
+      <nav className="flex gap-4 text-sm" aria-label="Main">
+        {items.map((i) => (
+          <Link key={i.href} href={i.href} className="text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-white">
+            {i.label}
+          </Link>
+        ))}
+      </nav>
+      <div className="ml-auto flex items-center gap-3 text-sm">
+        <span className="text-zinc-500" data-testid="whoami">
+          {actor.email} · {actor.roles.map((r) => ROLE_LABELS[r]).join(", ") || "no role"}
+        </span>
+        <SignOutButton />
+      </div>
+    </div>
+  );
+}

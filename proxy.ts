@@ -1,0 +1,28 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { contentSecurityPolicy } from "./lib/auth/csp";
+
+/**
+ * Every request: a fresh CSP nonce, a request id (for the audit trail and the logs), and
+ * the security headers. Authentication is checked where the data is, in pages, actions
+ * and route handlers (lib/auth/guard.ts, lib/auth/action.ts), not here.
+ */
+export function proxy(request: NextRequest) {
+  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
+  const csp = contentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === "development", https: request.nextUrl.protocol === "https:" });
+  const requestHeaders = new Headers(request.headers);
+  const given = request.headers.get("x-request-id");
+  requestHeaders.set("x-request-id", given && /^[\w.-]{8,100}$/.test(given) ? given : crypto.randomUUID());
+  requestHeaders.set("x-nonce", nonce);
+  requestHeaders.set("content-security-policy", csp);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set("content-security-policy", csp);
+  response.headers.set("x-frame-options", "DENY");
+  response.headers.set("x-content-type-options", "nosniff");
+  response.headers.set("referrer-policy", "same-origin");
+  response.headers.set("x-request-id", requestHeaders.get("x-request-id")!);
+  return response;
+}
+
+export const config = {
+  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico).*)" }],
+};
