@@ -1,4 +1,5 @@
 import { redirect } from "next/navigation";
+import { ScanNowButton } from "@/components/overview/scan-now-button";
 import { RelationTable } from "@/components/relation-table";
 import { can } from "@/lib/auth/permissions";
 import { requirePage, requireSignedIn } from "@/lib/auth/guard";
@@ -14,6 +15,7 @@ export default async function OverviewPage() {
   const actor = await requireSignedIn("/");
   if (!can(actor.roles, "overview.read") && can(actor.roles, "restore.search")) redirect("/restore");
   await requirePage("overview.read", "/");
+  const mayScan = can(actor.roles, "scans.run");
   const store = await getStore();
   const [scans, sweep] = await Promise.all([latestScans(store), lastSweep(store)]);
   if (scans.length === 0) {
@@ -24,6 +26,11 @@ export default async function OverviewPage() {
           Custodian sweeps every relation at start. Run <code className="font-mono">npx custodian scan</code> (with the server
           stopped when using the embedded store) or check the server log for a configuration error.
         </p>
+        {mayScan && (
+          <div className="mt-4 flex justify-center">
+            <ScanNowButton />
+          </div>
+        )}
       </div>
     );
   }
@@ -32,6 +39,7 @@ export default async function OverviewPage() {
   const withOrphans = scans.filter((s) => Number(s.orphans ?? 0) > 0).length;
   return (
     <div className="space-y-6">
+      {mayScan && <ScanNowButton />}
       <section className="grid gap-4 sm:grid-cols-3">
         <Tile label="Orphaned rows" value={formatNumber(total)} testId="total-orphans" />
         <Tile label="Relations with orphans" value={`${withOrphans} of ${scans.length}`} />

@@ -19,7 +19,14 @@ await buildDemo({ dir: path.join(work, "data") });
 const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/start.ts"), ...process.argv.slice(2)], {
   cwd: root,
   stdio: "inherit",
-  env: { ...process.env, CUSTODIAN_CONFIG: config, CUSTODIAN_DATA_DIR: path.join(work, "state"), CUSTODIAN_DEMO: "1" },
+  env: {
+    ...process.env,
+    CUSTODIAN_CONFIG: config,
+    CUSTODIAN_DATA_DIR: path.join(work, "state"),
+    CUSTODIAN_DEMO: "1",
+    // every test signs in from 127.0.0.1; the limit itself is tested in lib/auth
+    CUSTODIAN_SIGN_IN_ATTEMPTS_PER_MINUTE: "100",
+  },
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
 child.on("exit", (code) => process.exit(code ?? 0));

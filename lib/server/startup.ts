@@ -1,7 +1,7 @@
 import { bootstrapAccounts } from "../auth/bootstrap";
 import { getAuth } from "../auth/session";
-import { sweep } from "../detect/sweep";
-import { configHash, knownDeclaredRelations, lastSweep, recordSweep } from "../store/scans";
+import { sweepAndRecord } from "../detect/record";
+import { lastSweep } from "../store/scans";
 import { serverConfig } from "./config";
 import { isDemo } from "./mode";
 import { getStore } from "./store";
@@ -22,8 +22,7 @@ export async function startup(): Promise<void> {
   const last = await lastSweep(store);
   if (last && Date.now() - last.startedAt.getTime() < SWEEP_AT_START_IF_OLDER_MS) return;
   const started = performance.now();
-  const result = await sweep(config, { known: await knownDeclaredRelations(store) });
-  await recordSweep(store, result, { trigger: "startup", configHash: configHash(config.file) });
+  const { result } = await sweepAndRecord(store, config, "startup");
   const failed = result.results.filter((r) => r.error).length;
   console.error(
     `custodian: startup sweep of ${result.results.length} relations in ${Math.round(performance.now() - started)} ms` +

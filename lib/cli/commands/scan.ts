@@ -1,9 +1,9 @@
 import type { Config } from "../../config/types";
 import type { ScanResult } from "../../detect/scan";
-import { sweep, type SweepResult } from "../../detect/sweep";
+import { sweepAndRecord } from "../../detect/record";
+import type { SweepResult } from "../../detect/sweep";
 import type { Endpoint } from "../../relations/types";
 import { openStore } from "../../store/client";
-import { configHash, knownDeclaredRelations, recordSweep } from "../../store/scans";
 import { EXIT, formatCount, table, type Output } from "../io";
 
 /** `custodian scan [--relation NAME]...`: counts orphans, stores the scans, exit 1 if any failed. */
@@ -11,13 +11,10 @@ export async function scanCommand(config: Config, out: Output, only: string[]): 
   const store = await openStore({ purpose: "custodian scan" });
   let result: SweepResult;
   try {
-    const known = await knownDeclaredRelations(store);
-    result = await sweep(config, {
+    ({ result } = await sweepAndRecord(store, config, "cli", {
       only,
-      known,
       onResult: (r, done, total) => out.progress(`[${done}/${total}] ${r.relation.name}: ${r.error ? `FAILED ${r.error}` : `${formatCount(r.orphans)} orphans`}`),
-    });
-    await recordSweep(store, result, { trigger: "cli", configHash: configHash(config.file) });
+    }));
   } finally {
     await store.close();
   }
