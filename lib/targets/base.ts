@@ -2,12 +2,14 @@ import type { Kysely, RawBuilder } from "kysely";
 import type { Dialect } from "../config/types";
 import { TargetError } from "./errors";
 import { cannotBeOfFamily, typeFamily } from "./keys";
+import { pageFromRows } from "./page";
+import { countNullKeysStatement } from "./sql";
 import type {
   ColumnInfo,
   ColumnsRef,
   DeclaredForeignKey,
   IndexInfo,
-  KeyGroup,
+  KeyPage,
   OrphanCount,
   ParentSoftDelete,
   SameTargetOrphanQuery,
@@ -45,6 +47,7 @@ export abstract class BaseTarget implements Target {
   protected abstract loadIndexes(): Promise<IndexInfo[]>;
   protected abstract orphanCountQueries(q: SameTargetOrphanQuery): RawBuilder<any>[] | Promise<RawBuilder<any>[]>;
   protected abstract walkKeysQuery(child: ColumnsRef, after: unknown[] | null, limit: number): RawBuilder<any>;
+  /** The lookup of one batch of keys, given column by column (`keys[c][i]`). */
   protected abstract missingKeysQuery(
     parent: ColumnsRef,
     plan: LookupPlan,
@@ -132,40 +135,73 @@ export abstract class BaseTarget implements Target {
 
   protected abstract countRowsQuery(table: TableRef): RawBuilder<{ n: number | string }>;
 
-  async walkKeys(child: ColumnsRef, after: unknown[] | null, limit: number): Promise<KeyGroup[]> {
+  async countNullKeys(ref: ColumnsRef): Promise<number> {
+    const [row] = await this.run(countNullKeysStatement(ref));
+    return Number(row.n);
+  }
+
+  async walkKeys(child: ColumnsRef, after: unknown[] | null, limit: number): Promise<KeyPage> {
+    const packed = await this.guard(() => this.walkKeysPacked(child, after, limit));
+    if (packed) return packed;
     const rows = await this.run(this.walkKeysQuery(child, after, limit));
-    return rows.map((r: Record<string, unknown>) => ({
-      key: child.columns.map((_, i) => r[`k${i}`]),
-      rows: Number(r.n),
-    }));
+    return pageFromRows(rows, child.columns.length, limit);
   }
 
   /**
-   * Looks keys up in batches within the driver's parameter limits; a server takes two
-   * batches at once (its pool has the connections), an in-process database one.
+   * A dialect's cheaper walk for the keys it can ship as one aggregate row (see page.ts),
+   * or null to walk a row per key.
    */
-  async missingKeys(parent: ColumnsRef, keys: unknown[][], softDelete?: ParentSoftDelete): Promise<number[]> {
-    if (keys.length === 0) return [];
+  protected async walkKeysPacked(_child: ColumnsRef, _after: unknown[] | null, _limit: number): Promise<KeyPage | null> {
+    return null;
+  }
+
+  /** How many lookups of one missingKeys call run at once (a server's pool has 4 connections). */
+  protected lookupConcurrency(): number {
+    return this.inProcess ? 1 : 2;
+  }
+
+  /**
+   * Looks keys up in batches within the driver's parameter limits, several batches at
+   * once on a server (lookupConcurrency), one after another in-process.
+   */
+  async missingKeys(parent: ColumnsRef, keys: unknown[][], size: number, softDelete?: ParentSoftDelete): Promise<number[]> {
+    if (size === 0) return [];
     const plan = await this.lookupPlan(parent);
     // Keys no row of the parent's column types could hold are missing without asking.
     const families = this.typedColumns ? (await this.columnTypes(parent)).map(typeFamily) : [];
-    const impossible: number[] = [];
-    const askAt: number[] = [];
-    keys.forEach((key, i) => (key.some((v, c) => families[c] && cannotBeOfFamily(v, families[c])) ? impossible : askAt).push(i));
-    const ask = askAt.map((i) => keys[i]);
-    const size = this.lookupBatchSize(parent.columns.length);
-    const starts = Array.from({ length: Math.ceil(ask.length / size) }, (_, i) => i * size);
-    const missing: number[][] = [impossible];
+    let impossible: Uint8Array | null = null;
+    families.forEach((family, c) => {
+      if (family !== "integer" && family !== "uuid") return;
+      const column = keys[c];
+      for (let i = 0; i < size; i++) if (cannotBeOfFamily(column[i], family)) (impossible ??= new Uint8Array(size))[i] = 1;
+    });
+    const missing: number[] = [];
+    let ask = keys;
+    let askAt: number[] | null = null; // position in `keys` of each asked key, when some are not asked
+    if (impossible) {
+      const flags: Uint8Array = impossible;
+      askAt = [];
+      for (let i = 0; i < size; i++) (flags[i] ? missing : askAt).push(i);
+      const at = askAt;
+      ask = keys.map((column) => at.map((i) => column[i]));
+    }
+    const asking = askAt ? askAt.length : size;
+    const batch = this.lookupBatchSize(parent.columns.length);
     let next = 0;
     const worker = async () => {
-      while (next < starts.length) {
-        const b = next++;
-        const rows = await this.run(this.missingKeysQuery(parent, plan, ask.slice(starts[b], starts[b] + size), softDelete));
-        missing[b + 1] = rows.map((r) => askAt[starts[b] + Number(r.ord) - 1]);
+      while (next < asking) {
+        const start = next;
+        next += batch;
+        const slice = start === 0 && next >= asking ? ask : ask.map((column) => column.slice(start, start + batch));
+        const rows = await this.run(this.missingKeysQuery(parent, plan, slice, softDelete));
+        for (const r of rows) {
+          const i = start + Number(r.ord) - 1;
+          missing.push(askAt ? askAt[i] : i);
+        }
       }
     };
-    await Promise.all(Array.from({ length: this.inProcess ? 1 : 2 }, worker));
-    return missing.flat().sort((a, b) => a - b);
+    await Promise.all(Array.from({ length: Math.min(this.lookupConcurrency(), Math.ceil(asking / batch)) }, worker));
+    return missing.sort((a, b) => a - b);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cannotBeOfFamily, normaliseValue, typeFamily } from "./keys";
+import { cannotBeOfFamily, integerBounds, normaliseValue, typeFamily } from "./keys";
 
 describe("key types", () => {
   it.each([
@@ -26,6 +26,21 @@ describe("key types", () => {
     expect(cannotBeOfFamily("7D444840-9DC0-11D1-B245-5FFDCE74FAD2", "uuid")).toBe(false);
     expect(cannotBeOfFamily("anything at all", "text")).toBe(false);
     expect(cannotBeOfFamily(null, "integer")).toBe(false);
+    expect(cannotBeOfFamily("-123456789012345678", "integer")).toBe(false);
+    expect(cannotBeOfFamily(" 42 ", "integer")).toBe(false);
+    expect(cannotBeOfFamily("18446744073709551615", "integer")).toBe(false);
+    expect(cannotBeOfFamily("18446744073709551616", "integer")).toBe(true);
+    for (const bad of ["", "-", "1e3", "0x1A", "+5", "4 2", "٤٢"]) expect(cannotBeOfFamily(bad, "integer"), bad).toBe(true);
+  });
+
+  it("bounds integer keys as integers, whatever order and form they come in", () => {
+    // text walked in text order ("10" < "9"), numbers, bigints beyond 2^53, padded text
+    expect(integerBounds(["10", "9", 3, 12n, " 007 "])).toEqual(["3", "12"]);
+    expect(integerBounds(["9007199254740993", "9007199254740992", "-5"])).toEqual(["-5", "9007199254740993"]);
+    expect(integerBounds(["-9223372036854775808", "18446744073709551615"])).toEqual(["-9223372036854775808", "18446744073709551615"]);
+    expect(integerBounds([])).toBeNull();
+    // anything that is not plainly an integer: no bounds (the lookup probes key by key)
+    for (const bad of [["1e3"], ["0x10"], [""], [1.5], [2 ** 60], [null], ["abc"]]) expect(integerBounds(bad), String(bad)).toBeNull();
   });
 
   it("turns values into the text other databases cast back", () => {

@@ -57,10 +57,25 @@ export interface OrphanCount {
   childRows: number;
 }
 
-/** One distinct child key and how many child rows carry it. Values are as the driver returned them. */
-export interface KeyGroup {
-  key: unknown[];
-  rows: number;
+/**
+ * One page of a child's key walk, held column by column so a page costs a few arrays
+ * rather than an object per key: `keys[c][i]` is column c of the page's i-th distinct
+ * non-NULL key (as the driver returned it, or as text where the walk ships a page as one
+ * aggregate), `rows[i]` how many child rows carry that key. Keys within a page need not
+ * be in order; pages are.
+ */
+export interface KeyPage {
+  keys: unknown[][];
+  rows: number[];
+  /** Distinct keys on this page. */
+  size: number;
+  /** Child rows on this page (the sum of `rows`). */
+  rowCount: number;
+  /**
+   * The page's greatest key, as the child's driver returned it (its type intact), to start
+   * the next page after; null when this page is the last.
+   */
+  next: unknown[] | null;
 }
 
 /**
@@ -86,19 +101,22 @@ export interface Target {
 
   /** Orphans of a relation whose child and parent live in this target: one set-based statement. */
   countOrphans(q: SameTargetOrphanQuery): Promise<OrphanCount>;
-  /** Rows of a table (cross-target scans report it as "child rows examined"). */
+  /** Rows of a table. */
   countRows(table: TableRef): Promise<number>;
+  /** Rows whose key (these columns) has a NULL column: the rows walkKeys does not see. */
+  countNullKeys(ref: ColumnsRef): Promise<number>;
   /**
-   * The next `limit` distinct non-NULL child keys after `after`, in key order, with their
+   * The next `limit` distinct non-NULL child keys after `after` (in key order), with their
    * row counts: walks the child's key index so memory stays flat whatever the table size.
    */
-  walkKeys(child: ColumnsRef, after: unknown[] | null, limit: number): Promise<KeyGroup[]>;
+  walkKeys(child: ColumnsRef, after: unknown[] | null, limit: number): Promise<KeyPage>;
   /**
-   * Of `keys`, the positions of those with no (live) row in `parent`. The database
-   * compares (its types, its collation): keys from another database are never
-   * matched by string equality in Node, which would invent orphans.
+   * Of `size` keys given column by column (`keys[c][i]`, as in a KeyPage), the positions
+   * (ascending) of those with no (live) row in `parent`. The database compares (its
+   * types, its collation): keys from another database are never matched by string
+   * equality in Node, which would invent orphans.
    */
-  missingKeys(parent: ColumnsRef, keys: unknown[][], softDelete?: ParentSoftDelete): Promise<number[]>;
+  missingKeys(parent: ColumnsRef, keys: unknown[][], size: number, softDelete?: ParentSoftDelete): Promise<number[]>;
   /** The declared types of some columns, in order ("" when unknown). */
   columnTypes(ref: ColumnsRef): Promise<string[]>;
   /** How many keys one missingKeys call may carry for this many columns (driver parameter limits). */

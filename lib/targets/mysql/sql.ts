@@ -44,13 +44,21 @@ export function missingKeysJsonTable(
   softDelete?: ParentSoftDelete,
 ): RawBuilder<{ ord: number }> {
   const single = parent.columns.length === 1;
-  const json = JSON.stringify(keys.map((k) => (single ? jsonValue(k[0]) : k.map(jsonValue))));
+  const json = single ? jsonArray(keys[0]) : JSON.stringify(keys[0].map((_, i) => keys.map((column) => jsonValue(column[i]))));
   const columns = sql.join(
     parent.columns.map((_, i) => sql`${sql.id(`k${i}`)} ${sql.raw(declarations[i])} PATH ${sql.lit(single ? "$" : `$[${i}]`)}`),
   );
   const match = sql.join(parent.columns.map((c, i) => sql`${col("p", c)} = ${col("x", `k${i}`)}`), sql` AND `);
   return sql`SELECT x.ord FROM JSON_TABLE(${json}, '$[*]' COLUMNS (ord FOR ORDINALITY, ${columns})) AS x
 WHERE NOT EXISTS (SELECT 1 FROM ${tableId(parent)} AS p WHERE ${match} AND ${parentLive("p", softDelete)})`;
+}
+
+/** A column of keys as a JSON array; strings and finite numbers (the usual keys) as they are. */
+function jsonArray(values: unknown[]): string {
+  for (const v of values) {
+    if (typeof v !== "string" && !(typeof v === "number" && Number.isFinite(v))) return JSON.stringify(values.map(jsonValue));
+  }
+  return JSON.stringify(values);
 }
 
 function jsonValue(v: unknown): unknown {
@@ -77,8 +85,8 @@ export function missingKeysUnion(
     if (/^(tiny|small|medium|big)?int\b/.test(t)) return sql`CAST(${v} AS SIGNED)`;
     return sql`${v}`;
   };
-  const rows = keys.map((key, r) => {
-    const values = key.map((v, i) => (r === 0 ? sql`${cast(v, i)} AS ${sql.id(`k${i}`)}` : cast(v, i)));
+  const rows = keys[0].map((_, r) => {
+    const values = keys.map((column, i) => (r === 0 ? sql`${cast(column[r], i)} AS ${sql.id(`k${i}`)}` : cast(column[r], i)));
     return sql`SELECT ${r === 0 ? sql`${sql.lit(r + 1)} AS ord` : sql.lit(r + 1)}, ${sql.join(values)}`;
   });
   const match = sql.join(parent.columns.map((c, i) => sql`${col("p", c)} = ${col("x", `k${i}`)}`), sql` AND `);

@@ -2,8 +2,10 @@ import type { Kysely, RawBuilder } from "kysely";
 import { sql } from "kysely";
 import type { Dialect } from "../../config/types";
 import { BaseTarget, type LookupPlan } from "../base";
+import { integerBounds, typeFamily } from "../keys";
+import { parseCounts } from "../page";
 import { antiJoinCountStatement, columnNames, countRowsStatement, indexName, parentLive, tableId, walkKeysStatement } from "../sql";
-import type { ColumnsRef, ParentSoftDelete, SameTargetOrphanQuery, TableRef } from "../types";
+import type { ColumnsRef, KeyPage, ParentSoftDelete, SameTargetOrphanQuery, TableRef } from "../types";
 import * as catalog from "./introspect";
 import { mapPostgresError } from "./errors";
 import * as q from "./sql";
@@ -74,8 +76,23 @@ export abstract class PostgresFamilyTarget extends BaseTarget {
     return walkKeysStatement(child, after, limit);
   }
 
+  protected async walkKeysPacked(child: ColumnsRef, after: unknown[] | null, limit: number): Promise<KeyPage | null> {
+    if (child.columns.length !== 1) return null;
+    const [type] = await this.columnTypes(child);
+    const family = type ? typeFamily(type) : "other";
+    if (family !== "integer" && family !== "text") return null;
+    const [row] = await this.run(q.walkKeysPacked(child, after, limit, family === "text" ? "json" : "list"));
+    const size = Number(row.size);
+    if (size === 0) return { keys: [[]], rows: [], size: 0, rowCount: 0, next: null };
+    // (pg parses a json column itself)
+    const keys = typeof row.keys === "string" ? row.keys.split(",") : (row.keys as string[]);
+    if (keys.length !== size) throw new Error(`walk page: ${keys.length} keys listed for ${size}`);
+    return { keys: [keys], rows: parseCounts(String(row.counts), size), size, rowCount: Number(row.row_count), next: size < limit ? null : [row.last] };
+  }
+
   protected missingKeysQuery(parent: ColumnsRef, plan: LookupPlan, keys: unknown[][], sd?: ParentSoftDelete) {
-    return q.missingKeys(parent, plan.types, keys, sd);
+    const bounds = keys.length === 1 && typeFamily(plan.types[0] ?? "") === "integer" && plan.types[0] ? integerBounds(keys[0]) : null;
+    return q.missingKeys(parent, plan.types, keys, sd, bounds);
   }
 
   /** One text[] per column is one parameter whatever its length; 5K keys keep each lookup short. */

@@ -4,7 +4,8 @@ import { Kysely, SqliteDialect, sql, type RawBuilder } from "kysely";
 import type { TargetSpec } from "../../config/types";
 import { BaseTarget, type LookupPlan } from "../base";
 import { columnNames, countRowsStatement, indexName, walkKeysStatement } from "../sql";
-import type { ColumnInfo, ColumnsRef, DeclaredForeignKey, IndexInfo, ParentSoftDelete, SameTargetOrphanQuery, TableRef, UniqueKey } from "../types";
+import { parseCounts } from "../page";
+import type { ColumnInfo, ColumnsRef, DeclaredForeignKey, IndexInfo, KeyPage, ParentSoftDelete, SameTargetOrphanQuery, TableRef, UniqueKey } from "../types";
 import { TargetError } from "../errors";
 import { mapSqliteError } from "./errors";
 import * as catalog from "./introspect";
@@ -132,6 +133,21 @@ export class SqliteTarget extends BaseTarget {
 
   protected walkKeysQuery(child: ColumnsRef, after: unknown[] | null, limit: number) {
     return walkKeysStatement(child, after, limit);
+  }
+
+  protected async walkKeysPacked(child: ColumnsRef, after: unknown[] | null, limit: number): Promise<KeyPage | null> {
+    if (child.columns.length !== 1) return null;
+    const [row] = await this.run(q.walkKeysPacked(child, after, limit));
+    const size = Number(row.size);
+    if (Number(row.blobs ?? 0) > 0) return null;
+    if (size === 0) return { keys: [[]], rows: [], size: 0, rowCount: 0, next: null };
+    return {
+      keys: [JSON.parse(row.keys) as unknown[]],
+      rows: parseCounts(String(row.counts), size),
+      size,
+      rowCount: Number(row.row_count),
+      next: size < limit ? null : [row.last],
+    };
   }
 
   protected missingKeysQuery(parent: ColumnsRef, _plan: LookupPlan, keys: unknown[][], sd?: ParentSoftDelete) {

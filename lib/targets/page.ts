@@ -1,0 +1,38 @@
+import type { KeyPage } from "./types";
+
+// Walk pages without an object per key: with a { key: [...], rows } object per key, the
+// bench's cross-target worker (old space capped at 64 MB) spent 234 ms of a 694 ms
+// PostgreSQL→MariaDB scan collecting garbage. Where a dialect can, a page travels as one
+// aggregate row (a list of keys, a list of counts): see walkKeysPacked per dialect.
+
+/** A page from a row per key (`k0`, `k1`… and `n`, as walkKeysStatement names them). */
+export function pageFromRows(rows: Record<string, unknown>[], columnCount: number, limit: number): KeyPage {
+  const size = rows.length;
+  const names = Array.from({ length: columnCount }, (_, c) => `k${c}`);
+  const keys = names.map(() => new Array<unknown>(size));
+  const counts = new Array<number>(size);
+  let rowCount = 0;
+  for (let i = 0; i < size; i++) {
+    const r = rows[i];
+    for (let c = 0; c < columnCount; c++) keys[c][i] = r[names[c]];
+    rowCount += counts[i] = Number(r.n);
+  }
+  return { keys, rows: counts, size, rowCount, next: size < limit || size === 0 ? null : keys.map((k) => k[size - 1]) };
+}
+
+/** "3,10,1" → [3, 10, 1]: non-negative integer counts, read without making a string of each. */
+export function parseCounts(list: string, size: number): number[] {
+  const out = new Array<number>(size);
+  let i = 0;
+  let n = 0;
+  for (let p = 0; p < list.length; p++) {
+    const c = list.charCodeAt(p);
+    if (c === 44) {
+      out[i++] = n;
+      n = 0;
+    } else n = n * 10 + (c - 48);
+  }
+  if (list.length > 0) out[i++] = n;
+  if (i !== size) throw new Error(`walk page: ${i} counts for ${size} keys`);
+  return out;
+}
