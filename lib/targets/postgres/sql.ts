@@ -68,18 +68,25 @@ WHERE NOT EXISTS (SELECT 1 FROM ${tableId(parent)} AS p WHERE ${match}${range} A
  * 218K keys); anything else as text (dates as ISO, bytes as bytea's \x hex input).
  */
 export function textArray(values: unknown[]): string | (string | null)[] {
-  let plain = true;
   for (const v of values) {
-    if (!(typeof v === "bigint" || (typeof v === "number" && Number.isSafeInteger(v)) || (typeof v === "string" && INTEGER_TEXT.test(v)))) {
-      plain = false;
-      break;
+    if (!(typeof v === "number" ? Number.isSafeInteger(v) : typeof v === "bigint" || (typeof v === "string" && integerText(v)))) {
+      return values.map((v) => (v == null ? null : normaliseValue(v)));
     }
   }
-  if (plain) return `{${values.join(",")}}`;
-  return values.map((v) => (v == null ? null : normaliseValue(v)));
+  return `{${values.join(",")}}`;
 }
 
-const INTEGER_TEXT = /^-?\d{1,20}$/;
+/** An optional minus and 1 to 20 digits (checked by char codes: this runs for every key). */
+function integerText(s: string): boolean {
+  const n = s.length;
+  let i = n > 0 && s.charCodeAt(0) === 45 ? 1 : 0;
+  if (i >= n || n - i > 20) return false;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
 
 /**
  * A page of a one-column integer or text walk as one row: keys and counts as lists
