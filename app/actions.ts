@@ -1,16 +1,21 @@
 "use server";
-import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { action } from "@/lib/auth/action";
-import { sweepAndRecord } from "@/lib/detect/record";
+import { enqueueRequestedSweep } from "@/lib/jobs/workers";
 import { serverConfig } from "@/lib/server/config";
+import { getJobs } from "@/lib/server/jobs";
+import { configHash } from "@/lib/store/scans";
+import { requestSweep } from "@/lib/sweeps/claim";
 
-/** "Scan now": sweeps every relation and stores the scans; the overview shows the new counts. */
+/**
+ * "Scan now": queues a sweep of every relation (or returns the one already queued or
+ * running); the page follows its progress and refreshes when it ends.
+ */
 export const scanNow = action
   .metadata({ action: "scans.run", permission: "scans.run" })
   .inputSchema(z.object({}))
   .action(async ({ ctx }) => {
-    const { sweepId, result } = await sweepAndRecord(ctx.store, serverConfig(), "manual");
-    revalidatePath("/");
-    return { sweepId, relations: result.results.length, failed: result.results.filter((r) => r.error).length };
+    const { id, created } = await requestSweep(ctx.store, { requestedBy: ctx.actor.userId, configHash: configHash(serverConfig().file) });
+    if (created) await enqueueRequestedSweep((await getJobs()).boss, id);
+    return { sweepId: id, alreadyQueued: !created };
   });

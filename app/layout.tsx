@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Nav } from "@/components/nav";
+import { Providers } from "@/components/providers";
 import { requestContext } from "@/lib/auth/session";
 import "./globals.css";
 
@@ -18,14 +19,16 @@ export default async function RootLayout({ children }: { children: React.ReactNo
     <html lang="en">
       <body className="min-h-screen bg-zinc-50 text-zinc-900 dark:bg-zinc-950 dark:text-zinc-100">
         <header className="border-b border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
-          <div className="mx-auto flex max-w-6xl items-center gap-6 px-6 py-3">
+          <div className="mx-auto flex max-w-7xl items-center gap-6 px-6 py-3">
             <Link href="/" className="text-lg font-semibold tracking-tight">
               Custodian
             </Link>
             {actor ? <Nav actor={actor} /> : <span className="text-sm text-zinc-500">data-integrity operations</span>}
           </div>
         </header>
-        <main className="mx-auto max-w-6xl px-6 py-8">{children}</main>
+        <main className="mx-auto max-w-7xl px-6 py-8">
+          <Providers>{children}</Providers>
+        </main>
       </body>
     </html>
   );

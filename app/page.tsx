@@ -1,67 +1,135 @@
+import Link from "next/link";
 import { redirect } from "next/navigation";
+import { OrphansChart } from "@/components/charts/orphans-chart";
 import { ScanNowButton } from "@/components/overview/scan-now-button";
-import { RelationTable } from "@/components/relation-table";
-import { can } from "@/lib/auth/permissions";
+import { RangePicker } from "@/components/range-picker";
+import { relationHref } from "@/components/relation-table";
+import { Tile } from "@/components/tile";
 import { requirePage, requireSignedIn } from "@/lib/auth/guard";
-import { formatNumber, formatRelative } from "@/lib/format";
+import { can } from "@/lib/auth/permissions";
+import { loadOverview, OTHER } from "@/lib/dashboard/overview";
+import { isRange } from "@/lib/dashboard/series";
+import { formatNumber, formatRelative, formatSigned, formatUntil } from "@/lib/format";
+import { serverConfig } from "@/lib/server/config";
 import { getStore } from "@/lib/server/store";
-import { lastSweep, latestScans } from "@/lib/store/scans";
 
 // Reads stored scans only: the page never scans a live target.
 export const dynamic = "force-dynamic";
 
-export default async function OverviewPage() {
+export default async function OverviewPage({ searchParams }: { searchParams: Promise<{ range?: string }> }) {
   // Each role starts where its work is: support has no overview, only restore.
   const actor = await requireSignedIn("/");
   if (!can(actor.roles, "overview.read") && can(actor.roles, "restore.search")) redirect("/restore");
   await requirePage("overview.read", "/");
   const mayScan = can(actor.roles, "scans.run");
-  const store = await getStore();
-  const [scans, sweep] = await Promise.all([latestScans(store), lastSweep(store)]);
-  if (scans.length === 0) {
+  const { range: rawRange } = await searchParams;
+  const range = isRange(rawRange) ? rawRange : "7d";
+  const config = serverConfig();
+  const o = await loadOverview(await getStore(), config, range);
+
+  if (o.scans.length === 0) {
     return (
-      <div className="rounded-lg border border-dashed border-zinc-300 p-10 text-center dark:border-zinc-700">
+      <div className="card border-dashed p-10 text-center">
         <h1 className="text-xl font-semibold">No scans yet</h1>
         <p className="mt-2 text-zinc-500">
-          Custodian sweeps every relation at start. Run <code className="font-mono">npx custodian scan</code> (with the server
-          stopped when using the embedded store) or check the server log for a configuration error.
+          Custodian sweeps every relation at start and then {config.schedule.sweep === "0 * * * *" ? "every hour" : `on "${config.schedule.sweep}"`}.
+          If nothing shows up, the server log names the configuration or connection problem.
         </p>
         {mayScan && (
           <div className="mt-4 flex justify-center">
-            <ScanNowButton />
+            <ScanNowButton running={o.pending?.id} />
           </div>
         )}
       </div>
     );
   }
-  const total = scans.reduce((sum, s) => sum + Number(s.orphans ?? 0), 0);
-  const failed = scans.filter((s) => s.error).length;
-  const withOrphans = scans.filter((s) => Number(s.orphans ?? 0) > 0).length;
+
   return (
     <div className="space-y-6">
-      {mayScan && <ScanNowButton />}
-      <section className="grid gap-4 sm:grid-cols-3">
-        <Tile label="Orphaned rows" value={formatNumber(total)} testId="total-orphans" />
-        <Tile label="Relations with orphans" value={`${withOrphans} of ${scans.length}`} />
+      <div className="flex flex-wrap items-center justify-between gap-4">
+        <h1 className="text-2xl font-semibold">Overview</h1>
+        {mayScan && <ScanNowButton running={o.pending?.id} />}
+      </div>
+
+      <section className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <Tile
-          label="Last sweep"
-          value={sweep ? formatRelative(sweep.startedAt) : "—"}
-          note={failed ? `${failed} relation${failed > 1 ? "s" : ""} could not be scanned` : undefined}
+          label="Orphaned rows"
+          value={formatNumber(o.total)}
+          testId="total-orphans"
+          tone={o.delta24h && o.delta24h > 0 ? "bad" : undefined}
+          note={
+            <span data-testid="total-deltas">
+              {o.delta24h == null ? "no scan a day old yet" : `${formatSigned(o.delta24h)} in 24 h`}
+              {o.delta7d != null && ` · ${formatSigned(o.delta7d)} in 7 days`}
+            </span>
+          }
+        />
+        <Tile
+          label="Relations with orphans"
+          value={`${o.withOrphans} of ${o.scans.length}`}
+          href="/relations?orphans=1"
+          tone={o.failed ? "bad" : undefined}
+          note={o.failed ? `${o.failed} could not be scanned` : "every relation scanned"}
+        />
+        <Tile
+          label="Sweeps"
+          value={o.lastSweep ? formatRelative(o.lastSweep.startedAt) : "—"}
+          note={o.nextSweep ? `next ${formatUntil(o.nextSweep)} (${config.schedule.sweep}, UTC)` : "no schedule"}
+        />
+        <Tile
+          label="Soft-delete backlog"
+          value={config.softDelete.length ? `${config.softDelete.length} table${config.softDelete.length > 1 ? "s" : ""}` : "none configured"}
+          note={config.softDelete.length ? "backlog gauges are not measured in this version" : "add tables under softDelete: in the config"}
         />
       </section>
-      <RelationTable scans={scans} />
-    </div>
-  );
-}
 
-function Tile({ label, value, note, testId }: { label: string; value: string; note?: string; testId?: string }) {
-  return (
-    <div className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
-      <div className="text-xs uppercase tracking-wide text-zinc-500">{label}</div>
-      <div className="tabular mt-1 text-2xl font-semibold" data-testid={testId}>
-        {value}
-      </div>
-      {note && <div className="mt-1 text-xs text-red-600 dark:text-red-400">{note}</div>}
+      <section className="card p-4" aria-label="Alerts" data-testid="alerts">
+        <h2 className="font-medium">Alerts</h2>
+        {o.alerts.length === 0 ? (
+          <p className="mt-1 text-sm text-zinc-500">
+            None active. An alert fires when a relation has more than {formatNumber(config.alerts.orphans)} orphans or grows by more than{" "}
+            {formatNumber(config.alerts.growthPerDay)} a day (set <code className="font-mono">alerts:</code> in the config).
+          </p>
+        ) : (
+          <ul className="mt-2 space-y-1 text-sm">
+            {o.alerts.map((a) => (
+              <li key={String(a.id)} className="flex flex-wrap items-baseline gap-2" data-testid="alert">
+                <span className="rounded bg-red-100 px-1.5 text-xs font-medium text-red-700 dark:bg-red-950 dark:text-red-300">
+                  {a.kind === "count" ? "over threshold" : "growing"}
+                </span>
+                <Link href={relationHref(a.relation)} className="font-medium hover:underline">
+                  {a.relation}
+                </Link>
+                <span className="text-zinc-500">
+                  {a.kind === "count"
+                    ? `${formatNumber(a.value)} orphans (threshold ${formatNumber(a.threshold)})`
+                    : `+${formatNumber(a.value)} a day (threshold ${formatNumber(a.threshold)})`}
+                  , since {formatRelative(a.firedAt)}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section className="card p-4">
+        <div className="mb-2 flex flex-wrap items-center justify-between gap-2">
+          <h2 className="font-medium">Orphans over time</h2>
+          <RangePicker current={range} href={(r) => `/?range=${r}`} />
+        </div>
+        {o.chart.points.length < 2 ? (
+          <p className="py-10 text-center text-sm text-zinc-500">
+            {o.chart.points.length === 0 ? "No sweep finished in this range." : "One sweep so far: the chart draws once a second sweep has run."} Widen the
+            range{mayScan ? ", or press Scan now" : ""}.
+          </p>
+        ) : (
+          <OrphansChart points={o.chart.points} series={o.chart.series} other={OTHER} />
+        )}
+      </section>
+
+      <p className="text-sm text-zinc-500">
+        Per relation counts, changes and errors are on the <Link href="/relations" className="text-indigo-700 hover:underline dark:text-indigo-300">Relations</Link> page.
+      </p>
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { SignOutButton } from "./auth/sign-out-button";
 /** One navigation for everyone; each person sees the pages their roles open. */
 export const NAV: { href: string; label: string; permission: Permission }[] = [
   { href: "/", label: "Overview", permission: "overview.read" },
+  { href: "/relations", label: "Relations", permission: "relations.read" },
   { href: "/restore", label: "Restore", permission: "restore.search" },
   { href: "/audit", label: "Audit", permission: "audit.read" },
   { href: "/users", label: "Users", permission: "users.read" },

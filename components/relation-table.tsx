@@ -1,37 +1,52 @@
-import { formatDuration, formatNumber } from "@/lib/format";
-import type { LatestScan } from "@/lib/store/scans";
+import Link from "next/link";
+import { Sparkline } from "@/components/charts/sparkline";
+import type { RelationRow } from "@/lib/dashboard/relations";
+import { formatDuration, formatNumber, formatSigned } from "@/lib/format";
 
 function endpoint(target: string, schema: string, table: string, columns: string[]) {
   return (
-    <span className="font-mono text-xs">
+    <span className="break-all font-mono text-xs">
       <span className="text-zinc-500">{target}:</span>
       {schema}.{table}({columns.join(", ")})
     </span>
   );
 }
 
+export const relationHref = (name: string) => `/relations/${encodeURIComponent(name)}`;
+
 /** Every relation with its latest count; failed scans say why instead of showing 0. */
-export function RelationTable({ scans }: { scans: LatestScan[] }) {
+export function RelationTable({ rows }: { rows: RelationRow[] }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
+    <div className="card overflow-x-auto">
       <table className="w-full text-sm" data-testid="relations">
-        <thead className="bg-zinc-100 text-left text-xs uppercase tracking-wide text-zinc-500 dark:bg-zinc-800/60">
+        <thead className="bg-zinc-100 dark:bg-zinc-800/60">
           <tr>
-            <th className="px-4 py-2">Relation</th>
-            <th className="px-4 py-2">Child → parent</th>
-            <th className="px-4 py-2 text-right">Orphans</th>
-            <th className="px-4 py-2 text-right">Child rows</th>
-            <th className="whitespace-nowrap px-4 py-2 text-right">Took</th>
+            <th className="th">Relation</th>
+            <th className="th min-w-64">Child → parent</th>
+            <th className="th text-right">Orphans</th>
+            <th className="th text-right">Δ 24h</th>
+            <th className="th">7 days</th>
+            <th className="th text-right">Child rows</th>
+            <th className="th whitespace-nowrap text-right">Took</th>
           </tr>
         </thead>
         <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-          {scans.map((s) => (
+          {rows.map((s) => (
             <tr key={s.relation} data-relation={s.relation} className="align-top">
-              <td className="px-4 py-2">
-                <div className="font-medium">{s.relation}</div>
-                <div className="text-xs text-zinc-500">{s.origin}</div>
+              <td className="td">
+                <Link href={relationHref(s.relation)} className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">
+                  {s.relation}
+                </Link>
+                <div className="flex flex-wrap gap-1 text-xs text-zinc-500">
+                  {s.origin}
+                  {s.alerts.map((a) => (
+                    <span key={a.kind} className="rounded bg-red-100 px-1.5 font-medium text-red-700 dark:bg-red-950 dark:text-red-300" data-testid="alert-badge">
+                      {a.kind === "count" ? "over threshold" : "growing"}
+                    </span>
+                  ))}
+                </div>
               </td>
-              <td className="px-4 py-2">
+              <td className="td">
                 {endpoint(s.childTarget, s.childSchema, s.childTable, s.childColumns)}
                 <span className="px-1 text-zinc-400">→</span>
                 {endpoint(s.parentTarget, s.parentSchema, s.parentTable, s.parentColumns)}
@@ -47,17 +62,21 @@ export function RelationTable({ scans }: { scans: LatestScan[] }) {
                   </details>
                 )}
               </td>
-              <td className="tabular whitespace-nowrap px-4 py-2 text-right" data-testid="orphans">
+              <td className="tabular td whitespace-nowrap text-right" data-testid="orphans">
                 {s.error ? (
                   <span className="text-red-600 dark:text-red-400">failed</span>
                 ) : (
-                  <span className={Number(s.orphans) > 0 ? "font-semibold text-amber-700 dark:text-amber-400" : "text-zinc-500"}>
-                    {formatNumber(s.orphans)}
-                  </span>
+                  <span className={Number(s.orphans) > 0 ? "font-semibold text-amber-700 dark:text-amber-400" : "text-zinc-500"}>{formatNumber(s.orphans)}</span>
                 )}
               </td>
-              <td className="tabular whitespace-nowrap px-4 py-2 text-right text-zinc-500">{formatNumber(s.childRows)}</td>
-              <td className="tabular whitespace-nowrap px-4 py-2 text-right text-xs text-zinc-500">{formatDuration(s.durationMs)}</td>
+              <td className={`tabular td whitespace-nowrap text-right ${s.delta24h && s.delta24h > 0 ? "text-red-600 dark:text-red-400" : "text-zinc-500"}`}>
+                {s.delta24h == null ? "—" : formatSigned(s.delta24h)}
+              </td>
+              <td className="td">
+                <Sparkline values={s.spark} />
+              </td>
+              <td className="tabular td whitespace-nowrap text-right text-zinc-500">{formatNumber(s.childRows)}</td>
+              <td className="tabular td whitespace-nowrap text-right text-xs text-zinc-500">{formatDuration(s.durationMs)}</td>
             </tr>
           ))}
         </tbody>

@@ -1,4 +1,5 @@
 import "server-only";
+import { timingSafeEqual } from "node:crypto";
 import { forbidden, redirect } from "next/navigation";
 import type { z } from "zod";
 import { scrubParams } from "../audit/params";
@@ -45,6 +46,16 @@ export interface RouteSpec<S extends z.ZodType> {
   query: S;
   /** query keys worth recording (ids, filters; never personal data) */
   audit?: readonly (keyof z.infer<S> & string)[];
+  /**
+   * A read that pages poll every second (job progress): successful calls are not audited,
+   * or they would bury the trail; refusals and failures still are.
+   */
+  quiet?: boolean;
+  /**
+   * An environment variable holding a bearer token that also opens this route, for
+   * machines (a Prometheus scraper) that cannot sign in. Unset: sessions only.
+   */
+  bearerTokenEnv?: string;
 }
 
 /**
@@ -57,7 +68,10 @@ export function guardedRoute<S extends z.ZodType>(
   handler: (args: { query: z.infer<S>; actor: Actor; request: Request; requestId: string }) => Promise<Response>,
 ): (request: Request) => Promise<Response> {
   const guarded = async (request: Request) => {
-    const { actor, requestId } = await requestContext();
+    const context = await requestContext();
+    const { requestId } = context;
+    const machine = bearerActor(request, spec.bearerTokenEnv);
+    const actor = machine ?? context.actor;
     const store = await getStore();
     const audit = (result: "ok" | "denied" | "failed", reason?: string, params?: Record<string, unknown>) =>
       recordAudit(store, {
@@ -73,7 +87,7 @@ export function guardedRoute<S extends z.ZodType>(
       await audit("denied", "not signed in");
       return text(401, "Sign in first.");
     }
-    if (!can(actor.roles, spec.permission)) {
+    if (!machine && !can(actor.roles, spec.permission)) {
       await audit("denied", `needs ${spec.permission}`);
       return text(403, `Not allowed: this needs the ${spec.permission} permission.`);
     }
@@ -86,7 +100,9 @@ export function guardedRoute<S extends z.ZodType>(
     }
     try {
       const response = await handler({ query: parsed.data, actor, request, requestId });
-      await audit(response.ok ? "ok" : "failed", response.ok ? undefined : `HTTP ${response.status}`, parsed.data as Record<string, unknown>);
+      if (!(spec.quiet && response.ok)) {
+        await audit(response.ok ? "ok" : "failed", response.ok ? undefined : `HTTP ${response.status}`, parsed.data as Record<string, unknown>);
+      }
       return response;
     } catch (err) {
       console.error(`custodian: ${spec.action} failed (request ${requestId}):`, err);
@@ -95,6 +111,16 @@ export function guardedRoute<S extends z.ZodType>(
     }
   };
   return Object.assign(guarded, { guard: spec });
+}
+
+/** The machine caller a valid bearer token stands for; null without one (a wrong one is simply not signed in). */
+function bearerActor(request: Request, env: string | undefined): Actor | null {
+  const expected = env ? process.env[env] : undefined;
+  const given = request.headers.get("authorization")?.match(/^Bearer (.+)$/)?.[1];
+  if (!expected || !given || expected.length < 16) return null;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b) ? { userId: `token:${env}`, email: "", name: env!, roles: [] } : null;
 }
 
 function text(status: number, body: string): Response {

@@ -3,7 +3,8 @@ import path from "node:path";
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import { ConfigError, formatPath } from "./errors";
 import { configSchema, type RawConfig } from "./schema";
-import { resolveTargetUrl } from "./urls";
+import { CronExpressionParser } from "cron-parser";
+import { resolveTargetUrl, resolveWebhookUrl } from "./urls";
 import type { Config } from "./types";
 
 export const DEFAULT_CONFIG_FILE = "custodian.config.yaml";
@@ -60,7 +61,32 @@ export function validateConfig(
       }
     }),
   );
-  return { file: path.resolve(file), targets, relations: raw.relations, softDelete: raw.softDelete, subjects: raw.subjects, schedule: raw.schedule };
+  checkSchedule(raw.schedule.sweep, file, source);
+  let webhook: string | undefined;
+  if (raw.alerts.webhook) {
+    try {
+      webhook = resolveWebhookUrl(raw.alerts.webhook, env);
+    } catch (err) {
+      throw new ConfigError(file, "alerts.webhook", (err as Error).message, source && lineOf(source, ["alerts", "webhook"]));
+    }
+  }
+  return {
+    file: path.resolve(file),
+    targets,
+    relations: raw.relations,
+    softDelete: raw.softDelete,
+    subjects: raw.subjects,
+    schedule: raw.schedule,
+    alerts: { orphans: raw.alerts.orphans, growthPerDay: raw.alerts.growthPerDay, webhook },
+  };
+}
+
+function checkSchedule(cron: string, file: string, source?: YamlSource) {
+  try {
+    CronExpressionParser.parse(cron, { tz: "UTC" });
+  } catch (err) {
+    throw new ConfigError(file, "schedule.sweep", `expected a cron expression such as "0 * * * *" (${(err as Error).message})`, source && lineOf(source, ["schedule", "sweep"]));
+  }
 }
 
 function describeIssue(issue: { code: string; message: string; keys?: string[]; path: PropertyKey[] }): string {

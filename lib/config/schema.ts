@@ -32,6 +32,19 @@ const allowEntrySchema = z.strictObject({
   until: isoDate,
 });
 
+/** Thresholds: an absolute orphan count and a growth per day; either fires an alert. */
+const thresholdsSchema = z.strictObject({
+  orphans: z.number().int().nonnegative().optional(),
+  growthPerDay: z.number().nonnegative().optional(),
+});
+
+export const alertsSchema = z.strictObject({
+  orphans: z.number().int().nonnegative().default(1000),
+  growthPerDay: z.number().nonnegative().default(100),
+  /** POSTed a JSON body when an alert fires or resolves; "${ENV_VAR}" or an https:// URL. */
+  webhook: z.string().min(1).optional(),
+});
+
 export const relationSchema = z
   .strictObject({
     name: identifier,
@@ -48,6 +61,7 @@ export const relationSchema = z
       })
       .optional(),
     allow: z.array(allowEntrySchema).optional(),
+    alerts: thresholdsSchema.optional(),
   })
   .superRefine((rel, ctx) => {
     if (rel.child.columns.length !== rel.parent.columns.length) {
@@ -83,6 +97,7 @@ export const configSchema = z.strictObject({
   softDelete: z.array(softDeleteSchema).default([]),
   subjects: z.array(subjectSchema).default([]),
   schedule: z.strictObject({ sweep: z.string().min(1).default("0 * * * *") }).default({ sweep: "0 * * * *" }),
+  alerts: alertsSchema.default({ orphans: 1000, growthPerDay: 100 }),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

@@ -17,4 +17,6 @@ export interface Config {
   softDelete: z.infer<typeof softDeleteSchema>[];
   subjects: z.infer<typeof subjectSchema>[];
   schedule: { sweep: string };
+  /** Global thresholds (relations may override them); the webhook URL resolved, if any. */
+  alerts: { orphans: number; growthPerDay: number; webhook?: string };
 }

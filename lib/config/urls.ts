@@ -38,3 +38,12 @@ function filePathOf(url: string, baseDir: string): string {
   const p = url.replace(/^file:(\/\/)?/, "");
   return path.isAbsolute(p) ? p : path.resolve(baseDir, p);
 }
+
+/** The alert webhook: an env reference (it may carry a token) or a literal http(s) URL. */
+export function resolveWebhookUrl(raw: string, env: Record<string, string | undefined>): string {
+  const ref = ENV_REF.exec(raw.trim());
+  const url = ref ? env[ref[1]] : raw.trim();
+  if (ref && !url) throw new Error(`environment variable ${ref[1]} is not set`);
+  if (!/^https?:\/\//.test(url!)) throw new Error("expected an http:// or https:// URL, or a reference such as \"${ALERT_WEBHOOK_URL}\"");
+  return url!;
+}

@@ -1,6 +1,6 @@
 import { bootstrapAccounts } from "../auth/bootstrap";
 import { getAuth } from "../auth/session";
-import { sweepAndRecord } from "../detect/record";
+import { sweepNow } from "../sweeps/run";
 import { lastSweep } from "../store/scans";
 import { serverConfig } from "./config";
 import { isDemo } from "./mode";
@@ -22,7 +22,7 @@ export async function startup(): Promise<void> {
   const last = await lastSweep(store);
   if (last && Date.now() - last.startedAt.getTime() < SWEEP_AT_START_IF_OLDER_MS) return;
   const started = performance.now();
-  const { result } = await sweepAndRecord(store, config, "startup");
+  const { result } = await sweepNow(store, config, "startup", { log });
   const failed = result.results.filter((r) => r.error).length;
   console.error(
     `custodian: startup sweep of ${result.results.length} relations in ${Math.round(performance.now() - started)} ms` +

@@ -1,3 +1,4 @@
+import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
@@ -16,6 +17,10 @@ export interface Store {
   kind: "pglite" | "postgres";
   /** Where it lives, without credentials. */
   location: string;
+  /** The embedded store's PGlite (the job queue shares its one connection). */
+  pglite?: PGlite;
+  /** The PostgreSQL store's URL, for the job queue's own pool. Holds credentials: never log it. */
+  connectionString?: string;
   close(): Promise<void>;
 }
 
@@ -45,6 +50,7 @@ async function openEmbeddedStore(dir: string, purpose: string): Promise<Store> {
       prisma,
       kind: "pglite",
       location: dir,
+      pglite: db,
       async close() {
         await prisma.$disconnect();
         await handle.release();
@@ -73,6 +79,7 @@ async function openPostgresStore(url: string): Promise<Store> {
     prisma,
     kind: "postgres",
     location: redactUrl(url),
+    connectionString: url,
     async close() {
       await prisma.$disconnect();
     },

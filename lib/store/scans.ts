@@ -10,42 +10,47 @@ export function configHash(file: string): string {
 
 /** Stores a sweep and one scan row per relation (failed ones with their error and no counts). */
 export async function recordSweep(store: Store, result: SweepResult, meta: { trigger: string; configHash: string }): Promise<string> {
-  const failed = result.results.filter((r) => r.error).length;
-  return store.prisma.$transaction(async (tx) => {
-    const sweep = await tx.sweep.create({
-      data: {
-        trigger: meta.trigger,
-        configHash: meta.configHash,
-        startedAt: result.scannedAt,
-        finishedAt: new Date(),
-        relations: result.results.length,
-        failed,
-      },
-    });
-    await tx.scan.createMany({
-      data: result.results.map((r) => ({
-        sweepId: sweep.id,
-        relation: r.relation.name,
-        origin: r.relation.origin,
-        childTarget: r.relation.child.target,
-        childSchema: r.relation.child.schema,
-        childTable: r.relation.child.table,
-        childColumns: r.relation.child.columns,
-        parentTarget: r.relation.parent.target,
-        parentSchema: r.relation.parent.schema,
-        parentTable: r.relation.parent.table,
-        parentColumns: r.relation.parent.columns,
-        orphans: r.orphans == null ? null : BigInt(r.orphans),
-        childRows: r.childRows == null ? null : BigInt(r.childRows),
-        durationMs: r.durationMs,
-        scannedAt: r.scannedAt,
-        errorKind: r.errorKind ?? null,
-        error: r.error ?? null,
-        indexAdvice: r.indexAdvice ?? null,
-      })),
-    });
-    return sweep.id;
+  const sweep = await store.prisma.sweep.create({
+    data: { trigger: meta.trigger, configHash: meta.configHash, startedAt: result.scannedAt, status: "running" },
   });
+  await completeSweep(store, sweep.id, result);
+  return sweep.id;
+}
+
+/** Stores a claimed sweep's scans and marks it completed, in one transaction: a sweep is all there or not at all. */
+export async function completeSweep(store: Store, sweepId: string, result: SweepResult): Promise<void> {
+  const failed = result.results.filter((r) => r.error).length;
+  await store.prisma.$transaction(async (tx) => {
+    await tx.scan.deleteMany({ where: { sweepId } }); // a sweep taken over from a dead worker starts clean
+    await tx.scan.createMany({ data: result.results.map((r) => scanRow(sweepId, r)) });
+    await tx.sweep.update({
+      where: { id: sweepId },
+      data: { status: "completed", finishedAt: new Date(), relations: result.results.length, total: result.results.length, done: result.results.length, failed },
+    });
+  });
+}
+
+function scanRow(sweepId: string, r: SweepResult["results"][number]) {
+  return {
+    sweepId,
+    relation: r.relation.name,
+    origin: r.relation.origin,
+    childTarget: r.relation.child.target,
+    childSchema: r.relation.child.schema,
+    childTable: r.relation.child.table,
+    childColumns: r.relation.child.columns,
+    parentTarget: r.relation.parent.target,
+    parentSchema: r.relation.parent.schema,
+    parentTable: r.relation.parent.table,
+    parentColumns: r.relation.parent.columns,
+    orphans: r.orphans == null ? null : BigInt(r.orphans),
+    childRows: r.childRows == null ? null : BigInt(r.childRows),
+    durationMs: r.durationMs,
+    scannedAt: r.scannedAt,
+    errorKind: r.errorKind ?? null,
+    error: r.error ?? null,
+    indexAdvice: r.indexAdvice ?? null,
+  };
 }
 
 export interface LatestScan {
@@ -96,6 +101,7 @@ export async function knownDeclaredRelations(store: Store): Promise<Relation[]> 
     }));
 }
 
+/** The latest completed sweep (queued and running ones are progress, not results). */
 export async function lastSweep(store: Store) {
-  return store.prisma.sweep.findFirst({ orderBy: { startedAt: "desc" } });
+  return store.prisma.sweep.findFirst({ where: { status: "completed" }, orderBy: { startedAt: "desc" } });
 }

@@ -218,6 +218,24 @@ export abstract class BaseTarget implements Target {
     );
   }
 
+  async countStatements(q: SameTargetOrphanQuery): Promise<string[]> {
+    const statements = await this.guard(async () => this.orphanCountQueries(q));
+    return statements.map((s) => s.compile(this.db).sql);
+  }
+
+  walkStatement(child: ColumnsRef): string {
+    return this.walkKeysQuery(child, child.columns.map(() => "…"), 20_000).compile(this.db).sql;
+  }
+
+  async lookupStatement(parent: ColumnsRef, softDelete?: ParentSoftDelete): Promise<string> {
+    const plan = await this.lookupPlan(parent);
+    return this.missingKeysQuery(parent, plan, parent.columns.map(() => ["…"]), softDelete).compile(this.db).sql;
+  }
+
+  query<R>(statement: RawBuilder<R>): Promise<R[]> {
+    return this.run(statement);
+  }
+
   async close(): Promise<void> {
     await this.closeDriver();
   }

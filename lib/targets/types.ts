@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import type { Kysely, RawBuilder } from "kysely";
 import type { Dialect } from "../config/types";
 
 export type { Dialect };
@@ -123,6 +123,17 @@ export interface Target {
   lookupBatchSize(columnCount: number): number;
   /** The statement that would index these columns, quoted for this dialect. */
   createIndexStatement(ref: ColumnsRef): string;
+
+  /**
+   * The statements a scan runs, compiled for this dialect, for people to read (values are
+   * placeholders: they are bound, never spliced): a same-target count, or the two sides
+   * of a cross-target walk.
+   */
+  countStatements(q: SameTargetOrphanQuery): Promise<string[]>;
+  walkStatement(child: ColumnsRef): string;
+  lookupStatement(parent: ColumnsRef, softDelete?: ParentSoftDelete): Promise<string>;
+  /** Runs a statement built elsewhere in lib/targets (rows.ts), its driver errors mapped like every other. */
+  query<R>(statement: RawBuilder<R>): Promise<R[]>;
 
   close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import type { Config } from "../../config/types";
 import type { ScanResult } from "../../detect/scan";
-import { sweepAndRecord } from "../../detect/record";
+import { sweepNow } from "../../sweeps/run";
 import type { SweepResult } from "../../detect/sweep";
 import type { Endpoint } from "../../relations/types";
 import { openStore } from "../../store/client";
@@ -11,7 +11,7 @@ export async function scanCommand(config: Config, out: Output, only: string[]): 
   const store = await openStore({ purpose: "custodian scan" });
   let result: SweepResult;
   try {
-    ({ result } = await sweepAndRecord(store, config, "cli", {
+    ({ result } = await sweepNow(store, config, "cli", {
       only,
       onResult: (r, done, total) => out.progress(`[${done}/${total}] ${r.relation.name}: ${r.error ? `FAILED ${r.error}` : `${formatCount(r.orphans)} orphans`}`),
     }));

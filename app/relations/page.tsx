@@ -1,0 +1,99 @@
+import Link from "next/link";
+import { RelationTable } from "@/components/relation-table";
+import { requirePage } from "@/lib/auth/guard";
+import { loadRelationRows, loadSuggestions } from "@/lib/dashboard/relations";
+import { getStore } from "@/lib/server/store";
+
+export const dynamic = "force-dynamic";
+
+export default async function RelationsPage({ searchParams }: { searchParams: Promise<{ target?: string; orphans?: string }> }) {
+  await requirePage("relations.read", "/relations");
+  const { target, orphans } = await searchParams;
+  const store = await getStore();
+  const [all, suggestions] = await Promise.all([loadRelationRows(store), loadSuggestions(store)]);
+  const targets = [...new Set(all.flatMap((r) => [r.childTarget, r.parentTarget]))].sort();
+  const rows = all.filter(
+    (r) => (!target || r.childTarget === target || r.parentTarget === target) && (orphans !== "1" || Number(r.orphans ?? 0) > 0 || r.error),
+  );
+  const link = (q: Record<string, string | undefined>) => {
+    const params = new URLSearchParams(Object.entries({ target, orphans, ...q }).filter(([, v]) => v) as [string, string][]);
+    return `/relations${params.size ? `?${params}` : ""}`;
+  };
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-semibold">Relations</h1>
+        <p className="text-sm text-zinc-500">
+          Declared foreign keys are discovered in every target; configured ones come from the config file, also across databases.
+        </p>
+      </div>
+      <div className="flex flex-wrap items-center gap-2 text-sm" data-testid="relation-filters">
+        <span className="text-zinc-500">Target:</span>
+        <Link href={link({ target: undefined })} className={!target ? "font-semibold" : "hover:underline"}>
+          all
+        </Link>
+        {targets.map((t) => (
+          <Link key={t} href={link({ target: t })} className={t === target ? "font-semibold" : "hover:underline"}>
+            {t}
+          </Link>
+        ))}
+        <span className="ml-4 text-zinc-500">Show:</span>
+        <Link href={link({ orphans: undefined })} className={orphans !== "1" ? "font-semibold" : "hover:underline"}>
+          every relation
+        </Link>
+        <Link href={link({ orphans: "1" })} className={orphans === "1" ? "font-semibold" : "hover:underline"}>
+          with orphans or errors
+        </Link>
+      </div>
+      {all.length === 0 ? (
+        <div className="card border-dashed p-10 text-center text-zinc-500">
+          No relation has been scanned yet. The first sweep runs at start; check the server log if it did not.
+        </div>
+      ) : rows.length === 0 ? (
+        <div className="card border-dashed p-10 text-center text-zinc-500">
+          No relation matches these filters. <Link href="/relations" className="text-indigo-700 hover:underline dark:text-indigo-300">Show every relation</Link>.
+        </div>
+      ) : (
+        <RelationTable rows={rows} />
+      )}
+
+      <section className="space-y-2" data-testid="suggestions">
+        <h2 className="text-lg font-semibold">Suggested relations</h2>
+        <p className="text-sm text-zinc-500">
+          Columns that look like references but no foreign key or configured relation covers. Never scanned until you confirm one by adding it
+          under <code className="font-mono">relations:</code> in the config.
+        </p>
+        {suggestions.length === 0 ? (
+          <div className="card border-dashed p-6 text-center text-sm text-zinc-500">None: every column that looks like a reference is covered.</div>
+        ) : (
+          <div className="card overflow-x-auto">
+            <table className="w-full text-sm">
+              <thead className="bg-zinc-100 dark:bg-zinc-800/60">
+                <tr>
+                  <th className="th">Column</th>
+                  <th className="th">Probably points at</th>
+                  <th className="th">Confidence</th>
+                  <th className="th">Evidence</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+                {suggestions.map((s, i) => (
+                  <tr key={i} data-suggestion={`${s.child.target}.${s.child.table}.${s.child.columns.join("+")}`}>
+                    <td className="td font-mono text-xs">
+                      {s.child.target}:{s.child.schema}.{s.child.table}({s.child.columns.join(", ")})
+                    </td>
+                    <td className="td font-mono text-xs">
+                      {s.parent ? `${s.parent.target}:${s.parent.schema}.${s.parent.table}(${s.parent.columns.join(", ")})` : "no matching table found"}
+                    </td>
+                    <td className="td">{s.confidence}</td>
+                    <td className="td text-xs text-zinc-500">{s.evidence.join("; ")}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,22 @@
+/**
+ * Posts an alert to the configured webhook (Slack-compatible: a `text` line beside the
+ * fields). Returns the failure, never throws: an unreachable webhook must not fail a sweep.
+ * The URL may carry a token; it is never logged.
+ */
+export async function notifyWebhook(url: string, body: Record<string, unknown>, fetchImpl: typeof fetch = fetch): Promise<string | null> {
+  const text =
+    body.event === "fired"
+      ? `Custodian: ${body.relation} ${body.kind === "count" ? `has ${body.value} orphans (threshold ${body.threshold})` : `grows by ${body.value} orphans a day (threshold ${body.threshold})`}`
+      : `Custodian: ${body.relation} is back under its ${body.kind} threshold`;
+  try {
+    const res = await fetchImpl(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ text, ...body }),
+      signal: AbortSignal.timeout(5000),
+    });
+    return res.ok ? null : `HTTP ${res.status}`;
+  } catch (err) {
+    return (err as Error).name === "TimeoutError" ? "timed out after 5 s" : ((err as Error).message ?? String(err));
+  }
+}

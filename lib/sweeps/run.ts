@@ -1,0 +1,66 @@
+import type { Config } from "../config/types";
+import { sweep, type SweepOptions, type SweepResult } from "../detect/sweep";
+import type { Store } from "../store/client";
+import { completeSweep, configHash, knownDeclaredRelations } from "../store/scans";
+import { evaluateAlerts } from "../alerts/evaluate";
+import { recordSightings } from "../sightings/record";
+import { storeSuggestions } from "./suggestions";
+
+const PROGRESS_EVERY_MS = 500;
+
+export interface SweepRunHooks extends Pick<SweepOptions, "only" | "onResult"> {
+  log?: (line: string) => void;
+}
+
+/** Sweeps at once in this process (at start, from the CLI): the sweep is recorded like a queued one. */
+export async function sweepNow(store: Store, config: Config, trigger: string, hooks: SweepRunHooks = {}): Promise<{ sweepId: string; result: SweepResult }> {
+  const now = new Date();
+  const { id } = await store.prisma.sweep.create({
+    data: { trigger, status: "running", startedAt: now, heartbeatAt: now, configHash: configHash(config.file) },
+  });
+  return { sweepId: id, result: await runClaimedSweep(store, config, id, hooks) };
+}
+
+/**
+ * Runs a claimed sweep: scans every relation, reporting progress and a heartbeat on the
+ * sweep row as relations finish, then stores the scans, the orphan sightings and the
+ * alerts. A failure marks the sweep failed (and is thrown, so the job is retried).
+ */
+export async function runClaimedSweep(store: Store, config: Config, sweepId: string, hooks: SweepRunHooks = {}): Promise<SweepResult> {
+  let lastWrite = 0;
+  let writes = Promise.resolve();
+  const progress = (done: number, total: number, force = false) => {
+    const now = Date.now();
+    if (!force && now - lastWrite < PROGRESS_EVERY_MS) return;
+    lastWrite = now;
+    writes = writes.then(() =>
+      store.prisma.sweep.update({ where: { id: sweepId }, data: { done, total, heartbeatAt: new Date() } }).then(
+        () => undefined,
+        () => undefined, // progress is advisory; the sweep's result is what matters
+      ),
+    );
+  };
+  try {
+    const result = await sweep(config, {
+      only: hooks.only,
+      known: await knownDeclaredRelations(store),
+      onResult: (r, done, total) => {
+        progress(done, total, done === total);
+        hooks.onResult?.(r, done, total);
+      },
+    });
+    await writes;
+    await completeSweep(store, sweepId, result);
+    await recordSightings(store, config, result);
+    await evaluateAlerts(store, config, { log: hooks.log });
+    // Suggestions read catalogs only; an unreadable one leaves the last known suggestions in place.
+    if (!hooks.only?.length) await storeSuggestions(store, config, sweepId, result).catch((err) => hooks.log?.(`suggestions: ${(err as Error).message}`));
+    return result;
+  } catch (err) {
+    await writes;
+    await store.prisma.sweep
+      .update({ where: { id: sweepId }, data: { status: "failed", finishedAt: new Date(), error: (err as Error)?.message ?? String(err) } })
+      .catch(() => {});
+    throw err;
+  }
+}

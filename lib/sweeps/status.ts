@@ -1,0 +1,32 @@
+import type { Store } from "../store/client";
+import { ABANDONED_AFTER_MS } from "./claim";
+
+export interface SweepStatus {
+  id: string;
+  status: "queued" | "running" | "completed" | "failed" | "abandoned";
+  trigger: string;
+  done: number;
+  total: number | null;
+  startedAt: string;
+  finishedAt: string | null;
+  failedRelations: number;
+  error: string | null;
+}
+
+/** What a page shows of a sweep in progress (a running sweep whose worker went silent is "abandoned"). */
+export async function sweepStatus(store: Store, id: string): Promise<SweepStatus | null> {
+  const s = await store.prisma.sweep.findUnique({ where: { id } });
+  if (!s) return null;
+  const silent = s.status === "running" && s.heartbeatAt && Date.now() - s.heartbeatAt.getTime() > ABANDONED_AFTER_MS;
+  return {
+    id: s.id,
+    status: silent ? "abandoned" : (s.status as SweepStatus["status"]),
+    trigger: s.trigger,
+    done: s.done,
+    total: s.total,
+    startedAt: s.startedAt.toISOString(),
+    finishedAt: s.finishedAt?.toISOString() ?? null,
+    failedRelations: s.failed,
+    error: s.error,
+  };
+}

@@ -1,0 +1,175 @@
+import path from "node:path";
+import Database from "better-sqlite3";
+import parsePrometheus from "parse-prometheus-text-format";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { privateDemo } from "../../test/demo-fixture";
+import { STORE_KINDS } from "../../test/stores";
+import { evaluateAlerts } from "../alerts/evaluate";
+import type { Config } from "../config/types";
+import { loadOverview } from "../dashboard/overview";
+import { metricsText } from "../dashboard/metrics";
+import { loadRelationRows } from "../dashboard/relations";
+import { orphanSeries } from "../dashboard/series";
+import { DEMO_EXPECTED_ORPHANS } from "../demo/expected";
+import { QUEUES } from "../jobs/queue";
+import { startJobRuntime } from "../jobs/runtime";
+import { slotKey } from "../jobs/slots";
+import { handleSweepJob } from "../jobs/workers";
+import type { Store } from "../store/client";
+import { sweepNow } from "./run";
+
+const log = () => {};
+
+describe.each(STORE_KINDS)("sweeps on the $name store", (kind) => {
+  let store: Store;
+  let dispose: () => Promise<void>;
+  let demo: Awaited<ReturnType<typeof privateDemo>>;
+  let config: Config;
+  beforeAll(async () => {
+    if (!kind.available) return;
+    ({ store, dispose } = await kind.open());
+    demo = await privateDemo();
+    config = demo.config;
+  });
+  afterAll(async () => {
+    await dispose?.();
+    demo?.dispose();
+  });
+
+  it.runIf(kind.available)("sweeps one schedule slot once, however many workers race for it", async () => {
+    const deps = { store, config: () => config, log };
+    const now = new Date();
+    const results = await Promise.all([handleSweepJob(deps, { trigger: "schedule" }, now), handleSweepJob(deps, { trigger: "schedule" }, now)]);
+    expect(results.filter((r) => r.skipped)).toHaveLength(1);
+    const slot = slotKey(config.schedule.sweep, now);
+    const sweeps = await store.prisma.sweep.findMany({ where: { slot } });
+    expect(sweeps.map((s) => s.status)).toEqual(["completed"]);
+    expect(await store.prisma.scan.count({ where: { sweepId: sweeps[0].id } })).toBe(Object.keys(DEMO_EXPECTED_ORPHANS).length);
+    // a restart re-running the slot's job changes nothing
+    expect((await handleSweepJob(deps, { trigger: "schedule" }, new Date(now.getTime() + 1000))).skipped).toMatch(/already swept/);
+    expect(await store.prisma.sweep.count({ where: { slot } })).toBe(1);
+  });
+
+  it.runIf(kind.available)("two queue workers given the same slot's job twice make one sweep", async () => {
+    const runtimes = await Promise.all([0, 1].map(() => startJobRuntime(store, { config: () => config, log, work: true })));
+    try {
+      const before = await store.prisma.sweep.count({ where: { trigger: "schedule" } });
+      // what two schedulers racing on one tick would send; the jobs carry the tick in createdOn
+      const ids = await Promise.all(runtimes.map((r) => r.boss.send(QUEUES.sweep, { trigger: "schedule" })));
+      await waitFor(async () => {
+        const jobs = await Promise.all(ids.map((id, i) => runtimes[i].boss.getJobById(QUEUES.sweep, id!)));
+        return jobs.every((j) => j?.state === "completed");
+      });
+      // this hour's slot was swept by the previous test: neither worker sweeps it again
+      expect(await store.prisma.sweep.count({ where: { trigger: "schedule" } })).toBe(before);
+    } finally {
+      await Promise.all(runtimes.map((r) => r.stop()));
+    }
+  });
+
+  it.runIf(kind.available)("records when each orphan key was first and last seen, writing only what changed", async () => {
+    const first = await sweepNow(store, config, "test");
+    const open = await store.prisma.orphanSighting.count({ where: { relation: "shop.payments.order_id", open: true } });
+    expect(open).toBe(3);
+    const firstSeen = await store.prisma.orphanSighting.findMany({ where: { relation: "summary_symbol", open: true }, orderBy: { key: "asc" } });
+    expect(firstSeen.length).toBe(7);
+
+    // one orphan goes (its row deleted), a new one appears
+    const db = new Database(path.join(demo.dir, "data/codegraph.db"));
+    const gone = JSON.parse(firstSeen[0].key)[0];
+    db.prepare("DELETE FROM summaries WHERE target_fqn = ?").run(gone);
+    db.prepare("INSERT INTO summaries (target_fqn, summary) VALUES (?, ?)").run("com.example.Vanished", "points at nothing");
+    db.close();
+    const second = await sweepNow(store, config, "test");
+    const now = await store.prisma.orphanSighting.findMany({ where: { relation: "summary_symbol" }, orderBy: { id: "asc" } });
+    const closed = now.filter((s) => !s.open);
+    expect(closed.map((s) => JSON.parse(s.key)[0])).toEqual([gone]);
+    expect(closed[0].lastSeen.getTime()).toBe(first.result.scannedAt.getTime());
+    const opened = now.filter((s) => s.open && s.firstSeen.getTime() === second.result.scannedAt.getTime());
+    expect(opened.map((s) => JSON.parse(s.key)[0])).toEqual(["com.example.Vanished"]);
+    // the others keep their first sighting
+    expect(now.filter((s) => s.open).length).toBe(7);
+    for (const s of firstSeen.slice(1)) expect(now.find((n) => n.key === s.key && n.open)?.firstSeen).toEqual(s.firstSeen);
+    // nothing staged is left behind
+    expect(await store.prisma.orphanKeyStage.count()).toBe(0);
+  });
+
+  it.runIf(kind.available)("fires alerts over a count or growth threshold once, sends them to the webhook, and resolves them", async () => {
+    const sent: Record<string, unknown>[] = [];
+    const fakeFetch = (async (_url: string, init: RequestInit) => {
+      sent.push(JSON.parse(String(init.body)));
+      return new Response("ok");
+    }) as unknown as typeof fetch;
+    // the sweeps above ran with the demo's thresholds (activity_profile is over 1,000): start from none firing
+    await evaluateAlerts(store, { ...config, alerts: { orphans: 1e9, growthPerDay: 1e9 } });
+    expect(await store.prisma.alert.count({ where: { resolvedAt: null } })).toBe(0);
+    const strict: Config = { ...config, alerts: { orphans: 300, growthPerDay: 1_000_000, webhook: "https://hooks.example/alert" } };
+    await evaluateAlerts(store, strict, { fetch: fakeFetch });
+    const firing = (await store.prisma.alert.findMany({ where: { resolvedAt: null }, orderBy: { relation: "asc" } })).map((a) => `${a.relation}:${a.kind}`);
+    expect(firing).toEqual(["activity_profile:count", "shop.comments.user_id:count"]);
+    expect(sent.map((s) => [s.event, s.relation]).sort()).toEqual([
+      ["fired", "activity_profile"],
+      ["fired", "shop.comments.user_id"],
+    ]);
+    // evaluated again: nothing new fires, nothing is sent twice
+    await evaluateAlerts(store, strict, { fetch: fakeFetch });
+    expect(sent).toHaveLength(2);
+    // a per-relation threshold overrides the global one
+    const perRelation: Config = { ...strict, relations: strict.relations.map((r) => (r.name === "activity_profile" ? { ...r, alerts: { orphans: 10_000 } } : r)) };
+    await evaluateAlerts(store, perRelation, { fetch: fakeFetch });
+    expect(sent.at(-1)).toMatchObject({ event: "resolved", relation: "activity_profile", kind: "count" });
+    // growth: a day-old scan with fewer orphans makes the per-day rate
+    const dayAgo = new Date(Date.now() - 86_400_000);
+    const last = await store.prisma.scan.findFirstOrThrow({ where: { relation: "feedback_profile" }, orderBy: { scannedAt: "desc" } });
+    const { id: _id, ...copy } = last;
+    await store.prisma.scan.create({ data: { ...copy, sweepId: null, orphans: 2n, scannedAt: dayAgo } });
+    const growth: Config = { ...perRelation, alerts: { ...perRelation.alerts, growthPerDay: 5 } };
+    await evaluateAlerts(store, growth, { fetch: fakeFetch });
+    const g = await store.prisma.alert.findFirstOrThrow({ where: { relation: "feedback_profile", kind: "growth", resolvedAt: null } });
+    expect(g.value).toBe(12);
+    expect(g.notifiedAt).not.toBeNull();
+  });
+
+  it.runIf(kind.available)("an unreachable webhook is recorded on the alert and never fails the sweep", async () => {
+    const broken: Config = { ...config, alerts: { orphans: 100, growthPerDay: 1_000_000, webhook: "http://127.0.0.1:9/nothing-listens" } };
+    await expect(evaluateAlerts(store, broken)).resolves.toBeDefined();
+    const a = await store.prisma.alert.findFirstOrThrow({ where: { relation: "shop.likes.user_id", resolvedAt: null } });
+    expect(a.notifyError).toBeTruthy();
+    expect(a.notifiedAt).toBeNull();
+  });
+
+  it.runIf(kind.available)("exposes the orphan gauges and alerts as Prometheus text that parses", async () => {
+    const text = await metricsText(store);
+    const families = parsePrometheus(text) as { name: string; type: string; metrics: { labels?: Record<string, string>; value: string }[] }[];
+    const orphans = families.find((f) => f.name === "custodian_orphans")!;
+    expect(orphans.type).toBe("GAUGE");
+    const byRelation = Object.fromEntries(orphans.metrics.map((m) => [m.labels!.relation, Number(m.value)]));
+    expect(byRelation["shop.payments.order_id"]).toBe(3);
+    expect(byRelation["shop.refunds.order_id+line_no"]).toBe(4);
+    expect(families.find((f) => f.name === "custodian_alert_active")!.metrics.length).toBeGreaterThan(0);
+    expect(families.map((f) => f.name)).toContain("custodian_last_sweep_timestamp_seconds");
+  });
+
+  it.runIf(kind.available)("draws the overview from stored scans: totals, deltas, a point per sweep, per-relation rows", async () => {
+    const overview = await loadOverview(store, config, "24h");
+    expect(overview.chart.points.length).toBeGreaterThanOrEqual(3);
+    const last = overview.chart.points.at(-1)!;
+    expect(Object.values(last.values).reduce((a, b) => a + b, 0)).toBe(overview.total);
+    expect(overview.nextSweep!.getTime()).toBeGreaterThan(Date.now());
+    const series = await orphanSeries(store, "all", ["summary_symbol"]);
+    expect(series.at(-1)!.values.summary_symbol).toBe(7);
+    const rows = await loadRelationRows(store);
+    const payments = rows.find((r) => r.relation === "shop.payments.order_id")!;
+    expect(payments.spark.length).toBeGreaterThanOrEqual(3);
+    expect(payments.delta24h).toBeNull(); // no scan a day old
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, ms = 60_000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error("timed out waiting");
+}
