@@ -17,3 +17,18 @@ export function formatRelative(date: Date, now = new Date()): string {
 export function formatDuration(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
+
+/** +1,204 / −37 / 0 */
+export function formatSigned(n: number): string {
+  if (n === 0) return "0";
+  return `${n > 0 ? "+" : "−"}${Math.abs(n).toLocaleString("en-US")}`;
+}
+
+/** "in 12 min", "in 3 h" */
+export function formatUntil(date: Date, now = new Date()): string {
+  const m = Math.round((date.getTime() - now.getTime()) / 60_000);
+  if (m < 1) return "in under a minute";
+  if (m < 60) return `in ${m} min`;
+  const h = Math.round(m / 60);
+  return h < 36 ? `in ${h} h` : `in ${Math.round(h / 24)} days`;
+}
