@@ -11,6 +11,8 @@ const nextConfig: NextConfig = {
     "mysql2",
     "pg",
     "pg-boss",
+    // reads its font metrics from its package folder at run time
+    "pdfkit",
   ],
   poweredByHeader: false,
   // forbidden() and unauthorized(): the 403 and 401 pages of pages and server actions.
