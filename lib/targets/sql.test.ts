@@ -114,6 +114,7 @@ describe("NULL safety", () => {
   it("adds no constant predicate where there is no soft-delete rule (SQLite evaluates it per row)", () => {
     expect(compile("sqlite", cases.sqlite.joinNoSoftDelete).sql).not.toMatch(/AND 1\b/);
     expect(compile("sqlite", lite.missingKeys(parent, keys)).sql).not.toMatch(/AND 1\b/);
+    expect(compile("mysql", my.orphanCountLeftJoin({ child, parent, parentKeyUnique: true })).sql).not.toMatch(/1 = 1/);
   });
 
   it("never uses NOT IN without filtering NULL keys on both sides (but onto a rowid, which is never NULL)", () => {

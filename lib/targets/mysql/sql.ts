@@ -8,14 +8,18 @@ import type { ColumnsRef, ParentSoftDelete, SameTargetOrphanQuery, TableRef } fr
 // child's key index, with its "Not exists" shortcut. `npm run bench` (MariaDB 10.11,
 // 2M/200K rows): LEFT JOIN … IS NULL 876–1,327 ms, NOT EXISTS 1,258–1,418 ms; counting
 // every row in the same pass (SUM(CASE …) or COUNT(k) - COUNT(p.k)) cost 10–30% more than
-// a COUNT(*) run beside it on a second connection.
+// a COUNT(*) run beside it on a second connection. Re-measured 2026-11-24, idle machine,
+// medians of 7: LEFT JOIN … IS NULL 358 ms, with it COUNT(*) beside it 359 ms, one pass
+// COUNT(c.k) - COUNT(p.k) 368 ms, SUM(…) 413 ms; a constant `AND 1 = 1` in the ON clause
+// (no soft-delete rule) cost 376 ms against 358 ms, so the ON clause carries none.
 
 /** Anti join probing the parent's unique key for each child row. */
 export function orphanCountLeftJoin(q: SameTargetOrphanQuery): RawBuilder<{ orphans: string }> {
   const { child, parent } = q;
+  const live = q.parentSoftDelete ? sql` AND ${parentLive("p", q.parentSoftDelete)}` : sql``;
   return sql`SELECT COUNT(*) AS orphans
 FROM ${tableId(child)} AS c
-LEFT JOIN ${tableId(parent)} AS p ON ${keysEqual("p", parent.columns, "c", child.columns)} AND ${parentLive("p", q.parentSoftDelete)}
+LEFT JOIN ${tableId(parent)} AS p ON ${keysEqual("p", parent.columns, "c", child.columns)}${live}
 WHERE ${col("p", parent.columns[0])} IS NULL AND ${keyNotNull("c", child.columns)}`;
 }
 
