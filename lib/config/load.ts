@@ -78,6 +78,7 @@ export function validateConfig(
     subjects: raw.subjects,
     schedule: raw.schedule,
     alerts: { orphans: raw.alerts.orphans, growthPerDay: raw.alerts.growthPerDay, webhook },
+    cleanup: raw.cleanup,
   };
 }
 

@@ -56,8 +56,14 @@ export const relationSchema = z
     cleanup: z
       .strictObject({
         action: z.enum(["delete", "archive_then_delete", "set_null"]).default("delete"),
-        batchSize: z.number().int().positive().max(100_000).default(1000),
-        graceDays: z.number().nonnegative().default(7),
+        batchSize: z.number().int().positive().max(100_000).optional(),
+        graceDays: z.number().nonnegative().optional(),
+        /**
+         * What a cleanup of this relation's parent table does to this relation's rows that
+         * point at the rows it removes: go with them (as ON DELETE CASCADE), lose the
+         * reference, or stop the parent row from being removed.
+         */
+        onParentRemoved: z.enum(["cascade", "set_null", "protect"]).default("cascade"),
       })
       .optional(),
     allow: z.array(allowEntrySchema).optional(),
@@ -91,6 +97,16 @@ export const subjectSchema = z.strictObject({
   key: columnList,
 });
 
+/** Defaults for every relation's cleanup (a relation's own `cleanup:` overrides them). */
+export const cleanupDefaultsSchema = z.strictObject({
+  graceDays: z.number().nonnegative().default(7),
+  batchSize: z.number().int().positive().max(100_000).default(1000),
+  /** A job that would remove more rows waits for a second person's approval. */
+  approvalThreshold: z.number().int().nonnegative().default(10_000),
+  /** Each statement of a batch stops after this long (the batch is retried smaller). */
+  statementTimeoutMs: z.number().int().positive().default(5000),
+});
+
 export const configSchema = z.strictObject({
   targets: z.record(identifier, targetSchema, { error: "expected a map of target names to { dialect, url }" }),
   relations: z.array(relationSchema).default([]),
@@ -98,6 +114,7 @@ export const configSchema = z.strictObject({
   subjects: z.array(subjectSchema).default([]),
   schedule: z.strictObject({ sweep: z.string().min(1).default("0 * * * *") }).default({ sweep: "0 * * * *" }),
   alerts: alertsSchema.default({ orphans: 1000, growthPerDay: 100 }),
+  cleanup: cleanupDefaultsSchema.default({ graceDays: 7, batchSize: 1000, approvalThreshold: 10_000, statementTimeoutMs: 5000 }),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

@@ -19,4 +19,5 @@ export interface Config {
   schedule: { sweep: string };
   /** Global thresholds (relations may override them); the webhook URL resolved, if any. */
   alerts: { orphans: number; growthPerDay: number; webhook?: string };
+  cleanup: { graceDays: number; batchSize: number; approvalThreshold: number; statementTimeoutMs: number };
 }

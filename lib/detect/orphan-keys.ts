@@ -34,6 +34,8 @@ export async function openRelation(relation: Relation, pool: TargetPool, now = n
 export interface OrphanKeyPage {
   /** Orphan keys found on this stretch of the walk, each as its column values. */
   keys: unknown[][];
+  /** How many child rows carry each of them. */
+  rows: number[];
   /** Where the next stretch starts (pass as `after`); null at the end of the child. */
   next: unknown[] | null;
 }
@@ -46,9 +48,9 @@ export interface OrphanKeyPage {
  */
 export async function orphanKeyStretch(w: OrphanKeyWalk, after: unknown[] | null, walkKeys = LIST_WALK_KEYS): Promise<OrphanKeyPage> {
   const page = await w.child.walkKeys(w.childRef, after, walkKeys);
-  if (page.size === 0) return { keys: [], next: null };
+  if (page.size === 0) return { keys: [], rows: [], next: null };
   const missing = await w.parent.missingKeys(w.parentRef, page.keys, page.size, w.softDelete);
-  return { keys: missing.map((i) => page.keys.map((col) => col[i])), next: page.next };
+  return { keys: missing.map((i) => page.keys.map((col) => col[i])), rows: missing.map((i) => page.rows[i]), next: page.next };
 }
 
 /** Every orphan key of a relation, page by page (sightings, exports). */

@@ -7,6 +7,7 @@ import type { Store } from "../store/client";
  */
 export const QUEUES = {
   sweep: "custodian.sweep",
+  cleanup: "custodian.cleanup",
 } as const;
 
 export async function startQueue(store: Store, opts: { log?: (line: string) => void } = {}): Promise<PgBoss> {

@@ -16,10 +16,11 @@ export interface JobRuntime {
 
 export async function startJobRuntime(store: Store, opts: { config: () => Config; log: (line: string) => void; work: boolean }): Promise<JobRuntime> {
   const boss = await startQueue(store, { log: opts.log });
-  if (opts.work) await startWorkers(boss, { store, config: opts.config, log: opts.log });
+  const stopReaper = opts.work ? await startWorkers(boss, { store, config: opts.config, log: opts.log }) : () => {};
   return {
     boss,
     async stop() {
+      stopReaper();
       await boss.stop({ graceful: true, timeout: 30_000 });
     },
   };

@@ -5,6 +5,8 @@ import type { Store } from "../store/client";
 import { configHash } from "../store/scans";
 import { claimRequestedSweep, claimScheduledSweep } from "../sweeps/claim";
 import { runClaimedSweep } from "../sweeps/run";
+import { runCleanupJob } from "../cleanup/engine";
+import { requeueAbandoned } from "../cleanup/jobs";
 import { QUEUES } from "./queue";
 import { slotKey } from "./slots";
 
@@ -41,12 +43,32 @@ export async function handleSweepJob(deps: WorkerDeps, data: unknown, createdOn:
   return { sweepId: job.sweepId };
 }
 
-/** Registers the sweep worker and the schedule on a started queue. */
-export async function startWorkers(boss: PgBoss, deps: WorkerDeps): Promise<void> {
+export const cleanupJobSchema = z.object({ jobId: z.uuid() });
+
+/** How often a worker looks for cleanups whose worker died (their heartbeat stopped), to resume them. */
+const REAP_EVERY_MS = 15_000;
+
+/** Registers the sweep and cleanup workers and the sweep schedule on a started queue; returns a stop function. */
+export async function startWorkers(boss: PgBoss, deps: WorkerDeps): Promise<() => void> {
   await boss.work(QUEUES.sweep, { pollingIntervalSeconds: 1, batchSize: 1, includeMetadata: true }, async ([job]) =>
     handleSweepJob(deps, job.data, job.createdOn),
   );
+  await boss.work(QUEUES.cleanup, { pollingIntervalSeconds: 1, batchSize: 1 }, async ([job]) => {
+    const { jobId } = cleanupJobSchema.parse(job.data);
+    return { end: await runCleanupJob(deps.store, deps.config(), jobId, { log: deps.log }) };
+  });
   await boss.schedule(QUEUES.sweep, deps.config().schedule.sweep, { trigger: "schedule" }, { tz: "UTC" });
+  const reap = setInterval(() => {
+    requeueAbandoned(deps.store)
+      .then((ids) => Promise.all(ids.map((id) => enqueueCleanup(boss, id))))
+      .catch((err) => deps.log(`resuming abandoned cleanups: ${(err as Error).message}`));
+  }, REAP_EVERY_MS);
+  reap.unref();
+  return () => clearInterval(reap);
+}
+
+export async function enqueueCleanup(boss: PgBoss, jobId: string): Promise<void> {
+  await boss.send(QUEUES.cleanup, { jobId } satisfies z.infer<typeof cleanupJobSchema>, { retryLimit: 3, retryDelay: 10, retryBackoff: true });
 }
 
 export async function enqueueRequestedSweep(boss: PgBoss, sweepId: string): Promise<void> {

@@ -3,7 +3,7 @@ import type { Dialect } from "../config/types";
 import { TargetError } from "./errors";
 import { cannotBeOfFamily, typeFamily } from "./keys";
 import { pageFromRows } from "./page";
-import { countNullKeysStatement } from "./sql";
+import { countNullKeysStatement, keyBoundsStatement, parentLive } from "./sql";
 import type {
   ColumnInfo,
   ColumnsRef,
@@ -15,6 +15,7 @@ import type {
   SameTargetOrphanQuery,
   TableRef,
   Target,
+  TargetTransaction,
   UniqueKey,
 } from "./types";
 
@@ -46,7 +47,7 @@ export abstract class BaseTarget implements Target {
   protected abstract loadUniqueKeys(): Promise<UniqueKey[]>;
   protected abstract loadIndexes(): Promise<IndexInfo[]>;
   protected abstract orphanCountQueries(q: SameTargetOrphanQuery): RawBuilder<any>[] | Promise<RawBuilder<any>[]>;
-  protected abstract walkKeysQuery(child: ColumnsRef, after: unknown[] | null, limit: number): RawBuilder<any>;
+  protected abstract walkKeysQuery(child: ColumnsRef, after: unknown[] | null, limit: number, until?: unknown[] | null): RawBuilder<any>;
   /** The lookup of one batch of keys, given column by column (`keys[c][i]`). */
   protected abstract missingKeysQuery(
     parent: ColumnsRef,
@@ -140,18 +141,24 @@ export abstract class BaseTarget implements Target {
     return Number(row.n);
   }
 
-  async walkKeys(child: ColumnsRef, after: unknown[] | null, limit: number): Promise<KeyPage> {
-    const packed = await this.guard(() => this.walkKeysPacked(child, after, limit));
+  async walkKeys(child: ColumnsRef, after: unknown[] | null, limit: number, until: unknown[] | null = null): Promise<KeyPage> {
+    const packed = await this.guard(() => this.walkKeysPacked(child, after, limit, until));
     if (packed) return packed;
-    const rows = await this.run(this.walkKeysQuery(child, after, limit));
+    const rows = await this.run(this.walkKeysQuery(child, after, limit, until));
     return pageFromRows(rows, child.columns.length, limit);
+  }
+
+  async keyBounds(ref: ColumnsRef): Promise<[unknown, unknown] | null> {
+    if (ref.columns.length !== 1) return null;
+    const [row] = await this.run(keyBoundsStatement(ref));
+    return row.lo == null || row.hi == null ? null : [row.lo, row.hi];
   }
 
   /**
    * A dialect's cheaper walk for the keys it can ship as one aggregate row (see page.ts),
    * or null to walk a row per key.
    */
-  protected async walkKeysPacked(_child: ColumnsRef, _after: unknown[] | null, _limit: number): Promise<KeyPage | null> {
+  protected async walkKeysPacked(_child: ColumnsRef, _after: unknown[] | null, _limit: number, _until: unknown[] | null): Promise<KeyPage | null> {
     return null;
   }
 
@@ -234,6 +241,42 @@ export abstract class BaseTarget implements Target {
 
   query<R>(statement: RawBuilder<R>): Promise<R[]> {
     return this.run(statement);
+  }
+
+  parentLive(alias: string, softDelete?: ParentSoftDelete): RawBuilder<unknown> {
+    return parentLive(alias, softDelete);
+  }
+
+  readonly rowLocks: boolean = true;
+
+  /** Statements that bound each statement of the current transaction to `ms` (none where the dialect has no such setting). */
+  protected timeoutStatements(_ms: number): RawBuilder<unknown>[] {
+    return [];
+  }
+
+  async transaction<T>(timeoutMs: number, fn: (tx: TargetTransaction) => Promise<T>): Promise<T> {
+    return this.guard(() =>
+      this.db.transaction().execute(async (trx) => {
+        for (const s of this.timeoutStatements(timeoutMs)) await s.execute(trx);
+        const tx: TargetTransaction = {
+          query: async (statement) => {
+            try {
+              return (await statement.execute(trx)).rows;
+            } catch (err) {
+              throw err instanceof TargetError ? err : this.mapError(err);
+            }
+          },
+          execute: async (statement) => {
+            try {
+              return Number((await statement.execute(trx)).numAffectedRows ?? 0);
+            } catch (err) {
+              throw err instanceof TargetError ? err : this.mapError(err);
+            }
+          },
+        };
+        return fn(tx);
+      }),
+    );
   }
 
   async close(): Promise<void> {

@@ -78,6 +78,12 @@ export interface KeyPage {
   next: unknown[] | null;
 }
 
+export interface TargetTransaction {
+  query<R>(statement: RawBuilder<R>): Promise<R[]>;
+  /** Rows changed by an UPDATE or DELETE. */
+  execute(statement: RawBuilder<unknown>): Promise<number>;
+}
+
 /**
  * One database Custodian inspects. Every dialect implements exactly this; nothing
  * outside lib/targets/ may know which dialect it is talking to.
@@ -106,10 +112,13 @@ export interface Target {
   /** Rows whose key (these columns) has a NULL column: the rows walkKeys does not see. */
   countNullKeys(ref: ColumnsRef): Promise<number>;
   /**
-   * The next `limit` distinct non-NULL child keys after `after` (in key order), with their
-   * row counts: walks the child's key index so memory stays flat whatever the table size.
+   * The next `limit` distinct non-NULL child keys after `after` (in key order), up to and
+   * including `until` when given, with their row counts: walks the child's key index so
+   * memory stays flat whatever the table size.
    */
-  walkKeys(child: ColumnsRef, after: unknown[] | null, limit: number): Promise<KeyPage>;
+  walkKeys(child: ColumnsRef, after: unknown[] | null, limit: number, until?: unknown[] | null): Promise<KeyPage>;
+  /** The least and greatest value of a one-column key (its index's two ends); null for none or several columns. */
+  keyBounds(ref: ColumnsRef): Promise<[unknown, unknown] | null>;
   /**
    * Of `size` keys given column by column (`keys[c][i]`, as in a KeyPage), the positions
    * (ascending) of those with no (live) row in `parent`. The database compares (its
@@ -134,6 +143,17 @@ export interface Target {
   lookupStatement(parent: ColumnsRef, softDelete?: ParentSoftDelete): Promise<string>;
   /** Runs a statement built elsewhere in lib/targets (rows.ts), its driver errors mapped like every other. */
   query<R>(statement: RawBuilder<R>): Promise<R[]>;
+
+  // What cleanups need (lib/targets/cleanup.ts builds the statements):
+  /** "This parent row is live" in this dialect (soft-delete stamps differ: SQLite reads text and unix times). */
+  parentLive(alias: string, softDelete?: ParentSoftDelete): RawBuilder<unknown>;
+  /** Whether `SELECT … FOR UPDATE` exists (SQLite locks the whole database on its first write instead). */
+  readonly rowLocks: boolean;
+  /**
+   * Runs `fn` in one transaction whose statements each stop after `timeoutMs`: everything
+   * it did commits together or not at all. Driver errors are mapped like every other.
+   */
+  transaction<T>(timeoutMs: number, fn: (tx: TargetTransaction) => Promise<T>): Promise<T>;
 
   close(): Promise<void>;
 }

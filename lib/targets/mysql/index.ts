@@ -40,6 +40,15 @@ export class MysqlTarget extends BaseTarget {
     return new MysqlTarget(spec.name, "mysql", new Kysely<any>({ dialect: new MysqlDialect({ pool }) }));
   }
 
+  /**
+   * InnoDB's lock wait, the part of a batch that can hang; the batch's own statements are
+   * keyed on primary keys and bounded by the batch size. (Session-wide on this pooled
+   * connection: it only ever shortens waits for locks, which scans do not take.)
+   */
+  protected timeoutStatements(ms: number) {
+    return [sql`SET SESSION innodb_lock_wait_timeout = ${sql.lit(Math.max(1, Math.ceil(ms / 1000)))}`];
+  }
+
   protected mapError(err: unknown) {
     return mapMysqlError(this.name, err);
   }
@@ -125,8 +134,8 @@ export class MysqlTarget extends BaseTarget {
     return countRowsStatement(t);
   }
 
-  protected walkKeysQuery(child: ColumnsRef, after: unknown[] | null, limit: number) {
-    return walkKeysStatement(child, after, limit);
+  protected walkKeysQuery(child: ColumnsRef, after: unknown[] | null, limit: number, until: unknown[] | null = null) {
+    return walkKeysStatement(child, after, limit, until);
   }
 
   // No packed walk here: one GROUP_CONCAT of "key,count" per page (derived table, then

@@ -17,6 +17,13 @@ const SCHEMA = "main";
 export class SqliteTarget extends BaseTarget {
   readonly inProcess = true;
   protected readonly typedColumns = false;
+  // No SELECT … FOR UPDATE: a write transaction holds the whole database, and one that
+  // read before another writer committed fails (SQLITE_BUSY) rather than act on stale rows.
+  readonly rowLocks = false;
+
+  parentLive(alias: string, softDelete?: ParentSoftDelete) {
+    return q.parentLive(alias, softDelete);
+  }
 
   static open(spec: TargetSpec): SqliteTarget {
     if (spec.url !== ":memory:" && !existsSync(spec.url)) {
@@ -131,13 +138,13 @@ export class SqliteTarget extends BaseTarget {
     return countRowsStatement(t);
   }
 
-  protected walkKeysQuery(child: ColumnsRef, after: unknown[] | null, limit: number) {
-    return walkKeysStatement(child, after, limit);
+  protected walkKeysQuery(child: ColumnsRef, after: unknown[] | null, limit: number, until: unknown[] | null = null) {
+    return walkKeysStatement(child, after, limit, until);
   }
 
-  protected async walkKeysPacked(child: ColumnsRef, after: unknown[] | null, limit: number): Promise<KeyPage | null> {
+  protected async walkKeysPacked(child: ColumnsRef, after: unknown[] | null, limit: number, until: unknown[] | null): Promise<KeyPage | null> {
     if (child.columns.length !== 1) return null;
-    const [row] = await this.run(q.walkKeysPacked(child, after, limit));
+    const [row] = await this.run(q.walkKeysPacked(child, after, limit, until));
     const size = Number(row.size);
     if (Number(row.blobs ?? 0) > 0) return null;
     if (size === 0) return { keys: [[]], rows: [], size: 0, rowCount: 0, next: null };

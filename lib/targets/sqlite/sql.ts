@@ -17,7 +17,7 @@ import type { ColumnsRef, ParentSoftDelete, SameTargetOrphanQuery, TableRef } fr
  * A stamp it cannot read (millisecond epochs, free text) counts as live: an unreadable
  * date must never turn a parent's children into orphans.
  */
-function parentLive(alias: string, sd: ParentSoftDelete | undefined): RawBuilder<unknown> {
+export function parentLive(alias: string, sd: ParentSoftDelete | undefined): RawBuilder<unknown> {
   if (!sd) return sql`1`;
   const stamp = sql`julianday(${col(alias, sd.column)}, 'auto')`;
   return sql`(${col(alias, sd.column)} IS NULL OR ${stamp} IS NULL OR ${stamp} >= julianday(${sd.before.toISOString()}))`;
@@ -84,12 +84,13 @@ export function walkKeysPacked(
   child: ColumnsRef,
   after: unknown[] | null,
   limit: number,
+  until: unknown[] | null = null,
 ): RawBuilder<{ size: number | bigint; row_count: number | bigint | null; last: unknown; blobs: number | bigint | null; keys: string; counts: string | null }> {
   return sql`SELECT count(*) AS size, sum(w.n) AS row_count, max(w.k0) AS last, sum(typeof(w.k0) = 'blob') AS blobs,
   json_group_array(CASE WHEN typeof(w.k0) = 'integer' AND w.k0 BETWEEN -9007199254740991 AND 9007199254740991 THEN w.k0
     WHEN typeof(w.k0) = 'integer' THEN CAST(w.k0 AS TEXT) WHEN typeof(w.k0) = 'blob' THEN NULL ELSE w.k0 END) AS keys,
   group_concat(w.n) AS counts
-FROM (${walkKeysStatement(child, after, limit)}) AS w`;
+FROM (${walkKeysStatement(child, after, limit, until)}) AS w`;
 }
 
 /**

@@ -1,0 +1,234 @@
+import type { Store } from "../store/client";
+import { sightingKey } from "../sightings/record";
+import { childStretch, deleteByPk, lockStillOrphans, nullColumnsByPk, rowsByPk, rowsReferencing, sameTargetCandidates } from "../targets/cleanup";
+import { applyDependents, archiveDependents, collectDependents, dependentsOfRemovable, type DependentWork } from "./dependents";
+import { eligibility } from "./eligibility";
+import type { CleanupPlan, DependentNode } from "./plan";
+import { jsonRow, pkOf, pkText, type Row } from "./rows";
+
+export interface BatchCounts {
+  examined: number;
+  deleted: number;
+  nulled: number;
+  archived: number;
+  dependentsRemoved: number;
+  skippedGrace: number;
+  skippedAllowlist: number;
+  skippedNotOrphan: number;
+  skippedProtected: number;
+}
+
+export const zeroCounts = (): BatchCounts => ({
+  examined: 0,
+  deleted: 0,
+  nulled: 0,
+  archived: 0,
+  dependentsRemoved: 0,
+  skippedGrace: 0,
+  skippedAllowlist: 0,
+  skippedNotOrphan: 0,
+  skippedProtected: 0,
+});
+
+export interface Candidate {
+  pk: unknown[];
+  key: unknown[];
+}
+
+export interface BatchOutcome {
+  counts: BatchCounts;
+  /** The primary key the next batch starts after; null when the child has been walked to its end. */
+  cursor: unknown[] | null;
+  /** The intent was recorded and applied (false: nothing was eligible, no target write). */
+  wrote: boolean;
+}
+
+/** Across targets, rows read per step: orphans may be sparse, and each step asks the parent once. */
+const CROSS_TARGET_STRETCH = 4;
+
+/** The next candidates after the cursor, and where the walk stands after them. */
+export async function nextCandidates(plan: CleanupPlan, after: unknown[] | null, size: number): Promise<{ rows: Candidate[]; examined: number; cursor: unknown[] | null }> {
+  const { child, childRef, pk } = plan;
+  const split = (r: Row): Candidate => ({ pk: pk.map((_, i) => r[`p${i}`]), key: childRef.columns.map((_, i) => r[`k${i}`]) });
+  if (plan.sameTarget) {
+    const rows = (await child.query(sameTargetCandidates(childRef, pk, plan.parentRef, child.parentLive("p", plan.softDelete), after, size))).map(split);
+    return { rows, examined: rows.length, cursor: rows.length < size ? null : rows[rows.length - 1].pk };
+  }
+  const limit = size * CROSS_TARGET_STRETCH;
+  const stretch = (await child.query(childStretch(childRef, pk, after, limit))).map(split);
+  const keyed = stretch.filter((r) => r.key.every((v) => v != null));
+  const missing = await missingAmong(plan, keyed);
+  return { rows: missing, examined: stretch.length, cursor: stretch.length < limit ? null : stretch[stretch.length - 1].pk };
+}
+
+/** Of these rows, those whose key has no live parent in the parent's database (asked in batches, distinct keys once). */
+async function missingAmong(plan: CleanupPlan, rows: Candidate[]): Promise<Candidate[]> {
+  if (!rows.length) return [];
+  const distinct = new Map<string, unknown[]>();
+  for (const r of rows) distinct.set(sightingKey(r.key), r.key);
+  const keys = [...distinct.values()];
+  const columns = plan.childRef.columns.map((_, c) => keys.map((k) => k[c]));
+  const gone = new Set((await plan.parent.missingKeys(plan.parentRef, columns, keys.length, plan.softDelete)).map((i) => sightingKey(keys[i])));
+  return rows.filter((r) => gone.has(sightingKey(r.key)));
+}
+
+/**
+ * One batch: the next candidates in primary-key order; those allowlisted or inside the
+ * grace period set aside; the intent recorded in the store; then, in one transaction on
+ * the child's database, the rows re-checked and locked (still this key, still no live
+ * parent), their dependents handled first (FK order), archived if asked, and removed.
+ * Dependents in other databases follow once the transaction has committed.
+ */
+export async function runBatch(store: Store, plan: CleanupPlan, job: { id: string; seq: number }, after: unknown[] | null, size: number): Promise<BatchOutcome> {
+  const counts = zeroCounts();
+  const { rows, examined, cursor } = await nextCandidates(plan, after, size);
+  counts.examined = examined;
+  if (!rows.length) return { counts, cursor, wrote: false };
+
+  const el = await eligibility(store, plan.relation, rows.map((r) => r.key), plan.graceDays);
+  const eligible: Candidate[] = [];
+  for (const r of rows) {
+    const k = sightingKey(r.key);
+    if (el.allowlisted.has(k)) counts.skippedAllowlist++;
+    else if (el.inGrace.has(k)) counts.skippedGrace++;
+    else eligible.push(r);
+  }
+  if (!eligible.length) return { counts, cursor, wrote: false };
+
+  // Full rows: for the archive and for what their dependents reference.
+  const full = await plan.child.query(rowsByPk(plan.childRef, plan.pk, eligible.map((r) => r.pk)));
+  const deferredNodes = plan.dependents.filter((d) => !d.sameTarget);
+  // Cross-database dependents that protect their parent must be asked before the parent goes.
+  const crossBlocked = await crossTargetBlocked(deferredNodes.filter((d) => d.policy === "protect"), full);
+  let toApply = eligible.filter((r) => !crossBlocked.has(pkText(r.pk)));
+  counts.skippedProtected += eligible.length - toApply.length;
+  const started = performance.now();
+
+  // The intent: which rows this batch means to change, and what their cross-database dependents reference.
+  const fullByPk = new Map(full.map((r) => [pkText(pkOf(r, plan.pk.length)), r]));
+  await store.prisma.cleanupBatch.create({
+    data: {
+      jobId: job.id,
+      seq: job.seq,
+      status: "applying",
+      keys: JSON.parse(JSON.stringify(toApply.map((r) => ({ pk: r.pk.map(String), row: jsonRow(fullByPk.get(pkText(r.pk)) ?? {}) })))),
+      cursorTo: cursor ? cursor.map(String) : [],
+    },
+  });
+
+  if (!plan.sameTarget) {
+    // Across databases no statement can see both sides: ask the parent again, just before the child's transaction.
+    const still = await missingAmong(plan, toApply);
+    counts.skippedNotOrphan += toApply.length - still.length;
+    toApply = still;
+  }
+
+  let deferred: { node: DependentNode; parents: Row[] }[] = [];
+  if (toApply.length) {
+    const result = await plan.child.transaction(plan.timeoutMs, async (tx) => {
+      const locked = await tx.query(
+        lockStillOrphans({
+          child: plan.childRef,
+          pk: plan.pk,
+          rows: toApply,
+          parent: plan.sameTarget ? { ref: plan.parentRef, live: plan.child.parentLive("p", plan.softDelete) } : undefined,
+          forUpdate: plan.child.rowLocks,
+        }),
+      );
+      const { removable, blocked, work } = await dependentsOfRemovable(tx, plan.dependents, locked, plan.child.rowLocks);
+      let archived = 0;
+      if (plan.action === "archive_then_delete") {
+        // Written to the store before the target commits: a crash leaves an archive entry
+        // for a row that may still exist (reconciled on resume), never a deleted row without one.
+        archived = await archiveRows(store, job.id, plan, removable, 0);
+        archived += await archiveDependents(store, job.id, work);
+      }
+      const dependentsRemoved = await applyDependents(tx, work);
+      const pks = removable.map((r) => pkOf(r, plan.pk.length));
+      let changed = 0;
+      if (pks.length) {
+        changed = await tx.execute(plan.action === "set_null" ? nullColumnsByPk(plan.childRef, plan.pk, pks, plan.childRef.columns) : deleteByPk(plan.childRef, plan.pk, pks));
+      }
+      return { locked: locked.length, blocked: blocked.length, changed, archived, dependentsRemoved, deferred: work.deferred };
+    }).catch(async (err) => {
+      // Rolled back: the target is as it was, so the intent goes (its archive entries too).
+      await store.prisma.cleanupBatch.delete({ where: { jobId_seq: { jobId: job.id, seq: job.seq } } }).catch(() => {});
+      throw err;
+    });
+    counts.skippedNotOrphan += toApply.length - result.locked;
+    counts.skippedProtected += result.blocked;
+    counts.archived += result.archived;
+    counts.dependentsRemoved += result.dependentsRemoved;
+    if (plan.action === "set_null") counts.nulled += result.changed;
+    else counts.deleted += result.changed;
+    deferred = result.deferred;
+  }
+  counts.dependentsRemoved += await removeDeferred(store, job.id, plan, deferred);
+  await recordApplied(store, job, counts, cursor, performance.now() - started);
+  return { counts, cursor, wrote: true };
+}
+
+async function archiveRows(store: Store, jobId: string, plan: CleanupPlan, rows: Row[], depth: number): Promise<number> {
+  if (!rows.length) return 0;
+  await store.prisma.archivedRow.createMany({
+    data: rows.map((r) => ({
+      jobId,
+      target: plan.child.name,
+      schema: plan.childRef.schema,
+      table: plan.childRef.table,
+      pk: pkText(pkOf(r, plan.pk.length)),
+      row: jsonRow(r) as object,
+      depth,
+    })),
+    skipDuplicates: true,
+  });
+  return rows.length;
+}
+
+/** Primary keys (as text) of parent rows that a protecting dependent in another database still points at. */
+async function crossTargetBlocked(nodes: DependentNode[], parents: Row[]): Promise<Set<string>> {
+  const blocked = new Set<string>();
+  for (const node of nodes) {
+    const tuples = parents.map((p) => node.referenced.map((c) => p[c]));
+    const rows = await node.target.query(rowsReferencing(node.ref, node.pk, node.ref.columns, tuples, false));
+    for (const r of rows) {
+      const parent = parents.find((p) => node.referenced.every((c, i) => String(p[c]) === String(r[node.ref.columns[i]])));
+      if (parent) blocked.add(pkText(Object.keys(parent).filter((k) => k.startsWith("__pk")).map((k) => parent[k])));
+    }
+  }
+  return blocked;
+}
+
+/**
+ * Dependents in other databases of rows now removed: each in a transaction of its own
+ * database, archived first when the job archives. Idempotent: run again after a crash,
+ * it finds what is left and removes that.
+ */
+export async function removeDeferred(store: Store, jobId: string, plan: CleanupPlan, deferred: { node: DependentNode; parents: Row[] }[]): Promise<number> {
+  let removed = 0;
+  for (const { node, parents } of deferred) {
+    if (!parents.length) continue;
+    const local = { ...node, sameTarget: true };
+    removed += await node.target.transaction(plan.timeoutMs, async (tx) => {
+      const work: DependentWork = await collectDependents(tx, [local], parents, node.target.rowLocks);
+      if (plan.action === "archive_then_delete") await archiveDependents(store, jobId, work);
+      return applyDependents(tx, work);
+    });
+  }
+  return removed;
+}
+
+/** The batch's outcome and the job's new position, in one store transaction. */
+async function recordApplied(store: Store, job: { id: string; seq: number }, c: BatchCounts, cursor: unknown[] | null, ms: number) {
+  await store.prisma.$transaction([
+    store.prisma.cleanupBatch.update({
+      where: { jobId_seq: { jobId: job.id, seq: job.seq } },
+      data: { status: "applied", deleted: c.deleted + c.nulled, durationMs: Math.round(ms) },
+    }),
+    store.prisma.cleanupJob.update({ where: { id: job.id }, data: { ...increments(c), batches: { increment: 1 }, cursor: cursor ? cursor.map(String) : [], heartbeatAt: new Date() } }),
+  ]);
+}
+
+export function increments(c: BatchCounts) {
+  return Object.fromEntries(Object.entries(c).map(([k, v]) => [k, { increment: BigInt(v) }])) as Record<keyof BatchCounts, { increment: bigint }>;
+}

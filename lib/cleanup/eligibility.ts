@@ -1,0 +1,44 @@
+import type { Relation } from "../relations/types";
+import { sightingKey } from "../sightings/record";
+import type { Store } from "../store/client";
+
+const DAY_MS = 86_400_000;
+
+export interface Eligibility {
+  /** Keys (sighting form) kept on purpose by an allowlist entry that has not expired. */
+  allowlisted: Set<string>;
+  /** Keys first seen too recently: still inside the grace period. */
+  inGrace: Set<string>;
+}
+
+/**
+ * Which of these orphan keys a cleanup must leave alone now: allowlisted ones (config
+ * `allow:` and entries added on the relation page, until they expire) and those whose
+ * first sighting is younger than the grace period. A key no sweep has seen yet is as
+ * young as can be: inside any grace period but zero.
+ */
+export async function eligibility(store: Store, relation: Relation, keys: unknown[][], graceDays: number, now = new Date()): Promise<Eligibility> {
+  const texts = [...new Set(keys.map(sightingKey))];
+  const allowlisted = new Set<string>();
+  for (const entry of relation.config?.allow ?? []) {
+    if (new Date(entry.until) > now) allowlisted.add(sightingKey(entry.key));
+  }
+  if (texts.length) {
+    const stored = await store.prisma.allowlistEntry.findMany({
+      where: { relation: relation.name, removedAt: null, until: { gt: now }, key: { in: texts } },
+      select: { key: true },
+    });
+    for (const e of stored) allowlisted.add(e.key);
+  }
+  const inGrace = new Set<string>();
+  if (graceDays > 0 && texts.length) {
+    const cutoff = new Date(now.getTime() - graceDays * DAY_MS);
+    const old = await store.prisma.orphanSighting.findMany({
+      where: { relation: relation.name, open: true, key: { in: texts }, firstSeen: { lte: cutoff } },
+      select: { key: true },
+    });
+    const seasoned = new Set(old.map((s) => s.key));
+    for (const t of texts) if (!seasoned.has(t)) inGrace.add(t);
+  }
+  return { allowlisted, inGrace };
+}

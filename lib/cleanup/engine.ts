@@ -1,0 +1,143 @@
+import type { Config } from "../config/types";
+import { resolveRelations } from "../relations/resolve";
+import type { Store } from "../store/client";
+import { isTargetError } from "../targets/errors";
+import { TargetPool } from "../targets/pool";
+import { increments, nextCandidates, runBatch, zeroCounts } from "./batch";
+import { planCleanup, type CleanupPlan } from "./plan";
+import { reconcilePending } from "./reconcile";
+
+/** A running job whose worker has not been heard of for this long is taken over (its worker died). */
+export const JOB_STALE_MS = 30_000;
+const HEARTBEAT_MS = 5_000;
+/** Aim for batches of 0.1–0.5 s (PERFORMANCE.md: gh-ost, pt-archiver): slower halves the size, faster grows it back. */
+const SLOW_BATCH_MS = 500;
+const FAST_BATCH_MS = 100;
+const MIN_BATCH = 10;
+const TRANSIENT_RETRIES = 5;
+
+export type JobEnd = "completed" | "paused" | "cancelled" | "failed" | "skipped";
+
+export interface RunOptions {
+  log?: (line: string) => void;
+  /** Tests: wait this long between batches, so a kill lands mid-job. */
+  batchDelayMs?: number;
+}
+
+/** Takes a queued job, or one whose worker died; false when another worker has it or it is not runnable. */
+export async function claimJob(store: Store, jobId: string, now = new Date()): Promise<boolean> {
+  const stale = new Date(now.getTime() - JOB_STALE_MS);
+  const n = await store.prisma.$executeRaw`
+    UPDATE cleanup_jobs SET status = 'running', started_at = COALESCE(started_at, ${now}), heartbeat_at = ${now}, error = NULL
+    WHERE id = ${jobId}::uuid AND (status = 'queued' OR (status = 'running' AND heartbeat_at < ${stale}))`;
+  return n === 1;
+}
+
+/**
+ * Runs a cleanup job from its checkpoint to its end, batch by batch, until it completes,
+ * is paused or cancelled (checked between batches), or fails. Transient target errors
+ * (unreachable, timeout, lock) are retried with backoff, a timeout also halves the batch;
+ * a batch that fails otherwise is retried row by row, and a row that fails alone is
+ * counted failed and passed over, never retried forever.
+ */
+export async function runCleanupJob(store: Store, config: Config, jobId: string, opts: RunOptions = {}): Promise<JobEnd> {
+  if (!(await claimJob(store, jobId))) return "skipped";
+  const job = await store.prisma.cleanupJob.findUniqueOrThrow({ where: { id: jobId } });
+  const pool = new TargetPool(config.targets);
+  let runStarted = Date.now();
+  const heartbeat = setInterval(() => {
+    void store.prisma.cleanupJob.update({ where: { id: jobId }, data: { heartbeatAt: new Date() } }).catch(() => {});
+  }, HEARTBEAT_MS);
+  const spent = async () => {
+    const s = (Date.now() - runStarted) / 1000;
+    runStarted = Date.now();
+    await store.prisma.cleanupJob.update({ where: { id: jobId }, data: { runSeconds: { increment: s } } });
+  };
+  const end = async (status: JobEnd, error?: string) => {
+    await spent();
+    await store.prisma.cleanupJob.update({
+      where: { id: jobId },
+      data: { status, ...(status === "paused" ? {} : { finishedAt: new Date() }), ...(error ? { error } : {}) },
+    });
+    return status;
+  };
+  try {
+    const { relations } = await resolveRelations(config, pool);
+    const relation = relations.find((r) => r.name === job.relation);
+    if (!relation) return await end("failed", `relation ${job.relation} is no longer in the config or the targets' catalogs`);
+    const plan = await planCleanup(config, pool, relation);
+    if (job.action !== plan.action) return await end("failed", `the relation's cleanup action changed from ${job.action} to ${plan.action} since the job was requested; request it again`);
+    await reconcilePending(store, plan, jobId);
+
+    let size = job.batchSize;
+    let rowByRow = 0;
+    let transientFailures = 0;
+    for (;;) {
+      const current = await store.prisma.cleanupJob.findUniqueOrThrow({ where: { id: jobId } });
+      if (current.status === "paused" || current.status === "cancelled") {
+        await spent();
+        return current.status;
+      }
+      const cursor = (current.cursor as string[] | null)?.length ? (current.cursor as string[]) : null;
+      if (current.batches > 0 && !cursor) return await end("completed");
+      const seq = (await store.prisma.cleanupBatch.count({ where: { jobId } })) + 1;
+      const started = performance.now();
+      try {
+        const outcome = await runBatch(store, plan, { id: jobId, seq }, cursor, rowByRow > 0 ? 1 : size);
+        transientFailures = 0;
+        if (!outcome.wrote) await recordWalk(store, jobId, outcome.counts, outcome.cursor);
+        if (rowByRow > 0) rowByRow--;
+        const ms = performance.now() - started;
+        if (ms > SLOW_BATCH_MS) size = Math.max(MIN_BATCH, Math.floor(size / 2));
+        else if (ms < FAST_BATCH_MS && size < job.batchSize) size = Math.min(job.batchSize, Math.ceil(size * 1.5));
+        if (!outcome.cursor) return await end("completed");
+        if (opts.batchDelayMs) await new Promise((r) => setTimeout(r, opts.batchDelayMs));
+      } catch (err) {
+        const kind = isTargetError(err) ? err.kind : null;
+        const message = (err as Error)?.message ?? String(err);
+        if (kind === "unreachable" || kind === "timeout" || kind === "locked") {
+          if (++transientFailures > TRANSIENT_RETRIES) return await end("failed", `gave up after ${TRANSIENT_RETRIES} retries: ${message}`);
+          if (kind === "timeout") size = Math.max(MIN_BATCH, Math.floor(size / 2));
+          opts.log?.(`cleanup ${jobId}: ${kind}, retrying (${transientFailures}/${TRANSIENT_RETRIES}): ${message}`);
+          await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** transientFailures)));
+          await reconcilePending(store, plan, jobId).catch(() => {});
+          continue;
+        }
+        if (rowByRow === 0 && size > 1) {
+          // Find the row that fails: the same stretch again, one row at a time.
+          rowByRow = size;
+          continue;
+        }
+        if (rowByRow > 0) {
+          await skipFailedRow(store, plan, jobId, cursor, message);
+          rowByRow--;
+          continue;
+        }
+        return await end("failed", message);
+      }
+    }
+  } catch (err) {
+    return await end("failed", (err as Error)?.message ?? String(err));
+  } finally {
+    clearInterval(heartbeat);
+    await pool.close();
+  }
+}
+
+/** A stretch with nothing to change still moves the job on (and counts what was examined and skipped). */
+async function recordWalk(store: Store, jobId: string, counts: ReturnType<typeof zeroCounts>, cursor: unknown[] | null) {
+  await store.prisma.cleanupJob.update({
+    where: { id: jobId },
+    data: { ...increments(counts), batches: { increment: 1 }, cursor: cursor ? cursor.map(String) : [], heartbeatAt: new Date() },
+  });
+}
+
+/** The row after `cursor` failed on its own: report it and pass over it. */
+async function skipFailedRow(store: Store, plan: CleanupPlan, jobId: string, cursor: string[] | null, reason: string) {
+  const { rows } = await nextCandidates(plan, cursor, 1);
+  const pk = rows[0]?.pk ?? null;
+  await store.prisma.cleanupJob.update({
+    where: { id: jobId },
+    data: { failed: { increment: 1n }, cursor: pk ? pk.map(String) : [], error: `row ${pk ? JSON.stringify(pk.map(String)) : "?"} failed: ${reason}`.slice(0, 1000) },
+  });
+}

@@ -1,0 +1,84 @@
+import { ExpectedError } from "../auth/errors";
+import type { Store } from "../store/client";
+import { JOB_STALE_MS } from "./engine";
+
+const ACTIVE = ["awaiting_approval", "queued", "running", "paused"];
+
+export interface CleanupRequest {
+  relation: string;
+  action: string;
+  requestedBy: string;
+  eligible: number;
+  approvalThreshold: number;
+  batchSize: number;
+}
+
+export type RequestOutcome =
+  | { kind: "created"; jobId: string; status: string }
+  | { kind: "resumed"; jobId: string }
+  | { kind: "refused"; jobId: string; status: string; reason: string };
+
+/**
+ * One active job per relation. Asking again while one is alive is refused with that job;
+ * asking again after its worker died resumes it from its checkpoint, it does not start over.
+ */
+export async function requestCleanup(store: Store, req: CleanupRequest): Promise<RequestOutcome> {
+  const active = await store.prisma.cleanupJob.findFirst({ where: { relation: req.relation, status: { in: ACTIVE } } });
+  if (active) {
+    const dead = active.status === "running" && (!active.heartbeatAt || Date.now() - active.heartbeatAt.getTime() > JOB_STALE_MS);
+    if (dead) {
+      await store.prisma.cleanupJob.update({ where: { id: active.id }, data: { status: "queued" } });
+      return { kind: "resumed", jobId: active.id };
+    }
+    return { kind: "refused", jobId: active.id, status: active.status, reason: `a cleanup of ${req.relation} is already ${active.status.replace("_", " ")}` };
+  }
+  try {
+    const job = await store.prisma.cleanupJob.create({
+      data: {
+        relation: req.relation,
+        action: req.action,
+        status: req.eligible > req.approvalThreshold ? "awaiting_approval" : "queued",
+        requestedBy: req.requestedBy,
+        estimate: req.eligible,
+        batchSize: req.batchSize,
+      },
+    });
+    return { kind: "created", jobId: job.id, status: job.status };
+  } catch (err) {
+    // Someone else's request won the race for the one active slot.
+    const other = await store.prisma.cleanupJob.findFirst({ where: { relation: req.relation, status: { in: ACTIVE } } });
+    if (other) return { kind: "refused", jobId: other.id, status: other.status, reason: `a cleanup of ${req.relation} was just requested by someone else` };
+    throw err;
+  }
+}
+
+async function transition(store: Store, jobId: string, from: string[], data: Record<string, unknown>, refusal: (status: string) => string) {
+  const n = await store.prisma.cleanupJob.updateMany({ where: { id: jobId, status: { in: from } }, data });
+  if (n.count === 1) return;
+  const job = await store.prisma.cleanupJob.findUnique({ where: { id: jobId }, select: { status: true } });
+  throw new ExpectedError(job ? refusal(job.status) : "no such cleanup job");
+}
+
+/** Four eyes: a second person, not the requester, lets a large job run. */
+export async function approveJob(store: Store, jobId: string, approver: string): Promise<void> {
+  const job = await store.prisma.cleanupJob.findUnique({ where: { id: jobId }, select: { requestedBy: true } });
+  if (!job) throw new ExpectedError("no such cleanup job");
+  if (job.requestedBy === approver) throw new ExpectedError("a second person must approve: you requested this cleanup");
+  await transition(store, jobId, ["awaiting_approval"], { status: "queued", approvedBy: approver }, (s) => `the job is ${s.replace("_", " ")}, not awaiting approval`);
+}
+
+export const pauseJob = (store: Store, jobId: string) =>
+  transition(store, jobId, ["queued", "running"], { status: "paused" }, (s) => `only a queued or running job can be paused (this one is ${s})`);
+
+export const resumeJob = (store: Store, jobId: string) =>
+  transition(store, jobId, ["paused"], { status: "queued" }, (s) => `only a paused job can be resumed (this one is ${s})`);
+
+export const cancelJob = (store: Store, jobId: string) =>
+  transition(store, jobId, ACTIVE, { status: "cancelled", finishedAt: new Date() }, (s) => `the job is already ${s}`);
+
+/** Running jobs whose worker went silent: put back in the queue so a live worker resumes them. */
+export async function requeueAbandoned(store: Store, now = new Date()): Promise<string[]> {
+  const stale = new Date(now.getTime() - JOB_STALE_MS);
+  const jobs = await store.prisma.cleanupJob.findMany({ where: { status: "running", heartbeatAt: { lt: stale } }, select: { id: true } });
+  return jobs.map((j) => j.id);
+}

@@ -1,0 +1,130 @@
+import type { Config } from "../config/types";
+import { openRelation } from "../detect/orphan-keys";
+import { resolveRelations } from "../relations/resolve";
+import type { Relation } from "../relations/types";
+import { TargetError } from "../targets/errors";
+import type { TargetPool } from "../targets/pool";
+import type { ColumnsRef, ParentSoftDelete, TableRef, Target } from "../targets/types";
+
+export type CleanupAction = "delete" | "archive_then_delete" | "set_null";
+export type DependentPolicy = "cascade" | "set_null" | "protect";
+
+/** Rows that reference the rows a cleanup removes: handled before them (FK order). */
+export interface DependentNode {
+  relation: string;
+  target: Target;
+  /** The dependent table and its columns that point at the parent's `referenced` columns. */
+  ref: ColumnsRef;
+  referenced: string[];
+  pk: string[];
+  policy: DependentPolicy;
+  /** In the same database as the rows it depends on: handled in the same transaction. */
+  sameTarget: boolean;
+  children: DependentNode[];
+}
+
+export interface CleanupPlan {
+  relation: Relation;
+  child: Target;
+  parent: Target;
+  /** The child's key columns (the reference) and the parent's. */
+  childRef: ColumnsRef;
+  parentRef: ColumnsRef;
+  softDelete?: ParentSoftDelete;
+  /** The child's primary key: batches walk it in order. */
+  pk: string[];
+  sameTarget: boolean;
+  action: CleanupAction;
+  batchSize: number;
+  graceDays: number;
+  timeoutMs: number;
+  dependents: DependentNode[];
+  /** Reference cycles found below the child table, described; their edges are not followed. */
+  cycles: string[];
+}
+
+const tableKey = (target: string, t: TableRef) => `${target}:${t.schema}.${t.table}`;
+
+/** Everything a cleanup of one relation needs to know before its first batch. */
+export async function planCleanup(config: Config, pool: TargetPool, relation: Relation, now = new Date()): Promise<CleanupPlan> {
+  const w = await openRelation(relation, pool, now);
+  const pk = await primaryKeyOf(w.child, w.childRef);
+  const action: CleanupAction = relation.config?.cleanup?.action ?? "delete";
+  if (action === "set_null") {
+    const columns = await w.child.columns();
+    const notNull = w.childRef.columns.filter((c) => columns.find((x) => x.schema === w.childRef.schema && x.table === w.childRef.table && x.column === c)?.nullable === false);
+    if (notNull.length) throw new TargetError("query_failed", w.child.name, `set_null needs nullable key columns; ${notNull.join(", ")} ${notNull.length > 1 ? "are" : "is"} NOT NULL in ${w.childRef.table}`);
+  }
+  const { relations } = await resolveRelations(config, pool);
+  const cycles: string[] = [];
+  // set_null keeps the child row: nothing that points at it loses its parent.
+  const dependents =
+    action === "set_null" ? [] : await dependentsOf(config, pool, relations, relation.child.target, w.childRef, [tableKey(relation.child.target, w.childRef)], cycles);
+  return {
+    relation,
+    child: w.child,
+    parent: w.parent,
+    childRef: w.childRef,
+    parentRef: w.parentRef,
+    softDelete: w.softDelete,
+    pk,
+    sameTarget: w.child === w.parent,
+    action,
+    batchSize: relation.config?.cleanup?.batchSize ?? config.cleanup.batchSize,
+    graceDays: relation.config?.cleanup?.graceDays ?? config.cleanup.graceDays,
+    timeoutMs: config.cleanup.statementTimeoutMs,
+    dependents,
+    cycles,
+  };
+}
+
+/** The primary key of a table; SQLite tables without one walk their rowid. A table with neither cannot be cleaned in keyset batches. */
+export async function primaryKeyOf(target: Target, table: TableRef): Promise<string[]> {
+  const pk = (await target.uniqueKeys()).find((k) => k.primary && k.schema === table.schema && k.table === table.table);
+  if (pk) return pk.columns;
+  if (target.dialect === "sqlite") return ["rowid"];
+  throw new TargetError("query_failed", target.name, `${table.schema}.${table.table} has no primary key: a cleanup walks the primary key in batches`);
+}
+
+async function dependentsOf(
+  config: Config,
+  pool: TargetPool,
+  relations: Relation[],
+  target: string,
+  table: TableRef,
+  path: string[],
+  cycles: string[],
+): Promise<DependentNode[]> {
+  const nodes: DependentNode[] = [];
+  const pointing = relations.filter((r) => r.parent.target === target && r.parent.schema === table.schema && r.parent.table === table.table);
+  for (const r of pointing) {
+    const here = tableKey(r.child.target, r.child);
+    if (path.includes(here)) {
+      cycles.push(`${[...path.slice(path.indexOf(here)), here].join(" → ")} (via ${r.name})`);
+      continue;
+    }
+    const t = await pool.get(r.child.target);
+    const ref = { schema: r.child.schema, table: r.child.table, columns: r.child.columns };
+    const policy: DependentPolicy = r.config?.cleanup?.onParentRemoved ?? "cascade";
+    nodes.push({
+      relation: r.name,
+      target: t,
+      ref,
+      referenced: r.parent.columns,
+      pk: await primaryKeyOf(t, ref),
+      policy,
+      sameTarget: r.child.target === target,
+      // a dependent that stays (set_null, protect) leaves its own dependents alone
+      children: policy === "cascade" ? await dependentsOf(config, pool, relations, r.child.target, ref, [...path, here], cycles) : [],
+    });
+  }
+  return nodes;
+}
+
+/** The dependent tree as people read it: "shop.payments (cascade) ← shop.orders". */
+export function describeDependents(nodes: DependentNode[], depth = 0): string[] {
+  return nodes.flatMap((n) => [
+    `${"  ".repeat(depth)}${n.target.name}:${n.ref.schema}.${n.ref.table}(${n.ref.columns.join(", ")}) — ${n.policy}${n.sameTarget ? "" : " (another database)"}`,
+    ...describeDependents(n.children, depth + 1),
+  ]);
+}

@@ -1,0 +1,107 @@
+import type { Config } from "../config/types";
+import { openRelation, orphanKeyStretch } from "../detect/orphan-keys";
+import type { Relation } from "../relations/types";
+import { sightingKey } from "../sightings/record";
+import type { Store } from "../store/client";
+import { rowsByKeys } from "../targets/rows";
+import type { TargetPool } from "../targets/pool";
+import { collectDependents } from "./dependents";
+import { eligibility } from "./eligibility";
+import { describeDependents, planCleanup, type CleanupAction } from "./plan";
+import { plainRow, type Row } from "./rows";
+
+/** Rows below the orphans are counted for at most this many of them (a sample, said so). */
+const DEPENDENT_SAMPLE = 1000;
+
+export interface CleanupPreview {
+  relation: string;
+  action: CleanupAction;
+  graceDays: number;
+  batchSize: number;
+  pk: string[];
+  /** Orphan rows now, and how a cleanup would treat them. */
+  orphans: number;
+  eligible: number;
+  inGrace: number;
+  allowlisted: number;
+  sample: Row[];
+  /** Rows that hang below the eligible ones, per table, counted for the first `dependentSampleOf` eligible rows. */
+  dependents: { table: string; policy: string; rows: number }[];
+  dependentSampleOf: number;
+  dependentTree: string[];
+  cycles: string[];
+  approvalThreshold: number;
+  needsApproval: boolean;
+}
+
+/** The dry run: what a cleanup would do now, changing nothing. */
+export async function previewCleanup(store: Store, config: Config, pool: TargetPool, relation: Relation, now = new Date()): Promise<CleanupPreview> {
+  const plan = await planCleanup(config, pool, relation, now);
+  const w = await openRelation(relation, pool, now);
+  let orphans = 0;
+  let inGrace = 0;
+  let allowlisted = 0;
+  const eligibleKeys: unknown[][] = [];
+  let eligible = 0;
+  let after: unknown[] | null = null;
+  do {
+    const stretch = await orphanKeyStretch(w, after, 20_000);
+    if (stretch.keys.length) {
+      const el = await eligibility(store, relation, stretch.keys, plan.graceDays, now);
+      stretch.keys.forEach((k, i) => {
+        const n = stretch.rows[i];
+        orphans += n;
+        const t = sightingKey(k);
+        if (el.allowlisted.has(t)) allowlisted += n;
+        else if (el.inGrace.has(t)) inGrace += n;
+        else {
+          eligible += n;
+          if (eligibleKeys.length < DEPENDENT_SAMPLE) eligibleKeys.push(k);
+        }
+      });
+    }
+    after = stretch.next;
+  } while (after);
+
+  const rows = await rowsByKeys(plan.child, plan.childRef, eligibleKeys, DEPENDENT_SAMPLE);
+  const counts = new Map<string, { table: string; policy: string; rows: number }>();
+  if (rows.length && plan.dependents.length) {
+    // Read-only: the transaction only reads, and SQLite needs one to see a consistent picture too.
+    await plan.child.transaction(plan.timeoutMs, async (tx) => {
+      const tally = async (work: Awaited<ReturnType<typeof collectDependents>>) => {
+        for (const d of work.deletes) add(d.node.target.name, d.node.ref, "cascade", d.rows.length);
+        for (const n of work.nulls) add(n.node.target.name, n.node.ref, "set_null", n.rows.length);
+      };
+      const add = (target: string, ref: { schema: string; table: string }, policy: string, n: number) => {
+        const key = `${target}:${ref.schema}.${ref.table}`;
+        const c = counts.get(key) ?? { table: key, policy, rows: 0 };
+        c.rows += n;
+        counts.set(key, c);
+      };
+      const work = await collectDependents(tx, plan.dependents, rows, false);
+      await tally(work);
+      for (const d of work.deferred) {
+        await d.node.target.transaction(plan.timeoutMs, async (other) => tally(await collectDependents(other, [{ ...d.node, sameTarget: true }], d.parents, false)));
+      }
+      if (work.blocked.size) add(plan.child.name, plan.childRef, "protected (kept)", work.blocked.size);
+    });
+  }
+  return {
+    relation: relation.name,
+    action: plan.action,
+    graceDays: plan.graceDays,
+    batchSize: plan.batchSize,
+    pk: plan.pk,
+    orphans,
+    eligible,
+    inGrace,
+    allowlisted,
+    sample: rows.slice(0, 20).map(plainRow),
+    dependents: [...counts.values()],
+    dependentSampleOf: Math.min(rows.length, eligible),
+    dependentTree: describeDependents(plan.dependents),
+    cycles: plan.cycles,
+    approvalThreshold: config.cleanup.approvalThreshold,
+    needsApproval: eligible > config.cleanup.approvalThreshold,
+  };
+}

@@ -1,0 +1,50 @@
+import type { Store } from "../store/client";
+import { existingPks } from "../targets/cleanup";
+import { increments, removeDeferred, zeroCounts } from "./batch";
+import type { CleanupPlan } from "./plan";
+import { pkText, type Row } from "./rows";
+
+interface Intent {
+  pk: string[];
+  row: Row;
+}
+
+/**
+ * A batch left "applying" by a crash: the store knows what it meant to change, the target
+ * knows what happened. Rows gone (or unlinked, for set_null) were done by that batch and
+ * are counted once; rows still there were not; dependents in other databases of the rows
+ * that went are removed now (idempotent). The batch is never applied a second time.
+ */
+export async function reconcilePending(store: Store, plan: CleanupPlan, jobId: string): Promise<boolean> {
+  const pending = await store.prisma.cleanupBatch.findFirst({ where: { jobId, status: "applying" }, orderBy: { seq: "desc" } });
+  if (!pending) return false;
+  const intents = pending.keys as unknown as Intent[];
+  const present = intents.length ? await plan.child.query(existingPks(plan.childRef, plan.pk, intents.map((i) => i.pk), plan.childRef.columns)) : [];
+  const still = new Map(present.map((r) => [pkText(plan.pk.map((_, i) => r[`p${i}`])), plan.childRef.columns.map((_, i) => r[`k${i}`])]));
+  const done = intents.filter((i) => {
+    const key = still.get(pkText(i.pk));
+    return plan.action === "set_null" ? key !== undefined && key.every((v) => v == null) : key === undefined;
+  });
+  const counts = zeroCounts();
+  if (plan.action === "set_null") counts.nulled = done.length;
+  else counts.deleted = done.length;
+  counts.skippedNotOrphan = intents.length - done.length;
+  if (plan.action === "archive_then_delete") {
+    const kept = intents.filter((i) => still.has(pkText(i.pk))).map((i) => pkText(i.pk));
+    if (kept.length) await store.prisma.archivedRow.deleteMany({ where: { jobId, depth: 0, target: plan.child.name, table: plan.childRef.table, pk: { in: kept } } });
+    counts.archived = done.length;
+  }
+  const gone = done.map((i) => i.row);
+  counts.dependentsRemoved = await removeDeferred(
+    store,
+    jobId,
+    plan,
+    plan.dependents.filter((d) => !d.sameTarget).map((node) => ({ node, parents: gone })),
+  );
+  const cursor = pending.cursorTo as string[];
+  await store.prisma.$transaction([
+    store.prisma.cleanupBatch.update({ where: { id: pending.id }, data: { status: "applied", deleted: done.length } }),
+    store.prisma.cleanupJob.update({ where: { id: jobId }, data: { ...increments(counts), batches: { increment: 1 }, cursor } }),
+  ]);
+  return true;
+}

@@ -1,0 +1,104 @@
+import { sql, type RawBuilder } from "kysely";
+import { col, keyAfter, keyNotNull, keysEqual, orderBy, tableId } from "./sql";
+import type { ColumnsRef, TableRef } from "./types";
+
+// The statements a cleanup sends, dialect-neutral (identifiers quoted by the dialect,
+// values bound). PERFORMANCE.md: find candidates by a keyset walk and re-check each batch
+// with a cheap NOT EXISTS per candidate, never a fresh anti join over the table.
+
+/** `c.a IN (…)` for one column, `(c.a = ? AND c.b = ?) OR …` for several: every dialect reads both. */
+export function tuplesMatch(alias: string | null, columns: string[], tuples: unknown[][]): RawBuilder<unknown> {
+  if (tuples.length === 0) return sql`1 = 0`;
+  // UPDATE and DELETE name their table bare: their columns go unqualified.
+  const ref = (c: string) => (alias ? col(alias, c) : sql.id(c));
+  if (columns.length === 1) return sql`${ref(columns[0])} IN (${sql.join(tuples.map((t) => sql`${t[0]}`))})`;
+  return sql`(${sql.join(
+    tuples.map((t) => sql`(${sql.join(columns.map((c, i) => sql`${ref(c)} = ${t[i]}`), sql` AND `)})`),
+    sql` OR `,
+  )})`;
+}
+
+const aliased = (alias: string, columns: string[], prefix: string) => sql.join(columns.map((c, i) => sql`${col(alias, c)} AS ${sql.id(`${prefix}${i}`)}`));
+
+/**
+ * Orphan candidates inside one target, in primary-key order after `after`: the walk
+ * follows the PK index and probes the parent's key index per row (a nested-loop anti
+ * join bounded by LIMIT), so a batch costs about `limit` probes.
+ */
+export function sameTargetCandidates(
+  child: ColumnsRef,
+  pk: string[],
+  parent: ColumnsRef,
+  live: RawBuilder<unknown>,
+  after: unknown[] | null,
+  limit: number,
+): RawBuilder<Record<string, unknown>> {
+  return sql`SELECT ${aliased("c", pk, "p")}, ${aliased("c", child.columns, "k")}
+FROM ${tableId(child)} AS c
+WHERE ${after ? sql`${keyAfter("c", pk, after)} AND ` : sql``}${keyNotNull("c", child.columns)}
+  AND NOT EXISTS (SELECT 1 FROM ${tableId(parent)} AS p WHERE ${keysEqual("p", parent.columns, "c", child.columns)} AND ${live})
+ORDER BY ${orderBy("c", pk)}
+LIMIT ${sql.lit(Math.trunc(limit))}`;
+}
+
+/** A stretch of the child in primary-key order (across targets the parent is asked separately). */
+export function childStretch(child: ColumnsRef, pk: string[], after: unknown[] | null, limit: number): RawBuilder<Record<string, unknown>> {
+  return sql`SELECT ${aliased("c", pk, "p")}, ${aliased("c", child.columns, "k")}
+FROM ${tableId(child)} AS c
+${after ? sql`WHERE ${keyAfter("c", pk, after)}` : sql``}
+ORDER BY ${orderBy("c", pk)}
+LIMIT ${sql.lit(Math.trunc(limit))}`;
+}
+
+/**
+ * The batch's rows that are still what the batch saw: same primary key AND same child key
+ * (a row re-pointed meanwhile is left alone) AND, inside one target, still no live parent
+ * (a parent that came back saves its children). Locked until the transaction ends where
+ * the dialect has row locks.
+ */
+export function lockStillOrphans(opts: {
+  child: ColumnsRef;
+  pk: string[];
+  rows: { pk: unknown[]; key: unknown[] }[];
+  parent?: { ref: ColumnsRef; live: RawBuilder<unknown> };
+  forUpdate: boolean;
+}): RawBuilder<Record<string, unknown>> {
+  const { child, pk, rows, parent } = opts;
+  const match = tuplesMatch("c", [...pk, ...child.columns], rows.map((r) => [...r.pk, ...r.key]));
+  const orphan = parent
+    ? sql` AND NOT EXISTS (SELECT 1 FROM ${tableId(parent.ref)} AS p WHERE ${keysEqual("p", parent.ref.columns, "c", child.columns)} AND ${parent.live})`
+    : sql``;
+  return sql`SELECT ${aliased("c", pk, "__pk")}, c.* FROM ${tableId(child)} AS c WHERE ${match}${orphan}${opts.forUpdate ? sql` FOR UPDATE` : sql``}`;
+}
+
+/**
+ * Rows of a table whose columns hold one of `tuples` (a dependent's rows referencing the
+ * rows being removed), with their primary key as __pk0… (SQLite's rowid is not in `*`).
+ */
+export function rowsReferencing(table: TableRef, pk: string[], columns: string[], tuples: unknown[][], forUpdate: boolean): RawBuilder<Record<string, unknown>> {
+  return sql`SELECT ${aliased("c", pk, "__pk")}, c.* FROM ${tableId(table)} AS c WHERE ${tuplesMatch("c", columns, tuples)}${forUpdate ? sql` FOR UPDATE` : sql``}`;
+}
+
+/** Full rows by primary key, with the key as __pk0… */
+export function rowsByPk(table: TableRef, pk: string[], pks: unknown[][]): RawBuilder<Record<string, unknown>> {
+  return sql`SELECT ${aliased("c", pk, "__pk")}, c.* FROM ${tableId(table)} AS c WHERE ${tuplesMatch("c", pk, pks)}`;
+}
+
+export function deleteByPk(table: TableRef, pk: string[], pks: unknown[][]): RawBuilder<unknown> {
+  return sql`DELETE FROM ${tableId(table)} WHERE ${tuplesMatch(null, pk, pks)}`;
+}
+
+export function nullColumnsByPk(table: TableRef, pk: string[], pks: unknown[][], columns: string[]): RawBuilder<unknown> {
+  return sql`UPDATE ${tableId(table)} SET ${sql.join(columns.map((c) => sql`${sql.id(c)} = NULL`))} WHERE ${tuplesMatch(null, pk, pks)}`;
+}
+
+/** Which of these primary keys still have a row (reconciling a batch interrupted mid-way). */
+export function existingPks(table: TableRef, pk: string[], pks: unknown[][], keyColumns: string[]): RawBuilder<Record<string, unknown>> {
+  return sql`SELECT ${aliased("c", pk, "p")}, ${aliased("c", keyColumns, "k")} FROM ${tableId(table)} AS c WHERE ${tuplesMatch("c", pk, pks)}`;
+}
+
+/** Puts an archived row back: every column it had, values bound. */
+export function insertRow(table: TableRef, row: Record<string, unknown>): RawBuilder<unknown> {
+  const columns = Object.keys(row);
+  return sql`INSERT INTO ${tableId(table)} (${sql.join(columns.map((c) => sql.id(c)))}) VALUES (${sql.join(columns.map((c) => sql`${row[c]}`))})`;
+}
