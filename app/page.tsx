@@ -3,7 +3,7 @@ import { redirect } from "next/navigation";
 import { OrphansChart } from "@/components/charts/orphans-chart";
 import { ScanNowButton } from "@/components/overview/scan-now-button";
 import { RangePicker } from "@/components/range-picker";
-import { relationHref } from "@/components/relation-table";
+import { relationHref } from "@/lib/dashboard/href";
 import { Tile } from "@/components/tile";
 import { requirePage, requireSignedIn } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { Sparkline } from "@/components/charts/sparkline";
 import type { RelationRow } from "@/lib/dashboard/relations";
+import { relationHref } from "@/lib/dashboard/href";
 import { formatDuration, formatNumber, formatSigned } from "@/lib/format";
 
 function endpoint(target: string, schema: string, table: string, columns: string[]) {
@@ -12,7 +13,6 @@ function endpoint(target: string, schema: string, table: string, columns: string
   );
 }
 
-export const relationHref = (name: string) => `/relations/${encodeURIComponent(name)}`;
 
 /** Every relation with its latest count; failed scans say why instead of showing 0. */
 export function RelationTable({ rows }: { rows: RelationRow[] }) {

@@ -3,9 +3,9 @@ import { demoCredential, serverActionId, signIn } from "./session";
 
 // What each demo role sees in the navigation, and pages it must not open.
 const ROLE_VIEW = {
-  admin: { nav: ["Overview", "Audit", "Users"], refused: ["/restore", "/relations"] },
-  ops: { nav: ["Overview", "Relations"], refused: ["/audit", "/users", "/restore"] },
-  dpo: { nav: ["Overview", "Relations", "Audit", "Users"], refused: ["/restore"] },
+  admin: { nav: ["Overview", "Jobs", "Audit", "Users"], refused: ["/restore", "/relations"] },
+  ops: { nav: ["Overview", "Relations", "Jobs"], refused: ["/audit", "/users", "/restore"] },
+  dpo: { nav: ["Overview", "Relations", "Jobs", "Audit", "Users"], refused: ["/restore"] },
   support: { nav: ["Restore"], refused: ["/audit", "/users"] },
 } as const;
 

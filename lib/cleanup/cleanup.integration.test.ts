@@ -42,7 +42,7 @@ describe("cleanups on the demo", () => {
     try {
       const relation = (await resolveRelations(c, pool)).relations.find((r) => r.name === name)!;
       const preview = await previewCleanup(store, c, pool, relation);
-      const req = await requestCleanup(store, { relation: name, action: preview.action, requestedBy: "u-ops", eligible: preview.eligible, approvalThreshold: c.cleanup.approvalThreshold, batchSize: 2 });
+      const req = await requestCleanup(store, { relation: name, action: preview.action, requestedBy: "u-ops", eligible: preview.eligible, total: preview.walkTotal, approvalThreshold: c.cleanup.approvalThreshold, batchSize: 2 });
       if (req.kind !== "created") throw new Error(JSON.stringify(req));
       if (req.status === "awaiting_approval") await approveJob(store, req.jobId, "u-admin");
       const end = await runCleanupJob(store, c, req.jobId);
@@ -97,9 +97,9 @@ describe("cleanups on the demo", () => {
   });
 
   it("refuses a second job for the same relation while one is active", async () => {
-    const a = await requestCleanup(store, { relation: "shop.likes.user_id", action: "delete", requestedBy: "u1", eligible: 250, approvalThreshold: 100, batchSize: 50 });
+    const a = await requestCleanup(store, { relation: "shop.likes.user_id", action: "delete", requestedBy: "u1", eligible: 250, total: 250, approvalThreshold: 100, batchSize: 50 });
     expect(a).toMatchObject({ kind: "created", status: "awaiting_approval" });
-    const b = await requestCleanup(store, { relation: "shop.likes.user_id", action: "delete", requestedBy: "u2", eligible: 250, approvalThreshold: 100, batchSize: 50 });
+    const b = await requestCleanup(store, { relation: "shop.likes.user_id", action: "delete", requestedBy: "u2", eligible: 250, total: 250, approvalThreshold: 100, batchSize: 50 });
     expect(b).toMatchObject({ kind: "refused", jobId: (a as { jobId: string }).jobId });
     await expect(approveJob(store, (a as { jobId: string }).jobId, "u1")).rejects.toThrow(/second person/);
   });

@@ -1,3 +1,4 @@
+import { recordAudit } from "../audit/record";
 import type { Config } from "../config/types";
 import { resolveRelations } from "../relations/resolve";
 import type { Store } from "../store/client";
@@ -55,9 +56,19 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
   };
   const end = async (status: JobEnd, error?: string) => {
     await spent();
-    await store.prisma.cleanupJob.update({
+    const done = await store.prisma.cleanupJob.update({
       where: { id: jobId },
       data: { status, ...(status === "paused" ? {} : { finishedAt: new Date() }), ...(error ? { error } : {}) },
+    });
+    await recordAudit(store, {
+      actorId: "system",
+      actorRoles: [],
+      action: "cleanups.finish",
+      object: `job:${jobId}`,
+      params: { relation: job.relation, status, deleted: Number(done.deleted), nulled: Number(done.nulled), failed: Number(done.failed) },
+      result: status === "failed" ? "failed" : "ok",
+      reason: error ?? null,
+      requestId: `job-${jobId}`,
     });
     return status;
   };

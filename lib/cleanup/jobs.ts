@@ -9,6 +9,8 @@ export interface CleanupRequest {
   action: string;
   requestedBy: string;
   eligible: number;
+  /** Rows the walk will examine, for the progress bar. */
+  total: number;
   approvalThreshold: number;
   batchSize: number;
 }
@@ -40,6 +42,7 @@ export async function requestCleanup(store: Store, req: CleanupRequest): Promise
         status: req.eligible > req.approvalThreshold ? "awaiting_approval" : "queued",
         requestedBy: req.requestedBy,
         estimate: req.eligible,
+        total: req.total,
         batchSize: req.batchSize,
       },
     });

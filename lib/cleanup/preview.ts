@@ -22,6 +22,8 @@ export interface CleanupPreview {
   /** Orphan rows now, and how a cleanup would treat them. */
   orphans: number;
   eligible: number;
+  /** Rows a job's walk will examine: the orphans inside one database, every child row across two. */
+  walkTotal: number;
   inGrace: number;
   allowlisted: number;
   sample: Row[];
@@ -94,6 +96,7 @@ export async function previewCleanup(store: Store, config: Config, pool: TargetP
     pk: plan.pk,
     orphans,
     eligible,
+    walkTotal: plan.sameTarget ? orphans : await plan.child.countRows(plan.childRef),
     inGrace,
     allowlisted,
     sample: rows.slice(0, 20).map(plainRow),

@@ -1,11 +1,14 @@
 import { parseArgs } from "node:util";
 import { ConfigError } from "../config/errors";
 import { configPathFrom, loadConfig } from "../config/load";
+import { UnknownRelationForCleanup } from "../cleanup/start";
 import { UnknownRelationError } from "../detect/sweep";
 import { FolderLockedError } from "../pglite/lock";
 import { demoCommand } from "./commands/demo";
 import { discoverCommand } from "./commands/discover";
+import { cleanupCommand } from "./commands/cleanup";
 import { scanCommand } from "./commands/scan";
+import { workerCommand } from "./commands/worker";
 import { EXIT, makeOutput, UsageError } from "./io";
 
 const USAGE = `usage: custodian <command> [--config FILE] [--json]
@@ -13,6 +16,9 @@ const USAGE = `usage: custodian <command> [--config FILE] [--json]
 commands:
   scan [--relation NAME]...   count orphans of every relation (or the named ones) and store the scans
   discover                    list declared and configured relations, and suggested ones to confirm
+  cleanup --relation NAME [--execute] [--batch-size N]
+                              dry run of a cleanup (counts, sample, rows below); --execute runs the job
+  worker                      run sweeps, the sweep schedule and cleanups until stopped
   demo [--force]              build the demo databases (demo/data)
 
 --config FILE   the config (default: $CUSTODIAN_CONFIG or ./custodian.config.yaml)
@@ -24,6 +30,8 @@ const OPTIONS = {
   json: { type: "boolean", default: false },
   relation: { type: "string", multiple: true },
   force: { type: "boolean", default: false },
+  execute: { type: "boolean", default: false },
+  "batch-size": { type: "string" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -31,6 +39,8 @@ const ALLOWED: Record<string, (keyof typeof OPTIONS)[]> = {
   scan: ["config", "json", "relation"],
   discover: ["config", "json"],
   demo: ["json", "force"],
+  cleanup: ["config", "json", "relation", "execute", "batch-size"],
+  worker: ["config"],
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -59,6 +69,17 @@ export async function main(argv: string[]): Promise<number> {
     if (command === "demo") return await demoCommand(out, values.force);
     const config = loadConfig(configPathFrom(values.config));
     if (command === "scan") return await scanCommand(config, out, values.relation ?? []);
+    if (command === "cleanup") {
+      const relation = values.relation ?? [];
+      if (relation.length !== 1) throw new UsageError("cleanup needs exactly one --relation NAME");
+      const raw = values["batch-size"];
+      const batchSize = raw === undefined ? undefined : Number(raw);
+      if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000)) {
+        throw new UsageError("--batch-size must be a whole number from 1 to 100000");
+      }
+      return await cleanupCommand(config, out, { relation: relation[0], execute: values.execute, batchSize });
+    }
+    if (command === "worker") return await workerCommand(config, out);
     return await discoverCommand(config, out);
   } catch (err) {
     return fail(out, err);
@@ -77,7 +98,7 @@ function parseCli(argv: string[]) {
 function fail(out: ReturnType<typeof makeOutput>, err: unknown): number {
   let code: number = EXIT.failed;
   let reason: string;
-  if (err instanceof UsageError || err instanceof UnknownRelationError) {
+  if (err instanceof UsageError || err instanceof UnknownRelationError || err instanceof UnknownRelationForCleanup) {
     code = EXIT.usage;
     reason = err.message;
   } else if (err instanceof ConfigError) {

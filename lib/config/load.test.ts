@@ -42,7 +42,9 @@ describe("config", () => {
     const c = parseConfigText(GOOD, "/etc/custodian/custodian.config.yaml", ENV);
     expect(c.targets.shop).toEqual({ name: "shop", dialect: "postgres", url: ENV.SHOP_DATABASE_URL });
     expect(c.targets.activity.url).toBe("/etc/custodian/data/activity.db");
-    expect(c.relations[0].cleanup).toEqual({ action: "delete", batchSize: 1000, graceDays: 7 });
+    expect(c.relations[0].cleanup).toEqual({ action: "delete", batchSize: 1000, graceDays: 7, onParentRemoved: "cascade" });
+    expect(c.cleanup).toEqual({ graceDays: 7, batchSize: 1000, approvalThreshold: 10_000, statementTimeoutMs: 5000 });
+    expect(c.alerts).toEqual({ orphans: 1000, growthPerDay: 100 });
     expect(c.relations[0].allow?.[0].until).toBe("2027-06-30");
     expect(c.softDelete[0].pii).toEqual(["email", "name"]);
     expect(c.schedule.sweep).toBe("0 * * * *");
@@ -102,6 +104,22 @@ describe("config", () => {
   it("reports YAML syntax errors with a line", () => {
     const e = errorOf("targets:\n  a: { dialect: sqlite, url: 'file:a.db'\n");
     expect(e.message).toMatch(/^\/etc\/custodian\.config\.yaml(:\d+)?: invalid YAML/);
+  });
+
+  it("checks the sweep schedule, the alert webhook and the cleanup options", () => {
+    expect(errorOf(`${GOOD}\n`.replace('schedule: { sweep: "0 * * * *" }', 'schedule: { sweep: "every hour" }')).message).toMatch(
+      /schedule\.sweep: expected a cron expression/,
+    );
+    const withHook = (hook: string) => `${GOOD.replace(/^schedule:.*$/m, "")}\nalerts: { orphans: 50, webhook: "${hook}" }\n`;
+    expect(parseConfigText(withHook("${HOOK_URL}"), "/etc/c.yaml", { ...ENV, HOOK_URL: "https://hooks.example/x" }).alerts).toEqual({
+      orphans: 50,
+      growthPerDay: 100,
+      webhook: "https://hooks.example/x",
+    });
+    expect(errorOf(withHook("${HOOK_URL}")).message).toMatch(/alerts\.webhook: environment variable HOOK_URL is not set/);
+    expect(errorOf(withHook("ftp://x")).message).toMatch(/alerts\.webhook: expected an http/);
+    expect(errorOf(GOOD.replace("action: delete", "action: shred")).message).toMatch(/relations\[0\]\.cleanup\.action/);
+    expect(errorOf(GOOD.replace("action: delete", "action: delete, onParentRemoved: ignore")).message).toMatch(/onParentRemoved/);
   });
 
   it("reports a missing file plainly", () => {

@@ -1,9 +1,11 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { OrphansChart } from "@/components/charts/orphans-chart";
+import { Allowlist, type AllowlistRow } from "@/components/cleanup/allowlist";
+import { CleanupPanel } from "@/components/cleanup/cleanup-panel";
 import { OrphanPreview } from "@/components/orphan-preview";
 import { RangePicker } from "@/components/range-picker";
-import { relationHref } from "@/components/relation-table";
+import { relationHref } from "@/lib/dashboard/href";
 import { Tile } from "@/components/tile";
 import { requirePage } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
@@ -55,6 +57,18 @@ export default async function RelationPage({
     await pool.close();
   }
   const sightings = preview ? await sightingsOf(store, name, preview.keys) : new Map();
+  const now = new Date();
+  const [stored, jobs] = await Promise.all([
+    store.prisma.allowlistEntry.findMany({ where: { relation: name, removedAt: null }, orderBy: { createdAt: "desc" } }),
+    store.prisma.cleanupJob.findMany({ where: { relation: name }, orderBy: { createdAt: "desc" }, take: 5 }),
+  ]);
+  const allowlist: AllowlistRow[] = [
+    ...(relation.config?.allow ?? []).map((a) => {
+      const until = new Date(a.until);
+      return { id: null, key: a.key.map(String), reason: a.reason, until: until.toISOString().slice(0, 10), source: "config" as const, expired: until <= now };
+    }),
+    ...stored.map((e) => ({ id: String(e.id), key: JSON.parse(e.key) as string[], reason: e.reason, until: e.until.toISOString().slice(0, 10), source: "console" as const, expired: e.until <= now })),
+  ];
   const base = relationHref(name);
   const q = (p: Record<string, string | undefined>) => {
     const s = new URLSearchParams(Object.entries({ range, ...p }).filter(([, v]) => v) as [string, string][]);
@@ -134,6 +148,28 @@ export default async function RelationPage({
           )
         )}
       </section>
+
+      {can(actor.roles, "cleanups.run") && <CleanupPanel relation={name} />}
+
+      {jobs.length > 0 && (
+        <section className="space-y-1 text-sm" data-testid="relation-jobs">
+          <h2 className="text-lg font-semibold">Cleanups of this relation</h2>
+          <ul className="space-y-1">
+            {jobs.map((j) => (
+              <li key={j.id}>
+                <Link href={`/jobs/${j.id}`} className="text-indigo-700 hover:underline dark:text-indigo-300">
+                  {j.action.replace(/_/g, " ")} · {j.status.replace("_", " ")}
+                </Link>{" "}
+                <span className="text-zinc-500">
+                  {formatRelative(j.createdAt)} · {formatNumber(j.deleted + j.nulled)} changed
+                </span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+
+      <Allowlist relation={name} entries={allowlist} columns={scan.childColumns} editable={can(actor.roles, "allowlist.manage")} />
 
       <section className="space-y-2">
         <h2 className="text-lg font-semibold">What Custodian runs</h2>

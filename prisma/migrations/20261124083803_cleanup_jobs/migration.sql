@@ -7,6 +7,7 @@ CREATE TABLE "cleanup_jobs" (
     "requested_by" TEXT NOT NULL,
     "approved_by" TEXT,
     "estimate" INTEGER NOT NULL,
+    "total" INTEGER NOT NULL DEFAULT 0,
     "batch_size" INTEGER NOT NULL,
     "cursor" JSONB,
     "examined" BIGINT NOT NULL DEFAULT 0,

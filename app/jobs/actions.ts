@@ -1,0 +1,88 @@
+"use server";
+import { revalidatePath } from "next/cache";
+import { action } from "@/lib/auth/action";
+import { ExpectedError } from "@/lib/auth/errors";
+import { approveJob, cancelJob, pauseJob, resumeJob } from "@/lib/cleanup/jobs";
+import { restoreArchive } from "@/lib/cleanup/restore";
+import { previewByName, startCleanup, UnknownRelationForCleanup } from "@/lib/cleanup/start";
+import { enqueueCleanup } from "@/lib/jobs/workers";
+import { serverConfig } from "@/lib/server/config";
+import { getJobs } from "@/lib/server/jobs";
+import { isTargetError } from "@/lib/targets/errors";
+import { jobIdSchema, previewSchema, startCleanupSchema } from "./jobs.validation";
+
+/** Target and relation errors are the person's to act on ("cannot reach target shop"): shown as they are. */
+async function expected<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (isTargetError(err) || err instanceof UnknownRelationForCleanup) throw new ExpectedError((err as Error).message);
+    throw err;
+  }
+}
+
+/** The dry run behind the confirm step: nothing changes. */
+export const previewCleanupAction = action
+  .metadata({ action: "cleanups.preview", permission: "cleanups.run", audit: ["relation"], object: ["relation", "relation"] })
+  .inputSchema(previewSchema)
+  .action(async ({ parsedInput, ctx }) => expected(() => previewByName(ctx.store, serverConfig(), parsedInput.relation)));
+
+export const startCleanupAction = action
+  .metadata({ action: "cleanups.start", permission: "cleanups.run", audit: ["relation", "batchSize"], object: ["relation", "relation"] })
+  .inputSchema(startCleanupSchema)
+  .action(async ({ parsedInput, ctx }) => {
+    if (parsedInput.confirm !== parsedInput.relation) throw new ExpectedError("type the relation's name exactly to confirm");
+    const { outcome } = await expected(() =>
+      startCleanup(ctx.store, serverConfig(), parsedInput.relation, { requestedBy: ctx.actor.userId, batchSize: parsedInput.batchSize }),
+    );
+    if (outcome.kind === "refused") throw new ExpectedError(`${outcome.reason}: see /jobs/${outcome.jobId}`);
+    if (outcome.kind === "resumed" || outcome.status === "queued") await enqueueCleanup((await getJobs()).boss, outcome.jobId);
+    revalidatePath("/jobs");
+    return { jobId: outcome.jobId, status: outcome.kind === "resumed" ? "resumed" : outcome.status };
+  });
+
+export const approveCleanup = action
+  .metadata({ action: "cleanups.approve", permission: "jobs.approve", audit: ["jobId"], object: ["job", "jobId"] })
+  .inputSchema(jobIdSchema)
+  .action(async ({ parsedInput, ctx }) => {
+    await approveJob(ctx.store, parsedInput.jobId, ctx.actor.userId);
+    await enqueueCleanup((await getJobs()).boss, parsedInput.jobId);
+    revalidatePath(`/jobs/${parsedInput.jobId}`);
+  });
+
+export const pauseCleanup = action
+  .metadata({ action: "cleanups.pause", permission: "cleanups.run", audit: ["jobId"], object: ["job", "jobId"] })
+  .inputSchema(jobIdSchema)
+  .action(async ({ parsedInput, ctx }) => {
+    await pauseJob(ctx.store, parsedInput.jobId);
+    revalidatePath(`/jobs/${parsedInput.jobId}`);
+  });
+
+export const resumeCleanup = action
+  .metadata({ action: "cleanups.resume", permission: "cleanups.run", audit: ["jobId"], object: ["job", "jobId"] })
+  .inputSchema(jobIdSchema)
+  .action(async ({ parsedInput, ctx }) => {
+    await resumeJob(ctx.store, parsedInput.jobId);
+    await enqueueCleanup((await getJobs()).boss, parsedInput.jobId);
+    revalidatePath(`/jobs/${parsedInput.jobId}`);
+  });
+
+export const cancelCleanup = action
+  .metadata({ action: "cleanups.cancel", permission: "cleanups.run", audit: ["jobId"], object: ["job", "jobId"] })
+  .inputSchema(jobIdSchema)
+  .action(async ({ parsedInput, ctx }) => {
+    await cancelJob(ctx.store, parsedInput.jobId);
+    revalidatePath(`/jobs/${parsedInput.jobId}`);
+  });
+
+export const restoreCleanupArchive = action
+  .metadata({ action: "cleanups.restore_archive", permission: "cleanups.run", audit: ["jobId"], object: ["job", "jobId"] })
+  .inputSchema(jobIdSchema)
+  .action(async ({ parsedInput, ctx }) => {
+    const job = await ctx.store.prisma.cleanupJob.findUnique({ where: { id: parsedInput.jobId }, select: { status: true } });
+    if (!job) throw new ExpectedError("no such cleanup job");
+    if (["queued", "running"].includes(job.status)) throw new ExpectedError("pause or cancel the job before restoring its archive");
+    const result = await expected(() => restoreArchive(ctx.store, serverConfig(), parsedInput.jobId));
+    revalidatePath(`/jobs/${parsedInput.jobId}`);
+    return result;
+  });

@@ -1,0 +1,100 @@
+import Link from "next/link";
+import { requirePage } from "@/lib/auth/guard";
+import { formatDuration, formatNumber, formatRelative } from "@/lib/format";
+import { getStore } from "@/lib/server/store";
+
+export const dynamic = "force-dynamic";
+
+const STATUS_STYLE: Record<string, string> = {
+  completed: "text-emerald-700 dark:text-emerald-400",
+  failed: "text-red-600 dark:text-red-400",
+  running: "text-indigo-700 dark:text-indigo-300",
+  awaiting_approval: "text-amber-700 dark:text-amber-400",
+};
+
+export default async function JobsPage() {
+  await requirePage("jobs.read", "/jobs");
+  const store = await getStore();
+  const [cleanups, sweeps] = await Promise.all([
+    store.prisma.cleanupJob.findMany({ orderBy: { createdAt: "desc" }, take: 100 }),
+    store.prisma.sweep.findMany({ orderBy: { startedAt: "desc" }, take: 20 }),
+  ]);
+  return (
+    <div className="space-y-8">
+      <div>
+        <h1 className="text-2xl font-semibold">Jobs</h1>
+        <p className="text-sm text-zinc-500">Cleanups and sweeps, newest first. Start a cleanup from a relation&apos;s page.</p>
+      </div>
+      <section className="space-y-2">
+        <h2 className="text-lg font-semibold">Cleanups</h2>
+        {cleanups.length === 0 ? (
+          <div className="card border-dashed p-8 text-center text-sm text-zinc-500">
+            No cleanup yet. Open a relation with orphans on the <Link href="/relations?orphans=1" className="text-indigo-700 hover:underline dark:text-indigo-300">Relations</Link> page and preview its cleanup.
+          </div>
+        ) : (
+          <div className="card overflow-x-auto">
+            <table className="w-full text-sm" data-testid="cleanup-jobs">
+              <thead className="bg-zinc-100 dark:bg-zinc-800/60">
+                <tr>
+                  <th className="th">Relation</th>
+                  <th className="th">Action</th>
+                  <th className="th">Status</th>
+                  <th className="th text-right">Changed</th>
+                  <th className="th text-right">Skipped</th>
+                  <th className="th">Requested</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+                {cleanups.map((j) => (
+                  <tr key={j.id} data-job={j.id}>
+                    <td className="td">
+                      <Link href={`/jobs/${j.id}`} className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">
+                        {j.relation}
+                      </Link>
+                    </td>
+                    <td className="td">{j.action.replace(/_/g, " ")}</td>
+                    <td className={`td font-medium ${STATUS_STYLE[j.status] ?? ""}`}>{j.status.replace("_", " ")}</td>
+                    <td className="td tabular text-right">{formatNumber(j.deleted + j.nulled)}</td>
+                    <td className="td tabular text-right">{formatNumber(j.skippedGrace + j.skippedAllowlist + j.skippedNotOrphan + j.skippedProtected)}</td>
+                    <td className="td whitespace-nowrap text-zinc-500">{formatRelative(j.createdAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      <section className="space-y-2">
+        <h2 className="text-lg font-semibold">Sweeps</h2>
+        <div className="card overflow-x-auto">
+          <table className="w-full text-sm">
+            <thead className="bg-zinc-100 dark:bg-zinc-800/60">
+              <tr>
+                <th className="th">Started</th>
+                <th className="th">Trigger</th>
+                <th className="th">Status</th>
+                <th className="th text-right">Relations</th>
+                <th className="th text-right">Failed</th>
+                <th className="th text-right">Took</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+              {sweeps.map((s) => (
+                <tr key={s.id}>
+                  <td className="td whitespace-nowrap" title={s.startedAt.toISOString()}>
+                    {formatRelative(s.startedAt)}
+                  </td>
+                  <td className="td">{s.trigger}</td>
+                  <td className={`td ${STATUS_STYLE[s.status] ?? ""}`}>{s.status}</td>
+                  <td className="td tabular text-right">{s.total ?? s.relations}</td>
+                  <td className="td tabular text-right">{s.failed}</td>
+                  <td className="td tabular text-right">{s.finishedAt ? formatDuration(s.finishedAt.getTime() - s.startedAt.getTime()) : "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </div>
+  );
+}

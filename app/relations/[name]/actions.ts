@@ -1,0 +1,27 @@
+"use server";
+import { revalidatePath } from "next/cache";
+import { allowlistAddSchema, allowlistRemoveSchema } from "@/app/jobs/jobs.validation";
+import { relationHref } from "@/lib/dashboard/href";
+import { action } from "@/lib/auth/action";
+import { ExpectedError } from "@/lib/auth/errors";
+import { sightingKey } from "@/lib/sightings/record";
+
+export const addAllowlistEntry = action
+  .metadata({ action: "allowlist.add", permission: "allowlist.manage", audit: ["relation", "until"], object: ["relation", "relation"] })
+  .inputSchema(allowlistAddSchema)
+  .action(async ({ parsedInput, ctx }) => {
+    const until = new Date(`${parsedInput.until}T23:59:59Z`);
+    if (until <= new Date()) throw new ExpectedError("the expiry must be in the future");
+    await ctx.store.prisma.allowlistEntry.create({
+      data: { relation: parsedInput.relation, key: sightingKey(parsedInput.key), reason: parsedInput.reason, until, createdBy: ctx.actor.userId },
+    });
+    revalidatePath(relationHref(parsedInput.relation));
+  });
+
+export const removeAllowlistEntry = action
+  .metadata({ action: "allowlist.remove", permission: "allowlist.manage", audit: ["id"], object: ["allowlist", "id"] })
+  .inputSchema(allowlistRemoveSchema)
+  .action(async ({ parsedInput, ctx }) => {
+    const entry = await ctx.store.prisma.allowlistEntry.update({ where: { id: BigInt(parsedInput.id) }, data: { removedAt: new Date() } });
+    revalidatePath(relationHref(entry.relation));
+  });

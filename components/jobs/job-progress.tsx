@@ -1,0 +1,139 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import { useAction } from "next-safe-action/hooks";
+import { useRouter } from "next/navigation";
+import { useEffect } from "react";
+import { approveCleanup, cancelCleanup, pauseCleanup, resumeCleanup, restoreCleanupArchive } from "@/app/jobs/actions";
+import { FormError } from "@/components/form-errors";
+import type { CleanupStatus } from "@/lib/cleanup/status";
+
+const fmt = (n: number) => n.toLocaleString("en-US");
+const LIVE = new Set(["queued", "running", "awaiting_approval"]);
+
+function eta(s: number | null) {
+  if (s == null) return "—";
+  if (s < 60) return `${Math.ceil(s)} s`;
+  if (s < 3600) return `${Math.ceil(s / 60)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
+}
+
+/** A cleanup job as it runs: progress bar, counts, rate, ETA, and what the viewer may do to it. */
+export function JobProgress({
+  initial,
+  may,
+}: {
+  initial: CleanupStatus;
+  may: { control: boolean; approve: boolean; viewerId: string };
+}) {
+  const router = useRouter();
+  const q = useQuery({
+    queryKey: ["cleanup", initial.id],
+    initialData: initial,
+    queryFn: async (): Promise<CleanupStatus> => {
+      const res = await fetch(`/api/jobs/status?id=${initial.id}`);
+      if (!res.ok) throw new Error(await res.text());
+      return res.json();
+    },
+    refetchInterval: (query) => (query.state.data && LIVE.has(query.state.data.status) ? 800 : false),
+  });
+  const s = q.data;
+  const finished = !LIVE.has(s.status) && s.status !== "paused";
+  useEffect(() => {
+    if (finished) router.refresh();
+  }, [finished, router]);
+  const refresh = { onSuccess: () => void q.refetch() };
+  const approve = useAction(approveCleanup, refresh);
+  const pause = useAction(pauseCleanup, refresh);
+  const resume = useAction(resumeCleanup, refresh);
+  const cancel = useAction(cancelCleanup, refresh);
+  const restore = useAction(restoreCleanupArchive, refresh);
+  const error = approve.result.serverError ?? pause.result.serverError ?? resume.result.serverError ?? cancel.result.serverError ?? restore.result.serverError;
+  const pct = Math.round(s.progress * 100);
+  const skipped = s.skipped.grace + s.skipped.allowlist + s.skipped.notOrphan + s.skipped.protected;
+
+  return (
+    <div className="space-y-4">
+      <div className="card space-y-3 p-4">
+        <div className="flex flex-wrap items-center justify-between gap-2">
+          <span className="rounded bg-zinc-100 px-2 py-0.5 text-sm font-medium dark:bg-zinc-800" data-testid="job-status">
+            {s.stalled ? "running (worker silent: it will be resumed)" : s.status.replace("_", " ")}
+          </span>
+          <span className="text-sm text-zinc-500">
+            {s.rowsPerSecond ? `${fmt(Math.round(s.rowsPerSecond))} rows/s examined · ETA ${eta(s.etaSeconds)}` : ""}
+          </span>
+        </div>
+        <div className="h-3 overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100} data-testid="job-progress">
+          <div className={`h-full transition-all ${s.status === "completed" ? "bg-emerald-500" : "bg-indigo-500"}`} style={{ width: `${pct}%` }} />
+        </div>
+        <dl className="grid gap-3 text-sm sm:grid-cols-3 lg:grid-cols-6">
+          <Count label="Examined" value={s.examined} of={s.total} testId="job-examined" />
+          <Count label={s.action === "set_null" ? "Unlinked" : "Deleted"} value={s.action === "set_null" ? s.nulled : s.deleted} testId="job-deleted" />
+          <Count label="Rows below, removed first" value={s.dependentsRemoved} />
+          <Count label="Skipped" value={skipped} testId="job-skipped" />
+          <Count label="Failed" value={s.failed} />
+          <Count label="Archived" value={s.archived} />
+        </dl>
+        <p className="text-xs text-zinc-500" data-testid="job-skipped-detail">
+          Skipped: {fmt(s.skipped.grace)} inside the grace period, {fmt(s.skipped.allowlist)} allowlisted, {fmt(s.skipped.notOrphan)} no longer orphans,{" "}
+          {fmt(s.skipped.protected)} protected by rows that point at them. {s.batches} batches.
+        </p>
+        {s.error && <p className="text-sm text-red-600 dark:text-red-400">{s.error}</p>}
+      </div>
+      <div className="flex flex-wrap gap-2">
+        {s.status === "awaiting_approval" && may.approve && may.viewerId !== s.requestedBy && (
+          <button className="btn-primary" onClick={() => approve.execute({ jobId: s.id })} data-testid="job-approve">
+            Approve ({fmt(s.estimate)} rows)
+          </button>
+        )}
+        {s.status === "awaiting_approval" && may.viewerId === s.requestedBy && (
+          <span className="text-sm text-amber-700 dark:text-amber-400">Waiting for a second person (ops or admin) to approve.</span>
+        )}
+        {may.control && (s.status === "running" || s.status === "queued") && (
+          <button className="btn-secondary" onClick={() => pause.execute({ jobId: s.id })} data-testid="job-pause">
+            Pause
+          </button>
+        )}
+        {may.control && s.status === "paused" && (
+          <button className="btn-secondary" onClick={() => resume.execute({ jobId: s.id })} data-testid="job-resume">
+            Resume
+          </button>
+        )}
+        {may.control && ["awaiting_approval", "queued", "running", "paused"].includes(s.status) && (
+          <button
+            className="btn-danger"
+            onClick={() => window.confirm("Cancel this cleanup? What it already did stays done; nothing more is removed.") && cancel.execute({ jobId: s.id })}
+          >
+            Cancel
+          </button>
+        )}
+        {may.control && s.restorable > 0 && !["queued", "running"].includes(s.status) && (
+          <button
+            className="btn-secondary"
+            onClick={() => window.confirm(`Put ${fmt(s.restorable)} archived rows back?`) && restore.execute({ jobId: s.id })}
+            data-testid="job-restore"
+          >
+            Restore {fmt(s.restorable)} archived rows
+          </button>
+        )}
+        {restore.result.data && (
+          <span className="text-sm text-emerald-700 dark:text-emerald-400" data-testid="job-restored">
+            Restored {fmt(restore.result.data.restored)} rows{restore.result.data.alreadyThere ? `; ${fmt(restore.result.data.alreadyThere)} were already back` : ""}.
+          </span>
+        )}
+      </div>
+      <FormError message={error} />
+    </div>
+  );
+}
+
+function Count({ label, value, of, testId }: { label: string; value: number; of?: number; testId?: string }) {
+  return (
+    <div>
+      <dt className="text-xs text-zinc-500">{label}</dt>
+      <dd className="tabular text-lg font-semibold" data-testid={testId}>
+        {fmt(value)}
+        {of ? <span className="text-sm font-normal text-zinc-500"> / {fmt(of)}</span> : null}
+      </dd>
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+import type { Store } from "../store/client";
+import { JOB_STALE_MS } from "./engine";
+
+export interface CleanupStatus {
+  id: string;
+  relation: string;
+  action: string;
+  status: string;
+  /** Running, but its worker has gone silent: it will be resumed by the next worker that looks. */
+  stalled: boolean;
+  requestedBy: string;
+  approvedBy: string | null;
+  estimate: number;
+  total: number;
+  examined: number;
+  deleted: number;
+  nulled: number;
+  archived: number;
+  dependentsRemoved: number;
+  skipped: { grace: number; allowlist: number; notOrphan: number; protected: number };
+  failed: number;
+  batches: number;
+  /** 0–1; 1 only once completed. */
+  progress: number;
+  rowsPerSecond: number | null;
+  etaSeconds: number | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  error: string | null;
+  restorable: number;
+}
+
+export async function cleanupStatus(store: Store, id: string): Promise<CleanupStatus | null> {
+  const j = await store.prisma.cleanupJob.findUnique({ where: { id } });
+  if (!j) return null;
+  const restorable = j.action === "archive_then_delete" ? await store.prisma.archivedRow.count({ where: { jobId: id, restoredAt: null } }) : 0;
+  const n = (v: bigint) => Number(v);
+  const examined = n(j.examined);
+  const live = j.status === "running" && j.startedAt ? Math.max(0, (Date.now() - (j.heartbeatAt ?? j.startedAt).getTime()) / 1000) : 0;
+  const seconds = j.runSeconds + Math.min(live, 5);
+  const rate = seconds > 0.5 && examined > 0 ? examined / seconds : null;
+  const progress = j.status === "completed" ? 1 : j.total > 0 ? Math.min(0.99, examined / j.total) : 0;
+  return {
+    id: j.id,
+    relation: j.relation,
+    action: j.action,
+    status: j.status,
+    stalled: j.status === "running" && !!j.heartbeatAt && Date.now() - j.heartbeatAt.getTime() > JOB_STALE_MS,
+    requestedBy: j.requestedBy,
+    approvedBy: j.approvedBy,
+    estimate: j.estimate,
+    total: j.total,
+    examined,
+    deleted: n(j.deleted),
+    nulled: n(j.nulled),
+    archived: n(j.archived),
+    dependentsRemoved: n(j.dependentsRemoved),
+    skipped: { grace: n(j.skippedGrace), allowlist: n(j.skippedAllowlist), notOrphan: n(j.skippedNotOrphan), protected: n(j.skippedProtected) },
+    failed: n(j.failed),
+    batches: j.batches,
+    progress,
+    rowsPerSecond: rate,
+    etaSeconds: rate && j.status === "running" ? Math.max(0, (j.total - examined) / rate) : null,
+    createdAt: j.createdAt.toISOString(),
+    startedAt: j.startedAt?.toISOString() ?? null,
+    finishedAt: j.finishedAt?.toISOString() ?? null,
+    error: j.error,
+    restorable,
+  };
+}
