@@ -21,8 +21,13 @@ export class PostgresTarget extends PostgresFamilyTarget {
     });
     // An idle client that loses its server must not crash the process.
     pool.on("error", () => {});
-    // Soft-delete cutoffs are bound as UTC instants; naive timestamps are read as UTC too.
-    pool.on("connect", (client) => void client.query("SET TIME ZONE 'UTC'").catch(() => {}));
+    pool.on("connect", (client) => {
+      // A connection cut while checked out (between a transaction's statements) fails
+      // the statement that uses it next; it must not also crash the process.
+      client.on("error", () => {});
+      // Soft-delete cutoffs are bound as UTC instants; naive timestamps are read as UTC too.
+      void client.query("SET TIME ZONE 'UTC'").catch(() => {});
+    });
     const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
     return new PostgresTarget(spec, db);
   }

@@ -1,0 +1,157 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import mysql from "mysql2/promise";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ACCOUNTS, CHILD, createCleanupFixture, EVENTS, hasTag, isOrphan, LIVE_ACCOUNTS, ORPHAN_IDS, PARENT, TAGS, tempDir, type CleanupFixture } from "../../test/cleanup-fixture";
+import { hasMysql, hasPostgres, MYSQL_URL, POSTGRES_URL, postgresAdmin } from "../../test/services";
+import { STORE_KINDS } from "../../test/stores";
+import { loadConfig } from "../config/load";
+import type { Dialect } from "../config/types";
+import type { Store } from "../store/client";
+import { runCleanupJob } from "./engine";
+import { startCleanup } from "./start";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const pgStore = STORE_KINDS.find((k) => k.name === "PostgreSQL")!;
+const DIALECTS: { dialect: Dialect; available: boolean }[] = [
+  { dialect: "postgres", available: hasPostgres },
+  { dialect: "mysql", available: hasMysql && hasPostgres },
+  { dialect: "sqlite", available: hasPostgres },
+];
+const LIVE_IDS = Array.from({ length: EVENTS }, (_, i) => i + 1).filter((id) => !isOrphan(id));
+
+// Workers are separate processes sharing a PostgreSQL store, as `custodian worker`s do.
+describe.each(DIALECTS)("cleanup faults on $dialect", ({ dialect, available }) => {
+  let store: Store;
+  let storeEnv: Record<string, string>;
+  let disposeStore: () => Promise<void>;
+  let fx: CleanupFixture;
+  let tmp: ReturnType<typeof tempDir>;
+  beforeAll(async () => {
+    if (!available) return;
+    ({ store, env: storeEnv, dispose: disposeStore } = await pgStore.open());
+    tmp = tempDir();
+    fx = await createCleanupFixture(dialect, tmp.dir);
+  });
+  afterAll(async () => {
+    await disposeStore?.();
+    await fx?.drop();
+    tmp?.remove();
+  });
+
+  const ids = async (table: string) => (await fx.query(`SELECT id FROM ${fx.table(table)} ORDER BY id`)).map((r) => Number(r.id));
+
+  it.runIf(available)("a worker killed (SIGKILL) mid-job again and again still ends exact: every eligible orphan gone once, nothing else touched, archive complete", async () => {
+    const config = loadConfig(fx.configFile, { ...process.env, ...fx.env });
+    const { outcome, preview } = await startCleanup(store, config, "events_account", { requestedBy: "fault-test" });
+    expect(outcome.kind).toBe("created");
+    const jobId = (outcome as { jobId: string }).jobId;
+    expect(preview.eligible).toBe(ORPHAN_IDS.length);
+    expect(preview.dependents).toEqual([expect.objectContaining({ policy: "cascade", rows: ORPHAN_IDS.filter(hasTag).length })]);
+
+    const env = { ...process.env, ...fx.env, ...storeEnv, CLEANUP_CONFIG: fx.configFile, CLEANUP_JOB: jobId, BATCH_DELAY_MS: "120" };
+    for (let kill = 0; kill < 3; kill++) {
+      const before = (await store.prisma.cleanupJob.findUniqueOrThrow({ where: { id: jobId } })).batches;
+      const child = spawn(process.execPath, ["--import", "tsx", "test/cleanup-worker.ts"], { cwd: root, env, stdio: "ignore" });
+      await waitFor(async () => (await store.prisma.cleanupJob.findUniqueOrThrow({ where: { id: jobId } })).batches >= before + 2);
+      child.kill("SIGKILL");
+      await new Promise((r) => child.once("exit", r));
+      // the dead worker's heartbeat goes stale, as it would after JOB_STALE_MS
+      await store.prisma.cleanupJob.update({ where: { id: jobId }, data: { heartbeatAt: new Date(Date.now() - 3_600_000) } });
+    }
+    const last = spawn(process.execPath, ["--import", "tsx", "test/cleanup-worker.ts"], { cwd: root, env: { ...env, BATCH_DELAY_MS: "0" }, stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    last.stdout.on("data", (d) => (out += d));
+    await new Promise((r) => last.once("exit", r));
+    expect(out.trim()).toBe("completed");
+
+    expect(await ids(CHILD)).toEqual(LIVE_IDS);
+    expect(await ids(TAGS)).toEqual(LIVE_IDS.filter(hasTag));
+    expect((await ids(PARENT)).length).toBe(LIVE_ACCOUNTS);
+    const job = await store.prisma.cleanupJob.findUniqueOrThrow({ where: { id: jobId } });
+    expect(job.status).toBe("completed");
+    expect(Number(job.deleted)).toBe(ORPHAN_IDS.length);
+    expect(Number(job.dependentsRemoved)).toBe(ORPHAN_IDS.filter(hasTag).length);
+    const batches = await store.prisma.cleanupBatch.findMany({ where: { jobId } });
+    expect(batches.every((b) => b.status === "applied")).toBe(true);
+    expect(batches.reduce((s, b) => s + b.deleted, 0)).toBe(ORPHAN_IDS.length);
+    const archived = await store.prisma.archivedRow.findMany({ where: { jobId }, select: { table: true, pk: true, depth: true } });
+    expect(archived.filter((a) => a.depth === 0).map((a) => Number(JSON.parse(a.pk)[0])).sort((a, b) => a - b)).toEqual(ORPHAN_IDS);
+    expect(archived.filter((a) => a.depth === 1).length).toBe(ORPHAN_IDS.filter(hasTag).length);
+  });
+
+  it.runIf(available && dialect !== "sqlite")("a connection dropped mid-batch is retried and loses nothing", async () => {
+    // restore the fixture's orphans from the archive of the first test, then clean again while connections get cut
+    const config = loadConfig(fx.configFile, { ...process.env, ...fx.env });
+    const prior = await store.prisma.cleanupJob.findFirstOrThrow({ where: { relation: "events_account", status: "completed" } });
+    const { restoreArchive } = await import("./restore");
+    expect((await restoreArchive(store, config, prior.id)).restored).toBe(ORPHAN_IDS.length + ORPHAN_IDS.filter(hasTag).length);
+    const { outcome } = await startCleanup(store, config, "events_account", { requestedBy: "fault-test" });
+    const jobId = (outcome as { jobId: string }).jobId;
+    let cutting = true;
+    const cutter = (async () => {
+      let cuts = 0;
+      while (cutting && cuts < 4) {
+        await new Promise((r) => setTimeout(r, 250));
+        cuts += await dropConnections(dialect);
+      }
+    })();
+    const end = await runCleanupJob(store, config, jobId, { batchDelayMs: 60 });
+    cutting = false;
+    await cutter;
+    expect(end).toBe("completed");
+    expect(await ids(CHILD)).toEqual(LIVE_IDS);
+    expect(await ids(TAGS)).toEqual(LIVE_IDS.filter(hasTag));
+    expect(Number((await store.prisma.cleanupJob.findUniqueOrThrow({ where: { id: jobId } })).deleted)).toBe(ORPHAN_IDS.length);
+  });
+
+  it.runIf(available && dialect === "postgres")("never deletes rows added meanwhile under live parents, nor the children of a parent that came back", async () => {
+    const config = loadConfig(fx.configFile, { ...process.env, ...fx.env });
+    const prior = await store.prisma.cleanupJob.findFirstOrThrow({ where: { relation: "events_account", status: "completed" }, orderBy: { createdAt: "desc" } });
+    const { restoreArchive } = await import("./restore");
+    await restoreArchive(store, config, prior.id);
+    const returning = ACCOUNTS; // its children have the highest ids: the walk reaches them last
+    const { outcome } = await startCleanup(store, config, "events_account", { requestedBy: "race-test" });
+    const jobId = (outcome as { jobId: string }).jobId;
+    const run = runCleanupJob(store, config, jobId, { batchDelayMs: 40 });
+    // meanwhile: the account comes back, and new events keep arriving for live accounts
+    await postgresAdmin(`INSERT INTO ${fx.table(PARENT)} (id, name) VALUES (${returning}, 'came back')`);
+    const added: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const id = 100_000 + i;
+      await postgresAdmin(`INSERT INTO ${fx.table(CHILD)} (id, account_id, payload) VALUES (${id}, ${(i % LIVE_ACCOUNTS) + 1}, 'new')`);
+      added.push(id);
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    expect(await run).toBe("completed");
+    const left = new Set(await ids(CHILD));
+    for (const id of added) expect(left.has(id), `new event ${id}`).toBe(true);
+    const ofReturning = Array.from({ length: EVENTS }, (_, i) => i + 1).filter((id) => ((id - 1) % ACCOUNTS) + 1 === returning && id % 97 !== 0);
+    for (const id of ofReturning) expect(left.has(id), `event ${id} of the account that came back`).toBe(true);
+  });
+});
+
+async function dropConnections(dialect: Dialect): Promise<number> {
+  if (dialect === "postgres") {
+    const { default: pg } = await import("pg");
+    const c = new pg.Client({ connectionString: POSTGRES_URL });
+    await c.connect();
+    const r = await c.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'custodian' AND pid <> pg_backend_pid()`);
+    await c.end();
+    return r.rowCount ?? 0;
+  }
+  const k = await mysql.createConnection({ uri: MYSQL_URL });
+  const [rows] = await k.query(`SELECT id FROM information_schema.processlist WHERE db LIKE 'cust_cleanup_%' AND id <> CONNECTION_ID()`);
+  for (const r of rows as { id: number }[]) await k.query(`KILL ${Number(r.id)}`).catch(() => {});
+  await k.end();
+  return (rows as unknown[]).length;
+}
+
+async function waitFor(check: () => Promise<boolean>, ms = 120_000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("timed out waiting");
+}
