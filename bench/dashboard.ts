@@ -388,6 +388,14 @@ async function admin(sql: string) {
   }
 }
 
+// Ctrl-C: the server runs in its own process group, so stop it before leaving.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    console.error(`bench:dashboard: ${signal}, stopping the server (the store database ${DB} is dropped by the next run)`);
+    void stopServer(server).then(() => process.exit(130));
+  });
+}
+
 try {
   const build = ensureBuild();
   const specs = relationSpecs();
