@@ -73,16 +73,31 @@ export interface LatestScan {
   indexAdvice: string | null;
 }
 
-/** The newest scan of every relation (DISTINCT ON over the (relation, scanned_at) index). */
+/**
+ * The newest scan of every relation, in relation order. The relations are found by
+ * skipping along the (relation, scanned_at) index (a recursive CTE: one probe per
+ * relation), then each one's newest scan is one more probe: ~2 probes per relation
+ * whatever the history. (DISTINCT ON sorted every stored scan: 450 ms for a year of
+ * hourly scans of 50 relations.)
+ */
 export async function latestScans(store: Store): Promise<LatestScan[]> {
   return store.prisma.$queryRaw<LatestScan[]>`
-    SELECT DISTINCT ON (relation)
-      relation, origin, child_target AS "childTarget", child_schema AS "childSchema", child_table AS "childTable",
-      child_columns AS "childColumns", parent_target AS "parentTarget", parent_schema AS "parentSchema",
-      parent_table AS "parentTable", parent_columns AS "parentColumns", orphans, child_rows AS "childRows",
-      duration_ms AS "durationMs", scanned_at AS "scannedAt", error_kind AS "errorKind", error, index_advice AS "indexAdvice"
-    FROM scans
-    ORDER BY relation, scanned_at DESC`;
+    WITH RECURSIVE names AS (
+      (SELECT relation FROM scans ORDER BY relation LIMIT 1)
+      UNION ALL
+      SELECT (SELECT s.relation FROM scans s WHERE s.relation > n.relation ORDER BY s.relation LIMIT 1)
+      FROM names n WHERE n.relation IS NOT NULL
+    )
+    SELECT l.* FROM names n
+    CROSS JOIN LATERAL (
+      SELECT relation, origin, child_target AS "childTarget", child_schema AS "childSchema", child_table AS "childTable",
+        child_columns AS "childColumns", parent_target AS "parentTarget", parent_schema AS "parentSchema",
+        parent_table AS "parentTable", parent_columns AS "parentColumns", orphans, child_rows AS "childRows",
+        duration_ms AS "durationMs", scanned_at AS "scannedAt", error_kind AS "errorKind", error, index_advice AS "indexAdvice"
+      FROM scans WHERE relation = n.relation
+      ORDER BY scanned_at DESC LIMIT 1
+    ) l
+    ORDER BY l.relation`;
 }
 
 /**
