@@ -8,6 +8,7 @@ import { previewByName, startCleanup, UnknownRelationForCleanup } from "@/lib/cl
 import { enqueueCleanup } from "@/lib/jobs/workers";
 import { serverConfig } from "@/lib/server/config";
 import { getJobs } from "@/lib/server/jobs";
+import { sweepNow } from "@/lib/sweeps/run";
 import { isTargetError } from "@/lib/targets/errors";
 import { jobIdSchema, previewSchema, startCleanupSchema } from "./jobs.validation";
 
@@ -79,10 +80,13 @@ export const restoreCleanupArchive = action
   .metadata({ action: "cleanups.restore_archive", permission: "cleanups.run", audit: ["jobId"], object: ["job", "jobId"] })
   .inputSchema(jobIdSchema)
   .action(async ({ parsedInput, ctx }) => {
-    const job = await ctx.store.prisma.cleanupJob.findUnique({ where: { id: parsedInput.jobId }, select: { status: true } });
+    const job = await ctx.store.prisma.cleanupJob.findUnique({ where: { id: parsedInput.jobId }, select: { status: true, relation: true } });
     if (!job) throw new ExpectedError("no such cleanup job");
     if (["queued", "running"].includes(job.status)) throw new ExpectedError("pause or cancel the job before restoring its archive");
-    const result = await expected(() => restoreArchive(ctx.store, serverConfig(), parsedInput.jobId));
+    const config = serverConfig();
+    const result = await expected(() => restoreArchive(ctx.store, config, parsedInput.jobId));
+    // the rows are orphans again: the relation's count says so at once
+    await sweepNow(ctx.store, config, "restore", { only: [job.relation] });
     revalidatePath(`/jobs/${parsedInput.jobId}`);
     return result;
   });

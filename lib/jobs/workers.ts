@@ -4,7 +4,7 @@ import type { Config } from "../config/types";
 import type { Store } from "../store/client";
 import { configHash } from "../store/scans";
 import { claimRequestedSweep, claimScheduledSweep } from "../sweeps/claim";
-import { runClaimedSweep } from "../sweeps/run";
+import { runClaimedSweep, sweepNow } from "../sweeps/run";
 import { runCleanupJob } from "../cleanup/engine";
 import { requeueAbandoned } from "../cleanup/jobs";
 import { QUEUES } from "./queue";
@@ -55,7 +55,14 @@ export async function startWorkers(boss: PgBoss, deps: WorkerDeps): Promise<() =
   );
   await boss.work(QUEUES.cleanup, { pollingIntervalSeconds: 1, batchSize: 1 }, async ([job]) => {
     const { jobId } = cleanupJobSchema.parse(job.data);
-    return { end: await runCleanupJob(deps.store, deps.config(), jobId, { log: deps.log }) };
+    const config = deps.config();
+    const end = await runCleanupJob(deps.store, config, jobId, { log: deps.log });
+    if (end === "completed") {
+      // The relation's count on every page comes from scans: scan it again now that it changed.
+      const { relation } = await deps.store.prisma.cleanupJob.findUniqueOrThrow({ where: { id: jobId }, select: { relation: true } });
+      await sweepNow(deps.store, config, "cleanup", { only: [relation], log: deps.log }).catch((err) => deps.log(`rescan after cleanup: ${(err as Error).message}`));
+    }
+    return { end };
   });
   await boss.schedule(QUEUES.sweep, deps.config().schedule.sweep, { trigger: "schedule" }, { tz: "UTC" });
   const reap = setInterval(() => {

@@ -1,0 +1,68 @@
+import { expect, test } from "@playwright/test";
+import { signIn } from "./session";
+
+test.describe.configure({ mode: "serial" });
+
+const RELATION = "summary_symbol"; // 7 orphan summaries, one of them allowlisted in the demo config
+
+test("preview → typed confirmation → a job whose progress completes, and the count drops to what it skipped", async ({ page }) => {
+  await signIn(page, "ops", `/relations/${RELATION}`);
+  await page.goto(`/relations/${RELATION}`);
+  await expect(page.getByTestId("relation-orphans")).toHaveText("7");
+  await page.getByTestId("cleanup-preview").click();
+  await expect(page.getByTestId("preview-eligible")).toHaveText("6");
+  await expect(page.getByTestId("preview-allowlisted")).toHaveText("1");
+  const start = page.getByTestId("cleanup-start");
+  await expect(start).toBeDisabled();
+  await page.getByTestId("cleanup-confirm").fill("summary_symbo");
+  await expect(start).toBeDisabled();
+  await page.getByTestId("cleanup-confirm").fill(RELATION);
+  await page.screenshot({ path: "e2e/artifacts/cleanup-preview.png", fullPage: true });
+  await start.click();
+
+  await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
+  const bar = page.getByTestId("job-progress");
+  await expect(bar).toBeVisible();
+  await expect(page.getByTestId("job-status")).toHaveText("completed", { timeout: 60_000 });
+  await expect(bar).toHaveAttribute("aria-valuenow", "100");
+  await expect(page.getByTestId("job-deleted")).toHaveText("6");
+  await expect(page.getByTestId("job-skipped")).toHaveText("1");
+  await expect(page.getByTestId("job-skipped-detail")).toContainText("1 allowlisted");
+  await expect(page.getByTestId("job-skipped-detail")).toContainText("batches");
+  await page.screenshot({ path: "e2e/artifacts/cleanup-job.png", fullPage: true });
+
+  await page.getByRole("link", { name: RELATION }).click();
+  await expect(page.getByTestId("relation-orphans")).toHaveText("1");
+  await expect(page.getByTestId("orphan-preview").locator("tbody tr")).toHaveCount(1);
+});
+
+test("a second cleanup of the same relation while none is active starts; the archive of the first is restored from its job page", async ({ page }) => {
+  await signIn(page, "ops", "/jobs");
+  await page.goto("/jobs");
+  await page.getByTestId("cleanup-jobs").getByRole("link", { name: RELATION }).first().click();
+  page.once("dialog", (d) => d.accept());
+  await page.getByTestId("job-restore").click();
+  await expect(page.getByTestId("job-restored")).toContainText("Restored 6 rows");
+  await page.getByRole("link", { name: RELATION }).click();
+  await expect(page.getByTestId("relation-orphans")).toHaveText("7");
+});
+
+test("ops adds an orphan to the allowlist with a reason and an expiry; the DPO sees it but cannot clean up", async ({ page, browser }) => {
+  await signIn(page, "ops", `/relations/shop.payments.order_id`);
+  await page.goto(`/relations/${encodeURIComponent("shop.payments.order_id")}`);
+  const list = page.getByTestId("allowlist");
+  await list.getByLabel("order_id").fill("999991");
+  await list.getByLabel("Reason").fill("disputed payment, case 77");
+  await list.getByLabel("Until").fill("2030-01-31");
+  await list.getByRole("button", { name: "Add to allowlist" }).click();
+  await expect(list.locator("tbody")).toContainText("disputed payment, case 77");
+  await page.getByTestId("cleanup-preview").click();
+  await expect(page.getByTestId("preview-allowlisted")).toHaveText("1");
+
+  const dpo = await (await browser.newContext()).newPage();
+  await signIn(dpo, "dpo", `/relations/shop.payments.order_id`);
+  await dpo.goto(`/relations/${encodeURIComponent("shop.payments.order_id")}`);
+  await expect(dpo.getByTestId("allowlist")).toContainText("disputed payment, case 77");
+  await expect(dpo.getByTestId("cleanup-panel")).toHaveCount(0);
+  await expect(dpo.getByTestId("allowlist").getByRole("button", { name: "Add to allowlist" })).toHaveCount(0);
+});
