@@ -126,8 +126,9 @@ export class MysqlTarget extends BaseTarget {
   }
 
   protected orphanCountQueries(query: SameTargetOrphanQuery): RawBuilder<any>[] {
-    const orphans = query.parentKeyUnique ? q.orphanCountLeftJoin(query) : antiJoinCountStatement(query, parentLive("p", query.parentSoftDelete));
-    return [countRowsStatement(query.child), orphans];
+    return query.parentKeyUnique
+      ? [q.orphanCountOnePass(query)]
+      : [countRowsStatement(query.child), antiJoinCountStatement(query, parentLive("p", query.parentSoftDelete))];
   }
 
   protected countRowsQuery(t: TableRef) {

@@ -6,21 +6,26 @@ import type { ColumnsRef, ParentSoftDelete, SameTargetOrphanQuery, TableRef } fr
 // MySQL 8 rewrites NOT EXISTS into an antijoin; MariaDB does not, and runs
 // LEFT JOIN … IS NULL as eq_ref lookups on the parent key over a covering scan of the
 // child's key index, with its "Not exists" shortcut. `npm run bench` (MariaDB 10.11,
-// 2M/200K rows): LEFT JOIN … IS NULL 876–1,327 ms, NOT EXISTS 1,258–1,418 ms; counting
-// every row in the same pass (SUM(CASE …) or COUNT(k) - COUNT(p.k)) cost 10–30% more than
-// a COUNT(*) run beside it on a second connection. Re-measured 2026-11-24, idle machine,
-// medians of 7: LEFT JOIN … IS NULL 358 ms, with it COUNT(*) beside it 359 ms, one pass
-// COUNT(c.k) - COUNT(p.k) 368 ms, SUM(…) 413 ms; a constant `AND 1 = 1` in the ON clause
-// (no soft-delete rule) cost 376 ms against 358 ms, so the ON clause carries none.
+// 2M/200K rows, medians of 7, 2026-11-24): LEFT JOIN … IS NULL 358 ms, NOT EXISTS
+// 420 ms. With the child rows too: one LEFT JOIN counting both, COUNT(c.k) - COUNT(p.k),
+// 368 ms (SUM(…) of a condition 413 ms); the LEFT JOIN … IS NULL with a COUNT(*) beside it
+// on a second connection 359 ms on an idle machine, but 1.44× the LEFT JOIN alone when
+// the machine was busy, where the one pass was 1.10×: it needs one core and one
+// connection, so it is the shape here. A constant `AND 1 = 1` in the ON clause (no
+// soft-delete rule) cost 376 ms against 358 ms: the ON clause carries none.
 
-/** Anti join probing the parent's unique key for each child row. */
-export function orphanCountLeftJoin(q: SameTargetOrphanQuery): RawBuilder<{ orphans: string }> {
+/**
+ * One pass over the child counting every row and the orphans: the rows with a full key
+ * (COUNT of the key, or of a CASE for several columns) less those that found a parent.
+ * Only valid when the parent key is unique (a duplicate parent would double rows).
+ */
+export function orphanCountOnePass(q: SameTargetOrphanQuery): RawBuilder<{ orphans: string; child_rows: string }> {
   const { child, parent } = q;
   const live = q.parentSoftDelete ? sql` AND ${parentLive("p", q.parentSoftDelete)}` : sql``;
-  return sql`SELECT COUNT(*) AS orphans
+  const withKey = child.columns.length === 1 ? sql`COUNT(${col("c", child.columns[0])})` : sql`COUNT(CASE WHEN ${keyNotNull("c", child.columns)} THEN 1 END)`;
+  return sql`SELECT COUNT(*) AS child_rows, ${withKey} - COUNT(${col("p", parent.columns[0])}) AS orphans
 FROM ${tableId(child)} AS c
-LEFT JOIN ${tableId(parent)} AS p ON ${keysEqual("p", parent.columns, "c", child.columns)}${live}
-WHERE ${col("p", parent.columns[0])} IS NULL AND ${keyNotNull("c", child.columns)}`;
+LEFT JOIN ${tableId(parent)} AS p ON ${keysEqual("p", parent.columns, "c", child.columns)}${live}`;
 }
 
 /** JSON_TABLE came with MySQL 8.0.4 and MariaDB 10.6. */
