@@ -150,10 +150,6 @@ export async function runBatch(store: Store, plan: CleanupPlan, job: { id: strin
         changed = await tx.execute(plan.action === "set_null" ? nullColumnsByPk(plan.childRef, plan.pk, pks, plan.childRef.columns) : deleteByPk(plan.childRef, plan.pk, pks));
       }
       return { locked: locked.length, blocked: blocked.length, changed, archived, dependentsRemoved, deferred: work.deferred };
-    }).catch(async (err) => {
-      // Rolled back: the target is as it was, so the intent goes (its archive entries too).
-      await store.prisma.cleanupBatch.delete({ where: { jobId_seq: { jobId: job.id, seq: job.seq } } }).catch(() => {});
-      throw err;
     });
     counts.skippedNotOrphan += toApply.length - result.locked;
     counts.skippedProtected += result.blocked;

@@ -78,10 +78,9 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
     if (!relation) return await end("failed", `relation ${job.relation} is no longer in the config or the targets' catalogs`);
     const plan = await planCleanup(config, pool, relation);
     if (job.action !== plan.action) return await end("failed", `the relation's cleanup action changed from ${job.action} to ${plan.action} since the job was requested; request it again`);
-    await reconcilePending(store, plan, jobId);
-
     let size = job.batchSize;
     let rowByRow = 0;
+    let rowFailures = 0;
     let transientFailures = 0;
     for (;;) {
       const current = await store.prisma.cleanupJob.findUniqueOrThrow({ where: { id: jobId } });
@@ -91,11 +90,14 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
       }
       const cursor = (current.cursor as string[] | null)?.length ? (current.cursor as string[]) : null;
       if (current.batches > 0 && !cursor) return await end("completed");
-      const seq = (await store.prisma.cleanupBatch.count({ where: { jobId } })) + 1;
       const started = performance.now();
       try {
+        // A batch left half-known by a crash or a lost connection is settled before the next one.
+        if (await reconcilePending(store, plan, jobId)) continue;
+        const seq = (await store.prisma.cleanupBatch.count({ where: { jobId } })) + 1;
         const outcome = await runBatch(store, plan, { id: jobId, seq }, cursor, rowByRow > 0 ? 1 : size);
         transientFailures = 0;
+        rowFailures = 0;
         if (!outcome.wrote) await recordWalk(store, jobId, outcome.counts, outcome.cursor);
         if (rowByRow > 0) rowByRow--;
         const ms = performance.now() - started;
@@ -111,7 +113,6 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
           if (kind === "timeout") size = Math.max(MIN_BATCH, Math.floor(size / 2));
           opts.log?.(`cleanup ${jobId}: ${kind}, retrying (${transientFailures}/${TRANSIENT_RETRIES}): ${message}`);
           await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** transientFailures)));
-          await reconcilePending(store, plan, jobId).catch(() => {});
           continue;
         }
         if (rowByRow === 0 && size > 1) {
@@ -120,6 +121,12 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
           continue;
         }
         if (rowByRow > 0) {
+          // A row failing alone gets two more tries (the cause may pass) and is then reported and passed over.
+          if (++rowFailures <= 2) {
+            await new Promise((r) => setTimeout(r, 1000 * rowFailures));
+            continue;
+          }
+          rowFailures = 0;
           await skipFailedRow(store, plan, jobId, cursor, message);
           rowByRow--;
           continue;

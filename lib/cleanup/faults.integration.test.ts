@@ -80,7 +80,9 @@ describe.each(DIALECTS)("cleanup faults on $dialect", ({ dialect, available }) =
     expect(archived.filter((a) => a.depth === 1).length).toBe(ORPHAN_IDS.filter(hasTag).length);
   });
 
-  it.runIf(available && dialect !== "sqlite")("a connection dropped mid-batch is retried and loses nothing", async () => {
+  // SQLite runs in this process: it has no connection to drop.
+  if (dialect !== "sqlite")
+  it.runIf(available)("a connection dropped mid-batch is retried and loses nothing", async () => {
     // restore the fixture's orphans from the archive of the first test, then clean again while connections get cut
     const config = loadConfig(fx.configFile, { ...process.env, ...fx.env });
     const prior = await store.prisma.cleanupJob.findFirstOrThrow({ where: { relation: "events_account", status: "completed" } });
@@ -100,12 +102,16 @@ describe.each(DIALECTS)("cleanup faults on $dialect", ({ dialect, available }) =
     cutting = false;
     await cutter;
     expect(end).toBe("completed");
+    const job = await store.prisma.cleanupJob.findUniqueOrThrow({ where: { id: jobId } });
+    expect({ failed: Number(job.failed), error: job.error }).toEqual({ failed: 0, error: null });
     expect(await ids(CHILD)).toEqual(LIVE_IDS);
     expect(await ids(TAGS)).toEqual(LIVE_IDS.filter(hasTag));
-    expect(Number((await store.prisma.cleanupJob.findUniqueOrThrow({ where: { id: jobId } })).deleted)).toBe(ORPHAN_IDS.length);
+    expect(Number(job.deleted)).toBe(ORPHAN_IDS.length);
   });
 
-  it.runIf(available && dialect === "postgres")("never deletes rows added meanwhile under live parents, nor the children of a parent that came back", async () => {
+  // One server is enough to race against: the re-check is the same statement in every dialect.
+  if (dialect === "postgres")
+  it.runIf(available)("never deletes rows added meanwhile under live parents, nor the children of a parent that came back", async () => {
     const config = loadConfig(fx.configFile, { ...process.env, ...fx.env });
     const prior = await store.prisma.cleanupJob.findFirstOrThrow({ where: { relation: "events_account", status: "completed" }, orderBy: { createdAt: "desc" } });
     const { restoreArchive } = await import("./restore");

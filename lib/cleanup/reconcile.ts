@@ -10,13 +10,19 @@ interface Intent {
 }
 
 /**
- * A batch left "applying" by a crash: the store knows what it meant to change, the target
- * knows what happened. Rows gone (or unlinked, for set_null) were done by that batch and
- * are counted once; rows still there were not; dependents in other databases of the rows
- * that went are removed now (idempotent). The batch is never applied a second time.
+ * A batch left "applying" by a crash or a failed commit: the store knows what it meant to
+ * change, the target knows what happened. Its transaction either committed or not:
+ * - nothing of it happened (rolled back, or never reached the target): the intent is
+ *   dropped and the job's position stays, so the same rows are tried again;
+ * - it committed (even if the client never heard so): rows gone (or unlinked, for
+ *   set_null) are counted once, the ones still there were spared by the re-check, the
+ *   dependents in other databases of the rows that went are removed now (idempotent),
+ *   and the job moves past the batch. A batch is never applied a second time.
+ * Returns true when it settled a batch.
  */
 export async function reconcilePending(store: Store, plan: CleanupPlan, jobId: string): Promise<boolean> {
-  const pending = await store.prisma.cleanupBatch.findFirst({ where: { jobId, status: "applying" }, orderBy: { seq: "desc" } });
+  // The engine settles each batch before the next, so there is at most one.
+  const pending = await store.prisma.cleanupBatch.findFirst({ where: { jobId, status: "applying" }, orderBy: { seq: "asc" } });
   if (!pending) return false;
   const intents = pending.keys as unknown as Intent[];
   const present = intents.length ? await plan.child.query(existingPks(plan.childRef, plan.pk, intents.map((i) => i.pk), plan.childRef.columns)) : [];
@@ -25,6 +31,13 @@ export async function reconcilePending(store: Store, plan: CleanupPlan, jobId: s
     const key = still.get(pkText(i.pk));
     return plan.action === "set_null" ? key !== undefined && key.every((v) => v == null) : key === undefined;
   });
+  if (done.length === 0) {
+    await store.prisma.$transaction([
+      store.prisma.archivedRow.deleteMany({ where: { jobId, depth: 0, target: plan.child.name, table: plan.childRef.table, pk: { in: intents.map((i) => pkText(i.pk)) } } }),
+      store.prisma.cleanupBatch.delete({ where: { id: pending.id } }),
+    ]);
+    return true;
+  }
   const counts = zeroCounts();
   if (plan.action === "set_null") counts.nulled = done.length;
   else counts.deleted = done.length;

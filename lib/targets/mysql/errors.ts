@@ -14,7 +14,10 @@ const BY_CODE: Record<string, TargetErrorKind> = {
   ER_STATEMENT_TIMEOUT: "timeout", // MariaDB max_statement_time
   ER_QUERY_INTERRUPTED: "timeout",
   ER_LOCK_WAIT_TIMEOUT: "locked",
+  ER_LOCK_DEADLOCK: "locked", // InnoDB chose this transaction as the victim: retrying is the remedy
   PROTOCOL_CONNECTION_LOST: "unreachable",
+  ER_CONNECTION_KILLED: "unreachable", // MariaDB: KILL, or the server going away mid-statement
+  ER_SERVER_SHUTDOWN: "unreachable",
   ER_CON_COUNT_ERROR: "unreachable",
 };
 
@@ -23,6 +26,8 @@ export function mapMysqlError(target: string, err: unknown): TargetError {
   const msg = describeCause(err);
   const net = networkErrorKind(err);
   if (net) return new TargetError(net, target, `cannot reach target "${target}": ${msg}`, err);
+  // mysql2 reuses a pooled connection the server has since closed with this message, and no code.
+  if (/connection is in closed state|Connection lost/i.test(msg)) return new TargetError("unreachable", target, `cannot reach target "${target}": ${msg}`, err);
   const kind = BY_CODE[code] ?? (/max_statement_time|maximum statement execution time/i.test(msg) ? "timeout" : "query_failed");
   if (kind === "unreachable") return new TargetError(kind, target, `cannot reach target "${target}": ${msg}`, err);
   return new TargetError(kind, target, `${target}: ${msg}`, err);

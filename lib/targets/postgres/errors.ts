@@ -22,7 +22,8 @@ export function mapPostgresError(target: string, err: unknown): TargetError {
   const net = networkErrorKind(err);
   const msg = describeCause(err);
   if (net) return new TargetError(net, target, `cannot reach target "${target}": ${msg}`, err);
-  if (/timeout expired|Connection terminated/i.test(msg)) {
+  // pg's own words for a connection that died under it (cut by the server, or reused after it was)
+  if (/timeout expired|Connection terminated|not queryable|connection error|Client was closed/i.test(msg)) {
     return new TargetError("unreachable", target, `cannot reach target "${target}": ${msg}`, err);
   }
   const kind = BY_SQLSTATE[code] ?? "query_failed";
