@@ -6,6 +6,8 @@ import { FolderLockedError } from "../pglite/lock";
 import { demoCommand } from "./commands/demo";
 import { discoverCommand } from "./commands/discover";
 import { scanCommand } from "./commands/scan";
+import { verifyErasureCommand } from "./commands/verify-erasure";
+import { verifyEvidenceCommand } from "./commands/verify-evidence";
 import { EXIT, makeOutput, UsageError } from "./io";
 
 const USAGE = `usage: custodian <command> [--config FILE] [--json]
@@ -14,6 +16,10 @@ commands:
   scan [--relation NAME]...   count orphans of every relation (or the named ones) and store the scans
   discover                    list declared and configured relations, and suggested ones to confirm
   demo [--force]              build the demo databases (demo/data)
+  verify-erasure --subject TARGET.TABLE:KEY
+                              is everything about this subject gone? stores the result as evidence;
+                              exit 0 complete, 1 incomplete
+  verify-evidence             walk the evidence chain; exit 1 at the first broken link
 
 --config FILE   the config (default: $CUSTODIAN_CONFIG or ./custodian.config.yaml)
 --json          print exactly one JSON document on stdout; progress goes to stderr
@@ -24,6 +30,7 @@ const OPTIONS = {
   json: { type: "boolean", default: false },
   relation: { type: "string", multiple: true },
   force: { type: "boolean", default: false },
+  subject: { type: "string" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -31,6 +38,8 @@ const ALLOWED: Record<string, (keyof typeof OPTIONS)[]> = {
   scan: ["config", "json", "relation"],
   discover: ["config", "json"],
   demo: ["json", "force"],
+  "verify-erasure": ["config", "json", "subject"],
+  "verify-evidence": ["json"],
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -57,8 +66,10 @@ export async function main(argv: string[]): Promise<number> {
       }
     }
     if (command === "demo") return await demoCommand(out, values.force);
+    if (command === "verify-evidence") return await verifyEvidenceCommand(out);
     const config = loadConfig(configPathFrom(values.config));
     if (command === "scan") return await scanCommand(config, out, values.relation ?? []);
+    if (command === "verify-erasure") return await verifyErasureCommand(config, out, values.subject);
     return await discoverCommand(config, out);
   } catch (err) {
     return fail(out, err);
