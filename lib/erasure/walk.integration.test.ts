@@ -17,6 +17,16 @@ import { TargetPool } from "../targets/pool";
 import { resolveSubject, subjectByName } from "./subjects";
 import { verifySubject } from "./verify";
 
+/** The pool's targets, but binding at most `n` values per statement: forces the walk's chunked paths on a small fixture. */
+function tinyBatches(pool: TargetPool, n: number): TargetPool {
+  const get = pool.get.bind(pool);
+  pool.get = async (name: string) => {
+    const t = await get(name);
+    return new Proxy(t, { get: (o, p) => (p === "lookupBatchSize" ? () => n : Reflect.get(o, p)) });
+  };
+  return pool;
+}
+
 const USERS = 'Acct "Users"';
 const USER_ID = "Acct Id";
 const EVENTS = 'Weird "Events"';
@@ -101,9 +111,9 @@ describe.runIf(hasPostgres && hasMysql)("erasure walk across PostgreSQL, MariaDB
       { CORE_URL: POSTGRES_URL, SHIP_URL: myUrl },
     );
 
-  async function verify(key: string) {
+  async function verify(key: string, batch?: number) {
     const cfg = config();
-    const pool = new TargetPool(cfg.targets);
+    const pool = batch ? tinyBatches(new TargetPool(cfg.targets), batch) : new TargetPool(cfg.targets);
     try {
       return await verifySubject(cfg, pool, await resolveSubject(pool, subjectByName(cfg, "account"), [key]));
     } finally {
@@ -128,6 +138,13 @@ describe.runIf(hasPostgres && hasMysql)("erasure walk across PostgreSQL, MariaDB
     expect(v.verdict).toBe("incomplete");
     expect(v.tables.find((t) => t.table === "shipment_items")).toMatchObject({ schema: myDb, keyColumns: ["id"], sampleKeys: [["10"], ["11"], ["12"], ["13"]] });
     expect(v.tables.find((t) => t.table === EVENTS)).toMatchObject({ schema: "main", via: ["event_user"], sampleKeys: [["1"], ["2"], ["3"]] });
+  });
+
+  it("gives the same counts when keys travel in batches of one (chunked statements, keys carried within a target)", async () => {
+    const v = await verify("7", 1);
+    expect(v.tables.filter((t) => t.error)).toEqual([]);
+    expect(residue(v)).toMatchObject({ "core.orders": 2, "core.payments": 3, "ship.shipments": 3, "ship.shipment_items": 4, [`events.${EVENTS}`]: 3, "events.event_tags": 2 });
+    expect(v.tables.find((t) => t.table === "shipment_items")!.sampleKeys).toEqual([["10"], ["11"], ["12"], ["13"]]);
   });
 
   it("says complete once every row is gone, and counts a kept row with emptied PII as redacted", async () => {
