@@ -37,7 +37,9 @@ export async function handleErasureJob(deps: ErasureWorkerDeps, data: unknown, c
     return { runId };
   }
   if (!(await claimRun(deps.store, job.runId))) return { runId: job.runId, skipped: "already done or running" };
-  await runVerifications(deps.store, deps.config(), job.runId, `run:${job.runId}`, deps.log);
+  // the evidence names the person who asked for the run, like a verification they ran themselves
+  const run = await deps.store.prisma.erasureRun.findUnique({ where: { id: job.runId }, select: { requestedBy: true } });
+  await runVerifications(deps.store, deps.config(), job.runId, run?.requestedBy ?? "system", deps.log);
   return { runId: job.runId };
 }
 

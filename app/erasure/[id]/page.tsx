@@ -23,6 +23,11 @@ export default async function ErasureSubjectPage({ params }: { params: Promise<{
   const mayExport = can(actor.roles, "evidence.export");
   const byTarget = new Map<string, NonNullable<typeof latest>["tables"]>();
   for (const t of latest?.tables ?? []) byTarget.set(t.target, [...(byTarget.get(t.target) ?? []), t]);
+  // what needs action first: databases, and tables within them, with rows left (or unreadable) on top
+  const weight = (t: { residualRows: number; error?: string }) => (t.error ? Infinity : t.residualRows);
+  const databases = [...byTarget.entries()]
+    .map(([target, tables]) => [target, [...tables].sort((a, b) => weight(b) - weight(a))] as const)
+    .sort(([, a], [, b]) => weight(b[0]) - weight(a[0]));
 
   return (
     <div className="space-y-6">
@@ -70,26 +75,26 @@ export default async function ErasureSubjectPage({ params }: { params: Promise<{
               Database {f.target} could not be read, so this verification cannot be complete: {f.error}
             </p>
           ))}
-          {[...byTarget.entries()].map(([target, tables]) => (
+          {databases.map(([target, tables]) => (
             <div key={target} className="card overflow-hidden">
               <div className="flex justify-between border-b border-zinc-200 px-4 py-2 text-sm dark:border-zinc-800">
                 <span className="font-medium">{target}</span>
                 <span className="text-zinc-500">{formatNumber(tables.reduce((n, t) => n + t.residualRows, 0))} rows left</span>
               </div>
-              <table className="w-full text-sm">
+              <table className="w-full table-fixed text-sm">
                 <thead className="text-left text-xs uppercase tracking-wide text-zinc-500">
                   <tr>
-                    <th className="px-4 py-2">Table</th>
-                    <th className="px-4 py-2 text-right">Rows left</th>
-                    <th className="px-4 py-2 text-right">Kept, PII emptied</th>
-                    <th className="px-4 py-2">Sample keys</th>
-                    <th className="px-4 py-2">Reached through</th>
+                    <th className="w-[30%] px-4 py-2">Table</th>
+                    <th className="w-[11%] px-4 py-2 text-right">Rows left</th>
+                    <th className="w-[13%] px-4 py-2 text-right">Kept, PII emptied</th>
+                    <th className="w-[26%] px-4 py-2">Sample keys</th>
+                    <th className="w-[20%] px-4 py-2">Reached through</th>
                   </tr>
                 </thead>
                 <tbody>
                   {tables.map((t) => (
                     <tr key={`${t.schema}.${t.table}`} className="border-t border-zinc-100 dark:border-zinc-800" data-testid="residue-row" data-table={t.table}>
-                      <td className="px-4 py-2 font-mono">
+                      <td className="break-all px-4 py-2 font-mono">
                         {t.schema}.{t.table}
                       </td>
                       <td className={`tabular px-4 py-2 text-right ${t.residualRows || t.error ? "font-semibold text-red-600" : ""}`}>
