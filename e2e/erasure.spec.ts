@@ -27,6 +27,20 @@ test("the DPO files a request, verifies it and sees the rows another database ke
   await expect(page.getByTestId("evidence-history").locator("tbody tr")).toHaveCount(1);
 });
 
+test("the DPO marks a coverage entry as not personal data, with a reason, and the review is audited", async ({ page }) => {
+  await signIn(page, "dpo", "/erasure");
+  await page.goto("/erasure");
+  const entry = page.getByTestId("coverage-entry");
+  await entry.getByLabel("Reason").fill("x");
+  await entry.getByRole("button", { name: "Not personal data" }).click();
+  await expect(entry).toContainText("say why");
+  await entry.getByLabel("Reason").fill("sessions hold a device hash only");
+  await entry.getByRole("button", { name: "Not personal data" }).click();
+  await expect(entry).toContainText("Not personal data: sessions hold a device hash only");
+  await page.goto("/audit?action=erasure.coverage_review&result=ok");
+  await expect(page.locator("tbody tr").first()).toContainText("customer_sessions");
+});
+
 test("the DPO uploads keys, verifies them all with progress, filters incomplete ones and downloads one's PDF", async ({ page }) => {
   await signIn(page, "dpo", "/erasure");
   await page.goto("/erasure");

@@ -20,9 +20,12 @@ function expected<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof SubjectError || err instanceof KeyListError) throw new ExpectedError(err.message);
-    throw err;
+    throw asExpected(err);
   }
+}
+
+function asExpected(err: unknown): unknown {
+  return err instanceof SubjectError || err instanceof KeyListError ? new ExpectedError(err.message) : err;
 }
 
 /** Files a request for one subject key (keys are never audited: only the subject's name). */
@@ -55,7 +58,10 @@ export const verifyErasureRequest = action
   .action(async ({ parsedInput, ctx }) => {
     const request = await getRequest(ctx.store, parsedInput.requestId);
     if (!request) throw new ExpectedError("No such erasure request.");
-    const { verification, evidence } = await verifyRequest(ctx.store, serverConfig(), request, ctx.actor.userId);
+    // a subject removed from the config since the request was filed is said so, not masked
+    const { verification, evidence } = await verifyRequest(ctx.store, serverConfig(), request, ctx.actor.userId).catch((err) => {
+      throw asExpected(err);
+    });
     revalidatePath(`/erasure/${request.id}`);
     revalidatePath("/erasure");
     return { verdict: verification.verdict, residualRows: verification.residualRows, evidenceId: evidence.id.toString() };

@@ -1,7 +1,7 @@
 import type { ErasureRequest, Prisma } from "../../generated/prisma/client";
 import type { Config } from "../config/types";
 import type { Store } from "../store/client";
-import { subjectByName, type SubjectError } from "./subjects";
+import { subjectByName } from "./subjects";
 
 /** Where a request came from. Purge requests (two-phase hard deletes) will file theirs with their id. */
 export const SOURCES = ["manual", "csv", "purge"] as const;
@@ -10,7 +10,6 @@ export type RequestSource = (typeof SOURCES)[number];
 export const STATES = ["pending", "complete", "incomplete", "failed"] as const;
 export type RequestState = (typeof STATES)[number];
 
-export type { SubjectError };
 
 /**
  * Files erasure requests for keys of a configured subject. A key already requested is

@@ -70,6 +70,11 @@ export default async function ErasureSubjectPage({ params }: { params: Promise<{
             What is left, by database{" "}
             <span className="text-sm font-normal text-zinc-500">(evidence #{history[0].id.toString()}, {formatRelative(history[0].verifiedAt)})</span>
           </h2>
+          {!!latest.cycles?.length && (
+            <p className="text-sm text-zinc-500">
+              Not followed, because they lead back into a table already walked (a row reached only that way belongs to someone else): {latest.cycles.join(", ")}.
+            </p>
+          )}
           {(latest.failures ?? []).map((f) => (
             <p key={f.target} className="text-sm text-red-600">
               Database {f.target} could not be read, so this verification cannot be complete: {f.error}
