@@ -37,8 +37,8 @@ export async function recordEvidence(store: Store, v: Verification, meta: Eviden
       schema: v.subject.schema,
       table: v.subject.table,
       key: v.subject.key,
-      // the store keeps milliseconds: hash exactly what it will give back
-      verifiedAt: new Date(Math.floor((meta.verifiedAt ?? new Date()).getTime())),
+      // milliseconds, like the column (timestamptz(3)): the hash is recomputed from what the store gives back
+      verifiedAt: meta.verifiedAt ?? new Date(),
       verifiedBy: meta.verifiedBy,
       custodianVersion: CUSTODIAN_VERSION,
       configHash: meta.configHash,
