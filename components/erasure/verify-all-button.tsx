@@ -6,7 +6,7 @@ import { useEffect, useState } from "react";
 import { verifyAllRequests } from "@/app/erasure/actions";
 import type { RunStatus } from "@/lib/erasure/runs";
 
-const FINISHED = new Set(["completed", "failed"]);
+const FINISHED = new Set(["completed", "failed", "abandoned"]);
 
 /** Queues a verification of every request, follows its progress, and refreshes the list when it ends. */
 export function VerifyAllButton({ running }: { running: string | null }) {
@@ -47,7 +47,9 @@ export function VerifyAllButton({ running }: { running: string | null }) {
         <span className="text-sm text-zinc-500" data-testid="verify-all-result">
           {s.status === "completed"
             ? `Verified ${s.done}: ${s.complete} complete, ${s.incomplete} incomplete${s.failed ? `, ${s.failed} could not be verified` : ""}.`
-            : `The run failed${s.error ? `: ${s.error}` : ""}.`}
+            : s.status === "abandoned"
+              ? "The run stopped (its worker went away): press Verify all to start again."
+              : `The run failed${s.error ? `: ${s.error}` : ""}.`}
         </span>
       )}
       {result.serverError && <span className="text-sm text-red-600">{String(result.serverError)}</span>}

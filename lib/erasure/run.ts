@@ -56,7 +56,7 @@ export async function runVerifications(store: Store, config: Config, runId: stri
   const counts = { done: 0, complete: 0, incomplete: 0, failed: 0 };
   try {
     const total = await store.prisma.erasureRequest.count();
-    await store.prisma.erasureRun.update({ where: { id: runId }, data: { total, ...counts } });
+    await store.prisma.erasureRun.update({ where: { id: runId }, data: { total, ...counts, heartbeatAt: new Date() } });
     const resolved = await resolveRelations(config, pool);
     let after: string | null = null;
     for (;;) {
@@ -75,7 +75,8 @@ export async function runVerifications(store: Store, config: Config, runId: stri
           await markFailed(store, request.id).catch(() => {});
         }
         counts.done++;
-        await store.prisma.erasureRun.update({ where: { id: runId }, data: counts });
+        // progress and heartbeat in one write per request: a run whose heartbeat stops was abandoned
+        await store.prisma.erasureRun.update({ where: { id: runId }, data: { ...counts, heartbeatAt: new Date() } });
       }
       if (page.length < PAGE) break;
       after = page[page.length - 1].id;

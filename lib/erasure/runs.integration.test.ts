@@ -4,7 +4,7 @@ import { STORE_KINDS } from "../../test/stores";
 import type { Store } from "../store/client";
 import { handleErasureJob } from "./jobs";
 import { addRequests, erasureCounts, listRequests } from "./requests";
-import { requestRun, runStatus } from "./runs";
+import { ABANDONED_AFTER_MS, activeRun, claimRun, requestRun, runStatus } from "./runs";
 
 describe.each(STORE_KINDS.filter((k) => k.available))("bulk verification on %s", (kind) => {
   let demo: Awaited<ReturnType<typeof privateDemo>>;
@@ -44,6 +44,22 @@ describe.each(STORE_KINDS.filter((k) => k.available))("bulk verification on %s",
     const page2 = await listRequests(store, { take: 2, skip: 1 });
     expect(page2.rows.map((r) => r.id)).toEqual([rows[1].id, rows[2].id]);
     expect((await listRequests(store, { state: "complete" })).rows.map((r) => r.state)).toEqual(["complete", "complete"]);
+  });
+
+  it("does not wait forever on a run whose worker died: it is shown abandoned, replaced, and can be taken over", async () => {
+    const dead = await store.prisma.erasureRun.create({
+      data: { trigger: "manual", status: "running", requestedBy: "dpo-1", heartbeatAt: new Date(Date.now() - ABANDONED_AFTER_MS - 60_000), total: 4, done: 1 },
+    });
+    expect(await runStatus(store, dead.id)).toMatchObject({ status: "abandoned" });
+    expect(await activeRun(store)).toBeNull();
+    const next = await requestRun(store, "dpo-1");
+    expect(next).toMatchObject({ created: true });
+    expect(next.id).not.toBe(dead.id);
+    expect(await activeRun(store)).toBe(next.id);
+    expect(await claimRun(store, dead.id)).toBe(true); // its retried job takes it over
+    expect(await claimRun(store, dead.id)).toBe(false); // …once
+    expect(await runStatus(store, dead.id)).toMatchObject({ status: "running" });
+    await handleErasureJob(deps(), { trigger: "manual", runId: next.id }, new Date());
   });
 
   it("runs the nightly slot once, however many workers get the job", async () => {

@@ -51,6 +51,7 @@ CREATE TABLE "erasure_runs" (
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "started_at" TIMESTAMPTZ(3),
     "finished_at" TIMESTAMPTZ(3),
+    "heartbeat_at" TIMESTAMPTZ(3),
     "total" INTEGER,
     "done" INTEGER NOT NULL DEFAULT 0,
     "complete" INTEGER NOT NULL DEFAULT 0,
