@@ -4,6 +4,7 @@ import { OrphansChart } from "@/components/charts/orphans-chart";
 import { ScanNowButton } from "@/components/overview/scan-now-button";
 import { RangePicker } from "@/components/range-picker";
 import { relationHref } from "@/lib/dashboard/href";
+import { ErasureTile } from "@/components/erasure/erasure-tile";
 import { Tile } from "@/components/tile";
 import { requirePage, requireSignedIn } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
@@ -11,6 +12,7 @@ import { loadOverview, OTHER } from "@/lib/dashboard/overview";
 import { isRange } from "@/lib/dashboard/series";
 import { formatNumber, formatRelative, formatSigned, formatUntil } from "@/lib/format";
 import { serverConfig } from "@/lib/server/config";
+import { erasureCounts } from "@/lib/erasure/requests";
 import { getStore } from "@/lib/server/store";
 
 // Reads stored scans only: the page never scans a live target.
@@ -25,7 +27,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const { range: rawRange } = await searchParams;
   const range = isRange(rawRange) ? rawRange : "7d";
   const config = serverConfig();
-  const o = await loadOverview(await getStore(), config, range);
+  const store = await getStore();
+  const [o, erasures] = await Promise.all([loadOverview(store, config, range), erasureCounts(store)]);
 
   if (o.scans.length === 0) {
     return (
@@ -51,7 +54,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         {mayScan && <ScanNowButton running={o.pending?.id} />}
       </div>
 
-      <section className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+      <section className="grid gap-4 sm:grid-cols-2 lg:grid-cols-5">
         <Tile
           label="Orphaned rows"
           value={formatNumber(o.total)}
@@ -81,6 +84,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
           value={config.softDelete.length ? `${config.softDelete.length} table${config.softDelete.length > 1 ? "s" : ""}` : "none configured"}
           note={config.softDelete.length ? "backlog gauges are not measured in this version" : "add tables under softDelete: in the config"}
         />
+        {can(actor.roles, "erasure.read") && <ErasureTile counts={erasures} />}
       </section>
 
       <section className="card p-4" aria-label="Alerts" data-testid="alerts">

@@ -9,6 +9,7 @@ export const NAV: { href: string; label: string; permission: Permission }[] = [
   { href: "/relations", label: "Relations", permission: "relations.read" },
   { href: "/jobs", label: "Jobs", permission: "jobs.read" },
   { href: "/restore", label: "Restore", permission: "restore.search" },
+  { href: "/erasure", label: "Erasure", permission: "erasure.read" },
   { href: "/audit", label: "Audit", permission: "audit.read" },
   { href: "/users", label: "Users", permission: "users.read" },
 ];

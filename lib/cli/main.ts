@@ -9,6 +9,8 @@ import { discoverCommand } from "./commands/discover";
 import { cleanupCommand } from "./commands/cleanup";
 import { scanCommand } from "./commands/scan";
 import { workerCommand } from "./commands/worker";
+import { verifyErasureCommand } from "./commands/verify-erasure";
+import { verifyEvidenceCommand } from "./commands/verify-evidence";
 import { EXIT, makeOutput, UsageError } from "./io";
 
 const USAGE = `usage: custodian <command> [--config FILE] [--json]
@@ -20,6 +22,10 @@ commands:
                               dry run of a cleanup (counts, sample, rows below); --execute runs the job
   worker                      run sweeps, the sweep schedule and cleanups until stopped
   demo [--force]              build the demo databases (demo/data)
+  verify-erasure --subject TARGET.TABLE:KEY
+                              is everything about this subject gone? stores the result as evidence;
+                              exit 0 complete, 1 incomplete
+  verify-evidence             walk the evidence chain; exit 1 at the first broken link
 
 --config FILE   the config (default: $CUSTODIAN_CONFIG or ./custodian.config.yaml)
 --json          print exactly one JSON document on stdout; progress goes to stderr
@@ -32,6 +38,7 @@ const OPTIONS = {
   force: { type: "boolean", default: false },
   execute: { type: "boolean", default: false },
   "batch-size": { type: "string" },
+  subject: { type: "string" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -41,6 +48,8 @@ const ALLOWED: Record<string, (keyof typeof OPTIONS)[]> = {
   demo: ["json", "force"],
   cleanup: ["config", "json", "relation", "execute", "batch-size"],
   worker: ["config"],
+  "verify-erasure": ["config", "json", "subject"],
+  "verify-evidence": ["json"],
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -67,6 +76,7 @@ export async function main(argv: string[]): Promise<number> {
       }
     }
     if (command === "demo") return await demoCommand(out, values.force);
+    if (command === "verify-evidence") return await verifyEvidenceCommand(out);
     const config = loadConfig(configPathFrom(values.config));
     if (command === "scan") return await scanCommand(config, out, values.relation ?? []);
     if (command === "cleanup") {
@@ -80,6 +90,7 @@ export async function main(argv: string[]): Promise<number> {
       return await cleanupCommand(config, out, { relation: relation[0], execute: values.execute, batchSize });
     }
     if (command === "worker") return await workerCommand(config, out);
+    if (command === "verify-erasure") return await verifyErasureCommand(config, out, values.subject);
     return await discoverCommand(config, out);
   } catch (err) {
     return fail(out, err);

@@ -20,7 +20,7 @@ export const PAGES_IN_FLIGHT = 2;
  * child with a one-column integer key: a server runs a statement on one core, and its
  * GROUP BY over the key index is what a cross-target scan waits for. MEASURED_LANES
  */
-export const WALK_LANES = Number(process.env.XP_LANES ?? 2); // XP
+export const WALK_LANES = 2;
 
 export interface CrossTargetProgress {
   keysWalked: number;

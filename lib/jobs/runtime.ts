@@ -1,6 +1,7 @@
 import type { PgBoss } from "pg-boss";
 import type { Config } from "../config/types";
 import type { Store } from "../store/client";
+import { registerErasureJobs } from "../erasure/jobs";
 import { startQueue } from "./queue";
 import { startWorkers } from "./workers";
 
@@ -16,7 +17,9 @@ export interface JobRuntime {
 
 export async function startJobRuntime(store: Store, opts: { config: () => Config; log: (line: string) => void; work: boolean }): Promise<JobRuntime> {
   const boss = await startQueue(store, { log: opts.log });
-  const stopReaper = opts.work ? await startWorkers(boss, { store, config: opts.config, log: opts.log }) : () => {};
+  const deps = { store, config: opts.config, log: opts.log };
+  const stopReaper = opts.work ? await startWorkers(boss, deps) : () => {};
+  await registerErasureJobs(boss, deps, { work: opts.work });
   return {
     boss,
     async stop() {

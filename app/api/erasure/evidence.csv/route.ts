@@ -1,0 +1,16 @@
+import { allActorNames } from "@/lib/audit/query";
+import { guardedRoute } from "@/lib/auth/guard";
+import { csvResponse } from "@/lib/csv";
+import { CSV_HEADER, evidenceCsvRows, evidenceScopeSchema } from "@/lib/erasure/export";
+import { getStore } from "@/lib/server/store";
+
+/** Evidence of one subject (?request=) or of a period (?from=&to=), a line per table checked. */
+export const GET = guardedRoute(
+  { action: "evidence.export_csv", permission: "evidence.export", query: evidenceScopeSchema, audit: ["request", "from", "to"] },
+  async ({ query }) => {
+    const store = await getStore();
+    const names = await allActorNames(store);
+    const name = query.request ? `custodian-erasure-${query.request.slice(0, 8)}.csv` : `custodian-erasure-${query.from}-${query.to}.csv`;
+    return csvResponse(name, CSV_HEADER, evidenceCsvRows(store, query, names));
+  },
+);

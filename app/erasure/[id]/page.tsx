@@ -1,0 +1,165 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { z } from "zod";
+import { StateBadge } from "@/components/erasure/state-badge";
+import { VerifyButton } from "@/components/erasure/verify-button";
+import { requirePage } from "@/lib/auth/guard";
+import { can } from "@/lib/auth/permissions";
+import { loadErasureRequest } from "@/lib/erasure/page-data";
+import { subjectLabel } from "@/lib/erasure/subjects";
+import { formatNumber, formatRelative } from "@/lib/format";
+import { getStore } from "@/lib/server/store";
+
+export const dynamic = "force-dynamic";
+
+export default async function ErasureSubjectPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const actor = await requirePage("erasure.read", `/erasure/${encodeURIComponent(id)}`);
+  if (!z.uuid().safeParse(id).success) notFound();
+  const data = await loadErasureRequest(await getStore(), id);
+  if (!data) notFound();
+  const { request, history, latest, names } = data;
+  const mayVerify = can(actor.roles, "erasure.verify");
+  const mayExport = can(actor.roles, "evidence.export");
+  const byTarget = new Map<string, NonNullable<typeof latest>["tables"]>();
+  for (const t of latest?.tables ?? []) byTarget.set(t.target, [...(byTarget.get(t.target) ?? []), t]);
+  // what needs action first: databases, and tables within them, with rows left (or unreadable) on top
+  const weight = (t: { residualRows: number; error?: string }) => (t.error ? Infinity : t.residualRows);
+  const databases = [...byTarget.entries()]
+    .map(([target, tables]) => [target, [...tables].sort((a, b) => weight(b) - weight(a))] as const)
+    .sort(([, a], [, b]) => weight(b[0]) - weight(a[0]));
+
+  return (
+    <div className="space-y-6">
+      <div>
+        <Link href="/erasure" className="text-sm text-zinc-500 hover:underline">
+          ← Erasure
+        </Link>
+        <div className="mt-1 flex flex-wrap items-center gap-3">
+          <h1 className="font-mono text-2xl font-semibold" data-testid="subject-label">
+            {subjectLabel(request)}
+          </h1>
+          <StateBadge state={request.state} />
+        </div>
+        <p className="text-sm text-zinc-500">
+          Subject &ldquo;{request.subject}&rdquo; · {request.source === "csv" ? "uploaded in a CSV" : request.source === "purge" ? `from purge request ${request.purgeRequestId}` : "added by hand"}{" "}
+          {formatRelative(request.createdAt)}
+          {request.lastVerifiedAt && ` · last verified ${formatRelative(request.lastVerifiedAt)}`}
+        </p>
+      </div>
+
+      <div className="flex flex-wrap items-center gap-3">
+        {mayVerify && <VerifyButton requestId={request.id} />}
+        {mayExport && history.length > 0 && (
+          <>
+            <a className="btn-secondary" href={`/api/erasure/report.pdf?request=${request.id}`} download data-testid="download-pdf">
+              Download PDF
+            </a>
+            <a className="btn-secondary" href={`/api/erasure/evidence.csv?request=${request.id}`} download data-testid="download-csv">
+              CSV
+            </a>
+          </>
+        )}
+      </div>
+
+      {!latest ? (
+        <p className="card p-6 text-sm text-zinc-500">{mayVerify ? "Not verified yet: press “Verify now” to walk every database." : "Not verified yet."}</p>
+      ) : (
+        <section className="space-y-4" data-testid="breakdown">
+          <h2 className="text-lg font-semibold">
+            What is left, by database{" "}
+            <span className="text-sm font-normal text-zinc-500">(evidence #{history[0].id.toString()}, {formatRelative(history[0].verifiedAt)})</span>
+          </h2>
+          {!!latest.cycles?.length && (
+            <p className="text-sm text-zinc-500">
+              Not followed, because they lead back into a table already walked (a row reached only that way belongs to someone else): {latest.cycles.join(", ")}.
+            </p>
+          )}
+          {(latest.failures ?? []).map((f) => (
+            <p key={f.target} className="text-sm text-red-600">
+              Database {f.target} could not be read, so this verification cannot be complete: {f.error}
+            </p>
+          ))}
+          {databases.map(([target, tables]) => (
+            <div key={target} className="card overflow-hidden">
+              <div className="flex justify-between border-b border-zinc-200 px-4 py-2 text-sm dark:border-zinc-800">
+                <span className="font-medium">{target}</span>
+                <span className="text-zinc-500">{formatNumber(tables.reduce((n, t) => n + t.residualRows, 0))} rows left</span>
+              </div>
+              <table className="w-full table-fixed text-sm">
+                <thead className="text-left text-xs uppercase tracking-wide text-zinc-500">
+                  <tr>
+                    <th className="w-[30%] px-4 py-2">Table</th>
+                    <th className="w-[11%] px-4 py-2 text-right">Rows left</th>
+                    <th className="w-[13%] px-4 py-2 text-right">Kept, PII emptied</th>
+                    <th className="w-[26%] px-4 py-2">Sample keys</th>
+                    <th className="w-[20%] px-4 py-2">Reached through</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {tables.map((t) => (
+                    <tr key={`${t.schema}.${t.table}`} className="border-t border-zinc-100 dark:border-zinc-800" data-testid="residue-row" data-table={t.table}>
+                      <td className="break-all px-4 py-2 font-mono">
+                        {t.schema}.{t.table}
+                      </td>
+                      <td className={`tabular px-4 py-2 text-right ${t.residualRows || t.error ? "font-semibold text-red-600" : ""}`}>
+                        {t.error ? "not checked" : formatNumber(t.residualRows)}
+                      </td>
+                      <td className="tabular px-4 py-2 text-right text-zinc-500">{t.redactedRows ? formatNumber(t.redactedRows) : ""}</td>
+                      <td className="px-4 py-2 font-mono text-xs text-zinc-500">
+                        {t.error ? <span className="font-sans text-red-600">{t.error}</span> : t.sampleKeys.length ? `${t.keyColumns.join("/")}: ${t.sampleKeys.map((k) => k.join("/")).join(", ")}${t.residualRows > t.sampleKeys.length ? ", …" : ""}` : ""}
+                      </td>
+                      <td className="px-4 py-2 text-xs text-zinc-500">{t.via.length ? t.via.join(", ") : "the subject's own table"}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ))}
+        </section>
+      )}
+
+      {history.length > 0 && (
+        <section className="space-y-2">
+          <h2 className="text-lg font-semibold">Evidence history</h2>
+          <div className="card overflow-hidden">
+            <table className="w-full text-sm" data-testid="evidence-history">
+              <thead className="text-left text-xs uppercase tracking-wide text-zinc-500">
+                <tr>
+                  <th className="px-4 py-2">#</th>
+                  <th className="px-4 py-2">Verified</th>
+                  <th className="px-4 py-2">By</th>
+                  <th className="px-4 py-2">Verdict</th>
+                  <th className="px-4 py-2 text-right">Rows left</th>
+                  <th className="px-4 py-2">Custodian / config</th>
+                  <th className="px-4 py-2">Hash</th>
+                </tr>
+              </thead>
+              <tbody>
+                {history.map((e) => (
+                  <tr key={e.id.toString()} className="border-t border-zinc-100 dark:border-zinc-800">
+                    <td className="px-4 py-2">{e.id.toString()}</td>
+                    <td className="px-4 py-2" title={e.verifiedAt.toISOString()}>
+                      {formatRelative(e.verifiedAt)}
+                    </td>
+                    <td className="px-4 py-2 text-zinc-500">{names.get(e.verifiedBy) ?? e.verifiedBy}</td>
+                    <td className="px-4 py-2">
+                      <StateBadge state={e.verdict} />
+                    </td>
+                    <td className="tabular px-4 py-2 text-right">{formatNumber(e.residualRows)}</td>
+                    <td className="px-4 py-2 font-mono text-xs text-zinc-500">
+                      {e.custodianVersion} / {e.configHash}
+                    </td>
+                    <td className="px-4 py-2 font-mono text-xs text-zinc-500" title={e.hash}>
+                      {e.hash.slice(0, 12)}…
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,91 @@
+"use server";
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { action } from "@/lib/auth/action";
+import { ExpectedError } from "@/lib/auth/errors";
+import { markNotPersonal } from "@/lib/erasure/coverage";
+import { KeyListError, parseKeyCsv } from "@/lib/erasure/csv-keys";
+import { enqueueRun } from "@/lib/erasure/jobs";
+import { addRequests, getRequest } from "@/lib/erasure/requests";
+import { verifyRequest } from "@/lib/erasure/run";
+import { requestRun } from "@/lib/erasure/runs";
+import { parseKey, subjectByName, SubjectError } from "@/lib/erasure/subjects";
+import { startErasureJobs } from "@/lib/server/erasure-jobs";
+import { serverConfig } from "@/lib/server/config";
+import { getJobs } from "@/lib/server/jobs";
+import { addRequestSchema, coverageDecisionSchema, uploadKeysSchema, verifyRequestSchema } from "./erasure.validation";
+
+/** Turns a person's mistake (unknown subject, malformed key or file) into a message shown as is. */
+function expected<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw asExpected(err);
+  }
+}
+
+function asExpected(err: unknown): unknown {
+  return err instanceof SubjectError || err instanceof KeyListError ? new ExpectedError(err.message) : err;
+}
+
+/** Files a request for one subject key (keys are never audited: only the subject's name). */
+export const addErasureRequest = action
+  .metadata({ action: "erasure.request_add", permission: "erasure.verify", audit: ["subject"] })
+  .inputSchema(addRequestSchema)
+  .action(async ({ parsedInput, ctx }) => {
+    const config = serverConfig();
+    const key = expected(() => parseKey(subjectByName(config, parsedInput.subject), parsedInput.key));
+    const { ids, created } = await addRequests(ctx.store, config, { subject: parsedInput.subject, keys: [key], source: "manual", requestedBy: ctx.actor.userId });
+    revalidatePath("/erasure");
+    return { id: ids[0], created: created > 0 };
+  });
+
+export const uploadErasureKeys = action
+  .metadata({ action: "erasure.request_upload", permission: "erasure.verify", audit: ["subject"] })
+  .inputSchema(uploadKeysSchema)
+  .action(async ({ parsedInput, ctx }) => {
+    const config = serverConfig();
+    const keys = expected(() => parseKeyCsv(parsedInput.csv, subjectByName(config, parsedInput.subject).key));
+    const { created, existing } = await addRequests(ctx.store, config, { subject: parsedInput.subject, keys, source: "csv", requestedBy: ctx.actor.userId });
+    revalidatePath("/erasure");
+    return { created, existing };
+  });
+
+/** Verifies one request now (one subject's walk: seconds) and files the evidence. */
+export const verifyErasureRequest = action
+  .metadata({ action: "erasure.verify", permission: "erasure.verify", audit: ["requestId"], object: ["erasure_request", "requestId"] })
+  .inputSchema(verifyRequestSchema)
+  .action(async ({ parsedInput, ctx }) => {
+    const request = await getRequest(ctx.store, parsedInput.requestId);
+    if (!request) throw new ExpectedError("No such erasure request.");
+    // a subject removed from the config since the request was filed is said so, not masked
+    const { verification, evidence } = await verifyRequest(ctx.store, serverConfig(), request, ctx.actor.userId).catch((err) => {
+      throw asExpected(err);
+    });
+    revalidatePath(`/erasure/${request.id}`);
+    revalidatePath("/erasure");
+    return { verdict: verification.verdict, residualRows: verification.residualRows, evidenceId: evidence.id.toString() };
+  });
+
+/** Queues a verification of every request (or returns the run already queued or running). */
+export const verifyAllRequests = action
+  .metadata({ action: "erasure.verify_all", permission: "erasure.verify" })
+  .inputSchema(z.object({}))
+  .action(async ({ ctx }) => {
+    const { id, created } = await requestRun(ctx.store, ctx.actor.userId);
+    if (created) {
+      await startErasureJobs();
+      await enqueueRun((await getJobs()).boss, id);
+    }
+    return { runId: id, alreadyQueued: !created };
+  });
+
+/** The DPO's review of a coverage entry: not personal data, with the reason (stored; the column is audited). */
+export const markCoverageNotPersonal = action
+  .metadata({ action: "erasure.coverage_review", permission: "erasure.verify", audit: ["target", "schema", "table", "column"] })
+  .inputSchema(coverageDecisionSchema)
+  .action(async ({ parsedInput, ctx }) => {
+    const { reason, ...entry } = parsedInput;
+    await markNotPersonal(ctx.store, entry, reason, ctx.actor.userId);
+    revalidatePath("/erasure");
+  });

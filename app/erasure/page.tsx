@@ -1,0 +1,162 @@
+import Link from "next/link";
+import { z } from "zod";
+import { CoverageList } from "@/components/erasure/coverage-list";
+import { AddRequestForm, UploadKeysForm } from "@/components/erasure/request-forms";
+import { StateBadge } from "@/components/erasure/state-badge";
+import { VerifyAllButton } from "@/components/erasure/verify-all-button";
+import { requirePage } from "@/lib/auth/guard";
+import { can } from "@/lib/auth/permissions";
+import { loadErasureList } from "@/lib/erasure/page-data";
+import { STATES } from "@/lib/erasure/requests";
+import { subjectLabel } from "@/lib/erasure/subjects";
+import { formatNumber, formatRelative } from "@/lib/format";
+import { serverConfig } from "@/lib/server/config";
+import { getStore } from "@/lib/server/store";
+
+export const dynamic = "force-dynamic";
+
+const filterSchema = z.object({ state: z.enum(STATES).optional().catch(undefined), page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1) });
+const TABS: { state?: (typeof STATES)[number]; label: string }[] = [
+  { label: "All (incomplete first)" },
+  { state: "incomplete", label: "Incomplete" },
+  { state: "complete", label: "Complete" },
+  { state: "pending", label: "Not verified" },
+  { state: "failed", label: "Could not verify" },
+];
+
+export default async function ErasurePage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const actor = await requirePage("erasure.read", "/erasure");
+  const mayVerify = can(actor.roles, "erasure.verify");
+  const mayExport = can(actor.roles, "evidence.export");
+  const filter = filterSchema.parse(await searchParams);
+  const config = serverConfig();
+  const data = await loadErasureList(await getStore(), config, filter);
+  const subjects = config.subjects.map((s) => ({ name: s.name, label: `${s.target}.${s.table}`, key: s.key }));
+  const today = new Date().toISOString().slice(0, 10);
+  const monthAgo = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
+  const pages = Math.max(1, Math.ceil(data.total / data.take));
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold">Erasure</h1>
+          <p className="text-sm text-zinc-500">
+            Is everything about this person gone, in every database? Each verification walks every relation that reaches the subject and is kept as evidence.
+            {!mayVerify && " Read-only: verifying and exporting evidence is the DPO's."}
+          </p>
+        </div>
+        {mayVerify && <VerifyAllButton running={data.running} />}
+      </div>
+
+      <section className="grid gap-4 sm:grid-cols-4" data-testid="erasure-counts">
+        {(["incomplete", "complete", "pending", "failed"] as const).map((s) => (
+          <Link key={s} href={`/erasure?state=${s}`} className="card p-4 hover:border-indigo-400">
+            <div className="text-xs uppercase tracking-wide text-zinc-500">{TABS.find((t) => t.state === s)!.label}</div>
+            <div className={`tabular mt-1 text-2xl font-semibold ${s === "incomplete" && data.counts[s] ? "text-red-600" : ""}`}>{formatNumber(data.counts[s])}</div>
+          </Link>
+        ))}
+      </section>
+
+      <section className="card overflow-hidden">
+        <nav className="flex flex-wrap gap-1 border-b border-zinc-200 p-2 text-sm dark:border-zinc-800" aria-label="Filter requests">
+          {TABS.map((t) => (
+            <Link
+              key={t.label}
+              href={t.state ? `/erasure?state=${t.state}` : "/erasure"}
+              aria-current={filter.state === t.state ? "page" : undefined}
+              className={`rounded px-3 py-1 ${filter.state === t.state ? "bg-zinc-900 text-white dark:bg-white dark:text-zinc-900" : "text-zinc-600 hover:bg-zinc-100 dark:text-zinc-400 dark:hover:bg-zinc-800"}`}
+            >
+              {t.label}
+            </Link>
+          ))}
+        </nav>
+        {data.rows.length === 0 ? (
+          <p className="p-6 text-sm text-zinc-500">
+            {filter.state ? "No request in this state." : mayVerify ? "No erasure requests yet: add a subject's key below, or upload a CSV of keys." : "No erasure requests yet: the DPO files them."}
+          </p>
+        ) : (
+          <table className="w-full text-sm" data-testid="erasure-requests">
+            <thead className="text-left text-xs uppercase tracking-wide text-zinc-500">
+              <tr>
+                <th className="px-4 py-2">Subject</th>
+                <th className="px-4 py-2">Verdict</th>
+                <th className="px-4 py-2 text-right">Rows left</th>
+                <th className="px-4 py-2">Last verified</th>
+                <th className="px-4 py-2">Source</th>
+                <th className="px-4 py-2">Requested</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.rows.map((r) => (
+                <tr key={r.id} className="border-t border-zinc-100 dark:border-zinc-800" data-state={r.state}>
+                  <td className="px-4 py-2 font-mono">
+                    <Link href={`/erasure/${r.id}`} className="text-indigo-600 hover:underline dark:text-indigo-400">
+                      {subjectLabel(r)}
+                    </Link>
+                  </td>
+                  <td className="px-4 py-2">
+                    <StateBadge state={r.state} />
+                  </td>
+                  <td className="tabular px-4 py-2 text-right">{r.residualRows == null ? "—" : formatNumber(r.residualRows)}</td>
+                  <td className="px-4 py-2 text-zinc-500">{r.lastVerifiedAt ? formatRelative(r.lastVerifiedAt) : "never"}</td>
+                  <td className="px-4 py-2 text-zinc-500">{r.source}</td>
+                  <td className="px-4 py-2 text-zinc-500">{formatRelative(r.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {pages > 1 && (
+          <div className="flex justify-between border-t border-zinc-200 p-3 text-sm dark:border-zinc-800">
+            <span className="text-zinc-500">
+              {formatNumber(data.total)} requests · page {filter.page} of {pages}
+            </span>
+            <span className="flex gap-3">
+              {filter.page > 1 && <Link href={`/erasure?${new URLSearchParams({ ...(filter.state ? { state: filter.state } : {}), page: String(filter.page - 1) })}`}>← newer</Link>}
+              {filter.page < pages && <Link href={`/erasure?${new URLSearchParams({ ...(filter.state ? { state: filter.state } : {}), page: String(filter.page + 1) })}`}>older →</Link>}
+            </span>
+          </div>
+        )}
+      </section>
+
+      {mayVerify && subjects.length > 0 && (
+        <section className="grid gap-4 lg:grid-cols-2">
+          <div className="card p-4">
+            <AddRequestForm subjects={subjects} />
+          </div>
+          <div className="card p-4">
+            <UploadKeysForm subjects={subjects} />
+          </div>
+        </section>
+      )}
+      {subjects.length === 0 && (
+        <p className="card p-4 text-sm text-zinc-500">No subjects are configured: add `subjects:` (whose erasure you verify, e.g. shop users by id) to the config.</p>
+      )}
+
+      {mayExport && (
+        <section className="card p-4">
+          <h2 className="font-medium">Evidence for a period</h2>
+          <form className="mt-3 flex flex-wrap items-end gap-3" method="get" action="/api/erasure/report.pdf">
+            <label>
+              <span className="text-xs text-zinc-500">From</span>
+              <input type="date" name="from" defaultValue={monthAgo} className="input mt-1" required />
+            </label>
+            <label>
+              <span className="text-xs text-zinc-500">To</span>
+              <input type="date" name="to" defaultValue={today} className="input mt-1" required />
+            </label>
+            <button className="btn-secondary" type="submit">
+              PDF report
+            </button>
+            <button className="btn-secondary" type="submit" formAction="/api/erasure/evidence.csv">
+              CSV
+            </button>
+          </form>
+        </section>
+      )}
+
+      <CoverageList report={data.coverage} mayReview={mayVerify} />
+    </div>
+  );
+}

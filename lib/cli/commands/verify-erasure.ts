@@ -1,0 +1,72 @@
+import { userInfo } from "node:os";
+import type { Config } from "../../config/types";
+import { addRequests, getRequest } from "../../erasure/requests";
+import { verifyRequest } from "../../erasure/run";
+import { parseSubjectRef, SubjectError, subjectLabel } from "../../erasure/subjects";
+import { openStore } from "../../store/client";
+import { EXIT, formatCount, table, UsageError, type Output } from "../io";
+
+/** Who verified, in the evidence: the operating-system account that ran the command. */
+export function cliActor(): string {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    return "cli:unknown";
+  }
+}
+
+/**
+ * `custodian verify-erasure --subject TARGET.TABLE:KEY`: verifies one subject, files the
+ * result as evidence (and the subject as a manual request, so the console lists it).
+ * Exit 0 complete, 1 incomplete (or not verifiable), 2 bad usage.
+ */
+export async function verifyErasureCommand(config: Config, out: Output, ref: string | undefined): Promise<number> {
+  if (!ref) throw new UsageError("--subject TARGET.TABLE:KEY is required");
+  let parsed;
+  try {
+    parsed = parseSubjectRef(config, ref);
+  } catch (err) {
+    if (err instanceof SubjectError) throw new UsageError(err.message);
+    throw err;
+  }
+  const store = await openStore({ purpose: "custodian verify-erasure" });
+  let result;
+  try {
+    const actor = cliActor();
+    const { ids } = await addRequests(store, config, { subject: parsed.subject.name, keys: [parsed.key], source: "manual", requestedBy: actor });
+    out.progress(`verifying ${subjectLabel({ target: parsed.subject.target, table: parsed.subject.table, key: parsed.key })}…`);
+    result = await verifyRequest(store, config, (await getRequest(store, ids[0]))!, actor);
+  } finally {
+    await store.close();
+  }
+  const { verification: v, evidence } = result;
+  const errors = v.failures;
+  out.result(
+    {
+      subject: subjectLabel({ target: v.subject.target, table: v.subject.table, key: v.subject.key }),
+      verdict: v.verdict,
+      tables: v.tables.map((t) => ({
+        target: t.target,
+        schema: t.schema,
+        table: t.table,
+        residualRows: t.error ? null : t.residualRows,
+        ...(t.error ? { error: t.error } : {}),
+      })),
+      evidenceId: evidence.id.toString(),
+      ...(errors.length ? { errors } : {}),
+    },
+    () => {
+      const rows = [["target", "schema", "table", "residual rows", "sample keys"]];
+      for (const t of v.tables) {
+        rows.push([t.target, t.schema, t.table, t.error ? "NOT CHECKED" : formatCount(t.residualRows), t.error ?? t.sampleKeys.map((k) => k.join("/")).join(", ")]);
+      }
+      return [
+        table(rows, ["l", "l", "l", "r", "l"]),
+        ...errors.map((f) => `target ${f.target}: ${f.error}`),
+        "",
+        `${v.verdict === "complete" ? "COMPLETE" : "INCOMPLETE"}: ${formatCount(v.residualRows)} rows still hold this subject's data. Evidence #${evidence.id}.`,
+      ].join("\n");
+    },
+  );
+  return v.verdict === "complete" ? EXIT.ok : EXIT.failed;
+}

@@ -1,0 +1,77 @@
+import { z } from "zod";
+import type { ErasureEvidence, Prisma } from "../../generated/prisma/client";
+import type { Store } from "../store/client";
+import { storedTables } from "./evidence";
+import { subjectLabel } from "./subjects";
+
+/** What an export covers: one request's evidence, or every verification in a period (UTC days, inclusive). */
+export const evidenceScopeSchema = z
+  .object({
+    request: z.uuid().optional(),
+    from: z.iso.date().optional(),
+    to: z.iso.date().optional(),
+  })
+  .refine((s) => s.request || (s.from && s.to), { message: "expected request=<id>, or from= and to= dates" })
+  .refine((s) => !(s.from && s.to) || s.from <= s.to, { message: "from must not be after to", path: ["to"] });
+export type EvidenceScope = z.infer<typeof evidenceScopeSchema>;
+
+export function scopeWhere(s: EvidenceScope): Prisma.ErasureEvidenceWhereInput {
+  return {
+    ...(s.request ? { requestId: s.request } : {}),
+    ...(s.from && s.to ? { verifiedAt: { gte: new Date(`${s.from}T00:00:00Z`), lt: new Date(Date.parse(`${s.to}T00:00:00Z`) + 86_400_000) } } : {}),
+  };
+}
+
+export function scopeLabel(s: EvidenceScope, subject?: string): string {
+  const period = s.from && s.to ? `${s.from} to ${s.to} (UTC)` : null;
+  if (s.request) return `subject ${subject ?? s.request}${period ? `, ${period}` : ""}`;
+  return `all verifications, ${period}`;
+}
+
+/** Evidence records in id order, a page at a time: an export of any size holds one page. */
+export async function* streamEvidence(store: Store, scope: EvidenceScope, pageSize = 200): AsyncGenerator<ErasureEvidence> {
+  let after: bigint | null = null;
+  for (;;) {
+    const page: ErasureEvidence[] = await store.prisma.erasureEvidence.findMany({
+      where: { ...scopeWhere(scope), ...(after == null ? {} : { id: { gt: after } }) },
+      orderBy: { id: "asc" },
+      take: pageSize,
+    });
+    yield* page;
+    if (page.length < pageSize) return;
+    after = page[page.length - 1].id;
+  }
+}
+
+export const CSV_HEADER = [
+  "evidence_id",
+  "verified_at",
+  "verified_by",
+  "custodian_version",
+  "config_hash",
+  "subject",
+  "verdict",
+  "subject_residual_rows",
+  "target",
+  "schema",
+  "table",
+  "residual_rows",
+  "redacted_rows",
+  "sample_keys",
+  "error",
+  "hash",
+  "prev_hash",
+];
+
+/** One CSV line per table checked in each verification (ids and counts only). */
+export async function* evidenceCsvRows(store: Store, scope: EvidenceScope, names: Map<string, string>): AsyncGenerator<unknown[]> {
+  for await (const e of streamEvidence(store, scope)) {
+    const head = [e.id, e.verifiedAt, names.get(e.verifiedBy) ?? e.verifiedBy, e.custodianVersion, e.configHash, subjectLabel(e), e.verdict, e.residualRows];
+    const tail = [e.hash, e.prevHash];
+    const { tables, failures } = storedTables(e);
+    for (const t of tables) {
+      yield [...head, t.target, t.schema, t.table, t.error ? null : t.residualRows, t.redactedRows, t.sampleKeys.map((k) => k.join("/")).join(" "), t.error ?? null, ...tail];
+    }
+    for (const f of failures ?? []) yield [...head, f.target, null, null, null, null, null, `catalog unreadable: ${f.error}`, ...tail];
+  }
+}

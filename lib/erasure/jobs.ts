@@ -1,0 +1,63 @@
+import type { PgBoss } from "pg-boss";
+import { z } from "zod";
+import type { Config } from "../config/types";
+import { slotKey } from "../jobs/slots";
+import type { Store } from "../store/client";
+import { runVerifications } from "./run";
+import { claimRun, claimScheduledRun } from "./runs";
+
+/** Bulk erasure verification: on demand ("Verify all") and nightly. */
+export const ERASURE_QUEUE = "custodian.erasure-verify";
+
+/** Nightly, after the hourly sweeps of the small hours; override with CUSTODIAN_ERASURE_SCHEDULE (cron, UTC). */
+export function erasureSchedule(env: Record<string, string | undefined> = process.env): string {
+  return env.CUSTODIAN_ERASURE_SCHEDULE ?? "30 3 * * *";
+}
+
+export const erasureJobSchema = z.discriminatedUnion("trigger", [
+  z.object({ trigger: z.literal("schedule") }),
+  z.object({ trigger: z.literal("manual"), runId: z.uuid() }),
+]);
+export type ErasureJob = z.infer<typeof erasureJobSchema>;
+
+export interface ErasureWorkerDeps {
+  store: Store;
+  config: () => Config;
+  log: (line: string) => void;
+}
+
+/** One job: claims its run (or the night's slot) so that a retry or a second worker never runs it twice. */
+export async function handleErasureJob(deps: ErasureWorkerDeps, data: unknown, createdOn: Date): Promise<{ runId: string | null; skipped?: string }> {
+  const job = erasureJobSchema.parse(data);
+  if (job.trigger === "schedule") {
+    const slot = slotKey(erasureSchedule(), createdOn);
+    const runId = await claimScheduledRun(deps.store, slot);
+    if (!runId) return { runId: null, skipped: `${slot} was already verified` };
+    await runVerifications(deps.store, deps.config(), runId, "system", deps.log);
+    return { runId };
+  }
+  if (!(await claimRun(deps.store, job.runId))) return { runId: job.runId, skipped: "already done or running" };
+  // the evidence names the person who asked for the run, like a verification they ran themselves
+  const run = await deps.store.prisma.erasureRun.findUnique({ where: { id: job.runId }, select: { requestedBy: true } });
+  await runVerifications(deps.store, deps.config(), job.runId, run?.requestedBy ?? "system", deps.log);
+  return { runId: job.runId };
+}
+
+async function ensureQueue(boss: PgBoss): Promise<void> {
+  if (!(await boss.getQueue(ERASURE_QUEUE))) await boss.createQueue(ERASURE_QUEUE, { retryLimit: 2, retryDelay: 60, expireInSeconds: 6 * 3600 });
+}
+
+/** Creates the queue; with `work`, registers the worker and the nightly schedule on this started queue. */
+export async function registerErasureJobs(boss: PgBoss, deps: ErasureWorkerDeps, opts: { work: boolean }): Promise<void> {
+  await ensureQueue(boss);
+  if (!opts.work) return;
+  await boss.work(ERASURE_QUEUE, { pollingIntervalSeconds: 1, batchSize: 1, includeMetadata: true }, async ([job]) =>
+    handleErasureJob(deps, job.data, job.createdOn),
+  );
+  await boss.schedule(ERASURE_QUEUE, erasureSchedule(), { trigger: "schedule" }, { tz: "UTC" });
+}
+
+export async function enqueueRun(boss: PgBoss, runId: string): Promise<void> {
+  await ensureQueue(boss);
+  await boss.send(ERASURE_QUEUE, { trigger: "manual", runId } satisfies ErasureJob, { singletonKey: `manual:${runId}` });
+}

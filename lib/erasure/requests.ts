@@ -1,0 +1,98 @@
+import type { ErasureRequest, Prisma } from "../../generated/prisma/client";
+import type { Config } from "../config/types";
+import type { Store } from "../store/client";
+import { subjectByName } from "./subjects";
+
+/** Where a request came from. Purge requests (two-phase hard deletes) will file theirs with their id. */
+export const SOURCES = ["manual", "csv", "purge"] as const;
+export type RequestSource = (typeof SOURCES)[number];
+
+export const STATES = ["pending", "complete", "incomplete", "failed"] as const;
+export type RequestState = (typeof STATES)[number];
+
+
+/**
+ * Files erasure requests for keys of a configured subject. A key already requested is
+ * left as it is (one request per subject and key), so uploading a CSV twice is harmless.
+ */
+export async function addRequests(
+  store: Store,
+  config: Config,
+  input: { subject: string; keys: string[][]; source: RequestSource; purgeRequestId?: string; requestedBy: string | null },
+): Promise<{ created: number; existing: number; ids: string[] }> {
+  const s = subjectByName(config, input.subject);
+  const rows = input.keys.map((key) => ({
+    subject: s.name,
+    target: s.target,
+    schema: s.schema ?? null,
+    table: s.table,
+    key,
+    keyText: JSON.stringify(key),
+    source: input.source,
+    purgeRequestId: input.purgeRequestId ?? null,
+    requestedBy: input.requestedBy,
+  }));
+  const { count } = await store.prisma.erasureRequest.createMany({ data: rows, skipDuplicates: true });
+  const ids = (
+    await store.prisma.erasureRequest.findMany({
+      where: { subject: s.name, keyText: { in: rows.map((r) => r.keyText) } },
+      select: { id: true },
+    })
+  ).map((r) => r.id);
+  return { created: count, existing: rows.length - count, ids };
+}
+
+export interface RequestFilter {
+  state?: RequestState;
+  subject?: string;
+  take?: number;
+  skip?: number;
+}
+
+/** Incomplete first (what needs action), then never verified, failed, complete; newest first within each. */
+const STATE_RANK: Record<string, number> = { incomplete: 0, failed: 1, pending: 2, complete: 3 };
+
+export async function listRequests(store: Store, f: RequestFilter = {}): Promise<{ rows: ErasureRequest[]; total: number }> {
+  const where: Prisma.ErasureRequestWhereInput = { ...(f.state ? { state: f.state } : {}), ...(f.subject ? { subject: f.subject } : {}) };
+  const [total, ranked] = await Promise.all([
+    store.prisma.erasureRequest.count({ where }),
+    // Ranking by state happens per state: each state's page is an index range, whatever the volume.
+    Promise.all(
+      (f.state ? [f.state] : Object.keys(STATE_RANK)).map((state) =>
+        store.prisma.erasureRequest.count({ where: { ...where, state } }).then((n) => [state, n] as const),
+      ),
+    ),
+  ]);
+  const take = f.take ?? 50;
+  let skip = f.skip ?? 0;
+  const rows: ErasureRequest[] = [];
+  for (const [state, n] of ranked.sort((a, b) => STATE_RANK[a[0]] - STATE_RANK[b[0]])) {
+    if (rows.length >= take) break;
+    if (skip >= n) {
+      skip -= n;
+      continue;
+    }
+    rows.push(
+      ...(await store.prisma.erasureRequest.findMany({
+        where: { ...where, state },
+        orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+        skip,
+        take: take - rows.length,
+      })),
+    );
+    skip = 0;
+  }
+  return { rows, total };
+}
+
+export async function getRequest(store: Store, id: string): Promise<ErasureRequest | null> {
+  return store.prisma.erasureRequest.findUnique({ where: { id } });
+}
+
+/** The overview tile: how many requests the last verification found complete, incomplete. */
+export async function erasureCounts(store: Store): Promise<Record<RequestState, number>> {
+  const groups = await store.prisma.erasureRequest.groupBy({ by: ["state"], _count: { _all: true } });
+  const out: Record<RequestState, number> = { pending: 0, complete: 0, incomplete: 0, failed: 0 };
+  for (const g of groups) if (g.state in out) out[g.state as RequestState] = g._count._all;
+  return out;
+}

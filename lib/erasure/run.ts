@@ -1,0 +1,93 @@
+import type { ErasureEvidence, ErasureRequest } from "../../generated/prisma/client";
+import type { Config } from "../config/types";
+import { resolveRelations, type ResolvedRelations } from "../relations/resolve";
+import type { Store } from "../store/client";
+import { configHash } from "../store/scans";
+import { TargetPool } from "../targets/pool";
+import { recordEvidence } from "./evidence";
+import { resolveSubject, subjectByName } from "./subjects";
+import { verifySubject, type Verification } from "./verify";
+
+export interface VerifiedRequest {
+  verification: Verification;
+  evidence: ErasureEvidence;
+}
+
+/**
+ * Verifies one request and files the result as evidence; the request takes the verdict.
+ * `shared` lets a bulk run open each target and read each catalog once for all requests.
+ */
+export async function verifyRequest(
+  store: Store,
+  config: Config,
+  request: ErasureRequest,
+  verifiedBy: string,
+  shared?: { pool: TargetPool; resolved: ResolvedRelations },
+): Promise<VerifiedRequest> {
+  const pool = shared?.pool ?? new TargetPool(config.targets);
+  try {
+    const subject = await resolveSubject(pool, subjectByName(config, request.subject), request.key);
+    const verification = await verifySubject(config, pool, subject, shared?.resolved);
+    const evidence = await recordEvidence(store, verification, { requestId: request.id, verifiedBy, configHash: configHash(config.file) });
+    await store.prisma.erasureRequest.update({
+      where: { id: request.id },
+      data: { state: verification.verdict, lastVerifiedAt: evidence.verifiedAt, lastEvidenceId: evidence.id, residualRows: BigInt(verification.residualRows) },
+    });
+    return { verification, evidence };
+  } finally {
+    if (!shared) await pool.close();
+  }
+}
+
+/** Marks a request that could not be verified at all (its subject is no longer configured…). */
+export async function markFailed(store: Store, requestId: string): Promise<void> {
+  await store.prisma.erasureRequest.update({ where: { id: requestId }, data: { state: "failed", lastVerifiedAt: new Date() } });
+}
+
+const PAGE = 100;
+
+/**
+ * Verifies every request, oldest first, reporting progress on the run row after each one.
+ * Targets are opened once and catalogs read once for the whole run; memory holds one
+ * page of requests and one subject's walk at a time.
+ */
+export async function runVerifications(store: Store, config: Config, runId: string, verifiedBy: string, log?: (line: string) => void): Promise<void> {
+  const pool = new TargetPool(config.targets);
+  const counts = { done: 0, complete: 0, incomplete: 0, failed: 0 };
+  try {
+    const total = await store.prisma.erasureRequest.count();
+    await store.prisma.erasureRun.update({ where: { id: runId }, data: { total, ...counts, heartbeatAt: new Date() } });
+    const resolved = await resolveRelations(config, pool);
+    let after: string | null = null;
+    for (;;) {
+      const page: ErasureRequest[] = await store.prisma.erasureRequest.findMany({
+        where: after ? { id: { gt: after } } : {},
+        orderBy: { id: "asc" },
+        take: PAGE,
+      });
+      for (const request of page) {
+        try {
+          const { verification } = await verifyRequest(store, config, request, verifiedBy, { pool, resolved });
+          counts[verification.verdict]++;
+        } catch (err) {
+          counts.failed++;
+          log?.(`erasure request ${request.id} could not be verified: ${(err as Error)?.message ?? err}`);
+          await markFailed(store, request.id).catch(() => {});
+        }
+        counts.done++;
+        // progress and heartbeat in one write per request: a run whose heartbeat stops was abandoned
+        await store.prisma.erasureRun.update({ where: { id: runId }, data: { ...counts, heartbeatAt: new Date() } });
+      }
+      if (page.length < PAGE) break;
+      after = page[page.length - 1].id;
+    }
+    await store.prisma.erasureRun.update({ where: { id: runId }, data: { status: "completed", finishedAt: new Date() } });
+  } catch (err) {
+    await store.prisma.erasureRun
+      .update({ where: { id: runId }, data: { status: "failed", finishedAt: new Date(), error: (err as Error)?.message ?? String(err) } })
+      .catch(() => {});
+    throw err;
+  } finally {
+    await pool.close();
+  }
+}

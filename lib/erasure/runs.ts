@@ -1,0 +1,86 @@
+import { randomUUID } from "node:crypto";
+import type { Store } from "../store/client";
+
+/** Serialises "verify all" requests, so pressing it twice queues one run. */
+const RUN_LOCK = 7311;
+/** A running run not heard of for this long was abandoned (its worker died): it may be taken over or replaced. */
+export const ABANDONED_AFTER_MS = 10 * 60_000;
+
+export interface RunStatus {
+  id: string;
+  status: "queued" | "running" | "completed" | "failed" | "abandoned";
+  trigger: string;
+  total: number | null;
+  done: number;
+  complete: number;
+  incomplete: number;
+  failed: number;
+  createdAt: string;
+  finishedAt: string | null;
+  error: string | null;
+}
+
+const stale = (now = Date.now()) => new Date(now - ABANDONED_AFTER_MS);
+
+/** Queues a bulk verification, or returns the one already queued or running (an abandoned one is not). */
+export async function requestRun(store: Store, requestedBy: string): Promise<{ id: string; created: boolean }> {
+  return store.prisma.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${RUN_LOCK})`;
+    const pending = await tx.erasureRun.findFirst({
+      where: { OR: [{ status: "queued" }, { status: "running", heartbeatAt: { gte: stale() } }] },
+      orderBy: { createdAt: "desc" },
+    });
+    if (pending) return { id: pending.id, created: false };
+    const run = await tx.erasureRun.create({ data: { trigger: "manual", status: "queued", requestedBy } });
+    return { id: run.id, created: true };
+  });
+}
+
+/** Claims a queued run, or a failed or abandoned one (a retry); false when another worker has it or it is done. */
+export async function claimRun(store: Store, id: string, now = new Date()): Promise<boolean> {
+  const n = await store.prisma.$executeRaw`
+    UPDATE erasure_runs SET status = 'running', started_at = ${now}, heartbeat_at = ${now}, error = NULL
+    WHERE id = ${id}::uuid
+      AND (status IN ('queued', 'failed') OR (status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < ${stale(now.getTime())})))`;
+  return n === 1;
+}
+
+/** Claims a nightly slot: the first worker creates its run; any other finds it taken, unless it failed or was abandoned. */
+export async function claimScheduledRun(store: Store, slot: string, now = new Date()): Promise<string | null> {
+  const rows = await store.prisma.$queryRaw<{ id: string }[]>`
+    INSERT INTO erasure_runs (id, trigger, slot, status, started_at, heartbeat_at)
+    VALUES (${randomUUID()}::uuid, 'schedule', ${slot}, 'running', ${now}, ${now})
+    ON CONFLICT (slot) DO UPDATE SET status = 'running', started_at = ${now}, heartbeat_at = ${now}, error = NULL
+      WHERE erasure_runs.status = 'failed' OR (erasure_runs.status = 'running' AND erasure_runs.heartbeat_at < ${stale(now.getTime())})
+    RETURNING id::text AS id`;
+  return rows[0]?.id ?? null;
+}
+
+export async function runStatus(store: Store, id: string): Promise<RunStatus | null> {
+  const r = await store.prisma.erasureRun.findUnique({ where: { id } });
+  if (!r) return null;
+  const silent = r.status === "running" && (!r.heartbeatAt || r.heartbeatAt < stale());
+  return {
+    id: r.id,
+    status: silent ? "abandoned" : (r.status as RunStatus["status"]),
+    trigger: r.trigger,
+    total: r.total,
+    done: r.done,
+    complete: r.complete,
+    incomplete: r.incomplete,
+    failed: r.failed,
+    createdAt: r.createdAt.toISOString(),
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+    error: r.error,
+  };
+}
+
+/** The run a page should follow: the newest one queued, or running and alive. */
+export async function activeRun(store: Store): Promise<string | null> {
+  const run = await store.prisma.erasureRun.findFirst({
+    where: { OR: [{ status: "queued" }, { status: "running", heartbeatAt: { gte: stale() } }] },
+    orderBy: { createdAt: "desc" },
+    select: { id: true },
+  });
+  return run?.id ?? null;
+}
