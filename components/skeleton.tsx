@@ -1,4 +1,8 @@
-/** What a page shows while its data loads: the shape of what is coming, not a spinner. */
+/**
+ * What a page shows while its data loads: the shape of what is coming, not a spinner.
+ * Only under a layout that checks the permission first (a page's 403 must be decided
+ * before the loading state streams).
+ */
 export function PageSkeleton({ label }: { label: string }) {
   return (
     <div className="animate-pulse space-y-6" aria-busy="true" aria-label={label}>

@@ -3,7 +3,7 @@ import { demoCredential, serverActionId, signIn } from "./session";
 
 // What each demo role sees in the navigation, and pages it must not open.
 const ROLE_VIEW = {
-  admin: { nav: ["Overview", "Jobs", "Audit", "Users"], refused: ["/restore", "/relations", "/erasure"] },
+  admin: { nav: ["Overview", "Jobs", "Audit", "Users"], refused: ["/restore", "/relations", "/relations/shop.payments.order_id", "/erasure"] },
   ops: { nav: ["Overview", "Relations", "Jobs", "Erasure"], refused: ["/audit", "/users", "/restore"] },
   dpo: { nav: ["Overview", "Relations", "Jobs", "Erasure", "Audit", "Users"], refused: ["/restore"] },
   support: { nav: ["Restore"], refused: ["/audit", "/users", "/erasure"] },
