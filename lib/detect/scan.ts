@@ -1,8 +1,9 @@
 import type { Relation } from "../relations/types";
 import { isTargetError, TargetError, type TargetErrorKind } from "../targets/errors";
 import type { TargetPool } from "../targets/pool";
-import { assertColumnsExist, indexAdvice, isUniqueKey } from "./checks";
+import { indexAdvice, isUniqueKey } from "./checks";
 import { countOrphansAcross } from "./cross-target";
+import { openRelation } from "./orphan-keys";
 
 export interface ScanResult {
   relation: Relation;
@@ -16,8 +17,6 @@ export interface ScanResult {
   indexAdvice?: string;
 }
 
-const DAY_MS = 86_400_000;
-
 /** Counts one relation's orphans: one statement inside a target, a key walk across two. */
 export async function scanRelation(relation: Relation, pool: TargetPool, now = new Date()): Promise<ScanResult> {
   const started = performance.now();
@@ -30,15 +29,7 @@ export async function scanRelation(relation: Relation, pool: TargetPool, now = n
     ...partial,
   });
   try {
-    const child = await pool.get(relation.child.target);
-    const parent = await pool.get(relation.parent.target);
-    const childRef = { schema: relation.child.schema, table: relation.child.table, columns: relation.child.columns };
-    const parentRef = { schema: relation.parent.schema, table: relation.parent.table, columns: relation.parent.columns };
-    await assertColumnsExist(child, childRef, "child");
-    await assertColumnsExist(parent, parentRef, "parent");
-    const sd = relation.parentSoftDelete;
-    if (sd) await assertColumnsExist(parent, { ...parentRef, columns: [sd.column] }, "parent");
-    const softDelete = sd ? { column: sd.column, before: new Date(now.getTime() - sd.graceDays * DAY_MS) } : undefined;
+    const { child, parent, childRef, parentRef, softDelete } = await openRelation(relation, pool, now);
     const advice = await indexAdvice(child, childRef, parent, parentRef);
 
     const count =
