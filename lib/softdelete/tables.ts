@@ -1,0 +1,62 @@
+import type { softDeleteSchema } from "../config/schema";
+import type { Config } from "../config/types";
+import { dependentsOf, primaryKeyOf, type DependentNode } from "../cleanup/plan";
+import { resolveRelations } from "../relations/resolve";
+import type { TargetPool } from "../targets/pool";
+import type { TableRef, Target } from "../targets/types";
+import type { z } from "zod";
+
+export type SoftDeleteConfig = z.output<typeof softDeleteSchema>;
+
+/** A soft-delete table from the config, resolved against its target's catalog. */
+export interface SoftDeleteTable {
+  /** "target.schema.table": how jobs, requests and the CLI name it. */
+  id: string;
+  config: SoftDeleteConfig;
+  target: Target;
+  ref: TableRef;
+  pk: string[];
+  column: string;
+  /** Everything that references the table, transitively and across targets (the cleanup planner's tree). */
+  dependents: DependentNode[];
+  cycles: string[];
+}
+
+export class UnknownSoftDeleteTable extends Error {}
+
+export const tableIdOf = (target: string, t: TableRef) => `${target}.${t.schema}.${t.table}`;
+
+/** The entry of `softDelete:` a name means: "target.table" or "target.schema.table". */
+export function findSoftDeleteConfig(config: Config, name: string): SoftDeleteConfig {
+  const parts = name.split(".");
+  const [target, schema, table] = parts.length === 3 ? parts : [parts[0], undefined, parts[1]];
+  const found = config.softDelete.find((s) => s.target === target && s.table === table && (schema === undefined || s.schema === undefined || s.schema === schema));
+  if (!found || parts.length < 2 || parts.length > 3) {
+    const known = config.softDelete.map((s) => `${s.target}.${s.table}`).join(", ") || "none configured";
+    throw new UnknownSoftDeleteTable(`unknown soft-delete table "${name}" (expected TARGET.TABLE; known: ${known})`);
+  }
+  return found as SoftDeleteConfig;
+}
+
+export async function resolveSoftDeleteTable(config: Config, pool: TargetPool, entry: SoftDeleteConfig): Promise<SoftDeleteTable> {
+  const target = await pool.get(entry.target);
+  const ref = { schema: entry.schema ?? (await target.defaultSchema()), table: entry.table };
+  const { relations } = await resolveRelations(config, pool);
+  const cycles: string[] = [];
+  const dependents = await dependentsOf(config, pool, relations, entry.target, ref, [`${entry.target}:${ref.schema}.${ref.table}`], cycles);
+  return { id: tableIdOf(entry.target, ref), config: entry, target, ref, pk: await primaryKeyOf(target, ref), column: entry.column, dependents, cycles };
+}
+
+export async function softDeleteTableByName(config: Config, pool: TargetPool, name: string): Promise<SoftDeleteTable> {
+  return resolveSoftDeleteTable(config, pool, findSoftDeleteConfig(config, name));
+}
+
+/** The soft-delete config of a table reached below a subject, if it has one of its own. */
+export function softDeleteConfigOf(config: Config, target: string, ref: TableRef, defaultSchema: string): SoftDeleteConfig | undefined {
+  return config.softDelete.find((s) => s.target === target && s.table === ref.table && (s.schema ?? defaultSchema) === ref.schema) as SoftDeleteConfig | undefined;
+}
+
+/** The values PII columns are redacted to (NULL unless the config names a replacement). */
+export function redactionOf(entry: SoftDeleteConfig): Record<string, string | null> {
+  return Object.fromEntries((entry.pii ?? []).map((c) => [c, entry.redactWith?.[c] ?? null]));
+}
