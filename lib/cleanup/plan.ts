@@ -86,7 +86,7 @@ export async function primaryKeyOf(target: Target, table: TableRef): Promise<str
   throw new TargetError("query_failed", target.name, `${table.schema}.${table.table} has no primary key: a cleanup walks the primary key in batches`);
 }
 
-export async function dependentsOf(
+async function dependentsOf(
   config: Config,
   pool: TargetPool,
   relations: Relation[],

@@ -54,7 +54,8 @@ const labelOf = (n: DependentNode) => `${n.target.name}:${n.ref.schema}.${n.ref.
 export async function planPurge(config: Config, sd: SoftDeleteTable): Promise<PurgePlan> {
   const schemas = new Map<string, string>();
   const schemaOf = async (t: Target) => {
-    if (!schemas.has(t.name)) schemas.set(t.name, await t.defaultSchema());
+    // An unreachable database has no default schema to ask: its own tables keep their resolved schema.
+    if (!schemas.has(t.name)) schemas.set(t.name, await t.defaultSchema().catch(() => ""));
     return schemas.get(t.name)!;
   };
   const steps = new Map<string, PurgeStepPlan>();
