@@ -26,6 +26,9 @@ export interface SoftDeleteTable {
 
 export class UnknownSoftDeleteTable extends Error {}
 
+/** How the config names a soft-delete table (purge jobs, the CLI and the pages use it): "target.table" or "target.schema.table". */
+export const configName = (entry: { target: string; schema?: string; table: string }) => `${entry.target}.${entry.schema ? `${entry.schema}.` : ""}${entry.table}`;
+
 export const tableIdOf = (target: string, t: TableRef) => `${target}.${t.schema}.${t.table}`;
 
 /** The entry of `softDelete:` a name means: "target.table" or "target.schema.table". */
