@@ -7,6 +7,9 @@ import { FolderLockedError } from "../pglite/lock";
 import { demoCommand } from "./commands/demo";
 import { discoverCommand } from "./commands/discover";
 import { cleanupCommand } from "./commands/cleanup";
+import { purgeCommand } from "./commands/purge";
+import { restoreCommand } from "./commands/restore";
+import { UnknownSoftDeleteTable } from "../softdelete/tables";
 import { scanCommand } from "./commands/scan";
 import { workerCommand } from "./commands/worker";
 import { EXIT, makeOutput, UsageError } from "./io";
@@ -18,6 +21,10 @@ commands:
   discover                    list declared and configured relations, and suggested ones to confirm
   cleanup --relation NAME [--execute] [--batch-size N]
                               dry run of a cleanup (counts, sample, rows below); --execute runs the job
+  purge [--table TARGET.TABLE] [--execute]
+                              dry run of a purge of soft-deleted rows past grace; --execute purges them
+  restore --table TARGET.TABLE --key K [--execute]
+                              preview a soft-deleted row's restore (or why not); --execute restores it
   worker                      run sweeps, the sweep schedule and cleanups until stopped
   demo [--force]              build the demo databases (demo/data)
 
@@ -32,6 +39,8 @@ const OPTIONS = {
   force: { type: "boolean", default: false },
   execute: { type: "boolean", default: false },
   "batch-size": { type: "string" },
+  table: { type: "string" },
+  key: { type: "string" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -41,6 +50,8 @@ const ALLOWED: Record<string, (keyof typeof OPTIONS)[]> = {
   demo: ["json", "force"],
   cleanup: ["config", "json", "relation", "execute", "batch-size"],
   worker: ["config"],
+  purge: ["config", "json", "table", "execute"],
+  restore: ["config", "json", "table", "key", "execute"],
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -80,6 +91,11 @@ export async function main(argv: string[]): Promise<number> {
       return await cleanupCommand(config, out, { relation: relation[0], execute: values.execute, batchSize });
     }
     if (command === "worker") return await workerCommand(config, out);
+    if (command === "purge") return await purgeCommand(config, out, { table: values.table, execute: values.execute });
+    if (command === "restore") {
+      if (!values.table || !values.key) throw new UsageError("restore needs --table TARGET.TABLE and --key K");
+      return await restoreCommand(config, out, { table: values.table, key: values.key, execute: values.execute });
+    }
     return await discoverCommand(config, out);
   } catch (err) {
     return fail(out, err);
@@ -98,7 +114,7 @@ function parseCli(argv: string[]) {
 function fail(out: ReturnType<typeof makeOutput>, err: unknown): number {
   let code: number = EXIT.failed;
   let reason: string;
-  if (err instanceof UsageError || err instanceof UnknownRelationError || err instanceof UnknownRelationForCleanup) {
+  if (err instanceof UsageError || err instanceof UnknownRelationError || err instanceof UnknownRelationForCleanup || err instanceof UnknownSoftDeleteTable) {
     code = EXIT.usage;
     reason = err.message;
   } else if (err instanceof ConfigError) {
