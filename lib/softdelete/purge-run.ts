@@ -124,6 +124,17 @@ async function mark(
   key: string[],
   pastGrace: (alias: string) => RawBuilder<unknown>,
 ): Promise<{ end?: RequestStatus; reason: string | null }> {
+  // The counts read here are statements too: timed like the batches, recorded on each step.
+  const clocks = new Map<string, StatementClock>();
+  const clockOf = (name: string) => clocks.get(name) ?? clocks.set(name, new StatementClock()).get(name)!;
+  const timedQuery = async <R>(t: Target, s: RawBuilder<R>) => {
+    const started = performance.now();
+    try {
+      return await t.query(s);
+    } finally {
+      clockOf(t.name).record(performance.now() - started);
+    }
+  };
   const [still] = await sd.target.query(subjectStillPending(sd.ref, sd.pk, key, pastGrace("r"), false));
   if (!still) {
     const [row] = await sd.target.query(subjectRow(sd.ref, sd.pk, key, false));
@@ -134,7 +145,7 @@ async function mark(
     for (const part of step.parts) {
       for (const n of part.nodes.filter((x) => x.action === "protect")) {
         if (part.crossing) continue; // asked when its step runs: the other database may be down now
-        const [c] = await sd.target.query(countBelow(subject, n.path));
+        const [c] = await timedQuery(sd.target, countBelow(subject, n.path));
         if (Number(c.n) > 0) return { end: "failed", reason: `${Number(c.n)} row(s) of ${n.label} reference it and relation ${n.relation} protects them (onParentRemoved: protect)` };
       }
     }
@@ -145,12 +156,12 @@ async function mark(
     const tables: { table: string; action: string; rows: number | null }[] = [];
     const anchorKeys: unknown[][][] = [];
     for (const part of step.parts) {
-      const keys = part.crossing ? await crossingKeys(sd, subject, part, anchors) : null;
+      const keys = part.crossing ? await crossingKeys(sd, subject, part, anchors, timedQuery) : null;
       anchorKeys.push(keys ?? []);
       for (const n of part.nodes) {
         let rows: number | null = null;
         try {
-          rows = await countRows(step.target, part.crossing ? { kind: "keys", tuples: keys! } : subject, n);
+          rows = await countRows((t, s) => timedQuery(t, s), step.target, part.crossing ? { kind: "keys", tuples: keys! } : subject, n);
         } catch {
           rows = null; // that database is unreachable now: its step will say so when it runs
         }
@@ -159,7 +170,7 @@ async function mark(
     }
     if (step.home) tables.push({ table: `${sd.target.name}:${sd.ref.schema}.${sd.ref.table}`, action: plan.subject, rows: 1 });
     await store.prisma.deletionStep.create({
-      data: { requestId, seq: ++seq, target: step.target.name, status: "pending", plan: { tables }, anchorKeys: anchorKeys.map((ks) => ks.map((k) => k.map(jsonKey))) as object },
+      data: { requestId, seq: ++seq, target: step.target.name, status: "pending", plan: { tables }, ...clockOf(step.target.name).totals(), anchorKeys: anchorKeys.map((ks) => ks.map((k) => k.map(jsonKey))) as object },
     });
   }
   return { reason: null };
@@ -168,24 +179,30 @@ async function mark(
 const jsonKey = (v: unknown) => (typeof v === "bigint" ? v.toString() : v instanceof Date ? v.toISOString() : v);
 
 /** The key values rows of another database hold when they reference the subject's rows (read once, at mark time). */
-async function crossingKeys(sd: SoftDeleteTable, subject: Anchor, part: PurgePart, anchors: Map<PurgePart, unknown[][]>): Promise<unknown[][]> {
+async function crossingKeys(
+  sd: SoftDeleteTable,
+  subject: Anchor,
+  part: PurgePart,
+  anchors: Map<PurgePart, unknown[][]>,
+  q: <R>(t: Target, s: RawBuilder<R>) => Promise<R[]>,
+): Promise<unknown[][]> {
   const c = part.crossing!;
   let keys: unknown[][];
   if (c.from.length === 0 && c.parent.crossing === null) {
-    const [row] = await sd.target.query(subjectRow(sd.ref, sd.pk, subject.kind === "subject" ? subject.key : [], false));
+    const [row] = await q(sd.target, subjectRow(sd.ref, sd.pk, subject.kind === "subject" ? subject.key : [], false));
     keys = [c.referenced.map((col) => row[col])];
   } else {
     const parentAnchor: Anchor = c.parent.crossing ? { kind: "keys", tuples: anchors.get(c.parent) ?? [] } : subject;
     const target = c.parent.crossing ? c.parent.nodes[0].node.target : sd.target;
-    keys = c.from.length === 0 ? (anchors.get(c.parent) ?? []) : await chunked(parentAnchor, (a) => target.query(keysBelow(a, c.from, c.referenced)).then((rows) => rows.map((r) => c.referenced.map((_, i) => r[`k${i}`]))));
+    keys = c.from.length === 0 ? (anchors.get(c.parent) ?? []) : await chunked(parentAnchor, (a) => q(target, keysBelow(a, c.from, c.referenced)).then((rows) => rows.map((r) => c.referenced.map((_, i) => r[`k${i}`]))));
   }
   anchors.set(part, keys);
   return keys;
 }
 
-async function countRows(target: Target, anchor: Anchor, n: PurgeNode): Promise<number> {
+async function countRows(q: (t: Target, s: RawBuilder<{ n: number | string }>) => Promise<{ n: number | string }[]>, target: Target, anchor: Anchor, n: PurgeNode): Promise<number> {
   const where = n.action === "redact" ? (a: string) => sql`NOT ${redacted(a, n.redact ?? {})}` : undefined;
-  const counts = await chunked(anchor, async (a) => [Number((await target.query(countBelow(a, n.path, undefined, where)))[0].n)]);
+  const counts = await chunked(anchor, async (a) => [Number((await q(target, countBelow(a, n.path, undefined, where)))[0].n)]);
   return counts.reduce((x, y) => x + y, 0);
 }
 

@@ -16,6 +16,11 @@ export class StatementClock {
     if (ms > this.max) this.max = ms;
   }
 
+  /** The statements so far, for a new row. */
+  totals(): { statements: number; maxStatementMs: number } {
+    return { statements: this.count, maxStatementMs: this.max };
+  }
+
   /** The statements since the last flush, as an increment, and the longest statement so far. */
   flush(): { statements: { increment: number }; maxStatementMs?: number } {
     const out = { statements: { increment: this.count }, ...(this.max > 0 ? { maxStatementMs: this.max } : {}) };
