@@ -96,3 +96,39 @@ describe("soft deletes on the demo", () => {
     expect((await previewRestore(store, config, pool, "shop.users", ["2015"])).refusal?.code).toBe("purged");
   });
 });
+
+/** users purged by redaction: past grace the row stays (its PII replaced), what hangs below it goes. */
+describe("purge by redaction on the demo", () => {
+  let store: Store;
+  let dispose: () => Promise<void>;
+  let demo: Awaited<ReturnType<typeof privateDemo>>;
+  let config: Config;
+  let pool: TargetPool;
+  beforeAll(async () => {
+    ({ store, dispose } = await kind.open());
+    demo = await privateDemo();
+    config = { ...demo.config, softDelete: [{ ...demo.config.softDelete[0], purge: "redact", redactWith: { email: "redacted", name: "redacted" } }] };
+    pool = new TargetPool(config.targets);
+  });
+  afterAll(async () => {
+    await pool?.close();
+    await dispose?.();
+    demo?.dispose();
+  });
+
+  it("keeps the rows past grace with their PII replaced, removes the rows below them, and counts them no more", async () => {
+    const shop = async (q: string) => (await (await pool.get("shop")).query((await import("kysely")).sql.raw(q))) as Record<string, unknown>[];
+    const { jobId } = await requestPurge(store, "shop.users", { requestedBy: "u-ops", trigger: "manual" });
+    expect(await runPurgeJob(store, config, jobId)).toBe("completed");
+    expect(await shop("SELECT DISTINCT email, name, deleted_at IS NOT NULL AS deleted FROM users WHERE id BETWEEN 2011 AND 2030")).toEqual([{ email: "redacted", name: "redacted", deleted: true }]);
+    expect(await shop("SELECT count(*)::int AS n FROM posts WHERE user_id BETWEEN 2011 AND 2030")).toEqual([{ n: 0 }]);
+    expect(await shop("SELECT count(*)::int AS n FROM users WHERE id BETWEEN 2001 AND 2010 AND email LIKE 'user%'")).toEqual([{ n: 10 }]);
+    const requests = await store.prisma.deletionRequest.findMany();
+    expect(requests.map((r) => [r.status, r.mode])).toEqual(requests.map(() => ["completed", "redact"]));
+    const [g] = await softDeleteGauges(config, pool);
+    expect(g).toMatchObject({ deleted: 31, pending: 0, purge: "redact" });
+    const { jobId: again } = await requestPurge(store, "shop.users", { requestedBy: "u-ops", trigger: "manual" });
+    expect(await runPurgeJob(store, config, again)).toBe("completed");
+    expect((await store.prisma.purgeJob.findUniqueOrThrow({ where: { id: again } })).subjects).toBe(0);
+  });
+});
