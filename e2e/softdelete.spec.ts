@@ -56,6 +56,7 @@ test("support is told why the re-registered email cannot be restored, and past-g
   await page.screenshot({ path: "e2e/artifacts/restore-refused.png", fullPage: true });
   await page.getByTestId("restore-query").fill("2020");
   await page.getByTestId("restore-search").click();
+  await expect(page.getByTestId("restore-hits")).toContainText("Account 2020 (matched by id)");
   await page.getByTestId("restore-preview").click();
   await expect(page.getByTestId("restore-refusal")).toContainText("past the 30-day grace period (deleted 45 days ago)");
 });
