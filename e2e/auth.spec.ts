@@ -3,10 +3,10 @@ import { demoCredential, serverActionId, signIn } from "./session";
 
 // What each demo role sees in the navigation, and pages it must not open.
 const ROLE_VIEW = {
-  admin: { nav: ["Overview", "Jobs", "Audit", "Users"], refused: ["/restore", "/relations"] },
-  ops: { nav: ["Overview", "Relations", "Jobs"], refused: ["/audit", "/users", "/restore"] },
-  dpo: { nav: ["Overview", "Relations", "Jobs", "Audit", "Users"], refused: ["/restore"] },
-  support: { nav: ["Restore"], refused: ["/audit", "/users"] },
+  admin: { nav: ["Overview", "Jobs", "Audit", "Users"], refused: ["/restore", "/relations", "/soft-deletes"] },
+  ops: { nav: ["Overview", "Relations", "Jobs", "Soft deletes"], refused: ["/audit", "/users", "/restore"] },
+  dpo: { nav: ["Overview", "Relations", "Jobs", "Soft deletes", "Audit", "Users"], refused: ["/restore"] },
+  support: { nav: ["Restore"], refused: ["/audit", "/users", "/soft-deletes"] },
 } as const;
 
 test("nothing is reachable without signing in", async ({ page, request }) => {
