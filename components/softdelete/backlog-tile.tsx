@@ -2,8 +2,11 @@ import { Tile } from "@/components/tile";
 import { formatNumber } from "@/lib/format";
 import type { Backlog } from "@/lib/softdelete/backlog";
 
-/** The overview's soft-delete tile: rows waiting past grace for their purge, over every soft-delete table. */
-export function SoftDeleteBacklogTile({ backlog }: { backlog: Backlog }) {
+/**
+ * The overview's soft-delete tile: rows waiting past grace for their purge, over every
+ * soft-delete table. `linked`: the reader may open /soft-deletes (softdeletes.read).
+ */
+export function SoftDeleteBacklogTile({ backlog, linked = true }: { backlog: Backlog; linked?: boolean }) {
   const note =
     backlog.gauges.length === 0
       ? "no soft-delete table configured"
@@ -18,7 +21,7 @@ export function SoftDeleteBacklogTile({ backlog }: { backlog: Backlog }) {
       value={backlog.gauges.length ? formatNumber(backlog.pending) : "—"}
       note={note}
       tone={backlog.alerts || backlog.errors ? "bad" : undefined}
-      href="/soft-deletes"
+      href={linked ? "/soft-deletes" : undefined}
       testId="softdelete-backlog"
     />
   );
