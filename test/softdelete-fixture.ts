@@ -10,7 +10,8 @@ import { assertLocal, MYSQL_URL, POSTGRES_URL, postgresAdmin } from "./services"
 /**
  * A soft-delete fixture in one database (PostgreSQL, MariaDB or SQLite) with declared FKs:
  * users → posts → comments, users → comments, users → orders → payments (no stamp), and a
- * SQLite "activity" database whose rows reference users from outside.
+ * SQLite "activity" database whose rows reference users from outside (stamped in the same
+ * cascade too, as text).
  *
  * Users 1–10 live. 11: deleted 2 days ago (inside the 30-day grace). 12: deleted 40 days
  * ago. 13: deleted 5 days ago as dup@example.com, and 14 registered again with that email.
@@ -49,7 +50,7 @@ function rows(now: Date) {
   const comments: [number, number, number, string | null][] = [];
   const orders: [number, number, string | null][] = [];
   const payments: [number, number][] = [];
-  const activity: [number, number][] = [];
+  const activity: [number, number, string | null][] = [];
   const stampOf = (u: number) => (u === IN_GRACE ? stampText(now, 2) : u === DUP ? stampText(now, 5) : DELETED.includes(u) ? stampText(now, 40) : null);
   let postId = 0,
     commentId = 0,
@@ -73,7 +74,9 @@ function rows(now: Date) {
       orders.push([++orderId, u, s]);
       payments.push([++paymentId, orderId], [++paymentId, orderId]);
     }
-    for (let a = 0; a < 3; a++) activity.push([activity.length + 1, u]);
+    for (let a = 0; a < 3; a++) activity.push([activity.length + 1, u, s]);
+    // one activity row of the account in grace was deleted on its own long before
+    if (u === IN_GRACE) activity.push([activity.length + 1, u, stampText(now, 50)]);
   }
   return { users, posts, comments, orders, payments, activity };
 }
@@ -104,8 +107,8 @@ export async function createSoftDeleteFixture(dialect: Dialect, dir: string, now
   const suffix = randomBytes(4).toString("hex");
   const activityFile = path.join(dir, "activity.db");
   const act = new Database(activityFile);
-  act.exec("CREATE TABLE customer_activity (id INTEGER PRIMARY KEY, profile_id INTEGER NOT NULL)");
-  act.exec(`INSERT INTO customer_activity (id, profile_id) VALUES ${values(rows(now).activity)}`);
+  act.exec("CREATE TABLE customer_activity (id INTEGER PRIMARY KEY, profile_id INTEGER NOT NULL, deleted_at TEXT)");
+  act.exec(`INSERT INTO customer_activity (id, profile_id, deleted_at) VALUES ${values(rows(now).activity)}`);
   act.close();
   const configFile = path.join(dir, "custodian.config.yaml");
   const config = (url: string, schema: string | null) => `targets:

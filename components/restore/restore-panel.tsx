@@ -60,6 +60,11 @@ export function RestorePanel({ tables }: { tables: string[] }) {
         <div role="status" className="card border-emerald-400 p-4 text-sm" data-testid="restore-done">
           Restored account {done.key.join(", ")} with {fmt(done.restored.reduce((n, t) => n + t.rows, 0))} rows of its cascade (
           {done.restored.map((t) => `${t.table}: ${fmt(t.rows)}`).join("; ") || "no rows below it"}).
+          {done.failed.length > 0 && (
+            <p className="mt-2 text-amber-700 dark:text-amber-400" data-testid="restore-incomplete">
+              Not restored yet (another database, its own transaction): {done.failed.map((f) => `${f.table}: ${f.error}`).join("; ")}. Restore the account again once it is reachable.
+            </p>
+          )}
         </div>
       )}
 
@@ -114,7 +119,7 @@ export function RestorePanel({ tables }: { tables: string[] }) {
               {p.children.length === 0 && <li className="text-zinc-500">no table below it has a deletion stamp</li>}
               {p.children.map((c) => (
                 <li key={c.table} className="font-mono text-xs">
-                  {c.table}: {fmt(c.rows)} row{c.rows === 1 ? "" : "s"}
+                  {c.table}: {c.rows === null ? <span className="text-red-600 dark:text-red-400">cannot be read now ({c.error})</span> : `${fmt(c.rows)} row${c.rows === 1 ? "" : "s"}`}
                 </li>
               ))}
             </ul>

@@ -39,3 +39,32 @@ export async function restoreNodes(config: Config, sd: SoftDeleteTable): Promise
   walk(sd.dependents, [], 1);
   return out.sort((a, b) => b.depth - a.depth);
 }
+
+/** A table in another database that references the subject itself: restored in a transaction of its own database. */
+export interface CrossRestoreNode {
+  node: DependentNode;
+  stamp: string;
+  label: string;
+}
+
+/**
+ * Tables of other databases whose rows reference the subject directly and carry a
+ * soft-delete column. A database that cannot be reached now is listed with why.
+ */
+export async function crossRestoreNodes(config: Config, sd: SoftDeleteTable): Promise<{ nodes: CrossRestoreNode[]; unreachable: { label: string; error: string }[] }> {
+  const nodes: CrossRestoreNode[] = [];
+  const unreachable: { label: string; error: string }[] = [];
+  for (const node of sd.dependents.filter((n) => n.target.name !== sd.target.name)) {
+    const label = `${node.target.name}:${node.ref.schema}.${node.ref.table} (${node.ref.columns.join(", ")})`;
+    try {
+      const columns = await node.target.columns();
+      const stamp = softDeleteConfigOf(config, node.target.name, node.ref, await node.target.defaultSchema())?.column ?? sd.column;
+      const match = sd.config.cascadeId ?? stamp;
+      const has = (c: string) => columns.some((x) => x.schema === node.ref.schema && x.table === node.ref.table && x.column === c);
+      if (has(stamp) && has(match)) nodes.push({ node, stamp, label });
+    } catch (err) {
+      unreachable.push({ label, error: (err as Error).message });
+    }
+  }
+  return { nodes, unreachable };
+}

@@ -6,7 +6,9 @@ import { clearStampByPk, countBelow, liveHolder, rowsBelow, subjectRow, type Anc
 import type { TargetTransaction } from "../targets/types";
 import { daysBetween, graceCutoff, stampToDate } from "./grace";
 import { keyText } from "./keys";
-import { restoreNodes, type RestoreNode } from "./restore-plan";
+import { crossRestoreNodes, restoreNodes, type CrossRestoreNode, type RestoreNode } from "./restore-plan";
+import { sql, type RawBuilder } from "kysely";
+import { olderThan } from "./grace";
 import { OPEN_REQUEST_STATUSES } from "./requests";
 import { softDeleteTableByName, type SoftDeleteTable } from "./tables";
 import { transact } from "./transact";
@@ -25,8 +27,8 @@ export interface RestorePreview {
   graceEndsAt: string | null;
   /** The subject's unique values (what support searched by), shown to support, never audited. */
   unique: Record<string, string | null>;
-  /** Per table below the subject: rows soft-deleted in the same cascade, which come back with it. */
-  children: { table: string; rows: number }[];
+  /** Per table below the subject: rows soft-deleted in the same cascade, which come back with it (null: its database cannot be read now). */
+  children: { table: string; rows: number | null; error?: string }[];
   refusal: { code: RefusalCode; reason: string } | null;
 }
 
@@ -34,6 +36,8 @@ export interface RestoreResult {
   table: string;
   key: string[];
   restored: { table: string; rows: number }[];
+  /** Tables in other databases that could not be restored (their own transactions): the restore is incomplete. */
+  failed: { table: string; error: string }[];
   durationMs: number;
 }
 
@@ -89,6 +93,18 @@ export async function previewRestore(store: Store, config: Config, pool: TargetP
     const [c] = await sd.target.query(countBelow(subjectAnchor(sd, key), n.path, matchColumn(sd)));
     children.push({ table: n.label, rows: Number(c.n) });
   }
+  if (row && row[sd.column] != null && stamp) {
+    const cross = await crossRestoreNodes(config, sd);
+    for (const n of cross.nodes) {
+      try {
+        const [c] = await n.node.target.query(countBelow(crossAnchor(n, row), [crossLink(n)], undefined, crossMatch(sd, n, row, stamp)));
+        children.push({ table: n.label, rows: Number(c.n) });
+      } catch (err) {
+        children.push({ table: n.label, rows: null, error: (err as Error).message });
+      }
+    }
+    for (const u of cross.unreachable) children.push({ table: u.label, rows: null, error: u.error });
+  }
   return {
     table: sd.id,
     key,
@@ -111,16 +127,51 @@ export async function restoreSubject(store: Store, config: Config, pool: TargetP
   const started = performance.now();
   const sd = await softDeleteTableByName(config, pool, table);
   const nodes = await restoreNodes(config, sd);
+  const cross = await crossRestoreNodes(config, sd);
+  let subject: Record<string, unknown> = {};
   const restored = await transact(sd.target, config.cleanup.statementTimeoutMs, async (tx) => {
     const [row] = await tx.query(subjectRow(sd.ref, sd.pk, key, sd.target.rowLocks));
     const refusal = await refusalFor(store, sd, key, row, now, (s) => tx.query(s));
     if (refusal) throw new RestoreRefused(refusal.code, refusal.reason);
+    subject = { ...row };
     const counts: RestoreResult["restored"] = [];
     for (const n of nodes) counts.push({ table: n.label, rows: await restoreNode(tx, sd, key, n) });
     await tx.execute(clearStampByPk(sd.ref, sd.pk, [pkOf(row, sd.pk.length)], sd.column));
     return counts.reverse();
   });
-  return { table: sd.id, key, restored, durationMs: Math.round(performance.now() - started) };
+  // Other databases share no transaction with the subject's: each is restored atomically on its own, after it.
+  const failed: RestoreResult["failed"] = cross.unreachable.map((u) => ({ table: u.label, error: u.error }));
+  const stamp = stampToDate(subject[sd.column]);
+  for (const n of cross.nodes) {
+    try {
+      const rows = await transact(n.node.target, config.cleanup.statementTimeoutMs, async (tx) => {
+        const found = await tx.query(rowsBelow(crossAnchor(n, subject), [crossLink(n)], n.node.pk, { where: crossMatch(sd, n, subject, stamp!) }));
+        let done = 0;
+        for (let i = 0; i < found.length; i += RESTORE_BATCH) {
+          done += await tx.execute(clearStampByPk(n.node.ref, n.node.pk, found.slice(i, i + RESTORE_BATCH).map((r) => pkOf(r, n.node.pk.length)), n.stamp));
+        }
+        return done;
+      });
+      restored.push({ table: n.label, rows });
+    } catch (err) {
+      failed.push({ table: n.label, error: (err as Error).message });
+    }
+  }
+  return { table: sd.id, key, restored, failed, durationMs: Math.round(performance.now() - started) };
+}
+
+const crossAnchor = (n: CrossRestoreNode, subject: Record<string, unknown>): Anchor => ({ kind: "keys", tuples: [n.node.referenced.map((c) => subject[c])] });
+const crossLink = (n: CrossRestoreNode) => ({ ref: n.node.ref, referenced: n.node.referenced });
+
+/**
+ * Same cascade in another database: the same cascade id, or a stamp in the same second as
+ * the subject's (two databases keep time at different precisions; no comparison in Node).
+ */
+function crossMatch(sd: SoftDeleteTable, n: CrossRestoreNode, subject: Record<string, unknown>, stamp: Date): (alias: string) => RawBuilder<unknown> {
+  if (sd.config.cascadeId) return (a) => sql`${sql.id(a, sd.config.cascadeId!)} = ${subject[sd.config.cascadeId!] as string}`;
+  const from = new Date(Math.floor(stamp.getTime() / 1000) * 1000);
+  const to = new Date(from.getTime() + 1000);
+  return (a) => sql`${sql.id(a, n.stamp)} IS NOT NULL AND NOT ${olderThan(n.node.target, a, n.stamp, from)} AND ${olderThan(n.node.target, a, n.stamp, to)}`;
 }
 
 /**

@@ -56,11 +56,16 @@ describe.each(DIALECTS)("soft deletes on $dialect", ({ dialect, available }) => 
     const p = await previewRestore(store, config, pool, "fx.users", [String(IN_GRACE)]);
     expect(p.refusal).toBeNull();
     const rows = Object.fromEntries(p.children.map((c) => [c.table.replace(/^[^.]+\./, ""), c.rows]));
-    expect(rows).toEqual({ "posts (user_id)": 3, "comments (post_id)": 3 * COMMENTS_PER_POST, "comments (user_id)": 1, "orders (user_id)": 2 });
+    expect(rows).toEqual({ "posts (user_id)": 3, "comments (post_id)": 3 * COMMENTS_PER_POST, "comments (user_id)": 1, "orders (user_id)": 2, "customer_activity (profile_id)": 3 });
     const ownPost = `user_id = ${IN_GRACE} AND id NOT IN (SELECT id FROM (SELECT id FROM ${fx.table("posts")} WHERE user_id = ${IN_GRACE} ORDER BY id LIMIT 3) AS f)`;
     expect(await stamped("posts", ownPost)).toBe(1);
     const r = await restoreSubject(store, config, pool, "fx.users", [String(IN_GRACE)]);
-    expect(r.restored.reduce((s, t) => s + t.rows, 0)).toBe(3 + 3 * COMMENTS_PER_POST + 1 + 2);
+    expect(r.failed).toEqual([]);
+    expect(r.restored.reduce((s, t) => s + t.rows, 0)).toBe(3 + 3 * COMMENTS_PER_POST + 1 + 2 + 3);
+    // in the other database, its own transaction: the same-cascade rows back, the one deleted earlier not
+    const act = new (await import("better-sqlite3")).default(fx.activityFile, { readonly: true });
+    expect(act.prepare(`SELECT count(*) AS n FROM customer_activity WHERE profile_id = ${IN_GRACE} AND deleted_at IS NOT NULL`).get()).toEqual({ n: 1 });
+    act.close();
     expect(await stamped("users", `id = ${IN_GRACE}`)).toBe(0);
     expect(await stamped("posts", `user_id = ${IN_GRACE}`)).toBe(1); // the post deleted earlier on its own stays deleted
     expect(await stamped("comments", `post_id IN (SELECT id FROM ${fx.table("posts")} WHERE user_id = ${IN_GRACE})`)).toBe(1); // its comment too

@@ -45,10 +45,15 @@ export async function restoreCommand(config: Config, out: Output, opts: { table:
     try {
       const r = await restoreSubject(store, config, pool, opts.table, key);
       await audit("ok", null);
-      out.result({ ...r, ok: true }, () =>
-        [`restored ${r.table} ${key.join(", ")} in ${r.durationMs} ms with:`, ...r.restored.map((t) => `  ${t.table}: ${formatCount(t.rows)} rows`)].join("\n"),
+      out.result({ ...r, ok: r.failed.length === 0 }, () =>
+        [
+          `restored ${r.table} ${key.join(", ")} in ${r.durationMs} ms with:`,
+          ...r.restored.map((t) => `  ${t.table}: ${formatCount(t.rows)} rows`),
+          ...r.failed.map((f) => `  NOT restored: ${f.table}: ${f.error}`),
+        ].join("\n"),
       );
-      return EXIT.ok;
+      if (r.failed.length) out.progress(`custodian: restore incomplete: ${r.failed.map((f) => `${f.table}: ${f.error}`).join("; ")}`);
+      return r.failed.length ? EXIT.failed : EXIT.ok;
     } catch (err) {
       if (!(err instanceof RestoreRefused)) throw err;
       await audit("failed", err.message);
