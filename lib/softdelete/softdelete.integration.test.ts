@@ -145,12 +145,21 @@ describe.each(DIALECTS)("soft deletes on $dialect", ({ dialect, available }) => 
     expect(partial.error).toMatch(/activity/);
     expect(await n(`SELECT count(*) AS n FROM ${fx.table("users")} WHERE id = 5`)).toBe(0);
     renameSync(hidden, fx.activityFile);
-    const again = new TargetPool(config.targets);
-    try {
-      expect(await runDeletionRequest(store, config, again, request.id)).toBe("completed");
-    } finally {
-      await again.close();
-    }
+    // retried with backoff: a purge now leaves it waiting; one after its next attempt time completes it
+    expect(partial.nextAttemptAt!.getTime()).toBeGreaterThan(Date.now());
+    const early = await requestPurge(store, "fx.users", { requestedBy: "test", trigger: "manual" });
+    await runPurgeJob(store, config, early.jobId);
+    expect((await store.prisma.deletionRequest.findUniqueOrThrow({ where: { id: request.id } })).status).toBe("partial");
+    const later = await requestPurge(store, "fx.users", { requestedBy: "test", trigger: "manual" });
+    expect(await runPurgeJob(store, config, later.jobId, { now: new Date(partial.nextAttemptAt!.getTime() + 1000) })).toBe("completed");
+    const done = await store.prisma.deletionRequest.findUniqueOrThrow({ where: { id: request.id }, include: { steps: { orderBy: { seq: "asc" } } } });
+    expect(done.status).toBe("completed");
+    // the step that had completed is not run again: its rows counted once
+    expect(Number(partial.steps[1].removed)).toBeGreaterThan(1);
+    expect(done.steps.map((s) => [s.target, s.status, Number(s.removed)])).toEqual([
+      ["activity", "completed", 3],
+      ["fx", "completed", Number(partial.steps[1].removed)],
+    ]);
     const { results } = await sweep(config);
     expect(results.find((r) => r.relation.name === "activity_profile")?.orphans).toBe(0);
   });
