@@ -132,3 +132,38 @@ describe("purge by redaction on the demo", () => {
     expect((await store.prisma.purgeJob.findUniqueOrThrow({ where: { id: again } })).subjects).toBe(0);
   });
 });
+
+/** Orders kept for tax law (`purge: redact` on orders): they stay with their PII redacted, and so do the accounts above them. */
+describe("a kept table below the subject on the demo", () => {
+  let store: Store;
+  let dispose: () => Promise<void>;
+  let demo: Awaited<ReturnType<typeof privateDemo>>;
+  let config: Config;
+  let pool: TargetPool;
+  beforeAll(async () => {
+    ({ store, dispose } = await kind.open());
+    demo = await privateDemo();
+    const users = { ...demo.config.softDelete[0], redactWith: { email: "redacted", name: "redacted" } };
+    const orders = { target: "shop", table: "orders", column: "deleted_at", graceDays: 30, purge: "redact" as const, pii: ["total"], redactWith: { total: "0" }, pendingAlert: 10_000 };
+    config = { ...demo.config, softDelete: [users, orders] };
+    pool = new TargetPool(config.targets);
+  });
+  afterAll(async () => {
+    await pool?.close();
+    await dispose?.();
+    demo?.dispose();
+  });
+
+  it("keeps the orders (redacted) with their payments and the accounts above them (redacted), deletes everything else below", async () => {
+    const shop = async (q: string) => (await (await pool.get("shop")).query((await import("kysely")).sql.raw(q))) as Record<string, unknown>[];
+    const { jobId } = await requestPurge(store, "shop.users", { requestedBy: "u-ops", trigger: "manual" });
+    expect(await runPurgeJob(store, config, jobId)).toBe("completed");
+    expect(await shop("SELECT DISTINCT email, name FROM users WHERE id BETWEEN 2011 AND 2030")).toEqual([{ email: "redacted", name: "redacted" }]);
+    expect(await shop("SELECT count(*)::int AS n, sum(total)::int AS t FROM orders WHERE user_id BETWEEN 2011 AND 2030")).toEqual([{ n: 20, t: 0 }]);
+    expect(await shop("SELECT count(*)::int AS n FROM payments WHERE order_id BETWEEN 152011 AND 152030")).toEqual([{ n: 20 }]);
+    expect(await shop("SELECT count(*)::int AS n FROM posts WHERE user_id BETWEEN 2011 AND 2030")).toEqual([{ n: 0 }]);
+    expect(await shop("SELECT count(*)::int AS n FROM comments WHERE user_id BETWEEN 2011 AND 2030")).toEqual([{ n: 0 }]);
+    const [g] = await softDeleteGauges(config, pool);
+    expect(g.pending).toBe(0);
+  });
+});

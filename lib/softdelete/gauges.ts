@@ -1,11 +1,11 @@
-import { sql } from "kysely";
 import type { Config } from "../config/types";
 import { isTargetError } from "../targets/errors";
 import type { TargetPool } from "../targets/pool";
-import { gaugeStatement, redacted } from "../targets/softdelete";
+import { gaugeStatement } from "../targets/softdelete";
 import type { PartialIndex } from "../targets/types";
 import { graceCutoff, olderThan, stampToDate } from "./grace";
-import { findSoftDeleteConfig, redactionOf, resolveSoftDeleteTable, tableIdOf, type SoftDeleteConfig } from "./tables";
+import { notYetRedacted } from "./pending";
+import { findSoftDeleteConfig, resolveSoftDeleteTable, tableIdOf, type SoftDeleteConfig } from "./tables";
 
 /** Histogram edges in days; the table's grace is added as an edge of its own. */
 const EDGES = [1, 7, 14, 30, 60, 90, 180, 365];
@@ -54,7 +54,7 @@ export async function gaugeOf(config: Config, pool: TargetPool, entry: SoftDelet
     const t = sd.target;
     const edges = [...new Set([...EDGES, entry.graceDays])].filter((d) => d > 0).sort((a, b) => a - b);
     const older = edges.map((d) => olderThan(t, "r", entry.column, graceCutoff(d, now)));
-    const notRedacted = entry.purge === "redact" ? sql`NOT ${redacted("r", redactionOf(entry))}` : null;
+    const notRedacted = await notYetRedacted(config, sd);
     const [row] = await t.query(gaugeStatement(sd.ref, entry.column, olderThan(t, "r", entry.column, graceCutoff(entry.graceDays, now)), older, notRedacted));
     const deleted = Number(row.deleted ?? 0);
     const olderCounts = edges.map((_, i) => Number(row[`b${i}`] ?? 0));

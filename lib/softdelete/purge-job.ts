@@ -1,13 +1,13 @@
 import { recordAudit } from "../audit/record";
 import type { Config } from "../config/types";
 import type { Store } from "../store/client";
-import { pendingSubjects, redacted } from "../targets/softdelete";
+import { pendingSubjects } from "../targets/softdelete";
 import { TargetPool } from "../targets/pool";
-import { sql } from "kysely";
 import { graceCutoff, olderThan } from "./grace";
 import { runDeletionRequest, type PurgeRunOptions } from "./purge-run";
 import { requestDeletion } from "./requests";
-import { redactionOf, softDeleteTableByName } from "./tables";
+import { notYetRedacted } from "./pending";
+import { softDeleteTableByName } from "./tables";
 
 /** A running purge whose worker has not been heard of for this long is taken over. */
 export const PURGE_STALE_MS = 30_000;
@@ -85,7 +85,7 @@ export async function runPurgeJob(store: Store, config: Config, jobId: string, o
       await tally(await runDeletionRequest(store, config, pool, r.id, opts));
     }
 
-    const notRedacted = sd.config.purge === "redact" ? sql`NOT ${redacted("r", redactionOf(sd.config))}` : null;
+    const notRedacted = await notYetRedacted(config, sd);
     const pastGrace = olderThan(sd.target, "r", sd.column, graceCutoff(sd.config.graceDays, now));
     let cursor = (job.cursor as string[] | null)?.length ? (job.cursor as string[]) : null;
     for (;;) {
