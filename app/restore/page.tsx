@@ -1,12 +1,18 @@
+import { RestorePanel } from "@/components/restore/restore-panel";
 import { requirePage } from "@/lib/auth/guard";
+import { formatNumber } from "@/lib/format";
 import { serverConfig } from "@/lib/server/config";
+import { loadBacklog } from "@/lib/softdelete/backlog";
+import { configName } from "@/lib/softdelete/tables";
 
 export const dynamic = "force-dynamic";
 
-/** Support's page. Lists the soft-delete tables accounts can be restored from. */
+/** Support's page: find a deleted account by exact id or email, preview what comes back, restore it or read why not. */
 export default async function RestorePage() {
   await requirePage("restore.search", "/restore");
-  const tables = serverConfig().softDelete;
+  const config = serverConfig();
+  const tables = config.softDelete.map(configName);
+  const backlog = tables.length ? await loadBacklog(config) : null;
   return (
     <div className="space-y-6">
       <div>
@@ -15,27 +21,32 @@ export default async function RestorePage() {
           Bring back an account deleted by mistake, with the data deleted in the same cascade, while it is inside its grace period.
         </p>
       </div>
-      <div className="card border-dashed p-8 text-center" data-testid="restore-unavailable">
-        <p className="font-medium">Searching and restoring accounts is not available in this version yet.</p>
-        <p className="mt-2 text-sm text-zinc-500">Nothing on this page reads or changes account data. Until it is, ask ops to restore from a backup.</p>
-      </div>
-      <div className="card p-4">
-        <h2 className="font-medium">Soft-delete tables in the configuration</h2>
-        {tables.length === 0 ? (
-          <p className="mt-2 text-sm text-zinc-500">
-            None. An admin adds them under <code className="font-mono">softDelete:</code> in the config file.
-          </p>
-        ) : (
-          <ul className="mt-2 space-y-1 text-sm">
-            {tables.map((t) => (
-              <li key={`${t.target}.${t.table}`} className="font-mono text-xs">
-                {t.target}.{t.schema ? `${t.schema}.` : ""}
-                {t.table} — column {t.column}, grace {t.graceDays} days
+      {tables.length === 0 ? (
+        <div className="card border-dashed p-8 text-center text-sm text-zinc-500">
+          No soft-delete table is configured, so there is nothing to restore. An admin adds them under <code className="font-mono">softDelete:</code> in the config file.
+        </div>
+      ) : (
+        <>
+          <ul className="flex flex-wrap gap-4 text-sm" data-testid="restore-backlog">
+            {backlog!.gauges.map((g) => (
+              <li key={g.table} className="card px-4 py-2">
+                <span className="font-mono text-xs">{g.table}</span>:{" "}
+                {g.error ? (
+                  <span className="text-red-600">{g.error}</span>
+                ) : (
+                  <>
+                    <strong className="tabular" data-testid="restorable-count">
+                      {formatNumber(g.deleted - g.pending)}
+                    </strong>{" "}
+                    deleted inside the {g.graceDays}-day grace period (restorable)
+                  </>
+                )}
               </li>
             ))}
           </ul>
-        )}
-      </div>
+          <RestorePanel tables={tables} />
+        </>
+      )}
     </div>
   );
 }

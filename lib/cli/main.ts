@@ -7,6 +7,9 @@ import { FolderLockedError } from "../pglite/lock";
 import { demoCommand } from "./commands/demo";
 import { discoverCommand } from "./commands/discover";
 import { cleanupCommand } from "./commands/cleanup";
+import { purgeCommand } from "./commands/purge";
+import { restoreCommand } from "./commands/restore";
+import { UnknownSoftDeleteTable } from "../softdelete/tables";
 import { scanCommand } from "./commands/scan";
 import { workerCommand } from "./commands/worker";
 import { verifyErasureCommand } from "./commands/verify-erasure";
@@ -20,6 +23,10 @@ commands:
   discover                    list declared and configured relations, and suggested ones to confirm
   cleanup --relation NAME [--execute] [--batch-size N]
                               dry run of a cleanup (counts, sample, rows below); --execute runs the job
+  purge [--table TARGET.TABLE] [--execute]
+                              dry run of a purge of soft-deleted rows past grace; --execute purges them
+  restore --table TARGET.TABLE --key K [--execute]
+                              preview a soft-deleted row's restore (or why not); --execute restores it
   worker                      run sweeps, the sweep schedule and cleanups until stopped
   demo [--force]              build the demo databases (demo/data)
   verify-erasure --subject TARGET.TABLE:KEY
@@ -39,6 +46,8 @@ const OPTIONS = {
   execute: { type: "boolean", default: false },
   "batch-size": { type: "string" },
   subject: { type: "string" },
+  table: { type: "string" },
+  key: { type: "string" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -50,6 +59,8 @@ const ALLOWED: Record<string, (keyof typeof OPTIONS)[]> = {
   worker: ["config"],
   "verify-erasure": ["config", "json", "subject"],
   "verify-evidence": ["json"],
+  purge: ["config", "json", "table", "execute"],
+  restore: ["config", "json", "table", "key", "execute"],
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -91,6 +102,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (command === "worker") return await workerCommand(config, out);
     if (command === "verify-erasure") return await verifyErasureCommand(config, out, values.subject);
+    if (command === "purge") return await purgeCommand(config, out, { table: values.table, execute: values.execute });
+    if (command === "restore") {
+      if (!values.table || !values.key) throw new UsageError("restore needs --table TARGET.TABLE and --key K");
+      return await restoreCommand(config, out, { table: values.table, key: values.key, execute: values.execute });
+    }
     return await discoverCommand(config, out);
   } catch (err) {
     return fail(out, err);
@@ -109,7 +125,7 @@ function parseCli(argv: string[]) {
 function fail(out: ReturnType<typeof makeOutput>, err: unknown): number {
   let code: number = EXIT.failed;
   let reason: string;
-  if (err instanceof UsageError || err instanceof UnknownRelationError || err instanceof UnknownRelationForCleanup) {
+  if (err instanceof UsageError || err instanceof UnknownRelationError || err instanceof UnknownRelationForCleanup || err instanceof UnknownSoftDeleteTable) {
     code = EXIT.usage;
     reason = err.message;
   } else if (err instanceof ConfigError) {

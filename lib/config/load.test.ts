@@ -122,6 +122,16 @@ describe("config", () => {
     expect(errorOf(GOOD.replace("action: delete", "action: delete, onParentRemoved: ignore")).message).toMatch(/onParentRemoved/);
   });
 
+  it("checks the soft-delete purge options and the purge schedule", () => {
+    const sd = (extra: string) => GOOD.replace("unique: [email], pii: [email, name] }", `unique: [email], pii: [email, name]${extra} }`);
+    const c = parseConfigText(sd(', purge: redact, redactWith: { email: "redacted" }, cascadeId: cascade_id'), "/etc/c.yaml", ENV);
+    expect(c.softDelete[0]).toMatchObject({ purge: "redact", redactWith: { email: "redacted" }, cascadeId: "cascade_id", pendingAlert: 10_000 });
+    expect(parseConfigText(GOOD, "/etc/c.yaml", ENV).softDelete[0].purge).toBe("delete");
+    expect(errorOf(sd(", purge: shred")).message).toMatch(/softDelete\[0\]\.purge: expected delete or redact/);
+    expect(errorOf(sd(", redactWith: { phone: null }")).message).toMatch(/softDelete\[0\]\.redactWith\.phone: "phone" is not one of the pii columns/);
+    expect(errorOf(GOOD.replace('schedule: { sweep: "0 * * * *" }', 'schedule: { sweep: "0 * * * *", purge: "nightly" }')).message).toMatch(/schedule\.purge: expected a cron expression/);
+  });
+
   it("reports a missing file plainly", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "cfg-"));
     expect(() => loadConfig(path.join(dir, "none.yaml"))).toThrow(/none\.yaml: file not found/);

@@ -62,6 +62,7 @@ export function validateConfig(
     }),
   );
   checkSchedule(raw.schedule.sweep, file, source);
+  if (raw.schedule.purge) checkSchedule(raw.schedule.purge, file, source, "purge");
   let webhook: string | undefined;
   if (raw.alerts.webhook) {
     try {
@@ -82,11 +83,11 @@ export function validateConfig(
   };
 }
 
-function checkSchedule(cron: string, file: string, source?: YamlSource) {
+function checkSchedule(cron: string, file: string, source?: YamlSource, key: "sweep" | "purge" = "sweep") {
   try {
     CronExpressionParser.parse(cron, { tz: "UTC" });
   } catch (err) {
-    throw new ConfigError(file, "schedule.sweep", `expected a cron expression such as "0 * * * *" (${(err as Error).message})`, source && lineOf(source, ["schedule", "sweep"]));
+    throw new ConfigError(file, `schedule.${key}`, `expected a cron expression such as "0 * * * *" (${(err as Error).message})`, source && lineOf(source, ["schedule", key]));
   }
 }
 
@@ -119,7 +120,13 @@ function checkReferences(raw: RawConfig, file: string, source?: YamlSource) {
       }
     });
   });
-  raw.softDelete.forEach((s, i) => checkTarget(["softDelete", i, "target"], s.target));
+  raw.softDelete.forEach((s, i) => {
+    checkTarget(["softDelete", i, "target"], s.target);
+    for (const column of Object.keys(s.redactWith ?? {})) {
+      if (!(s.pii ?? []).includes(column)) fail(["softDelete", i, "redactWith", column], `"${column}" is not one of the pii columns (${(s.pii ?? []).join(", ") || "none"})`);
+    }
+    if (s.purge === "redact" && !s.pii?.length) fail(["softDelete", i, "purge"], "redact needs the pii columns to redact (pii: [..])");
+  });
   raw.subjects.forEach((s, i) => checkTarget(["subjects", i, "target"], s.target));
 }
 

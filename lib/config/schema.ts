@@ -87,6 +87,17 @@ export const softDeleteSchema = z.strictObject({
   graceDays: z.number().nonnegative(),
   unique: z.array(identifier).optional(),
   pii: z.array(identifier).optional(),
+  /** A column the application's cascade writes one id into (parent and children): restore matches it instead of the timestamp. */
+  cascadeId: identifier.optional(),
+  /**
+   * What a purge does past grace: remove the row and everything below it, or keep the row
+   * (and the rows above it) for integrity with its PII columns replaced (orders kept for tax law).
+   */
+  purge: z.enum(["delete", "redact"], { error: "expected delete or redact" }).default("delete"),
+  /** The value each PII column is redacted to (default NULL), e.g. { email: "redacted" } for a NOT NULL column. */
+  redactWith: z.record(identifier, z.union([z.string(), z.null()])).optional(),
+  /** The gauges page alerts when more rows than this wait past grace. */
+  pendingAlert: z.number().int().nonnegative().default(10_000),
 });
 
 export const subjectSchema = z.strictObject({
@@ -112,7 +123,13 @@ export const configSchema = z.strictObject({
   relations: z.array(relationSchema).default([]),
   softDelete: z.array(softDeleteSchema).default([]),
   subjects: z.array(subjectSchema).default([]),
-  schedule: z.strictObject({ sweep: z.string().min(1).default("0 * * * *") }).default({ sweep: "0 * * * *" }),
+  schedule: z
+    .strictObject({
+      sweep: z.string().min(1).default("0 * * * *"),
+      /** When every soft-delete table is purged of its rows past grace (none: only on demand). */
+      purge: z.string().min(1).optional(),
+    })
+    .default({ sweep: "0 * * * *" }),
   alerts: alertsSchema.default({ orphans: 1000, growthPerDay: 100 }),
   cleanup: cleanupDefaultsSchema.default({ graceDays: 7, batchSize: 1000, approvalThreshold: 10_000, statementTimeoutMs: 5000 }),
 });

@@ -16,7 +16,7 @@ export interface Config {
   relations: RelationConfig[];
   softDelete: z.infer<typeof softDeleteSchema>[];
   subjects: z.infer<typeof subjectSchema>[];
-  schedule: { sweep: string };
+  schedule: { sweep: string; purge?: string };
   /** Global thresholds (relations may override them); the webhook URL resolved, if any. */
   alerts: { orphans: number; growthPerDay: number; webhook?: string };
   cleanup: { graceDays: number; batchSize: number; approvalThreshold: number; statementTimeoutMs: number };

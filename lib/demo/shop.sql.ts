@@ -9,7 +9,9 @@
  * - 3 payments point at an order that no longer exists;
  * - 4 refunds point at order lines (composite key) that do not exist; 2 have no line;
  * - users 2001–2010 were soft-deleted 3 days ago (inside a 30-day grace), 2011–2030
- *   45 days ago (past it), each with a same-timestamp soft-deleted cascade of posts;
+ *   45 days ago (past it), each with a same-timestamp soft-deleted cascade of posts,
+ *   comments and an order (with a payment, which has no stamp); 2001–2010 also have a
+ *   post they deleted on their own 20 days earlier (not part of the cascade);
  * - alice@example.com deleted her account (2040) and registered again (2041).
  */
 export const SHOP_SCHEMA = `
@@ -96,16 +98,30 @@ INSERT INTO posts (id, user_id, title, content, deleted_at)
   SELECT 7000 + u.id * 2 + k, u.id, 'Post by ' || u.id, 'soft-deleted with its author', u.deleted_at
   FROM users u CROSS JOIN generate_series(0, 1) k WHERE u.deleted_at IS NOT NULL;
 
+-- A post each of users 2001–2010 deleted on its own 20 days before the account: a restore
+-- of the account must leave it deleted (not the same cascade).
+INSERT INTO posts (id, user_id, title, content, deleted_at)
+  SELECT 20000 + u.id, u.id, 'Draft by ' || u.id, 'deleted by its author before the account', u.deleted_at - interval '20 days'
+  FROM users u WHERE u.id BETWEEN 2001 AND 2010;
+
 INSERT INTO comments (id, user_id, post_id, content)
   SELECT i, ((i * 7) % 2000) + 1, ((i * 13) % 6000) + 1, 'Nice post #' || i FROM generate_series(1, 20000) i;
 INSERT INTO comments (id, user_id, post_id, content)
   SELECT 100000 + i, NULL, ((i * 17) % 6000) + 1, 'anonymous comment' FROM generate_series(1, 25) i;
+-- the soft-deleted users' comments and orders, soft-deleted in the same cascade; payments have no stamp
+INSERT INTO comments (id, user_id, post_id, content, deleted_at)
+  SELECT 150000 + u.id * 3 + k, u.id, ((u.id * 7 + k) % 6000) + 1, 'soft-deleted with its author', u.deleted_at
+  FROM users u CROSS JOIN generate_series(0, 2) k WHERE u.deleted_at IS NOT NULL;
 INSERT INTO likes (id, user_id, post_id)
   SELECT i, ((i * 11) % 2000) + 1, ((i * 5) % 6000) + 1 FROM generate_series(1, 15000) i;
 INSERT INTO orders (id, user_id, total)
   SELECT i, ((i - 1) % 2000) + 1, (i % 400) + 9.99 FROM generate_series(1, 3000) i;
 INSERT INTO payments (id, order_id, amount)
   SELECT i, i, (i % 400) + 9.99 FROM generate_series(1, 3000) i;
+INSERT INTO orders (id, user_id, total, deleted_at)
+  SELECT 150000 + u.id, u.id, 19.99, u.deleted_at FROM users u WHERE u.deleted_at IS NOT NULL;
+INSERT INTO payments (id, order_id, amount)
+  SELECT 150000 + u.id, 150000 + u.id, 19.99 FROM users u WHERE u.deleted_at IS NOT NULL;
 INSERT INTO order_lines (order_id, line_no, sku)
   SELECT o, l, 'SKU-' || (o * 10 + l) FROM generate_series(1, 3000) o CROSS JOIN generate_series(1, 2) l;
 INSERT INTO refunds (id, order_id, line_no, reason)

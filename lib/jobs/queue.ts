@@ -8,6 +8,7 @@ import type { Store } from "../store/client";
 export const QUEUES = {
   sweep: "custodian.sweep",
   cleanup: "custodian.cleanup",
+  purge: "custodian.purge",
 } as const;
 
 export async function startQueue(store: Store, opts: { log?: (line: string) => void } = {}): Promise<PgBoss> {

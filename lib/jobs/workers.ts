@@ -7,6 +7,7 @@ import { claimRequestedSweep, claimScheduledSweep } from "../sweeps/claim";
 import { runClaimedSweep, sweepNow } from "../sweeps/run";
 import { runCleanupJob } from "../cleanup/engine";
 import { requeueAbandoned } from "../cleanup/jobs";
+import { registerPurgeWorkers } from "../softdelete/worker";
 import { QUEUES } from "./queue";
 import { slotKey } from "./slots";
 
@@ -71,7 +72,11 @@ export async function startWorkers(boss: PgBoss, deps: WorkerDeps): Promise<() =
       .catch((err) => deps.log(`resuming abandoned cleanups: ${(err as Error).message}`));
   }, REAP_EVERY_MS);
   reap.unref();
-  return () => clearInterval(reap);
+  const stopPurges = await registerPurgeWorkers(boss, deps);
+  return () => {
+    clearInterval(reap);
+    stopPurges();
+  };
 }
 
 export async function enqueueCleanup(boss: PgBoss, jobId: string): Promise<void> {

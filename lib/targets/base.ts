@@ -10,6 +10,7 @@ import type {
   DeclaredForeignKey,
   IndexInfo,
   KeyPage,
+  PartialIndex,
   OrphanCount,
   ParentSoftDelete,
   SameTargetOrphanQuery,
@@ -63,6 +64,14 @@ export abstract class BaseTarget implements Target {
   abstract readonly inProcess: boolean;
   abstract lookupBatchSize(columnCount: number): number;
   abstract createIndexStatement(ref: ColumnsRef): string;
+
+  /** MySQL and MariaDB have no partial indexes; the dialects that do override both. */
+  partialIndexes(): Promise<PartialIndex[]> {
+    return Promise.resolve([]);
+  }
+  partialIndexStatement(_ref: ColumnsRef, _stamp: string, _opts: { unique: boolean; live: boolean }): string | null {
+    return null;
+  }
   protected abstract closeDriver(): Promise<void>;
 
   /** Runs a statement, turning driver errors into TargetError. */

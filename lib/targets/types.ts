@@ -38,6 +38,14 @@ export interface IndexInfo extends ColumnsRef {
   name: string;
 }
 
+/** An index over some rows only (`WHERE …`): what a soft-delete table's uniqueness needs. */
+export interface PartialIndex extends ColumnsRef {
+  name: string;
+  unique: boolean;
+  /** The predicate as the database prints it, e.g. `(deleted_at IS NULL)`. */
+  predicate: string;
+}
+
 /** A parent soft-delete rule: a parent stamped longer ago than `before` counts as gone. */
 export interface ParentSoftDelete {
   column: string;
@@ -132,6 +140,13 @@ export interface Target {
   lookupBatchSize(columnCount: number): number;
   /** The statement that would index these columns, quoted for this dialect. */
   createIndexStatement(ref: ColumnsRef): string;
+  /** Partial indexes (none where the dialect has none: MySQL, MariaDB). */
+  partialIndexes(): Promise<PartialIndex[]>;
+  /**
+   * `CREATE [UNIQUE] INDEX … WHERE stamp IS [NOT] NULL` for a soft-delete table, quoted for
+   * this dialect; null where the dialect has no partial indexes.
+   */
+  partialIndexStatement(ref: ColumnsRef, stamp: string, opts: { unique: boolean; live: boolean }): string | null;
 
   /**
    * The statements a scan runs, compiled for this dialect, for people to read (values are

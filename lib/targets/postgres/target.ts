@@ -5,8 +5,9 @@ import { BaseTarget, type LookupPlan } from "../base";
 import { integerBounds, typeFamily } from "../keys";
 import { parseCounts } from "../page";
 import { antiJoinCountStatement, columnNames, countRowsStatement, indexName, parentLive, tableId, walkKeysStatement } from "../sql";
-import type { ColumnsRef, KeyPage, ParentSoftDelete, SameTargetOrphanQuery, TableRef } from "../types";
+import type { ColumnsRef, KeyPage, PartialIndex, ParentSoftDelete, SameTargetOrphanQuery, TableRef } from "../types";
 import * as catalog from "./introspect";
+import { partialIndexesQuery } from "./partial-indexes";
 import { mapPostgresError } from "./errors";
 import * as q from "./sql";
 
@@ -107,5 +108,16 @@ export abstract class PostgresFamilyTarget extends BaseTarget {
 
   createIndexStatement(ref: ColumnsRef): string {
     return sql`CREATE INDEX CONCURRENTLY ${sql.id(indexName(ref))} ON ${tableId(ref)} (${columnNames(ref.columns)})`.compile(this.db).sql;
+  }
+
+  partialIndexes(): Promise<PartialIndex[]> {
+    return this.guard(async () =>
+      (await this.run(partialIndexesQuery)).map((r) => ({ schema: r.schema, table: r.table, name: r.name, columns: r.columns, unique: r.is_unique, predicate: r.predicate })),
+    );
+  }
+
+  partialIndexStatement(ref: ColumnsRef, stamp: string, opts: { unique: boolean; live: boolean }): string {
+    const name = indexName({ ...ref, columns: [...ref.columns, opts.live ? "live" : "deleted"] });
+    return sql`CREATE ${opts.unique ? sql`UNIQUE ` : sql``}INDEX CONCURRENTLY ${sql.id(name)} ON ${tableId(ref)} (${columnNames(ref.columns)}) WHERE ${sql.id(stamp)} IS ${opts.live ? sql`NULL` : sql`NOT NULL`}`.compile(this.db).sql;
   }
 }

@@ -5,10 +5,11 @@ import type { TargetSpec } from "../../config/types";
 import { BaseTarget, type LookupPlan } from "../base";
 import { columnNames, countRowsStatement, indexName, walkKeysStatement } from "../sql";
 import { parseCounts } from "../page";
-import type { ColumnInfo, ColumnsRef, DeclaredForeignKey, IndexInfo, KeyPage, ParentSoftDelete, SameTargetOrphanQuery, TableRef, UniqueKey } from "../types";
+import type { ColumnInfo, ColumnsRef, DeclaredForeignKey, IndexInfo, KeyPage, ParentSoftDelete, PartialIndex, SameTargetOrphanQuery, TableRef, UniqueKey } from "../types";
 import { TargetError } from "../errors";
 import { mapSqliteError } from "./errors";
 import * as catalog from "./introspect";
+import { partialIndexesQuery, predicateOf } from "./partial-indexes";
 import * as q from "./sql";
 
 const SCHEMA = "main";
@@ -169,6 +170,22 @@ export class SqliteTarget extends BaseTarget {
   /** SQLite puts the schema on the index name, not on the table. */
   createIndexStatement(ref: ColumnsRef): string {
     return sql`CREATE INDEX ${sql.id(ref.schema, indexName(ref))} ON ${sql.id(ref.table)} (${columnNames(ref.columns)})`.compile(this.db).sql;
+  }
+
+  async partialIndexes(): Promise<PartialIndex[]> {
+    const rows = await this.guard(() => this.run(partialIndexesQuery));
+    const byIndex = new Map<string, PartialIndex>();
+    for (const r of rows) {
+      let idx = byIndex.get(r.idx);
+      if (!idx) byIndex.set(r.idx, (idx = { schema: SCHEMA, table: r.tbl, name: r.idx, columns: [], unique: Number(r.is_unique) === 1, predicate: predicateOf(r.ddl) }));
+      if (r.col != null) idx.columns.push(r.col);
+    }
+    return [...byIndex.values()];
+  }
+
+  partialIndexStatement(ref: ColumnsRef, stamp: string, opts: { unique: boolean; live: boolean }): string {
+    const name = indexName({ ...ref, columns: [...ref.columns, opts.live ? "live" : "deleted"] });
+    return sql`CREATE ${opts.unique ? sql`UNIQUE ` : sql``}INDEX ${sql.id(ref.schema, name)} ON ${sql.id(ref.table)} (${columnNames(ref.columns)}) WHERE ${sql.id(stamp)} IS ${opts.live ? sql`NULL` : sql`NOT NULL`}`.compile(this.db).sql;
   }
 
   protected async closeDriver() {

@@ -1,0 +1,66 @@
+import { GaugeCard } from "@/components/softdelete/gauge-card";
+import { RequestsTable } from "@/components/softdelete/requests-table";
+import { requirePage } from "@/lib/auth/guard";
+import { can } from "@/lib/auth/permissions";
+import { formatNumber, formatRelative } from "@/lib/format";
+import { serverConfig } from "@/lib/server/config";
+import { getStore } from "@/lib/server/store";
+import { loadBacklog } from "@/lib/softdelete/backlog";
+import { recentRequests } from "@/lib/softdelete/requests-list";
+import { configName } from "@/lib/softdelete/tables";
+
+export const dynamic = "force-dynamic";
+
+/** Ops and DPO: the soft-delete backlog per table, index advice, purges and their deletion requests. */
+export default async function SoftDeletesPage() {
+  const actor = await requirePage("softdeletes.read", "/soft-deletes");
+  const config = serverConfig();
+  const store = await getStore();
+  const [backlog, requests, jobs] = await Promise.all([
+    loadBacklog(config),
+    recentRequests(store),
+    store.prisma.purgeJob.findMany({ orderBy: { createdAt: "desc" }, take: 10 }),
+  ]);
+  const names = new Map(config.softDelete.map((e, i) => [i, configName(e)]));
+  return (
+    <div className="space-y-8">
+      <div>
+        <h1 className="text-2xl font-semibold">Soft deletes</h1>
+        <p className="text-sm text-zinc-500">
+          Rows stamped deleted wait out their grace period, then a purge removes them with everything below them (or redacts their PII where the row must stay). Counted live from
+          the databases.
+        </p>
+      </div>
+      {backlog.gauges.length === 0 ? (
+        <div className="card border-dashed p-8 text-center text-sm text-zinc-500">
+          No soft-delete table is configured. Add one under <code className="font-mono">softDelete:</code> in the config file (table, column, graceDays, unique, pii).
+        </div>
+      ) : (
+        backlog.gauges.map((g, i) => <GaugeCard key={g.table} g={g} name={names.get(i)!} canPurge={can(actor.roles, "purges.run")} />)
+      )}
+      <section className="space-y-2">
+        <h2 className="text-lg font-semibold">Purges</h2>
+        {jobs.length === 0 ? (
+          <p className="text-sm text-zinc-500">No purge has run yet{config.schedule.purge ? ` (scheduled: ${config.schedule.purge})` : "; none is scheduled (config schedule.purge)"}.</p>
+        ) : (
+          <ul className="space-y-1 text-sm" data-testid="purge-jobs">
+            {jobs.map((j) => (
+              <li key={j.id}>
+                <span className="font-mono text-xs">{j.table}</span> — <strong>{j.status}</strong>, {formatNumber(j.completed)} completed, {formatNumber(j.partial)} partial,{" "}
+                {formatNumber(j.failed)} failed of {formatNumber(j.subjects)} subjects ({j.trigger}, {formatRelative(j.createdAt)}){j.error ? ` — ${j.error}` : ""}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <section className="space-y-2">
+        <h2 className="text-lg font-semibold">Deletion requests</h2>
+        {requests.length === 0 ? (
+          <p className="text-sm text-zinc-500">None yet. A purge opens one per subject past grace (two-phase: marked, then deleted database by database).</p>
+        ) : (
+          <RequestsTable requests={requests} />
+        )}
+      </section>
+    </div>
+  );
+}

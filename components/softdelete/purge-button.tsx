@@ -1,0 +1,27 @@
+"use client";
+import { useAction } from "next-safe-action/hooks";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { startPurgeAction } from "@/app/soft-deletes/actions";
+import { FormError } from "@/components/form-errors";
+
+/** Confirm (type the table's name) → a purge job of the rows past grace. */
+export function PurgeButton({ table, pending }: { table: string; pending: number }) {
+  const router = useRouter();
+  const [typed, setTyped] = useState("");
+  const start = useAction(startPurgeAction, { onSuccess: () => router.refresh() });
+  if (pending === 0) return <p className="text-sm text-zinc-500">Nothing waits past grace: there is nothing to purge.</p>;
+  return (
+    <form className="flex flex-wrap items-end gap-2" action={() => start.execute({ table, confirm: typed })}>
+      <label className="text-sm">
+        Type <code className="font-mono font-semibold">{table}</code> to purge {pending.toLocaleString("en-US")} subject{pending === 1 ? "" : "s"} past grace
+        <input className="input mt-1 font-mono" value={typed} onChange={(e) => setTyped(e.target.value)} data-testid="purge-confirm" autoComplete="off" />
+      </label>
+      <button className="btn-primary bg-red-600 hover:bg-red-500" disabled={typed !== table || start.isPending} data-testid="purge-start">
+        {start.isPending ? "Starting…" : "Purge past grace"}
+      </button>
+      {start.result.data && <span className="text-sm text-zinc-500">purge job {start.result.data.jobId.slice(0, 8)} {start.result.data.created ? "started" : "already running"}</span>}
+      <FormError message={start.result.serverError} />
+    </form>
+  );
+}

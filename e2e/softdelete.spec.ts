@@ -1,0 +1,78 @@
+import { expect, test } from "@playwright/test";
+import { signIn } from "./session";
+
+test.describe.configure({ mode: "serial" });
+
+// The demo shop: users 2001–2010 and 2040 deleted inside the 30-day grace (11), 2011–2030 past it (20).
+const USERS = '[data-table="shop.public.users"]';
+
+test("the gauges page shows the users backlog, its age histogram and the index advice", async ({ page }) => {
+  await signIn(page, "ops", "/soft-deletes");
+  await page.goto("/soft-deletes");
+  const card = page.locator(USERS);
+  await expect(card.getByTestId("gauge-deleted")).toHaveText("31");
+  await expect(card.getByTestId("gauge-pending")).toHaveText("20");
+  const histogram = card.getByTestId("age-histogram");
+  await expect(histogram).toBeVisible();
+  // one bar per non-empty age bucket: 3 days (10 users), 10 days (alice), 45 days (20)
+  await expect(histogram.locator(".recharts-bar-rectangle path")).toHaveCount(3);
+  await expect(card.getByTestId("index-advice")).toContainText("deleted_at is indexed");
+  await expect(card.getByTestId("index-advice")).toContainText("email is unique among live rows only");
+  await page.screenshot({ path: "e2e/artifacts/soft-deletes.png", fullPage: true });
+});
+
+test("support finds an account by email, previews its cascade, restores it and sees it leave the backlog", async ({ page }) => {
+  await signIn(page, "support", "/restore");
+  await page.goto("/restore");
+  await expect(page.getByTestId("restorable-count")).toHaveText("11");
+  await page.getByTestId("restore-query").fill("user2003@example.com");
+  await page.getByTestId("restore-search").click();
+  await expect(page.getByTestId("restore-hits")).toContainText("Account 2003 (matched by email)");
+  await page.getByTestId("restore-preview").click();
+  const preview = page.getByTestId("restore-preview-result");
+  await expect(preview).toContainText("user2003@example.com");
+  const children = page.getByTestId("restore-children");
+  await expect(children).toContainText("public.posts (user_id): 2 rows");
+  await expect(children).toContainText("public.comments (user_id): 3 rows");
+  await expect(children).toContainText("public.orders (user_id): 1 row");
+  await page.screenshot({ path: "e2e/artifacts/restore-preview.png", fullPage: true });
+  await page.getByTestId("restore-run").click();
+  await expect(page.getByTestId("restore-done")).toContainText("Restored account 2003 with 6 rows of its cascade");
+  // searched again: it is no longer a deleted account
+  await expect(page.getByTestId("restore-none")).toBeVisible();
+  await expect(page.getByTestId("restorable-count")).toHaveText("10");
+  await page.screenshot({ path: "e2e/artifacts/restore-done.png", fullPage: true });
+});
+
+test("support is told why the re-registered email cannot be restored, and past-grace accounts neither", async ({ page }) => {
+  await signIn(page, "support", "/restore");
+  await page.goto("/restore");
+  await page.getByTestId("restore-query").fill("alice@example.com");
+  await page.getByTestId("restore-search").click();
+  await expect(page.getByTestId("restore-hits")).toContainText("Account 2040");
+  await page.getByTestId("restore-preview").click();
+  await expect(page.getByTestId("restore-refusal")).toContainText("its email is now used by another live account");
+  await expect(page.getByTestId("restore-run")).toHaveCount(0);
+  await page.screenshot({ path: "e2e/artifacts/restore-refused.png", fullPage: true });
+  await page.getByTestId("restore-query").fill("2020");
+  await page.getByTestId("restore-search").click();
+  await expect(page.getByTestId("restore-hits")).toContainText("Account 2020 (matched by id)");
+  await page.getByTestId("restore-preview").click();
+  await expect(page.getByTestId("restore-refusal")).toContainText("past the 30-day grace period (deleted 45 days ago)");
+});
+
+test("ops sees the restored account gone from the backlog, purges the rest past grace and every request completes", async ({ page }) => {
+  await signIn(page, "ops", "/soft-deletes");
+  await page.goto("/soft-deletes");
+  const card = page.locator(USERS);
+  await expect(card.getByTestId("gauge-deleted")).toHaveText("30");
+  await card.getByTestId("purge-confirm").fill("shop.users");
+  await card.getByTestId("purge-start").click();
+  await expect(async () => {
+    await page.reload();
+    await expect(page.locator(USERS).getByTestId("gauge-pending")).toHaveText("0");
+  }).toPass({ timeout: 60_000 });
+  await expect(page.getByTestId("deletion-requests").locator('tr[data-status="completed"]')).toHaveCount(20);
+  await expect(page.getByTestId("purge-jobs")).toContainText("completed, 20 completed, 0 partial, 0 failed of 20 subjects");
+  await page.screenshot({ path: "e2e/artifacts/soft-deletes-purged.png", fullPage: true });
+});

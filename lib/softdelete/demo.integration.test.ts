@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { privateDemo } from "../../test/demo-fixture";
+import { STORE_KINDS } from "../../test/stores";
+import type { Config } from "../config/types";
+import { DEMO_EXPECTED_ORPHANS } from "../demo/expected";
+import { sweep } from "../detect/sweep";
+import type { Store } from "../store/client";
+import { TargetPool } from "../targets/pool";
+import { softDeleteGauges } from "./gauges";
+import { runPurgeJob, requestPurge } from "./purge-job";
+import { previewRestore, restoreSubject, RestoreRefused } from "./restore";
+import { searchSoftDeleted } from "./search";
+
+const kind = STORE_KINDS[0];
+
+/** The demo shop (PGlite): soft-deleted users in and past grace, a re-registered email. */
+describe("soft deletes on the demo", () => {
+  let store: Store;
+  let dispose: () => Promise<void>;
+  let demo: Awaited<ReturnType<typeof privateDemo>>;
+  let config: Config;
+  let pool: TargetPool;
+  beforeAll(async () => {
+    ({ store, dispose } = await kind.open());
+    demo = await privateDemo();
+    config = demo.config;
+    pool = new TargetPool(config.targets);
+  });
+  afterAll(async () => {
+    await pool?.close();
+    await dispose?.();
+    demo?.dispose();
+  });
+
+  const shop = async (q: string) => (await (await pool.get("shop")).query((await import("kysely")).sql.raw(q))) as Record<string, unknown>[];
+
+  it("gauges the users table: soft-deleted, past grace, histogram, indexes", async () => {
+    const [g] = await softDeleteGauges(config, pool);
+    expect(g.table).toBe("shop.public.users");
+    expect(g.deleted).toBe(31);
+    expect(g.pending).toBe(20);
+    expect(g.histogram.reduce((n, b) => n + b.rows, 0)).toBe(31);
+    expect(g.histogram.find((b) => b.rows === 20)?.pastGrace).toBe(true);
+    expect(g.columnIndexed).toBe(true);
+    expect(g.unique).toEqual([{ column: "email", partialUnique: true, statement: null }]);
+  });
+
+  it("finds a soft-deleted account by exact email or id, never a live one", async () => {
+    expect(await searchSoftDeleted(config, pool, "shop.users", "user2003@example.com")).toEqual([expect.objectContaining({ key: ["2003"], by: "email" })]);
+    expect(await searchSoftDeleted(config, pool, "shop.users", "2003")).toEqual([expect.objectContaining({ key: ["2003"], by: "id" })]);
+    expect(await searchSoftDeleted(config, pool, "shop.users", "user5@example.com")).toEqual([]);
+    expect(await searchSoftDeleted(config, pool, "shop.users", "5")).toEqual([]);
+    expect(await searchSoftDeleted(config, pool, "shop.users", "user2003@example")).toEqual([]);
+  });
+
+  it("previews exactly the same-cascade children, and restores them (not the post deleted earlier)", async () => {
+    const p = await previewRestore(store, config, pool, "shop.users", ["2003"]);
+    expect(p.refusal).toBeNull();
+    expect(Object.fromEntries(p.children.map((c) => [c.table, c.rows]))).toEqual({
+      "public.posts (user_id)": 2,
+      "public.comments (user_id)": 3,
+      "public.comments (post_id)": 0,
+      "public.orders (user_id)": 1,
+    });
+    const r = await restoreSubject(store, config, pool, "shop.users", ["2003"]);
+    expect(r.restored.reduce((n, t) => n + t.rows, 0)).toBe(6);
+    expect(await shop("SELECT id FROM posts WHERE user_id = 2003 AND deleted_at IS NOT NULL")).toEqual([{ id: 22003 }]);
+    expect(await shop("SELECT count(*)::int AS n FROM comments WHERE user_id = 2003 AND deleted_at IS NULL")).toEqual([{ n: 3 }]);
+    expect(await shop("SELECT deleted_at FROM users WHERE id = 2003")).toEqual([{ deleted_at: null }]);
+  });
+
+  it("refuses: the email re-registered, past grace, not deleted", async () => {
+    const alice = await previewRestore(store, config, pool, "shop.users", ["2040"]);
+    expect(alice.refusal?.code).toBe("unique_taken");
+    await expect(restoreSubject(store, config, pool, "shop.users", ["2040"])).rejects.toBeInstanceOf(RestoreRefused);
+    expect((await shop("SELECT deleted_at IS NOT NULL AS d FROM users WHERE id = 2040"))[0].d).toBe(true);
+    expect((await previewRestore(store, config, pool, "shop.users", ["2015"])).refusal?.code).toBe("past_grace");
+    expect((await previewRestore(store, config, pool, "shop.users", ["2003"])).refusal?.code).toBe("not_deleted");
+  });
+
+  it("purges the users past grace with everything below them, across databases, leaving no orphan", async () => {
+    const before = Object.fromEntries((await sweep(config)).results.map((r) => [r.relation.name, r.orphans]));
+    expect(before).toEqual(DEMO_EXPECTED_ORPHANS);
+    const { jobId } = await requestPurge(store, "shop.public.users", { requestedBy: "u-ops", trigger: "manual" });
+    expect(await runPurgeJob(store, config, jobId)).toBe("completed");
+    const requests = await store.prisma.deletionRequest.findMany({ include: { steps: true } });
+    expect(requests).toHaveLength(20);
+    expect(requests.every((r) => r.status === "completed")).toBe(true);
+    expect(await shop("SELECT count(*)::int AS n FROM users WHERE id BETWEEN 2011 AND 2030")).toEqual([{ n: 0 }]);
+    expect(await shop("SELECT count(*)::int AS n FROM payments WHERE id BETWEEN 152011 AND 152030")).toEqual([{ n: 0 }]);
+    const after = Object.fromEntries((await sweep(config)).results.map((r) => [r.relation.name, r.orphans]));
+    // the activity rows of the purged users went with them (they were counted as orphans past grace)
+    expect(after).toEqual({ ...DEMO_EXPECTED_ORPHANS, activity_profile: DEMO_EXPECTED_ORPHANS.activity_profile - 40 });
+    const [g] = await softDeleteGauges(config, pool);
+    expect(g.pending).toBe(0);
+    expect((await previewRestore(store, config, pool, "shop.users", ["2015"])).refusal?.code).toBe("purged");
+  });
+});
+
+/** users purged by redaction: past grace the row stays (its PII replaced), what hangs below it goes. */
+describe("purge by redaction on the demo", () => {
+  let store: Store;
+  let dispose: () => Promise<void>;
+  let demo: Awaited<ReturnType<typeof privateDemo>>;
+  let config: Config;
+  let pool: TargetPool;
+  beforeAll(async () => {
+    ({ store, dispose } = await kind.open());
+    demo = await privateDemo();
+    config = { ...demo.config, softDelete: [{ ...demo.config.softDelete[0], purge: "redact", redactWith: { email: "redacted", name: "redacted" } }] };
+    pool = new TargetPool(config.targets);
+  });
+  afterAll(async () => {
+    await pool?.close();
+    await dispose?.();
+    demo?.dispose();
+  });
+
+  it("keeps the rows past grace with their PII replaced, removes the rows below them, and counts them no more", async () => {
+    const shop = async (q: string) => (await (await pool.get("shop")).query((await import("kysely")).sql.raw(q))) as Record<string, unknown>[];
+    const { jobId } = await requestPurge(store, "shop.users", { requestedBy: "u-ops", trigger: "manual" });
+    expect(await runPurgeJob(store, config, jobId)).toBe("completed");
+    expect(await shop("SELECT DISTINCT email, name, deleted_at IS NOT NULL AS deleted FROM users WHERE id BETWEEN 2011 AND 2030")).toEqual([{ email: "redacted", name: "redacted", deleted: true }]);
+    expect(await shop("SELECT count(*)::int AS n FROM posts WHERE user_id BETWEEN 2011 AND 2030")).toEqual([{ n: 0 }]);
+    expect(await shop("SELECT count(*)::int AS n FROM users WHERE id BETWEEN 2001 AND 2010 AND email LIKE 'user%'")).toEqual([{ n: 10 }]);
+    const requests = await store.prisma.deletionRequest.findMany();
+    expect(requests.map((r) => [r.status, r.mode])).toEqual(requests.map(() => ["completed", "redact"]));
+    const [g] = await softDeleteGauges(config, pool);
+    expect(g).toMatchObject({ deleted: 31, pending: 0, purge: "redact" });
+    const { jobId: again } = await requestPurge(store, "shop.users", { requestedBy: "u-ops", trigger: "manual" });
+    expect(await runPurgeJob(store, config, again)).toBe("completed");
+    expect((await store.prisma.purgeJob.findUniqueOrThrow({ where: { id: again } })).subjects).toBe(0);
+  });
+});
+
+/** Orders kept for tax law (`purge: redact` on orders): they stay with their PII redacted, and so do the accounts above them. */
+describe("a kept table below the subject on the demo", () => {
+  let store: Store;
+  let dispose: () => Promise<void>;
+  let demo: Awaited<ReturnType<typeof privateDemo>>;
+  let config: Config;
+  let pool: TargetPool;
+  beforeAll(async () => {
+    ({ store, dispose } = await kind.open());
+    demo = await privateDemo();
+    const users = { ...demo.config.softDelete[0], redactWith: { email: "redacted", name: "redacted" } };
+    const orders = { target: "shop", table: "orders", column: "deleted_at", graceDays: 30, purge: "redact" as const, pii: ["total"], redactWith: { total: "0" }, pendingAlert: 10_000 };
+    config = { ...demo.config, softDelete: [users, orders] };
+    pool = new TargetPool(config.targets);
+  });
+  afterAll(async () => {
+    await pool?.close();
+    await dispose?.();
+    demo?.dispose();
+  });
+
+  it("keeps the orders (redacted) with their payments and the accounts above them (redacted), deletes everything else below", async () => {
+    const shop = async (q: string) => (await (await pool.get("shop")).query((await import("kysely")).sql.raw(q))) as Record<string, unknown>[];
+    const { jobId } = await requestPurge(store, "shop.users", { requestedBy: "u-ops", trigger: "manual" });
+    expect(await runPurgeJob(store, config, jobId)).toBe("completed");
+    expect(await shop("SELECT DISTINCT email, name FROM users WHERE id BETWEEN 2011 AND 2030")).toEqual([{ email: "redacted", name: "redacted" }]);
+    expect(await shop("SELECT count(*)::int AS n, sum(total)::int AS t FROM orders WHERE user_id BETWEEN 2011 AND 2030")).toEqual([{ n: 20, t: 0 }]);
+    expect(await shop("SELECT count(*)::int AS n FROM payments WHERE order_id BETWEEN 152011 AND 152030")).toEqual([{ n: 20 }]);
+    expect(await shop("SELECT count(*)::int AS n FROM posts WHERE user_id BETWEEN 2011 AND 2030")).toEqual([{ n: 0 }]);
+    expect(await shop("SELECT count(*)::int AS n FROM comments WHERE user_id BETWEEN 2011 AND 2030")).toEqual([{ n: 0 }]);
+    const [g] = await softDeleteGauges(config, pool);
+    expect(g.pending).toBe(0);
+  });
+});

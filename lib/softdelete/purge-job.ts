@@ -1,0 +1,121 @@
+import { recordAudit } from "../audit/record";
+import type { Config } from "../config/types";
+import type { Store } from "../store/client";
+import { pendingSubjects } from "../targets/softdelete";
+import { TargetPool } from "../targets/pool";
+import { graceCutoff, olderThan } from "./grace";
+import { runDeletionRequest, type PurgeRunOptions } from "./purge-run";
+import { requestDeletion } from "./requests";
+import { notYetRedacted } from "./pending";
+import { softDeleteTableByName } from "./tables";
+
+/** A running purge whose worker has not been heard of for this long is taken over. */
+export const PURGE_STALE_MS = 30_000;
+const HEARTBEAT_MS = 5_000;
+const SUBJECTS_PER_PAGE = 100;
+
+export type PurgeJobEnd = "completed" | "partial" | "failed" | "skipped";
+
+/** One active purge per table: asking again while one is alive returns it; one whose worker died is resumed. */
+export async function requestPurge(store: Store, table: string, opts: { requestedBy: string; trigger: "manual" | "schedule" }) {
+  const active = await store.prisma.purgeJob.findFirst({ where: { table, status: { in: ["queued", "running"] } } });
+  if (active) return { jobId: active.id, created: false };
+  try {
+    const job = await store.prisma.purgeJob.create({ data: { table, status: "queued", trigger: opts.trigger, requestedBy: opts.requestedBy } });
+    return { jobId: job.id, created: true };
+  } catch (err) {
+    const other = await store.prisma.purgeJob.findFirst({ where: { table, status: { in: ["queued", "running"] } } });
+    if (other) return { jobId: other.id, created: false };
+    throw err;
+  }
+}
+
+async function claim(store: Store, jobId: string, now = new Date()): Promise<boolean> {
+  const stale = new Date(now.getTime() - PURGE_STALE_MS);
+  const n = await store.prisma.$executeRaw`
+    UPDATE purge_jobs SET status = 'running', started_at = COALESCE(started_at, ${now}), heartbeat_at = ${now}, error = NULL
+    WHERE id = ${jobId}::uuid AND (status = 'queued' OR (status = 'running' AND heartbeat_at < ${stale}))`;
+  return n === 1;
+}
+
+/**
+ * A purge of one table: first the requests of this table that wait for a retry (partial or
+ * failed, their backoff over, or left mid-way by a dead worker), then every subject past
+ * grace in primary-key order from the job's checkpoint, each through its own deletion
+ * request. The checkpoint moves after each subject, so a killed job resumes where it was.
+ */
+export async function runPurgeJob(store: Store, config: Config, jobId: string, opts: PurgeRunOptions = {}): Promise<PurgeJobEnd> {
+  if (!(await claim(store, jobId))) return "skipped";
+  const job = await store.prisma.purgeJob.findUniqueOrThrow({ where: { id: jobId } });
+  const pool = new TargetPool(config.targets);
+  const heartbeat = setInterval(() => {
+    void store.prisma.purgeJob.update({ where: { id: jobId }, data: { heartbeatAt: new Date() } }).catch(() => {});
+  }, HEARTBEAT_MS);
+  const tally = async (status: string) => {
+    const field = status === "completed" || status === "cancelled" ? "completed" : status === "partial" ? "partial" : "failed";
+    await store.prisma.purgeJob.update({ where: { id: jobId }, data: { [field]: { increment: 1 }, heartbeatAt: new Date() } });
+  };
+  const end = async (status: PurgeJobEnd, error?: string) => {
+    const done = await store.prisma.purgeJob.update({ where: { id: jobId }, data: { status, finishedAt: new Date(), error: error ?? null } });
+    await recordAudit(store, {
+      actorId: "system",
+      actorRoles: [],
+      action: "purges.finish",
+      object: `purge_job:${jobId}`,
+      params: { table: job.table, status, subjects: done.subjects, completed: done.completed, partial: done.partial, failed: done.failed },
+      result: status === "failed" ? "failed" : "ok",
+      reason: error ?? null,
+      requestId: `purge-job-${jobId}`,
+    });
+    return status;
+  };
+  try {
+    const now = opts.now ?? new Date();
+    const sd = await softDeleteTableByName(config, pool, job.table);
+    // Requests this table already has that are not finished: a dead worker's, or due for a retry.
+    const open = await store.prisma.deletionRequest.findMany({
+      where: {
+        table: sd.id,
+        OR: [{ status: { in: ["pending", "marked", "deleting"] } }, { status: { in: ["partial", "failed"] }, nextAttemptAt: { lte: now } }],
+      },
+      orderBy: { createdAt: "asc" },
+    });
+    for (const r of open) {
+      await store.prisma.purgeJob.update({ where: { id: jobId }, data: { subjects: { increment: 1 } } });
+      await tally(await runDeletionRequest(store, config, pool, r.id, opts));
+    }
+
+    const notRedacted = await notYetRedacted(config, sd);
+    const pastGrace = olderThan(sd.target, "r", sd.column, graceCutoff(sd.config.graceDays, now));
+    let cursor = (job.cursor as string[] | null)?.length ? (job.cursor as string[]) : null;
+    for (;;) {
+      const page = await sd.target.query(pendingSubjects(sd.ref, sd.pk, pastGrace, notRedacted, cursor, SUBJECTS_PER_PAGE));
+      for (const row of page) {
+        const key = sd.pk.map((_, i) => row[`p${i}`]);
+        const { request, created } = await requestDeletion(store, sd.id, key, { requestedBy: job.requestedBy, jobId });
+        // A request waiting for its backoff is left to its time; one retried above is not run twice.
+        const waiting = !created && (request.status === "partial" || request.status === "failed") && request.nextAttemptAt && request.nextAttemptAt > now;
+        if (!waiting && !open.some((o) => o.id === request.id)) {
+          await store.prisma.purgeJob.update({ where: { id: jobId }, data: { subjects: { increment: 1 } } });
+          await tally(await runDeletionRequest(store, config, pool, request.id, opts));
+        }
+        cursor = key.map(String);
+        await store.prisma.purgeJob.update({ where: { id: jobId }, data: { cursor } });
+      }
+      if (page.length < SUBJECTS_PER_PAGE) break;
+    }
+    const done = await store.prisma.purgeJob.findUniqueOrThrow({ where: { id: jobId } });
+    return await end(done.partial + done.failed > 0 ? "partial" : "completed");
+  } catch (err) {
+    return await end("failed", ((err as Error)?.message ?? String(err)).slice(0, 1000));
+  } finally {
+    clearInterval(heartbeat);
+    await pool.close();
+  }
+}
+
+/** Running purges whose worker went silent: to be enqueued again so a live worker resumes them. */
+export async function abandonedPurges(store: Store, now = new Date()): Promise<string[]> {
+  const stale = new Date(now.getTime() - PURGE_STALE_MS);
+  return (await store.prisma.purgeJob.findMany({ where: { status: "running", heartbeatAt: { lt: stale } }, select: { id: true } })).map((j) => j.id);
+}

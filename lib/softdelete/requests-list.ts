@@ -1,0 +1,24 @@
+import type { Store } from "../store/client";
+import type { StepView } from "./requests";
+
+/** The newest deletion requests with their steps, for the soft-deletes page. */
+export async function recentRequests(store: Store, take = 50) {
+  const rows = await store.prisma.deletionRequest.findMany({ orderBy: { createdAt: "desc" }, take, include: { steps: { orderBy: { seq: "asc" } } } });
+  return rows.map((r) => ({
+    ...r,
+    steps: r.steps.map(
+      (s): StepView => ({
+        seq: s.seq,
+        target: s.target,
+        status: s.status,
+        removed: Number(s.removed),
+        redacted: Number(s.redacted),
+        nulled: Number(s.nulled),
+        plan: ((s.plan as { tables?: StepView["plan"] })?.tables ?? []) as StepView["plan"],
+        maxStatementMs: s.maxStatementMs,
+        statements: s.statements,
+        error: s.error,
+      }),
+    ),
+  }));
+}

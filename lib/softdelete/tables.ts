@@ -1,0 +1,118 @@
+import type { softDeleteSchema } from "../config/schema";
+import type { Config } from "../config/types";
+import { primaryKeyOf, type DependentNode, type DependentPolicy } from "../cleanup/plan";
+import { resolveRelations } from "../relations/resolve";
+import type { Relation } from "../relations/types";
+import { isTargetError, TargetError } from "../targets/errors";
+import type { TargetPool } from "../targets/pool";
+import type { TableRef, Target } from "../targets/types";
+import type { z } from "zod";
+
+export type SoftDeleteConfig = z.output<typeof softDeleteSchema>;
+
+/** A soft-delete table from the config, resolved against its target's catalog. */
+export interface SoftDeleteTable {
+  /** "target.schema.table": how jobs, requests and the CLI name it. */
+  id: string;
+  config: SoftDeleteConfig;
+  target: Target;
+  ref: TableRef;
+  pk: string[];
+  column: string;
+  /** Everything that references the table, transitively and across targets (the cleanup planner's tree). */
+  dependents: DependentNode[];
+  cycles: string[];
+}
+
+export class UnknownSoftDeleteTable extends Error {}
+
+/** How the config names a soft-delete table (purge jobs, the CLI and the pages use it): "target.table" or "target.schema.table". */
+export const configName = (entry: { target: string; schema?: string; table: string }) => `${entry.target}.${entry.schema ? `${entry.schema}.` : ""}${entry.table}`;
+
+export const tableIdOf = (target: string, t: TableRef) => `${target}.${t.schema}.${t.table}`;
+
+/** The entry of `softDelete:` a name means: "target.table" or "target.schema.table". */
+export function findSoftDeleteConfig(config: Config, name: string): SoftDeleteConfig {
+  const parts = name.split(".");
+  const [target, schema, table] = parts.length === 3 ? parts : [parts[0], undefined, parts[1]];
+  const found = config.softDelete.find((s) => s.target === target && s.table === table && (schema === undefined || s.schema === undefined || s.schema === schema));
+  if (!found || parts.length < 2 || parts.length > 3) {
+    const known = config.softDelete.map((s) => `${s.target}.${s.table}`).join(", ") || "none configured";
+    throw new UnknownSoftDeleteTable(`unknown soft-delete table "${name}" (expected TARGET.TABLE; known: ${known})`);
+  }
+  return found as SoftDeleteConfig;
+}
+
+export async function resolveSoftDeleteTable(config: Config, pool: TargetPool, entry: SoftDeleteConfig): Promise<SoftDeleteTable> {
+  const target = await pool.get(entry.target);
+  const ref = { schema: entry.schema ?? (await target.defaultSchema()), table: entry.table };
+  const { relations } = await resolveRelations(config, pool);
+  const cycles: string[] = [];
+  const dependents = await dependentsBelow(pool, relations, entry.target, ref, [`${entry.target}:${ref.schema}.${ref.table}`], cycles);
+  return { id: tableIdOf(entry.target, ref), config: entry, target, ref, pk: await primaryKeyOf(target, ref), column: entry.column, dependents, cycles };
+}
+
+export async function softDeleteTableByName(config: Config, pool: TargetPool, name: string): Promise<SoftDeleteTable> {
+  return resolveSoftDeleteTable(config, pool, findSoftDeleteConfig(config, name));
+}
+
+/** The soft-delete config of a table reached below a subject, if it has one of its own. */
+export function softDeleteConfigOf(config: Config, target: string, ref: TableRef, defaultSchema: string): SoftDeleteConfig | undefined {
+  return config.softDelete.find((s) => s.target === target && s.table === ref.table && (s.schema ?? defaultSchema) === ref.schema) as SoftDeleteConfig | undefined;
+}
+
+/** The values PII columns are redacted to (NULL unless the config names a replacement). */
+export function redactionOf(entry: SoftDeleteConfig): Record<string, string | null> {
+  return Object.fromEntries((entry.pii ?? []).map((c) => [c, entry.redactWith?.[c] ?? null]));
+}
+
+/**
+ * The tables that reference `table`, recursively, as the cleanup planner builds them, except
+ * that a database that cannot be reached now still appears (as a target whose every call
+ * fails with why): a purge marks what it can and leaves that database's step failed,
+ * to be retried, instead of not starting at all.
+ */
+async function dependentsBelow(pool: TargetPool, relations: Relation[], target: string, table: TableRef, path: string[], cycles: string[]): Promise<DependentNode[]> {
+  const nodes: DependentNode[] = [];
+  for (const r of relations.filter((x) => x.parent.target === target && x.parent.schema === table.schema && x.parent.table === table.table)) {
+    const here = `${r.child.target}:${r.child.schema}.${r.child.table}`;
+    if (path.includes(here)) {
+      cycles.push(`${[...path.slice(path.indexOf(here)), here].join(" → ")} (via ${r.name})`);
+      continue;
+    }
+    const ref = { schema: r.child.schema, table: r.child.table, columns: r.child.columns };
+    const policy: DependentPolicy = r.config?.cleanup?.onParentRemoved ?? "cascade";
+    let t: Target;
+    let pk: string[] = [];
+    try {
+      t = await pool.get(r.child.target);
+      pk = await primaryKeyOf(t, ref);
+    } catch (err) {
+      if (!isTargetError(err) || err.kind !== "unreachable") throw err;
+      nodes.push({ relation: r.name, target: unreachable(r.child.target, err), ref, referenced: r.parent.columns, pk, policy, sameTarget: r.child.target === target, children: [] });
+      continue;
+    }
+    nodes.push({
+      relation: r.name,
+      target: t,
+      ref,
+      referenced: r.parent.columns,
+      pk,
+      policy,
+      sameTarget: r.child.target === target,
+      children: policy === "cascade" ? await dependentsBelow(pool, relations, r.child.target, ref, [...path, here], cycles) : [],
+    });
+  }
+  return nodes;
+}
+
+/** A target that could not be opened: named, and failing every call with the reason. */
+function unreachable(name: string, err: TargetError): Target {
+  return new Proxy({ name } as Target, {
+    get(obj, prop) {
+      if (prop === "name") return name;
+      if (prop === "then") return undefined;
+      return () => Promise.reject(err);
+    },
+  });
+}
