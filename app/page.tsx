@@ -5,6 +5,7 @@ import { ScanNowButton } from "@/components/overview/scan-now-button";
 import { RangePicker } from "@/components/range-picker";
 import { relationHref } from "@/lib/dashboard/href";
 import { ErasureTile } from "@/components/erasure/erasure-tile";
+import { SoftDeleteBacklogTile } from "@/components/softdelete/backlog-tile";
 import { Tile } from "@/components/tile";
 import { requirePage, requireSignedIn } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
@@ -14,6 +15,7 @@ import { formatNumber, formatRelative, formatSigned, formatUntil } from "@/lib/f
 import { serverConfig } from "@/lib/server/config";
 import { erasureCounts } from "@/lib/erasure/requests";
 import { getStore } from "@/lib/server/store";
+import { latestBacklog } from "@/lib/sweeps/backlog";
 
 // Reads stored scans only: the page never scans a live target.
 export const dynamic = "force-dynamic";
@@ -28,7 +30,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const range = isRange(rawRange) ? rawRange : "7d";
   const config = serverConfig();
   const store = await getStore();
-  const [o, erasures] = await Promise.all([loadOverview(store, config, range), erasureCounts(store)]);
+  const [o, erasures, backlog] = await Promise.all([loadOverview(store, config, range), erasureCounts(store), latestBacklog(store)]);
 
   if (o.scans.length === 0) {
     return (
@@ -79,11 +81,15 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
           value={o.lastSweep ? formatRelative(o.lastSweep.startedAt) : "—"}
           note={o.nextSweep ? `next ${formatUntil(o.nextSweep)} (${config.schedule.sweep}, UTC)` : "no schedule"}
         />
-        <Tile
-          label="Soft-delete backlog"
-          value={config.softDelete.length ? `${config.softDelete.length} table${config.softDelete.length > 1 ? "s" : ""}` : "none configured"}
-          note={config.softDelete.length ? "backlog gauges are not measured in this version" : "add tables under softDelete: in the config"}
-        />
+        {backlog ? (
+          <SoftDeleteBacklogTile backlog={backlog} linked={can(actor.roles, "softdeletes.read")} />
+        ) : (
+          <Tile
+            label="Soft-delete backlog (past grace)"
+            value="—"
+            note={config.softDelete.length ? "measured by the next sweep" : "no soft-delete table: add them under softDelete: in the config"}
+          />
+        )}
         {can(actor.roles, "erasure.read") && <ErasureTile counts={erasures} />}
       </section>
 

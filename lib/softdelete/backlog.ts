@@ -1,6 +1,7 @@
 import "server-only";
 import type { Config } from "../config/types";
 import { TargetPool } from "../targets/pool";
+import { summarizeBacklog } from "../sweeps/backlog";
 import { softDeleteGauges, type SoftDeleteGauge } from "./gauges";
 
 export interface Backlog {
@@ -16,15 +17,7 @@ export interface Backlog {
 export async function loadBacklog(config: Config): Promise<Backlog> {
   const pool = new TargetPool(config.targets);
   try {
-    const gauges = await softDeleteGauges(config, pool);
-    const ok = gauges.filter((g) => !g.error);
-    return {
-      gauges,
-      deleted: ok.reduce((n, g) => n + g.deleted, 0),
-      pending: ok.reduce((n, g) => n + g.pending, 0),
-      alerts: ok.filter((g) => g.alert).length,
-      errors: gauges.length - ok.length,
-    };
+    return summarizeBacklog(await softDeleteGauges(config, pool));
   } finally {
     await pool.close();
   }

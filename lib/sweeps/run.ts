@@ -4,6 +4,7 @@ import type { Store } from "../store/client";
 import { completeSweep, configHash, knownDeclaredRelations } from "../store/scans";
 import { evaluateAlerts } from "../alerts/evaluate";
 import { recordSightings } from "../sightings/record";
+import { storeBacklog } from "./backlog";
 import { storeSuggestions } from "./suggestions";
 
 const PROGRESS_EVERY_MS = 500;
@@ -54,7 +55,10 @@ export async function runClaimedSweep(store: Store, config: Config, sweepId: str
     await recordSightings(store, config, result);
     await evaluateAlerts(store, config, { log: hooks.log });
     // Suggestions read catalogs only; an unreadable one leaves the last known suggestions in place.
-    if (!hooks.only?.length) await storeSuggestions(store, config, sweepId, result).catch((err) => hooks.log?.(`suggestions: ${(err as Error).message}`));
+    if (!hooks.only?.length) {
+      await storeSuggestions(store, config, sweepId, result).catch((err) => hooks.log?.(`suggestions: ${(err as Error).message}`));
+      await storeBacklog(store, config, sweepId).catch((err) => hooks.log?.(`soft-delete backlog: ${(err as Error).message}`));
+    }
     return result;
   } catch (err) {
     await writes;
