@@ -95,9 +95,10 @@ export async function runBatch(store: Store, plan: CleanupPlan, job: { id: strin
   }
   if (!eligible.length) return { counts, cursor, wrote: false };
 
-  // Full rows: for the archive and for what their dependents reference.
-  const full = await plan.child.query(rowsByPk(plan.childRef, plan.pk, eligible.map((r) => r.pk)));
+  // Full rows, read before the transaction: only what dependents in other databases need
+  // (whether they protect these rows, and what they reference, kept in the intent).
   const deferredNodes = plan.dependents.filter((d) => !d.sameTarget);
+  const full = deferredNodes.length ? await plan.child.query(rowsByPk(plan.childRef, plan.pk, eligible.map((r) => r.pk))) : [];
   // Cross-database dependents that protect their parent must be asked before the parent goes.
   const crossBlocked = await crossTargetBlocked(deferredNodes.filter((d) => d.policy === "protect"), full);
   let toApply = eligible.filter((r) => !crossBlocked.has(pkText(r.pk)));
@@ -111,7 +112,7 @@ export async function runBatch(store: Store, plan: CleanupPlan, job: { id: strin
       jobId: job.id,
       seq: job.seq,
       status: "applying",
-      keys: JSON.parse(JSON.stringify(toApply.map((r) => ({ pk: r.pk.map(String), row: jsonRow(fullByPk.get(pkText(r.pk)) ?? {}) })))),
+      keys: JSON.parse(JSON.stringify(toApply.map((r) => (deferredNodes.length ? { pk: r.pk.map(String), row: jsonRow(fullByPk.get(pkText(r.pk)) ?? {}) } : { pk: r.pk.map(String) })))),
       cursorTo: cursor ? cursor.map(String) : [],
     },
   });
@@ -126,7 +127,7 @@ export async function runBatch(store: Store, plan: CleanupPlan, job: { id: strin
   let deferred: { node: DependentNode; parents: Row[] }[] = [];
   if (toApply.length) {
     const result = await plan.child.transaction(plan.timeoutMs, async (tx) => {
-      const locked = await tx.query(
+      const found = await tx.query(
         lockStillOrphans({
           child: plan.childRef,
           pk: plan.pk,
@@ -135,6 +136,7 @@ export async function runBatch(store: Store, plan: CleanupPlan, job: { id: strin
           forUpdate: plan.child.rowLocks,
         }),
       );
+      const locked = stillSameKey(found, toApply, plan.pk.length, plan.childRef.columns.length);
       const { removable, blocked, work } = await dependentsOfRemovable(tx, plan.dependents, locked, plan.child.rowLocks);
       let archived = 0;
       if (plan.action === "archive_then_delete") {
@@ -166,6 +168,21 @@ export async function runBatch(store: Store, plan: CleanupPlan, job: { id: strin
   counts.dependentsRemoved += await removeDeferred(store, job.id, plan, deferred);
   await recordApplied(store, job, counts, cursor, performance.now() - started);
   return { counts, cursor, wrote: true };
+}
+
+/**
+ * Of the rows found (and locked) by primary key, those whose child key is still the one
+ * the batch saw, without the __key aliases: a row re-pointed meanwhile is left alone.
+ */
+function stillSameKey(found: Row[], seen: Candidate[], pkColumns: number, keyColumns: number): Row[] {
+  const keyOf = new Map(seen.map((r) => [pkText(r.pk), pkText(r.key)]));
+  const same: Row[] = [];
+  for (const row of found) {
+    const key = Array.from({ length: keyColumns }, (_, i) => row[`__key${i}`]);
+    if (keyOf.get(pkText(pkOf(row, pkColumns))) !== pkText(key)) continue;
+    same.push(Object.fromEntries(Object.entries(row).filter(([k]) => !k.startsWith("__key"))));
+  }
+  return same;
 }
 
 async function archiveRows(store: Store, jobId: string, plan: CleanupPlan, rows: Row[], depth: number): Promise<number> {

@@ -12,10 +12,17 @@ export function tuplesMatch(alias: string | null, columns: string[], tuples: unk
   // UPDATE and DELETE name their table bare: their columns go unqualified.
   const ref = (c: string) => (alias ? col(alias, c) : sql.id(c));
   if (columns.length === 1) return sql`${ref(columns[0])} IN (${sql.join(tuples.map((t) => sql`${t[0]}`))})`;
-  return sql`(${sql.join(
-    tuples.map((t) => sql`(${sql.join(columns.map((c, i) => sql`${ref(c)} = ${t[i]}`), sql` AND `)})`),
-    sql` OR `,
-  )})`;
+  return orTree(tuples.map((t) => sql`(${sql.join(columns.map((c, i) => sql`${ref(c)} = ${t[i]}`), sql` AND `)})`));
+}
+
+/**
+ * `(a OR b) OR (c OR d)`, balanced: a flat chain of 1,000 ORs is an expression 1,000 deep,
+ * which SQLite refuses ("Expression tree is too large (maximum depth 1000)").
+ */
+function orTree(parts: RawBuilder<unknown>[]): RawBuilder<unknown> {
+  if (parts.length === 1) return parts[0];
+  const mid = parts.length >> 1;
+  return sql`(${orTree(parts.slice(0, mid))} OR ${orTree(parts.slice(mid))})`;
 }
 
 const aliased = (alias: string, columns: string[], prefix: string) => sql.join(columns.map((c, i) => sql`${col(alias, c)} AS ${sql.id(`${prefix}${i}`)}`));
@@ -51,10 +58,13 @@ LIMIT ${sql.lit(Math.trunc(limit))}`;
 }
 
 /**
- * The batch's rows that are still what the batch saw: same primary key AND same child key
- * (a row re-pointed meanwhile is left alone) AND, inside one target, still no live parent
- * (a parent that came back saves its children). Locked until the transaction ends where
- * the dialect has row locks.
+ * The batch's rows that still have no live parent (inside one target: a parent that came
+ * back saves its children), found by primary key and locked until the transaction ends
+ * where the dialect has row locks. The caller keeps only those whose child key is still
+ * the one the batch saw (a row re-pointed meanwhile is left alone): the rows come back
+ * locked, so that comparison holds until the transaction ends. Matching by primary key
+ * alone keeps this an index lookup of `IN (…)` (PERFORMANCE.md: a cheap NOT EXISTS per
+ * candidate), where matching (pk, key) pairs took a 1,000-term OR.
  */
 export function lockStillOrphans(opts: {
   child: ColumnsRef;
@@ -64,11 +74,11 @@ export function lockStillOrphans(opts: {
   forUpdate: boolean;
 }): RawBuilder<Record<string, unknown>> {
   const { child, pk, rows, parent } = opts;
-  const match = tuplesMatch("c", [...pk, ...child.columns], rows.map((r) => [...r.pk, ...r.key]));
+  const match = tuplesMatch("c", pk, rows.map((r) => r.pk));
   const orphan = parent
     ? sql` AND NOT EXISTS (SELECT 1 FROM ${tableId(parent.ref)} AS p WHERE ${keysEqual("p", parent.ref.columns, "c", child.columns)} AND ${parent.live})`
     : sql``;
-  return sql`SELECT ${aliased("c", pk, "__pk")}, c.* FROM ${tableId(child)} AS c WHERE ${match}${orphan}${opts.forUpdate ? sql` FOR UPDATE` : sql``}`;
+  return sql`SELECT ${aliased("c", pk, "__pk")}, ${aliased("c", child.columns, "__key")}, c.* FROM ${tableId(child)} AS c WHERE ${match}${orphan}${opts.forUpdate ? sql` FOR UPDATE` : sql``}`;
 }
 
 /**
