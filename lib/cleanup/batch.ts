@@ -107,15 +107,11 @@ export async function runBatch(store: Store, plan: CleanupPlan, job: { id: strin
 
   // The intent: which rows this batch means to change, and what their cross-database dependents reference.
   const fullByPk = new Map(full.map((r) => [pkText(pkOf(r, plan.pk.length)), r]));
-  await store.prisma.cleanupBatch.create({
-    data: {
-      jobId: job.id,
-      seq: job.seq,
-      status: "applying",
-      keys: JSON.parse(JSON.stringify(toApply.map((r) => (deferredNodes.length ? { pk: r.pk.map(String), row: jsonRow(fullByPk.get(pkText(r.pk)) ?? {}) } : { pk: r.pk.map(String) })))),
-      cursorTo: cursor ? cursor.map(String) : [],
-    },
-  });
+  const intent = toApply.map((r) => (deferredNodes.length ? { pk: r.pk.map(String), row: jsonRow(fullByPk.get(pkText(r.pk)) ?? {}) } : { pk: r.pk.map(String) }));
+  // Raw: Prisma's create took ~10 ms to carry 1,000 keys as JSON, the statement ~2 ms.
+  await store.prisma.$executeRaw`
+    INSERT INTO cleanup_batches (job_id, seq, status, keys, cursor_to)
+    VALUES (${job.id}::uuid, ${job.seq}, 'applying', ${JSON.stringify(intent)}::jsonb, ${JSON.stringify(cursor ? cursor.map(String) : [])}::jsonb)`;
 
   if (!plan.sameTarget) {
     // Across databases no statement can see both sides: ask the parent again, just before the child's transaction.
@@ -235,15 +231,24 @@ export async function removeDeferred(store: Store, jobId: string, plan: CleanupP
   return removed;
 }
 
-/** The batch's outcome and the job's new position, in one store transaction. */
+/**
+ * The batch's outcome and the job's new position, atomically: one statement (a data-modifying
+ * CTE), where a two-update Prisma transaction cost ~8 ms a batch on the embedded store.
+ */
 async function recordApplied(store: Store, job: { id: string; seq: number }, c: BatchCounts, cursor: unknown[] | null, ms: number) {
-  await store.prisma.$transaction([
-    store.prisma.cleanupBatch.update({
-      where: { jobId_seq: { jobId: job.id, seq: job.seq } },
-      data: { status: "applied", deleted: c.deleted + c.nulled, durationMs: Math.round(ms) },
-    }),
-    store.prisma.cleanupJob.update({ where: { id: job.id }, data: { ...increments(c), batches: { increment: 1 }, cursor: cursor ? cursor.map(String) : [], heartbeatAt: new Date() } }),
-  ]);
+  const n = await store.prisma.$executeRaw`
+    WITH b AS (
+      UPDATE cleanup_batches SET status = 'applied', deleted = ${c.deleted + c.nulled}, duration_ms = ${Math.round(ms)}
+      WHERE job_id = ${job.id}::uuid AND seq = ${job.seq} RETURNING 1
+    )
+    UPDATE cleanup_jobs SET
+      examined = examined + ${BigInt(c.examined)}, deleted = deleted + ${BigInt(c.deleted)}, nulled = nulled + ${BigInt(c.nulled)},
+      archived = archived + ${BigInt(c.archived)}, dependents_removed = dependents_removed + ${BigInt(c.dependentsRemoved)},
+      skipped_grace = skipped_grace + ${BigInt(c.skippedGrace)}, skipped_allowlist = skipped_allowlist + ${BigInt(c.skippedAllowlist)},
+      skipped_not_orphan = skipped_not_orphan + ${BigInt(c.skippedNotOrphan)}, skipped_protected = skipped_protected + ${BigInt(c.skippedProtected)},
+      batches = batches + 1, cursor = ${JSON.stringify(cursor ? cursor.map(String) : [])}::jsonb, heartbeat_at = ${new Date()}
+    WHERE id = ${job.id}::uuid AND EXISTS (SELECT 1 FROM b)`;
+  if (n !== 1) throw new Error(`cleanup job ${job.id}: batch ${job.seq} has no intent to mark applied`);
 }
 
 export function increments(c: BatchCounts) {
