@@ -51,7 +51,7 @@ export async function nextCandidates(plan: CleanupPlan, after: unknown[] | null,
   const { child, childRef, pk } = plan;
   const split = (r: Row): Candidate => ({ pk: pk.map((_, i) => r[`p${i}`]), key: childRef.columns.map((_, i) => r[`k${i}`]) });
   if (plan.sameTarget) {
-    const rows = (await child.query(sameTargetCandidates(childRef, pk, plan.parentRef, child.parentLive("p", plan.softDelete), after, size))).map(split);
+    const rows = (await child.query(sameTargetCandidates(childRef, pk, plan.parentRef, child.parentLive("p", plan.softDelete), after, size, child.orphanProbe))).map(split);
     return { rows, examined: rows.length, cursor: rows.length < size ? null : rows[rows.length - 1].pk };
   }
   const limit = size * CROSS_TARGET_STRETCH;
@@ -128,7 +128,7 @@ export async function runBatch(store: Store, plan: CleanupPlan, job: { id: strin
           child: plan.childRef,
           pk: plan.pk,
           rows: toApply,
-          parent: plan.sameTarget ? { ref: plan.parentRef, live: plan.child.parentLive("p", plan.softDelete) } : undefined,
+          parent: plan.sameTarget ? { ref: plan.parentRef, live: plan.child.parentLive("p", plan.softDelete), probe: plan.child.orphanProbe } : undefined,
           forUpdate: plan.child.rowLocks,
         }),
       );
