@@ -12,6 +12,13 @@
  * configured with cleanup { action: delete, graceDays: 0, batchSize: 1000 }; the four-eyes
  * rule applies (1M rows) and a second user approves it.
  *
+ * Batch durations are cleanup_batches.duration_ms: from the start of the batch (its
+ * candidate SELECT) to its outcome recorded in the store. The ratio pairs two runs taken
+ * minutes apart on a shared 2-core machine: the load average is printed beside each rate.
+ * (pt-archiver spends most of its time in its nibbling SELECT: MariaDB turns its NOT EXISTS
+ * into a NOT IN that materializes the parent's key for every nibble, the trap Custodian's
+ * MariaDB probe, a correlated COUNT(*) = 0, avoids.)
+ *
  * Env: BENCH_ROWS (child rows, default 2,000,000; half are orphans), BENCH_PARENTS
  * (200,000), BENCH_BATCH (1000), BENCH_DIALECTS (postgres,mysql,sqlite),
  * TEST_POSTGRES_URL / TEST_MYSQL_URL (local servers only).
