@@ -51,7 +51,7 @@ export async function nextCandidates(plan: CleanupPlan, after: unknown[] | null,
   const { child, childRef, pk } = plan;
   const split = (r: Row): Candidate => ({ pk: pk.map((_, i) => r[`p${i}`]), key: childRef.columns.map((_, i) => r[`k${i}`]) });
   if (plan.sameTarget) {
-    const rows = (await child.query(sameTargetCandidates(childRef, pk, plan.parentRef, child.parentLive("p", plan.softDelete), after, size))).map(split);
+    const rows = (await child.query(sameTargetCandidates(childRef, pk, plan.parentRef, child.parentLive("p", plan.softDelete), after, size, child.orphanProbe))).map(split);
     return { rows, examined: rows.length, cursor: rows.length < size ? null : rows[rows.length - 1].pk };
   }
   const limit = size * CROSS_TARGET_STRETCH;
@@ -81,6 +81,8 @@ async function missingAmong(plan: CleanupPlan, rows: Candidate[]): Promise<Candi
  */
 export async function runBatch(store: Store, plan: CleanupPlan, job: { id: string; seq: number }, after: unknown[] | null, size: number): Promise<BatchOutcome> {
   const counts = zeroCounts();
+  // The batch's duration counts from here: finding its candidates is part of its cost.
+  const started = performance.now();
   const { rows, examined, cursor } = await nextCandidates(plan, after, size);
   counts.examined = examined;
   if (!rows.length) return { counts, cursor, wrote: false };
@@ -95,26 +97,22 @@ export async function runBatch(store: Store, plan: CleanupPlan, job: { id: strin
   }
   if (!eligible.length) return { counts, cursor, wrote: false };
 
-  // Full rows: for the archive and for what their dependents reference.
-  const full = await plan.child.query(rowsByPk(plan.childRef, plan.pk, eligible.map((r) => r.pk)));
+  // Full rows, read before the transaction: only what dependents in other databases need
+  // (whether they protect these rows, and what they reference, kept in the intent).
   const deferredNodes = plan.dependents.filter((d) => !d.sameTarget);
+  const full = deferredNodes.length ? await plan.child.query(rowsByPk(plan.childRef, plan.pk, eligible.map((r) => r.pk))) : [];
   // Cross-database dependents that protect their parent must be asked before the parent goes.
   const crossBlocked = await crossTargetBlocked(deferredNodes.filter((d) => d.policy === "protect"), full);
   let toApply = eligible.filter((r) => !crossBlocked.has(pkText(r.pk)));
   counts.skippedProtected += eligible.length - toApply.length;
-  const started = performance.now();
 
   // The intent: which rows this batch means to change, and what their cross-database dependents reference.
   const fullByPk = new Map(full.map((r) => [pkText(pkOf(r, plan.pk.length)), r]));
-  await store.prisma.cleanupBatch.create({
-    data: {
-      jobId: job.id,
-      seq: job.seq,
-      status: "applying",
-      keys: JSON.parse(JSON.stringify(toApply.map((r) => ({ pk: r.pk.map(String), row: jsonRow(fullByPk.get(pkText(r.pk)) ?? {}) })))),
-      cursorTo: cursor ? cursor.map(String) : [],
-    },
-  });
+  const intent = toApply.map((r) => (deferredNodes.length ? { pk: r.pk.map(String), row: jsonRow(fullByPk.get(pkText(r.pk)) ?? {}) } : { pk: r.pk.map(String) }));
+  // Raw: Prisma's create took ~10 ms to carry 1,000 keys as JSON, the statement ~2 ms.
+  await store.prisma.$executeRaw`
+    INSERT INTO cleanup_batches (job_id, seq, status, keys, cursor_to)
+    VALUES (${job.id}::uuid, ${job.seq}, 'applying', ${JSON.stringify(intent)}::jsonb, ${JSON.stringify(cursor ? cursor.map(String) : [])}::jsonb)`;
 
   if (!plan.sameTarget) {
     // Across databases no statement can see both sides: ask the parent again, just before the child's transaction.
@@ -126,15 +124,16 @@ export async function runBatch(store: Store, plan: CleanupPlan, job: { id: strin
   let deferred: { node: DependentNode; parents: Row[] }[] = [];
   if (toApply.length) {
     const result = await plan.child.transaction(plan.timeoutMs, async (tx) => {
-      const locked = await tx.query(
+      const found = await tx.query(
         lockStillOrphans({
           child: plan.childRef,
           pk: plan.pk,
           rows: toApply,
-          parent: plan.sameTarget ? { ref: plan.parentRef, live: plan.child.parentLive("p", plan.softDelete) } : undefined,
+          parent: plan.sameTarget ? { ref: plan.parentRef, live: plan.child.parentLive("p", plan.softDelete), probe: plan.child.orphanProbe } : undefined,
           forUpdate: plan.child.rowLocks,
         }),
       );
+      const locked = stillSameKey(found, toApply, plan.pk.length, plan.childRef.columns.length);
       const { removable, blocked, work } = await dependentsOfRemovable(tx, plan.dependents, locked, plan.child.rowLocks);
       let archived = 0;
       if (plan.action === "archive_then_delete") {
@@ -162,6 +161,21 @@ export async function runBatch(store: Store, plan: CleanupPlan, job: { id: strin
   counts.dependentsRemoved += await removeDeferred(store, job.id, plan, deferred);
   await recordApplied(store, job, counts, cursor, performance.now() - started);
   return { counts, cursor, wrote: true };
+}
+
+/**
+ * Of the rows found (and locked) by primary key, those whose child key is still the one
+ * the batch saw, without the __key aliases: a row re-pointed meanwhile is left alone.
+ */
+function stillSameKey(found: Row[], seen: Candidate[], pkColumns: number, keyColumns: number): Row[] {
+  const keyOf = new Map(seen.map((r) => [pkText(r.pk), pkText(r.key)]));
+  const same: Row[] = [];
+  for (const row of found) {
+    const key = Array.from({ length: keyColumns }, (_, i) => row[`__key${i}`]);
+    if (keyOf.get(pkText(pkOf(row, pkColumns))) !== pkText(key)) continue;
+    same.push(Object.fromEntries(Object.entries(row).filter(([k]) => !k.startsWith("__key"))));
+  }
+  return same;
 }
 
 async function archiveRows(store: Store, jobId: string, plan: CleanupPlan, rows: Row[], depth: number): Promise<number> {
@@ -214,15 +228,24 @@ export async function removeDeferred(store: Store, jobId: string, plan: CleanupP
   return removed;
 }
 
-/** The batch's outcome and the job's new position, in one store transaction. */
+/**
+ * The batch's outcome and the job's new position, atomically: one statement (a data-modifying
+ * CTE), where a two-update Prisma transaction cost ~8 ms a batch on the embedded store.
+ */
 async function recordApplied(store: Store, job: { id: string; seq: number }, c: BatchCounts, cursor: unknown[] | null, ms: number) {
-  await store.prisma.$transaction([
-    store.prisma.cleanupBatch.update({
-      where: { jobId_seq: { jobId: job.id, seq: job.seq } },
-      data: { status: "applied", deleted: c.deleted + c.nulled, durationMs: Math.round(ms) },
-    }),
-    store.prisma.cleanupJob.update({ where: { id: job.id }, data: { ...increments(c), batches: { increment: 1 }, cursor: cursor ? cursor.map(String) : [], heartbeatAt: new Date() } }),
-  ]);
+  const n = await store.prisma.$executeRaw`
+    WITH b AS (
+      UPDATE cleanup_batches SET status = 'applied', deleted = ${c.deleted + c.nulled}, duration_ms = ${Math.round(ms)}
+      WHERE job_id = ${job.id}::uuid AND seq = ${job.seq} RETURNING 1
+    )
+    UPDATE cleanup_jobs SET
+      examined = examined + ${BigInt(c.examined)}, deleted = deleted + ${BigInt(c.deleted)}, nulled = nulled + ${BigInt(c.nulled)},
+      archived = archived + ${BigInt(c.archived)}, dependents_removed = dependents_removed + ${BigInt(c.dependentsRemoved)},
+      skipped_grace = skipped_grace + ${BigInt(c.skippedGrace)}, skipped_allowlist = skipped_allowlist + ${BigInt(c.skippedAllowlist)},
+      skipped_not_orphan = skipped_not_orphan + ${BigInt(c.skippedNotOrphan)}, skipped_protected = skipped_protected + ${BigInt(c.skippedProtected)},
+      batches = batches + 1, cursor = ${JSON.stringify(cursor ? cursor.map(String) : [])}::jsonb, heartbeat_at = ${new Date()}
+    WHERE id = ${job.id}::uuid AND EXISTS (SELECT 1 FROM b)`;
+  if (n !== 1) throw new Error(`cleanup job ${job.id}: batch ${job.seq} has no intent to mark applied`);
 }
 
 export function increments(c: BatchCounts) {

@@ -23,7 +23,9 @@ export async function eligibility(store: Store, relation: Relation, keys: unknow
   for (const entry of relation.config?.allow ?? []) {
     if (new Date(entry.until) > now) allowlisted.add(sightingKey(entry.key));
   }
-  if (texts.length) {
+  // Most relations have no allowlist entry: one cheap probe spares matching every key.
+  const anyStored = texts.length > 0 && (await store.prisma.allowlistEntry.findFirst({ where: { relation: relation.name, removedAt: null, until: { gt: now } }, select: { id: true } })) != null;
+  if (anyStored) {
     const stored = await store.prisma.allowlistEntry.findMany({
       where: { relation: relation.name, removedAt: null, until: { gt: now }, key: { in: texts } },
       select: { key: true },

@@ -6,7 +6,7 @@ import { pkText, type Row } from "./rows";
 
 interface Intent {
   pk: string[];
-  row: Row;
+  row?: Row;
 }
 
 /**
@@ -47,7 +47,8 @@ export async function reconcilePending(store: Store, plan: CleanupPlan, jobId: s
     if (kept.length) await store.prisma.archivedRow.deleteMany({ where: { jobId, depth: 0, target: plan.child.name, table: plan.childRef.table, pk: { in: kept } } });
     counts.archived = done.length;
   }
-  const gone = done.map((i) => i.row);
+  // Intents carry the row only when the plan had dependents in other databases.
+  const gone = done.flatMap((i) => (i.row ? [i.row] : []));
   counts.dependentsRemoved = await removeDeferred(
     store,
     jobId,

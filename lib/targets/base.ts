@@ -258,6 +258,8 @@ export abstract class BaseTarget implements Target {
 
   readonly rowLocks: boolean = true;
 
+  readonly orphanProbe: "not_exists" | "count" = "not_exists";
+
   /** Statements that bound each statement of the current transaction to `ms` (none where the dialect has no such setting). */
   protected timeoutStatements(_ms: number): RawBuilder<unknown>[] {
     return [];

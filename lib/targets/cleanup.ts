@@ -4,7 +4,7 @@ import type { ColumnsRef, TableRef } from "./types";
 
 // The statements a cleanup sends, dialect-neutral (identifiers quoted by the dialect,
 // values bound). PERFORMANCE.md: find candidates by a keyset walk and re-check each batch
-// with a cheap NOT EXISTS per candidate, never a fresh anti join over the table.
+// with a cheap per-candidate probe of the parent (see noLiveParent), never a fresh anti join over the table.
 
 /** `c.a IN (…)` for one column, `(c.a = ? AND c.b = ?) OR …` for several: every dialect reads both. */
 export function tuplesMatch(alias: string | null, columns: string[], tuples: unknown[][]): RawBuilder<unknown> {
@@ -12,10 +12,23 @@ export function tuplesMatch(alias: string | null, columns: string[], tuples: unk
   // UPDATE and DELETE name their table bare: their columns go unqualified.
   const ref = (c: string) => (alias ? col(alias, c) : sql.id(c));
   if (columns.length === 1) return sql`${ref(columns[0])} IN (${sql.join(tuples.map((t) => sql`${t[0]}`))})`;
-  return sql`(${sql.join(
-    tuples.map((t) => sql`(${sql.join(columns.map((c, i) => sql`${ref(c)} = ${t[i]}`), sql` AND `)})`),
-    sql` OR `,
-  )})`;
+  return orTree(tuples.map((t) => sql`(${sql.join(columns.map((c, i) => sql`${ref(c)} = ${t[i]}`), sql` AND `)})`));
+}
+
+/**
+ * `(a OR b) OR (c OR d)`, balanced: a flat chain of 1,000 ORs is an expression 1,000 deep,
+ * which SQLite refuses ("Expression tree is too large (maximum depth 1000)").
+ */
+function orTree(parts: RawBuilder<unknown>[]): RawBuilder<unknown> {
+  if (parts.length === 1) return parts[0];
+  const mid = parts.length >> 1;
+  return sql`(${orTree(parts.slice(0, mid))} OR ${orTree(parts.slice(mid))})`;
+}
+
+/** No live parent for the child row `c`, probed per row through the parent's key index, in the target's way (Target.orphanProbe). */
+function noLiveParent(parent: ColumnsRef, child: ColumnsRef, live: RawBuilder<unknown>, probe: "not_exists" | "count"): RawBuilder<unknown> {
+  const match = sql`${keysEqual("p", parent.columns, "c", child.columns)} AND ${live}`;
+  return probe === "count" ? sql`(SELECT COUNT(*) FROM ${tableId(parent)} AS p WHERE ${match}) = 0` : sql`NOT EXISTS (SELECT 1 FROM ${tableId(parent)} AS p WHERE ${match})`;
 }
 
 const aliased = (alias: string, columns: string[], prefix: string) => sql.join(columns.map((c, i) => sql`${col(alias, c)} AS ${sql.id(`${prefix}${i}`)}`));
@@ -32,11 +45,12 @@ export function sameTargetCandidates(
   live: RawBuilder<unknown>,
   after: unknown[] | null,
   limit: number,
+  probe: "not_exists" | "count" = "not_exists",
 ): RawBuilder<Record<string, unknown>> {
   return sql`SELECT ${aliased("c", pk, "p")}, ${aliased("c", child.columns, "k")}
 FROM ${tableId(child)} AS c
 WHERE ${after ? sql`${keyAfter("c", pk, after)} AND ` : sql``}${keyNotNull("c", child.columns)}
-  AND NOT EXISTS (SELECT 1 FROM ${tableId(parent)} AS p WHERE ${keysEqual("p", parent.columns, "c", child.columns)} AND ${live})
+  AND ${noLiveParent(parent, child, live, probe)}
 ORDER BY ${orderBy("c", pk)}
 LIMIT ${sql.lit(Math.trunc(limit))}`;
 }
@@ -51,24 +65,25 @@ LIMIT ${sql.lit(Math.trunc(limit))}`;
 }
 
 /**
- * The batch's rows that are still what the batch saw: same primary key AND same child key
- * (a row re-pointed meanwhile is left alone) AND, inside one target, still no live parent
- * (a parent that came back saves its children). Locked until the transaction ends where
- * the dialect has row locks.
+ * The batch's rows that still have no live parent (inside one target: a parent that came
+ * back saves its children), found by primary key and locked until the transaction ends
+ * where the dialect has row locks. The caller keeps only those whose child key is still
+ * the one the batch saw (a row re-pointed meanwhile is left alone): the rows come back
+ * locked, so that comparison holds until the transaction ends. Matching by primary key
+ * alone keeps this an index lookup of `IN (…)` (PERFORMANCE.md: a cheap probe per
+ * candidate), where matching (pk, key) pairs took a 1,000-term OR.
  */
 export function lockStillOrphans(opts: {
   child: ColumnsRef;
   pk: string[];
   rows: { pk: unknown[]; key: unknown[] }[];
-  parent?: { ref: ColumnsRef; live: RawBuilder<unknown> };
+  parent?: { ref: ColumnsRef; live: RawBuilder<unknown>; probe?: "not_exists" | "count" };
   forUpdate: boolean;
 }): RawBuilder<Record<string, unknown>> {
   const { child, pk, rows, parent } = opts;
-  const match = tuplesMatch("c", [...pk, ...child.columns], rows.map((r) => [...r.pk, ...r.key]));
-  const orphan = parent
-    ? sql` AND NOT EXISTS (SELECT 1 FROM ${tableId(parent.ref)} AS p WHERE ${keysEqual("p", parent.ref.columns, "c", child.columns)} AND ${parent.live})`
-    : sql``;
-  return sql`SELECT ${aliased("c", pk, "__pk")}, c.* FROM ${tableId(child)} AS c WHERE ${match}${orphan}${opts.forUpdate ? sql` FOR UPDATE` : sql``}`;
+  const match = tuplesMatch("c", pk, rows.map((r) => r.pk));
+  const orphan = parent ? sql` AND ${noLiveParent(parent.ref, child, parent.live, parent.probe ?? "not_exists")}` : sql``;
+  return sql`SELECT ${aliased("c", pk, "__pk")}, ${aliased("c", child.columns, "__key")}, c.* FROM ${tableId(child)} AS c WHERE ${match}${orphan}${opts.forUpdate ? sql` FOR UPDATE` : sql``}`;
 }
 
 /**

@@ -162,6 +162,12 @@ export interface Target {
   // What cleanups need (lib/targets/cleanup.ts builds the statements):
   /** "This parent row is live" in this dialect (soft-delete stamps differ: SQLite reads text and unix times). */
   parentLive(alias: string, softDelete?: ParentSoftDelete): RawBuilder<unknown>;
+  /**
+   * How a cleanup statement asks "no live parent for this child row", row by row through
+   * the parent's key index: NOT EXISTS, or a correlated COUNT(*) = 0 where the dialect
+   * would turn NOT EXISTS into a materialized NOT IN over the whole parent (MariaDB).
+   */
+  readonly orphanProbe: "not_exists" | "count";
   /** Whether `SELECT … FOR UPDATE` exists (SQLite locks the whole database on its first write instead). */
   readonly rowLocks: boolean;
   /**
