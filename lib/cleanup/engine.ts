@@ -79,11 +79,15 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
     const plan = await planCleanup(config, pool, relation);
     if (job.action !== plan.action) return await end("failed", `the relation's cleanup action changed from ${job.action} to ${plan.action} since the job was requested; request it again`);
     let size = job.batchSize;
+    // Batch numbers only grow (a dropped intent leaves a gap); read once, not counted per batch.
+    let nextSeq = ((await store.prisma.cleanupBatch.aggregate({ where: { jobId }, _max: { seq: true } }))._max.seq ?? 0) + 1;
+    // A batch may be half-known at start (a crash) and after any error (a lost commit).
+    let settle = true;
     let rowByRow = 0;
     let rowFailures = 0;
     let transientFailures = 0;
     for (;;) {
-      const current = await store.prisma.cleanupJob.findUniqueOrThrow({ where: { id: jobId } });
+      const current = await store.prisma.cleanupJob.findUniqueOrThrow({ where: { id: jobId }, select: { status: true, cursor: true, batches: true } });
       if (current.status === "paused" || current.status === "cancelled") {
         await spent();
         return current.status;
@@ -93,8 +97,11 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
       const started = performance.now();
       try {
         // A batch left half-known by a crash or a lost connection is settled before the next one.
-        if (await reconcilePending(store, plan, jobId)) continue;
-        const seq = (await store.prisma.cleanupBatch.count({ where: { jobId } })) + 1;
+        if (settle) {
+          settle = false;
+          if (await reconcilePending(store, plan, jobId)) continue;
+        }
+        const seq = nextSeq++;
         const outcome = await runBatch(store, plan, { id: jobId, seq }, cursor, rowByRow > 0 ? 1 : size);
         transientFailures = 0;
         rowFailures = 0;
@@ -106,6 +113,7 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
         if (!outcome.cursor) return await end("completed");
         if (opts.batchDelayMs) await new Promise((r) => setTimeout(r, opts.batchDelayMs));
       } catch (err) {
+        settle = true;
         const kind = isTargetError(err) ? err.kind : null;
         const message = (err as Error)?.message ?? String(err);
         if (kind === "unreachable" || kind === "timeout" || kind === "locked") {
