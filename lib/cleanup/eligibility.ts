@@ -23,8 +23,9 @@ export async function eligibility(store: Store, relation: Relation, keys: unknow
   for (const entry of relation.config?.allow ?? []) {
     if (new Date(entry.until) > now) allowlisted.add(sightingKey(entry.key));
   }
-  // Most relations have no allowlist entry: one cheap probe spares matching every key.
-  const anyStored = texts.length > 0 && (await store.prisma.allowlistEntry.findFirst({ where: { relation: relation.name, removedAt: null, until: { gt: now } }, select: { id: true } })) != null;
+  // Most relations have no allowlist entry: one cheap probe (at most every second per
+  // relation; an entry added meanwhile protects from the next second on) spares matching every key.
+  const anyStored = texts.length > 0 && (await hasStoredEntries(store, relation.name, now));
   if (anyStored) {
     const stored = await store.prisma.allowlistEntry.findMany({
       where: { relation: relation.name, removedAt: null, until: { gt: now }, key: { in: texts } },
@@ -43,4 +44,15 @@ export async function eligibility(store: Store, relation: Relation, keys: unknow
     for (const t of texts) if (!seasoned.has(t)) inGrace.add(t);
   }
   return { allowlisted, inGrace };
+}
+
+const probed = new Map<string, { at: number; any: boolean }>();
+const PROBE_TTL_MS = 1000;
+
+async function hasStoredEntries(store: Store, relation: string, now: Date): Promise<boolean> {
+  const hit = probed.get(relation);
+  if (hit && Date.now() - hit.at < PROBE_TTL_MS) return hit.any;
+  const any = (await store.prisma.allowlistEntry.findFirst({ where: { relation, removedAt: null, until: { gt: now } }, select: { id: true } })) != null;
+  probed.set(relation, { at: Date.now(), any });
+  return any;
 }

@@ -15,6 +15,7 @@ const HEARTBEAT_MS = 5_000;
 const SLOW_BATCH_MS = 500;
 const FAST_BATCH_MS = 100;
 const MIN_BATCH = 10;
+const STATUS_EVERY_MS = 500;
 const TRANSIENT_RETRIES = 5;
 
 export type JobEnd = "completed" | "paused" | "cancelled" | "failed" | "skipped";
@@ -86,23 +87,36 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
     let rowByRow = 0;
     let rowFailures = 0;
     let transientFailures = 0;
+    // Where the walk stands, kept here between batches; read again from the store after
+    // anything that moves it there (a reconciled batch, a skipped row, an error).
+    let position: { cursor: unknown[] | null; batches: number } | null = null;
+    let statusReadAt = 0;
     for (;;) {
-      const current = await store.prisma.cleanupJob.findUniqueOrThrow({ where: { id: jobId }, select: { status: true, cursor: true, batches: true } });
-      if (current.status === "paused" || current.status === "cancelled") {
-        await spent();
-        return current.status;
+      // Pause and cancel are noticed within STATUS_EVERY_MS, without a store read per batch.
+      if (!position || Date.now() - statusReadAt > STATUS_EVERY_MS) {
+        const current = await store.prisma.cleanupJob.findUniqueOrThrow({ where: { id: jobId }, select: { status: true, cursor: true, batches: true } });
+        statusReadAt = Date.now();
+        if (current.status === "paused" || current.status === "cancelled") {
+          await spent();
+          return current.status;
+        }
+        position ??= { cursor: (current.cursor as string[] | null)?.length ? (current.cursor as string[]) : null, batches: current.batches };
       }
-      const cursor = (current.cursor as string[] | null)?.length ? (current.cursor as string[]) : null;
-      if (current.batches > 0 && !cursor) return await end("completed");
+      const cursor = position.cursor;
+      if (position.batches > 0 && !cursor) return await end("completed");
       const started = performance.now();
       try {
         // A batch left half-known by a crash or a lost connection is settled before the next one.
         if (settle) {
           settle = false;
-          if (await reconcilePending(store, plan, jobId)) continue;
+          if (await reconcilePending(store, plan, jobId)) {
+            position = null;
+            continue;
+          }
         }
         const seq = nextSeq++;
         const outcome = await runBatch(store, plan, { id: jobId, seq }, cursor, rowByRow > 0 ? 1 : size);
+        position = { cursor: outcome.cursor, batches: position.batches + 1 };
         transientFailures = 0;
         rowFailures = 0;
         if (!outcome.wrote) await recordWalk(store, jobId, outcome.counts, outcome.cursor);
@@ -114,6 +128,7 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
         if (opts.batchDelayMs) await new Promise((r) => setTimeout(r, opts.batchDelayMs));
       } catch (err) {
         settle = true;
+        position = null;
         const kind = isTargetError(err) ? err.kind : null;
         const message = (err as Error)?.message ?? String(err);
         if (kind === "unreachable" || kind === "timeout" || kind === "locked") {
@@ -159,7 +174,7 @@ async function recordWalk(store: Store, jobId: string, counts: ReturnType<typeof
 }
 
 /** The row after `cursor` failed on its own: report it and pass over it. */
-async function skipFailedRow(store: Store, plan: CleanupPlan, jobId: string, cursor: string[] | null, reason: string) {
+async function skipFailedRow(store: Store, plan: CleanupPlan, jobId: string, cursor: unknown[] | null, reason: string) {
   const { rows } = await nextCandidates(plan, cursor, 1);
   const pk = rows[0]?.pk ?? null;
   await store.prisma.cleanupJob.update({
