@@ -3,7 +3,7 @@ import type { Dialect } from "../config/types";
 import { TargetError } from "./errors";
 import { cannotBeOfFamily, typeFamily } from "./keys";
 import { pageFromRows } from "./page";
-import { countNullKeysStatement, keyBoundsStatement, parentLive } from "./sql";
+import { countNullKeysStatement, parentLive } from "./sql";
 import type {
   ColumnInfo,
   ColumnsRef,
@@ -48,7 +48,7 @@ export abstract class BaseTarget implements Target {
   protected abstract loadUniqueKeys(): Promise<UniqueKey[]>;
   protected abstract loadIndexes(): Promise<IndexInfo[]>;
   protected abstract orphanCountQueries(q: SameTargetOrphanQuery): RawBuilder<any>[] | Promise<RawBuilder<any>[]>;
-  protected abstract walkKeysQuery(child: ColumnsRef, after: unknown[] | null, limit: number, until?: unknown[] | null): RawBuilder<any>;
+  protected abstract walkKeysQuery(child: ColumnsRef, after: unknown[] | null, limit: number): RawBuilder<any>;
   /** The lookup of one batch of keys, given column by column (`keys[c][i]`). */
   protected abstract missingKeysQuery(
     parent: ColumnsRef,
@@ -150,24 +150,18 @@ export abstract class BaseTarget implements Target {
     return Number(row.n);
   }
 
-  async walkKeys(child: ColumnsRef, after: unknown[] | null, limit: number, until: unknown[] | null = null): Promise<KeyPage> {
-    const packed = await this.guard(() => this.walkKeysPacked(child, after, limit, until));
+  async walkKeys(child: ColumnsRef, after: unknown[] | null, limit: number): Promise<KeyPage> {
+    const packed = await this.guard(() => this.walkKeysPacked(child, after, limit));
     if (packed) return packed;
-    const rows = await this.run(this.walkKeysQuery(child, after, limit, until));
+    const rows = await this.run(this.walkKeysQuery(child, after, limit));
     return pageFromRows(rows, child.columns.length, limit);
-  }
-
-  async keyBounds(ref: ColumnsRef): Promise<[unknown, unknown] | null> {
-    if (ref.columns.length !== 1) return null;
-    const [row] = await this.run(keyBoundsStatement(ref));
-    return row.lo == null || row.hi == null ? null : [row.lo, row.hi];
   }
 
   /**
    * A dialect's cheaper walk for the keys it can ship as one aggregate row (see page.ts),
    * or null to walk a row per key.
    */
-  protected async walkKeysPacked(_child: ColumnsRef, _after: unknown[] | null, _limit: number, _until: unknown[] | null): Promise<KeyPage | null> {
+  protected async walkKeysPacked(_child: ColumnsRef, _after: unknown[] | null, _limit: number): Promise<KeyPage | null> {
     return null;
   }
 

@@ -45,16 +45,6 @@ export function keyAfter(alias: string, columns: string[], after: unknown[]): Ra
   return branches.length === 1 ? branches[0] : sql`(${sql.join(branches.map((b) => sql`(${b})`), sql` OR `)})`;
 }
 
-/** Keyset predicate "key <= until", expanded like keyAfter: (k1 < a) OR (k1 = a AND k2 <= b) … */
-export function keyAtMost(alias: string, columns: string[], until: unknown[]): RawBuilder<unknown> {
-  const branches = columns.map((c, i) => {
-    const eqs = columns.slice(0, i).map((p, j) => sql`${col(alias, p)} = ${until[j]}`);
-    const last = i === columns.length - 1 ? sql`${col(alias, c)} <= ${until[i]}` : sql`${col(alias, c)} < ${until[i]}`;
-    return sql.join([...eqs, last], sql` AND `);
-  });
-  return branches.length === 1 ? branches[0] : sql`(${sql.join(branches.map((b) => sql`(${b})`), sql` OR `)})`;
-}
-
 export function orderBy(alias: string, columns: string[]): RawBuilder<unknown> {
   return sql.join(columns.map((c) => col(alias, c)));
 }
@@ -85,12 +75,6 @@ export function countRowsStatement(t: TableRef): RawBuilder<{ n: number | string
  * the walk (`npm run bench`, 2M rows: MariaDB 131 ms, PostgreSQL 37 ms of CPU the walk
  * and the lookups were short of; this one reads the key index's NULL entries only).
  */
-/** The least and greatest value of a one-column key: each an index endpoint (SQLite reads only one min() or max() per SELECT from an index). */
-export function keyBoundsStatement(ref: ColumnsRef): RawBuilder<{ lo: unknown; hi: unknown }> {
-  const k = col("c", ref.columns[0]);
-  return sql`SELECT (SELECT min(${k}) FROM ${tableId(ref)} AS c) AS lo, (SELECT max(${k}) FROM ${tableId(ref)} AS c) AS hi`;
-}
-
 export function countNullKeysStatement(ref: ColumnsRef): RawBuilder<{ n: number | string }> {
   const anyNull = sql.join(
     ref.columns.map((c) => sql`${col("c", c)} IS NULL`),
@@ -109,16 +93,10 @@ WHERE ${keyNotNull("c", child.columns)}
     WHERE ${keysEqual("p", parent.columns, "c", child.columns)} AND ${live})`;
 }
 
-/**
- * Distinct non-NULL child keys in key order, with their row counts, over the child's key
- * index: after `after`, up to and including `until` (when given).
- */
-export function walkKeysStatement(child: ColumnsRef, after: unknown[] | null, limit: number, until: unknown[] | null = null): RawBuilder<Record<string, unknown>> {
+/** Distinct non-NULL child keys in key order, with their row counts, over the child's key index. */
+export function walkKeysStatement(child: ColumnsRef, after: unknown[] | null, limit: number): RawBuilder<Record<string, unknown>> {
   const aliased = sql.join(child.columns.map((c, i) => sql`${col("c", c)} AS ${sql.id(`k${i}`)}`));
-  const where = sql.join(
-    [keyNotNull("c", child.columns), ...(after ? [keyAfter("c", child.columns, after)] : []), ...(until ? [keyAtMost("c", child.columns, until)] : [])],
-    sql` AND `,
-  );
+  const where = after ? sql`${keyNotNull("c", child.columns)} AND ${keyAfter("c", child.columns, after)}` : keyNotNull("c", child.columns);
   return sql`SELECT ${aliased}, count(*) AS n
 FROM ${tableId(child)} AS c
 WHERE ${where}

@@ -120,13 +120,10 @@ export interface Target {
   /** Rows whose key (these columns) has a NULL column: the rows walkKeys does not see. */
   countNullKeys(ref: ColumnsRef): Promise<number>;
   /**
-   * The next `limit` distinct non-NULL child keys after `after` (in key order), up to and
-   * including `until` when given, with their row counts: walks the child's key index so
-   * memory stays flat whatever the table size.
+   * The next `limit` distinct non-NULL child keys after `after` (in key order), with their
+   * row counts: walks the child's key index so memory stays flat whatever the table size.
    */
-  walkKeys(child: ColumnsRef, after: unknown[] | null, limit: number, until?: unknown[] | null): Promise<KeyPage>;
-  /** The least and greatest value of a one-column key (its index's two ends); null for none or several columns. */
-  keyBounds(ref: ColumnsRef): Promise<[unknown, unknown] | null>;
+  walkKeys(child: ColumnsRef, after: unknown[] | null, limit: number): Promise<KeyPage>;
   /**
    * Of `size` keys given column by column (`keys[c][i]`, as in a KeyPage), the positions
    * (ascending) of those with no (live) row in `parent`. The database compares (its

@@ -140,8 +140,8 @@ export class MysqlTarget extends BaseTarget {
     return countRowsStatement(t);
   }
 
-  protected walkKeysQuery(child: ColumnsRef, after: unknown[] | null, limit: number, until: unknown[] | null = null) {
-    return walkKeysStatement(child, after, limit, until);
+  protected walkKeysQuery(child: ColumnsRef, after: unknown[] | null, limit: number) {
+    return walkKeysStatement(child, after, limit);
   }
 
   // No packed walk here: one GROUP_CONCAT of "key,count" per page (derived table, then

@@ -102,9 +102,8 @@ export function walkKeysPacked(
   after: unknown[] | null,
   limit: number,
   as: "list" | "json",
-  until: unknown[] | null = null,
 ): RawBuilder<{ size: string; row_count: string | null; last: unknown; keys: string | string[] | null; counts: string | null }> {
   const keys = as === "json" ? sql`json_agg(w.k0)` : sql`string_agg(CAST(w.k0 AS text), ',')`;
   return sql`SELECT count(*) AS size, sum(w.n) AS row_count, max(w.k0) AS last, ${keys} AS keys, string_agg(CAST(w.n AS text), ',') AS counts
-FROM (${walkKeysStatement(child, after, limit, until)}) AS w`;
+FROM (${walkKeysStatement(child, after, limit)}) AS w`;
 }

@@ -78,16 +78,16 @@ export abstract class PostgresFamilyTarget extends BaseTarget {
     return countRowsStatement(t);
   }
 
-  protected walkKeysQuery(child: ColumnsRef, after: unknown[] | null, limit: number, until: unknown[] | null = null) {
-    return walkKeysStatement(child, after, limit, until);
+  protected walkKeysQuery(child: ColumnsRef, after: unknown[] | null, limit: number) {
+    return walkKeysStatement(child, after, limit);
   }
 
-  protected async walkKeysPacked(child: ColumnsRef, after: unknown[] | null, limit: number, until: unknown[] | null): Promise<KeyPage | null> {
+  protected async walkKeysPacked(child: ColumnsRef, after: unknown[] | null, limit: number): Promise<KeyPage | null> {
     if (child.columns.length !== 1) return null;
     const [type] = await this.columnTypes(child);
     const family = type ? typeFamily(type) : "other";
     if (family !== "integer" && family !== "text") return null;
-    const [row] = await this.run(q.walkKeysPacked(child, after, limit, family === "text" ? "json" : "list", until));
+    const [row] = await this.run(q.walkKeysPacked(child, after, limit, family === "text" ? "json" : "list"));
     const size = Number(row.size);
     if (size === 0) return { keys: [[]], rows: [], size: 0, rowCount: 0, next: null };
     // (pg parses a json column itself)

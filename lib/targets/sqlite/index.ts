@@ -139,13 +139,13 @@ export class SqliteTarget extends BaseTarget {
     return countRowsStatement(t);
   }
 
-  protected walkKeysQuery(child: ColumnsRef, after: unknown[] | null, limit: number, until: unknown[] | null = null) {
-    return walkKeysStatement(child, after, limit, until);
+  protected walkKeysQuery(child: ColumnsRef, after: unknown[] | null, limit: number) {
+    return walkKeysStatement(child, after, limit);
   }
 
-  protected async walkKeysPacked(child: ColumnsRef, after: unknown[] | null, limit: number, until: unknown[] | null): Promise<KeyPage | null> {
+  protected async walkKeysPacked(child: ColumnsRef, after: unknown[] | null, limit: number): Promise<KeyPage | null> {
     if (child.columns.length !== 1) return null;
-    const [row] = await this.run(q.walkKeysPacked(child, after, limit, until));
+    const [row] = await this.run(q.walkKeysPacked(child, after, limit));
     const size = Number(row.size);
     if (Number(row.blobs ?? 0) > 0) return null;
     if (size === 0) return { keys: [[]], rows: [], size: 0, rowCount: 0, next: null };

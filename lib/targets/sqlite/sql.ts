@@ -84,13 +84,12 @@ export function walkKeysPacked(
   child: ColumnsRef,
   after: unknown[] | null,
   limit: number,
-  until: unknown[] | null = null,
 ): RawBuilder<{ size: number | bigint; row_count: number | bigint | null; last: unknown; blobs: number | bigint | null; keys: string; counts: string | null }> {
   return sql`SELECT count(*) AS size, sum(w.n) AS row_count, max(w.k0) AS last, sum(typeof(w.k0) = 'blob') AS blobs,
   json_group_array(CASE WHEN typeof(w.k0) = 'integer' AND w.k0 BETWEEN -9007199254740991 AND 9007199254740991 THEN w.k0
     WHEN typeof(w.k0) = 'integer' THEN CAST(w.k0 AS TEXT) WHEN typeof(w.k0) = 'blob' THEN NULL ELSE w.k0 END) AS keys,
   group_concat(w.n) AS counts
-FROM (${walkKeysStatement(child, after, limit, until)}) AS w`;
+FROM (${walkKeysStatement(child, after, limit)}) AS w`;
 }
 
 /**
