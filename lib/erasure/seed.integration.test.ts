@@ -108,9 +108,10 @@ describe("verification on the demo shop", () => {
     await sql`UPDATE users SET email = '', name = '' WHERE id = 2015`.execute(shop.db);
     const after = await verify("2015");
     expect(after.tables.find((t) => t.table === "users")).toMatchObject({ residualRows: 0, redactedRows: 1, sampleKeys: [] });
-    // its soft-deleted posts and its activity rows still hold its data
+    // what was soft-deleted in its cascade (posts, comments, an order and its payment) and
+    // its activity rows in another database still hold its data
     expect(after.verdict).toBe("incomplete");
-    expect(residueOf(after.tables)).toEqual({ posts: 2, customer_activity: 2 });
+    expect(residueOf(after.tables)).toEqual({ posts: 2, comments: 3, orders: 1, payments: 1, customer_activity: 2 });
   });
 
   it("never calls a subject erased when a target cannot be read", async () => {
