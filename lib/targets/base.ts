@@ -2,7 +2,7 @@ import type { Kysely, RawBuilder } from "kysely";
 import type { Dialect } from "../config/types";
 import { TargetError } from "./errors";
 import { cannotBeOfFamily, typeFamily } from "./keys";
-import { pageFromRows } from "./page";
+import { pageFromRows, parseCounts } from "./page";
 import { countNullKeysStatement, parentLive } from "./sql";
 import type {
   ColumnInfo,
@@ -55,7 +55,7 @@ export abstract class BaseTarget implements Target {
     plan: LookupPlan,
     keys: unknown[][],
     softDelete?: ParentSoftDelete,
-  ): RawBuilder<{ ord: number | string }>;
+  ): RawBuilder<{ ord: number | string } | { ords: string | null }>;
 
   /** What a dialect needs to know before building lookups into `parent` (by default, its column types). */
   protected async lookupPlan(parent: ColumnsRef): Promise<LookupPlan> {
@@ -204,8 +204,10 @@ export abstract class BaseTarget implements Target {
         next += batch;
         const slice = start === 0 && next >= asking ? ask : ask.map((column) => column.slice(start, start + batch));
         const rows = await this.run(this.missingKeysQuery(parent, plan, slice, softDelete));
-        for (const r of rows) {
-          const i = start + Number(r.ord) - 1;
+        // a row per missing key (its 1-based position in the batch), or one row listing them
+        const ords = rows.length === 1 && "ords" in rows[0] ? (rows[0].ords == null ? [] : parseCounts(rows[0].ords)) : rows.map((r) => Number((r as { ord: unknown }).ord));
+        for (const ord of ords) {
+          const i = start + ord - 1;
           missing.push(askAt ? askAt[i] : i);
         }
       }

@@ -20,9 +20,12 @@ export function pageFromRows(rows: Record<string, unknown>[], columnCount: numbe
   return { keys, rows: counts, size, rowCount, next: size < limit || size === 0 ? null : keys.map((k) => k[size - 1]) };
 }
 
-/** "3,10,1" → [3, 10, 1]: non-negative integer counts, read without making a string of each. */
-export function parseCounts(list: string, size: number): number[] {
-  const out = new Array<number>(size);
+/**
+ * "3,10,1" → [3, 10, 1]: non-negative integers (counts, positions), read without making a
+ * string of each; `size`, when given, is how many the list must hold.
+ */
+export function parseCounts(list: string, size?: number): number[] {
+  const out: number[] = size === undefined ? [] : new Array<number>(size);
   let i = 0;
   let n = 0;
   for (let p = 0; p < list.length; p++) {
@@ -33,6 +36,6 @@ export function parseCounts(list: string, size: number): number[] {
     } else n = n * 10 + (c - 48);
   }
   if (list.length > 0) out[i++] = n;
-  if (i !== size) throw new Error(`walk page: ${i} counts for ${size} keys`);
+  if (size !== undefined && i !== size) throw new Error(`walk page: ${i} counts for ${size} keys`);
   return out;
 }

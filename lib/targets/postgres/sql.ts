@@ -38,6 +38,10 @@ function castTo(expr: RawBuilder<unknown>, type: string): RawBuilder<unknown> {
  * `BETWEEN` that lets the planner range-scan the parent's index once and hash (or merge)
  * anti join the batch against it, instead of probing the index once per key. `npm run
  * bench`, 218K keys in 5K batches: 101 ms with the range, 195 ms probing per key.
+ *
+ * The missing positions come back as one list (string_agg), not a row each: a batch of
+ * orphans is 5K rows for the driver to parse on the thread that also walks the child.
+ * SQLite→PostgreSQL, medians of 7: 229 ms against 261 ms.
  */
 export function missingKeys(
   parent: ColumnsRef,
@@ -45,7 +49,7 @@ export function missingKeys(
   keys: unknown[][],
   softDelete?: ParentSoftDelete,
   bounds?: [string, string] | null,
-): RawBuilder<{ ord: string }> {
+): RawBuilder<{ ords: string | null }> {
   const arrays = parent.columns.map((_, i) => sql`CAST(${textArray(keys[i])} AS text[])`);
   const names = sql.join(parent.columns.map((_, i) => sql.id(`k${i}`)));
   const textMatch = (c: string, i: number) =>
@@ -57,7 +61,7 @@ export function missingKeys(
     bounds && parent.columns.length === 1 && SAFE_TYPE.test(parentTypes[0] ?? "")
       ? sql` AND ${col("p", parent.columns[0])} BETWEEN ${castTo(sql`${bounds[0]}`, parentTypes[0])} AND ${castTo(sql`${bounds[1]}`, parentTypes[0])}`
       : sql``;
-  return sql`SELECT x.ord
+  return sql`SELECT string_agg(CAST(x.ord AS text), ',') AS ords
 FROM unnest(${sql.join(arrays)}) WITH ORDINALITY AS x(${names}, ord)
 WHERE NOT EXISTS (SELECT 1 FROM ${tableId(parent)} AS p WHERE ${match}${range} AND ${parentLive("p", softDelete)})`;
 }
