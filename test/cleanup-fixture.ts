@@ -4,9 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import mysql from "mysql2/promise";
-import pg from "pg";
 import type { Dialect } from "../lib/config/types";
-import { assertLocal, MYSQL_URL, POSTGRES_URL, postgresAdmin } from "./services";
+import { assertLocal, createMysqlDatabase, mysqlRows, POSTGRES_URL, postgresAdmin, postgresRows } from "./services";
 
 /**
  * A cleanup fixture with awkward names: "Accounts" (parent), 'Event "Log"' (child; a third
@@ -99,47 +98,22 @@ relations:
       configFile,
       env: { FX_URL: POSTGRES_URL },
       table: t,
-      query: async (sql) => {
-        const c = new pg.Client({ connectionString: POSTGRES_URL });
-        await c.connect();
-        try {
-          return (await c.query(sql)).rows;
-        } finally {
-          await c.end();
-        }
-      },
+      query: postgresRows,
       drop: () => postgresAdmin(`DROP SCHEMA ${dq(schema)} CASCADE`),
     };
   }
-  assertLocal(MYSQL_URL);
-  const database = `cust_cleanup_${suffix}`;
-  const admin = await mysql.createConnection({ uri: MYSQL_URL });
-  await admin.query(`CREATE DATABASE ${bq(database)}`);
-  await admin.end();
-  const url = new URL(MYSQL_URL);
-  url.pathname = `/${database}`;
-  const conn = await mysql.createConnection({ uri: url.toString() });
+  const db = await createMysqlDatabase(`cust_cleanup_${suffix}`);
+  const conn = await mysql.createConnection({ uri: db.url });
   for (const s of ddl("mysql", bq, bq)) await conn.query(s);
   await conn.end();
   writeFileSync(configFile, `targets:\n  fx: { dialect: mysql, url: "\${FX_URL}" }\n${relation(null)}`);
   return {
     dialect,
     configFile,
-    env: { FX_URL: url.toString() },
+    env: { FX_URL: db.url },
     table: bq,
-    query: async (sql) => {
-      const c = await mysql.createConnection({ uri: url.toString() });
-      try {
-        return (await c.query(sql))[0] as Record<string, unknown>[];
-      } finally {
-        await c.end();
-      }
-    },
-    drop: async () => {
-      const k = await mysql.createConnection({ uri: MYSQL_URL });
-      await k.query(`DROP DATABASE ${bq(database)}`);
-      await k.end();
-    },
+    query: (sql) => mysqlRows(db.url, sql),
+    drop: db.drop,
   };
 }
 

@@ -57,3 +57,45 @@ export async function probeMysql(): Promise<string | null> {
 /** Set by global-setup.ts for every test worker. */
 export const hasPostgres = process.env.CUSTODIAN_TEST_POSTGRES === "1";
 export const hasMysql = process.env.CUSTODIAN_TEST_MYSQL === "1";
+
+/** Rows of one query on the test PostgreSQL (fixtures reading back what a test did). */
+export async function postgresRows(sql: string): Promise<Record<string, unknown>[]> {
+  assertLocal(POSTGRES_URL);
+  const c = new pg.Client({ connectionString: POSTGRES_URL });
+  await c.connect();
+  try {
+    return (await c.query(sql)).rows;
+  } finally {
+    await c.end();
+  }
+}
+
+/** Rows of one query on a database of the test MariaDB/MySQL. */
+export async function mysqlRows(url: string, sql: string): Promise<Record<string, unknown>[]> {
+  assertLocal(url);
+  const c = await mysql.createConnection({ uri: url });
+  try {
+    return (await c.query(sql))[0] as Record<string, unknown>[];
+  } finally {
+    await c.end();
+  }
+}
+
+/** A fresh database on the test MariaDB/MySQL: its URL, and how to drop it. */
+export async function createMysqlDatabase(name: string): Promise<{ url: string; drop(): Promise<void> }> {
+  assertLocal(MYSQL_URL);
+  const quoted = `\`${name.replace(/`/g, "``")}\``;
+  const admin = await mysql.createConnection({ uri: MYSQL_URL });
+  await admin.query(`CREATE DATABASE ${quoted}`);
+  await admin.end();
+  const url = new URL(MYSQL_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const k = await mysql.createConnection({ uri: MYSQL_URL });
+      await k.query(`DROP DATABASE ${quoted}`);
+      await k.end();
+    },
+  };
+}

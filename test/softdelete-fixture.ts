@@ -3,9 +3,8 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import mysql from "mysql2/promise";
-import pg from "pg";
 import type { Dialect } from "../lib/config/types";
-import { assertLocal, MYSQL_URL, POSTGRES_URL, postgresAdmin } from "./services";
+import { assertLocal, createMysqlDatabase, mysqlRows, POSTGRES_URL, postgresAdmin, postgresRows } from "./services";
 
 /**
  * A soft-delete fixture in one database (PostgreSQL, MariaDB or SQLite) with declared FKs:
@@ -156,26 +155,12 @@ softDelete:
       activityFile,
       env: { FX_URL: POSTGRES_URL },
       table: t,
-      query: async (sql) => {
-        const c = new pg.Client({ connectionString: POSTGRES_URL });
-        await c.connect();
-        try {
-          return (await c.query(sql)).rows;
-        } finally {
-          await c.end();
-        }
-      },
+      query: postgresRows,
       drop: () => postgresAdmin(`DROP SCHEMA "${schema}" CASCADE`),
     };
   }
-  assertLocal(MYSQL_URL);
-  const database = `cust_sd_${suffix}`;
-  const admin = await mysql.createConnection({ uri: MYSQL_URL });
-  await admin.query(`CREATE DATABASE \`${database}\``);
-  await admin.end();
-  const url = new URL(MYSQL_URL);
-  url.pathname = `/${database}`;
-  const conn = await mysql.createConnection({ uri: url.toString() });
+  const db = await createMysqlDatabase(`cust_sd_${suffix}`);
+  const conn = await mysql.createConnection({ uri: db.url });
   for (const s of ddl("mysql", (n) => `\`${n}\``, now)) await conn.query(s);
   await conn.end();
   writeFileSync(configFile, config("${FX_URL}", null));
@@ -183,20 +168,9 @@ softDelete:
     dialect,
     configFile,
     activityFile,
-    env: { FX_URL: url.toString() },
+    env: { FX_URL: db.url },
     table: (n) => `\`${n}\``,
-    query: async (sql) => {
-      const c = await mysql.createConnection({ uri: url.toString() });
-      try {
-        return (await c.query(sql))[0] as Record<string, unknown>[];
-      } finally {
-        await c.end();
-      }
-    },
-    drop: async () => {
-      const k = await mysql.createConnection({ uri: MYSQL_URL });
-      await k.query(`DROP DATABASE \`${database}\``);
-      await k.end();
-    },
+    query: (sql) => mysqlRows(db.url, sql),
+    drop: db.drop,
   };
 }
