@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { OrphansChart } from "@/components/charts/orphans-chart";
 import { ScanNowButton } from "@/components/overview/scan-now-button";
 import { RangePicker } from "@/components/range-picker";
+import { alertBadge, alertDetail, alertHref } from "@/lib/alerts/describe";
 import { relationHref } from "@/lib/dashboard/href";
 import { ErasureTile } from "@/components/erasure/erasure-tile";
 import { SoftDeleteBacklogTile } from "@/components/softdelete/backlog-tile";
@@ -98,23 +99,21 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         {o.alerts.length === 0 ? (
           <p className="mt-1 text-sm text-zinc-500">
             None active. An alert fires when a relation has more than {formatNumber(config.alerts.orphans)} orphans or grows by more than{" "}
-            {formatNumber(config.alerts.growthPerDay)} a day (set <code className="font-mono">alerts:</code> in the config).
+            {formatNumber(config.alerts.growthPerDay)} a day (set <code className="font-mono">alerts:</code> in the config), or when a soft-delete table has more rows past grace
+            than its <code className="font-mono">pendingAlert</code>.
           </p>
         ) : (
           <ul className="mt-2 space-y-1 text-sm">
             {o.alerts.map((a) => (
               <li key={String(a.id)} className="flex flex-wrap items-baseline gap-2" data-testid="alert">
                 <span className="rounded bg-red-100 px-1.5 text-xs font-medium text-red-700 dark:bg-red-950 dark:text-red-300">
-                  {a.kind === "count" ? "over threshold" : "growing"}
+                  {alertBadge(a.kind)}
                 </span>
-                <Link href={relationHref(a.relation)} className="font-medium hover:underline">
+                <Link href={alertHref(a, relationHref)} className="font-medium hover:underline">
                   {a.relation}
                 </Link>
                 <span className="text-zinc-500">
-                  {a.kind === "count"
-                    ? `${formatNumber(a.value)} orphans (threshold ${formatNumber(a.threshold)})`
-                    : `+${formatNumber(a.value)} a day (threshold ${formatNumber(a.threshold)})`}
-                  , since {formatRelative(a.firedAt)}
+                  {alertDetail(a)}, since {formatRelative(a.firedAt)}
                 </span>
               </li>
             ))}

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { Sparkline } from "@/components/charts/sparkline";
+import { alertBadge } from "@/lib/alerts/describe";
 import type { RelationRow } from "@/lib/dashboard/relations";
 import { relationHref } from "@/lib/dashboard/href";
 import { formatDuration, formatNumber, formatSigned } from "@/lib/format";
@@ -41,7 +42,7 @@ export function RelationTable({ rows }: { rows: RelationRow[] }) {
                   {s.origin}
                   {s.alerts.map((a) => (
                     <span key={a.kind} className="rounded bg-red-100 px-1.5 font-medium text-red-700 dark:bg-red-950 dark:text-red-300" data-testid="alert-badge">
-                      {a.kind === "count" ? "over threshold" : "growing"}
+                      {alertBadge(a.kind)}
                     </span>
                   ))}
                 </div>

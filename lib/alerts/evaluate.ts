@@ -1,6 +1,9 @@
 import type { Config } from "../config/types";
 import { countsAt } from "../dashboard/counts";
 import type { Store } from "../store/client";
+import { findSoftDeleteConfig, UnknownSoftDeleteTable } from "../softdelete/tables";
+import { latestBacklog } from "../sweeps/backlog";
+import type { AlertKind } from "./describe";
 import { notifyWebhook } from "./webhook";
 
 const DAY_MS = 86_400_000;
@@ -17,15 +20,18 @@ export function thresholdsFor(config: Config, relation: string): Thresholds {
 }
 
 export interface AlertState {
+  /** The relation's name; for a pending alert, the soft-delete table (`target.schema.table`). */
   relation: string;
-  kind: "count" | "growth";
+  kind: AlertKind;
   threshold: number;
   value: number;
 }
 
 /**
  * What should be firing now, from stored scans: a count over its threshold, or growth per
- * day (now against a day ago; over a shorter history, scaled to a day) over its threshold.
+ * day (now against a day ago; over a shorter history, scaled to a day) over its threshold;
+ * and from the soft-delete backlog the latest sweep measured, a table whose rows past
+ * grace outnumber its `pendingAlert` (a purge that stopped running, or runs too slowly).
  */
 export async function alertsDue(store: Store, config: Config, now = new Date()): Promise<AlertState[]> {
   const [latest, dayAgo] = await Promise.all([countsAt(store, now), countsAt(store, new Date(now.getTime() - DAY_MS))]);
@@ -39,6 +45,30 @@ export async function alertsDue(store: Store, config: Config, now = new Date()):
     if (span < 3600_000) continue; // under an hour of history says nothing about a day
     const perDay = (orphans - base.orphans) / (span / DAY_MS);
     if (perDay > t.growthPerDay) due.push({ relation, kind: "growth", threshold: t.growthPerDay, value: Math.round(perDay) });
+  }
+  due.push(...(await backlogDue(store, config)));
+  return due;
+}
+
+/**
+ * Soft-delete tables over their pending threshold, as measured by the latest sweep. A table
+ * no longer configured is not alerted on; one whose gauge failed keeps no alert (its error
+ * is shown on the gauges page) rather than a stale value.
+ */
+async function backlogDue(store: Store, config: Config): Promise<AlertState[]> {
+  if (config.softDelete.length === 0) return [];
+  const backlog = await latestBacklog(store);
+  const due: AlertState[] = [];
+  for (const g of backlog?.gauges ?? []) {
+    if (g.error) continue;
+    let entry;
+    try {
+      entry = findSoftDeleteConfig(config, g.table);
+    } catch (err) {
+      if (err instanceof UnknownSoftDeleteTable) continue;
+      throw err;
+    }
+    if (g.pending > entry.pendingAlert) due.push({ relation: g.table, kind: "pending", threshold: entry.pendingAlert, value: g.pending });
   }
   return due;
 }

@@ -1,3 +1,5 @@
+import { alertDetail } from "./describe";
+
 /**
  * Posts an alert to the configured webhook (Slack-compatible: a `text` line beside the
  * fields). Returns the failure, never throws: an unreachable webhook must not fail a sweep.
@@ -6,7 +8,7 @@
 export async function notifyWebhook(url: string, body: Record<string, unknown>, fetchImpl: typeof fetch = fetch): Promise<string | null> {
   const text =
     body.event === "fired"
-      ? `Custodian: ${body.relation} ${body.kind === "count" ? `has ${body.value} orphans (threshold ${body.threshold})` : `grows by ${body.value} orphans a day (threshold ${body.threshold})`}`
+      ? `Custodian: ${body.relation}: ${alertDetail({ relation: String(body.relation), kind: String(body.kind), threshold: Number(body.threshold), value: Number(body.value) })}`
       : `Custodian: ${body.relation} is back under its ${body.kind} threshold`;
   try {
     const res = await fetchImpl(url, {

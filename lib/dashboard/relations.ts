@@ -1,3 +1,4 @@
+import { isRelationAlert } from "../alerts/describe";
 import { activeAlerts } from "../alerts/evaluate";
 import type { Suggestion } from "../relations/suggest";
 import type { Store } from "../store/client";
@@ -30,7 +31,7 @@ export async function loadRelationRows(store: Store, now = new Date()): Promise<
       ...s,
       delta24h: s.orphans == null || !then ? null : Number(s.orphans) - then.orphans,
       spark: series.map((p) => p.values[s.relation]).filter((v): v is number => v != null),
-      alerts: alerts.filter((a) => a.relation === s.relation).map((a) => ({ kind: a.kind, threshold: a.threshold, value: a.value })),
+      alerts: alerts.filter((a) => isRelationAlert(a) && a.relation === s.relation).map((a) => ({ kind: a.kind, threshold: a.threshold, value: a.value })),
     };
   });
 }

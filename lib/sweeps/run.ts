@@ -53,12 +53,13 @@ export async function runClaimedSweep(store: Store, config: Config, sweepId: str
     await writes;
     await completeSweep(store, sweepId, result);
     await recordSightings(store, config, result);
-    await evaluateAlerts(store, config, { log: hooks.log });
     // Suggestions read catalogs only; an unreadable one leaves the last known suggestions in place.
     if (!hooks.only?.length) {
       await storeSuggestions(store, config, sweepId, result).catch((err) => hooks.log?.(`suggestions: ${(err as Error).message}`));
       await storeBacklog(store, config, sweepId).catch((err) => hooks.log?.(`soft-delete backlog: ${(err as Error).message}`));
     }
+    // After the backlog: its pending counts are alerted on too.
+    await evaluateAlerts(store, config, { log: hooks.log });
     return result;
   } catch (err) {
     await writes;

@@ -138,6 +138,32 @@ describe.each(STORE_KINDS)("sweeps on the $name store", (kind) => {
     expect(a.notifiedAt).toBeNull();
   });
 
+  it.runIf(kind.available)("fires a pending alert for a soft-delete table whose backlog past grace is over its pendingAlert, and resolves it", async () => {
+    const sent: Record<string, unknown>[] = [];
+    const fakeFetch = (async (_url: string, init: RequestInit) => {
+      sent.push(JSON.parse(String(init.body)));
+      return new Response("ok");
+    }) as unknown as typeof fetch;
+    const quiet: Config = { ...config, alerts: { orphans: 1e9, growthPerDay: 1e9, webhook: "https://hooks.example/alert" } };
+    // the sweeps above measured the demo's backlog: 20 users past their 30 days of grace
+    const tight: Config = { ...quiet, softDelete: quiet.softDelete.map((e) => ({ ...e, pendingAlert: 19 })) };
+    // start from none firing (the test above left one)
+    await evaluateAlerts(store, { ...quiet, alerts: { orphans: 1e9, growthPerDay: 1e9 } });
+    await evaluateAlerts(store, tight, { fetch: fakeFetch });
+    const firing = await store.prisma.alert.findMany({ where: { resolvedAt: null } });
+    expect(firing.map((a) => [a.relation, a.kind, a.value, a.threshold])).toEqual([["shop.public.users", "pending", 20, 19]]);
+    expect(sent).toEqual([expect.objectContaining({ event: "fired", relation: "shop.public.users", kind: "pending", value: 20, text: expect.stringContaining("20 soft-deleted rows past grace") })]);
+    // exactly at the threshold is not over it
+    await evaluateAlerts(store, { ...quiet, softDelete: quiet.softDelete.map((e) => ({ ...e, pendingAlert: 20 })) }, { fetch: fakeFetch });
+    expect(await store.prisma.alert.count({ where: { resolvedAt: null } })).toBe(0);
+    expect(sent.at(-1)).toMatchObject({ event: "resolved", relation: "shop.public.users", kind: "pending" });
+    // a table taken out of the config is not alerted on from an old measurement
+    await evaluateAlerts(store, { ...tight, softDelete: [] });
+    expect(await store.prisma.alert.count({ where: { resolvedAt: null } })).toBe(0);
+    // firing again for the metrics below
+    await evaluateAlerts(store, { ...tight, alerts: { orphans: 1e9, growthPerDay: 1e9 } });
+  });
+
   it.runIf(kind.available)("exposes the orphan gauges and alerts as Prometheus text that parses", async () => {
     const text = await metricsText(store);
     const families = parsePrometheus(text) as { name: string; type: string; metrics: { labels?: Record<string, string>; value: string }[] }[];
@@ -146,8 +172,14 @@ describe.each(STORE_KINDS)("sweeps on the $name store", (kind) => {
     const byRelation = Object.fromEntries(orphans.metrics.map((m) => [m.labels!.relation, Number(m.value)]));
     expect(byRelation["shop.payments.order_id"]).toBe(3);
     expect(byRelation["shop.refunds.order_id+line_no"]).toBe(4);
-    expect(families.find((f) => f.name === "custodian_alert_active")!.metrics.length).toBeGreaterThan(0);
+    expect(families.find((f) => f.name === "custodian_alert_active")!.metrics.map((m) => m.labels)).toEqual([{ relation: "shop.public.users", kind: "pending" }]);
     expect(families.map((f) => f.name)).toContain("custodian_last_sweep_timestamp_seconds");
+    const sample = (name: string) => families.find((f) => f.name === name)!.metrics.map((m) => [m.labels!.table, Number(m.value)]);
+    expect(sample("custodian_softdelete_rows")).toEqual([["shop.public.users", 31]]);
+    expect(sample("custodian_softdelete_pending")).toEqual([["shop.public.users", 20]]);
+    expect(sample("custodian_softdelete_pending_threshold")).toEqual([["shop.public.users", 10_000]]);
+    // the oldest pending row is past 30 days of grace
+    expect(sample("custodian_softdelete_oldest_pending_seconds")[0][1]).toBeGreaterThan(30 * 86_400);
   });
 
   it.runIf(kind.available)("draws the overview from stored scans: totals, deltas, a point per sweep, per-relation rows", async () => {

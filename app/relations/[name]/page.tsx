@@ -9,6 +9,7 @@ import { relationHref } from "@/lib/dashboard/href";
 import { Tile } from "@/components/tile";
 import { requirePage } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
+import { alertBadge, isRelationAlert } from "@/lib/alerts/describe";
 import { activeAlerts, thresholdsFor } from "@/lib/alerts/evaluate";
 import { latestScanOf, relationOf } from "@/lib/dashboard/relation";
 import { isRange, orphanSeries } from "@/lib/dashboard/series";
@@ -39,7 +40,7 @@ export default async function RelationPage({
   if (!scan) notFound();
   const relation = relationOf(scan, config);
   const [points, alerts] = await Promise.all([orphanSeries(store, range, [name]), activeAlerts(store)]);
-  const mine = alerts.filter((a) => a.relation === name);
+  const mine = alerts.filter((a) => isRelationAlert(a) && a.relation === name);
   const thresholds = thresholdsFor(config, name);
 
   // The preview and the statements read the live targets: this page is where a person asks to see rows.
@@ -97,7 +98,7 @@ export default async function RelationPage({
           value={scan.error ? "failed" : formatNumber(scan.orphans)}
           testId="relation-orphans"
           tone={scan.error || mine.length ? "bad" : undefined}
-          note={scan.error ? `${scan.errorKind}: ${scan.error}` : mine.length ? mine.map((a) => (a.kind === "count" ? "over threshold" : "growing")).join(", ") : `alerts over ${formatNumber(thresholds.orphans)} or +${formatNumber(thresholds.growthPerDay)}/day`}
+          note={scan.error ? `${scan.errorKind}: ${scan.error}` : mine.length ? mine.map((a) => alertBadge(a.kind)).join(", ") : `alerts over ${formatNumber(thresholds.orphans)} or +${formatNumber(thresholds.growthPerDay)}/day`}
         />
         <Tile label="Child rows examined" value={formatNumber(scan.childRows)} note={`scan took ${formatDuration(scan.durationMs)}`} />
         <Tile label="Last scanned" value={formatRelative(scan.scannedAt)} note={scan.scannedAt.toISOString()} />
