@@ -10,9 +10,12 @@ import { assertLocal, createMysqlDatabase, mysqlRows, POSTGRES_URL, postgresAdmi
 /**
  * A cleanup fixture with awkward names: "Accounts" (parent), 'Event "Log"' (child; a third
  * of its rows point at accounts that do not exist, a few at none) and event_tags (a
- * declared FK to the child: rows that hang below orphans, which must go first).
+ * declared FK to the child: rows that hang below orphans, which must go first). 'Plain
+ * "Events"' holds the same rows with nothing below it, cleaned by a plain delete (relation
+ * plain_account): the one-statement delete, with candidates read ahead on servers.
  */
 export const CHILD = 'Event "Log"';
+export const PLAIN = 'Plain "Events"';
 export const PARENT = "Accounts";
 export const TAGS = "event_tags";
 export const EVENTS = 2400;
@@ -46,8 +49,11 @@ function ddl(d: Dialect, t: (n: string) => string, q: (n: string) => string): st
     `CREATE INDEX ${q("event_log_account_idx")} ON ${t(CHILD)} (account_id)`,
     `CREATE TABLE ${t(TAGS)} (id INTEGER PRIMARY KEY, event_id INTEGER NOT NULL, tag VARCHAR(20) NOT NULL, FOREIGN KEY (event_id) REFERENCES ${t(CHILD)} (id))`,
     `CREATE INDEX ${q("event_tags_event_idx")} ON ${t(TAGS)} (event_id)`,
+    `CREATE TABLE ${t(PLAIN)} (id INTEGER PRIMARY KEY, account_id INTEGER NULL, payload VARCHAR(100) NOT NULL)`,
+    `CREATE INDEX ${q("plain_events_account_idx")} ON ${t(PLAIN)} (account_id)`,
     `INSERT INTO ${t(PARENT)} (id, name) VALUES ${Array.from({ length: LIVE_ACCOUNTS }, (_, i) => `(${i + 1}, 'acct ${i + 1}')`).join(", ")}`,
     ...chunks(rows, 500).map((c) => `INSERT INTO ${t(CHILD)} (id, account_id, payload) VALUES ${c.map((id) => `(${id}, ${accountOf(id) ?? "NULL"}, 'event ${id} o''clock')`).join(", ")}`),
+    ...chunks(rows, 500).map((c) => `INSERT INTO ${t(PLAIN)} (id, account_id, payload) VALUES ${c.map((id) => `(${id}, ${accountOf(id) ?? "NULL"}, 'plain ${id}')`).join(", ")}`),
     ...chunks(rows.filter(hasTag), 500).map((c) => `INSERT INTO ${t(TAGS)} (id, event_id, tag) VALUES ${c.map((id) => `(${id}, ${id}, 'tag')`).join(", ")}`),
   ];
 }
@@ -63,6 +69,10 @@ relations:
     child:  { target: fx, ${schema ? `schema: ${JSON.stringify(schema)}, ` : ""}table: ${JSON.stringify(CHILD)}, columns: [account_id] }
     parent: { target: fx, ${schema ? `schema: ${JSON.stringify(schema)}, ` : ""}table: ${PARENT}, columns: [id] }
     cleanup: { action: archive_then_delete, graceDays: 0, batchSize: 40 }
+  - name: plain_account
+    child:  { target: fx, ${schema ? `schema: ${JSON.stringify(schema)}, ` : ""}table: ${JSON.stringify(PLAIN)}, columns: [account_id] }
+    parent: { target: fx, ${schema ? `schema: ${JSON.stringify(schema)}, ` : ""}table: ${PARENT}, columns: [id] }
+    cleanup: { action: delete, graceDays: 0, batchSize: 40 }
 `;
   const configFile = path.join(dir, "custodian.config.yaml");
   if (dialect === "sqlite") {

@@ -1,6 +1,7 @@
 import type { Store } from "../store/client";
 import { sightingKey } from "../sightings/record";
-import { childStretch, deleteByPk, lockStillOrphans, nullColumnsByPk, rowsByPk, rowsReferencing, sameTargetCandidates } from "../targets/cleanup";
+import { deleteByPk, deleteStillOrphans, lockStillOrphans, nullColumnsByPk, rowsByPk, rowsReferencing } from "../targets/cleanup";
+import { missingAmong, nextCandidates, type Candidate, type CandidateReader } from "./candidates";
 import { applyDependents, archiveDependents, collectDependents, dependentsOfRemovable, type DependentWork } from "./dependents";
 import { eligibility } from "./eligibility";
 import type { CleanupPlan, DependentNode } from "./plan";
@@ -30,11 +31,6 @@ export const zeroCounts = (): BatchCounts => ({
   skippedProtected: 0,
 });
 
-export interface Candidate {
-  pk: unknown[];
-  key: unknown[];
-}
-
 export interface BatchOutcome {
   counts: BatchCounts;
   /** The primary key the next batch starts after; null when the child has been walked to its end. */
@@ -43,47 +39,26 @@ export interface BatchOutcome {
   wrote: boolean;
 }
 
-/** Across targets, rows read per step: orphans may be sparse, and each step asks the parent once. */
-const CROSS_TARGET_STRETCH = 4;
-
-/** The next candidates after the cursor, and where the walk stands after them. */
-export async function nextCandidates(plan: CleanupPlan, after: unknown[] | null, size: number): Promise<{ rows: Candidate[]; examined: number; cursor: unknown[] | null }> {
-  const { child, childRef, pk } = plan;
-  const split = (r: Row): Candidate => ({ pk: pk.map((_, i) => r[`p${i}`]), key: childRef.columns.map((_, i) => r[`k${i}`]) });
-  if (plan.sameTarget) {
-    const rows = (await child.query(sameTargetCandidates(childRef, pk, plan.parentRef, child.parentLive("p", plan.softDelete), after, size, child.orphanProbe))).map(split);
-    return { rows, examined: rows.length, cursor: rows.length < size ? null : rows[rows.length - 1].pk };
-  }
-  const limit = size * CROSS_TARGET_STRETCH;
-  const stretch = (await child.query(childStretch(childRef, pk, after, limit))).map(split);
-  const keyed = stretch.filter((r) => r.key.every((v) => v != null));
-  const missing = await missingAmong(plan, keyed);
-  return { rows: missing, examined: stretch.length, cursor: stretch.length < limit ? null : stretch[stretch.length - 1].pk };
-}
-
-/** Of these rows, those whose key has no live parent in the parent's database (asked in batches, distinct keys once). */
-async function missingAmong(plan: CleanupPlan, rows: Candidate[]): Promise<Candidate[]> {
-  if (!rows.length) return [];
-  const distinct = new Map<string, unknown[]>();
-  for (const r of rows) distinct.set(sightingKey(r.key), r.key);
-  const keys = [...distinct.values()];
-  const columns = plan.childRef.columns.map((_, c) => keys.map((k) => k[c]));
-  const gone = new Set((await plan.parent.missingKeys(plan.parentRef, columns, keys.length, plan.softDelete)).map((i) => sightingKey(keys[i])));
-  return rows.filter((r) => gone.has(sightingKey(r.key)));
-}
-
 /**
  * One batch: the next candidates in primary-key order; those allowlisted or inside the
  * grace period set aside; the intent recorded in the store; then, in one transaction on
  * the child's database, the rows re-checked and locked (still this key, still no live
  * parent), their dependents handled first (FK order), archived if asked, and removed.
- * Dependents in other databases follow once the transaction has committed.
+ * Dependents in other databases follow once the transaction has committed. A plain delete
+ * with no dependents is one DELETE that makes the same checks itself (deleteStillOrphans).
  */
-export async function runBatch(store: Store, plan: CleanupPlan, job: { id: string; seq: number }, after: unknown[] | null, size: number): Promise<BatchOutcome> {
+export async function runBatch(
+  store: Store,
+  plan: CleanupPlan,
+  job: { id: string; seq: number },
+  after: unknown[] | null,
+  size: number,
+  reader: Pick<CandidateReader, "take"> = { take: (a, n) => nextCandidates(plan, a, n) },
+): Promise<BatchOutcome> {
   const counts = zeroCounts();
   // The batch's duration counts from here: finding its candidates is part of its cost.
   const started = performance.now();
-  const { rows, examined, cursor } = await nextCandidates(plan, after, size);
+  const { rows, examined, cursor } = await reader.take(after, size);
   counts.examined = examined;
   if (!rows.length) return { counts, cursor, wrote: false };
 
@@ -123,13 +98,19 @@ export async function runBatch(store: Store, plan: CleanupPlan, job: { id: strin
 
   let deferred: { node: DependentNode; parents: Row[] }[] = [];
   if (toApply.length) {
+    const parentCheck = plan.sameTarget ? { ref: plan.parentRef, live: plan.child.parentLive("p", plan.softDelete), probe: plan.child.orphanProbe } : undefined;
     const result = await plan.child.transaction(plan.timeoutMs, async (tx) => {
+      if (plan.action === "delete" && plan.dependents.length === 0) {
+        // Nothing to archive and nothing below the child: the DELETE re-checks each row itself.
+        const changed = await tx.execute(deleteStillOrphans(plan.child.deleteFromAliased(plan.childRef, "c"), { child: plan.childRef, pk: plan.pk, rows: toApply, parent: parentCheck }));
+        return { locked: changed, blocked: 0, changed, archived: 0, dependentsRemoved: 0, deferred: [] };
+      }
       const found = await tx.query(
         lockStillOrphans({
           child: plan.childRef,
           pk: plan.pk,
           rows: toApply,
-          parent: plan.sameTarget ? { ref: plan.parentRef, live: plan.child.parentLive("p", plan.softDelete), probe: plan.child.orphanProbe } : undefined,
+          parent: parentCheck,
           forUpdate: plan.child.rowLocks,
         }),
       );

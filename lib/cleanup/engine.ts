@@ -4,7 +4,8 @@ import { resolveRelations } from "../relations/resolve";
 import type { Store } from "../store/client";
 import { isTargetError } from "../targets/errors";
 import { TargetPool } from "../targets/pool";
-import { increments, nextCandidates, runBatch, zeroCounts } from "./batch";
+import { increments, runBatch, zeroCounts } from "./batch";
+import { CandidateReader, nextCandidates } from "./candidates";
 import { planCleanup, type CleanupPlan } from "./plan";
 import { reconcilePending } from "./reconcile";
 
@@ -90,6 +91,8 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
     // Where the walk stands, kept here between batches; read again from the store after
     // anything that moves it there (a reconciled batch, a skipped row, an error).
     let position: { cursor: unknown[] | null; batches: number } | null = null;
+    // Reads the next batch's candidates while this one is written; a new one whenever the position is read again.
+    let reader = new CandidateReader(plan);
     let statusReadAt = 0;
     for (;;) {
       // Pause and cancel are noticed within STATUS_EVERY_MS, without a store read per batch.
@@ -100,7 +103,10 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
           await spent();
           return current.status;
         }
-        position ??= { cursor: (current.cursor as string[] | null)?.length ? (current.cursor as string[]) : null, batches: current.batches };
+        if (!position) {
+          position = { cursor: (current.cursor as string[] | null)?.length ? (current.cursor as string[]) : null, batches: current.batches };
+          reader = new CandidateReader(plan);
+        }
       }
       const cursor = position.cursor;
       if (position.batches > 0 && !cursor) return await end("completed");
@@ -115,7 +121,7 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
           }
         }
         const seq = nextSeq++;
-        const outcome = await runBatch(store, plan, { id: jobId, seq }, cursor, rowByRow > 0 ? 1 : size);
+        const outcome = await runBatch(store, plan, { id: jobId, seq }, cursor, rowByRow > 0 ? 1 : size, reader);
         position = { cursor: outcome.cursor, batches: position.batches + 1 };
         transientFailures = 0;
         rowFailures = 0;

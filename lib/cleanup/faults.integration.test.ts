@@ -1,14 +1,20 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import mysql from "mysql2/promise";
+import { sql, type RawBuilder } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ACCOUNTS, CHILD, createCleanupFixture, EVENTS, hasTag, isOrphan, LIVE_ACCOUNTS, ORPHAN_IDS, PARENT, TAGS, tempDir, type CleanupFixture } from "../../test/cleanup-fixture";
+import { accountOf, ACCOUNTS, CHILD, createCleanupFixture, EVENTS, hasTag, isOrphan, LIVE_ACCOUNTS, ORPHAN_IDS, PARENT, PLAIN, TAGS, tempDir, type CleanupFixture } from "../../test/cleanup-fixture";
 import { hasMysql, hasPostgres, MYSQL_URL, POSTGRES_URL, postgresAdmin } from "../../test/services";
 import { STORE_KINDS } from "../../test/stores";
 import { loadConfig } from "../config/load";
-import type { Dialect } from "../config/types";
+import type { Config, Dialect } from "../config/types";
 import type { Store } from "../store/client";
+import { resolveRelations } from "../relations/resolve";
+import { deleteStillOrphans } from "../targets/cleanup";
+import { TargetPool } from "../targets/pool";
+import { tableId } from "../targets/sql";
 import { runCleanupJob } from "./engine";
+import { planCleanup } from "./plan";
 import { startCleanup } from "./start";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -39,16 +45,8 @@ describe.each(DIALECTS)("cleanup faults on $dialect", ({ dialect, available }) =
     tmp?.remove();
   });
 
-  const ids = async (table: string) => (await fx.query(`SELECT id FROM ${fx.table(table)} ORDER BY id`)).map((r) => Number(r.id));
-
-  it.runIf(available)("a worker killed (SIGKILL) mid-job again and again still ends exact: every eligible orphan gone once, nothing else touched, archive complete", async () => {
-    const config = loadConfig(fx.configFile, { ...process.env, ...fx.env });
-    const { outcome, preview } = await startCleanup(store, config, "events_account", { requestedBy: "fault-test" });
-    expect(outcome.kind).toBe("created");
-    const jobId = (outcome as { jobId: string }).jobId;
-    expect(preview.eligible).toBe(ORPHAN_IDS.length);
-    expect(preview.dependents).toEqual([expect.objectContaining({ policy: "cascade", rows: ORPHAN_IDS.filter(hasTag).length })]);
-
+  /** Runs the job in worker processes, SIGKILLs three of them mid-job, and lets a fourth finish it: what it printed. */
+  async function killThreeTimesThenFinish(jobId: string): Promise<string> {
     const env = { ...process.env, ...fx.env, ...storeEnv, CLEANUP_CONFIG: fx.configFile, CLEANUP_JOB: jobId, BATCH_DELAY_MS: "120" };
     for (let kill = 0; kill < 3; kill++) {
       const before = (await store.prisma.cleanupJob.findUniqueOrThrow({ where: { id: jobId } })).batches;
@@ -63,7 +61,22 @@ describe.each(DIALECTS)("cleanup faults on $dialect", ({ dialect, available }) =
     let out = "";
     last.stdout.on("data", (d) => (out += d));
     await new Promise((r) => last.once("exit", r));
-    expect(out.trim()).toBe("completed");
+    return out.trim();
+  }
+
+  const plainPlan = async (config: Config, pool: TargetPool) => planCleanup(config, pool, (await resolveRelations(config, pool)).relations.find((x) => x.name === "plain_account")!);
+
+  const ids = async (table: string) => (await fx.query(`SELECT id FROM ${fx.table(table)} ORDER BY id`)).map((r) => Number(r.id));
+
+  it.runIf(available)("a worker killed (SIGKILL) mid-job again and again still ends exact: every eligible orphan gone once, nothing else touched, archive complete", async () => {
+    const config = loadConfig(fx.configFile, { ...process.env, ...fx.env });
+    const { outcome, preview } = await startCleanup(store, config, "events_account", { requestedBy: "fault-test" });
+    expect(outcome.kind).toBe("created");
+    const jobId = (outcome as { jobId: string }).jobId;
+    expect(preview.eligible).toBe(ORPHAN_IDS.length);
+    expect(preview.dependents).toEqual([expect.objectContaining({ policy: "cascade", rows: ORPHAN_IDS.filter(hasTag).length })]);
+
+    expect(await killThreeTimesThenFinish(jobId)).toBe("completed");
 
     expect(await ids(CHILD)).toEqual(LIVE_IDS);
     expect(await ids(TAGS)).toEqual(LIVE_IDS.filter(hasTag));
@@ -107,6 +120,88 @@ describe.each(DIALECTS)("cleanup faults on $dialect", ({ dialect, available }) =
     expect(await ids(CHILD)).toEqual(LIVE_IDS);
     expect(await ids(TAGS)).toEqual(LIVE_IDS.filter(hasTag));
     expect(Number(job.deleted)).toBe(ORPHAN_IDS.length);
+  });
+
+  // plain_account: a plain delete with nothing below the child, one DELETE per batch that
+  // re-checks each row itself; on servers the next batch's candidates are read meanwhile.
+  it.runIf(available)("the one-statement delete re-checks every row: a parent that came back, a row re-pointed, a key set to NULL are left alone", async () => {
+    const config = loadConfig(fx.configFile, { ...process.env, ...fx.env });
+    const pool = new TargetPool(config.targets);
+    try {
+      const target = await pool.get("fx");
+      const plan = await plainPlan(config, pool);
+      // five orphans of its own (accounts 901–905 do not exist), read as a batch's candidates would be
+      const base = 500_000;
+      const rows = [1, 2, 3, 4, 5].map((i) => ({ pk: [base + i], key: [900 + i] }));
+      const run = (statement: RawBuilder<unknown>) => target.transaction(5000, (tx) => tx.execute(statement));
+      for (const r of rows) await run(sql`INSERT INTO ${tableId(plan.childRef)} (id, account_id, payload) VALUES (${r.pk[0]}, ${r.key[0]}, 'race')`);
+      // meanwhile: 902's account comes back; 903 is re-pointed to a live account, 904 to a
+      // missing one the batch did not see, 905's key is cleared
+      await run(sql`INSERT INTO ${tableId(plan.parentRef)} (id, name) VALUES (902, 'came back')`);
+      await run(sql`UPDATE ${tableId(plan.childRef)} SET account_id = 1 WHERE id = ${base + 3}`);
+      await run(sql`UPDATE ${tableId(plan.childRef)} SET account_id = 999 WHERE id = ${base + 4}`);
+      await run(sql`UPDATE ${tableId(plan.childRef)} SET account_id = NULL WHERE id = ${base + 5}`);
+      const parent = { ref: plan.parentRef, live: target.parentLive("p"), probe: target.orphanProbe };
+      const deleted = await run(deleteStillOrphans(target.deleteFromAliased(plan.childRef, "c"), { child: plan.childRef, pk: plan.pk, rows, parent }));
+      expect(deleted).toBe(1);
+      const left = (await fx.query(`SELECT id FROM ${fx.table(PLAIN)} WHERE id > ${base} ORDER BY id`)).map((r) => Number(r.id));
+      expect(left).toEqual([base + 2, base + 3, base + 4, base + 5]);
+      await run(sql`DELETE FROM ${tableId(plan.childRef)} WHERE id > ${base}`);
+      await run(sql`DELETE FROM ${tableId(plan.parentRef)} WHERE id = 902`);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it.runIf(available)("a plain delete killed (SIGKILL) mid-job again and again still ends exact", async () => {
+    const config = loadConfig(fx.configFile, { ...process.env, ...fx.env });
+    const { outcome, preview } = await startCleanup(store, config, "plain_account", { requestedBy: "fault-test" });
+    const jobId = (outcome as { jobId: string }).jobId;
+    expect({ eligible: preview.eligible, dependents: preview.dependents }).toEqual({ eligible: ORPHAN_IDS.length, dependents: [] });
+    expect(await killThreeTimesThenFinish(jobId)).toBe("completed");
+    expect(await ids(PLAIN)).toEqual(LIVE_IDS);
+    const job = await store.prisma.cleanupJob.findUniqueOrThrow({ where: { id: jobId } });
+    expect({ status: job.status, deleted: Number(job.deleted), failed: Number(job.failed), notOrphan: Number(job.skippedNotOrphan) }).toEqual({
+      status: "completed",
+      deleted: ORPHAN_IDS.length,
+      failed: 0,
+      notOrphan: 0,
+    });
+    const batches = await store.prisma.cleanupBatch.findMany({ where: { jobId } });
+    expect(batches.every((b) => b.status === "applied")).toBe(true);
+    expect(batches.reduce((s, b) => s + b.deleted, 0)).toBe(ORPHAN_IDS.length);
+  });
+
+  if (dialect !== "sqlite")
+  it.runIf(available)("a plain delete, its candidates read ahead, never deletes rows added, re-pointed or whose parent came back meanwhile", async () => {
+    const config = loadConfig(fx.configFile, { ...process.env, ...fx.env });
+    const pool = new TargetPool(config.targets);
+    try {
+      const target = await pool.get("fx");
+      const { childRef: table, parentRef } = await plainPlan(config, pool);
+      const write = (statement: RawBuilder<unknown>) => target.transaction(5000, (tx) => tx.execute(statement));
+      // the orphans again (the test above removed them)
+      for (const id of ORPHAN_IDS) await write(sql`INSERT INTO ${tableId(table)} (id, account_id, payload) VALUES (${id}, ${accountOf(id)}, 'again')`);
+      const returning = ACCOUNTS - 1; // the other race test brings back ACCOUNTS
+      const ofReturning = ORPHAN_IDS.filter((id) => accountOf(id) === returning);
+      const repointed = ORPHAN_IDS.filter((id) => accountOf(id) !== returning).slice(-10); // the walk reaches them last
+      const { outcome } = await startCleanup(store, config, "plain_account", { requestedBy: "race-test" });
+      const run = runCleanupJob(store, config, (outcome as { jobId: string }).jobId, { batchDelayMs: 40 });
+      await write(sql`INSERT INTO ${tableId(parentRef)} (id, name) VALUES (${returning}, 'came back')`);
+      const added: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const id = 200_000 + i;
+        await write(sql`INSERT INTO ${tableId(table)} (id, account_id, payload) VALUES (${id}, ${(i % LIVE_ACCOUNTS) + 1}, 'new')`);
+        added.push(id);
+        if (i < repointed.length) await write(sql`UPDATE ${tableId(table)} SET account_id = 1 WHERE id = ${repointed[i]}`);
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      expect(await run).toBe("completed");
+      // exact: every other orphan gone, all of these still there
+      expect(await ids(PLAIN)).toEqual([...LIVE_IDS, ...ofReturning, ...repointed, ...added].sort((a, b) => a - b));
+    } finally {
+      await pool.close();
+    }
   });
 
   // One server is enough to race against: the re-check is the same statement in every dialect.

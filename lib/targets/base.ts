@@ -1,9 +1,9 @@
-import type { Kysely, RawBuilder } from "kysely";
+import { sql, type Kysely, type RawBuilder } from "kysely";
 import type { Dialect } from "../config/types";
 import { TargetError } from "./errors";
 import { cannotBeOfFamily, typeFamily } from "./keys";
 import { pageFromRows, parseCounts } from "./page";
-import { countNullKeysStatement, parentLive } from "./sql";
+import { countNullKeysStatement, parentLive, tableId } from "./sql";
 import type {
   ColumnInfo,
   ColumnsRef,
@@ -253,6 +253,10 @@ export abstract class BaseTarget implements Target {
   }
 
   readonly rowLocks: boolean = true;
+
+  deleteFromAliased(table: TableRef, alias: string): RawBuilder<unknown> {
+    return sql`DELETE FROM ${tableId(table)} AS ${sql.id(alias)}`;
+  }
 
   readonly orphanProbe: "not_exists" | "count" = "not_exists";
 

@@ -87,6 +87,24 @@ export function lockStillOrphans(opts: {
 }
 
 /**
+ * In one statement, deletes the batch's rows that are still orphans: found by primary key,
+ * their key still one of the keys the batch found eligible (a row re-pointed to a key that
+ * was not is left alone), and, inside one target, still without a live parent. What
+ * lockStillOrphans and deleteByPk do in two round trips and a transfer of whole rows, for
+ * a plain delete with nothing below the child (nothing to archive, no dependents to read).
+ * `head` is the target's deleteFromAliased(child, "c").
+ */
+export function deleteStillOrphans(
+  head: RawBuilder<unknown>,
+  opts: { child: ColumnsRef; pk: string[]; rows: { pk: unknown[]; key: unknown[] }[]; parent?: { ref: ColumnsRef; live: RawBuilder<unknown>; probe?: "not_exists" | "count" } },
+): RawBuilder<unknown> {
+  const { child, pk, rows, parent } = opts;
+  const keys = new Map(rows.map((r) => [JSON.stringify(r.key.map(String)), r.key]));
+  const orphan = parent ? sql` AND ${noLiveParent(parent.ref, child, parent.live, parent.probe ?? "not_exists")}` : sql``;
+  return sql`${head} WHERE ${tuplesMatch("c", pk, rows.map((r) => r.pk))} AND ${tuplesMatch("c", child.columns, [...keys.values()])}${orphan}`;
+}
+
+/**
  * Rows of a table whose columns hold one of `tuples` (a dependent's rows referencing the
  * rows being removed), with their primary key as __pk0… (SQLite's rowid is not in `*`).
  */

@@ -165,6 +165,8 @@ export interface Target {
    * would turn NOT EXISTS into a materialized NOT IN over the whole parent (MariaDB).
    */
   readonly orphanProbe: "not_exists" | "count";
+  /** `DELETE FROM table AS alias` in this dialect's words (MySQL and MariaDB name the alias before FROM), for a DELETE whose WHERE probes another table by the alias. */
+  deleteFromAliased(table: TableRef, alias: string): RawBuilder<unknown>;
   /** Whether `SELECT … FOR UPDATE` exists (SQLite locks the whole database on its first write instead). */
   readonly rowLocks: boolean;
   /**

@@ -45,6 +45,11 @@ export class MysqlTarget extends BaseTarget {
     return new MysqlTarget(spec.name, "mysql", new Kysely<any>({ dialect: new MysqlDialect({ pool }) }));
   }
 
+  /** MariaDB's single-table DELETE takes no alias: the multi-table form does, and still deletes from the one table. */
+  deleteFromAliased(table: TableRef, alias: string) {
+    return sql`DELETE ${sql.id(alias)} FROM ${tableId(table)} AS ${sql.id(alias)}`;
+  }
+
   /**
    * InnoDB's lock wait, the part of a batch that can hang; the batch's own statements are
    * keyed on primary keys and bounded by the batch size. (Session-wide on this pooled

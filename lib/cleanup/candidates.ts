@@ -1,0 +1,86 @@
+import { sightingKey } from "../sightings/record";
+import { childStretch, sameTargetCandidates } from "../targets/cleanup";
+import type { CleanupPlan, DependentNode } from "./plan";
+import type { Row } from "./rows";
+
+export interface Candidate {
+  pk: unknown[];
+  key: unknown[];
+}
+
+export interface Candidates {
+  rows: Candidate[];
+  /** Child rows looked at to find them. */
+  examined: number;
+  /** Where the walk stands after them; null at the child's end. */
+  cursor: unknown[] | null;
+}
+
+/** Across targets, rows read per step: orphans may be sparse, and each step asks the parent once. */
+const CROSS_TARGET_STRETCH = 4;
+
+/** The next candidates after the cursor, and where the walk stands after them. */
+export async function nextCandidates(plan: CleanupPlan, after: unknown[] | null, size: number): Promise<Candidates> {
+  const { child, childRef, pk } = plan;
+  const split = (r: Row): Candidate => ({ pk: pk.map((_, i) => r[`p${i}`]), key: childRef.columns.map((_, i) => r[`k${i}`]) });
+  if (plan.sameTarget) {
+    const rows = (await child.query(sameTargetCandidates(childRef, pk, plan.parentRef, child.parentLive("p", plan.softDelete), after, size, child.orphanProbe))).map(split);
+    return { rows, examined: rows.length, cursor: rows.length < size ? null : rows[rows.length - 1].pk };
+  }
+  const limit = size * CROSS_TARGET_STRETCH;
+  const stretch = (await child.query(childStretch(childRef, pk, after, limit))).map(split);
+  const keyed = stretch.filter((r) => r.key.every((v) => v != null));
+  const missing = await missingAmong(plan, keyed);
+  return { rows: missing, examined: stretch.length, cursor: stretch.length < limit ? null : stretch[stretch.length - 1].pk };
+}
+
+/** Of these rows, those whose key has no live parent in the parent's database (asked in batches, distinct keys once). */
+export async function missingAmong(plan: CleanupPlan, rows: Candidate[]): Promise<Candidate[]> {
+  if (!rows.length) return [];
+  const distinct = new Map<string, unknown[]>();
+  for (const r of rows) distinct.set(sightingKey(r.key), r.key);
+  const keys = [...distinct.values()];
+  const columns = plan.childRef.columns.map((_, c) => keys.map((k) => k[c]));
+  const gone = new Set((await plan.parent.missingKeys(plan.parentRef, columns, keys.length, plan.softDelete)).map((i) => sightingKey(keys[i])));
+  return rows.filter((r) => gone.has(sightingKey(r.key)));
+}
+
+/**
+ * Reads a job's candidates batch by batch, and, when the child is a server, the next
+ * batch's while the caller works on this one (its store writes and its transaction): the
+ * candidate SELECT is a plain read that takes no lock, and every row it finds is checked
+ * again inside the transaction that changes it, so reading it early never lets a wrong
+ * row through. Not read ahead: in-process databases (one connection, the read would run
+ * inside the batch's transaction) and a child whose rows are dependents of its own rows
+ * (a batch may remove rows the next one would then count as examined).
+ */
+export class CandidateReader {
+  private ahead: { after: string; size: number; result: Promise<Candidates> } | null = null;
+  private readonly readsAhead: boolean;
+
+  constructor(private readonly plan: CleanupPlan) {
+    this.readsAhead = !plan.child.inProcess && !reachesItself(plan);
+  }
+
+  async take(after: unknown[] | null, size: number): Promise<Candidates> {
+    const ahead = this.ahead && this.ahead.after === positionText(after) && this.ahead.size === size ? this.ahead.result : null;
+    this.ahead = null;
+    const result = await (ahead ?? nextCandidates(this.plan, after, size));
+    if (this.readsAhead && result.cursor) {
+      const next = nextCandidates(this.plan, result.cursor, size);
+      // Its failure surfaces when taken (and is then handled like any batch's); left untaken, it is dropped.
+      next.catch(() => {});
+      this.ahead = { after: positionText(result.cursor), size, result: next };
+    }
+    return result;
+  }
+}
+
+const positionText = (p: unknown[] | null) => (p ? JSON.stringify(p.map(String)) : "");
+
+/** Whether a table below the child, at any depth, is the child's own table (a tree: comments under comments). */
+function reachesItself(plan: CleanupPlan): boolean {
+  const self = (n: DependentNode): boolean =>
+    (n.target.name === plan.child.name && n.ref.schema === plan.childRef.schema && n.ref.table === plan.childRef.table) || n.children.some(self);
+  return plan.dependents.some(self);
+}
