@@ -32,3 +32,11 @@ export function formatUntil(date: Date, now = new Date()): string {
   const h = Math.round(m / 60);
   return h < 36 ? `in ${h} h` : `in ${Math.round(h / 24)} days`;
 }
+
+/** Time left, roughly: "40 s", "12 min", "1.5 h"; "—" when unknown. */
+export function formatEta(seconds: number | null): string {
+  if (seconds == null) return "—";
+  if (seconds < 60) return `${Math.ceil(seconds)} s`;
+  if (seconds < 3600) return `${Math.ceil(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}

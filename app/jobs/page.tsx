@@ -1,7 +1,9 @@
 import Link from "next/link";
+import { PurgeJobs } from "@/components/softdelete/purge-jobs";
 import { requirePage } from "@/lib/auth/guard";
 import { formatDuration, formatNumber, formatRelative } from "@/lib/format";
 import { getStore } from "@/lib/server/store";
+import { recentPurges } from "@/lib/softdelete/purge-control";
 
 export const dynamic = "force-dynamic";
 
@@ -15,15 +17,16 @@ const STATUS_STYLE: Record<string, string> = {
 export default async function JobsPage() {
   await requirePage("jobs.read", "/jobs");
   const store = await getStore();
-  const [cleanups, sweeps] = await Promise.all([
+  const [cleanups, purges, sweeps] = await Promise.all([
     store.prisma.cleanupJob.findMany({ orderBy: { createdAt: "desc" }, take: 100 }),
+    recentPurges(store),
     store.prisma.sweep.findMany({ orderBy: { startedAt: "desc" }, take: 20 }),
   ]);
   return (
     <div className="space-y-8">
       <div>
         <h1 className="text-2xl font-semibold">Jobs</h1>
-        <p className="text-sm text-zinc-500">Cleanups and sweeps, newest first. Start a cleanup from a relation&apos;s page.</p>
+        <p className="text-sm text-zinc-500">Cleanups, purges and sweeps, newest first. Start a cleanup from a relation&apos;s page, a purge from the soft-deletes page.</p>
       </div>
       <section className="space-y-2">
         <h2 className="text-lg font-semibold">Cleanups</h2>
@@ -62,6 +65,20 @@ export default async function JobsPage() {
               </tbody>
             </table>
           </div>
+        )}
+      </section>
+      <section className="space-y-2">
+        <h2 className="text-lg font-semibold">Purges</h2>
+        {purges.length === 0 ? (
+          <div className="card border-dashed p-8 text-center text-sm text-zinc-500">
+            No purge yet. Rows soft-deleted past their grace period are purged from the{" "}
+            <Link href="/soft-deletes" className="text-indigo-700 hover:underline dark:text-indigo-300">
+              Soft deletes
+            </Link>{" "}
+            page, or on the schedule (<code className="font-mono">schedule.purge</code>).
+          </div>
+        ) : (
+          <PurgeJobs initial={purges} />
         )}
       </section>
       <section className="space-y-2">

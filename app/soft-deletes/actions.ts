@@ -4,10 +4,11 @@ import { action } from "@/lib/auth/action";
 import { ExpectedError } from "@/lib/auth/errors";
 import { serverConfig } from "@/lib/server/config";
 import { getJobs } from "@/lib/server/jobs";
+import { cancelPurge, pausePurge, resumePurge } from "@/lib/softdelete/purge-control";
 import { requestPurge } from "@/lib/softdelete/purge-job";
 import { configName, findSoftDeleteConfig, UnknownSoftDeleteTable } from "@/lib/softdelete/tables";
 import { enqueuePurge } from "@/lib/softdelete/worker";
-import { startPurgeSchema } from "./soft-deletes.validation";
+import { purgeJobIdSchema, startPurgeSchema } from "./soft-deletes.validation";
 
 /** Hard-deletes (or redacts) every row of the table past its grace, one deletion request per subject, as a job. */
 export const startPurgeAction = action
@@ -26,4 +27,31 @@ export const startPurgeAction = action
     await enqueuePurge((await getJobs()).boss, jobId);
     revalidatePath("/soft-deletes");
     return { jobId, created };
+  });
+
+/** Stops a purge before its next subject; the subject under way finishes (its request is two-phase). */
+export const pausePurgeAction = action
+  .metadata({ action: "purges.pause", permission: "purges.run", audit: ["jobId"], object: ["purge_job", "jobId"] })
+  .inputSchema(purgeJobIdSchema)
+  .action(async ({ parsedInput, ctx }) => {
+    await pausePurge(ctx.store, parsedInput.jobId);
+    revalidatePath("/soft-deletes");
+  });
+
+export const resumePurgeAction = action
+  .metadata({ action: "purges.resume", permission: "purges.run", audit: ["jobId"], object: ["purge_job", "jobId"] })
+  .inputSchema(purgeJobIdSchema)
+  .action(async ({ parsedInput, ctx }) => {
+    await resumePurge(ctx.store, parsedInput.jobId);
+    await enqueuePurge((await getJobs()).boss, parsedInput.jobId);
+    revalidatePath("/soft-deletes");
+  });
+
+/** No further subject is started; what was purged stays purged. */
+export const cancelPurgeAction = action
+  .metadata({ action: "purges.cancel", permission: "purges.run", audit: ["jobId"], object: ["purge_job", "jobId"] })
+  .inputSchema(purgeJobIdSchema)
+  .action(async ({ parsedInput, ctx }) => {
+    await cancelPurge(ctx.store, parsedInput.jobId);
+    revalidatePath("/soft-deletes");
   });

@@ -1,11 +1,12 @@
 import { GaugeCard } from "@/components/softdelete/gauge-card";
+import { PurgeJobs } from "@/components/softdelete/purge-jobs";
 import { RequestsTable } from "@/components/softdelete/requests-table";
 import { requirePage } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
-import { formatNumber, formatRelative } from "@/lib/format";
 import { serverConfig } from "@/lib/server/config";
 import { getStore } from "@/lib/server/store";
 import { loadBacklog } from "@/lib/softdelete/backlog";
+import { recentPurges } from "@/lib/softdelete/purge-control";
 import { recentRequests } from "@/lib/softdelete/requests-list";
 import { configName } from "@/lib/softdelete/tables";
 
@@ -19,7 +20,7 @@ export default async function SoftDeletesPage() {
   const [backlog, requests, jobs] = await Promise.all([
     loadBacklog(config),
     recentRequests(store),
-    store.prisma.purgeJob.findMany({ orderBy: { createdAt: "desc" }, take: 10 }),
+    recentPurges(store),
   ]);
   const names = new Map(config.softDelete.map((e, i) => [i, configName(e)]));
   return (
@@ -43,14 +44,7 @@ export default async function SoftDeletesPage() {
         {jobs.length === 0 ? (
           <p className="text-sm text-zinc-500">No purge has run yet{config.schedule.purge ? ` (scheduled: ${config.schedule.purge})` : "; none is scheduled (config schedule.purge)"}.</p>
         ) : (
-          <ul className="space-y-1 text-sm" data-testid="purge-jobs">
-            {jobs.map((j) => (
-              <li key={j.id}>
-                <span className="font-mono text-xs">{j.table}</span> — <strong>{j.status}</strong>, {formatNumber(j.completed)} completed, {formatNumber(j.partial)} partial,{" "}
-                {formatNumber(j.failed)} failed of {formatNumber(j.subjects)} subjects ({j.trigger}, {formatRelative(j.createdAt)}){j.error ? ` — ${j.error}` : ""}
-              </li>
-            ))}
-          </ul>
+          <PurgeJobs initial={jobs} />
         )}
       </section>
       <section className="space-y-2">

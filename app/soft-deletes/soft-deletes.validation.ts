@@ -5,3 +5,5 @@ export const startPurgeSchema = z.object({
   /** The table's name typed again: a hard delete starts only when the person means this table. */
   confirm: z.string().max(300),
 });
+
+export const purgeJobIdSchema = z.object({ jobId: z.uuid() });

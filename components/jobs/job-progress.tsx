@@ -5,17 +5,12 @@ import { useRouter } from "next/navigation";
 import { useEffect } from "react";
 import { approveCleanup, cancelCleanup, pauseCleanup, resumeCleanup, restoreCleanupArchive } from "@/app/jobs/actions";
 import { FormError } from "@/components/form-errors";
+import { ProgressCount } from "@/components/jobs/progress-count";
 import type { CleanupStatus } from "@/lib/cleanup/status";
+import { formatEta } from "@/lib/format";
 
 const fmt = (n: number) => n.toLocaleString("en-US");
 const LIVE = new Set(["queued", "running", "awaiting_approval"]);
-
-function eta(s: number | null) {
-  if (s == null) return "—";
-  if (s < 60) return `${Math.ceil(s)} s`;
-  if (s < 3600) return `${Math.ceil(s / 60)} min`;
-  return `${(s / 3600).toFixed(1)} h`;
-}
 
 /** A cleanup job as it runs: progress bar, counts, rate, ETA, and what the viewer may do to it. */
 export function JobProgress({
@@ -59,19 +54,19 @@ export function JobProgress({
             {s.stalled ? "running (worker silent: it will be resumed)" : s.status.replace("_", " ")}
           </span>
           <span className="text-sm text-zinc-500">
-            {s.rowsPerSecond ? `${fmt(Math.round(s.rowsPerSecond))} rows/s examined · ETA ${eta(s.etaSeconds)}` : ""}
+            {s.rowsPerSecond ? `${fmt(Math.round(s.rowsPerSecond))} rows/s examined · ETA ${formatEta(s.etaSeconds)}` : ""}
           </span>
         </div>
         <div className="h-3 overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100} data-testid="job-progress">
           <div className={`h-full transition-all ${s.status === "completed" ? "bg-emerald-500" : "bg-indigo-500"}`} style={{ width: `${pct}%` }} />
         </div>
         <dl className="grid gap-3 text-sm sm:grid-cols-3 lg:grid-cols-6">
-          <Count label="Examined" value={s.examined} of={s.total} testId="job-examined" />
-          <Count label={s.action === "set_null" ? "Unlinked" : "Deleted"} value={s.action === "set_null" ? s.nulled : s.deleted} testId="job-deleted" />
-          <Count label="Rows below, removed first" value={s.dependentsRemoved} />
-          <Count label="Skipped" value={skipped} testId="job-skipped" />
-          <Count label="Failed" value={s.failed} />
-          <Count label="Archived" value={s.archived} />
+          <ProgressCount label="Examined" value={s.examined} of={s.total} testId="job-examined" />
+          <ProgressCount label={s.action === "set_null" ? "Unlinked" : "Deleted"} value={s.action === "set_null" ? s.nulled : s.deleted} testId="job-deleted" />
+          <ProgressCount label="Rows below, removed first" value={s.dependentsRemoved} />
+          <ProgressCount label="Skipped" value={skipped} testId="job-skipped" />
+          <ProgressCount label="Failed" value={s.failed} />
+          <ProgressCount label="Archived" value={s.archived} />
         </dl>
         <p className="text-xs text-zinc-500" data-testid="job-skipped-detail">
           Skipped: {fmt(s.skipped.grace)} inside the grace period, {fmt(s.skipped.allowlist)} allowlisted, {fmt(s.skipped.notOrphan)} no longer orphans,{" "}
@@ -122,18 +117,6 @@ export function JobProgress({
         )}
       </div>
       <FormError message={error} />
-    </div>
-  );
-}
-
-function Count({ label, value, of, testId }: { label: string; value: number; of?: number; testId?: string }) {
-  return (
-    <div>
-      <dt className="text-xs text-zinc-500">{label}</dt>
-      <dd className="tabular text-lg font-semibold" data-testid={testId}>
-        {fmt(value)}
-        {of ? <span className="text-sm font-normal text-zinc-500"> / {fmt(of)}</span> : null}
-      </dd>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 import { useAction } from "next-safe-action/hooks";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { startPurgeAction } from "@/app/soft-deletes/actions";
@@ -20,7 +21,14 @@ export function PurgeButton({ table, pending }: { table: string; pending: number
       <button className="btn-primary bg-red-600 hover:bg-red-500" disabled={typed !== table || start.isPending} data-testid="purge-start">
         {start.isPending ? "Starting…" : "Purge past grace"}
       </button>
-      {start.result.data && <span className="text-sm text-zinc-500">purge job {start.result.data.jobId.slice(0, 8)} {start.result.data.created ? "started" : "already running"}</span>}
+      {start.result.data && (
+        <span className="text-sm text-zinc-500" data-testid="purge-started">
+          {start.result.data.created ? "Purge started: " : "A purge of this table is already under way: "}
+          <Link href={`/jobs/purges/${start.result.data.jobId}`} className="text-indigo-700 hover:underline dark:text-indigo-300">
+            follow it
+          </Link>
+        </span>
+      )}
       <FormError message={start.result.serverError} />
     </form>
   );

@@ -3,10 +3,13 @@ import { privateDemo } from "../../test/demo-fixture";
 import { STORE_KINDS } from "../../test/stores";
 import type { Config } from "../config/types";
 import { DEMO_EXPECTED_ORPHANS } from "../demo/expected";
+import { QUEUES } from "../jobs/queue";
+import { startJobRuntime } from "../jobs/runtime";
 import { sweep } from "../detect/sweep";
 import type { Store } from "../store/client";
 import { TargetPool } from "../targets/pool";
 import { softDeleteGauges } from "./gauges";
+import { cancelPurge, pausePurge, purgeStatus, resumePurge } from "./purge-control";
 import { runPurgeJob, requestPurge } from "./purge-job";
 import { previewRestore, restoreSubject, RestoreRefused } from "./restore";
 import { searchSoftDeleted } from "./search";
@@ -82,7 +85,24 @@ describe("soft deletes on the demo", () => {
     const before = Object.fromEntries((await sweep(config)).results.map((r) => [r.relation.name, r.orphans]));
     expect(before).toEqual(DEMO_EXPECTED_ORPHANS);
     const { jobId } = await requestPurge(store, "shop.public.users", { requestedBy: "u-ops", trigger: "manual" });
+    // paused after a few subjects: it stops before the next one, its checkpoint kept
+    const running = runPurgeJob(store, config, jobId, { batchDelayMs: 20 });
+    await waitFor(async () => (await store.prisma.purgeJob.findUniqueOrThrow({ where: { id: jobId } })).completed >= 3);
+    await pausePurge(store, jobId);
+    expect(await running).toBe("paused");
+    const paused = await store.prisma.purgeJob.findUniqueOrThrow({ where: { id: jobId } });
+    expect(paused).toMatchObject({ status: "paused", total: 20, failed: 0, partial: 0 });
+    expect(paused.completed).toBeLessThan(20);
+    expect(paused.completed).toBe(paused.subjects);
+    // while paused it holds the table (asking again returns it), and no worker takes it
+    expect(await requestPurge(store, "shop.public.users", { requestedBy: "schedule", trigger: "schedule" })).toEqual({ jobId, created: false });
+    expect(await runPurgeJob(store, config, jobId)).toBe("skipped");
+    expect((await purgeStatus(store, jobId))!.progress).toBeCloseTo(paused.completed / 20);
+    await resumePurge(store, jobId);
     expect(await runPurgeJob(store, config, jobId)).toBe("completed");
+    const done = await purgeStatus(store, jobId);
+    expect(done).toMatchObject({ status: "completed", total: 20, subjects: 20, completed: 20, progress: 1, etaSeconds: null });
+    await expect(cancelPurge(store, jobId)).rejects.toThrow(/already completed/);
     const requests = await store.prisma.deletionRequest.findMany({ include: { steps: true } });
     expect(requests).toHaveLength(20);
     expect(requests.every((r) => r.status === "completed")).toBe(true);
@@ -94,6 +114,51 @@ describe("soft deletes on the demo", () => {
     const [g] = await softDeleteGauges(config, pool);
     expect(g.pending).toBe(0);
     expect((await previewRestore(store, config, pool, "shop.users", ["2015"])).refusal?.code).toBe("purged");
+  });
+});
+
+/** The purge on the schedule (config schedule.purge), through the job queue as a worker runs it. */
+describe("scheduled purges on the demo", () => {
+  let store: Store;
+  let dispose: () => Promise<void>;
+  let demo: Awaited<ReturnType<typeof privateDemo>>;
+  beforeAll(async () => {
+    ({ store, dispose } = await kind.open());
+    demo = await privateDemo();
+  });
+  afterAll(async () => {
+    await dispose?.();
+    demo?.dispose();
+  });
+
+  it("registers the schedule, purges every soft-delete table on its tick, and drops the schedule when the config does", async () => {
+    const scheduled: Config = { ...demo.config, schedule: { ...demo.config.schedule, purge: "30 3 * * *" } };
+    // a purge asked for and cancelled before any worker took it: it never runs, and no longer holds the table
+    const cancelled = await requestPurge(store, "shop.users", { requestedBy: "u-ops", trigger: "manual" });
+    await cancelPurge(store, cancelled.jobId);
+    expect(await runPurgeJob(store, scheduled, cancelled.jobId)).toBe("skipped");
+
+    const runtime = await startJobRuntime(store, { config: () => scheduled, log: () => {}, work: true });
+    try {
+      expect((await runtime.boss.getSchedules(QUEUES.purge)).map((x) => [x.cron, x.timezone])).toEqual([["30 3 * * *", "UTC"]]);
+      // what pg-boss sends at 03:30 UTC
+      await runtime.boss.send(QUEUES.purge, { trigger: "schedule" });
+      await waitFor(async () => (await store.prisma.purgeJob.count({ where: { trigger: "schedule", status: { notIn: ["queued", "running"] } } })) === 1);
+    } finally {
+      await runtime.stop();
+    }
+    const job = await store.prisma.purgeJob.findFirstOrThrow({ where: { trigger: "schedule" } });
+    expect(job).toMatchObject({ table: "shop.users", status: "completed", requestedBy: "schedule", total: 20, completed: 20 });
+    expect((await store.prisma.purgeJob.findUniqueOrThrow({ where: { id: cancelled.jobId } })).status).toBe("cancelled");
+    const audit = await store.prisma.auditEvent.findMany({ where: { action: "purges.finish", object: `purge_job:${job.id}` } });
+    expect(audit.map((a) => a.result)).toEqual(["ok"]);
+
+    const unscheduled = await startJobRuntime(store, { config: () => ({ ...scheduled, schedule: { ...scheduled.schedule, purge: undefined } }), log: () => {}, work: true });
+    try {
+      expect(await unscheduled.boss.getSchedules(QUEUES.purge)).toEqual([]);
+    } finally {
+      await unscheduled.stop();
+    }
   });
 });
 
@@ -167,3 +232,12 @@ describe("a kept table below the subject on the demo", () => {
     expect(g.pending).toBe(0);
   });
 });
+
+async function waitFor(check: () => Promise<boolean>, ms = 60_000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error("timed out waiting");
+}

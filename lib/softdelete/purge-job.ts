@@ -1,7 +1,7 @@
 import { recordAudit } from "../audit/record";
 import type { Config } from "../config/types";
 import type { Store } from "../store/client";
-import { pendingSubjects } from "../targets/softdelete";
+import { countPendingSubjects, pendingSubjects } from "../targets/softdelete";
 import { TargetPool } from "../targets/pool";
 import { graceCutoff, olderThan } from "./grace";
 import { runDeletionRequest, type PurgeRunOptions } from "./purge-run";
@@ -14,17 +14,23 @@ export const PURGE_STALE_MS = 30_000;
 const HEARTBEAT_MS = 5_000;
 const SUBJECTS_PER_PAGE = 100;
 
-export type PurgeJobEnd = "completed" | "partial" | "failed" | "skipped";
+export type PurgeJobEnd = "completed" | "partial" | "failed" | "skipped" | "paused" | "cancelled";
 
-/** One active purge per table: asking again while one is alive returns it; one whose worker died is resumed. */
+/** A purge job in one of these holds its table: asking for another returns it (a partial unique index keeps it so). */
+export const ACTIVE_PURGE_STATUSES = ["queued", "running", "paused"];
+
+/**
+ * One active purge per table: asking again while one is alive (or paused) returns it; one
+ * whose worker died is resumed by the reaper.
+ */
 export async function requestPurge(store: Store, table: string, opts: { requestedBy: string; trigger: "manual" | "schedule" }) {
-  const active = await store.prisma.purgeJob.findFirst({ where: { table, status: { in: ["queued", "running"] } } });
+  const active = await store.prisma.purgeJob.findFirst({ where: { table, status: { in: ACTIVE_PURGE_STATUSES } } });
   if (active) return { jobId: active.id, created: false };
   try {
     const job = await store.prisma.purgeJob.create({ data: { table, status: "queued", trigger: opts.trigger, requestedBy: opts.requestedBy } });
     return { jobId: job.id, created: true };
   } catch (err) {
-    const other = await store.prisma.purgeJob.findFirst({ where: { table, status: { in: ["queued", "running"] } } });
+    const other = await store.prisma.purgeJob.findFirst({ where: { table, status: { in: ACTIVE_PURGE_STATUSES } } });
     if (other) return { jobId: other.id, created: false };
     throw err;
   }
@@ -43,6 +49,8 @@ async function claim(store: Store, jobId: string, now = new Date()): Promise<boo
  * failed, their backoff over, or left mid-way by a dead worker), then every subject past
  * grace in primary-key order from the job's checkpoint, each through its own deletion
  * request. The checkpoint moves after each subject, so a killed job resumes where it was.
+ * Pause and cancel are noticed before each subject: the one under way finishes first (its
+ * request is two-phase; stopping inside it would leave it half done).
  */
 export async function runPurgeJob(store: Store, config: Config, jobId: string, opts: PurgeRunOptions = {}): Promise<PurgeJobEnd> {
   if (!(await claim(store, jobId))) return "skipped";
@@ -55,8 +63,11 @@ export async function runPurgeJob(store: Store, config: Config, jobId: string, o
     const field = status === "completed" || status === "cancelled" ? "completed" : status === "partial" ? "partial" : "failed";
     await store.prisma.purgeJob.update({ where: { id: jobId }, data: { [field]: { increment: 1 }, heartbeatAt: new Date() } });
   };
-  const end = async (status: PurgeJobEnd, error?: string) => {
-    const done = await store.prisma.purgeJob.update({ where: { id: jobId }, data: { status, finishedAt: new Date(), error: error ?? null } });
+  const end = async (status: PurgeJobEnd, error?: string): Promise<PurgeJobEnd> => {
+    // Only a job still running ends here: one a person paused or cancelled meanwhile keeps that.
+    const n = await store.prisma.purgeJob.updateMany({ where: { id: jobId, status: "running" }, data: { status, finishedAt: new Date(), error: error ?? null } });
+    const done = await store.prisma.purgeJob.findUniqueOrThrow({ where: { id: jobId } });
+    if (n.count === 0) return done.status as PurgeJobEnd;
     await recordAudit(store, {
       actorId: "system",
       actorRoles: [],
@@ -69,9 +80,20 @@ export async function runPurgeJob(store: Store, config: Config, jobId: string, o
     });
     return status;
   };
+  // A person paused or cancelled it: stop before the next subject, the checkpoint kept.
+  const stopAsked = async (): Promise<"paused" | "cancelled" | null> => {
+    const { status } = await store.prisma.purgeJob.findUniqueOrThrow({ where: { id: jobId }, select: { status: true } });
+    return status === "paused" || status === "cancelled" ? status : null;
+  };
   try {
     const now = opts.now ?? new Date();
     const sd = await softDeleteTableByName(config, pool, job.table);
+    const notRedacted = await notYetRedacted(config, sd);
+    const pastGrace = olderThan(sd.target, "r", sd.column, graceCutoff(sd.config.graceDays, now));
+    if (job.total == null) {
+      const [{ n }] = await sd.target.query(countPendingSubjects(sd.ref, pastGrace, notRedacted));
+      await store.prisma.purgeJob.update({ where: { id: jobId }, data: { total: Number(n) } });
+    }
     // Requests this table already has that are not finished: a dead worker's, or due for a retry.
     const open = await store.prisma.deletionRequest.findMany({
       where: {
@@ -81,16 +103,18 @@ export async function runPurgeJob(store: Store, config: Config, jobId: string, o
       orderBy: { createdAt: "asc" },
     });
     for (const r of open) {
+      const stop = await stopAsked();
+      if (stop) return stop;
       await store.prisma.purgeJob.update({ where: { id: jobId }, data: { subjects: { increment: 1 } } });
       await tally(await runDeletionRequest(store, config, pool, r.id, opts));
     }
 
-    const notRedacted = await notYetRedacted(config, sd);
-    const pastGrace = olderThan(sd.target, "r", sd.column, graceCutoff(sd.config.graceDays, now));
     let cursor = (job.cursor as string[] | null)?.length ? (job.cursor as string[]) : null;
     for (;;) {
       const page = await sd.target.query(pendingSubjects(sd.ref, sd.pk, pastGrace, notRedacted, cursor, SUBJECTS_PER_PAGE));
       for (const row of page) {
+        const stop = await stopAsked();
+        if (stop) return stop;
         const key = sd.pk.map((_, i) => row[`p${i}`]);
         const { request, created } = await requestDeletion(store, sd.id, key, { requestedBy: job.requestedBy, jobId });
         // A request waiting for its backoff is left to its time; one retried above is not run twice.

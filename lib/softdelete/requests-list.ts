@@ -1,9 +1,14 @@
 import type { Store } from "../store/client";
 import type { StepView } from "./requests";
 
-/** The newest deletion requests with their steps, for the soft-deletes page. */
-export async function recentRequests(store: Store, take = 50) {
-  const rows = await store.prisma.deletionRequest.findMany({ orderBy: { createdAt: "desc" }, take, include: { steps: { orderBy: { seq: "asc" } } } });
+/** The newest deletion requests with their steps (of one purge job, when given), for the soft-deletes and purge pages. */
+export async function recentRequests(store: Store, take = 50, jobId?: string) {
+  const rows = await store.prisma.deletionRequest.findMany({
+    where: jobId ? { jobId } : undefined,
+    orderBy: { createdAt: "desc" },
+    take,
+    include: { steps: { orderBy: { seq: "asc" } } },
+  });
   return rows.map((r) => ({
     ...r,
     steps: r.steps.map(

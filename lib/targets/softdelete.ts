@@ -136,6 +136,11 @@ export function gaugeStatement(
 FROM ${tableId(table)} AS r WHERE ${col("r", stamp)} IS NOT NULL`;
 }
 
+/** How many subjects wait past grace (a purge job's whole, for its progress bar). */
+export function countPendingSubjects(table: TableRef, pastGrace: RawBuilder<unknown>, notRedacted: RawBuilder<unknown> | null): RawBuilder<{ n: number | string }> {
+  return sql`SELECT count(*) AS n FROM ${tableId(table)} AS r WHERE ${sql.join([pastGrace, ...(notRedacted ? [notRedacted] : [])], sql` AND `)}`;
+}
+
 /** Subjects waiting past grace, in primary-key order after `after`: what a purge job walks. */
 export function pendingSubjects(table: TableRef, pk: string[], pastGrace: RawBuilder<unknown>, notRedacted: RawBuilder<unknown> | null, after: unknown[] | null, limit: number): RawBuilder<Record<string, unknown>> {
   const where = [pastGrace, ...(notRedacted ? [notRedacted] : []), ...(after ? [keyAfter("r", pk, after)] : [])];

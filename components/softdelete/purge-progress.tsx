@@ -1,0 +1,92 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import { useAction } from "next-safe-action/hooks";
+import { useRouter } from "next/navigation";
+import { useEffect } from "react";
+import { cancelPurgeAction, pausePurgeAction, resumePurgeAction } from "@/app/soft-deletes/actions";
+import { FormError } from "@/components/form-errors";
+import { ProgressCount } from "@/components/jobs/progress-count";
+import { formatEta, formatNumber } from "@/lib/format";
+import type { PurgeStatus } from "@/lib/softdelete/purge-control";
+
+export const LIVE_PURGE = new Set(["queued", "running"]);
+
+export async function fetchPurge(id: string): Promise<PurgeStatus> {
+  const res = await fetch(`/api/purges?id=${id}`);
+  if (!res.ok) throw new Error(await res.text());
+  return res.json();
+}
+
+/** A purge job as it runs: subjects done of those past grace, rate, ETA, and pause, resume, cancel for ops. */
+export function PurgeProgress({ initial, mayControl }: { initial: PurgeStatus; mayControl: boolean }) {
+  const router = useRouter();
+  const q = useQuery({
+    queryKey: ["purge", initial.id],
+    initialData: initial,
+    queryFn: () => fetchPurge(initial.id),
+    refetchInterval: (query) => (query.state.data && LIVE_PURGE.has(query.state.data.status) ? 1000 : false),
+  });
+  const s = q.data;
+  const ended = !LIVE_PURGE.has(s.status) && s.status !== "paused";
+  useEffect(() => {
+    if (ended) router.refresh(); // the requests table below is the server's
+  }, [ended, router]);
+  const refresh = { onSuccess: () => void q.refetch() };
+  const pause = useAction(pausePurgeAction, refresh);
+  const resume = useAction(resumePurgeAction, refresh);
+  const cancel = useAction(cancelPurgeAction, refresh);
+  const pct = Math.round(s.progress * 100);
+  return (
+    <div className="space-y-4">
+      <div className="card space-y-3 p-4">
+        <div className="flex flex-wrap items-center justify-between gap-2">
+          <span className="rounded bg-zinc-100 px-2 py-0.5 text-sm font-medium dark:bg-zinc-800" data-testid="purge-status">
+            {s.stalled ? "running (worker silent: it will be resumed)" : s.status}
+          </span>
+          <span className="text-sm text-zinc-500">
+            {s.subjectsPerMinute ? `${formatNumber(Math.round(s.subjectsPerMinute))} subjects/min · ETA ${formatEta(s.etaSeconds)}` : ""}
+          </span>
+        </div>
+        <div className="h-3 overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100} data-testid="purge-progress">
+          <div className={`h-full transition-all ${s.status === "completed" ? "bg-emerald-500" : s.status === "partial" ? "bg-amber-500" : "bg-indigo-500"}`} style={{ width: `${pct}%` }} />
+        </div>
+        <dl className="grid gap-3 text-sm sm:grid-cols-4">
+          <ProgressCount label="Subjects taken on" value={s.subjects} of={s.total} testId="purge-subjects" />
+          <ProgressCount label="Completed" value={s.completed} testId="purge-completed" />
+          <ProgressCount label="Partial (retried later)" value={s.partial} />
+          <ProgressCount label="Failed (retried later)" value={s.failed} />
+        </dl>
+        {s.error && <p className="text-sm text-red-600 dark:text-red-400">{s.error}</p>}
+        {s.status === "partial" && (
+          <p className="text-sm text-amber-700 dark:text-amber-400">
+            Some subjects are only partly purged: their requests below say which database is left and why. They are retried with backoff by the next purge.
+          </p>
+        )}
+      </div>
+      {mayControl && (
+        <div className="flex flex-wrap gap-2">
+          {LIVE_PURGE.has(s.status) && (
+            <button className="btn-secondary" onClick={() => pause.execute({ jobId: s.id })} data-testid="purge-pause">
+              Pause
+            </button>
+          )}
+          {s.status === "paused" && (
+            <button className="btn-secondary" onClick={() => resume.execute({ jobId: s.id })} data-testid="purge-resume">
+              Resume
+            </button>
+          )}
+          {(LIVE_PURGE.has(s.status) || s.status === "paused") && (
+            <button
+              className="btn-danger"
+              onClick={() => window.confirm("Cancel this purge? Subjects already purged stay purged; the one under way finishes; no further one starts.") && cancel.execute({ jobId: s.id })}
+              data-testid="purge-cancel"
+            >
+              Cancel
+            </button>
+          )}
+        </div>
+      )}
+      <FormError message={pause.result.serverError ?? resume.result.serverError ?? cancel.result.serverError} />
+    </div>
+  );
+}

@@ -1,0 +1,90 @@
+import { ExpectedError } from "../auth/errors";
+import type { Store } from "../store/client";
+import { ACTIVE_PURGE_STATUSES, PURGE_STALE_MS } from "./purge-job";
+
+async function transition(store: Store, jobId: string, from: string[], data: Record<string, unknown>, refusal: (status: string) => string) {
+  const n = await store.prisma.purgeJob.updateMany({ where: { id: jobId, status: { in: from } }, data });
+  if (n.count === 1) return;
+  const job = await store.prisma.purgeJob.findUnique({ where: { id: jobId }, select: { status: true } });
+  throw new ExpectedError(job ? refusal(job.status) : "no such purge job");
+}
+
+/** Stops the purge after the subject it is on (each subject's request finishes or stays open for a retry); its checkpoint stays. */
+export const pausePurge = (store: Store, jobId: string) =>
+  transition(store, jobId, ["queued", "running"], { status: "paused" }, (s) => `only a queued or running purge can be paused (this one is ${s})`);
+
+/** Queued again: the worker resumes it from its checkpoint. */
+export const resumePurge = (store: Store, jobId: string) =>
+  transition(store, jobId, ["paused"], { status: "queued" }, (s) => `only a paused purge can be resumed (this one is ${s})`);
+
+/** No further subject is started; what was purged stays purged, an unfinished request stays open for the next purge. */
+export const cancelPurge = (store: Store, jobId: string) =>
+  transition(store, jobId, ACTIVE_PURGE_STATUSES, { status: "cancelled", finishedAt: new Date() }, (s) => `the purge is already ${s}`);
+
+export interface PurgeStatus {
+  id: string;
+  table: string;
+  status: string;
+  trigger: string;
+  requestedBy: string;
+  /** Subjects past grace when the job first ran (null until it has). */
+  total: number | null;
+  subjects: number;
+  completed: number;
+  partial: number;
+  failed: number;
+  /** 0–1: subjects taken on against the total; 1 once the job has ended. */
+  progress: number;
+  subjectsPerMinute: number | null;
+  etaSeconds: number | null;
+  /** Running, but its worker has gone silent: another worker will take it over. */
+  stalled: boolean;
+  error: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+const ENDED = new Set(["completed", "partial", "failed", "cancelled"]);
+
+type PurgeJobRow = NonNullable<Awaited<ReturnType<Store["prisma"]["purgeJob"]["findUnique"]>>>;
+
+export function purgeStatusOf(j: PurgeJobRow, now = Date.now()): PurgeStatus {
+  const ended = ENDED.has(j.status);
+  const progress = ended ? 1 : j.total ? Math.min(1, j.subjects / j.total) : 0;
+  const elapsed = j.startedAt ? ((j.finishedAt?.getTime() ?? now) - j.startedAt.getTime()) / 1000 : 0;
+  const perSecond = elapsed > 1 && j.subjects > 0 ? j.subjects / elapsed : null;
+  const left = j.total != null ? Math.max(0, j.total - j.subjects) : null;
+  return {
+    id: j.id,
+    table: j.table,
+    status: j.status,
+    trigger: j.trigger,
+    requestedBy: j.requestedBy,
+    total: j.total,
+    subjects: j.subjects,
+    completed: j.completed,
+    partial: j.partial,
+    failed: j.failed,
+    progress,
+    subjectsPerMinute: perSecond ? perSecond * 60 : null,
+    etaSeconds: !ended && perSecond && left != null ? left / perSecond : null,
+    stalled: j.status === "running" && (!j.heartbeatAt || now - j.heartbeatAt.getTime() > PURGE_STALE_MS),
+    error: j.error,
+    createdAt: j.createdAt.toISOString(),
+    startedAt: j.startedAt?.toISOString() ?? null,
+    finishedAt: j.finishedAt?.toISOString() ?? null,
+  };
+}
+
+export async function purgeStatus(store: Store, jobId: string): Promise<PurgeStatus | null> {
+  const j = await store.prisma.purgeJob.findUnique({ where: { id: jobId } });
+  return j ? purgeStatusOf(j) : null;
+}
+
+/** The latest purge jobs, newest first. */
+export async function recentPurges(store: Store, take = 10): Promise<PurgeStatus[]> {
+  const jobs = await store.prisma.purgeJob.findMany({ orderBy: { createdAt: "desc" }, take });
+  const now = Date.now();
+  return jobs.map((j) => purgeStatusOf(j, now));
+}
