@@ -68,11 +68,21 @@ test("ops sees the restored account gone from the backlog, purges the rest past 
   await expect(card.getByTestId("gauge-deleted")).toHaveText("30");
   await card.getByTestId("purge-confirm").fill("shop.users");
   await card.getByTestId("purge-start").click();
-  await expect(async () => {
-    await page.reload();
-    await expect(page.locator(USERS).getByTestId("gauge-pending")).toHaveText("0");
-  }).toPass({ timeout: 60_000 });
+  // the purge list polls while the job runs and refreshes the page when it ends: no reload
+  const row = page.getByTestId("purge-jobs").locator("tr[data-purge]").first();
+  await expect(row.getByTestId("purge-job-status")).toHaveText("completed", { timeout: 60_000 });
+  await expect(row).toContainText("20 of 20 subjects");
+  await expect(page.locator(USERS).getByTestId("gauge-pending")).toHaveText("0");
   await expect(page.getByTestId("deletion-requests").locator('tr[data-status="completed"]')).toHaveCount(20);
-  await expect(page.getByTestId("purge-jobs")).toContainText("completed, 20 completed, 0 partial, 0 failed of 20 subjects");
   await page.screenshot({ path: "e2e/artifacts/soft-deletes-purged.png", fullPage: true });
+  // its page: the whole progress, each subject's request
+  await page.getByTestId("purge-started").getByRole("link").click();
+  await expect(page.getByTestId("purge-status")).toHaveText("completed");
+  await expect(page.getByTestId("purge-subjects")).toHaveText("20 / 20");
+  await expect(page.getByTestId("purge-progress")).toHaveAttribute("aria-valuenow", "100");
+  await expect(page.getByTestId("deletion-requests").locator('tr[data-status="completed"]')).toHaveCount(20);
+  await expect(page.getByTestId("purge-pause")).toHaveCount(0);
+  await page.screenshot({ path: "e2e/artifacts/purge-job.png", fullPage: true });
+  await page.goto("/jobs");
+  await expect(page.getByTestId("purge-jobs").locator("tr[data-purge]").first()).toContainText("shop.users");
 });

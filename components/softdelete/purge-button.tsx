@@ -11,7 +11,16 @@ export function PurgeButton({ table, pending }: { table: string; pending: number
   const router = useRouter();
   const [typed, setTyped] = useState("");
   const start = useAction(startPurgeAction, { onSuccess: () => router.refresh() });
-  if (pending === 0) return <p className="text-sm text-zinc-500">Nothing waits past grace: there is nothing to purge.</p>;
+  const started = start.result.data && (
+    <span className="text-sm text-zinc-500" data-testid="purge-started">
+      {start.result.data.created ? "Purge started: " : "A purge of this table is already under way: "}
+      <Link href={`/jobs/purges/${start.result.data.jobId}`} className="text-indigo-700 hover:underline dark:text-indigo-300">
+        follow it
+      </Link>
+    </span>
+  );
+  // Once the purge has emptied the backlog, the link to it stays.
+  if (pending === 0) return <p className="text-sm text-zinc-500">Nothing waits past grace: there is nothing to purge. {started}</p>;
   return (
     <form className="flex flex-wrap items-end gap-2" action={() => start.execute({ table, confirm: typed })}>
       <label className="text-sm">
@@ -21,14 +30,7 @@ export function PurgeButton({ table, pending }: { table: string; pending: number
       <button className="btn-primary bg-red-600 hover:bg-red-500" disabled={typed !== table || start.isPending} data-testid="purge-start">
         {start.isPending ? "Starting…" : "Purge past grace"}
       </button>
-      {start.result.data && (
-        <span className="text-sm text-zinc-500" data-testid="purge-started">
-          {start.result.data.created ? "Purge started: " : "A purge of this table is already under way: "}
-          <Link href={`/jobs/purges/${start.result.data.jobId}`} className="text-indigo-700 hover:underline dark:text-indigo-300">
-            follow it
-          </Link>
-        </span>
-      )}
+      {started}
       <FormError message={start.result.serverError} />
     </form>
   );

@@ -14,6 +14,8 @@ const STATUS_STYLE: Record<string, string> = {
   running: "text-indigo-700 dark:text-indigo-300",
 };
 
+const BAR_STYLE: Record<string, string> = { completed: "bg-emerald-500", partial: "bg-amber-500", failed: "bg-red-500" };
+
 /**
  * The latest purge jobs, polled while one runs; when one ends the page is refreshed, so
  * the gauges and requests beside it show what it did.
@@ -21,7 +23,8 @@ const STATUS_STYLE: Record<string, string> = {
 export function PurgeJobs({ initial }: { initial: PurgeStatus[] }) {
   const router = useRouter();
   const q = useQuery({
-    queryKey: ["purges"],
+    // A new list from the server (a purge just started, the page refreshed) starts a new query: polled if it has a live job.
+    queryKey: ["purges", initial.map((j) => `${j.id}:${j.status}`).join(",")],
     initialData: initial,
     queryFn: async (): Promise<PurgeStatus[]> => {
       const res = await fetch("/api/purges");
@@ -64,7 +67,7 @@ export function PurgeJobs({ initial }: { initial: PurgeStatus[] }) {
               </td>
               <td className="td">
                 <div className="h-2 overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800" role="progressbar" aria-valuenow={Math.round(j.progress * 100)} aria-valuemin={0} aria-valuemax={100}>
-                  <div className="h-full bg-indigo-500" style={{ width: `${Math.round(j.progress * 100)}%` }} />
+                  <div className={`h-full ${BAR_STYLE[j.status] ?? "bg-indigo-500"}`} style={{ width: `${Math.round(j.progress * 100)}%` }} />
                 </div>
                 <div className="mt-0.5 text-xs text-zinc-500">
                   {formatNumber(j.subjects)}
