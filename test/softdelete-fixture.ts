@@ -10,7 +10,7 @@ import { assertLocal, createMysqlDatabase, mysqlRows, POSTGRES_URL, postgresAdmi
  * A soft-delete fixture in one database (PostgreSQL, MariaDB or SQLite) with declared FKs:
  * users → posts → comments, users → comments, users → orders → payments (no stamp), and a
  * SQLite "activity" database whose rows reference users from outside (stamped in the same
- * cascade too, as text).
+ * cascade too, as text), with a note below each of them (a declared FK inside that database).
  *
  * Users 1–10 live. 11: deleted 2 days ago (inside the 30-day grace). 12: deleted 40 days
  * ago. 13: deleted 5 days ago as dup@example.com, and 14 registered again with that email.
@@ -50,6 +50,7 @@ function rows(now: Date) {
   const orders: [number, number, string | null][] = [];
   const payments: [number, number][] = [];
   const activity: [number, number, string | null][] = [];
+  const notes: [number, number, string | null][] = [];
   const stampOf = (u: number) => (u === IN_GRACE ? stampText(now, 2) : u === DUP ? stampText(now, 5) : DELETED.includes(u) ? stampText(now, 40) : null);
   let postId = 0,
     commentId = 0,
@@ -73,11 +74,18 @@ function rows(now: Date) {
       orders.push([++orderId, u, s]);
       payments.push([++paymentId, orderId], [++paymentId, orderId]);
     }
-    for (let a = 0; a < 3; a++) activity.push([activity.length + 1, u, s]);
-    // one activity row of the account in grace was deleted on its own long before
-    if (u === IN_GRACE) activity.push([activity.length + 1, u, stampText(now, 50)]);
+    for (let a = 0; a < 3; a++) {
+      activity.push([activity.length + 1, u, s]);
+      notes.push([notes.length + 1, activity.length, s]);
+    }
+    if (u === IN_GRACE) {
+      // one activity row of the account in grace was deleted on its own long before, and
+      // one note under a row of its cascade
+      activity.push([activity.length + 1, u, stampText(now, 50)]);
+      notes.push([notes.length + 1, activity.length - 1, stampText(now, 50)]);
+    }
   }
-  return { users, posts, comments, orders, payments, activity };
+  return { users, posts, comments, orders, payments, activity, notes };
 }
 
 const lit = (v: unknown) => (v === null ? "NULL" : typeof v === "number" ? String(v) : `'${String(v).replace(/'/g, "''")}'`);
@@ -108,6 +116,8 @@ export async function createSoftDeleteFixture(dialect: Dialect, dir: string, now
   const act = new Database(activityFile);
   act.exec("CREATE TABLE customer_activity (id INTEGER PRIMARY KEY, profile_id INTEGER NOT NULL, deleted_at TEXT)");
   act.exec(`INSERT INTO customer_activity (id, profile_id, deleted_at) VALUES ${values(rows(now).activity)}`);
+  act.exec("CREATE TABLE activity_notes (id INTEGER PRIMARY KEY, activity_id INTEGER NOT NULL REFERENCES customer_activity (id), deleted_at TEXT)");
+  act.exec(`INSERT INTO activity_notes (id, activity_id, deleted_at) VALUES ${values(rows(now).notes)}`);
   act.close();
   const configFile = path.join(dir, "custodian.config.yaml");
   const config = (url: string, schema: string | null) => `targets:

@@ -40,30 +40,47 @@ export async function restoreNodes(config: Config, sd: SoftDeleteTable): Promise
   return out.sort((a, b) => b.depth - a.depth);
 }
 
-/** A table in another database that references the subject itself: restored in a transaction of its own database. */
+/**
+ * A table in another database below the subject: one that references the subject itself,
+ * or one below such a table in that same database. Restored in a transaction of its own
+ * database, deepest first.
+ */
 export interface CrossRestoreNode {
   node: DependentNode;
+  /** From the table that references the subject down to this one, all in `node.target`; each link's `stamp` is matched against the subject's. */
+  path: PathLink[];
+  depth: number;
   stamp: string;
   label: string;
 }
 
 /**
- * Tables of other databases whose rows reference the subject directly and carry a
- * soft-delete column. A database that cannot be reached now is listed with why.
+ * Tables of other databases whose rows reference the subject and carry a soft-delete
+ * column, with the tables below them in their own database that carry one too (a table
+ * without it was not soft-deleted, so nothing below it is either). A database that cannot
+ * be reached now is listed with why.
  */
 export async function crossRestoreNodes(config: Config, sd: SoftDeleteTable): Promise<{ nodes: CrossRestoreNode[]; unreachable: { label: string; error: string }[] }> {
   const nodes: CrossRestoreNode[] = [];
   const unreachable: { label: string; error: string }[] = [];
-  for (const node of sd.dependents.filter((n) => n.target.name !== sd.target.name)) {
-    const label = `${node.target.name}:${node.ref.schema}.${node.ref.table} (${node.ref.columns.join(", ")})`;
+  const labelOf = (n: DependentNode) => `${n.target.name}:${n.ref.schema}.${n.ref.table} (${n.ref.columns.join(", ")})`;
+  for (const top of sd.dependents.filter((n) => n.target.name !== sd.target.name)) {
     try {
-      const columns = await node.target.columns();
-      const stamp = softDeleteConfigOf(config, node.target.name, node.ref, await node.target.defaultSchema())?.column ?? sd.column;
-      const match = sd.config.cascadeId ?? stamp;
-      const has = (c: string) => columns.some((x) => x.schema === node.ref.schema && x.table === node.ref.table && x.column === c);
-      if (has(stamp) && has(match)) nodes.push({ node, stamp, label });
+      const columns = await top.target.columns();
+      const defaultSchema = await top.target.defaultSchema();
+      const has = (n: DependentNode, c: string) => columns.some((x) => x.schema === n.ref.schema && x.table === n.ref.table && x.column === c);
+      const walk = (n: DependentNode, prefix: PathLink[], depth: number) => {
+        if (n.target.name !== top.target.name) return; // a third database: only what references the subject itself
+        const stamp = softDeleteConfigOf(config, n.target.name, n.ref, defaultSchema)?.column ?? sd.column;
+        const match = sd.config.cascadeId ?? stamp;
+        if (!has(n, stamp) || !has(n, match)) return;
+        const path = [...prefix, { ref: n.ref, referenced: n.referenced, stamp: match }];
+        nodes.push({ node: n, path, depth, stamp, label: labelOf(n) });
+        for (const c of n.children) walk(c, path, depth + 1);
+      };
+      walk(top, [], 1);
     } catch (err) {
-      unreachable.push({ label, error: (err as Error).message });
+      unreachable.push({ label: labelOf(top), error: (err as Error).message });
     }
   }
   return { nodes, unreachable };

@@ -3,7 +3,7 @@ import { pkOf } from "../cleanup/rows";
 import type { Store } from "../store/client";
 import type { TargetPool } from "../targets/pool";
 import { clearStampByPk, countBelow, liveHolder, rowsBelow, subjectRow, type Anchor } from "../targets/softdelete";
-import type { TargetTransaction } from "../targets/types";
+import type { Target, TargetTransaction } from "../targets/types";
 import { daysBetween, graceCutoff, stampToDate } from "./grace";
 import { keyText } from "./keys";
 import { crossRestoreNodes, restoreNodes, type CrossRestoreNode, type RestoreNode } from "./restore-plan";
@@ -97,7 +97,7 @@ export async function previewRestore(store: Store, config: Config, pool: TargetP
     const cross = await crossRestoreNodes(config, sd);
     for (const n of cross.nodes) {
       try {
-        const [c] = await n.node.target.query(countBelow(crossAnchor(n, row), [crossLink(n)], undefined, crossMatch(sd, n, row, stamp)));
+        const [c] = await n.node.target.query(countBelow(crossAnchor(n, row), crossPath(sd, n, row, stamp)));
         children.push({ table: n.label, rows: Number(c.n) });
       } catch (err) {
         children.push({ table: n.label, rows: null, error: (err as Error).message });
@@ -139,39 +139,49 @@ export async function restoreSubject(store: Store, config: Config, pool: TargetP
     await tx.execute(clearStampByPk(sd.ref, sd.pk, [pkOf(row, sd.pk.length)], sd.column));
     return counts.reverse();
   });
-  // Other databases share no transaction with the subject's: each is restored atomically on its own, after it.
+  // Other databases share no transaction with the subject's: each is restored atomically on its own, after it, deepest first.
   const failed: RestoreResult["failed"] = cross.unreachable.map((u) => ({ table: u.label, error: u.error }));
-  const stamp = stampToDate(subject[sd.column]);
-  for (const n of cross.nodes) {
+  const stamp = stampToDate(subject[sd.column])!;
+  const byTarget = new Map<string, CrossRestoreNode[]>();
+  for (const n of cross.nodes) byTarget.set(n.node.target.name, [...(byTarget.get(n.node.target.name) ?? []), n]);
+  for (const group of byTarget.values()) {
     try {
-      const rows = await transact(n.node.target, config.cleanup.statementTimeoutMs, async (tx) => {
-        const found = await tx.query(rowsBelow(crossAnchor(n, subject), [crossLink(n)], n.node.pk, { where: crossMatch(sd, n, subject, stamp!) }));
-        let done = 0;
-        for (let i = 0; i < found.length; i += RESTORE_BATCH) {
-          done += await tx.execute(clearStampByPk(n.node.ref, n.node.pk, found.slice(i, i + RESTORE_BATCH).map((r) => pkOf(r, n.node.pk.length)), n.stamp));
+      const counts = await transact(group[0].node.target, config.cleanup.statementTimeoutMs, async (tx) => {
+        const out: RestoreResult["restored"] = [];
+        for (const n of [...group].sort((a, b) => b.depth - a.depth)) {
+          const found = await tx.query(rowsBelow(crossAnchor(n, subject), crossPath(sd, n, subject, stamp), n.node.pk));
+          let done = 0;
+          for (let i = 0; i < found.length; i += RESTORE_BATCH) {
+            done += await tx.execute(clearStampByPk(n.node.ref, n.node.pk, found.slice(i, i + RESTORE_BATCH).map((r) => pkOf(r, n.node.pk.length)), n.stamp));
+          }
+          out.push({ table: n.label, rows: done });
         }
-        return done;
+        return out.reverse();
       });
-      restored.push({ table: n.label, rows });
+      restored.push(...counts);
     } catch (err) {
-      failed.push({ table: n.label, error: (err as Error).message });
+      for (const n of group) failed.push({ table: n.label, error: (err as Error).message });
     }
   }
   return { table: sd.id, key, restored, failed, durationMs: Math.round(performance.now() - started) };
 }
 
-const crossAnchor = (n: CrossRestoreNode, subject: Record<string, unknown>): Anchor => ({ kind: "keys", tuples: [n.node.referenced.map((c) => subject[c])] });
-const crossLink = (n: CrossRestoreNode) => ({ ref: n.node.ref, referenced: n.node.referenced });
+/** Where a path in another database starts: the subject's values its first table references. */
+const crossAnchor = (n: CrossRestoreNode, subject: Record<string, unknown>): Anchor => ({ kind: "keys", tuples: [n.path[0].referenced.map((c) => subject[c])] });
+
+/** The node's path with every table on it held to the subject's cascade. */
+const crossPath = (sd: SoftDeleteTable, n: CrossRestoreNode, subject: Record<string, unknown>, stamp: Date) =>
+  n.path.map((link) => ({ ...link, match: crossMatch(sd, n.node.target, link.stamp!, subject, stamp) }));
 
 /**
  * Same cascade in another database: the same cascade id, or a stamp in the same second as
  * the subject's (two databases keep time at different precisions; no comparison in Node).
  */
-function crossMatch(sd: SoftDeleteTable, n: CrossRestoreNode, subject: Record<string, unknown>, stamp: Date): (alias: string) => RawBuilder<unknown> {
-  if (sd.config.cascadeId) return (a) => sql`${sql.id(a, sd.config.cascadeId!)} = ${subject[sd.config.cascadeId!] as string}`;
+function crossMatch(sd: SoftDeleteTable, target: Target, column: string, subject: Record<string, unknown>, stamp: Date): (alias: string) => RawBuilder<unknown> {
+  if (sd.config.cascadeId) return (a) => sql`${sql.id(a, column)} = ${subject[sd.config.cascadeId!] as string}`;
   const from = new Date(Math.floor(stamp.getTime() / 1000) * 1000);
   const to = new Date(from.getTime() + 1000);
-  return (a) => sql`${sql.id(a, n.stamp)} IS NOT NULL AND NOT ${olderThan(n.node.target, a, n.stamp, from)} AND ${olderThan(n.node.target, a, n.stamp, to)}`;
+  return (a) => sql`${sql.id(a, column)} IS NOT NULL AND NOT ${olderThan(target, a, column, from)} AND ${olderThan(target, a, column, to)}`;
 }
 
 /**

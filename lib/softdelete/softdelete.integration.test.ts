@@ -56,15 +56,18 @@ describe.each(DIALECTS)("soft deletes on $dialect", ({ dialect, available }) => 
     const p = await previewRestore(store, config, pool, "fx.users", [String(IN_GRACE)]);
     expect(p.refusal).toBeNull();
     const rows = Object.fromEntries(p.children.map((c) => [c.table.replace(/^[^.]+\./, ""), c.rows]));
-    expect(rows).toEqual({ "posts (user_id)": 3, "comments (post_id)": 3 * COMMENTS_PER_POST, "comments (user_id)": 1, "orders (user_id)": 2, "customer_activity (profile_id)": 3 });
+    expect(rows).toEqual({ "posts (user_id)": 3, "comments (post_id)": 3 * COMMENTS_PER_POST, "comments (user_id)": 1, "orders (user_id)": 2, "customer_activity (profile_id)": 3, "activity_notes (activity_id)": 3 });
     const ownPost = `user_id = ${IN_GRACE} AND id NOT IN (SELECT id FROM (SELECT id FROM ${fx.table("posts")} WHERE user_id = ${IN_GRACE} ORDER BY id LIMIT 3) AS f)`;
     expect(await stamped("posts", ownPost)).toBe(1);
     const r = await restoreSubject(store, config, pool, "fx.users", [String(IN_GRACE)]);
     expect(r.failed).toEqual([]);
-    expect(r.restored.reduce((s, t) => s + t.rows, 0)).toBe(3 + 3 * COMMENTS_PER_POST + 1 + 2 + 3);
+    expect(r.restored.reduce((s, t) => s + t.rows, 0)).toBe(3 + 3 * COMMENTS_PER_POST + 1 + 2 + 3 + 3);
     // in the other database, its own transaction: the same-cascade rows back, the one deleted earlier not
     const act = new (await import("better-sqlite3")).default(fx.activityFile, { readonly: true });
     expect(act.prepare(`SELECT count(*) AS n FROM customer_activity WHERE profile_id = ${IN_GRACE} AND deleted_at IS NOT NULL`).get()).toEqual({ n: 1 });
+    // below them in that database too: the notes of its cascade back, the one deleted on its own not
+    const notes = `SELECT count(*) AS n FROM activity_notes WHERE activity_id IN (SELECT id FROM customer_activity WHERE profile_id = ${IN_GRACE}) AND deleted_at IS NOT NULL`;
+    expect(act.prepare(notes).get()).toEqual({ n: 1 });
     act.close();
     expect(await stamped("users", `id = ${IN_GRACE}`)).toBe(0);
     expect(await stamped("posts", `user_id = ${IN_GRACE}`)).toBe(1); // the post deleted earlier on its own stays deleted
@@ -108,7 +111,7 @@ describe.each(DIALECTS)("soft deletes on $dialect", ({ dialect, available }) => 
     // each row removed exactly once: the steps' counts add up to what was below the subjects
     const bulkRows = BULK.length * (1 + (BULK_POSTS + 1) + (BULK_POSTS * COMMENTS_PER_POST + 1 + 1) + 2 + 4);
     const pastRows = 1 + 4 + (3 * COMMENTS_PER_POST + 1 + 1) + 2 + 4;
-    const activityRows = PAST.length * 3;
+    const activityRows = PAST.length * (3 + 3); // activity rows and the notes below them
     const removed = requests.flatMap((r) => r.steps).reduce((s, st) => s + Number(st.removed), 0);
     expect(removed).toBe(bulkRows + pastRows + activityRows);
     const { results } = await sweep(config);
@@ -157,7 +160,7 @@ describe.each(DIALECTS)("soft deletes on $dialect", ({ dialect, available }) => 
     // the step that had completed is not run again: its rows counted once
     expect(Number(partial.steps[1].removed)).toBeGreaterThan(1);
     expect(done.steps.map((s) => [s.target, s.status, Number(s.removed)])).toEqual([
-      ["activity", "completed", 3],
+      ["activity", "completed", 6],
       ["fx", "completed", Number(partial.steps[1].removed)],
     ]);
     const { results } = await sweep(config);

@@ -13,6 +13,8 @@ export interface PathLink {
   referenced: string[];
   /** Restore only: this table's soft-delete column, matched against the subject's stamp. */
   stamp?: string;
+  /** Restore in another database: what makes this table's rows part of the subject's cascade (bound values; the subject is not in this database). */
+  match?: (alias: string) => RawBuilder<unknown>;
 }
 
 /**
@@ -41,6 +43,7 @@ function joinsAndWhere(anchor: Anchor, path: PathLink[], sameCascade?: string, e
   } else {
     where.push(tuplesMatch(alias(0), path[0].ref.columns, anchor.tuples));
   }
+  path.forEach((p, i) => p.match && where.push(p.match(alias(i))));
   if (extra) where.push(extra);
   return sql`${sql.join(joins, sql`\n`)}\nWHERE ${sql.join(where, sql` AND `)}`;
 }
