@@ -228,27 +228,37 @@ describe.each(parentsForOddKeys)("odd child keys from SQLite against a %s parent
     [child, parent] = await Promise.all([createFixture("sqlite"), createFixture(parentDialect)]);
     await child.exec(`INSERT INTO posts (id, user_id, title) VALUES (30, 'abc', 'wrong type'), (31, ${BIG}, 'big');
       INSERT INTO taggings (id, tag_name) VALUES (30, 'rust${"x".repeat(60)}');`);
-    const users = parent.schema && parentDialect === "postgres" ? `"${parent.schema}".users` : "users";
-    await parent.exec(`INSERT INTO ${users} (id, email) VALUES (${BIG}, 'big@example.com')`);
+    const q = (t: string) => (parent.schema && parentDialect === "postgres" ? `"${parent.schema}".${t}` : t);
+    await parent.exec(`INSERT INTO ${q("users")} (id, email) VALUES (${BIG}, 'big@example.com')`);
+    // a narrow parent holding its types' extremes: a key beyond them must not be read as one of them
+    await parent.exec(`CREATE TABLE ${q("narrow")} (id INT PRIMARY KEY, code VARCHAR(8) NOT NULL UNIQUE);
+      INSERT INTO ${q("narrow")} (id, code) VALUES (2147483647, 'ABCDEFGH'), (-2147483648, 'abc')`);
+    await child.exec(`CREATE TABLE narrow_refs (id INTEGER PRIMARY KEY, narrow_id INTEGER, code TEXT);
+      INSERT INTO narrow_refs (id, narrow_id, code) VALUES (1, 2147483647, 'ABCDEFGH'), (2, 2147483648, 'ABCDEFGHI'), (3, -2147483649, 'abc'), (4, -2147483648, 'ABCDEFGHIJKL');`);
   });
   afterAll(async () => {
     await Promise.all([child?.drop(), parent?.drop()]);
   });
 
-  it("counts a key of the wrong type and an oversized key as orphans, and matches integers beyond 2^53 exactly", async () => {
+  it("counts a key of the wrong type, an oversized key and one beyond its column's range as orphans, and matches integers beyond 2^53 exactly", async () => {
     const config = validateConfig(
       {
         targets: { ...targetEntry("a", child), ...targetEntry("b", parent) },
         relations: [
           { name: "x_posts", child: at("a", child, "posts", ["user_id"]), parent: at("b", parent, "users", ["id"]) },
           { name: "x_taggings", child: at("a", child, "taggings", ["tag_name"]), parent: at("b", parent, "tags", ["name"]) },
+          { name: "x_narrow_id", child: at("a", child, "narrow_refs", ["narrow_id"]), parent: at("b", parent, "narrow", ["id"]) },
+          { name: "x_narrow_code", child: at("a", child, "narrow_refs", ["code"]), parent: at("b", parent, "narrow", ["code"]) },
         ],
       },
       "test.yaml",
       envFor([["a", child], ["b", parent]]),
     );
-    const { results } = await sweep(config, { only: ["x_posts", "x_taggings"] });
+    const { results } = await sweep(config, { only: ["x_posts", "x_taggings", "x_narrow_id", "x_narrow_code"] });
     const byName = Object.fromEntries(results.map((r) => [r.relation.name, r.error ?? r.orphans]));
-    expect(byName).toEqual({ x_posts: FIXTURE_EXPECTED.postsUserId + 1, x_taggings: FIXTURE_EXPECTED.taggings + 1 });
+    // 2147483648 and -2147483649 are no INT (MariaDB's JSON_TABLE would clamp them to the
+    // extremes the parent holds); 'ABCDEFGHI' and 'ABCDEFGHIJKL' are no VARCHAR(8) (a
+    // cast to it would cut them to values the parent holds)
+    expect(byName).toEqual({ x_posts: FIXTURE_EXPECTED.postsUserId + 1, x_taggings: FIXTURE_EXPECTED.taggings + 1, x_narrow_id: 2, x_narrow_code: 2 });
   });
 });

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from "kysely";
 import type { Dialect } from "../config/types";
 import { TargetError } from "./errors";
-import { cannotBeOfFamily, typeFamily } from "./keys";
+import { cannotBeOfFamily, integerRange, outsideRange, typeFamily } from "./keys";
 import { pageFromRows, parseCounts } from "./page";
 import { countNullKeysStatement, parentLive, tableId } from "./sql";
 import type {
@@ -178,12 +178,16 @@ export abstract class BaseTarget implements Target {
     if (size === 0) return [];
     const plan = await this.lookupPlan(parent);
     // Keys no row of the parent's column types could hold are missing without asking.
-    const families = this.typedColumns ? (await this.columnTypes(parent)).map(typeFamily) : [];
+    const types = this.typedColumns ? await this.columnTypes(parent) : [];
     let impossible: Uint8Array | null = null;
-    families.forEach((family, c) => {
+    types.forEach((type, c) => {
+      const family = typeFamily(type);
       if (family !== "integer" && family !== "uuid") return;
+      const range = family === "integer" ? integerRange(type) : null;
       const column = keys[c];
-      for (let i = 0; i < size; i++) if (cannotBeOfFamily(column[i], family)) (impossible ??= new Uint8Array(size))[i] = 1;
+      for (let i = 0; i < size; i++) {
+        if (cannotBeOfFamily(column[i], family) || (range && outsideRange(column[i], range))) (impossible ??= new Uint8Array(size))[i] = 1;
+      }
     });
     const missing: number[] = [];
     let ask = keys;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cannotBeOfFamily, integerBounds, normaliseValue, typeFamily } from "./keys";
+import { cannotBeOfFamily, integerBounds, integerRange, normaliseValue, outsideRange, typeFamily } from "./keys";
 
 describe("key types", () => {
   it.each([
@@ -47,5 +47,34 @@ describe("key types", () => {
     expect(normaliseValue(12n)).toBe("12");
     expect(normaliseValue(new Date("2026-01-02T03:04:05Z"))).toBe("2026-01-02T03:04:05.000Z");
     expect(normaliseValue(Buffer.from([1, 255]))).toBe("\\x01ff");
+  });
+});
+
+describe("integerRange and outsideRange", () => {
+  it("knows each dialect's integer types", () => {
+    expect(integerRange("tinyint(4)")).toEqual({ min: -128n, max: 127n });
+    expect(integerRange("tinyint(3) unsigned")).toEqual({ min: 0n, max: 255n });
+    expect(integerRange("smallint")).toEqual({ min: -32768n, max: 32767n });
+    expect(integerRange("mediumint(8) unsigned")).toEqual({ min: 0n, max: 16777215n });
+    expect(integerRange("int(11)")).toEqual({ min: -2147483648n, max: 2147483647n });
+    expect(integerRange("integer")).toEqual({ min: -2147483648n, max: 2147483647n });
+    expect(integerRange("int4")).toEqual({ min: -2147483648n, max: 2147483647n });
+    expect(integerRange("bigint(20) unsigned")).toEqual({ min: 0n, max: 18446744073709551615n });
+    expect(integerRange("bigint")).toEqual({ min: -9223372036854775808n, max: 9223372036854775807n });
+    expect(integerRange("int8")).toEqual({ min: -9223372036854775808n, max: 9223372036854775807n });
+    expect(integerRange("bigserial")).toEqual({ min: -9223372036854775808n, max: 9223372036854775807n });
+    expect(integerRange("varchar(20)")).toBeNull();
+    expect(integerRange("interval")).toBeNull();
+    expect(integerRange("point")).toBeNull();
+  });
+
+  it("says which keys no row of the type can hold, whatever form they come in", () => {
+    const int = integerRange("int")!;
+    for (const v of [2147483647, "2147483647", 2147483647n, -2147483648, " -2147483648 ", 0, "0", null]) expect(outsideRange(v, int), String(v)).toBe(false);
+    for (const v of [2147483648, "2147483648", 2147483648n, -2147483649, "-2147483649", "99999999999999999999", 2 ** 60]) expect(outsideRange(v, int), String(v)).toBe(true);
+    const u64 = integerRange("bigint unsigned")!;
+    expect(outsideRange("18446744073709551615", u64)).toBe(false);
+    expect(outsideRange("18446744073709551616", u64)).toBe(true);
+    expect(outsideRange(-1, u64)).toBe(true);
   });
 });

@@ -89,3 +89,34 @@ export function integerBounds(values: readonly unknown[]): [string, string] | nu
   }
   return lo === undefined || hi === undefined ? null : [String(lo), String(hi)];
 }
+
+/** The values a declared integer type holds (MySQL's TINYINT … BIGINT [UNSIGNED], PostgreSQL's int2/4/8), or null for another type. */
+export function integerRange(type: string): { min: bigint; max: bigint } | null {
+  const t = type.toLowerCase();
+  const m = /^(tiny|small|medium|big)?int(eger)?\b|^int([248])\b|^(small|big)?serial\b/.exec(t);
+  if (!m) return null;
+  const size = m[1] ?? m[4]; // tiny, small, medium, big, or none: int, integer, serial
+  const bits = m[3] ? Number(m[3]) * 8 : size === "tiny" ? 8 : size === "small" ? 16 : size === "medium" ? 24 : size === "big" ? 64 : 32;
+  if (/unsigned/.test(t)) return { min: 0n, max: 2n ** BigInt(bits) - 1n };
+  return { min: -(2n ** BigInt(bits - 1)), max: 2n ** BigInt(bits - 1) - 1n };
+}
+
+/**
+ * True when an integer key (as cannotBeOfFamily accepted it) lies outside the range: no
+ * row of the column can hold it. Sent anyway, MariaDB's JSON_TABLE would clamp it to the
+ * range's end (matching a parent that holds exactly that) and PostgreSQL's cast would
+ * fail the whole lookup.
+ */
+export function outsideRange(value: unknown, range: { min: bigint; max: bigint }): boolean {
+  if (value == null) return false;
+  if (typeof value === "number") return Number.isSafeInteger(value) ? value < Number(range.min) || value > Number(range.max) : Number.isInteger(value) && outsideRange(BigInt(value), range);
+  if (typeof value === "bigint") return value < range.min || value > range.max;
+  if (typeof value !== "string") return false;
+  const s = value.trim();
+  // up to 10 characters: exact as a double, and the common case (checked per key of a walk)
+  if (s.length <= 10 && plainDigits(s)) {
+    const n = Number(s);
+    return n < Number(range.min) || n > Number(range.max);
+  }
+  return INTEGER.test(s) && outsideRange(BigInt(s), range);
+}
