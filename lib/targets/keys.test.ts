@@ -52,17 +52,19 @@ describe("key types", () => {
 
 describe("integerRange and outsideRange", () => {
   it("knows each dialect's integer types", () => {
-    expect(integerRange("tinyint(4)")).toEqual({ min: -128n, max: 127n });
-    expect(integerRange("tinyint(3) unsigned")).toEqual({ min: 0n, max: 255n });
-    expect(integerRange("smallint")).toEqual({ min: -32768n, max: 32767n });
-    expect(integerRange("mediumint(8) unsigned")).toEqual({ min: 0n, max: 16777215n });
-    expect(integerRange("int(11)")).toEqual({ min: -2147483648n, max: 2147483647n });
-    expect(integerRange("integer")).toEqual({ min: -2147483648n, max: 2147483647n });
-    expect(integerRange("int4")).toEqual({ min: -2147483648n, max: 2147483647n });
-    expect(integerRange("bigint(20) unsigned")).toEqual({ min: 0n, max: 18446744073709551615n });
-    expect(integerRange("bigint")).toEqual({ min: -9223372036854775808n, max: 9223372036854775807n });
-    expect(integerRange("int8")).toEqual({ min: -9223372036854775808n, max: 9223372036854775807n });
-    expect(integerRange("bigserial")).toEqual({ min: -9223372036854775808n, max: 9223372036854775807n });
+    expect(integerRange("tinyint(4)")).toMatchObject({ min: -128n, max: 127n });
+    expect(integerRange("tinyint(3) unsigned")).toMatchObject({ min: 0n, max: 255n });
+    expect(integerRange("smallint")).toMatchObject({ min: -32768n, max: 32767n });
+    expect(integerRange("mediumint(8) unsigned")).toMatchObject({ min: 0n, max: 16777215n });
+    expect(integerRange("int(11)")).toMatchObject({ min: -2147483648n, max: 2147483647n });
+    expect(integerRange("integer")).toMatchObject({ min: -2147483648n, max: 2147483647n });
+    expect(integerRange("int4")).toMatchObject({ min: -2147483648n, max: 2147483647n });
+    expect(integerRange("bigint(20) unsigned")).toMatchObject({ min: 0n, max: 18446744073709551615n });
+    expect(integerRange("bigint")).toMatchObject({ min: -9223372036854775808n, max: 9223372036854775807n });
+    expect(integerRange("int8")).toMatchObject({ min: -9223372036854775808n, max: 9223372036854775807n });
+    expect(integerRange("bigserial")).toMatchObject({ min: -9223372036854775808n, max: 9223372036854775807n });
+    expect(integerRange("bigint")!.wide).toBe(true);
+    expect(integerRange("bigint unsigned")!.wide).toBe(false);
     expect(integerRange("varchar(20)")).toBeNull();
     expect(integerRange("interval")).toBeNull();
     expect(integerRange("point")).toBeNull();
@@ -76,5 +78,9 @@ describe("integerRange and outsideRange", () => {
     expect(outsideRange("18446744073709551615", u64)).toBe(false);
     expect(outsideRange("18446744073709551616", u64)).toBe(true);
     expect(outsideRange(-1, u64)).toBe(true);
+    const i64 = integerRange("bigint")!;
+    expect(outsideRange("9223372036854775807", i64)).toBe(false);
+    expect(outsideRange("9223372036854775808", i64)).toBe(true);
+    expect(outsideRange("-9223372036854775809", i64)).toBe(true);
   });
 });

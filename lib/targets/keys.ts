@@ -91,14 +91,21 @@ export function integerBounds(values: readonly unknown[]): [string, string] | nu
 }
 
 /** The values a declared integer type holds (MySQL's TINYINT … BIGINT [UNSIGNED], PostgreSQL's int2/4/8), or null for another type. */
-export function integerRange(type: string): { min: bigint; max: bigint } | null {
+export interface IntegerRange {
+  min: bigint;
+  max: bigint;
+  /** Holds every signed 64-bit integer: a key of up to 18 characters that is an integer at all is inside. */
+  wide: boolean;
+}
+
+export function integerRange(type: string): IntegerRange | null {
   const t = type.toLowerCase();
   const m = /^(tiny|small|medium|big)?int(eger)?\b|^int([248])\b|^(small|big)?serial\b/.exec(t);
   if (!m) return null;
   const size = m[1] ?? m[4]; // tiny, small, medium, big, or none: int, integer, serial
   const bits = m[3] ? Number(m[3]) * 8 : size === "tiny" ? 8 : size === "small" ? 16 : size === "medium" ? 24 : size === "big" ? 64 : 32;
-  if (/unsigned/.test(t)) return { min: 0n, max: 2n ** BigInt(bits) - 1n };
-  return { min: -(2n ** BigInt(bits - 1)), max: 2n ** BigInt(bits - 1) - 1n };
+  if (/unsigned/.test(t)) return { min: 0n, max: 2n ** BigInt(bits) - 1n, wide: false };
+  return { min: -(2n ** BigInt(bits - 1)), max: 2n ** BigInt(bits - 1) - 1n, wide: bits === 64 };
 }
 
 /**
@@ -107,11 +114,13 @@ export function integerRange(type: string): { min: bigint; max: bigint } | null 
  * range's end (matching a parent that holds exactly that) and PostgreSQL's cast would
  * fail the whole lookup.
  */
-export function outsideRange(value: unknown, range: { min: bigint; max: bigint }): boolean {
+export function outsideRange(value: unknown, range: IntegerRange): boolean {
   if (value == null) return false;
   if (typeof value === "number") return Number.isSafeInteger(value) ? value < Number(range.min) || value > Number(range.max) : Number.isInteger(value) && outsideRange(BigInt(value), range);
   if (typeof value === "bigint") return value < range.min || value > range.max;
   if (typeof value !== "string") return false;
+  // bigint keys (pg hands them over as text): the common case, asked of every key a walk looks up
+  if (range.wide && value.length <= 18) return false;
   const s = value.trim();
   // up to 10 characters: exact as a double, and the common case (checked per key of a walk)
   if (s.length <= 10 && plainDigits(s)) {
