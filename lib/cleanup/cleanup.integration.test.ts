@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { privateDemo } from "../../test/demo-fixture";
 import { STORE_KINDS } from "../../test/stores";
@@ -62,6 +63,27 @@ describe("cleanups on the demo", () => {
     const after = await counts();
     expect(after["shop.orders.user_id"]).toBe(0);
     expect(after["shop.payments.order_id"]).toBe(DEMO_EXPECTED_ORPHANS["shop.payments.order_id"]);
+  });
+
+  it("removes the edges of the deleted symbol, both ways, and no other edge", async () => {
+    const edges = async () => {
+      const pool = new TargetPool(config.targets);
+      try {
+        const [{ n }] = await (await pool.get("codegraph")).query(sql<{ n: number }>`SELECT count(*) AS n FROM edges`);
+        return Number(n);
+      } finally {
+        await pool.close();
+      }
+    };
+    expect(await edges()).toBe(3000 + 60 + 40);
+    for (const [name, n] of [["codegraph.edges.from_fqn", 60], ["codegraph.edges.to_fqn", 40]] as const) {
+      const { preview, end, job } = await clean(name);
+      expect({ eligible: preview.eligible, dependents: preview.dependents }).toEqual({ eligible: n, dependents: [] });
+      expect({ end, deleted: Number(job.deleted), notOrphan: Number(job.skippedNotOrphan) }).toEqual({ end: "completed", deleted: n, notOrphan: 0 });
+    }
+    expect(await edges()).toBe(3000);
+    const after = await counts();
+    expect(after).toEqual({ ...DEMO_EXPECTED_ORPHANS, "shop.orders.user_id": 0, "codegraph.edges.from_fqn": 0, "codegraph.edges.to_fqn": 0 });
   });
 
   it("cleans across databases in small batches, re-checking the parent, sparing allowlisted keys", async () => {
