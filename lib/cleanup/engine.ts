@@ -91,8 +91,8 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
     // Where the walk stands, kept here between batches; read again from the store after
     // anything that moves it there (a reconciled batch, a skipped row, an error).
     let position: { cursor: unknown[] | null; batches: number } | null = null;
-    // Reads the next batch's candidates while this one is written; a new one whenever the position is read again.
-    let reader = new CandidateReader(plan);
+    // Reads the next batch's candidates while this one is written; a new one whenever the position is read (again).
+    let reader!: CandidateReader;
     let statusReadAt = 0;
     for (;;) {
       // Pause and cancel are noticed within STATUS_EVERY_MS, without a store read per batch.

@@ -14,7 +14,7 @@ export async function relationStatements(relation: Relation, pool: TargetPool, n
     return (await w.child.countStatements(q)).map((sql) => ({ purpose: `count, in ${relation.child.target}`, sql }));
   }
   return [
-    { purpose: `walk the child's distinct keys in key order, a page at a time, in ${relation.child.target}`, sql: w.child.walkStatement(w.childRef) },
+    { purpose: `walk the child's distinct keys in key order, a page at a time, in ${relation.child.target}`, sql: await w.child.walkStatement(w.childRef) },
     { purpose: `look each page's keys up in batches, in ${relation.parent.target}`, sql: await w.parent.lookupStatement(w.parentRef, w.softDelete) },
   ];
 }

@@ -165,6 +165,11 @@ export abstract class BaseTarget implements Target {
     return null;
   }
 
+  /** The statement walkKeysPacked sends for this key, or null where it walks a row per key. */
+  protected async packedWalkQuery(_child: ColumnsRef, _after: unknown[] | null, _limit: number): Promise<RawBuilder<unknown> | null> {
+    return null;
+  }
+
   /** How many lookups of one missingKeys call run at once (a server's pool has 4 connections). */
   protected lookupConcurrency(): number {
     return this.inProcess ? 1 : 2;
@@ -239,8 +244,11 @@ export abstract class BaseTarget implements Target {
     return statements.map((s) => s.compile(this.db).sql);
   }
 
-  walkStatement(child: ColumnsRef): string {
-    return this.walkKeysQuery(child, child.columns.map(() => "…"), 20_000).compile(this.db).sql;
+  /** The page statement a walk sends: the packed one where the dialect packs this key, else a row per key. */
+  async walkStatement(child: ColumnsRef): Promise<string> {
+    const after = child.columns.map(() => "…");
+    const packed = await this.guard(() => this.packedWalkQuery(child, after, 20_000));
+    return (packed ?? this.walkKeysQuery(child, after, 20_000)).compile(this.db).sql;
   }
 
   async lookupStatement(parent: ColumnsRef, softDelete?: ParentSoftDelete): Promise<string> {

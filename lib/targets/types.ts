@@ -151,7 +151,7 @@ export interface Target {
    * of a cross-target walk.
    */
   countStatements(q: SameTargetOrphanQuery): Promise<string[]>;
-  walkStatement(child: ColumnsRef): string;
+  walkStatement(child: ColumnsRef): Promise<string>;
   lookupStatement(parent: ColumnsRef, softDelete?: ParentSoftDelete): Promise<string>;
   /** Runs a statement built elsewhere in lib/targets (rows.ts), its driver errors mapped like every other. */
   query<R>(statement: RawBuilder<R>): Promise<R[]>;

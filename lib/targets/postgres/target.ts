@@ -82,18 +82,31 @@ export abstract class PostgresFamilyTarget extends BaseTarget {
     return walkKeysStatement(child, after, limit);
   }
 
-  protected async walkKeysPacked(child: ColumnsRef, after: unknown[] | null, limit: number): Promise<KeyPage | null> {
+  protected async packedWalkQuery(child: ColumnsRef, after: unknown[] | null, limit: number) {
     if (child.columns.length !== 1) return null;
     const [type] = await this.columnTypes(child);
     const family = type ? typeFamily(type) : "other";
     if (family !== "integer" && family !== "text") return null;
-    const [row] = await this.run(q.walkKeysPacked(child, after, limit, family === "text" ? "json" : "list"));
+    return q.walkKeysPacked(child, after, limit, family === "text" ? "json" : "list");
+  }
+
+  protected async walkKeysPacked(child: ColumnsRef, after: unknown[] | null, limit: number): Promise<KeyPage | null> {
+    const query = await this.packedWalkQuery(child, after, limit);
+    if (!query) return null;
+    const [row] = await this.run(query);
     const size = Number(row.size);
     if (size === 0) return { keys: [[]], rows: [], size: 0, rowCount: 0, next: null };
     // (pg parses a json column itself)
     const keys = typeof row.keys === "string" ? row.keys.split(",") : (row.keys as string[]);
     if (keys.length !== size) throw new Error(`walk page: ${keys.length} keys listed for ${size}`);
     return { keys: [keys], rows: parseCounts(String(row.counts), size), size, rowCount: Number(row.row_count), next: size < limit ? null : [row.last] };
+  }
+
+  /** As it runs: a one-column integer lookup carries its batch's least and greatest key. */
+  async lookupStatement(parent: ColumnsRef, softDelete?: ParentSoftDelete): Promise<string> {
+    const plan = await this.lookupPlan(parent);
+    const bounds: [string, string] | null = parent.columns.length === 1 && plan.types[0] && typeFamily(plan.types[0]) === "integer" ? ["…", "…"] : null;
+    return q.missingKeys(parent, plan.types, parent.columns.map(() => ["…"]), softDelete, bounds).compile(this.db).sql;
   }
 
   protected missingKeysQuery(parent: ColumnsRef, plan: LookupPlan, keys: unknown[][], sd?: ParentSoftDelete) {

@@ -143,9 +143,14 @@ export class SqliteTarget extends BaseTarget {
     return walkKeysStatement(child, after, limit);
   }
 
+  protected async packedWalkQuery(child: ColumnsRef, after: unknown[] | null, limit: number) {
+    return child.columns.length === 1 ? q.walkKeysPacked(child, after, limit) : null;
+  }
+
   protected async walkKeysPacked(child: ColumnsRef, after: unknown[] | null, limit: number): Promise<KeyPage | null> {
-    if (child.columns.length !== 1) return null;
-    const [row] = await this.run(q.walkKeysPacked(child, after, limit));
+    const query = await this.packedWalkQuery(child, after, limit);
+    if (!query) return null;
+    const [row] = await this.run(query);
     const size = Number(row.size);
     if (Number(row.blobs ?? 0) > 0) return null;
     if (size === 0) return { keys: [[]], rows: [], size: 0, rowCount: 0, next: null };
