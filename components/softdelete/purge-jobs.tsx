@@ -31,7 +31,8 @@ export function PurgeJobs({ initial }: { initial: PurgeStatus[] }) {
       if (!res.ok) throw new Error(await res.text());
       return res.json();
     },
-    refetchInterval: (query) => (query.state.data?.some((j) => LIVE_PURGE.has(j.status)) ? 1500 : false),
+    // Slowly while none runs: a purge the schedule starts shows up without a reload.
+    refetchInterval: (query) => (query.state.data?.some((j) => LIVE_PURGE.has(j.status)) ? 1500 : 15_000),
   });
   const live = q.data.filter((j) => LIVE_PURGE.has(j.status)).length;
   const wasLive = useRef(live);

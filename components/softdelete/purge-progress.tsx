@@ -2,7 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useAction } from "next-safe-action/hooks";
 import { useRouter } from "next/navigation";
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { cancelPurgeAction, pausePurgeAction, resumePurgeAction } from "@/app/soft-deletes/actions";
 import { FormError } from "@/components/form-errors";
 import { ProgressCount } from "@/components/jobs/progress-count";
@@ -24,12 +24,15 @@ export function PurgeProgress({ initial, mayControl }: { initial: PurgeStatus; m
     queryKey: ["purge", initial.id],
     initialData: initial,
     queryFn: () => fetchPurge(initial.id),
-    refetchInterval: (query) => (query.state.data && LIVE_PURGE.has(query.state.data.status) ? 1000 : false),
+    // Paused: the subject under way when it was paused still finishes; shown as it does.
+    refetchInterval: (query) => (!query.state.data ? false : LIVE_PURGE.has(query.state.data.status) ? 1000 : query.state.data.status === "paused" ? 5000 : false),
   });
   const s = q.data;
   const ended = !LIVE_PURGE.has(s.status) && s.status !== "paused";
+  const endedBefore = useRef(ended);
   useEffect(() => {
-    if (ended) router.refresh(); // the requests table below is the server's
+    if (ended && !endedBefore.current) router.refresh(); // it ended while shown: the requests table below is the server's
+    endedBefore.current = ended;
   }, [ended, router]);
   const refresh = { onSuccess: () => void q.refetch() };
   const pause = useAction(pausePurgeAction, refresh);

@@ -52,15 +52,19 @@ export async function alertsDue(store: Store, config: Config, now = new Date()):
 
 /**
  * Soft-delete tables over their pending threshold, as measured by the latest sweep. A table
- * no longer configured is not alerted on; one whose gauge failed keeps no alert (its error
- * is shown on the gauges page) rather than a stale value.
+ * no longer configured is not alerted on; one whose gauge could not be read keeps the alert
+ * it has (unknown is not "back under its threshold"), its error shown on the gauges page.
  */
 async function backlogDue(store: Store, config: Config): Promise<AlertState[]> {
   if (config.softDelete.length === 0) return [];
   const backlog = await latestBacklog(store);
   const due: AlertState[] = [];
   for (const g of backlog?.gauges ?? []) {
-    if (g.error) continue;
+    if (g.error) {
+      const open = await store.prisma.alert.findFirst({ where: { relation: g.table, kind: "pending", resolvedAt: null } });
+      if (open) due.push({ relation: g.table, kind: "pending", threshold: open.threshold, value: open.value });
+      continue;
+    }
     let entry;
     try {
       entry = findSoftDeleteConfig(config, g.table);

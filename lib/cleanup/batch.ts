@@ -100,8 +100,8 @@ export async function runBatch(
   if (toApply.length) {
     const parentCheck = plan.sameTarget ? { ref: plan.parentRef, live: plan.child.parentLive("p", plan.softDelete), probe: plan.child.orphanProbe } : undefined;
     const result = await plan.child.transaction(plan.timeoutMs, async (tx) => {
-      if (plan.action === "delete" && plan.dependents.length === 0) {
-        // Nothing to archive and nothing below the child: the DELETE re-checks each row itself.
+      if (plan.directDelete) {
+        // Nothing to archive, nothing below the child: the DELETE re-checks each row itself.
         const changed = await tx.execute(deleteStillOrphans(plan.child.deleteFromAliased(plan.childRef, "c"), { child: plan.childRef, pk: plan.pk, rows: toApply, parent: parentCheck }));
         return { locked: changed, blocked: 0, changed, archived: 0, dependentsRemoved: 0, deferred: [] };
       }

@@ -51,8 +51,9 @@ export async function missingAmong(plan: CleanupPlan, rows: Candidate[]): Promis
  * candidate SELECT is a plain read that takes no lock, and every row it finds is checked
  * again inside the transaction that changes it, so reading it early never lets a wrong
  * row through. Not read ahead: in-process databases (one connection, the read would run
- * inside the batch's transaction) and a child whose rows are dependents of its own rows
- * (a batch may remove rows the next one would then count as examined).
+ * inside the batch's transaction) and a child whose rows are dependents of its own rows, or
+ * its own parent (a batch may remove rows the next one would then count, or make orphans
+ * the read missed).
  */
 export class CandidateReader {
   private ahead: { after: string; size: number; result: Promise<Candidates> } | null = null;
@@ -78,9 +79,9 @@ export class CandidateReader {
 
 const positionText = (p: unknown[] | null) => (p ? JSON.stringify(p.map(String)) : "");
 
-/** Whether a table below the child, at any depth, is the child's own table (a tree: comments under comments). */
+/** Whether the child is its own parent, or a table below it at any depth is its own table (a tree: comments under comments). */
 function reachesItself(plan: CleanupPlan): boolean {
-  const self = (n: DependentNode): boolean =>
-    (n.target.name === plan.child.name && n.ref.schema === plan.childRef.schema && n.ref.table === plan.childRef.table) || n.children.some(self);
-  return plan.dependents.some(self);
+  const isChild = (target: string, ref: { schema: string; table: string }) => target === plan.child.name && ref.schema === plan.childRef.schema && ref.table === plan.childRef.table;
+  const self = (n: DependentNode): boolean => isChild(n.target.name, n.ref) || n.children.some(self);
+  return isChild(plan.parent.name, plan.parentRef) || plan.dependents.some(self);
 }

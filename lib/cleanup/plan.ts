@@ -3,6 +3,7 @@ import { openRelation } from "../detect/orphan-keys";
 import { resolveRelations } from "../relations/resolve";
 import type { Relation } from "../relations/types";
 import { TargetError } from "../targets/errors";
+import { typeFamily } from "../targets/keys";
 import type { TargetPool } from "../targets/pool";
 import type { ColumnsRef, ParentSoftDelete, TableRef, Target } from "../targets/types";
 
@@ -41,6 +42,14 @@ export interface CleanupPlan {
   dependents: DependentNode[];
   /** Reference cycles found below the child table, described; their edges are not followed. */
   cycles: string[];
+  /**
+   * A batch is one DELETE that re-checks its rows itself (deleteStillOrphans) instead of
+   * locking and checking them first: a plain delete with nothing below the child, integer
+   * keys (compared exactly in every dialect; a text key compares under its collation, where
+   * 'ABC' may equal the 'abc' the batch saw), a child that is not its own parent, and a
+   * database whose DELETE re-checks against what a transaction it waited for committed.
+   */
+  directDelete: boolean;
 }
 
 const tableKey = (target: string, t: TableRef) => `${target}:${t.schema}.${t.table}`;
@@ -60,6 +69,9 @@ export async function planCleanup(config: Config, pool: TargetPool, relation: Re
   // set_null keeps the child row: nothing that points at it loses its parent.
   const dependents =
     action === "set_null" ? [] : await dependentsOf(config, pool, relations, relation.child.target, w.childRef, [tableKey(relation.child.target, w.childRef)], cycles);
+  const keyTypes = await w.child.columnTypes(w.childRef);
+  const ownParent = w.child === w.parent && w.childRef.schema === w.parentRef.schema && w.childRef.table === w.parentRef.table;
+  const directDelete = action === "delete" && dependents.length === 0 && !ownParent && w.child.deleteRechecksLatest && keyTypes.every((t) => typeFamily(t) === "integer");
   return {
     relation,
     child: w.child,
@@ -75,6 +87,7 @@ export async function planCleanup(config: Config, pool: TargetPool, relation: Re
     timeoutMs: config.cleanup.statementTimeoutMs,
     dependents,
     cycles,
+    directDelete,
   };
 }
 

@@ -99,7 +99,15 @@ describe("soft deletes on the demo", () => {
     expect(await runPurgeJob(store, config, jobId)).toBe("skipped");
     expect((await purgeStatus(store, jobId))!.progress).toBeCloseTo(paused.completed / 20);
     await resumePurge(store, jobId);
-    expect(await runPurgeJob(store, config, jobId)).toBe("completed");
+    const a = runPurgeJob(store, config, jobId, { batchDelayMs: 20 });
+    await waitFor(async () => (await store.prisma.purgeJob.findUniqueOrThrow({ where: { id: jobId } })).completed >= paused.completed + 2);
+    // paused and resumed at once while a subject is under way: the resume enqueues a second
+    // worker; the first takes the job back before its next subject, so only one runs it
+    await pausePurge(store, jobId);
+    await resumePurge(store, jobId);
+    const b = runPurgeJob(store, config, jobId, { batchDelayMs: 20 });
+    const ends = (await Promise.all([a, b])).sort();
+    expect([["completed", "skipped"], ["completed", "paused"]]).toContainEqual(ends);
     const done = await purgeStatus(store, jobId);
     expect(done).toMatchObject({ status: "completed", total: 20, subjects: 20, completed: 20, progress: 1, etaSeconds: null });
     await expect(cancelPurge(store, jobId)).rejects.toThrow(/already completed/);

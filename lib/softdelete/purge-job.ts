@@ -36,11 +36,16 @@ export async function requestPurge(store: Store, table: string, opts: { requeste
   }
 }
 
+/**
+ * Takes a queued job nobody works on (never started, or stopped by a pause: no heartbeat),
+ * or one whose worker went silent. A job resumed while its worker still runs has that
+ * worker's fresh heartbeat: left to it.
+ */
 async function claim(store: Store, jobId: string, now = new Date()): Promise<boolean> {
   const stale = new Date(now.getTime() - PURGE_STALE_MS);
   const n = await store.prisma.$executeRaw`
     UPDATE purge_jobs SET status = 'running', started_at = COALESCE(started_at, ${now}), heartbeat_at = ${now}, error = NULL
-    WHERE id = ${jobId}::uuid AND (status = 'queued' OR (status = 'running' AND heartbeat_at < ${stale}))`;
+    WHERE id = ${jobId}::uuid AND status IN ('queued', 'running') AND (heartbeat_at IS NULL OR heartbeat_at < ${stale})`;
   return n === 1;
 }
 
@@ -57,7 +62,7 @@ export async function runPurgeJob(store: Store, config: Config, jobId: string, o
   const job = await store.prisma.purgeJob.findUniqueOrThrow({ where: { id: jobId } });
   const pool = new TargetPool(config.targets);
   const heartbeat = setInterval(() => {
-    void store.prisma.purgeJob.update({ where: { id: jobId }, data: { heartbeatAt: new Date() } }).catch(() => {});
+    void store.prisma.purgeJob.updateMany({ where: { id: jobId, status: "running" }, data: { heartbeatAt: new Date() } }).catch(() => {});
   }, HEARTBEAT_MS);
   const tally = async (status: string) => {
     const field = status === "completed" || status === "cancelled" ? "completed" : status === "partial" ? "partial" : "failed";
@@ -80,10 +85,19 @@ export async function runPurgeJob(store: Store, config: Config, jobId: string, o
     });
     return status;
   };
-  // A person paused or cancelled it: stop before the next subject, the checkpoint kept.
-  const stopAsked = async (): Promise<"paused" | "cancelled" | null> => {
-    const { status } = await store.prisma.purgeJob.findUniqueOrThrow({ where: { id: jobId }, select: { status: true } });
-    return status === "paused" || status === "cancelled" ? status : null;
+  // Before each subject: still ours? A person may have paused or cancelled it: stop, the
+  // checkpoint kept, the heartbeat cleared so a resume is taken up at once. Or paused and
+  // resumed it while this worker finished a subject: it is queued again with this worker's
+  // fresh heartbeat, which the worker the resume enqueued leaves alone (claim), and taken
+  // back here. Two workers never run one job.
+  const stopAsked = async (): Promise<PurgeJobEnd | null> => {
+    for (;;) {
+      const mine = await store.prisma.purgeJob.updateMany({ where: { id: jobId, status: { in: ["running", "queued"] } }, data: { status: "running", heartbeatAt: new Date() } });
+      if (mine.count === 1) return null;
+      const stopped = await store.prisma.purgeJob.updateMany({ where: { id: jobId, status: { in: ["paused", "cancelled"] } }, data: { heartbeatAt: null } });
+      if (stopped.count === 1) return (await store.prisma.purgeJob.findUniqueOrThrow({ where: { id: jobId }, select: { status: true } })).status as PurgeJobEnd;
+      // resumed between the two: take it back
+    }
   };
   try {
     const now = opts.now ?? new Date();
@@ -138,8 +152,9 @@ export async function runPurgeJob(store: Store, config: Config, jobId: string, o
   }
 }
 
-/** Running purges whose worker went silent: to be enqueued again so a live worker resumes them. */
+/** Running (or resumed) purges whose worker went silent: to be enqueued again so a live worker resumes them. */
 export async function abandonedPurges(store: Store, now = new Date()): Promise<string[]> {
   const stale = new Date(now.getTime() - PURGE_STALE_MS);
-  return (await store.prisma.purgeJob.findMany({ where: { status: "running", heartbeatAt: { lt: stale } }, select: { id: true } })).map((j) => j.id);
+  // (queued with a heartbeat: resumed while its worker ran, and that worker died before taking it back)
+  return (await store.prisma.purgeJob.findMany({ where: { status: { in: ["running", "queued"] }, heartbeatAt: { lt: stale } }, select: { id: true } })).map((j) => j.id);
 }

@@ -153,6 +153,14 @@ describe.each(STORE_KINDS)("sweeps on the $name store", (kind) => {
     const firing = await store.prisma.alert.findMany({ where: { resolvedAt: null } });
     expect(firing.map((a) => [a.relation, a.kind, a.value, a.threshold])).toEqual([["shop.public.users", "pending", 20, 19]]);
     expect(sent).toEqual([expect.objectContaining({ event: "fired", relation: "shop.public.users", kind: "pending", value: 20, text: expect.stringContaining("20 soft-deleted rows past grace") })]);
+    // a sweep that could not read the table keeps the alert: unknown is not back under the threshold
+    const last = await store.prisma.sweep.findFirstOrThrow({ where: { status: "completed", backlog: { not: { equals: null } } }, orderBy: { startedAt: "desc" } });
+    const measured = last.backlog as { gauges: Record<string, unknown>[] };
+    await store.prisma.sweep.update({ where: { id: last.id }, data: { backlog: { ...measured, gauges: measured.gauges.map((g) => ({ ...g, pending: 0, error: "cannot reach target shop" })) } } });
+    await evaluateAlerts(store, tight, { fetch: fakeFetch });
+    expect((await store.prisma.alert.findMany({ where: { resolvedAt: null } })).map((a) => [a.relation, a.kind, a.value])).toEqual([["shop.public.users", "pending", 20]]);
+    expect(sent).toHaveLength(1);
+    await store.prisma.sweep.update({ where: { id: last.id }, data: { backlog: measured as object } });
     // exactly at the threshold is not over it
     await evaluateAlerts(store, { ...quiet, softDelete: quiet.softDelete.map((e) => ({ ...e, pendingAlert: 20 })) }, { fetch: fakeFetch });
     expect(await store.prisma.alert.count({ where: { resolvedAt: null } })).toBe(0);

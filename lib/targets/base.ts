@@ -266,6 +266,8 @@ export abstract class BaseTarget implements Target {
 
   readonly rowLocks: boolean = true;
 
+  readonly deleteRechecksLatest: boolean = true;
+
   deleteFromAliased(table: TableRef, alias: string): RawBuilder<unknown> {
     return sql`DELETE FROM ${tableId(table)} AS ${sql.id(alias)}`;
   }

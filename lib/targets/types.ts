@@ -165,6 +165,15 @@ export interface Target {
    * would turn NOT EXISTS into a materialized NOT IN over the whole parent (MariaDB).
    */
   readonly orphanProbe: "not_exists" | "count";
+  /**
+   * Whether a DELETE that waits for a row another transaction holds re-checks its WHERE,
+   * subqueries included, against what that transaction committed: InnoDB reads the other
+   * tables of a DELETE with locking reads, SQLite has one writer. PostgreSQL re-checks the
+   * waited-for row but evaluates its subqueries in the statement's older snapshot, so a
+   * parent inserted by that transaction would go unseen (a cleanup there locks and checks
+   * the rows first).
+   */
+  readonly deleteRechecksLatest: boolean;
   /** `DELETE FROM table AS alias` in this dialect's words (MySQL and MariaDB name the alias before FROM), for a DELETE whose WHERE probes another table by the alias. */
   deleteFromAliased(table: TableRef, alias: string): RawBuilder<unknown>;
   /** Whether `SELECT … FOR UPDATE` exists (SQLite locks the whole database on its first write instead). */

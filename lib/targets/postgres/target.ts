@@ -17,6 +17,9 @@ export abstract class PostgresFamilyTarget extends BaseTarget {
     super(name, dialect, db);
   }
 
+  /** EvalPlanQual re-checks a waited-for row, but its subqueries keep the statement's snapshot (see Target). */
+  readonly deleteRechecksLatest = false;
+
   protected mapError(err: unknown) {
     return mapPostgresError(this.name, err);
   }
