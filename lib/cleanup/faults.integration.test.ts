@@ -3,6 +3,7 @@ import path from "node:path";
 import mysql from "mysql2/promise";
 import { sql, type RawBuilder } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "../../test/wait";
 import { accountOf, ACCOUNTS, CHILD, createCleanupFixture, EVENTS, hasTag, isOrphan, LIVE_ACCOUNTS, ORPHAN_IDS, PARENT, PLAIN, TAGS, tempDir, type CleanupFixture } from "../../test/cleanup-fixture";
 import { hasMysql, hasPostgres, MYSQL_URL, POSTGRES_URL, postgresAdmin } from "../../test/services";
 import { STORE_KINDS } from "../../test/stores";
@@ -248,13 +249,4 @@ async function dropConnections(dialect: Dialect): Promise<number> {
   for (const r of rows as { id: number }[]) await k.query(`KILL ${Number(r.id)}`).catch(() => {});
   await k.end();
   return (rows as unknown[]).length;
-}
-
-async function waitFor(check: () => Promise<boolean>, ms = 120_000) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("timed out waiting");
 }

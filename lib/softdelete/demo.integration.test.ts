@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "../../test/wait";
 import { privateDemo } from "../../test/demo-fixture";
 import { STORE_KINDS } from "../../test/stores";
 import type { Config } from "../config/types";
@@ -240,12 +241,3 @@ describe("a kept table below the subject on the demo", () => {
     expect(g.pending).toBe(0);
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, ms = 60_000) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error("timed out waiting");
-}

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { renameSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "../../test/wait";
 import { tempDir } from "../../test/cleanup-fixture";
 import { hasMysql, hasPostgres } from "../../test/services";
 import { BULK, BULK_POSTS, COMMENTS_PER_POST, createSoftDeleteFixture, DUP, IN_GRACE, PAST, PAST_GRACE, type SoftDeleteFixture } from "../../test/softdelete-fixture";
@@ -167,11 +168,3 @@ describe.each(DIALECTS)("soft deletes on $dialect", ({ dialect, available }) => 
     expect(results.find((r) => r.relation.name === "activity_profile")?.orphans).toBe(0);
   });
 });
-
-async function waitFor(cond: () => Promise<boolean>, what = "condition") {
-  for (let i = 0; i < 600; i++) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}

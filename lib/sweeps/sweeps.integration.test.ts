@@ -2,6 +2,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import parsePrometheus from "parse-prometheus-text-format";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "../../test/wait";
 import { privateDemo } from "../../test/demo-fixture";
 import { STORE_KINDS } from "../../test/stores";
 import { evaluateAlerts } from "../alerts/evaluate";
@@ -204,12 +205,3 @@ describe.each(STORE_KINDS)("sweeps on the $name store", (kind) => {
     expect(payments.delta24h).toBeNull(); // no scan a day old
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, ms = 60_000) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error("timed out waiting");
-}
