@@ -1,5 +1,6 @@
 import mysql from "mysql2/promise";
 import pg from "pg";
+import type { Dialect } from "../lib/config/types";
 
 /**
  * The real database servers integration tests use. A missing one is skipped loudly
@@ -99,3 +100,13 @@ export async function createMysqlDatabase(name: string): Promise<{ url: string; 
     },
   };
 }
+
+/**
+ * Each target dialect for tests that run workers as separate processes: those share a
+ * PostgreSQL store, so every dialect needs the PostgreSQL server too.
+ */
+export const WORKER_TEST_DIALECTS: { dialect: Dialect; available: boolean }[] = [
+  { dialect: "postgres", available: hasPostgres },
+  { dialect: "mysql", available: hasMysql && hasPostgres },
+  { dialect: "sqlite", available: hasPostgres },
+];

@@ -4,15 +4,9 @@ import { requirePage } from "@/lib/auth/guard";
 import { formatDuration, formatNumber, formatRelative } from "@/lib/format";
 import { getStore } from "@/lib/server/store";
 import { recentPurges } from "@/lib/softdelete/purge-control";
+import { statusText } from "@/components/status-style";
 
 export const dynamic = "force-dynamic";
-
-const STATUS_STYLE: Record<string, string> = {
-  completed: "text-emerald-700 dark:text-emerald-400",
-  failed: "text-red-600 dark:text-red-400",
-  running: "text-indigo-700 dark:text-indigo-300",
-  awaiting_approval: "text-amber-700 dark:text-amber-400",
-};
 
 export default async function JobsPage() {
   await requirePage("jobs.read", "/jobs");
@@ -56,7 +50,7 @@ export default async function JobsPage() {
                       </Link>
                     </td>
                     <td className="td">{j.action.replace(/_/g, " ")}</td>
-                    <td className={`td font-medium ${STATUS_STYLE[j.status] ?? ""}`}>{j.status.replace("_", " ")}</td>
+                    <td className={`td font-medium ${statusText(j.status)}`}>{j.status.replace("_", " ")}</td>
                     <td className="td tabular text-right">{formatNumber(j.deleted + j.nulled)}</td>
                     <td className="td tabular text-right">{formatNumber(j.skippedGrace + j.skippedAllowlist + j.skippedNotOrphan + j.skippedProtected)}</td>
                     <td className="td whitespace-nowrap text-zinc-500">{formatRelative(j.createdAt)}</td>
@@ -102,7 +96,7 @@ export default async function JobsPage() {
                     {formatRelative(s.startedAt)}
                   </td>
                   <td className="td">{s.trigger}</td>
-                  <td className={`td ${STATUS_STYLE[s.status] ?? ""}`}>{s.status}</td>
+                  <td className={`td ${statusText(s.status)}`}>{s.status}</td>
                   <td className="td tabular text-right">{s.total ?? s.relations}</td>
                   <td className="td tabular text-right">{s.failed}</td>
                   <td className="td tabular text-right">{s.finishedAt ? formatDuration(s.finishedAt.getTime() - s.startedAt.getTime()) : "—"}</td>

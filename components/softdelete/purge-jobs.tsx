@@ -6,13 +6,7 @@ import { useEffect, useRef } from "react";
 import { formatNumber, formatRelative } from "@/lib/format";
 import type { PurgeStatus } from "@/lib/softdelete/purge-control";
 import { LIVE_PURGE } from "./purge-progress";
-
-const STATUS_STYLE: Record<string, string> = {
-  completed: "text-emerald-700 dark:text-emerald-400",
-  partial: "text-amber-700 dark:text-amber-400",
-  failed: "text-red-600 dark:text-red-400",
-  running: "text-indigo-700 dark:text-indigo-300",
-};
+import { statusText } from "@/components/status-style";
 
 const BAR_STYLE: Record<string, string> = { completed: "bg-emerald-500", partial: "bg-amber-500", failed: "bg-red-500" };
 
@@ -63,7 +57,7 @@ export function PurgeJobs({ initial }: { initial: PurgeStatus[] }) {
                   {j.table}
                 </Link>
               </td>
-              <td className={`td font-medium ${STATUS_STYLE[j.status] ?? ""}`} data-testid="purge-job-status">
+              <td className={`td font-medium ${statusText(j.status)}`} data-testid="purge-job-status">
                 {j.status}
               </td>
               <td className="td">

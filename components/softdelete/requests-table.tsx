@@ -1,5 +1,6 @@
 import { formatNumber, formatRelative } from "@/lib/format";
 import type { StepView } from "@/lib/softdelete/requests";
+import { statusText } from "@/components/status-style";
 
 export interface RequestRow {
   id: string;
@@ -14,14 +15,6 @@ export interface RequestRow {
   error: string | null;
   steps: StepView[];
 }
-
-const STATUS_STYLE: Record<string, string> = {
-  completed: "text-emerald-700 dark:text-emerald-400",
-  partial: "text-amber-700 dark:text-amber-400",
-  failed: "text-red-600 dark:text-red-400",
-  deleting: "text-indigo-700 dark:text-indigo-300",
-  marked: "text-indigo-700 dark:text-indigo-300",
-};
 
 /** Deletion requests with each database's part: a partial request says what is left and why, never "done". */
 export function RequestsTable({ requests }: { requests: RequestRow[] }) {
@@ -45,7 +38,7 @@ export function RequestsTable({ requests }: { requests: RequestRow[] }) {
                 </div>
                 <div className="text-xs text-zinc-500">token {r.token}</div>
               </td>
-              <td className={`td font-medium ${STATUS_STYLE[r.status] ?? ""}`}>
+              <td className={`td font-medium ${statusText(r.status)}`}>
                 {r.status}
                 {r.mode === "redact" && <div className="text-xs font-normal text-zinc-500">row kept, PII redacted</div>}
                 {(r.status === "partial" || r.status === "failed") && r.nextAttemptAt && (
@@ -60,7 +53,7 @@ export function RequestsTable({ requests }: { requests: RequestRow[] }) {
                     const planned = s.plan.filter((t) => t.action === "delete").reduce((n, t) => n + (t.rows ?? 0), 0);
                     return (
                       <li key={s.seq} className="text-xs">
-                        <span className="font-mono">{s.target}</span>: <span className={STATUS_STYLE[s.status] ?? ""}>{s.status}</span> — {formatNumber(s.removed)} removed
+                        <span className="font-mono">{s.target}</span>: <span className={statusText(s.status)}>{s.status}</span> — {formatNumber(s.removed)} removed
                         {s.redacted ? `, ${formatNumber(s.redacted)} redacted` : ""}
                         {s.nulled ? `, ${formatNumber(s.nulled)} unlinked` : ""}
                         {s.status !== "completed" && planned > s.removed && <span className="text-amber-700 dark:text-amber-400"> · about {formatNumber(planned - s.removed)} left</span>}

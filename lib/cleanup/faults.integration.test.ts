@@ -5,7 +5,7 @@ import { sql, type RawBuilder } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../../test/wait";
 import { accountOf, ACCOUNTS, CHILD, createCleanupFixture, EVENTS, hasTag, isOrphan, LIVE_ACCOUNTS, ORPHAN_IDS, PARENT, PLAIN, TAGS, tempDir, type CleanupFixture } from "../../test/cleanup-fixture";
-import { hasMysql, hasPostgres, MYSQL_URL, POSTGRES_URL, postgresAdmin } from "../../test/services";
+import { MYSQL_URL, POSTGRES_URL, postgresAdmin, WORKER_TEST_DIALECTS } from "../../test/services";
 import { STORE_KINDS } from "../../test/stores";
 import { loadConfig } from "../config/load";
 import type { Config, Dialect } from "../config/types";
@@ -20,11 +20,7 @@ import { startCleanup } from "./start";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const pgStore = STORE_KINDS.find((k) => k.name === "PostgreSQL")!;
-const DIALECTS: { dialect: Dialect; available: boolean }[] = [
-  { dialect: "postgres", available: hasPostgres },
-  { dialect: "mysql", available: hasMysql && hasPostgres },
-  { dialect: "sqlite", available: hasPostgres },
-];
+const DIALECTS = WORKER_TEST_DIALECTS;
 const LIVE_IDS = Array.from({ length: EVENTS }, (_, i) => i + 1).filter((id) => !isOrphan(id));
 
 // Workers are separate processes sharing a PostgreSQL store, as `custodian worker`s do.

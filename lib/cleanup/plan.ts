@@ -91,11 +91,11 @@ export async function planCleanup(config: Config, pool: TargetPool, relation: Re
   };
 }
 
-/** The primary key of a table; SQLite tables without one walk their rowid. A table with neither cannot be cleaned in keyset batches. */
+/** The primary key of a table, else the key every row has without one (SQLite's rowid). A table with neither cannot be cleaned in keyset batches. */
 export async function primaryKeyOf(target: Target, table: TableRef): Promise<string[]> {
   const pk = (await target.uniqueKeys()).find((k) => k.primary && k.schema === table.schema && k.table === table.table);
   if (pk) return pk.columns;
-  if (target.dialect === "sqlite") return ["rowid"];
+  if (target.implicitRowKey) return [target.implicitRowKey];
   throw new TargetError("query_failed", target.name, `${table.schema}.${table.table} has no primary key: a cleanup walks the primary key in batches`);
 }
 

@@ -1,5 +1,5 @@
 import type { Store } from "../store/client";
-import type { StepView } from "./requests";
+import { stepView } from "./requests";
 
 /** The newest deletion requests with their steps (of one purge job, when given), for the soft-deletes and purge pages. */
 export async function recentRequests(store: Store, take = 50, jobId?: string) {
@@ -9,21 +9,5 @@ export async function recentRequests(store: Store, take = 50, jobId?: string) {
     take,
     include: { steps: { orderBy: { seq: "asc" } } },
   });
-  return rows.map((r) => ({
-    ...r,
-    steps: r.steps.map(
-      (s): StepView => ({
-        seq: s.seq,
-        target: s.target,
-        status: s.status,
-        removed: Number(s.removed),
-        redacted: Number(s.redacted),
-        nulled: Number(s.nulled),
-        plan: ((s.plan as { tables?: StepView["plan"] })?.tables ?? []) as StepView["plan"],
-        maxStatementMs: s.maxStatementMs,
-        statements: s.statements,
-        error: s.error,
-      }),
-    ),
-  }));
+  return rows.map((r) => ({ ...r, steps: r.steps.map(stepView) }));
 }

@@ -46,10 +46,11 @@ export interface StepView {
   error: string | null;
 }
 
-export async function requestWithSteps(store: Store, id: string) {
-  const r = await store.prisma.deletionRequest.findUnique({ where: { id }, include: { steps: { orderBy: { seq: "asc" } } } });
-  if (!r) return null;
-  const steps: StepView[] = r.steps.map((s) => ({
+type StepRow = NonNullable<Awaited<ReturnType<Store["prisma"]["deletionStep"]["findFirst"]>>>;
+
+/** A stored step as the pages and the CLI show it. */
+export function stepView(s: StepRow): StepView {
+  return {
     seq: s.seq,
     target: s.target,
     status: s.status,
@@ -60,6 +61,10 @@ export async function requestWithSteps(store: Store, id: string) {
     maxStatementMs: s.maxStatementMs,
     statements: s.statements,
     error: s.error,
-  }));
-  return { ...r, steps };
+  };
+}
+
+export async function requestWithSteps(store: Store, id: string) {
+  const r = await store.prisma.deletionRequest.findUnique({ where: { id }, include: { steps: { orderBy: { seq: "asc" } } } });
+  return r ? { ...r, steps: r.steps.map(stepView) } : null;
 }

@@ -4,11 +4,11 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../../test/wait";
 import { tempDir } from "../../test/cleanup-fixture";
-import { hasMysql, hasPostgres } from "../../test/services";
+import { WORKER_TEST_DIALECTS } from "../../test/services";
 import { BULK, BULK_POSTS, COMMENTS_PER_POST, createSoftDeleteFixture, DUP, IN_GRACE, PAST, PAST_GRACE, type SoftDeleteFixture } from "../../test/softdelete-fixture";
 import { STORE_KINDS } from "../../test/stores";
 import { loadConfig } from "../config/load";
-import type { Config, Dialect } from "../config/types";
+import type { Config } from "../config/types";
 import { sweep } from "../detect/sweep";
 import type { Store } from "../store/client";
 import { TargetPool } from "../targets/pool";
@@ -20,11 +20,7 @@ import { softDeleteTableByName } from "./tables";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const pgStore = STORE_KINDS.find((k) => k.name === "PostgreSQL")!;
-const DIALECTS: { dialect: Dialect; available: boolean }[] = [
-  { dialect: "postgres", available: hasPostgres },
-  { dialect: "mysql", available: hasMysql && hasPostgres },
-  { dialect: "sqlite", available: hasPostgres },
-];
+const DIALECTS = WORKER_TEST_DIALECTS;
 
 // A PostgreSQL store: the kill test runs the purge in a separate worker process, as `custodian worker` does.
 describe.each(DIALECTS)("soft deletes on $dialect", ({ dialect, available }) => {

@@ -268,6 +268,8 @@ export abstract class BaseTarget implements Target {
 
   readonly deleteRechecksLatest: boolean = true;
 
+  readonly implicitRowKey: string | null = null;
+
   deleteFromAliased(table: TableRef, alias: string): RawBuilder<unknown> {
     return sql`DELETE FROM ${tableId(table)} AS ${sql.id(alias)}`;
   }

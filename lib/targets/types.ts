@@ -176,6 +176,8 @@ export interface Target {
   readonly deleteRechecksLatest: boolean;
   /** `DELETE FROM table AS alias` in this dialect's words (MySQL and MariaDB name the alias before FROM), for a DELETE whose WHERE probes another table by the alias. */
   deleteFromAliased(table: TableRef, alias: string): RawBuilder<unknown>;
+  /** The key every row has when its table declares no primary key (SQLite's rowid), or null. */
+  readonly implicitRowKey: string | null;
   /** Whether `SELECT … FOR UPDATE` exists (SQLite locks the whole database on its first write instead). */
   readonly rowLocks: boolean;
   /**

@@ -21,6 +21,7 @@ export class SqliteTarget extends BaseTarget {
   // No SELECT … FOR UPDATE: a write transaction holds the whole database, and one that
   // read before another writer committed fails (SQLITE_BUSY) rather than act on stale rows.
   readonly rowLocks = false;
+  readonly implicitRowKey = "rowid";
 
   parentLive(alias: string, softDelete?: ParentSoftDelete) {
     return q.parentLive(alias, softDelete);
