@@ -83,7 +83,7 @@ CREATE TABLE payments (id bigint PRIMARY KEY, order_id bigint NOT NULL REFERENCE
     await c.query(`INSERT INTO orders SELECT ${b} + i, ${u}, 10, ${s} FROM generate_series(1, ${SHAPE.orders}) i`);
     await c.query(`INSERT INTO payments SELECT ${b} + i, ${b} + 1 + (i % ${SHAPE.orders}), 10, ${s} FROM generate_series(1, ${SHAPE.payments}) i`);
   }
-  // The FK indexes a soft-delete schema needs (PERFORMANCE.md: index the child's key).
+  // The FK indexes a soft-delete schema needs (docs/architecture.md: index the child's key).
   await c.query(`
 CREATE INDEX ON posts (user_id); CREATE INDEX ON comments (user_id); CREATE INDEX ON comments (post_id);
 CREATE INDEX ON likes (user_id); CREATE INDEX ON likes (post_id); CREATE INDEX ON orders (user_id); CREATE INDEX ON payments (order_id);`);

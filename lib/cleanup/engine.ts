@@ -12,7 +12,7 @@ import { reconcilePending } from "./reconcile";
 /** A running job whose worker has not been heard of for this long is taken over (its worker died). */
 export const JOB_STALE_MS = 30_000;
 const HEARTBEAT_MS = 5_000;
-/** Aim for batches of 0.1–0.5 s (PERFORMANCE.md: gh-ost, pt-archiver): slower halves the size, faster grows it back. */
+/** Aim for batches of 0.1–0.5 s (docs/architecture.md: gh-ost, pt-archiver): slower halves the size, faster grows it back. */
 const SLOW_BATCH_MS = 500;
 const FAST_BATCH_MS = 100;
 const MIN_BATCH = 10;

@@ -38,7 +38,7 @@ function errorOf(text: string, env: Record<string, string> = ENV): ConfigError {
 }
 
 describe("config", () => {
-  it("accepts exactly the shape in DESIGN.md, resolving env URLs and local files", () => {
+  it("accepts exactly the documented shape (docs/configuration.md), resolving env URLs and local files", () => {
     const c = parseConfigText(GOOD, "/etc/custodian/custodian.config.yaml", ENV);
     expect(c.targets.shop).toEqual({ name: "shop", dialect: "postgres", url: ENV.SHOP_DATABASE_URL });
     expect(c.targets.activity.url).toBe("/etc/custodian/data/activity.db");

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-// The config file's shape, exactly as DESIGN.md shows it. Every object is strict:
+// The config file's shape, documented key by key in docs/configuration.md. Every object is strict:
 // a misspelt key is an error that names it, never a silently ignored option.
 
 const identifier = z.string().min(1, "expected a non-empty name");

@@ -27,7 +27,7 @@ export interface CrossTargetProgress {
  * can span both, so: walk the child's distinct keys in key order, one page at a time
  * (over the child's key index), and ask the parent which of them it lacks. The walk
  * runs ahead of the lookups by up to PAGES_IN_FLIGHT pages, so the child and the parent
- * work at the same time; memory stays flat whatever the table size (PERFORMANCE.md:
+ * work at the same time; memory stays flat whatever the table size (docs/architecture.md:
  * 1.7M rows/s vs 92 s by PK order).
  */
 export async function countOrphansAcross(

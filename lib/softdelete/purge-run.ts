@@ -16,7 +16,7 @@ import { softDeleteTableByName, type SoftDeleteTable } from "./tables";
 import { StatementClock, timed } from "./timing";
 import { transact } from "./transact";
 
-/** Rows per batch: grown while batches are quick, halved when slow (PERFORMANCE.md: aim at 0.1–0.5 s, 5K rows a good ceiling). */
+/** Rows per batch: grown while batches are quick, halved when slow (docs/architecture.md: aim at 0.1–0.5 s, 5K rows a good ceiling). */
 const FIRST_BATCH = 1000;
 const MAX_BATCH = 5000;
 const MIN_BATCH = 50;

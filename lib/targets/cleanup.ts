@@ -3,7 +3,7 @@ import { col, keyAfter, keyNotNull, keysEqual, orderBy, tableId } from "./sql";
 import type { ColumnsRef, TableRef } from "./types";
 
 // The statements a cleanup sends, dialect-neutral (identifiers quoted by the dialect,
-// values bound). PERFORMANCE.md: find candidates by a keyset walk and re-check each batch
+// values bound). docs/architecture.md: find candidates by a keyset walk and re-check each batch
 // with a cheap per-candidate probe of the parent (see noLiveParent), never a fresh anti join over the table.
 
 /** `c.a IN (…)` for one column, `(c.a = ? AND c.b = ?) OR …` for several: every dialect reads both. */
@@ -70,7 +70,7 @@ LIMIT ${sql.lit(Math.trunc(limit))}`;
  * where the dialect has row locks. The caller keeps only those whose child key is still
  * the one the batch saw (a row re-pointed meanwhile is left alone): the rows come back
  * locked, so that comparison holds until the transaction ends. Matching by primary key
- * alone keeps this an index lookup of `IN (…)` (PERFORMANCE.md: a cheap probe per
+ * alone keeps this an index lookup of `IN (…)` (docs/architecture.md: a cheap probe per
  * candidate), where matching (pk, key) pairs took a 1,000-term OR.
  */
 export function lockStillOrphans(opts: {

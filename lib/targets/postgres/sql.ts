@@ -3,7 +3,7 @@ import { normaliseValue } from "../keys";
 import { col, keyNotNull, keysEqual, parentLive, tableId, walkKeysStatement } from "../sql";
 import type { ColumnsRef, ParentSoftDelete, SameTargetOrphanQuery, TableRef } from "../types";
 
-// PostgreSQL and PGlite statements. Measured on PG 15 (PERFORMANCE.md and `npm run bench`):
+// PostgreSQL and PGlite statements. Measured on PG 15 (docs/architecture.md and `npm run bench`):
 // the planner turns NOT EXISTS and LEFT JOIN … IS NULL into the same hash anti join;
 // a LEFT JOIN that also counts every child row does it in one pass instead of two.
 

@@ -3,7 +3,7 @@ import { col, keyNotNull, keysEqual, tableId, walkKeysStatement } from "../sql";
 import type { ColumnsRef, ParentSoftDelete, SameTargetOrphanQuery, TableRef } from "../types";
 
 // SQLite has nested loops only. NOT EXISTS stays a correlated subquery (5.2 s for 10M/1M
-// rows in PERFORMANCE.md). `npm run bench` (2M/200K, INTEGER PRIMARY KEY parent, SQLite
+// rows in docs/architecture.md). `npm run bench` (2M/200K, INTEGER PRIMARY KEY parent, SQLite
 // 3.53 as bundled by better-sqlite3): NOT IN over the parent's rowid 69 ms, LEFT JOIN …
 // IS NULL 73 ms, NOT IN with the parent side NULL-filtered 253 ms (the filter makes it
 // build an ephemeral index of the parent keys), NOT EXISTS 285 ms. Counting every row in
