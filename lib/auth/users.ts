@@ -48,8 +48,8 @@ export async function setRoles(store: Store, userId: string, roles: Role[]): Pro
 }
 
 /**
- * Deactivates (or reactivates) a user. A deactivated user's sessions end at once. Users
- * are never deleted: the audit trail refers to them.
+ * Deactivates (or reactivates) a user. A deactivated user's sessions and unused
+ * invitations end at once. Users are never deleted: the audit trail refers to them.
  */
 export async function setActive(auth: Auth, store: Store, userId: string, active: boolean, by?: string): Promise<void> {
   if (!active && by === userId) throw new ExpectedError("you cannot deactivate yourself; ask another admin");
@@ -57,6 +57,8 @@ export async function setActive(auth: Auth, store: Store, userId: string, active
     await findUser(tx, userId);
     if (!active && admins.includes(userId)) assertAnotherAdmin(admins, userId, "deactivate");
     await tx.user.update({ where: { id: userId }, data: { active } });
+    // Their unused invitations die with their account (for good: reactivating does not revive them).
+    if (!active) await tx.setupToken.updateMany({ where: { createdBy: userId, usedAt: null, expiresAt: { gt: new Date() } }, data: { expiresAt: new Date() } });
   });
   if (!active) await (await auth.$context).internalAdapter.deleteUserSessions(userId);
 }
