@@ -7,6 +7,7 @@
  *   tsx scripts/serve.ts --port 3000 [--hostname 127.0.0.1]
  */
 import { createServer } from "node:http";
+import type { BlockList } from "node:net";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import next from "next";
@@ -17,7 +18,7 @@ const root = path.resolve(import.meta.dirname, "..");
 const { values } = parseArgs({ options: { port: { type: "string", default: process.env.PORT ?? "3000" }, hostname: { type: "string" } } });
 const port = Number(values.port);
 
-let proxies;
+let proxies: BlockList;
 try {
   proxies = trustedProxies();
 } catch (err) {
