@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { contentSecurityPolicy } from "./lib/auth/csp";
+import { strictTransportSecurity } from "./lib/auth/origin";
 
 /**
  * Every request: a fresh CSP nonce, a request id (for the audit trail and the logs), and
@@ -20,6 +21,8 @@ export function proxy(request: NextRequest) {
   response.headers.set("x-content-type-options", "nosniff");
   response.headers.set("referrer-policy", "same-origin");
   response.headers.set("x-request-id", requestHeaders.get("x-request-id")!);
+  const hsts = strictTransportSecurity();
+  if (hsts) response.headers.set("strict-transport-security", hsts);
   return response;
 }
 

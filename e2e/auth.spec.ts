@@ -117,3 +117,39 @@ test("pages carry a Content-Security-Policy that forbids framing, and no framewo
   expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
   expect(res.headers()["x-powered-by"]).toBeUndefined();
 });
+
+test("a crafted ?next= sends the browser nowhere but this server after sign-in", async ({ browser, baseURL }) => {
+  const { email, password } = demoCredential("ops");
+  for (const next of ["/%09/evil.example/x", "//evil.example/x", "/%5Cevil.example/x", "https:evil.example/x"]) {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`/sign-in?next=${next}`);
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByTestId("whoami")).toContainText(email);
+    expect(new URL(page.url()).origin, next).toBe(new URL(baseURL!).origin);
+    await page.context().close();
+  }
+});
+
+test("open invitations are listed with who made them, and a revoked link stops working", async ({ page, browser }) => {
+  await signIn(page, "admin", "/users");
+  await page.goto("/users");
+  const invite = page.locator("form", { hasText: "Invite by link" });
+  await invite.getByLabel("Support").check();
+  await invite.getByRole("button", { name: "Create invitation link" }).click();
+  const url = new URL((await page.getByTestId("invite-url").textContent())!);
+  const row = page.getByTestId("invitations").locator("tr", { hasText: "support" }).filter({ hasText: "Demo admin" });
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText(/in \d+ (h|days)/);
+  await page.screenshot({ path: "e2e/artifacts/users-invitations.png", fullPage: true });
+  await row.getByRole("button", { name: "Revoke" }).click();
+  await expect(row).toHaveCount(0);
+
+  const invitee = await (await browser.newContext()).newPage();
+  await invitee.goto(url.pathname + url.search);
+  await expect(invitee.getByRole("heading", { name: "This link does not work" })).toBeVisible();
+
+  await page.goto("/audit");
+  await expect(page.getByTestId("audit-events").locator("tr", { hasText: "users.invite_revoke" }).first()).toBeVisible();
+});

@@ -4,16 +4,20 @@
  * web app when its build is missing or older than the sources, then serves it. The
  * server applies store migrations and sweeps at start (instrumentation.ts).
  *
- *   npm start [-- --port 3000]
+ *   npm start [-- --port 3000] [-- --hostname 0.0.0.0]
+ *
+ * It listens on every interface, except the demo, which listens on 127.0.0.1 only (its
+ * accounts' passwords are printed on the console) unless --hostname or HOST says otherwise.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { buildDemo, DEMO_CONFIG } from "../lib/demo/build";
+import { listenHostname } from "../lib/server/mode";
 
 const root = path.resolve(import.meta.dirname, "..");
-const { values } = parseArgs({ options: { port: { type: "string", default: process.env.PORT ?? "3000" } } });
+const { values } = parseArgs({ options: { port: { type: "string", default: process.env.PORT ?? "3000" }, hostname: { type: "string" } } });
 const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 // Where people reach this server: sign-in accepts requests from this origin only.
 env.CUSTODIAN_URL ??= `http://localhost:${values.port}`;
@@ -32,10 +36,12 @@ if (buildIsStale()) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-console.error(`custodian: serving http://localhost:${values.port}`);
+const hostname = listenHostname(env, values.hostname);
+console.error(`custodian: serving http://${hostname ?? "localhost"}:${values.port}`);
 // Same process group as this script: Ctrl-C, or a test runner stopping the group, stops
-// `next start` and the next-server child it runs the app in.
-const server = spawn(process.execPath, [nextBin, "start", "-p", values.port], { cwd: root, env, stdio: "inherit" });
+// the server (scripts/serve.ts: Next.js behind a server that stamps each client's address).
+const serve = ["--import", "tsx", path.join(root, "scripts/serve.ts"), "--port", values.port, ...(hostname ? ["--hostname", hostname] : [])];
+const server = spawn(process.execPath, serve, { cwd: root, env: { ...env, NODE_ENV: "production" }, stdio: "inherit" });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
 server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 

@@ -1,19 +1,15 @@
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form";
+import { safeNextPath } from "@/lib/auth/next-path";
 import { oidcEnabled } from "@/lib/auth/oidc";
 import { requestContext } from "@/lib/auth/session";
 import { isDemo } from "@/lib/server/mode";
 
 export const dynamic = "force-dynamic";
 
-/** Only same-site paths: a crafted ?next= must not send a person elsewhere after sign-in. */
-function safeNext(value: string | string[] | undefined): string {
-  const v = Array.isArray(value) ? value[0] : value;
-  return v && v.startsWith("/") && !v.startsWith("//") && !v.startsWith("/\\") ? v : "/";
-}
-
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const next = safeNext((await searchParams).next);
+  // Only a path on this server: a crafted ?next= must not send a person elsewhere after sign-in.
+  const next = safeNextPath((await searchParams).next);
   if ((await requestContext()).actor) redirect(next);
   return (
     <div className="mx-auto mt-12 max-w-sm">

@@ -3,9 +3,10 @@ import { revalidatePath } from "next/cache";
 import { action } from "@/lib/auth/action";
 import { publicUrl } from "@/lib/auth/origin";
 import { getAuth } from "@/lib/auth/session";
+import { revokeInvitation } from "@/lib/auth/invitations";
 import { issueSetupToken } from "@/lib/auth/setup-tokens";
 import { createPasswordUser, setActive, setRoles } from "@/lib/auth/users";
-import { createUserSchema, inviteUserSchema, setActiveSchema, setRolesSchema } from "./users.validation";
+import { createUserSchema, inviteUserSchema, revokeInvitationSchema, setActiveSchema, setRolesSchema } from "./users.validation";
 
 export const createUser = action
   .metadata({ action: "users.create", permission: "users.manage", audit: ["roles"] })
@@ -21,6 +22,7 @@ export const inviteUser = action
   .inputSchema(inviteUserSchema)
   .action(async ({ parsedInput, ctx }) => {
     const { token, expiresAt } = await issueSetupToken(ctx.store, { roles: parsedInput.roles, createdBy: ctx.actor.userId });
+    revalidatePath("/users");
     return { url: `${publicUrl()}/setup?token=${token}`, expiresAt: expiresAt.toISOString() };
   });
 
@@ -37,5 +39,13 @@ export const setUserActive = action
   .inputSchema(setActiveSchema)
   .action(async ({ parsedInput, ctx }) => {
     await setActive(await getAuth(), ctx.store, parsedInput.userId, parsedInput.active, ctx.actor.userId);
+    revalidatePath("/users");
+  });
+
+export const revokeUserInvitation = action
+  .metadata({ action: "users.invite_revoke", permission: "users.manage", audit: ["invitationId"], object: ["invitation", "invitationId"] })
+  .inputSchema(revokeInvitationSchema)
+  .action(async ({ parsedInput, ctx }) => {
+    await revokeInvitation(ctx.store, parsedInput.invitationId);
     revalidatePath("/users");
   });

@@ -1,8 +1,10 @@
+import { Invitations } from "@/components/users/invitations";
 import { CreateUserForm, InviteForm } from "@/components/users/new-user-forms";
 import { UserActive, UserRoles } from "@/components/users/user-row-controls";
 import { requirePage } from "@/lib/auth/guard";
+import { pendingInvitations } from "@/lib/auth/invitations";
 import { can, isRole } from "@/lib/auth/permissions";
-import { formatRelative } from "@/lib/format";
+import { formatRelative, formatUntil } from "@/lib/format";
 import { getStore } from "@/lib/server/store";
 
 export const dynamic = "force-dynamic";
@@ -10,7 +12,15 @@ export const dynamic = "force-dynamic";
 export default async function UsersPage() {
   const actor = await requirePage("users.read", "/users");
   const manage = can(actor.roles, "users.manage");
-  const users = await (await getStore()).prisma.user.findMany({
+  const store = await getStore();
+  const invitations = (await pendingInvitations(store)).map((i) => ({
+    id: i.id,
+    roles: i.roles,
+    maker: `${i.maker.name} (${i.maker.email})`,
+    created: formatRelative(i.createdAt),
+    expires: `${formatUntil(i.expiresAt)} (${i.expiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC)`,
+  }));
+  const users = await store.prisma.user.findMany({
     orderBy: [{ active: "desc" }, { email: "asc" }],
     select: { id: true, email: true, name: true, roles: true, active: true, createdAt: true, sessions: { select: { updatedAt: true }, orderBy: { updatedAt: "desc" }, take: 1 } },
   });
@@ -67,6 +77,7 @@ export default async function UsersPage() {
           </tbody>
         </table>
       </div>
+      <Invitations invitations={invitations} manage={manage} />
     </div>
   );
 }

@@ -15,3 +15,5 @@ export const inviteUserSchema = z.object({ roles: roles.min(1, "choose at least 
 export const setRolesSchema = z.object({ userId: z.string().min(1).max(100), roles });
 
 export const setActiveSchema = z.object({ userId: z.string().min(1).max(100), active: z.boolean() });
+
+export const revokeInvitationSchema = z.object({ invitationId: z.uuid("not an invitation id") });

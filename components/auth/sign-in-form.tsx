@@ -21,7 +21,7 @@ export function SignInForm({ next, sso }: { next: string; sso: boolean }) {
     }
     setError(
       error.status === 429
-        ? "Too many sign-in attempts from here. Wait a minute, then try again."
+        ? "Too many sign-in attempts (from here, or on this account). Wait a minute, then try again."
         : "That email and password do not match an active account.",
     );
   }

@@ -3,6 +3,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { STORE_KINDS } from "../../test/stores";
 import type { Store } from "../store/client";
 import { createAuth, SIGN_IN_ATTEMPTS_PER_MINUTE, type Auth } from "./auth";
+import { CLIENT_ADDRESS_HEADER } from "./client-address";
+import { SIGN_IN_ATTEMPTS_PER_ACCOUNT_PER_MINUTE } from "./sign-in-limit";
+import { countPasswordWork, serveAuth } from "../../test/auth-server";
 import { bootstrapAccounts, demoCredentialsFile } from "./bootstrap";
 import { ExpectedError } from "./errors";
 import { issueSetupToken, peekSetupToken, redeemSetupToken } from "./setup-tokens";
@@ -89,17 +92,64 @@ describe.each(STORE_KINDS)("accounts on the $name store", (kind) => {
     expect(printed).not.toContain(readFileSync(`${env.CUSTODIAN_DATA_DIR}/auth-secret`, "utf8"));
   });
 
-  it.runIf(kind.available)(`limits sign-in attempts to ${SIGN_IN_ATTEMPTS_PER_MINUTE} a minute per client address`, async () => {
+  it.runIf(kind.available)(`limits sign-in attempts to ${SIGN_IN_ATTEMPTS_PER_MINUTE} a minute per client address, whatever X-Forwarded-For says`, async () => {
     await createPasswordUser(auth, store, { email: "limited@example.com", name: "L", password: PASSWORD, roles: ["dpo"] });
-    const statuses: number[] = [];
-    for (let i = 0; i < SIGN_IN_ATTEMPTS_PER_MINUTE + 2; i++) {
-      statuses.push((await post(auth, "/sign-in/email", { email: "limited@example.com", password: `guess ${i} guess ${i}` }, { ip: "203.0.113.20" })).status);
+    const server = await serveAuth(auth, "");
+    try {
+      const hashing = countPasswordWork(await auth.$context);
+      const statuses: number[] = [];
+      // a fresh made-up address per attempt: the socket (127.0.0.1) is what counts
+      for (let i = 0; i < SIGN_IN_ATTEMPTS_PER_MINUTE + 5; i++) {
+        statuses.push((await server.post({ email: "limited@example.com", password: `guess ${i} guess ${i}` }, { "x-forwarded-for": `198.51.100.${i}`, "x-real-ip": `198.51.100.${i}` })).status);
+      }
+      expect(statuses).toEqual([...Array(SIGN_IN_ATTEMPTS_PER_MINUTE).fill(401), ...Array(5).fill(429)]);
+      // past the limit no password was looked at
+      expect(hashing.count).toBe(SIGN_IN_ATTEMPTS_PER_MINUTE);
+      // the client's own header naming the address is replaced, not believed
+      expect((await server.post({ email: "limited@example.com", password: PASSWORD }, { [CLIENT_ADDRESS_HEADER]: "198.51.100.200" })).status).toBe(429);
+    } finally {
+      await server.close();
     }
-    expect(statuses).toEqual([...Array(SIGN_IN_ATTEMPTS_PER_MINUTE).fill(401), 429, 429]);
-    // the right password from the same address is still refused until the window passes…
-    expect((await post(auth, "/sign-in/email", { email: "limited@example.com", password: PASSWORD }, { ip: "203.0.113.20" })).status).toBe(429);
-    // …while another address is not affected
-    expect((await post(auth, "/sign-in/email", { email: "limited@example.com", password: PASSWORD }, { ip: "203.0.113.21" })).status).toBe(200);
+  });
+
+  it.runIf(kind.available)("behind a trusted proxy, counts the address it forwards, and limits each account from every address together", async () => {
+    await createPasswordUser(auth, store, { email: "target@example.com", name: "T", password: PASSWORD, roles: ["dpo"] });
+    // the test's own connection (127.0.0.1) plays the proxy
+    const server = await serveAuth(auth, "127.0.0.1, 10.0.0.0/8");
+    try {
+      const guess = (client: string, i: number) =>
+        server.post({ email: "target@example.com", password: `guess ${i} guess ${i}` }, { "x-forwarded-for": `6.6.6.6, ${client}, 10.1.2.3` });
+      // one client through the proxy: its own limit (the left-most hop, written by the client, is ignored)
+      const one: number[] = [];
+      for (let i = 0; i < SIGN_IN_ATTEMPTS_PER_MINUTE + 1; i++) one.push((await guess("198.51.100.50", i)).status);
+      expect(one).toEqual([...Array(SIGN_IN_ATTEMPTS_PER_MINUTE).fill(401), 429]);
+      // many clients on one account: the account's limit
+      const many: number[] = [];
+      for (let i = 0; i < SIGN_IN_ATTEMPTS_PER_ACCOUNT_PER_MINUTE; i++) many.push((await guess(`198.51.100.${60 + i}`, i)).status);
+      const allowed = SIGN_IN_ATTEMPTS_PER_ACCOUNT_PER_MINUTE - SIGN_IN_ATTEMPTS_PER_MINUTE;
+      expect(many).toEqual([...Array(allowed).fill(401), ...Array(SIGN_IN_ATTEMPTS_PER_ACCOUNT_PER_MINUTE - allowed).fill(429)]);
+      // another account from a fresh client is not affected
+      await createPasswordUser(auth, store, { email: "bystander@example.com", name: "B", password: PASSWORD, roles: ["dpo"] });
+      expect((await server.post({ email: "bystander@example.com", password: PASSWORD }, { "x-forwarded-for": "198.51.100.99" })).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it.runIf(kind.available)("counts concurrent attempts one by one, and does not count successful sign-ins against a team behind one address", async () => {
+    await createPasswordUser(auth, store, { email: "team@example.com", name: "Team", password: PASSWORD, roles: ["ops"] });
+    const server = await serveAuth(auth, "127.0.0.1");
+    try {
+      const from = { "x-forwarded-for": "192.0.2.77" };
+      for (let i = 0; i < SIGN_IN_ATTEMPTS_PER_MINUTE * 3; i++) expect((await server.post({ email: "team@example.com", password: PASSWORD }, from)).status).toBe(200);
+      expect((await server.post({ email: "team@example.com", password: "a wrong password" }, from)).status).toBe(401);
+      const other = { "x-forwarded-for": "192.0.2.78" };
+      const burst = await Promise.all(Array.from({ length: 12 }, (_, i) => server.post({ email: `nobody${i}@example.com`, password: "a wrong password" }, other)));
+      expect(burst.map((r) => r.status).sort()).toEqual([...Array(SIGN_IN_ATTEMPTS_PER_MINUTE).fill(401), ...Array(12 - SIGN_IN_ATTEMPTS_PER_MINUTE).fill(429)]);
+      expect(burst.find((r) => r.status === 429)!.headers.get("retry-after")).toBe("60");
+    } finally {
+      await server.close();
+    }
   });
 
   it.runIf(kind.available)("ends a deactivated user's sessions at once and refuses their sign-in until reactivated", async () => {
@@ -109,7 +159,15 @@ describe.each(STORE_KINDS)("accounts on the $name store", (kind) => {
     expect(await session(auth, cookie)).not.toBeNull();
     await setActive(auth, store, id, false, admin);
     expect(await session(auth, cookie)).toBeNull();
-    expect((await post(auth, "/sign-in/email", { email: "leaver@example.com", password: PASSWORD }, { ip: "203.0.113.31" })).status).not.toBe(200);
+    // right or wrong, a deactivated account's password gets the answer of a wrong password
+    const right = await post(auth, "/sign-in/email", { email: "leaver@example.com", password: PASSWORD }, { ip: "203.0.113.31" });
+    const wrong = await post(auth, "/sign-in/email", { email: "leaver@example.com", password: "not the password" }, { ip: "203.0.113.31" });
+    const unknown = await post(auth, "/sign-in/email", { email: "nobody.here@example.com", password: PASSWORD }, { ip: "203.0.113.31" });
+    const answer = async (r: Response) => [r.status, await r.text()];
+    const expected = await answer(unknown);
+    expect(await answer(right)).toEqual(expected);
+    expect(await answer(wrong)).toEqual(expected);
+    expect(right.status).toBe(401);
     await setActive(auth, store, id, true, admin);
     expect((await post(auth, "/sign-in/email", { email: "leaver@example.com", password: PASSWORD }, { ip: "203.0.113.32" })).status).toBe(200);
     // never deleted

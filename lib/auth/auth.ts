@@ -1,28 +1,23 @@
 import { randomUUID } from "node:crypto";
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
-import { createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
+import { APIError, createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
 import { recordAudit } from "../audit/record";
+import { stampedClientAddress } from "../server/http";
 import type { Store } from "../store/client";
+import { CLIENT_ADDRESS_HEADER } from "./client-address";
 import { oidcPlugins } from "./oidc";
 import { publicUrl, trustedOrigins } from "./origin";
 import { authSecret } from "./secret";
+import { admitSignIn, forgiveSignIn, signInLimits, type SignInAttempt } from "./sign-in-limit";
 
 export const MIN_PASSWORD_LENGTH = 12;
-/**
- * Sign-in attempts one client address may make per minute (then 429 until the window
- * passes); CUSTODIAN_SIGN_IN_ATTEMPTS_PER_MINUTE changes it (the browser tests, which sign
- * in dozens of times from one address, raise it).
- */
-export const SIGN_IN_ATTEMPTS_PER_MINUTE = 5;
-
-function signInLimit(env: Record<string, string | undefined>): number {
-  const n = Number(env.CUSTODIAN_SIGN_IN_ATTEMPTS_PER_MINUTE ?? SIGN_IN_ATTEMPTS_PER_MINUTE);
-  if (!Number.isInteger(n) || n < 1) throw new Error("CUSTODIAN_SIGN_IN_ATTEMPTS_PER_MINUTE must be a whole number of at least 1");
-  return n;
-}
+export { SIGN_IN_ATTEMPTS_PER_MINUTE } from "./sign-in-limit";
 export const SESSION_HOURS = 12;
+
+/** What a wrong password gets; a deactivated account gets exactly this too, right password or not. */
+const wrongPassword = () => APIError.from("UNAUTHORIZED", { code: "INVALID_EMAIL_OR_PASSWORD", message: "Invalid email or password" });
 
 /**
  * better-auth: email + password (scrypt hashes), sessions in http-only cookies held in
@@ -33,6 +28,7 @@ export const SESSION_HOURS = 12;
 export function createAuth(store: Store, env: Record<string, string | undefined> = process.env) {
   const baseURL = publicUrl(env);
   const prisma = store.prisma;
+  const limits = signInLimits(env);
   const rolesOf = async (userId: string) => (await prisma.user.findUnique({ where: { id: userId }, select: { roles: true } }))?.roles ?? [];
 
   return betterAuth({
@@ -44,17 +40,20 @@ export function createAuth(store: Store, env: Record<string, string | undefined>
     telemetry: { enabled: false },
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: MIN_PASSWORD_LENGTH, maxPasswordLength: 256 },
     session: { expiresIn: SESSION_HOURS * 3600, updateAge: 3600 },
+    // The library's limiter, for its other endpoints. Password sign-in has Custodian's own
+    // (sign-in-limit.ts: per client and per account, successes not counted).
     rateLimit: {
       enabled: true,
       storage: "database",
       window: 60,
       max: 200,
-      customRules: { "/sign-in/email": { window: 60, max: signInLimit(env) }, "/sign-in/oauth2": { window: 60, max: 20 } },
+      customRules: { "/sign-in/email": false, "/sign-in/oauth2": { window: 60, max: 20 } },
     },
     advanced: {
       cookiePrefix: "custodian",
       useSecureCookies: baseURL.startsWith("https:"),
-      ipAddress: { ipAddressHeaders: ["x-forwarded-for", "x-real-ip"] },
+      // Set by Custodian's HTTP server from the socket (client-address.ts), never the client's X-Forwarded-For.
+      ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] },
       database: { generateId: () => randomUUID() },
     },
     databaseHooks: {
@@ -70,6 +69,26 @@ export function createAuth(store: Store, env: Record<string, string | undefined>
     },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path === "/sign-in/email") {
+          const attempt = signInAttempt(ctx.headers, ctx.body);
+          // Before the library hashes anything: past the limit, no password is looked at.
+          await admitSignIn(store, attempt, limits);
+          const user = await prisma.user.findUnique({
+            where: { email: attempt.email.trim().toLowerCase() },
+            select: { active: true, accounts: { where: { providerId: "credential" }, select: { password: true } } },
+          });
+          if (user && !user.active) {
+            // The same work and the same answer as a wrong password, right password or not:
+            // a deactivated account must not tell whether a guess was right.
+            const hash = user.accounts[0]?.password;
+            const password = typeof ctx.body?.password === "string" ? ctx.body.password : "";
+            if (hash) await ctx.context.password.verify({ hash, password });
+            else await ctx.context.password.hash(password);
+            await auditFailedPasswordSignIn();
+            throw wrongPassword();
+          }
+          return;
+        }
         if (ctx.path !== "/sign-out") return;
         const session = await getSessionFromCtx(ctx).catch(() => null);
         if (!session) return;
@@ -84,6 +103,7 @@ export function createAuth(store: Store, env: Record<string, string | undefined>
       after: createAuthMiddleware(async (ctx) => {
         if (!ctx.path.startsWith("/sign-in") && !ctx.path.startsWith("/oauth2/callback")) return;
         const session = ctx.context.newSession;
+        if (session && ctx.path === "/sign-in/email") await forgiveSignIn(store, signInAttempt(ctx.headers, ctx.body));
         if (session) {
           await recordAudit(store, {
             actorId: session.user.id,
@@ -94,21 +114,31 @@ export function createAuth(store: Store, env: Record<string, string | undefined>
             requestId: randomUUID(),
           });
         } else if (ctx.path === "/sign-in/email") {
-          // Who tried is not recorded: an email typed into a failed sign-in is personal data.
-          await recordAudit(store, {
-            actorId: null,
-            actorRoles: [],
-            action: "auth.sign_in",
-            params: { method: "password" },
-            result: "failed",
-            reason: "wrong email or password, or a deactivated account",
-            requestId: randomUUID(),
-          });
+          await auditFailedPasswordSignIn();
         }
       }),
     },
     plugins: [...oidcPlugins(env), nextCookies()],
   });
+
+  // Who tried is not recorded: an email typed into a failed sign-in is personal data.
+  function auditFailedPasswordSignIn() {
+    return recordAudit(store, {
+      actorId: null,
+      actorRoles: [],
+      action: "auth.sign_in",
+      params: { method: "password" },
+      result: "failed",
+      reason: "wrong email or password, or a deactivated account",
+      requestId: randomUUID(),
+    });
+  }
+}
+
+/** The client (as Custodian's HTTP server stamped it; null when none did) and the email typed. */
+function signInAttempt(headers: Headers | undefined, body: unknown): SignInAttempt {
+  const email = (body as { email?: unknown } | undefined)?.email;
+  return { client: headers ? stampedClientAddress(headers) : null, email: typeof email === "string" ? email : "" };
 }
 
 export type Auth = ReturnType<typeof createAuth>;

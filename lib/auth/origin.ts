@@ -15,3 +15,13 @@ export function trustedOrigins(url: string): string[] {
   if (u.hostname === "127.0.0.1") origins.add(u.origin.replace("//127.0.0.1", "//localhost"));
   return [...origins];
 }
+
+/**
+ * Strict-Transport-Security when Custodian is reached over https (CUSTODIAN_URL): the
+ * browser then never tries plain http for it again, where the session cookie could be
+ * stripped or a sign-in page swapped. None over http (a browser ignores it there anyway,
+ * and localhost must stay usable).
+ */
+export function strictTransportSecurity(env: Record<string, string | undefined> = process.env): string | null {
+  return publicUrl(env).startsWith("https:") ? "max-age=31536000; includeSubDomains" : null;
+}

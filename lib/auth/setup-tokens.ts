@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Store } from "../store/client";
 import type { Auth } from "./auth";
 import { ExpectedError } from "./errors";
-import type { Role } from "./permissions";
+import { can, isRole, type Role } from "./permissions";
 import { createPasswordUser } from "./users";
 
 const hashOf = (token: string) => createHash("sha256").update(token).digest("hex");
@@ -21,11 +21,22 @@ export async function issueSetupToken(
   return { token, expiresAt };
 }
 
-/** What a valid, unused token grants (null when it is unknown, used or expired). */
+/** What a valid, unused token grants (null when it is unknown, used, expired, revoked, or its maker may no longer invite). */
 export async function peekSetupToken(store: Store, token: string): Promise<{ roles: string[] } | null> {
   const row = await store.prisma.setupToken.findUnique({ where: { tokenHash: hashOf(token) } });
-  if (!row || row.usedAt || row.expiresAt <= new Date()) return null;
+  if (!row || row.usedAt || row.expiresAt <= new Date() || !(await makerMayInvite(store, row.createdBy))) return null;
   return { roles: row.roles };
+}
+
+/**
+ * An invitation is worth what its maker is: it works only while the admin who made it is
+ * active and may still manage users. Checked when it is used, not only when listed: a
+ * deactivated admin's link must not create an account (let alone an admin).
+ */
+export async function makerMayInvite(store: Store, createdBy: string | null): Promise<boolean> {
+  if (createdBy === null) return true; // the server's own first-admin link
+  const maker = await store.prisma.user.findUnique({ where: { id: createdBy }, select: { active: true, roles: true } });
+  return !!maker?.active && can(maker.roles.filter(isRole), "users.manage");
 }
 
 /** Creates the account a token grants. A token works once: a second use, even at the same moment, is refused. */
@@ -41,6 +52,10 @@ export async function redeemSetupToken(
     data: { usedAt: new Date() },
   });
   if (!row || claimed.count === 0) throw new ExpectedError("this setup link was already used or has expired; ask for a new one");
+  if (!(await makerMayInvite(store, row.createdBy))) {
+    // Claimed and left claimed: it never works again.
+    throw new ExpectedError("this invitation was made by an admin who can no longer invite (deactivated); ask an active admin for a new one");
+  }
   try {
     const user = await createPasswordUser(auth, store, { ...input, roles: row.roles as Role[] });
     await store.prisma.setupToken.update({ where: { id: row.id }, data: { usedBy: user.id } });

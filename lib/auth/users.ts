@@ -40,22 +40,26 @@ export async function createPasswordUser(auth: Auth, store: Store, input: NewUse
 /** Replaces a user's roles; the last active admin keeps the admin role. */
 export async function setRoles(store: Store, userId: string, roles: Role[]): Promise<void> {
   const next = checkRoles(roles);
-  const user = await findUser(store, userId);
-  if (user.roles.includes("admin") && !next.includes("admin") && user.active) await assertAnotherAdmin(store, userId, "remove the admin role from");
-  await store.prisma.user.update({ where: { id: userId }, data: { roles: next } });
+  await withAdminsLocked(store, async (tx, admins) => {
+    await findUser(tx, userId);
+    if (admins.includes(userId) && !next.includes("admin")) assertAnotherAdmin(admins, userId, "remove the admin role from");
+    await tx.user.update({ where: { id: userId }, data: { roles: next } });
+  });
 }
 
 /**
- * Deactivates (or reactivates) a user. A deactivated user's sessions end at once. Users
- * are never deleted: the audit trail refers to them.
+ * Deactivates (or reactivates) a user. A deactivated user's sessions and unused
+ * invitations end at once. Users are never deleted: the audit trail refers to them.
  */
 export async function setActive(auth: Auth, store: Store, userId: string, active: boolean, by?: string): Promise<void> {
-  const user = await findUser(store, userId);
-  if (!active) {
-    if (by === userId) throw new ExpectedError("you cannot deactivate yourself; ask another admin");
-    if (user.roles.includes("admin") && user.active) await assertAnotherAdmin(store, userId, "deactivate");
-  }
-  await store.prisma.user.update({ where: { id: userId }, data: { active } });
+  if (!active && by === userId) throw new ExpectedError("you cannot deactivate yourself; ask another admin");
+  await withAdminsLocked(store, async (tx, admins) => {
+    await findUser(tx, userId);
+    if (!active && admins.includes(userId)) assertAnotherAdmin(admins, userId, "deactivate");
+    await tx.user.update({ where: { id: userId }, data: { active } });
+    // Their unused invitations die with their account (for good: reactivating does not revive them).
+    if (!active) await tx.setupToken.updateMany({ where: { createdBy: userId, usedAt: null, expiresAt: { gt: new Date() } }, data: { expiresAt: new Date() } });
+  });
   if (!active) await (await auth.$context).internalAdapter.deleteUserSessions(userId);
 }
 
@@ -63,15 +67,29 @@ export async function activeAdminCount(store: Store): Promise<number> {
   return store.prisma.user.count({ where: { active: true, roles: { has: "admin" } } });
 }
 
-async function findUser(store: Store, userId: string) {
-  const user = await store.prisma.user.findUnique({ where: { id: userId }, select: { roles: true, active: true } });
+type Tx = Parameters<Parameters<Store["prisma"]["$transaction"]>[0]>[0];
+
+/**
+ * Runs a change to who is an active admin in one transaction that first locks every
+ * active admin's row (FOR UPDATE, in id order): two admins deactivating each other at
+ * once are serialized, and the second sees the first's change (a row changed while it
+ * waited is read again) and is refused as the last admin.
+ */
+async function withAdminsLocked(store: Store, change: (tx: Tx, activeAdmins: string[]) => Promise<void>): Promise<void> {
+  await store.prisma.$transaction(async (tx) => {
+    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM users WHERE active AND 'admin' = ANY(roles) ORDER BY id FOR UPDATE`;
+    await change(tx, rows.map((r) => r.id));
+  });
+}
+
+async function findUser(tx: Tx, userId: string) {
+  const user = await tx.user.findUnique({ where: { id: userId }, select: { roles: true, active: true } });
   if (!user) throw new ExpectedError("no such user");
   return user;
 }
 
-async function assertAnotherAdmin(store: Store, userId: string, verb: string) {
-  const others = await store.prisma.user.count({ where: { active: true, roles: { has: "admin" }, id: { not: userId } } });
-  if (others === 0) throw new ExpectedError(`cannot ${verb} the last active admin; make someone else an admin first`);
+function assertAnotherAdmin(activeAdmins: string[], userId: string, verb: string) {
+  if (!activeAdmins.some((id) => id !== userId)) throw new ExpectedError(`cannot ${verb} the last active admin; make someone else an admin first`);
 }
 
 function checkRoles(roles: readonly string[]): Role[] {

@@ -36,6 +36,10 @@ describe("custodian purge and restore", () => {
     expect(doc.reason).toMatch(/email is now used by another live account/);
     expect(r.stderr).toMatch(/restore refused: its email is now used/);
     expect(run("restore", "--table", "shop.users", "--key", "2020", "--json").code).toBe(1);
+    // a key with a part too many is bad usage, not quietly cut short
+    const wide = run("restore", "--table", "shop.users", "--key", "[2040, 7]", "--json");
+    expect(wide.code).toBe(2);
+    expect(wide.stderr).toMatch(/--key: the key of shop\.\S*users is 1 column \(id\); 2 given/);
   });
 
   it("restore previews by default and restores with --execute", () => {

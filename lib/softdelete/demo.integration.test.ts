@@ -79,7 +79,7 @@ describe("soft deletes on the demo", () => {
     await expect(restoreSubject(store, config, pool, "shop.users", ["2040"])).rejects.toBeInstanceOf(RestoreRefused);
     expect((await shop("SELECT deleted_at IS NOT NULL AS d FROM users WHERE id = 2040"))[0].d).toBe(true);
     expect((await previewRestore(store, config, pool, "shop.users", ["2015"])).refusal?.code).toBe("past_grace");
-    expect((await previewRestore(store, config, pool, "shop.users", ["2003"])).refusal?.code).toBe("not_deleted");
+    expect((await previewRestore(store, config, pool, "shop.users", ["2003"])).refusal?.code).toBe("not_found");
   });
 
   it("purges the users past grace with everything below them, across databases, leaving no orphan", async () => {

@@ -16,7 +16,14 @@ import { transact } from "./transact";
 /** Rows cleared per UPDATE: a large account is restored in bounded statements inside one transaction. */
 const RESTORE_BATCH = 5000;
 
-export type RefusalCode = "not_found" | "not_deleted" | "past_grace" | "purged" | "purge_started" | "unique_taken";
+export type RefusalCode = "not_found" | "bad_key" | "past_grace" | "purged" | "purge_started" | "unique_taken";
+
+/**
+ * What a key that is not a soft-deleted row gets, live or absent alike: support may look
+ * at soft-deleted accounts only, so a live account's id must not tell them it exists
+ * (let alone its email).
+ */
+export const NOT_SOFT_DELETED = "not found among soft-deleted rows";
 
 export interface RestorePreview {
   table: string;
@@ -51,6 +58,14 @@ export class RestoreRefused extends Error {
   }
 }
 
+/** A key must name every column of the primary key, no more: a part left over would otherwise be ignored. */
+function checkKeyArity(sd: SoftDeleteTable, key: string[]): void {
+  if (key.length !== sd.pk.length) {
+    const cols = `${sd.pk.length} column${sd.pk.length === 1 ? "" : "s"} (${sd.pk.join(", ")})`;
+    throw new RestoreRefused("bad_key", `the key of ${sd.id} is ${cols}; ${key.length} given`);
+  }
+}
+
 const subjectAnchor = (sd: SoftDeleteTable, key: unknown[]): Anchor => ({ kind: "subject", table: sd.ref, pk: sd.pk, key });
 const matchColumn = (sd: SoftDeleteTable) => sd.config.cascadeId ?? sd.column;
 
@@ -60,10 +75,10 @@ async function refusalFor(store: Store, sd: SoftDeleteTable, key: string[], row:
   if (!row) {
     const purged = await store.prisma.deletionRequest.findFirst({ where: { table: sd.id, key: text, status: "completed", mode: "delete" }, orderBy: { finishedAt: "desc" } });
     if (purged) return { code: "purged" as const, reason: `already purged on ${purged.finishedAt?.toISOString().slice(0, 10)} (deletion request ${purged.token}): nothing is left to restore` };
-    return { code: "not_found" as const, reason: `no row of ${sd.id} has the key ${key.join(", ")}` };
+    return { code: "not_found" as const, reason: NOT_SOFT_DELETED };
   }
   const stamp = stampToDate(row[sd.column]);
-  if (row[sd.column] == null) return { code: "not_deleted" as const, reason: "this account is not deleted" };
+  if (row[sd.column] == null) return { code: "not_found" as const, reason: NOT_SOFT_DELETED };
   const open = await store.prisma.deletionRequest.findFirst({ where: { table: sd.id, key: text, status: { in: [...OPEN_REQUEST_STATUSES] } } });
   if (open) return { code: "purge_started" as const, reason: `its purge has started (deletion request ${open.token}, ${open.status}): it can no longer be restored` };
   if (!stamp || stamp < graceCutoff(sd.config.graceDays, now)) {
@@ -83,8 +98,11 @@ async function refusalFor(store: Store, sd: SoftDeleteTable, key: string[], row:
 /** What a restore of this subject would bring back, or why it cannot. Changes nothing. */
 export async function previewRestore(store: Store, config: Config, pool: TargetPool, table: string, key: string[], now = new Date()): Promise<RestorePreview> {
   const sd = await softDeleteTableByName(config, pool, table);
+  checkKeyArity(sd, key);
   const q = (s: any) => sd.target.query(s);
-  const [row] = await sd.target.query(subjectRow(sd.ref, sd.pk, key, false));
+  const [found] = await sd.target.query(subjectRow(sd.ref, sd.pk, key, false));
+  // A live row is read no further than its stamp: nothing of it is shown.
+  const row = found && found[sd.column] != null ? found : undefined;
   const refusal = await refusalFor(store, sd, key, row, now, q);
   const stamp = row ? stampToDate(row[sd.column]) : null;
   const nodes = row && row[sd.column] != null ? await restoreNodes(config, sd) : [];
@@ -126,6 +144,7 @@ export async function previewRestore(store: Store, config: Config, pool: TargetP
 export async function restoreSubject(store: Store, config: Config, pool: TargetPool, table: string, key: string[], now = new Date()): Promise<RestoreResult> {
   const started = performance.now();
   const sd = await softDeleteTableByName(config, pool, table);
+  checkKeyArity(sd, key);
   const nodes = await restoreNodes(config, sd);
   const cross = await crossRestoreNodes(config, sd);
   let subject: Record<string, unknown> = {};

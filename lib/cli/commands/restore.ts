@@ -28,7 +28,11 @@ export async function restoreCommand(config: Config, out: Output, opts: { table:
     return EXIT.failed;
   };
   try {
-    const preview = await previewRestore(store, config, pool, opts.table, key);
+    const preview = await previewRestore(store, config, pool, opts.table, key).catch((err) => {
+      // A key with too few or too many parts is a usage error (exit 2), not a refusal.
+      if (err instanceof RestoreRefused && err.code === "bad_key") throw new UsageError(`--key: ${err.message}`);
+      throw err;
+    });
     if (!opts.execute) {
       if (preview.refusal) return refuse(preview.refusal.reason, { dryRun: true, ...preview, refusal: undefined, code: preview.refusal.code });
       out.result({ dryRun: true, ...preview }, () =>
