@@ -66,3 +66,64 @@ test("ops adds an orphan to the allowlist with a reason and an expiry; the DPO s
   await expect(dpo.getByTestId("cleanup-panel")).toHaveCount(0);
   await expect(dpo.getByTestId("allowlist").getByRole("button", { name: "Add to allowlist" })).toHaveCount(0);
 });
+
+test("four eyes: over the threshold (rows below included) a job waits; the approver sees what the requester saw, rejects with a reason, then approves a second request", async ({ page, browser }) => {
+  const ORDERS = "shop.orders.user_id"; // 5 orphan orders, 8 payments below them; e2e/server.ts sets its threshold to 10
+  const request = async () => {
+    await page.goto(`/relations/${encodeURIComponent(ORDERS)}`);
+    await page.getByTestId("cleanup-preview").click();
+    await expect(page.getByTestId("preview-eligible")).toHaveText("5");
+    await expect(page.getByTestId("cleanup-preview-result")).toContainText("More than 10 rows (13 with the rows below them)");
+    await page.getByTestId("cleanup-confirm").fill(ORDERS);
+    await page.getByTestId("cleanup-start").click();
+    await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
+    await expect(page.getByTestId("job-status")).toHaveText("awaiting approval");
+    return page.url();
+  };
+  await signIn(page, "ops", `/relations/${encodeURIComponent(ORDERS)}`);
+  const first = await request();
+  // the requester sees the card, not the buttons
+  await expect(page.getByTestId("approval-card")).toBeVisible();
+  await expect(page.getByTestId("job-approve")).toHaveCount(0);
+  await expect(page.getByTestId("nav-pending-approvals")).toHaveCount(0);
+
+  const admin = await (await browser.newContext()).newPage();
+  await signIn(admin, "admin", "/");
+  await expect(admin.getByTestId("nav-pending-approvals")).toHaveText("1");
+  await expect(admin.getByTestId("pending-approvals")).toContainText(ORDERS);
+  await admin.getByTestId("pending-approvals").getByRole("link", { name: ORDERS }).click();
+  await expect(admin).toHaveURL(first);
+  const card = admin.getByTestId("approval-card");
+  await expect(card.getByTestId("approval-then-eligible")).toHaveText("5");
+  await expect(card.getByTestId("approval-then-allowlisted")).toHaveText("0");
+  await expect(card.getByTestId("approval-then-below-shop:public.payments")).toHaveText("8");
+  await expect(card.getByTestId("approval-then-scope")).toHaveText("13");
+  await expect(card.getByTestId("approval-now-scope")).toHaveText("13");
+  await expect(card.getByTestId("approval-sample")).toBeAttached();
+  await admin.getByTestId("job-reject").click();
+  await expect(admin.getByTestId("reject-confirm")).toBeDisabled();
+  await admin.getByTestId("reject-reason").fill("no change ticket for the shop yet");
+  await admin.screenshot({ path: "e2e/artifacts/approval-card.png", fullPage: true });
+  await admin.getByTestId("reject-confirm").click();
+  await expect(admin.getByTestId("job-rejected")).toContainText("no change ticket for the shop yet");
+  await expect(admin.getByTestId("job-status")).toHaveText("rejected");
+  await expect(admin.getByTestId("nav-pending-approvals")).toHaveCount(0);
+
+  // asked again: approved with a confirmation, the job runs to its end
+  const second = await request();
+  expect(second).not.toBe(first);
+  await admin.goto(second);
+  await admin.getByTestId("job-approve").click();
+  await expect(admin.getByTestId("approve-confirm")).toContainText("remove up to 13 rows in all");
+  await admin.getByTestId("approve-confirm-button").click();
+  await expect(admin.getByTestId("job-status")).toHaveText("completed", { timeout: 60_000 });
+  await expect(admin.getByTestId("job-deleted")).toHaveText("5");
+  await expect(admin.getByText(/approved by .* for up to 13 rows/)).toBeVisible();
+  await admin.screenshot({ path: "e2e/artifacts/approval-approved.png", fullPage: true });
+
+  // put the orders and payments back for the other tests
+  await page.goto(second);
+  page.once("dialog", (d) => d.accept());
+  await page.getByTestId("job-restore").click();
+  await expect(page.getByTestId("job-restored")).toContainText("Restored 13 rows");
+});
