@@ -3,6 +3,9 @@ import { signIn } from "./session";
 
 test.describe.configure({ mode: "serial" });
 
+/** Waits on what a server action changes: generous, it only turns a hang into a failure. */
+const slow = expect.configure({ timeout: 60_000 });
+
 const RELATION = "summary_symbol"; // 7 orphan summaries, one of them allowlisted in the demo config
 
 test("preview → typed confirmation → a job whose progress completes, and the count drops to what it skipped", async ({ page }) => {
@@ -68,62 +71,64 @@ test("ops adds an orphan to the allowlist with a reason and an expiry; the DPO s
 });
 
 test("four eyes: over the threshold (rows below included) a job waits; the approver sees what the requester saw, rejects with a reason, then approves a second request", async ({ page, browser }) => {
+  // Two people, two requests and a restore: server actions that each preview or sweep, slow on a loaded machine.
+  test.setTimeout(240_000);
   const ORDERS = "shop.orders.user_id"; // 5 orphan orders, 8 payments below them; e2e/server.ts sets its threshold to 10
   const request = async () => {
     await page.goto(`/relations/${encodeURIComponent(ORDERS)}`);
     await page.getByTestId("cleanup-preview").click();
-    await expect(page.getByTestId("preview-eligible")).toHaveText("5");
-    await expect(page.getByTestId("cleanup-preview-result")).toContainText("More than 10 rows (13 with the rows below them)");
+    await slow(page.getByTestId("preview-eligible")).toHaveText("5");
+    await slow(page.getByTestId("cleanup-preview-result")).toContainText("More than 10 rows (13 with the rows below them)");
     await page.getByTestId("cleanup-confirm").fill(ORDERS);
     await page.getByTestId("cleanup-start").click();
-    await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
-    await expect(page.getByTestId("job-status")).toHaveText("awaiting approval");
+    await slow(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
+    await slow(page.getByTestId("job-status")).toHaveText("awaiting approval");
     return page.url();
   };
   await signIn(page, "ops", `/relations/${encodeURIComponent(ORDERS)}`);
   const first = await request();
   // the requester sees the card, not the buttons
-  await expect(page.getByTestId("approval-card")).toBeVisible();
-  await expect(page.getByTestId("job-approve")).toHaveCount(0);
-  await expect(page.getByTestId("nav-pending-approvals")).toHaveCount(0);
+  await slow(page.getByTestId("approval-card")).toBeVisible();
+  await slow(page.getByTestId("job-approve")).toHaveCount(0);
+  await slow(page.getByTestId("nav-pending-approvals")).toHaveCount(0);
 
   const admin = await (await browser.newContext()).newPage();
   await signIn(admin, "admin", "/");
-  await expect(admin.getByTestId("nav-pending-approvals")).toHaveText("1");
-  await expect(admin.getByTestId("pending-approvals")).toContainText(ORDERS);
+  await slow(admin.getByTestId("nav-pending-approvals")).toHaveText("1");
+  await slow(admin.getByTestId("pending-approvals")).toContainText(ORDERS);
   await admin.getByTestId("pending-approvals").getByRole("link", { name: ORDERS }).click();
-  await expect(admin).toHaveURL(first);
+  await slow(admin).toHaveURL(first);
   const card = admin.getByTestId("approval-card");
-  await expect(card.getByTestId("approval-then-eligible")).toHaveText("5");
-  await expect(card.getByTestId("approval-then-allowlisted")).toHaveText("0");
-  await expect(card.getByTestId("approval-then-below-shop:public.payments")).toHaveText("8");
-  await expect(card.getByTestId("approval-then-scope")).toHaveText("13");
-  await expect(card.getByTestId("approval-now-scope")).toHaveText("13");
-  await expect(card.getByTestId("approval-sample")).toBeAttached();
+  await slow(card.getByTestId("approval-then-eligible")).toHaveText("5");
+  await slow(card.getByTestId("approval-then-allowlisted")).toHaveText("0");
+  await slow(card.getByTestId("approval-then-below-shop:public.payments")).toHaveText("8");
+  await slow(card.getByTestId("approval-then-scope")).toHaveText("13");
+  await slow(card.getByTestId("approval-now-scope")).toHaveText("13");
+  await slow(card.getByTestId("approval-sample")).toBeAttached();
   await admin.getByTestId("job-reject").click();
-  await expect(admin.getByTestId("reject-confirm")).toBeDisabled();
+  await slow(admin.getByTestId("reject-confirm")).toBeDisabled();
   await admin.getByTestId("reject-reason").fill("no change ticket for the shop yet");
   await admin.screenshot({ path: "e2e/artifacts/approval-card.png", fullPage: true });
   await admin.getByTestId("reject-confirm").click();
-  await expect(admin.getByTestId("job-rejected")).toContainText("no change ticket for the shop yet");
-  await expect(admin.getByTestId("job-status")).toHaveText("rejected");
-  await expect(admin.getByTestId("nav-pending-approvals")).toHaveCount(0);
+  await slow(admin.getByTestId("job-rejected")).toContainText("no change ticket for the shop yet");
+  await slow(admin.getByTestId("job-status")).toHaveText("rejected");
+  await slow(admin.getByTestId("nav-pending-approvals")).toHaveCount(0);
 
   // asked again: approved with a confirmation, the job runs to its end
   const second = await request();
   expect(second).not.toBe(first);
   await admin.goto(second);
   await admin.getByTestId("job-approve").click();
-  await expect(admin.getByTestId("approve-confirm")).toContainText("remove up to 13 rows in all");
+  await slow(admin.getByTestId("approve-confirm")).toContainText("remove up to 13 rows in all");
   await admin.getByTestId("approve-confirm-button").click();
-  await expect(admin.getByTestId("job-status")).toHaveText("completed", { timeout: 60_000 });
-  await expect(admin.getByTestId("job-deleted")).toHaveText("5");
-  await expect(admin.getByText(/approved by .* for up to 13 rows/)).toBeVisible();
+  await slow(admin.getByTestId("job-status")).toHaveText("completed");
+  await slow(admin.getByTestId("job-deleted")).toHaveText("5");
+  await slow(admin.getByText(/approved by .* for up to 13 rows/)).toBeVisible();
   await admin.screenshot({ path: "e2e/artifacts/approval-approved.png", fullPage: true });
 
   // put the orders and payments back for the other tests
   await page.goto(second);
   page.once("dialog", (d) => d.accept());
   await page.getByTestId("job-restore").click();
-  await expect(page.getByTestId("job-restored")).toContainText("Restored 13 rows");
+  await slow(page.getByTestId("job-restored")).toContainText("Restored 13 rows");
 });
