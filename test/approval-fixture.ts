@@ -20,10 +20,11 @@ export const ORPHAN_ACCOUNTS = Array.from({ length: 40 }, (_, i) => 1001 + i);
 export const accountOfEvent = (id: number) => (id <= LIVE_EVENTS ? ((id - 1) % 50) + 1 : 1001 + Math.floor((id - LIVE_EVENTS - 1) / 5));
 export const TAGGED = Array.from({ length: ORPHANS }, (_, i) => LIVE_EVENTS + 1 + i).filter((id) => id % 9 === 0);
 export const THRESHOLD = 100;
-export const RELATION = "events_account";
 
 export interface ApprovalFixture {
   config: Config;
+  /** The relation's name, new per fixture: eligibility caches per relation name whether any allowlist entry exists (for a second). */
+  relation: string;
   count(table: "events" | "event_tags"): Promise<number>;
   drop(): Promise<void>;
 }
@@ -43,13 +44,13 @@ function ddl(t: (n: string) => string): string[] {
 const dq = (n: string) => `"${n.replace(/"/g, '""')}"`;
 const bq = (n: string) => `\`${n.replace(/`/g, "``")}\``;
 
-function configFor(target: string, schema: string | null, threshold: number, env: Record<string, string>): Config {
+function configFor(relation: string, target: string, schema: string | null, threshold: number, env: Record<string, string>): Config {
   const s = schema ? `schema: ${JSON.stringify(schema)}, ` : "";
   return parseConfigText(
     `targets:
   fx: ${target}
 relations:
-  - name: ${RELATION}
+  - name: ${relation}
     child:  { target: fx, ${s}table: events, columns: [account_id] }
     parent: { target: fx, ${s}table: accounts, columns: [id] }
     cleanup: { action: delete, graceDays: 0, batchSize: 20 }
@@ -62,6 +63,7 @@ cleanup: { approvalThreshold: ${threshold} }
 
 export async function createApprovalFixture(dialect: Dialect, threshold = THRESHOLD): Promise<ApprovalFixture> {
   const suffix = randomBytes(4).toString("hex");
+  const relation = `events_account_${suffix}`;
   if (dialect === "sqlite") {
     const dir = mkdtempSync(path.join(tmpdir(), "custodian-approval-"));
     const file = path.join(dir, "fx.db");
@@ -69,7 +71,8 @@ export async function createApprovalFixture(dialect: Dialect, threshold = THRESH
     for (const s of ddl(dq)) db.exec(s);
     db.close();
     return {
-      config: configFor(`{ dialect: sqlite, url: "file:${file}" }`, null, threshold, {}),
+      relation,
+      config: configFor(relation, `{ dialect: sqlite, url: "file:${file}" }`, null, threshold, {}),
       count: async (table) => {
         const c = new Database(file, { readonly: true });
         try {
@@ -87,7 +90,8 @@ export async function createApprovalFixture(dialect: Dialect, threshold = THRESH
     const t = (n: string) => `${dq(schema)}.${dq(n)}`;
     await postgresAdmin([`CREATE SCHEMA ${dq(schema)}`, ...ddl(t)].join(";\n"));
     return {
-      config: configFor(`{ dialect: postgres, url: "\${FX_URL}" }`, schema, threshold, { FX_URL: POSTGRES_URL }),
+      relation,
+      config: configFor(relation, `{ dialect: postgres, url: "\${FX_URL}" }`, schema, threshold, { FX_URL: POSTGRES_URL }),
       count: async (table) => Number((await postgresRows(`SELECT count(*) AS n FROM ${t(table)}`))[0].n),
       drop: () => postgresAdmin(`DROP SCHEMA ${dq(schema)} CASCADE`),
     };
@@ -97,7 +101,8 @@ export async function createApprovalFixture(dialect: Dialect, threshold = THRESH
   for (const s of ddl(bq)) await conn.query(s);
   await conn.end();
   return {
-    config: configFor(`{ dialect: mysql, url: "\${FX_URL}" }`, null, threshold, { FX_URL: db.url }),
+    relation,
+    config: configFor(relation, `{ dialect: mysql, url: "\${FX_URL}" }`, null, threshold, { FX_URL: db.url }),
     count: async (table) => Number((await mysqlRows(db.url, `SELECT count(*) AS n FROM ${bq(table)}`))[0].n),
     drop: db.drop,
   };

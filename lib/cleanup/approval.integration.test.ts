@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApprovalFixture, ORPHAN_ACCOUNTS, ORPHANS, RELATION, TAGGED, THRESHOLD, type ApprovalFixture } from "../../test/approval-fixture";
+import { createApprovalFixture, ORPHAN_ACCOUNTS, ORPHANS, TAGGED, THRESHOLD, type ApprovalFixture } from "../../test/approval-fixture";
 import { WORKER_TEST_DIALECTS } from "../../test/services";
 import { STORE_KINDS } from "../../test/stores";
 import { sightingKey } from "../sightings/record";
@@ -33,21 +33,21 @@ describe.each(WORKER_TEST_DIALECTS.map((d) => ({ ...d, available: d.dialect === 
 
   const allowlist = (accounts: number[]) =>
     store.prisma.allowlistEntry.createMany({
-      data: accounts.map((a) => ({ relation: RELATION, key: sightingKey([a]), reason: "kept for the test", until: new Date("2999-01-01"), createdBy: "u-ops" })),
+      data: accounts.map((a) => ({ relation: fx.relation, key: sightingKey([a]), reason: "kept for the test", until: new Date("2999-01-01"), createdBy: "u-ops" })),
     });
-  const previewOf = () => previewByName(store, fx.config, RELATION);
+  const previewOf = () => previewByName(store, fx.config, fx.relation);
   const job = (id: string) => store.prisma.cleanupJob.findUniqueOrThrow({ where: { id } });
   const removed = async () => ORPHANS + 100 - (await fx.count("events")) + (TAGGED.length - (await fx.count("event_tags")));
 
   it.runIf(available)("the bypass: allowlist 25 keys, start under the threshold, pause, remove the allowlist, resume: stops at the threshold for approval", async () => {
     await fresh();
     await allowlist(ORPHAN_ACCOUNTS.slice(0, 25));
-    const { outcome, preview } = await startCleanup(store, fx.config, RELATION, { requestedBy: "u-ops" });
+    const { outcome, preview } = await startCleanup(store, fx.config, fx.relation, { requestedBy: "u-ops" });
     expect(preview.eligible).toBe(75);
     expect(outcome).toMatchObject({ kind: "created", status: "queued" });
     const id = (outcome as { jobId: string }).jobId;
     await pauseJob(store, id);
-    await store.prisma.allowlistEntry.updateMany({ where: { relation: RELATION }, data: { removedAt: new Date() } });
+    await store.prisma.allowlistEntry.updateMany({ where: { relation: fx.relation }, data: { removedAt: new Date() } });
     await resumeJob(store, id);
     const end = await runCleanupJob(store, fx.config, id);
     expect(end).toBe("awaiting_approval");
@@ -58,6 +58,8 @@ describe.each(WORKER_TEST_DIALECTS.map((d) => ({ ...d, available: d.dialect === 
     expect(await removed()).toBe(Number(j.deleted) + Number(j.dependentsRemoved));
     expect(await removed()).toBeLessThanOrEqual(THRESHOLD);
     expect(j.waitReason).toMatch(/left under the approval threshold/);
+    // the batch that would have gone beyond left no intent behind (rolled back, not half-applied)
+    expect(await store.prisma.cleanupBatch.count({ where: { jobId: id, status: "applying" } })).toBe(0);
 
     // The requester cannot approve the rest; a second person approves what is left, seen fresh.
     await expect(approveJob(store, id, "u-ops")).rejects.toThrow(/second person/);
@@ -77,7 +79,7 @@ describe.each(WORKER_TEST_DIALECTS.map((d) => ({ ...d, available: d.dialect === 
 
   it.runIf(available)("the threshold counts the rows below: 200 eligible under a threshold of 210, 222 with their tags, waits for approval", async () => {
     await fresh(210);
-    const { outcome, preview } = await startCleanup(store, fx.config, RELATION, { requestedBy: "u-ops" });
+    const { outcome, preview } = await startCleanup(store, fx.config, fx.relation, { requestedBy: "u-ops" });
     expect({ eligible: preview.eligible, scope: preview.scope, needsApproval: preview.needsApproval }).toEqual({ eligible: ORPHANS, scope: ORPHANS + TAGGED.length, needsApproval: true });
     expect(outcome).toMatchObject({ kind: "created", status: "awaiting_approval" });
     const id = (outcome as { jobId: string }).jobId;
@@ -97,7 +99,7 @@ describe.each(WORKER_TEST_DIALECTS.map((d) => ({ ...d, available: d.dialect === 
   it.runIf(available)("widening refused: an approved job whose allowlist is removed while paused stops at what was approved", async () => {
     await fresh(50);
     await allowlist(ORPHAN_ACCOUNTS.slice(0, 25));
-    const { outcome, preview } = await startCleanup(store, fx.config, RELATION, { requestedBy: "u-ops" });
+    const { outcome, preview } = await startCleanup(store, fx.config, fx.relation, { requestedBy: "u-ops" });
     expect({ eligible: preview.eligible, scope: preview.scope }).toEqual({ eligible: 75, scope: 83 });
     expect(outcome).toMatchObject({ kind: "created", status: "awaiting_approval" });
     const id = (outcome as { jobId: string }).jobId;
@@ -105,7 +107,7 @@ describe.each(WORKER_TEST_DIALECTS.map((d) => ({ ...d, available: d.dialect === 
     expect(await approveJob(store, id, "u-admin")).toEqual({ approvedScope: 83 });
     await expect(approveJob(store, id, "u-other")).rejects.toThrow(/not awaiting approval/);
     await pauseJob(store, id);
-    await store.prisma.allowlistEntry.updateMany({ where: { relation: RELATION }, data: { removedAt: new Date() } });
+    await store.prisma.allowlistEntry.updateMany({ where: { relation: fx.relation }, data: { removedAt: new Date() } });
     await resumeJob(store, id);
     expect(await runCleanupJob(store, fx.config, id)).toBe("awaiting_approval");
     const j = await job(id);
@@ -121,7 +123,7 @@ describe.each(WORKER_TEST_DIALECTS.map((d) => ({ ...d, available: d.dialect === 
 
   it.runIf(available)("reject: the requester cannot, a second person can with a reason; the job ends and removes nothing", async () => {
     await fresh();
-    const { outcome } = await startCleanup(store, fx.config, RELATION, { requestedBy: "u-ops" });
+    const { outcome } = await startCleanup(store, fx.config, fx.relation, { requestedBy: "u-ops" });
     expect(outcome).toMatchObject({ kind: "created", status: "awaiting_approval" });
     const id = (outcome as { jobId: string }).jobId;
     await expect(rejectJob(store, id, "u-ops", "no")).rejects.toThrow(/you requested/);
@@ -132,6 +134,6 @@ describe.each(WORKER_TEST_DIALECTS.map((d) => ({ ...d, available: d.dialect === 
     expect(await removed()).toBe(0);
     await expect(approveJob(store, id, "u-admin")).rejects.toThrow(/rejected, not awaiting approval/);
     // a rejected job is not active: the relation can be asked for again
-    expect((await startCleanup(store, fx.config, RELATION, { requestedBy: "u-ops" })).outcome).toMatchObject({ kind: "created" });
+    expect((await startCleanup(store, fx.config, fx.relation, { requestedBy: "u-ops" })).outcome).toMatchObject({ kind: "created" });
   });
 });
