@@ -6,6 +6,7 @@ import { RangePicker } from "@/components/range-picker";
 import { alertBadge, alertDetail, alertHref } from "@/lib/alerts/describe";
 import { relationHref } from "@/lib/dashboard/href";
 import { ErasureTile } from "@/components/erasure/erasure-tile";
+import { PendingApprovals } from "@/components/jobs/pending-approvals";
 import { SoftDeleteBacklogTile } from "@/components/softdelete/backlog-tile";
 import { Tile } from "@/components/tile";
 import { requirePage, requireSignedIn } from "@/lib/auth/guard";
@@ -93,6 +94,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         )}
         {can(actor.roles, "erasure.read") && <ErasureTile counts={erasures} />}
       </section>
+
+      {can(actor.roles, "jobs.approve") && <PendingApprovals viewerId={actor.userId} />}
 
       <section className="card p-4" aria-label="Alerts" data-testid="alerts">
         <h2 className="font-medium">Alerts</h2>

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { can, ROLE_LABELS, type Permission } from "@/lib/auth/permissions";
 import type { Actor } from "@/lib/auth/session";
 import { SignOutButton } from "./auth/sign-out-button";
+import { PendingApprovalsBadge } from "./jobs/pending-approvals";
 
 /** One navigation for everyone; each person sees the pages their roles open. */
 export const NAV: { href: string; label: string; permission: Permission }[] = [
@@ -23,6 +24,7 @@ export function Nav({ actor }: { actor: Actor }) {
         {items.map((i) => (
           <Link key={i.href} href={i.href} className="text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-white">
             {i.label}
+            {i.href === "/jobs" && can(actor.roles, "jobs.approve") && <PendingApprovalsBadge viewerId={actor.userId} />}
           </Link>
         ))}
       </nav>

@@ -4,6 +4,7 @@ const TEXT: Record<string, string> = {
   partial: "text-amber-700 dark:text-amber-400",
   awaiting_approval: "text-amber-700 dark:text-amber-400",
   failed: "text-red-600 dark:text-red-400",
+  rejected: "text-red-600 dark:text-red-400",
   running: "text-indigo-700 dark:text-indigo-300",
   deleting: "text-indigo-700 dark:text-indigo-300",
   marked: "text-indigo-700 dark:text-indigo-300",

@@ -4,8 +4,9 @@
  * start script a person runs.
  */
 import { spawn } from "node:child_process";
-import { cpSync, mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { parse, stringify } from "yaml";
 import { buildDemo, DEMO_CONFIG } from "../lib/demo/build";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -13,7 +14,20 @@ const work = path.join(root, "e2e/artifacts/server");
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 const config = path.join(work, "custodian.config.yaml");
-cpSync(DEMO_CONFIG, config);
+// The demo's threshold is 10,000 and its largest cleanup 6 rows: two relations get a threshold
+// of 10 here so the four-eyes flow (e2e/cleanup.spec.ts) has jobs to reject and approve: the
+// shop's orders of missing users (5, with 8 payments below them: 13 counted) and the 14
+// orphan feedback rows (archived, so the test puts them back; no declared FK refuses them).
+const doc = parse(readFileSync(DEMO_CONFIG, "utf8")) as { relations: Record<string, unknown>[] };
+doc.relations.push({
+  name: "shop.orders.user_id",
+  child: { target: "shop", schema: "public", table: "orders", columns: ["user_id"] },
+  parent: { target: "shop", schema: "public", table: "users", columns: ["id"] },
+  cleanup: { action: "delete", graceDays: 0, approvalThreshold: 10 },
+});
+const feedback = doc.relations.find((r) => r.name === "feedback_profile")!;
+feedback.cleanup = { action: "archive_then_delete", graceDays: 0, approvalThreshold: 10 };
+writeFileSync(config, stringify(doc));
 await buildDemo({ dir: path.join(work, "data") });
 
 const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/start.ts"), ...process.argv.slice(2)], {

@@ -2,7 +2,8 @@
 import { revalidatePath } from "next/cache";
 import { action } from "@/lib/auth/action";
 import { ExpectedError } from "@/lib/auth/errors";
-import { approveJob, cancelJob, pauseJob, resumeJob } from "@/lib/cleanup/jobs";
+import { approveJob, rejectJob } from "@/lib/cleanup/approval";
+import { cancelJob, pauseJob, resumeJob } from "@/lib/cleanup/jobs";
 import { restoreArchive } from "@/lib/cleanup/restore";
 import { previewByName, startCleanup, UnknownRelationForCleanup } from "@/lib/cleanup/start";
 import { enqueueCleanup } from "@/lib/jobs/workers";
@@ -10,7 +11,7 @@ import { serverConfig } from "@/lib/server/config";
 import { getJobs } from "@/lib/server/jobs";
 import { sweepNow } from "@/lib/sweeps/run";
 import { isTargetError } from "@/lib/targets/errors";
-import { jobIdSchema, previewSchema, startCleanupSchema } from "./jobs.validation";
+import { approveSchema, jobIdSchema, previewSchema, rejectSchema, startCleanupSchema } from "./jobs.validation";
 
 /** Target and relation errors are the person's to act on ("cannot reach target shop"): shown as they are. */
 async function expected<T>(fn: () => Promise<T>): Promise<T> {
@@ -43,11 +44,20 @@ export const startCleanupAction = action
   });
 
 export const approveCleanup = action
-  .metadata({ action: "cleanups.approve", permission: "jobs.approve", audit: ["jobId"], object: ["job", "jobId"] })
-  .inputSchema(jobIdSchema)
+  .metadata({ action: "cleanups.approve", permission: "jobs.approve", audit: ["jobId", "rows"], object: ["job", "jobId"] })
+  .inputSchema(approveSchema)
   .action(async ({ parsedInput, ctx }) => {
-    await approveJob(ctx.store, parsedInput.jobId, ctx.actor.userId);
+    const { approvedScope } = await approveJob(ctx.store, parsedInput.jobId, ctx.actor.userId, parsedInput.rows);
     await enqueueCleanup((await getJobs()).boss, parsedInput.jobId);
+    revalidatePath(`/jobs/${parsedInput.jobId}`);
+    return { approvedScope };
+  });
+
+export const rejectCleanup = action
+  .metadata({ action: "cleanups.reject", permission: "jobs.approve", audit: ["jobId"], object: ["job", "jobId"] })
+  .inputSchema(rejectSchema)
+  .action(async ({ parsedInput, ctx }) => {
+    await rejectJob(ctx.store, parsedInput.jobId, ctx.actor.userId, parsedInput.reason);
     revalidatePath(`/jobs/${parsedInput.jobId}`);
   });
 

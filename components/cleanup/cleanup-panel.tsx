@@ -77,7 +77,8 @@ export function CleanupPanel({ relation }: { relation: string }) {
             >
               {p.needsApproval && (
                 <p className="text-sm text-amber-700 dark:text-amber-400">
-                  More than {fmt(p.approvalThreshold)} rows: the job will wait for a second person (ops or admin) to approve it.
+                  More than {fmt(p.approvalThreshold)} rows ({fmt(p.scope)} with the rows below them): the job will wait for a second person (ops or admin) to
+                  approve it, and for approval again if it would ever remove more than approved.
                 </p>
               )}
               <label className="block text-sm">

@@ -3,7 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useAction } from "next-safe-action/hooks";
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
-import { approveCleanup, cancelCleanup, pauseCleanup, resumeCleanup, restoreCleanupArchive } from "@/app/jobs/actions";
+import { cancelCleanup, pauseCleanup, resumeCleanup, restoreCleanupArchive } from "@/app/jobs/actions";
 import { FormError } from "@/components/form-errors";
 import { ProgressCount } from "@/components/jobs/progress-count";
 import type { CleanupStatus } from "@/lib/cleanup/status";
@@ -18,7 +18,7 @@ export function JobProgress({
   may,
 }: {
   initial: CleanupStatus;
-  may: { control: boolean; approve: boolean; viewerId: string };
+  may: { control: boolean };
 }) {
   const router = useRouter();
   const q = useQuery({
@@ -33,16 +33,17 @@ export function JobProgress({
   });
   const s = q.data;
   const finished = !LIVE.has(s.status) && s.status !== "paused";
+  // A job that ends, or stops to wait for approval, re-renders the page (the approval card).
+  const waiting = s.status === "awaiting_approval" && initial.status !== "awaiting_approval";
   useEffect(() => {
-    if (finished) router.refresh();
-  }, [finished, router]);
+    if (finished || waiting) router.refresh();
+  }, [finished, waiting, router]);
   const refresh = { onSuccess: () => void q.refetch() };
-  const approve = useAction(approveCleanup, refresh);
   const pause = useAction(pauseCleanup, refresh);
   const resume = useAction(resumeCleanup, refresh);
   const cancel = useAction(cancelCleanup, refresh);
   const restore = useAction(restoreCleanupArchive, refresh);
-  const error = approve.result.serverError ?? pause.result.serverError ?? resume.result.serverError ?? cancel.result.serverError ?? restore.result.serverError;
+  const error = pause.result.serverError ?? resume.result.serverError ?? cancel.result.serverError ?? restore.result.serverError;
   const pct = Math.round(s.progress * 100);
   const skipped = s.skipped.grace + s.skipped.allowlist + s.skipped.notOrphan + s.skipped.protected;
 
@@ -75,14 +76,7 @@ export function JobProgress({
         {s.error && <p className="text-sm text-red-600 dark:text-red-400">{s.error}</p>}
       </div>
       <div className="flex flex-wrap gap-2">
-        {s.status === "awaiting_approval" && may.approve && may.viewerId !== s.requestedBy && (
-          <button className="btn-primary" onClick={() => approve.execute({ jobId: s.id })} data-testid="job-approve">
-            Approve ({fmt(s.estimate)} rows)
-          </button>
-        )}
-        {s.status === "awaiting_approval" && may.viewerId === s.requestedBy && (
-          <span className="text-sm text-amber-700 dark:text-amber-400">Waiting for a second person (ops or admin) to approve.</span>
-        )}
+        {/* approving and rejecting: the approval card above (approval-card.tsx) */}
         {may.control && (s.status === "running" || s.status === "queued") && (
           <button className="btn-secondary" onClick={() => pause.execute({ jobId: s.id })} data-testid="job-pause">
             Pause

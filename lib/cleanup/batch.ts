@@ -1,4 +1,5 @@
 import type { Store } from "../store/client";
+import { TargetError } from "../targets/errors";
 import { sightingKey } from "../sightings/record";
 import { deleteByPk, deleteStillOrphans, lockStillOrphans, nullColumnsByPk, rowsByPk, rowsReferencing } from "../targets/cleanup";
 import { missingAmong, nextCandidates, type Candidate, type CandidateReader } from "./candidates";
@@ -37,6 +38,21 @@ export interface BatchOutcome {
   cursor: unknown[] | null;
   /** The intent was recorded and applied (false: nothing was eligible, no target write). */
   wrote: boolean;
+  /** The batch would have removed this many rows, more than its budget: nothing was done, the cursor did not move. */
+  overBudget?: number;
+}
+
+/**
+ * Thrown inside a batch's transaction to roll it back: it would remove more rows than the
+ * job may. A TargetError so the target passes it through as it is (it maps any other error).
+ */
+class OverBudget extends TargetError {
+  constructor(
+    target: string,
+    readonly rows: number,
+  ) {
+    super("query_failed", target, `the batch would remove ${rows} rows`);
+  }
 }
 
 /**
@@ -46,6 +62,8 @@ export interface BatchOutcome {
  * parent), their dependents handled first (FK order), archived if asked, and removed.
  * Dependents in other databases follow once the transaction has committed. A plain delete
  * with no dependents is one DELETE that makes the same checks itself (deleteStillOrphans).
+ * A batch that would remove (or unlink) more than `budget` rows, the rows below included,
+ * changes nothing and says so (overBudget): the four-eyes limit (approval.ts).
  */
 export async function runBatch(
   store: Store,
@@ -54,6 +72,7 @@ export async function runBatch(
   after: unknown[] | null,
   size: number,
   reader: Pick<CandidateReader, "take"> = { take: (a, n) => nextCandidates(plan, a, n) },
+  budget = Infinity,
 ): Promise<BatchOutcome> {
   const counts = zeroCounts();
   // The batch's duration counts from here: finding its candidates is part of its cost.
@@ -71,6 +90,7 @@ export async function runBatch(
     else eligible.push(r);
   }
   if (!eligible.length) return { counts, cursor, wrote: false };
+  if (eligible.length > budget) return { counts: zeroCounts(), cursor: after, wrote: false, overBudget: eligible.length };
 
   // Full rows, read before the transaction: only what dependents in other databases need
   // (whether they protect these rows, and what they reference, kept in the intent).
@@ -116,6 +136,10 @@ export async function runBatch(
       );
       const locked = stillSameKey(found, toApply, plan.pk.length, plan.childRef.columns.length);
       const { removable, blocked, work } = await dependentsOfRemovable(tx, plan.dependents, locked, plan.child.rowLocks);
+      if (Number.isFinite(budget)) {
+        const rows = removable.length + (await rowsBelow(plan, work));
+        if (rows > budget) throw new OverBudget(plan.child.name, rows);
+      }
       let archived = 0;
       if (plan.action === "archive_then_delete") {
         // Written to the store before the target commits: a crash leaves an archive entry
@@ -130,7 +154,15 @@ export async function runBatch(
         changed = await tx.execute(plan.action === "set_null" ? nullColumnsByPk(plan.childRef, plan.pk, pks, plan.childRef.columns) : deleteByPk(plan.childRef, plan.pk, pks));
       }
       return { locked: locked.length, blocked: blocked.length, changed, archived, dependentsRemoved, deferred: work.deferred };
+    }).catch((err) => {
+      if (err instanceof OverBudget) return err;
+      throw err;
     });
+    if (result instanceof OverBudget) {
+      // Rolled back: nothing of the batch reached the target; its intent goes, the cursor stays.
+      await store.prisma.cleanupBatch.deleteMany({ where: { jobId: job.id, seq: job.seq } });
+      return { counts: zeroCounts(), cursor: after, wrote: false, overBudget: result.rows };
+    }
     counts.skippedNotOrphan += toApply.length - result.locked;
     counts.skippedProtected += result.blocked;
     counts.archived += result.archived;
@@ -142,6 +174,22 @@ export async function runBatch(
   counts.dependentsRemoved += await removeDeferred(store, job.id, plan, deferred);
   await recordApplied(store, job, counts, cursor, performance.now() - started);
   return { counts, cursor, wrote: true };
+}
+
+/**
+ * Rows a batch's transaction would remove or unlink below its rows, and those its
+ * dependents in other databases would lose afterwards (read there, without locks).
+ */
+async function rowsBelow(plan: CleanupPlan, work: DependentWork): Promise<number> {
+  let n = work.deletes.reduce((a, d) => a + d.rows.length, 0) + work.nulls.reduce((a, u) => a + u.rows.length, 0);
+  for (const d of work.deferred) {
+    if (!d.parents.length) continue;
+    n += await d.node.target.transaction(plan.timeoutMs, async (other) => {
+      const w = await collectDependents(other, [{ ...d.node, sameTarget: true }], d.parents, false);
+      return w.deletes.reduce((a, x) => a + x.rows.length, 0) + w.nulls.reduce((a, u) => a + u.rows.length, 0);
+    });
+  }
+  return n;
 }
 
 /**

@@ -4,6 +4,7 @@ import { resolveRelations } from "../relations/resolve";
 import type { Store } from "../store/client";
 import { isTargetError } from "../targets/errors";
 import { TargetPool } from "../targets/pool";
+import { allowanceOf, touchedBy } from "./approval";
 import { increments, runBatch, zeroCounts } from "./batch";
 import { CandidateReader, nextCandidates } from "./candidates";
 import { planCleanup, type CleanupPlan } from "./plan";
@@ -19,7 +20,7 @@ const MIN_BATCH = 10;
 const STATUS_EVERY_MS = 500;
 const TRANSIENT_RETRIES = 5;
 
-export type JobEnd = "completed" | "paused" | "cancelled" | "failed" | "skipped";
+export type JobEnd = "completed" | "paused" | "cancelled" | "failed" | "skipped" | "awaiting_approval";
 
 export interface RunOptions {
   log?: (line: string) => void;
@@ -41,7 +42,9 @@ export async function claimJob(store: Store, jobId: string, now = new Date()): P
  * is paused or cancelled (checked between batches), or fails. Transient target errors
  * (unreachable, timeout, lock) are retried with backoff, a timeout also halves the batch;
  * a batch that fails otherwise is retried row by row, and a row that fails alone is
- * counted failed and passed over, never retried forever.
+ * counted failed and passed over, never retried forever. Before each batch the rows it may
+ * still remove are what was approved (else the threshold) less what it removed: a batch
+ * that would go beyond changes nothing and the job waits for approval (approval.ts).
  */
 export async function runCleanupJob(store: Store, config: Config, jobId: string, opts: RunOptions = {}): Promise<JobEnd> {
   if (!(await claimJob(store, jobId))) return "skipped";
@@ -74,6 +77,26 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
     });
     return status;
   };
+  /** The next batch would go beyond what the job may remove: it stops here until someone approves more. */
+  const awaitApproval = async (wouldRemove: number, left: number): Promise<JobEnd> => {
+    await spent();
+    const removed = touchedBy(await store.prisma.cleanupJob.findUniqueOrThrow({ where: { id: jobId } }));
+    const reason = `stopped after ${removed} rows: the next batch would remove ${wouldRemove} more, ${left} ${job.approvedScope != null || job.approvedBy ? "left of what was approved" : "left under the approval threshold"}`;
+    // Only a job still running: a pause or a cancel meanwhile stands.
+    const n = await store.prisma.cleanupJob.updateMany({ where: { id: jobId, status: "running" }, data: { status: "awaiting_approval", waitReason: reason } });
+    if (n.count !== 1) return (await store.prisma.cleanupJob.findUniqueOrThrow({ where: { id: jobId }, select: { status: true } })).status as JobEnd;
+    await recordAudit(store, {
+      actorId: "system",
+      actorRoles: [],
+      action: "cleanups.await_approval",
+      object: `job:${jobId}`,
+      params: { relation: job.relation, removed, wouldRemove, left },
+      result: "ok",
+      reason,
+      requestId: `job-${jobId}`,
+    });
+    return "awaiting_approval";
+  };
   try {
     const { relations } = await resolveRelations(config, pool);
     const relation = relations.find((r) => r.name === job.relation);
@@ -94,11 +117,18 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
     // Reads the next batch's candidates while this one is written; a new one whenever the position is read (again).
     let reader!: CandidateReader;
     let statusReadAt = 0;
+    // Read once: approving happens while the job waits, never while it runs.
+    const allowance = allowanceOf(job, plan.approvalThreshold);
+    let touched = touchedBy(job);
     for (;;) {
       // Pause and cancel are noticed within STATUS_EVERY_MS, without a store read per batch.
       if (!position || Date.now() - statusReadAt > STATUS_EVERY_MS) {
-        const current = await store.prisma.cleanupJob.findUniqueOrThrow({ where: { id: jobId }, select: { status: true, cursor: true, batches: true } });
+        const current = await store.prisma.cleanupJob.findUniqueOrThrow({
+          where: { id: jobId },
+          select: { status: true, cursor: true, batches: true, deleted: true, nulled: true, dependentsRemoved: true },
+        });
         statusReadAt = Date.now();
+        touched = touchedBy(current);
         if (current.status === "paused" || current.status === "cancelled") {
           await spent();
           return current.status;
@@ -121,7 +151,10 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
           }
         }
         const seq = nextSeq++;
-        const outcome = await runBatch(store, plan, { id: jobId, seq }, cursor, rowByRow > 0 ? 1 : size, reader);
+        const left = Math.max(0, allowance - touched);
+        const outcome = await runBatch(store, plan, { id: jobId, seq }, cursor, Math.max(1, Math.min(left, rowByRow > 0 ? 1 : size)), reader, left);
+        if (outcome.overBudget) return await awaitApproval(outcome.overBudget, left);
+        touched += outcome.counts.deleted + outcome.counts.nulled + outcome.counts.dependentsRemoved;
         position = { cursor: outcome.cursor, batches: position.batches + 1 };
         transientFailures = 0;
         rowFailures = 0;

@@ -1,6 +1,9 @@
 import { ExpectedError } from "../auth/errors";
 import type { Store } from "../store/client";
+import type { RequestSnapshot } from "./approval";
 import { JOB_STALE_MS } from "./engine";
+
+export { approveJob, rejectJob } from "./approval";
 
 const ACTIVE = ["awaiting_approval", "queued", "running", "paused"];
 
@@ -9,6 +12,10 @@ export interface CleanupRequest {
   action: string;
   requestedBy: string;
   eligible: number;
+  /** Rows the job will remove, the rows below the eligible ones included (default: the eligible rows). */
+  scope?: number;
+  /** What the requester saw, kept for the approver. */
+  snapshot?: RequestSnapshot;
   /** Rows the walk will examine, for the progress bar. */
   total: number;
   approvalThreshold: number;
@@ -39,9 +46,12 @@ export async function requestCleanup(store: Store, req: CleanupRequest): Promise
       data: {
         relation: req.relation,
         action: req.action,
-        status: req.eligible > req.approvalThreshold ? "awaiting_approval" : "queued",
+        status: (req.scope ?? req.eligible) > req.approvalThreshold ? "awaiting_approval" : "queued",
         requestedBy: req.requestedBy,
         estimate: req.eligible,
+        scope: req.scope ?? req.eligible,
+        approvalThreshold: req.approvalThreshold,
+        requestSnapshot: req.snapshot ? (req.snapshot as object) : undefined,
         total: req.total,
         batchSize: req.batchSize,
       },
@@ -60,14 +70,6 @@ async function transition(store: Store, jobId: string, from: string[], data: Rec
   if (n.count === 1) return;
   const job = await store.prisma.cleanupJob.findUnique({ where: { id: jobId }, select: { status: true } });
   throw new ExpectedError(job ? refusal(job.status) : "no such cleanup job");
-}
-
-/** Four eyes: a second person, not the requester, lets a large job run. */
-export async function approveJob(store: Store, jobId: string, approver: string): Promise<void> {
-  const job = await store.prisma.cleanupJob.findUnique({ where: { id: jobId }, select: { requestedBy: true } });
-  if (!job) throw new ExpectedError("no such cleanup job");
-  if (job.requestedBy === approver) throw new ExpectedError("a second person must approve: you requested this cleanup");
-  await transition(store, jobId, ["awaiting_approval"], { status: "queued", approvedBy: approver }, (s) => `the job is ${s.replace("_", " ")}, not awaiting approval`);
 }
 
 export const pauseJob = (store: Store, jobId: string) =>

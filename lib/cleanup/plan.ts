@@ -38,6 +38,8 @@ export interface CleanupPlan {
   action: CleanupAction;
   batchSize: number;
   graceDays: number;
+  /** More rows than this (the rows below included) need a second person's approval. */
+  approvalThreshold: number;
   timeoutMs: number;
   dependents: DependentNode[];
   /** Reference cycles found below the child table, described; their edges are not followed. */
@@ -84,6 +86,7 @@ export async function planCleanup(config: Config, pool: TargetPool, relation: Re
     action,
     batchSize: relation.config?.cleanup?.batchSize ?? config.cleanup.batchSize,
     graceDays: relation.config?.cleanup?.graceDays ?? config.cleanup.graceDays,
+    approvalThreshold: relation.config?.cleanup?.approvalThreshold ?? config.cleanup.approvalThreshold,
     timeoutMs: config.cleanup.statementTimeoutMs,
     dependents,
     cycles,

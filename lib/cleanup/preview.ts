@@ -5,6 +5,7 @@ import { sightingKey } from "../sightings/record";
 import type { Store } from "../store/client";
 import { rowsByKeys } from "../targets/rows";
 import type { TargetPool } from "../targets/pool";
+import { removalScope } from "./approval";
 import { collectDependents } from "./dependents";
 import { eligibility } from "./eligibility";
 import { describeDependents, planCleanup, type CleanupAction } from "./plan";
@@ -32,6 +33,8 @@ export interface CleanupPreview {
   dependentSampleOf: number;
   dependentTree: string[];
   cycles: string[];
+  /** Rows the job would remove: the eligible ones and the rows below them (scaled from the sample), what the four-eyes rule counts. */
+  scope: number;
   approvalThreshold: number;
   needsApproval: boolean;
 }
@@ -88,6 +91,9 @@ export async function previewCleanup(store: Store, config: Config, pool: TargetP
       if (work.blocked.size) add(plan.child.name, plan.childRef, "protected (kept)", work.blocked.size);
     });
   }
+  const dependents = [...counts.values()];
+  const dependentSampleOf = Math.min(rows.length, eligible);
+  const scope = removalScope({ eligible, dependents, dependentSampleOf });
   return {
     relation: relation.name,
     action: plan.action,
@@ -100,11 +106,12 @@ export async function previewCleanup(store: Store, config: Config, pool: TargetP
     inGrace,
     allowlisted,
     sample: rows.slice(0, 20).map(plainRow),
-    dependents: [...counts.values()],
-    dependentSampleOf: Math.min(rows.length, eligible),
+    dependents,
+    dependentSampleOf,
     dependentTree: describeDependents(plan.dependents),
     cycles: plan.cycles,
-    approvalThreshold: config.cleanup.approvalThreshold,
-    needsApproval: eligible > config.cleanup.approvalThreshold,
+    scope,
+    approvalThreshold: plan.approvalThreshold,
+    needsApproval: scope > plan.approvalThreshold,
   };
 }

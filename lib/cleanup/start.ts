@@ -3,6 +3,7 @@ import { resolveRelations } from "../relations/resolve";
 import type { Relation } from "../relations/types";
 import type { Store } from "../store/client";
 import { TargetPool } from "../targets/pool";
+import { snapshotOf } from "./approval";
 import { requestCleanup, type RequestOutcome } from "./jobs";
 import { previewCleanup, type CleanupPreview } from "./preview";
 
@@ -41,6 +42,8 @@ export async function startCleanup(
     action: preview.action,
     requestedBy: opts.requestedBy,
     eligible: preview.eligible,
+    scope: preview.scope,
+    snapshot: snapshotOf(preview),
     total: preview.walkTotal,
     approvalThreshold: preview.approvalThreshold,
     batchSize: opts.batchSize ?? preview.batchSize,

@@ -1,4 +1,5 @@
 import type { Store } from "../store/client";
+import { allowanceOf, touchedBy } from "./approval";
 import { JOB_STALE_MS } from "./engine";
 
 export interface CleanupStatus {
@@ -10,6 +11,18 @@ export interface CleanupStatus {
   stalled: boolean;
   requestedBy: string;
   approvedBy: string | null;
+  approvedAt: string | null;
+  /** Rows (the rows below included) approved in all; null while none were. */
+  approvedScope: number | null;
+  /** Rows the job may remove before it waits for approval (approved, else the threshold). */
+  allowance: number;
+  /** Rows removed or unlinked so far, the rows below included. */
+  touched: number;
+  /** Rows it will remove as counted at request (eligible plus the rows below). */
+  scope: number;
+  waitReason: string | null;
+  rejectedBy: string | null;
+  rejectReason: string | null;
   estimate: number;
   total: number;
   examined: number;
@@ -49,6 +62,14 @@ export async function cleanupStatus(store: Store, id: string): Promise<CleanupSt
     stalled: j.status === "running" && !!j.heartbeatAt && Date.now() - j.heartbeatAt.getTime() > JOB_STALE_MS,
     requestedBy: j.requestedBy,
     approvedBy: j.approvedBy,
+    approvedAt: j.approvedAt?.toISOString() ?? null,
+    approvedScope: j.approvedScope,
+    allowance: allowanceOf(j, j.approvalThreshold ?? 0),
+    touched: touchedBy(j),
+    scope: j.scope,
+    waitReason: j.waitReason,
+    rejectedBy: j.rejectedBy,
+    rejectReason: j.rejectReason,
     estimate: j.estimate,
     total: j.total,
     examined,

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -108,5 +108,24 @@ relations:
     const doc = JSON.parse(r.stdout);
     expect(doc.relations).toHaveLength(Object.keys(DEMO_EXPECTED_ORPHANS).length);
     expect(doc.suggestions.some((s: { child: { table: string } }) => s.child.table === "customer_sessions")).toBe(true);
+  });
+
+  it("cleanup --execute of a job that must wait for approval exits 3 and prints the job's URL, changing nothing", () => {
+    const gated = path.join(dir, "gated.yaml");
+    writeFileSync(gated, `${readFileSync(config, "utf8")}\ncleanup: { approvalThreshold: 3 }\n`);
+    const r = run("cleanup", "--config", gated, "--relation", "summary_symbol", "--execute", "--json");
+    expect(r.code).toBe(3);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.status).toBe("awaiting_approval");
+    expect(doc.url).toMatch(/^http:\/\/localhost:\d+\/jobs\/[0-9a-f-]{36}$/);
+    expect(doc.url.endsWith(doc.jobId)).toBe(true);
+    expect(doc.deleted).toBe(0);
+    expect(r.stderr).toContain(doc.url);
+    // asked again while it waits: refused with the same job, exit 1
+    const again = run("cleanup", "--config", gated, "--relation", "summary_symbol", "--execute");
+    expect(again.code).toBe(1);
+    expect(again.stdout).toContain(doc.jobId);
+    const scan = run("scan", "--config", gated, "--relation", "summary_symbol", "--json");
+    expect(JSON.parse(scan.stdout).relations[0].orphans).toBe(DEMO_EXPECTED_ORPHANS.summary_symbol);
   });
 });

@@ -36,7 +36,8 @@ commands:
 
 --config FILE   the config (default: $CUSTODIAN_CONFIG or ./custodian.config.yaml)
 --json          print exactly one JSON document on stdout; progress goes to stderr
-exit codes: 0 success, 1 a failed operation, 2 bad usage or bad config`;
+exit codes: 0 success, 1 a failed operation, 2 bad usage or bad config,
+            3 cleanup --execute: the job waits for a second person's approval (its URL is printed)`;
 
 const OPTIONS = {
   config: { type: "string" },

@@ -58,6 +58,8 @@ export const relationSchema = z
         action: z.enum(["delete", "archive_then_delete", "set_null"]).default("delete"),
         batchSize: z.number().int().positive().max(100_000).optional(),
         graceDays: z.number().nonnegative().optional(),
+        /** A cleanup of this relation removing more rows (the rows below included) waits for a second person; default cleanup.approvalThreshold. */
+        approvalThreshold: z.number().int().nonnegative().optional(),
         /**
          * What a cleanup of this relation's parent table does to this relation's rows that
          * point at the rows it removes: go with them (as ON DELETE CASCADE), lose the

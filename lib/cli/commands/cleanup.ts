@@ -4,7 +4,8 @@ import { runCleanupJob } from "../../cleanup/engine";
 import { startCleanup } from "../../cleanup/start";
 import { cleanupStatus, type CleanupStatus } from "../../cleanup/status";
 import type { Config } from "../../config/types";
-import { openStore } from "../../store/client";
+import { publicUrl } from "../../auth/origin";
+import { openStore, type Store } from "../../store/client";
 import { EXIT, formatCount, type Output } from "../io";
 
 /**
@@ -48,11 +49,7 @@ export async function cleanupCommand(config: Config, out: Output, opts: { relati
       result: "ok",
       requestId: `cli-${process.pid}`,
     });
-    if (outcome.kind === "created" && outcome.status === "awaiting_approval") {
-      const s = (await cleanupStatus(store, outcome.jobId))!;
-      out.result(summary(s), () => `job ${s.id} waits for a second person's approval (${formatCount(s.estimate)} rows) in the web console`);
-      return EXIT.ok;
-    }
+    if (outcome.kind === "created" && outcome.status === "awaiting_approval") return await awaitingApproval(store, out, outcome.jobId);
     out.progress(`job ${outcome.jobId}${outcome.kind === "resumed" ? " (resumed from its checkpoint)" : ""}`);
     const ticker = setInterval(async () => {
       const s = await cleanupStatus(store, outcome.jobId).catch(() => null);
@@ -68,10 +65,25 @@ export async function cleanupCommand(config: Config, out: Output, opts: { relati
         `  skipped: ${formatCount(s.skipped.grace)} grace, ${formatCount(s.skipped.allowlist)} allowlisted, ${formatCount(s.skipped.notOrphan)} no longer orphans, ${formatCount(s.skipped.protected)} protected; ${formatCount(s.failed)} failed`,
       ].join("\n"),
     );
+    if (end === "awaiting_approval") return await awaitingApproval(store, out, outcome.jobId);
     return end === "completed" ? EXIT.ok : end === "skipped" ? EXIT.failed : end === "failed" ? EXIT.failed : EXIT.ok;
   } finally {
     await store.close();
   }
+}
+
+/** Exit 3: the job waits for a second person (ops or admin) to approve it on its page, whose URL is printed. */
+async function awaitingApproval(store: Store, out: Output, jobId: string): Promise<number> {
+  const s = (await cleanupStatus(store, jobId))!;
+  const url = `${publicUrl()}/jobs/${jobId}`;
+  out.progress(`custodian: job ${jobId} waits for a second person's approval: ${url}`);
+  out.result({ ...summary(s), url, approval: { scope: s.scope, allowance: s.allowance, removed: s.touched, waitReason: s.waitReason } }, () =>
+    [
+      `job ${s.id} waits for a second person's approval (ops or admin): ${url}`,
+      s.waitReason ? `  ${s.waitReason}` : `  ${formatCount(s.scope)} rows (the rows below included), over the approval threshold of ${formatCount(s.allowance)}`,
+    ].join("\n"),
+  );
+  return EXIT.awaitingApproval;
 }
 
 function summary(s: CleanupStatus) {
