@@ -55,7 +55,7 @@ export async function verifyAuditChain(store: Store, opts: { expectHead?: string
     const page = await store.prisma.$queryRaw<AuditChainRow[]>`
       SELECT id::text AS id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, actor_id, actor_roles, action, object,
              params::text AS params, result, reason, request_id, prev_hash, hash
-      FROM audit_events WHERE id > ${after}::bigint ORDER BY id LIMIT ${pageSize}`;
+      FROM audit_events WHERE audit_events.id > ${after}::bigint ORDER BY audit_events.id LIMIT ${pageSize}`;
     for (const e of page) {
       const broken = (reason: string): AuditChainReport => ({ ok: false, records, head: prev, broken: { id: e.id, reason } });
       if (e.prev_hash !== prev) {
