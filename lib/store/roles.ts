@@ -56,8 +56,10 @@ export async function grantRuntime(owner: pg.Client, role: string): Promise<void
     await owner.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${schema} TO ${r}`);
     // pg-boss keeps its queue in a schema of its own, which it creates and owns: the runtime
     // role may create schemas (that gives it nothing over the tables above).
-    const boss = (await owner.query(`SELECT 1 FROM pg_namespace WHERE nspname = 'pgboss'`)).rowCount;
-    if (!boss) {
+    const boss = (await owner.query<{ theirs: boolean }>(`SELECT pg_has_role($1, nspowner, 'USAGE') AS theirs FROM pg_namespace WHERE nspname = 'pgboss'`, [name])).rows[0];
+    if (boss?.theirs) {
+      // created by the runtime role's own pg-boss: nothing to grant
+    } else if (!boss) {
       const db = owner.escapeIdentifier((await owner.query<{ d: string }>(`SELECT current_database() AS d`)).rows[0].d);
       await owner.query(`GRANT CREATE ON DATABASE ${db} TO ${r}`);
     } else {
