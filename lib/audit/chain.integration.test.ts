@@ -33,7 +33,7 @@ describe.each(STORE_KINDS)("the audit trail's hash chain on $name", (kind) => {
     actorRoles: n % 3 ? ["ops", "dpo"] : [],
     action: "scans.run",
     object: n % 2 ? `relation:shop.comments.user_id` : null,
-    params: { n, note: "ünïcode ✓ \"quoted\"", nested: { b: 1, a: [1, 2] } },
+    params: { n, note: "ünïcode ✓ \"quoted\"", ids: ["b", "a"], dryRun: n % 2 === 0 },
     result: "ok" as const,
     reason: n % 4 ? null : "a reason",
     requestId: `r${n}`,

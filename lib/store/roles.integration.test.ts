@@ -85,7 +85,7 @@ describe.runIf(hasPostgres)("the two-role PostgreSQL store", () => {
     await recordEvidence(store, verification, { requestId: null, verifiedBy: "system", configHash: "c" });
     await recordEvidence(store, verification, { requestId: null, verifiedBy: "system", configHash: "c" });
     const boss = await startQueue(store);
-    await boss.stop({ graceful: false, wait: true });
+    await boss.stop({ graceful: false });
 
     expect(await verifyAuditChain(store)).toMatchObject({ ok: true });
     expect(await verifyChain(store)).toMatchObject({ ok: true, records: 2 });
