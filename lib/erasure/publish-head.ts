@@ -1,5 +1,8 @@
 import { postWebhook } from "../alerts/webhook";
-import type { ChainReport } from "./evidence";
+import type { Config } from "../config/types";
+import type { Store } from "../store/client";
+import { verifyChain, type ChainReport } from "./evidence";
+import { existingEvidenceKey, keyFingerprint } from "./signing";
 
 /**
  * Publishes the evidence chain's head to the alert webhook after a verification: a copy
@@ -25,4 +28,24 @@ export function publishChainHead(url: string, report: ChainReport, fingerprint: 
     },
     fetchImpl,
   );
+}
+
+/**
+ * After a bulk verification (on demand or nightly): walk the chain and, when the config has
+ * an alert webhook, publish its head (or that it is broken). Never throws: the run is done.
+ */
+export async function verifyAndPublishHead(store: Store, config: Config, log: (line: string) => void, fetchImpl: typeof fetch = fetch): Promise<ChainReport | null> {
+  const url = config.alerts.webhook;
+  if (!url) return null;
+  try {
+    const key = existingEvidenceKey(store.env ?? process.env);
+    const report = await verifyChain(store, { publicKey: key?.publicKey ?? null });
+    const error = await publishChainHead(url, report, key ? keyFingerprint(key.publicKey) : null, fetchImpl);
+    if (error) log(`publishing the evidence head to the alert webhook failed: ${error}`);
+    if (!report.ok) log(`the evidence chain does not hold: ${report.broken?.reason}`);
+    return report;
+  } catch (err) {
+    log(`verifying the evidence chain failed: ${(err as Error)?.message ?? err}`);
+    return null;
+  }
 }
