@@ -21,7 +21,7 @@ test("the DPO files a request, verifies it and sees the rows another database ke
   await page.getByTestId("request-add").click();
   await expect(page.getByTestId("subject-label")).toHaveText("shop.users:3047");
   await page.getByTestId("verify-now").click();
-  await expect(page.getByTestId("verify-result")).toContainText("incomplete");
+  await expect(page.getByTestId("verify-result")).toContainText("incomplete", { timeout: 30_000 });
   const activity = page.locator('[data-testid="residue-row"][data-table="customer_activity"]');
   await expect(activity).toContainText("47");
   await expect(activity).toContainText("activity_profile");
