@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { createHash, createPublicKey } from "node:crypto";
+import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { signIn } from "./session";
@@ -20,11 +21,24 @@ test("the DPO files a request, verifies it and sees the rows another database ke
   await page.getByTestId("request-add").click();
   await expect(page.getByTestId("subject-label")).toHaveText("shop.users:3047");
   await page.getByTestId("verify-now").click();
-  await expect(page.getByTestId("verify-result")).toContainText("incomplete");
+  await expect(page.getByTestId("verify-result")).toContainText("incomplete", { timeout: 30_000 });
   const activity = page.locator('[data-testid="residue-row"][data-table="customer_activity"]');
   await expect(activity).toContainText("47");
   await expect(activity).toContainText("activity_profile");
   await expect(page.getByTestId("evidence-history").locator("tbody tr")).toHaveCount(1);
+
+  // the evidence key: its fingerprint on the page, its public half for the DPO to hand to an auditor
+  const fingerprint = (await page.getByTestId("evidence-key-fingerprint").textContent())!;
+  expect(fingerprint).toMatch(/^([0-9a-f]{4} ){15}[0-9a-f]{4}$/);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download-public-key").click()]);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const pem = path.join(ARTIFACTS, "evidence-public-key.pem");
+  await download.saveAs(pem);
+  const raw = Buffer.from(createPublicKey(readFileSync(pem, "utf8")).export({ format: "jwk" }).x!, "base64url");
+  expect(createHash("sha256").update(raw).digest("hex").match(/.{4}/g)!.join(" ")).toBe(fingerprint);
+  await page.goto("/erasure");
+  await expect(page.getByTestId("evidence-key-fingerprint")).toHaveText(fingerprint);
+  await page.screenshot({ path: path.join(ARTIFACTS, "evidence-key.png") });
 });
 
 test("the DPO marks a coverage entry as not personal data, with a reason, and the review is audited", async ({ page }) => {
@@ -76,6 +90,7 @@ test("the DPO uploads keys, verifies them all with progress, filters incomplete 
   expect(text).toMatch(/shop\.users:3002\s+INCOMPLETE · 13 rows/);
   expect(text).toMatch(/customer_activity\s+11/);
   expect(text).toMatch(/Evidence chain\s+holds: 5 records/);
+  expect(text.replace(/\s+/g, " ")).toContain(`Signing key Ed25519, SHA-256 fingerprint ${await page.getByTestId("evidence-key-fingerprint").textContent()}`);
   // rendered for a person to look at: e2e/artifacts/erasure/erasure-3002-1.png
   execFileSync("pdftoppm", ["-png", "-r", "80", pdf, path.join(ARTIFACTS, "erasure-3002")]);
 });
@@ -92,4 +107,7 @@ test("ops sees the requests and verdicts read-only", async ({ page }) => {
   await expect(page.getByTestId("download-pdf")).toHaveCount(0);
   const refused = await page.request.get(`/api/erasure/report.pdf?request=${page.url().split("/").pop()}`);
   expect(refused.status()).toBe(403);
+  await expect(page.getByTestId("evidence-key-fingerprint")).toBeVisible();
+  await expect(page.getByTestId("download-public-key")).toHaveCount(0);
+  expect((await page.request.get("/api/erasure/public-key.pem")).status()).toBe(403);
 });

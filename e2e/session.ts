@@ -18,7 +18,7 @@ export async function signIn(page: Page, role: Role, next = "/"): Promise<void> 
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByTestId("whoami")).toContainText(email);
+  await expect(page.getByTestId("whoami")).toContainText(email, { timeout: 20_000 });
 }
 
 /** The id Next gave a server action in this build (what a client sends in the Next-Action header). */

@@ -10,11 +10,16 @@ export async function notifyWebhook(url: string, body: Record<string, unknown>, 
     body.event === "fired"
       ? `Custodian: ${body.relation}: ${alertDetail({ relation: String(body.relation), kind: String(body.kind), threshold: Number(body.threshold), value: Number(body.value) })}`
       : `Custodian: ${body.relation} is back under its ${body.kind} threshold`;
+  return postWebhook(url, { text, ...body }, fetchImpl);
+}
+
+/** POSTs one JSON document to the webhook; the failure, or null. Never throws, never logs the URL. */
+export async function postWebhook(url: string, doc: Record<string, unknown>, fetchImpl: typeof fetch = fetch): Promise<string | null> {
   try {
     const res = await fetchImpl(url, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ text, ...body }),
+      body: JSON.stringify(doc),
       signal: AbortSignal.timeout(5000),
     });
     return res.ok ? null : `HTTP ${res.status}`;

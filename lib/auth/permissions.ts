@@ -42,6 +42,7 @@ export const PERMISSIONS = {
   "erasure.read":         [D, O],
   "erasure.verify":       [D],
   "evidence.export":      [D],
+  "evidence_key.read":    [D, A],
   "audit.read":           [A, D],
   "audit.export":         [A, D],
   "users.read":           [A, D],

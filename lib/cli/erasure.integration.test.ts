@@ -1,11 +1,16 @@
-import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { createPublicKey, generateKeyPairSync } from "node:crypto";
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildDemo, DEMO_CONFIG } from "../demo/build";
-import { openStore } from "../store/client";
+import { evidenceHash, GENESIS } from "../erasure/chain";
+import { publicKeyPem } from "../erasure/signing";
+import { openStore, type Store } from "../store/client";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const bin = path.join(root, "bin/custodian.mjs");
@@ -30,6 +35,14 @@ describe("custodian verify-erasure and verify-evidence", () => {
     await buildDemo({ dir: path.join(dir, "data") });
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const asStore = async (fn: (store: Store) => Promise<void>) => {
+    const store = await openStore({ env: { CUSTODIAN_DATA_DIR: state() } });
+    try {
+      await fn(store);
+    } finally {
+      await store.close();
+    }
+  };
 
   it("prints exactly the contract's document and exits 1 while rows remain, 0 once they are gone", () => {
     const r = run("verify-erasure", "--config", config, "--subject", "shop.users:3002", "--json");
@@ -59,7 +72,7 @@ describe("custodian verify-erasure and verify-evidence", () => {
 
     const chain = run("verify-evidence", "--json");
     expect(chain.code).toBe(0);
-    expect(JSON.parse(chain.stdout)).toMatchObject({ ok: true, records: 3 });
+    expect(JSON.parse(chain.stdout)).toMatchObject({ holds: true, records: 3 });
   });
 
   it("exits 2 on bad usage, with a one-line reason", () => {
@@ -68,6 +81,10 @@ describe("custodian verify-erasure and verify-evidence", () => {
       ["verify-erasure", "--config", config, "--subject", "shop.orders:1", "--json"],
       ["verify-erasure", "--config", config, "--subject", "shop.users:", "--json"],
       ["verify-evidence", "--subject", "x", "--json"],
+      ["verify-evidence", "--expect-head", "not-a-hash", "--json"],
+      ["verify-evidence", "--public-key", path.join(dir, "no-such-key.pem"), "--json"],
+      ["verify-evidence", "--public-key", config, "--json"],
+      ["verify-audit", "--expect-head", "abc", "--json"],
     ]) {
       const r = run(...args);
       expect(r.code, args.join(" ")).toBe(2);
@@ -76,18 +93,117 @@ describe("custodian verify-erasure and verify-evidence", () => {
     }
   });
 
-  it("reports a broken chain with exit 1, naming the altered record", async () => {
-    const store = await openStore({ env: { CUSTODIAN_DATA_DIR: state() } });
-    try {
+  it("prints the contract's document, and exit 1 when a head written down earlier is no longer in the chain", async () => {
+    const before = run("verify-evidence", "--json");
+    expect(before.code).toBe(0);
+    const doc = JSON.parse(before.stdout);
+    expect(Object.keys(doc)).toEqual(["holds", "records", "head"]);
+    expect(doc.head).toMatch(/^[0-9a-f]{64}$/);
+    expect(run("verify-evidence", "--expect-head", doc.head, "--json").code).toBe(0);
+
+    // the newest record removed: what is left still links up, but the published head is gone
+    await asStore(async (store) => {
       await store.prisma.$executeRawUnsafe(`ALTER TABLE erasure_evidence DISABLE TRIGGER erasure_evidence_no_update_delete`);
-      await store.prisma.$executeRawUnsafe(`UPDATE erasure_evidence SET residual_rows = 0 WHERE id = 1`);
+      await store.prisma.$executeRawUnsafe(`DELETE FROM erasure_evidence WHERE hash = '${doc.head}'`);
       await store.prisma.$executeRawUnsafe(`ALTER TABLE erasure_evidence ENABLE TRIGGER erasure_evidence_no_update_delete`);
-    } finally {
-      await store.close();
-    }
+    });
+    expect(run("verify-evidence", "--json").code).toBe(0);
+    const r = run("verify-evidence", "--expect-head", doc.head, "--json");
+    expect(r.code).toBe(1);
+    const after = JSON.parse(r.stdout);
+    expect(after).toMatchObject({ holds: false, records: doc.records - 1 });
+    expect(after.reason).toMatch(/head recorded earlier .* is not in the chain/);
+    expect(after.brokenAt).toBeUndefined();
+
+    // put it back for the tests below: a fresh verification appends a new signed record
+    expect(run("verify-erasure", "--config", config, "--subject", "shop.users:3002", "--json").code).toBe(0);
+  });
+
+  it("refuses a chain rewritten with the store's own rights and Custodian's own hash function: the signatures do not match", async () => {
+    const good = JSON.parse(run("verify-evidence", "--json").stdout);
+    expect(good).toMatchObject({ holds: true });
+    expect(good.records).toBeGreaterThanOrEqual(3);
+    await asStore(async (store) => {
+      // the attack: change record 1's verdict, then recompute every later hash and link so the chain links up again
+      await store.prisma.$executeRawUnsafe(`ALTER TABLE erasure_evidence DISABLE TRIGGER erasure_evidence_no_update_delete`);
+      await store.prisma.$executeRawUnsafe(`UPDATE erasure_evidence SET verdict = 'complete', residual_rows = 0 WHERE id = 1`);
+      const rows = await store.prisma.erasureEvidence.findMany({ orderBy: { id: "asc" } });
+      let prev = GENESIS;
+      for (const e of rows) {
+        const hash = evidenceHash({ ...e, prevHash: prev });
+        await store.prisma.$executeRaw`UPDATE erasure_evidence SET prev_hash = ${prev}, hash = ${hash} WHERE id = ${e.id}`;
+        prev = hash;
+      }
+      await store.prisma.$executeRawUnsafe(`ALTER TABLE erasure_evidence ENABLE TRIGGER erasure_evidence_no_update_delete`);
+    });
     const r = run("verify-evidence", "--json");
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, records: 0, broken: { id: "1" } });
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ holds: false, records: 0, brokenAt: 1 });
+    expect(doc.reason).toMatch(/signature does not match/);
+
+    // stripping the signatures as well leaves an unsigned chain, which does not hold either
+    await asStore(async (store) => {
+      await store.prisma.$executeRawUnsafe(`ALTER TABLE erasure_evidence DISABLE TRIGGER erasure_evidence_no_update_delete`);
+      await store.prisma.$executeRawUnsafe(`UPDATE erasure_evidence SET signature = NULL`);
+      await store.prisma.$executeRawUnsafe(`ALTER TABLE erasure_evidence ENABLE TRIGGER erasure_evidence_no_update_delete`);
+    });
+    const stripped = run("verify-evidence", "--json");
+    expect(stripped.code).toBe(1);
+    expect(JSON.parse(stripped.stdout)).toMatchObject({ holds: false, brokenAt: 1, reason: expect.stringMatching(/unsigned/) });
+  });
+
+  it("checks signatures with a public key given by file: the right one holds, another key's does not", async () => {
+    const fresh = mkdtempSync(path.join(tmpdir(), "custodian-cli-evidence-key-"));
+    try {
+      const env = { CUSTODIAN_DATA_DIR: path.join(fresh, "state"), CUSTODIAN_CONFIG: "", DATABASE_URL: "" };
+      const runIn = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, ...env } });
+      expect(runIn("verify-erasure", "--config", config, "--subject", "shop.users:3002", "--json").status).toBe(0);
+      const key = readFileSync(path.join(env.CUSTODIAN_DATA_DIR, "evidence-key.pem"), "utf8");
+      expect(statSync(path.join(env.CUSTODIAN_DATA_DIR, "evidence-key.pem")).mode & 0o777).toBe(0o600);
+      const right = path.join(fresh, "right.pem");
+      writeFileSync(right, publicKeyPem(createPublicKey(key)));
+      const other = path.join(fresh, "other.pem");
+      writeFileSync(other, publicKeyPem(generateKeyPairSync("ed25519").publicKey));
+      expect(JSON.parse(runIn("verify-evidence", "--public-key", right, "--json").stdout)).toMatchObject({ holds: true, records: 1 });
+      const wrong = runIn("verify-evidence", "--public-key", other, "--json");
+      expect(wrong.status).toBe(1);
+      expect(JSON.parse(wrong.stdout)).toMatchObject({ holds: false, brokenAt: 1, reason: expect.stringMatching(/signature does not match/) });
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+
+  it("publishes the head to the alert webhook after each verification of the chain", async () => {
+    const received: Record<string, unknown>[] = [];
+    const server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => (body += c));
+      req.on("end", () => {
+        received.push(JSON.parse(body));
+        res.end("ok");
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const withHook = path.join(dir, "with-webhook.yaml");
+    writeFileSync(withHook, `${readFileSync(config, "utf8")}\nalerts:\n  webhook: "http://127.0.0.1:${(server.address() as AddressInfo).port}/hook"\n`);
+    try {
+      const r = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+        const child = spawn(process.execPath, [bin, "verify-evidence", "--config", withHook, "--json"], {
+          cwd: dir,
+          env: { ...process.env, CUSTODIAN_DATA_DIR: state(), CUSTODIAN_CONFIG: "", DATABASE_URL: "" },
+        });
+        let stdout = "";
+        child.stdout.on("data", (c) => (stdout += c));
+        child.on("close", (code) => resolve({ code, stdout }));
+      });
+      const doc = JSON.parse(r.stdout);
+      expect(received).toHaveLength(1);
+      expect(received[0]).toMatchObject({ event: "evidence_chain", holds: doc.holds, records: doc.records, head: doc.head });
+      expect(received[0].publicKeyFingerprint).toMatch(/^([0-9a-f]{4} ){15}[0-9a-f]{4}$/);
+    } finally {
+      server.close();
+    }
   });
 
   it("stops with a clear message while another process holds the embedded store", async () => {

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../config/errors";
 import { configPathFrom, loadConfig } from "../config/load";
@@ -14,6 +15,8 @@ import { scanCommand } from "./commands/scan";
 import { workerCommand } from "./commands/worker";
 import { verifyErasureCommand } from "./commands/verify-erasure";
 import { verifyEvidenceCommand } from "./commands/verify-evidence";
+import { verifyAuditCommand } from "./commands/verify-audit";
+import { storeCommand } from "./commands/store";
 import { EXIT, makeOutput, UsageError } from "./io";
 
 const USAGE = `usage: custodian <command> [--config FILE] [--json]
@@ -32,7 +35,14 @@ commands:
   verify-erasure --subject TARGET.TABLE:KEY
                               is everything about this subject gone? stores the result as evidence;
                               exit 0 complete, 1 incomplete
-  verify-evidence             walk the evidence chain; exit 1 at the first broken link
+  verify-evidence [--public-key FILE] [--expect-head HASH]
+                              walk the evidence chain (hashes, links, Ed25519 signatures); exit 1 at
+                              the first broken link or when HASH (a head written down earlier) is gone
+  verify-audit [--expect-head HASH]
+                              walk the audit trail's chain; exit 1 when a row was removed or altered
+  store grant-runtime --role NAME
+                              as the owner role (CUSTODIAN_MIGRATION_DATABASE_URL, else DATABASE_URL):
+                              migrate, then grant NAME the runtime role's rights (PostgreSQL store)
 
 --config FILE   the config (default: $CUSTODIAN_CONFIG or ./custodian.config.yaml)
 --json          print exactly one JSON document on stdout; progress goes to stderr
@@ -49,6 +59,9 @@ const OPTIONS = {
   subject: { type: "string" },
   table: { type: "string" },
   key: { type: "string" },
+  "public-key": { type: "string" },
+  "expect-head": { type: "string" },
+  role: { type: "string" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -59,7 +72,9 @@ const ALLOWED: Record<string, (keyof typeof OPTIONS)[]> = {
   cleanup: ["config", "json", "relation", "execute", "batch-size"],
   worker: ["config"],
   "verify-erasure": ["config", "json", "subject"],
-  "verify-evidence": ["json"],
+  "verify-evidence": ["config", "json", "public-key", "expect-head"],
+  "verify-audit": ["config", "json", "expect-head"],
+  store: ["json", "role"],
   purge: ["config", "json", "table", "execute"],
   restore: ["config", "json", "table", "key", "execute"],
 };
@@ -80,7 +95,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const allowed = ALLOWED[command];
     if (!allowed) throw new UsageError(`unknown command "${command}"; expected one of ${Object.keys(ALLOWED).join(", ")}`);
-    if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+    if (positionals.length > (command === "store" ? 2 : 1)) throw new UsageError(`unexpected argument "${positionals[command === "store" ? 2 : 1]}"`);
     for (const key of Object.keys(values) as (keyof typeof OPTIONS)[]) {
       const given = argv.some((a) => a === `--${key}` || a.startsWith(`--${key}=`));
       if (!allowed.includes(key) && key !== "help" && given) {
@@ -88,7 +103,11 @@ export async function main(argv: string[]): Promise<number> {
       }
     }
     if (command === "demo") return await demoCommand(out, values.force);
-    if (command === "verify-evidence") return await verifyEvidenceCommand(out);
+    if (command === "store") return await storeCommand(out, positionals[1], values.role);
+    if (command === "verify-evidence") {
+      return await verifyEvidenceCommand(out, { config: optionalConfig(values.config), publicKeyFile: values["public-key"], expectHead: values["expect-head"] });
+    }
+    if (command === "verify-audit") return await verifyAuditCommand(out, { config: optionalConfig(values.config), expectHead: values["expect-head"] });
     const config = loadConfig(configPathFrom(values.config));
     if (command === "scan") return await scanCommand(config, out, values.relation ?? []);
     if (command === "cleanup") {
@@ -112,6 +131,13 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     return fail(out, err);
   }
+}
+
+/** The verify commands need no config; one given (or present where it is looked for) is read for its webhook. */
+function optionalConfig(flag: string | undefined) {
+  if (flag !== undefined || process.env.CUSTODIAN_CONFIG) return loadConfig(configPathFrom(flag));
+  const file = configPathFrom(undefined, {});
+  return existsSync(file) ? loadConfig(file) : null;
 }
 
 function parseCli(argv: string[]) {

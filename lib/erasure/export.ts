@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { ErasureEvidence, Prisma } from "../../generated/prisma/client";
 import type { Store } from "../store/client";
 import { storedTables } from "./evidence";
+import { existingEvidenceKey, keyFingerprint, signatureHolds } from "./signing";
 import { subjectLabel } from "./subjects";
 
 /** What an export covers: one request's evidence, or every verification in a period (UTC days, inclusive). */
@@ -61,13 +62,29 @@ export const CSV_HEADER = [
   "error",
   "hash",
   "prev_hash",
+  "signature",
+  "signing_key_fingerprint",
 ];
+
+/**
+ * What a record's signature says, for exports: the fingerprint of the evidence key when it
+ * holds under it, "unsigned" for a record written before signing, "DOES NOT VERIFY" else.
+ */
+export function signatureStatus(store: Store): (e: Pick<ErasureEvidence, "hash" | "signature">) => string {
+  const publicKey = existingEvidenceKey(store.env ?? process.env)?.publicKey ?? null;
+  const fingerprint = publicKey ? keyFingerprint(publicKey) : null;
+  return (e) => {
+    if (!e.signature) return "unsigned";
+    return publicKey && signatureHolds(publicKey, e.hash, e.signature) ? fingerprint! : "DOES NOT VERIFY";
+  };
+}
 
 /** One CSV line per table checked in each verification (ids and counts only). */
 export async function* evidenceCsvRows(store: Store, scope: EvidenceScope, names: Map<string, string>): AsyncGenerator<unknown[]> {
+  const signedBy = signatureStatus(store);
   for await (const e of streamEvidence(store, scope)) {
     const head = [e.id, e.verifiedAt, names.get(e.verifiedBy) ?? e.verifiedBy, e.custodianVersion, e.configHash, subjectLabel(e), e.verdict, e.residualRows];
-    const tail = [e.hash, e.prevHash];
+    const tail = [e.hash, e.prevHash, e.signature, signedBy(e)];
     const { tables, failures } = storedTables(e);
     for (const t of tables) {
       yield [...head, t.target, t.schema, t.table, t.error ? null : t.residualRows, t.redactedRows, t.sampleKeys.map((k) => k.join("/")).join(" "), t.error ?? null, ...tail];

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Config } from "../config/types";
 import { slotKey } from "../jobs/slots";
 import type { Store } from "../store/client";
+import { verifyAndPublishHead } from "./publish-head";
 import { runVerifications } from "./run";
 import { claimRun, claimScheduledRun } from "./runs";
 
@@ -34,12 +35,14 @@ export async function handleErasureJob(deps: ErasureWorkerDeps, data: unknown, c
     const runId = await claimScheduledRun(deps.store, slot);
     if (!runId) return { runId: null, skipped: `${slot} was already verified` };
     await runVerifications(deps.store, deps.config(), runId, "system", deps.log);
+    await verifyAndPublishHead(deps.store, deps.config(), deps.log);
     return { runId };
   }
   if (!(await claimRun(deps.store, job.runId))) return { runId: job.runId, skipped: "already done or running" };
   // the evidence names the person who asked for the run, like a verification they ran themselves
   const run = await deps.store.prisma.erasureRun.findUnique({ where: { id: job.runId }, select: { requestedBy: true } });
   await runVerifications(deps.store, deps.config(), job.runId, run?.requestedBy ?? "system", deps.log);
+  await verifyAndPublishHead(deps.store, deps.config(), deps.log);
   return { runId: job.runId };
 }
 

@@ -4,7 +4,8 @@ import { formatNumber } from "../format";
 import type { Store } from "../store/client";
 import type { ChainReport } from "./evidence";
 import { storedTables } from "./evidence";
-import { streamEvidence, type EvidenceScope } from "./export";
+import { signatureStatus, streamEvidence, type EvidenceScope } from "./export";
+import { existingEvidenceKey, keyFingerprint } from "./signing";
 import { subjectLabel } from "./subjects";
 import { CUSTODIAN_VERSION } from "./version";
 
@@ -64,6 +65,7 @@ async function write(doc: PDFKit.PDFDocument, store: Store, scope: EvidenceScope
   doc.fillColor(INK).font("Helvetica-Bold").fontSize(18).text("Erasure verification report");
   doc.font("Helvetica").fontSize(11).fillColor(MUTED).text(meta.scopeLabel);
   doc.moveDown(0.8);
+  const key = existingEvidenceKey(store.env ?? process.env);
   const facts: [string, string][] = [
     ["Generated", `${iso(meta.generatedAt)} by ${meta.generatedBy}`],
     ["Custodian", CUSTODIAN_VERSION],
@@ -71,29 +73,34 @@ async function write(doc: PDFKit.PDFDocument, store: Store, scope: EvidenceScope
       "Evidence chain",
       meta.chain.ok
         ? `holds: ${formatNumber(meta.chain.records)} records, head ${meta.chain.head.slice(0, 16)}…`
-        : `BROKEN at record #${meta.chain.broken!.id}: ${meta.chain.broken!.reason}`,
+        : meta.chain.broken!.id
+          ? `BROKEN at record #${meta.chain.broken!.id}: ${meta.chain.broken!.reason}`
+          : `DOES NOT HOLD: ${meta.chain.broken!.reason}`,
     ],
+    ["Signing key", key ? `Ed25519, SHA-256 fingerprint ${keyFingerprint(key.publicKey)}` : "none at hand: signatures were not checked"],
   ];
   for (const [k, v] of facts) keyValue(doc, k, v, k === "Evidence chain" && !meta.chain.ok ? BAD : INK);
   doc.moveDown(0.6);
   doc.fontSize(9).fillColor(MUTED).text(
     "Each verification walked every relation that reaches the subject, transitively and across databases, and counted the rows still " +
       "referencing it. Rows kept on purpose count only when their PII columns still hold data. Sample keys are row ids; no other value is shown. " +
-      "Each record is chained by SHA-256 to the one before it (custodian verify-evidence).",
+      "Each record is chained by SHA-256 to the one before it, and its hash is signed with the Ed25519 evidence key kept outside " +
+      "Custodian's store: compare the key's fingerprint above with the published one, and check the chain with custodian verify-evidence --public-key.",
     { width },
   );
   doc.moveDown(0.8);
 
   let count = 0;
+  const signedBy = signatureStatus(store);
   for await (const e of streamEvidence(store, scope)) {
     count++;
-    record(doc, e, meta.names, width);
+    record(doc, e, meta.names, width, signedBy(e));
   }
   if (!count) doc.fontSize(11).fillColor(MUTED).text("No verification in this scope yet.");
   doc.end();
 }
 
-function record(doc: PDFKit.PDFDocument, e: ErasureEvidence, names: Map<string, string>, width: number) {
+function record(doc: PDFKit.PDFDocument, e: ErasureEvidence, names: Map<string, string>, width: number, signedBy: string) {
   const { tables, failures } = storedTables(e);
   ensureSpace(doc, 110);
   rule(doc, width);
@@ -151,8 +158,13 @@ function record(doc: PDFKit.PDFDocument, e: ErasureEvidence, names: Map<string, 
   }
   for (const f of failures ?? []) row([f.target, "(catalog)", "not checked", "", f.error], { color: BAD });
   doc.moveDown(0.3);
-  doc.font("Courier").fontSize(7).fillColor(MUTED).text(`sha256 ${e.hash}  previous ${e.prevHash.slice(0, 16)}…`, MARGIN, doc.y, { width });
+  doc.font("Courier").fontSize(7).fillColor(MUTED).text(`sha256 ${e.hash}  previous ${e.prevHash.slice(0, 16)}…  ${signatureNote(signedBy)}`, MARGIN, doc.y, { width });
   doc.moveDown(0.8);
+}
+
+function signatureNote(signedBy: string): string {
+  if (signedBy === "unsigned" || signedBy === "DOES NOT VERIFY") return `signature: ${signedBy}`;
+  return `signed by key ${signedBy.slice(0, 19)}…`;
 }
 
 function keyValue(doc: PDFKit.PDFDocument, k: string, v: string, color: string) {

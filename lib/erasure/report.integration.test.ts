@@ -9,6 +9,7 @@ import type { Store } from "../store/client";
 import { verifyChain } from "./evidence";
 import { CSV_HEADER, evidenceCsvRows, evidenceScopeSchema } from "./export";
 import { evidencePdf } from "./report-pdf";
+import { existingEvidenceKey, keyFingerprint } from "./signing";
 import { addRequests, getRequest } from "./requests";
 import { verifyRequest } from "./run";
 
@@ -25,10 +26,11 @@ describe("evidence exports", () => {
   let demo: Awaited<ReturnType<typeof privateDemo>>;
   let store: Store;
   let dispose: () => Promise<void>;
+  let env: Record<string, string>;
   let requestId: string;
   beforeAll(async () => {
     demo = await privateDemo();
-    ({ store, dispose } = await STORE_KINDS[0].open());
+    ({ store, env, dispose } = await STORE_KINDS[0].open());
     const { ids } = await addRequests(store, demo.config, { subject: "user", keys: [["3002"], ["12345"], ["42"]], source: "csv", requestedBy: "dpo-1" });
     for (const id of ids) await verifyRequest(store, demo.config, (await getRequest(store, id))!, "dpo-1");
     requestId = (await store.prisma.erasureRequest.findFirstOrThrow({ where: { keyText: '["3002"]' } })).id;
@@ -47,6 +49,10 @@ describe("evidence exports", () => {
     const byTable = Object.fromEntries(rows.map((r) => [r[CSV_HEADER.indexOf("table")], r[CSV_HEADER.indexOf("residual_rows")]]));
     expect(byTable).toMatchObject({ customer_activity: "11", customer_email_links: "1", customer_push_subscriptions: "1", orders: "0" });
     expect(lines.join("")).not.toMatch(/@example\.com.*@example\.com|push\.example\.com/); // no row values, only ids
+    // each line names the key its record's signature holds under, by the fingerprint the pages show
+    const fingerprint = keyFingerprint(existingEvidenceKey(env)!.publicKey);
+    expect(fingerprint).toMatch(/^([0-9a-f]{4} ){15}[0-9a-f]{4}$/);
+    expect(rows.every((r) => r[CSV_HEADER.indexOf("signing_key_fingerprint")] === fingerprint)).toBe(true);
   });
 
   it("refuses a scope that is neither a subject nor a period", () => {
@@ -71,6 +77,9 @@ describe("evidence exports", () => {
     writeFileSync(file, bytes);
     const text = execFileSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8" });
     expect(text).toContain("Erasure verification report");
+    const fingerprint = keyFingerprint(existingEvidenceKey(env)!.publicKey);
+    expect(text.replace(/\s+/g, " ")).toContain(`Signing key Ed25519, SHA-256 fingerprint ${fingerprint}`);
+    expect(text).toMatch(/signed by key\s+[0-9a-f]{4} [0-9a-f]{4}/);
     expect(text).toMatch(/holds: 3 records/);
     expect(text).toMatch(/shop\.users:3002\s+INCOMPLETE · 13 rows/);
     expect(text).toMatch(/shop\.users:12345\s+INCOMPLETE · 753 rows/);

@@ -1,4 +1,5 @@
 import { bootstrapAccounts } from "../auth/bootstrap";
+import { evidenceKey, keyFingerprint } from "../erasure/signing";
 import { getAuth } from "../auth/session";
 import { sweepNow } from "../sweeps/run";
 import { lastSweep } from "../store/scans";
@@ -16,6 +17,8 @@ const SWEEP_AT_START_IF_OLDER_MS = 60 * 60 * 1000;
 export async function startup(): Promise<void> {
   const store = await getStore();
   const log = (line: string) => console.error(`custodian: ${line}`);
+  // made (or read) now, so a bad CUSTODIAN_EVIDENCE_KEY shows at start, not at the first verification
+  log(`evidence signing key ${keyFingerprint(evidenceKey().publicKey)} (${evidenceKey().source === "CUSTODIAN_EVIDENCE_KEY" ? "CUSTODIAN_EVIDENCE_KEY" : "data folder"})`);
   // A failure here must not stop the sweep: the pages still show numbers to whoever can sign in.
   await bootstrapAccounts(await getAuth(), store, { demo: isDemo(), log }).catch((err) => log(`account setup failed: ${(err as Error).message}`));
   const config = serverConfig();

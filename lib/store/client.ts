@@ -6,6 +6,7 @@ import { PrismaClient } from "../../generated/prisma/client";
 import { acquirePGlite } from "../pglite/shared";
 import { applyMigrations, type SqlRunner } from "./migrate";
 import { embeddedStoreDir } from "./paths";
+import { grantRuntime, roleOf } from "./roles";
 
 /**
  * Custodian's own state. Embedded default: PGlite in the data folder. With
@@ -21,6 +22,8 @@ export interface Store {
   pglite?: PGlite;
   /** The PostgreSQL store's URL, for the job queue's own pool. Holds credentials: never log it. */
   connectionString?: string;
+  /** The environment it was opened with (the evidence key is found through it). */
+  env?: Record<string, string | undefined>;
   close(): Promise<void>;
 }
 
@@ -33,8 +36,10 @@ export interface OpenStoreOptions {
 export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
   const env = opts.env ?? process.env;
   const url = env.DATABASE_URL;
-  if (url) return openPostgresStore(url);
-  return openEmbeddedStore(embeddedStoreDir(env), opts.purpose ?? `custodian ${process.argv.slice(2).join(" ")}`.trim());
+  const store = url
+    ? await openPostgresStore(url, env.CUSTODIAN_MIGRATION_DATABASE_URL || undefined)
+    : await openEmbeddedStore(embeddedStoreDir(env), opts.purpose ?? `custodian ${process.argv.slice(2).join(" ")}`.trim());
+  return Object.assign(store, { env });
 }
 
 async function openEmbeddedStore(dir: string, purpose: string): Promise<Store> {
@@ -62,8 +67,13 @@ async function openEmbeddedStore(dir: string, purpose: string): Promise<Store> {
   }
 }
 
-async function openPostgresStore(url: string): Promise<Store> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+/**
+ * With CUSTODIAN_MIGRATION_DATABASE_URL (the owner role) migrations run as the owner, who
+ * then grants the DATABASE_URL role what it needs (lib/store/roles.ts); the store is used
+ * as that runtime role only. Without it, one role does both.
+ */
+async function openPostgresStore(url: string, migrationUrl?: string): Promise<Store> {
+  const client = new pg.Client({ connectionString: migrationUrl ?? url, connectionTimeoutMillis: 5000 });
   await client.connect();
   try {
     const runner: SqlRunner = {
@@ -71,6 +81,11 @@ async function openPostgresStore(url: string): Promise<Store> {
       query: async (sql, params) => (await client.query(sql, params as unknown[])).rows,
     };
     await applyMigrations(runner);
+    if (migrationUrl) {
+      const runtime = await roleOf(url);
+      const owner = (await client.query<{ u: string }>(`SELECT current_user AS u`)).rows[0].u;
+      if (runtime !== owner) await grantRuntime(client, runtime);
+    }
   } finally {
     await client.end();
   }

@@ -51,7 +51,9 @@ function sameMigration(recorded: string, sql: string): boolean {
 export async function applyMigrations(db: SqlRunner, migrations = readMigrations()): Promise<string[]> {
   await db.query(`SELECT pg_advisory_lock(${PRISMA_ADVISORY_LOCK})`);
   try {
-    await db.exec(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+    // Checked first: a runtime role without CREATE on the schema may not even run CREATE … IF NOT EXISTS.
+    const [{ present }] = await db.query<{ present: boolean }>(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS present`);
+    if (!present) await db.exec(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
       "id" VARCHAR(36) PRIMARY KEY NOT NULL,
       "checksum" VARCHAR(64) NOT NULL,
       "finished_at" TIMESTAMPTZ,

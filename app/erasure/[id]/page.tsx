@@ -1,11 +1,13 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { z } from "zod";
+import { EvidenceKey } from "@/components/erasure/evidence-key";
 import { StateBadge } from "@/components/erasure/state-badge";
 import { VerifyButton } from "@/components/erasure/verify-button";
 import { requirePage } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
 import { loadErasureRequest } from "@/lib/erasure/page-data";
+import { evidenceKey, keyFingerprint } from "@/lib/erasure/signing";
 import { subjectLabel } from "@/lib/erasure/subjects";
 import { formatNumber, formatRelative } from "@/lib/format";
 import { getStore } from "@/lib/server/store";
@@ -46,6 +48,7 @@ export default async function ErasureSubjectPage({ params }: { params: Promise<{
           {formatRelative(request.createdAt)}
           {request.lastVerifiedAt && ` · last verified ${formatRelative(request.lastVerifiedAt)}`}
         </p>
+        <EvidenceKey fingerprint={keyFingerprint(evidenceKey().publicKey)} mayDownload={can(actor.roles, "evidence_key.read")} />
       </div>
 
       <div className="flex flex-wrap items-center gap-3">

@@ -1,0 +1,21 @@
+/**
+ * The evidence signing key's fingerprint (sha256 of the raw Ed25519 public key), for a
+ * person to compare with the one published and printed in every export; the public key
+ * itself for those who check signatures (custodian verify-evidence --public-key).
+ */
+export function EvidenceKey({ fingerprint, mayDownload }: { fingerprint: string; mayDownload: boolean }) {
+  return (
+    <p className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-zinc-500" data-testid="evidence-key">
+      <span>Evidence is signed with Ed25519 key</span>
+      <code className="font-mono text-zinc-700 dark:text-zinc-300" data-testid="evidence-key-fingerprint">
+        {fingerprint}
+      </code>
+      <span>(SHA-256 fingerprint)</span>
+      {mayDownload && (
+        <a className="underline hover:text-zinc-700 dark:hover:text-zinc-300" href="/api/erasure/public-key.pem" download data-testid="download-public-key">
+          Public key (PEM)
+        </a>
+      )}
+    </p>
+  );
+}

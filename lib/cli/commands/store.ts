@@ -1,0 +1,35 @@
+import pg from "pg";
+import { applyMigrations } from "../../store/migrate";
+import { grantRuntime, roleNameSchema, RoleSetupError } from "../../store/roles";
+import { EXIT, UsageError, type Output } from "../io";
+
+/**
+ * `custodian store grant-runtime --role NAME`: as the owner role (CUSTODIAN_MIGRATION_DATABASE_URL,
+ * else DATABASE_URL), applies the migrations, then grants NAME what the web server and workers
+ * need, and on the audit trail and the evidence only SELECT and INSERT (lib/store/roles.ts).
+ */
+export async function storeCommand(out: Output, sub: string | undefined, role: string | undefined): Promise<number> {
+  if (sub !== "grant-runtime") throw new UsageError(`expected "custodian store grant-runtime --role NAME"${sub ? `, not "${sub}"` : ""}`);
+  const parsed = roleNameSchema.safeParse(role ?? "");
+  if (!role || !parsed.success) throw new UsageError(`--role: ${role ? parsed.error!.issues[0].message : "the runtime role's name is required"}`);
+  const url = process.env.CUSTODIAN_MIGRATION_DATABASE_URL || process.env.DATABASE_URL;
+  if (!url) throw new UsageError("the store must be PostgreSQL: set CUSTODIAN_MIGRATION_DATABASE_URL (the owner role) or DATABASE_URL");
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    const applied = await applyMigrations({
+      exec: async (sql) => void (await client.query(sql)),
+      query: async (sql, params) => (await client.query(sql, params as unknown[])).rows,
+    });
+    await grantRuntime(client, parsed.data);
+    out.result({ role: parsed.data, migrationsApplied: applied }, () =>
+      `${applied.length ? `Applied ${applied.length} migrations. ` : ""}Granted role "${parsed.data}" the runtime rights: SELECT and INSERT only on audit_events and erasure_evidence.`,
+    );
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof RoleSetupError) throw new UsageError(err.message);
+    throw err;
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,37 @@
+import { verifyAuditChain } from "../../audit/chain";
+import type { Config } from "../../config/types";
+import { openStore } from "../../store/client";
+import { EXIT, UsageError, type Output } from "../io";
+
+/**
+ * `custodian verify-audit [--expect-head HASH]`: walks the audit trail's hash chain; exit 1
+ * when an event was removed or altered (or the head written down earlier is gone). Prints
+ * `{ holds, records, head, brokenAt?, reason? }` under --json, like verify-evidence.
+ */
+export async function verifyAuditCommand(out: Output, opts: { config: Config | null; expectHead?: string }): Promise<number> {
+  if (opts.expectHead !== undefined && !/^[0-9a-f]{64}$/.test(opts.expectHead)) {
+    throw new UsageError("--expect-head must be an event hash: 64 lowercase hex characters");
+  }
+  const store = await openStore({ purpose: "custodian verify-audit" });
+  let report;
+  try {
+    report = await verifyAuditChain(store, { expectHead: opts.expectHead });
+  } finally {
+    await store.close();
+  }
+  const doc = {
+    holds: report.ok,
+    records: report.records,
+    head: report.head,
+    ...(report.broken?.id ? { brokenAt: Number(report.broken.id) } : {}),
+    ...(report.broken ? { reason: report.broken.reason } : {}),
+  };
+  out.result(doc, () =>
+    report.ok
+      ? `The audit trail's chain holds: ${report.records} events, head ${report.head}.`
+      : report.broken!.id
+        ? `BROKEN at audit event #${report.broken!.id}: ${report.broken!.reason}. ${report.records} events before it hold (last good hash ${report.head}).`
+        : `DOES NOT HOLD: ${report.broken!.reason}. ${report.records} events, head ${report.head}.`,
+  );
+  return report.ok ? EXIT.ok : EXIT.failed;
+}
