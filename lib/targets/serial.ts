@@ -28,14 +28,18 @@ export class SerialLock {
     return lock;
   }
 
-  /** The transaction this async context has open on this database, or null (none, or it is not the holder). */
+  /** The transaction this async context has open on this database, or null. */
   openTransaction(): Kysely<any> | null {
-    return held.getStore()?.get(this) ?? null;
+    const hold = held.getStore()?.get(this);
+    return hold?.open ? hold.trx : null;
   }
 
-  /** Whether this async context holds the turn (inside a transaction or statement on this database). */
+  /**
+   * Whether this async context holds the turn (inside a transaction or statement on this
+   * database). Work started inside a turn that outlives it (not awaited) no longer holds it.
+   */
   holds(): boolean {
-    return held.getStore()?.has(this) ?? false;
+    return held.getStore()?.get(this)?.open ?? false;
   }
 
   /** Runs `fn` in its turn (at once when this context already holds it), then passes the turn on. */
@@ -46,7 +50,7 @@ export class SerialLock {
     this.tail = new Promise<void>((resolve) => (pass = resolve));
     try {
       await before;
-      return await held.run(withEntry(this, null), fn);
+      return await this.holding(null, fn);
     } finally {
       pass();
     }
@@ -54,17 +58,27 @@ export class SerialLock {
 
   /** Runs `fn` with `trx` as this context's open transaction on this database (called inside `exclusive`). */
   within<T>(trx: Kysely<any>, fn: () => Promise<T>): Promise<T> {
-    return held.run(withEntry(this, trx), fn);
+    return this.holding(trx, fn);
+  }
+
+  private async holding<T>(trx: Kysely<any> | null, fn: () => Promise<T>): Promise<T> {
+    const hold: Hold = { trx, open: true };
+    const map = new Map(held.getStore() ?? []);
+    map.set(this, hold);
+    try {
+      return await held.run(map, fn);
+    } finally {
+      hold.open = false;
+    }
   }
 }
 
-function withEntry(lock: SerialLock, trx: Kysely<any> | null): Map<SerialLock, Kysely<any> | null> {
-  const map = new Map(held.getStore() ?? []);
-  map.set(lock, trx);
-  return map;
+interface Hold {
+  trx: Kysely<any> | null;
+  open: boolean;
 }
 
 // On globalThis, like the PGlite registry: Next's module reloading must not hand a second
 // lock (or a second context store) to code that opens the same database again.
 const registry: Map<string, SerialLock> = ((globalThis as any).__custodianSerialLocks ??= new Map());
-const held: AsyncLocalStorage<Map<SerialLock, Kysely<any> | null>> = ((globalThis as any).__custodianSerialHeld ??= new AsyncLocalStorage());
+const held: AsyncLocalStorage<Map<SerialLock, Hold>> = ((globalThis as any).__custodianSerialHeld ??= new AsyncLocalStorage());
