@@ -99,7 +99,8 @@ export abstract class BaseTarget implements Target {
   private inTurn<T>(fn: (db: Kysely<any>) => Promise<T>): Promise<T> {
     const lock = this.serial;
     if (!lock) return fn(this.db);
-    return lock.exclusive(() => fn(lock.openTransaction() ?? this.db));
+    const open = lock.openTransaction();
+    return open ? fn(open) : lock.turn(() => fn(this.db));
   }
 
   protected async guard<R>(fn: () => Promise<R>): Promise<R> {
@@ -305,7 +306,7 @@ export abstract class BaseTarget implements Target {
     const outer = lock.openTransaction();
     if (outer) return this.guard(() => this.savepoint(outer, fn));
     // The turn is held from BEGIN to COMMIT or ROLLBACK: no other caller's statement runs in between.
-    return this.guard(() => lock.exclusive(() => this.db.transaction().execute((trx) => lock.within(trx, () => this.begun(trx, timeoutMs, fn)))));
+    return this.guard(() => lock.turn(() => this.db.transaction().execute((trx) => lock.within(trx, () => this.begun(trx, timeoutMs, fn)))));
   }
 
   private async begun<T>(trx: Kysely<any>, timeoutMs: number, fn: (tx: TargetTransaction) => Promise<T>): Promise<T> {

@@ -1,9 +1,15 @@
-import { describe, expect, it } from "vitest";
+import Database from "better-sqlite3";
+import { Kysely, SqliteDialect } from "kysely";
+import { afterAll, describe, expect, it } from "vitest";
 import { SerialLock } from "./serial";
 
 const tick = () => new Promise((r) => setImmediate(r));
 
 describe("SerialLock", () => {
+  // a transaction to stand open (what within() keeps for its context): a real in-memory database
+  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(":memory:") }) });
+  afterAll(() => db.destroy());
+
   it("is one lock per database key in the process", () => {
     expect(SerialLock.of("sqlite:/x.db")).toBe(SerialLock.of("sqlite:/x.db"));
     expect(SerialLock.of("sqlite:/x.db")).not.toBe(SerialLock.of("sqlite:/y.db"));
@@ -13,7 +19,7 @@ describe("SerialLock", () => {
     const lock = SerialLock.of("test:order");
     const log: string[] = [];
     const turn = (name: string) =>
-      lock.exclusive(async () => {
+      lock.turn(async () => {
         log.push(`${name} in`);
         await tick();
         log.push(`${name} out`);
@@ -22,38 +28,47 @@ describe("SerialLock", () => {
     expect(log).toEqual(["a in", "a out", "b in", "b out", "c in", "c out"]);
   });
 
-  it("runs a nested turn at once instead of waiting for itself", async () => {
-    const lock = SerialLock.of("test:nested");
-    expect(await lock.exclusive(() => lock.exclusive(async () => "inner"))).toBe("inner");
-  });
-
   it("passes the turn on when a turn fails", async () => {
     const lock = SerialLock.of("test:fails");
-    await expect(lock.exclusive(async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
-    expect(await lock.exclusive(async () => "next")).toBe("next");
+    await expect(lock.turn(async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+    expect(await lock.turn(async () => "next")).toBe("next");
   });
 
-  it("work a turn started and left running waits for a turn of its own", async () => {
-    const lock = SerialLock.of("test:outlives");
-    const log: string[] = [];
-    let leftRunning: Promise<void> = Promise.resolve();
+  it("knows the open transaction in its own async context only, and only on its own database", async () => {
+    const lock = SerialLock.of("test:context");
+    const other = SerialLock.of("test:context-other");
+    let outside: unknown = "unset";
     let release!: () => void;
-    const other = new Promise<void>((r) => (release = r));
-    await lock.exclusive(async () => {
-      leftRunning = (async () => {
-        await tick();
-        await lock.exclusive(async () => void log.push("left running"));
-      })();
-    });
-    const holder = lock.exclusive(async () => {
-      log.push("next in");
-      await other;
-      log.push("next out");
-    });
+    const open = new Promise<void>((r) => (release = r));
+    const inside = lock.turn(() =>
+      lock.within(db, async () => {
+        await open;
+        return [lock.openTransaction(), await (async () => lock.openTransaction())(), other.openTransaction()];
+      }),
+    );
     await tick();
-    await tick();
+    outside = lock.openTransaction();
     release();
-    await Promise.all([holder, leftRunning]);
-    expect(log).toEqual(["next in", "next out", "left running"]);
+    expect(await inside).toEqual([db, db, null]);
+    expect(outside).toBeNull();
+  });
+
+  it("work a transaction started and left running has no open transaction once it ended", async () => {
+    const lock = SerialLock.of("test:outlives");
+    let release!: () => void;
+    const ended = new Promise<void>((r) => (release = r));
+    let seen: unknown = "unset";
+    let leftRunning: Promise<void> = Promise.resolve();
+    await lock.turn(() =>
+      lock.within(db, async () => {
+        leftRunning = (async () => {
+          await ended;
+          seen = lock.openTransaction();
+        })();
+      }),
+    );
+    release();
+    await leftRunning;
+    expect(seen).toBeNull();
   });
 });

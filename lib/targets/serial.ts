@@ -10,11 +10,12 @@ import type { Kysely } from "kysely";
  * needs to finish. A transaction holds the turn until it commits or rolls back; a plain
  * statement takes it for that statement only.
  *
- * Nested use cannot deadlock: the turn is tracked per async context, and a caller that
- * already holds it (a statement or a transaction started inside a transaction on the same
- * database, through any Target) runs inside that transaction at once: a statement through
- * the open transaction, a transaction as a savepoint of it. On a single session that is
- * the only place it could run.
+ * Nested use cannot deadlock: an open transaction is known to its async context, and a
+ * statement or a transaction started inside it on the same database, through any Target,
+ * runs inside it at once (a statement through it, a transaction as a savepoint of it)
+ * instead of waiting for the turn it holds. On a single session that is the only place
+ * it could run. Plain statements take no context of their own: AsyncLocalStorage costs
+ * every promise of the process something, and one statement has nothing nested in it.
  */
 export class SerialLock {
   private tail: Promise<void> = Promise.resolve();
@@ -28,40 +29,34 @@ export class SerialLock {
     return lock;
   }
 
-  /** The transaction this async context has open on this database, or null. */
+  /**
+   * The transaction this async context has open on this database, or null. Work a
+   * transaction started and left running (not awaited) has none once it has ended.
+   */
   openTransaction(): Kysely<any> | null {
     const hold = held.getStore()?.get(this);
     return hold?.open ? hold.trx : null;
   }
 
   /**
-   * Whether this async context holds the turn (inside a transaction or statement on this
-   * database). Work started inside a turn that outlives it (not awaited) no longer holds it.
+   * Runs `fn` in its turn, then passes the turn on. Callers inside an open transaction
+   * on this database must not ask (they would wait for themselves): they use that
+   * transaction (`openTransaction`).
    */
-  holds(): boolean {
-    return held.getStore()?.get(this)?.open ?? false;
-  }
-
-  /** Runs `fn` in its turn (at once when this context already holds it), then passes the turn on. */
-  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.holds()) return fn();
+  async turn<T>(fn: () => Promise<T>): Promise<T> {
     const before = this.tail;
     let pass!: () => void;
     this.tail = new Promise<void>((resolve) => (pass = resolve));
     try {
       await before;
-      return await this.holding(null, fn);
+      return await fn();
     } finally {
       pass();
     }
   }
 
-  /** Runs `fn` with `trx` as this context's open transaction on this database (called inside `exclusive`). */
-  within<T>(trx: Kysely<any>, fn: () => Promise<T>): Promise<T> {
-    return this.holding(trx, fn);
-  }
-
-  private async holding<T>(trx: Kysely<any> | null, fn: () => Promise<T>): Promise<T> {
+  /** Runs `fn` with `trx` as this async context's open transaction on this database (inside its turn). */
+  async within<T>(trx: Kysely<any>, fn: () => Promise<T>): Promise<T> {
     const hold: Hold = { trx, open: true };
     const map = new Map(held.getStore() ?? []);
     map.set(this, hold);
