@@ -3,7 +3,7 @@ import type { Dialect } from "../config/types";
 import { TargetError } from "./errors";
 import { cannotBeOfFamily, integerRange, outsideRange, typeFamily } from "./keys";
 import { pageFromRows, parseCounts } from "./page";
-import type { SerialLock } from "./serial";
+import { SerialDeadlock, type SerialLock } from "./serial";
 import { countNullKeysStatement, parentLive, tableId } from "./sql";
 import type {
   ColumnInfo,
@@ -87,7 +87,7 @@ export abstract class BaseTarget implements Target {
       const result = await this.inTurn((db) => query.execute(db));
       return result.rows;
     } catch (err) {
-      throw err instanceof TargetError ? err : this.mapError(err);
+      throw this.targetError(err);
     }
   }
 
@@ -107,8 +107,15 @@ export abstract class BaseTarget implements Target {
     try {
       return await fn();
     } catch (err) {
-      throw err instanceof TargetError ? err : this.mapError(err);
+      throw this.targetError(err);
     }
+  }
+
+  /** Driver errors mapped by the dialect; a wait refused as a deadlock is "locked", like a server's deadlock (retried where locks are). */
+  private targetError(err: unknown): TargetError {
+    if (err instanceof TargetError) return err;
+    if (err instanceof SerialDeadlock) return new TargetError("locked", this.name, `${this.name}: ${err.message}`, err);
+    return this.mapError(err);
   }
 
   protected cached<R>(key: string, load: () => Promise<R>): Promise<R> {

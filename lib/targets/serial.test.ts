@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
-import { SerialLock } from "./serial";
+import { SerialDeadlock, SerialLock } from "./serial";
 
 const tick = () => new Promise((r) => setImmediate(r));
 
@@ -70,5 +70,42 @@ describe("SerialLock", () => {
     release();
     await leftRunning;
     expect(seen).toBeNull();
+  });
+
+  it("refuses the wait that would close a circle of transactions on two databases, and the other goes on", async () => {
+    const a = SerialLock.of("test:circle-a");
+    const b = SerialLock.of("test:circle-b");
+    let bothOpen!: () => void;
+    const open = new Promise<void>((r) => (bothOpen = r));
+    let opened = 0;
+    const opening = () => ++opened === 2 && bothOpen();
+    // each holds one database in a transaction and then asks for the other's
+    const crossing = (mine: SerialLock, theirs: SerialLock, name: string) =>
+      mine.turn(() =>
+        mine.within(db, async () => {
+          opening();
+          await open;
+          return theirs.turn(async () => name);
+        }),
+      );
+    const outcomes = await Promise.allSettled([crossing(a, b, "first"), crossing(b, a, "second")]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(["fulfilled", "rejected"]);
+    const refused = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected")!;
+    expect(refused.reason).toBeInstanceOf(SerialDeadlock);
+    expect(refused.reason.message).toMatch(/^deadlock: a transaction waited for circle-[ab] while the one holding it waited for a database this transaction holds/);
+    // and the locks are free again
+    expect(await Promise.all([a.turn(async () => 1), b.turn(async () => 2)])).toEqual([1, 2]);
+  });
+
+  it("lets a transaction wait for another database whose holder waits for nothing it holds", async () => {
+    const a = SerialLock.of("test:chain-a");
+    const b = SerialLock.of("test:chain-b");
+    let release!: () => void;
+    const later = new Promise<void>((r) => (release = r));
+    const holdingB = b.turn(() => b.within(db, () => later.then(() => "b done")));
+    const waitingForB = a.turn(() => a.within(db, () => b.turn(async () => "a got b")));
+    await tick();
+    release();
+    expect(await Promise.all([holdingB, waitingForB])).toEqual(["b done", "a got b"]);
   });
 });

@@ -19,6 +19,8 @@ import type { Kysely } from "kysely";
  */
 export class SerialLock {
   private tail: Promise<void> = Promise.resolve();
+  /** The transaction holding the turn (null between transactions, and for a plain statement, which waits for nothing while it holds it). */
+  private holder: Hold | null = null;
 
   private constructor(readonly key: string) {}
 
@@ -44,33 +46,70 @@ export class SerialLock {
    * transaction (`openTransaction`).
    */
   async turn<T>(fn: () => Promise<T>): Promise<T> {
+    // A transaction open on another database waits here while holding that one: refuse the
+    // wait that would close a circle (its holder waiting, maybe through others, for a
+    // database this context holds) rather than wait forever, as a server's deadlock detector does.
+    const mine = openHolds();
+    if (mine.length && this.wouldDeadlock(mine)) throw new SerialDeadlock(this.key);
+    for (const h of mine) h.waitingFor = this;
     const before = this.tail;
     let pass!: () => void;
     this.tail = new Promise<void>((resolve) => (pass = resolve));
     try {
       await before;
+      for (const h of mine) h.waitingFor = null;
       return await fn();
     } finally {
+      for (const h of mine) h.waitingFor = null;
       pass();
     }
   }
 
+  /** Whether this lock's holder waits, directly or through others, for a lock one of `mine` holds. */
+  private wouldDeadlock(mine: Hold[]): boolean {
+    const seen = new Set<SerialLock>();
+    for (let lock: SerialLock | null = this; lock && !seen.has(lock); lock = lock.holder?.waitingFor ?? null) {
+      seen.add(lock);
+      if (lock.holder && mine.includes(lock.holder)) return true;
+    }
+    return false;
+  }
+
   /** Runs `fn` with `trx` as this async context's open transaction on this database (inside its turn). */
   async within<T>(trx: Kysely<any>, fn: () => Promise<T>): Promise<T> {
-    const hold: Hold = { trx, open: true };
+    const hold: Hold = { trx, open: true, waitingFor: null };
     const map = new Map(held.getStore() ?? []);
     map.set(this, hold);
+    this.holder = hold;
     try {
       return await held.run(map, fn);
     } finally {
       hold.open = false;
+      if (this.holder === hold) this.holder = null;
     }
   }
 }
 
+/** Refused: waiting for this database would wait forever (see SerialLock.turn). */
+export class SerialDeadlock extends Error {
+  constructor(key: string) {
+    super(`deadlock: a transaction waited for ${key.replace(/^[a-z]+:/, "")} while the one holding it waited for a database this transaction holds; rolled back, try again`);
+    this.name = "SerialDeadlock";
+  }
+}
+
+/** The transactions this async context has open (on any in-process database). */
+function openHolds(): Hold[] {
+  const map = held.getStore();
+  if (!map) return [];
+  return [...map.values()].filter((h) => h.open);
+}
+
 interface Hold {
-  trx: Kysely<any> | null;
+  trx: Kysely<any>;
   open: boolean;
+  /** The lock this context waits for a turn of, while it holds this one. */
+  waitingFor: SerialLock | null;
 }
 
 // On globalThis, like the PGlite registry: Next's module reloading must not hand a second
