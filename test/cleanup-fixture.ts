@@ -5,6 +5,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import mysql from "mysql2/promise";
 import type { Dialect } from "../lib/config/types";
+import { acquirePGlite } from "../lib/pglite/shared";
 import { assertLocal, createMysqlDatabase, mysqlRows, POSTGRES_URL, postgresAdmin, postgresRows } from "./services";
 
 /**
@@ -92,6 +93,32 @@ relations:
           return c.prepare(sql).all() as Record<string, unknown>[];
         } finally {
           c.close();
+        }
+      },
+      drop: async () => {},
+    };
+  }
+  if (dialect === "pglite") {
+    // An embedded PostgreSQL data folder; read back through the process's one shared instance.
+    const folder = path.join(dir, "fx-pglite");
+    const setup = await acquirePGlite(folder, { create: true, purpose: "a test fixture" });
+    try {
+      await setup.db.exec(ddl("pglite", dq, dq).join(";\n"));
+    } finally {
+      await setup.release();
+    }
+    writeFileSync(configFile, `targets:\n  fx: { dialect: pglite, url: "file:${folder}" }\n${relation(null)}`);
+    return {
+      dialect,
+      configFile,
+      env: {},
+      table: dq,
+      query: async (sql) => {
+        const h = await acquirePGlite(folder, { purpose: "a test fixture" });
+        try {
+          return (await h.db.query<Record<string, unknown>>(sql)).rows;
+        } finally {
+          await h.release();
         }
       },
       drop: async () => {},

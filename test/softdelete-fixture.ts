@@ -4,10 +4,11 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import mysql from "mysql2/promise";
 import type { Dialect } from "../lib/config/types";
+import { acquirePGlite } from "../lib/pglite/shared";
 import { assertLocal, createMysqlDatabase, mysqlRows, POSTGRES_URL, postgresAdmin, postgresRows } from "./services";
 
 /**
- * A soft-delete fixture in one database (PostgreSQL, MariaDB or SQLite) with declared FKs:
+ * A soft-delete fixture in one database (PostgreSQL, PGlite, MariaDB or SQLite) with declared FKs:
  * users → posts → comments, users → comments, users → orders → payments (no stamp), and a
  * SQLite "activity" database whose rows reference users from outside (stamped in the same
  * cascade too, as text), with a note below each of them (a declared FK inside that database).
@@ -92,10 +93,10 @@ const lit = (v: unknown) => (v === null ? "NULL" : typeof v === "number" ? Strin
 const values = (rs: unknown[][]) => rs.map((r) => `(${r.map(lit).join(", ")})`).join(", ");
 
 function ddl(d: Dialect, t: (n: string) => string, now: Date): string[] {
-  const ts = d === "postgres" ? "timestamptz" : d === "mysql" ? "DATETIME" : "TEXT";
+  const ts = d === "postgres" || d === "pglite" ? "timestamptz" : d === "mysql" ? "DATETIME" : "TEXT";
   const r = rows(now);
   // PostgreSQL reads the stamps as UTC; MariaDB and SQLite keep them as written (UTC).
-  const stamp = (v: string | null) => (v && d === "postgres" ? `${v}+00` : v);
+  const stamp = (v: string | null) => (v && (d === "postgres" || d === "pglite") ? `${v}+00` : v);
   return [
     `CREATE TABLE ${t("users")} (id INTEGER PRIMARY KEY, email VARCHAR(100) NOT NULL, name VARCHAR(100), deleted_at ${ts} NULL)`,
     `CREATE TABLE ${t("posts")} (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL, deleted_at ${ts} NULL, FOREIGN KEY (user_id) REFERENCES ${t("users")} (id))`,
@@ -148,6 +149,33 @@ softDelete:
           return c.prepare(sql).all() as Record<string, unknown>[];
         } finally {
           c.close();
+        }
+      },
+      drop: async () => {},
+    };
+  }
+  if (dialect === "pglite") {
+    // An embedded PostgreSQL data folder; read back through the process's one shared instance.
+    const folder = path.join(dir, "fx-pglite");
+    const setup = await acquirePGlite(folder, { create: true, purpose: "a test fixture" });
+    try {
+      await setup.db.exec(ddl("pglite", (n) => `"${n}"`, now).join(";\n"));
+    } finally {
+      await setup.release();
+    }
+    writeFileSync(configFile, config(`file:${folder}`, "public"));
+    return {
+      dialect,
+      configFile,
+      activityFile,
+      env: {},
+      table: (n) => `"${n}"`,
+      query: async (sql) => {
+        const h = await acquirePGlite(folder, { purpose: "a test fixture" });
+        try {
+          return (await h.db.query<Record<string, unknown>>(sql)).rows;
+        } finally {
+          await h.release();
         }
       },
       drop: async () => {},

@@ -3,6 +3,7 @@ import type { Dialect } from "../config/types";
 import { TargetError } from "./errors";
 import { cannotBeOfFamily, integerRange, outsideRange, typeFamily } from "./keys";
 import { pageFromRows, parseCounts } from "./page";
+import { SerialDeadlock, type SerialLock } from "./serial";
 import { countNullKeysStatement, parentLive, tableId } from "./sql";
 import type {
   ColumnInfo,
@@ -39,6 +40,12 @@ export abstract class BaseTarget implements Target {
     readonly name: string,
     readonly dialect: Dialect,
     readonly db: Kysely<any>,
+    /**
+     * In-process databases: the turn every statement and transaction on this database
+     * takes, shared with every other Target open on it in the process (see serial.ts).
+     * Null on a server, whose connections the server itself keeps apart.
+     */
+    protected readonly serial: SerialLock | null = null,
   ) {}
 
   protected abstract mapError(err: unknown): TargetError;
@@ -77,19 +84,38 @@ export abstract class BaseTarget implements Target {
   /** Runs a statement, turning driver errors into TargetError. */
   protected async run<R>(query: RawBuilder<R>): Promise<R[]> {
     try {
-      const result = await query.execute(this.db);
+      const result = await this.inTurn((db) => query.execute(db));
       return result.rows;
     } catch (err) {
-      throw err instanceof TargetError ? err : this.mapError(err);
+      throw this.targetError(err);
     }
+  }
+
+  /**
+   * Runs one statement in this database's turn (at once on a server), through the
+   * transaction this async context has open on the database if any: on one session that
+   * is where it runs anyway, and waiting for that transaction to end would never end.
+   */
+  private inTurn<T>(fn: (db: Kysely<any>) => Promise<T>): Promise<T> {
+    const lock = this.serial;
+    if (!lock) return fn(this.db);
+    const open = lock.openTransaction();
+    return open ? fn(open) : lock.turn(() => fn(this.db));
   }
 
   protected async guard<R>(fn: () => Promise<R>): Promise<R> {
     try {
       return await fn();
     } catch (err) {
-      throw err instanceof TargetError ? err : this.mapError(err);
+      throw this.targetError(err);
     }
+  }
+
+  /** Driver errors mapped by the dialect; a wait refused as a deadlock is "locked", like a server's deadlock (retried where locks are). */
+  private targetError(err: unknown): TargetError {
+    if (err instanceof TargetError) return err;
+    if (err instanceof SerialDeadlock) return new TargetError("locked", this.name, `${this.name}: ${err.message}`, err);
+    return this.mapError(err);
   }
 
   protected cached<R>(key: string, load: () => Promise<R>): Promise<R> {
@@ -282,31 +308,63 @@ export abstract class BaseTarget implements Target {
   }
 
   async transaction<T>(timeoutMs: number, fn: (tx: TargetTransaction) => Promise<T>): Promise<T> {
-    return this.guard(() =>
-      this.db.transaction().execute(async (trx) => {
-        for (const s of this.timeoutStatements(timeoutMs)) await s.execute(trx);
-        const tx: TargetTransaction = {
-          query: async (statement) => {
-            try {
-              return (await statement.execute(trx)).rows;
-            } catch (err) {
-              throw err instanceof TargetError ? err : this.mapError(err);
-            }
-          },
-          execute: async (statement) => {
-            try {
-              return Number((await statement.execute(trx)).numAffectedRows ?? 0);
-            } catch (err) {
-              throw err instanceof TargetError ? err : this.mapError(err);
-            }
-          },
-        };
-        return fn(tx);
-      }),
-    );
+    const lock = this.serial;
+    if (!lock) return this.guard(() => this.db.transaction().execute((trx) => this.begun(trx, timeoutMs, fn)));
+    const outer = lock.openTransaction();
+    if (outer) return this.guard(() => this.savepoint(outer, fn));
+    // The turn is held from BEGIN to COMMIT or ROLLBACK: no other caller's statement runs in between.
+    return this.guard(() => lock.turn(() => this.db.transaction().execute((trx) => lock.within(trx, () => this.begun(trx, timeoutMs, fn)))));
+  }
+
+  private async begun<T>(trx: Kysely<any>, timeoutMs: number, fn: (tx: TargetTransaction) => Promise<T>): Promise<T> {
+    for (const s of this.timeoutStatements(timeoutMs)) await s.execute(trx);
+    return fn(this.transactionOn(trx));
+  }
+
+  /**
+   * A transaction asked for inside one already open on the same in-process database (in
+   * this async context): a savepoint of it, so that it still commits or rolls back as a
+   * whole, where a second BEGIN on the one session would not nest (PGlite would commit
+   * the outer one at the inner COMMIT).
+   */
+  private async savepoint<T>(outer: Kysely<any>, fn: (tx: TargetTransaction) => Promise<T>): Promise<T> {
+    const name = sql.id(`custodian_sp_${++savepoints}`);
+    await sql`SAVEPOINT ${name}`.execute(outer);
+    let result: T;
+    try {
+      result = await fn(this.transactionOn(outer));
+    } catch (err) {
+      await sql`ROLLBACK TO SAVEPOINT ${name}`.execute(outer).catch(() => {});
+      await sql`RELEASE SAVEPOINT ${name}`.execute(outer).catch(() => {});
+      throw err;
+    }
+    await sql`RELEASE SAVEPOINT ${name}`.execute(outer);
+    return result;
+  }
+
+  private transactionOn(trx: Kysely<any>): TargetTransaction {
+    return {
+      query: async (statement) => {
+        try {
+          return (await statement.execute(trx)).rows;
+        } catch (err) {
+          throw err instanceof TargetError ? err : this.mapError(err);
+        }
+      },
+      execute: async (statement) => {
+        try {
+          return Number((await statement.execute(trx)).numAffectedRows ?? 0);
+        } catch (err) {
+          throw err instanceof TargetError ? err : this.mapError(err);
+        }
+      },
+    };
   }
 
   async close(): Promise<void> {
     await this.closeDriver();
   }
 }
+
+/** Savepoint names, unique in the process (nested transactions are rare: a counter is enough). */
+let savepoints = 0;

@@ -183,6 +183,9 @@ export interface Target {
   /**
    * Runs `fn` in one transaction whose statements each stop after `timeoutMs`: everything
    * it did commits together or not at all. Driver errors are mapped like every other.
+   * In-process databases run one transaction at a time across every Target open on them
+   * in the process; one asked for inside another on the same database is a savepoint of
+   * it (lib/targets/serial.ts).
    */
   transaction<T>(timeoutMs: number, fn: (tx: TargetTransaction) => Promise<T>): Promise<T>;
 

@@ -1,9 +1,11 @@
+import path from "node:path";
 import { Kysely } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import type { TargetSpec } from "../../config/types";
 import { acquirePGlite, PGliteFolderMissingError, type PGliteHandle } from "../../pglite/shared";
 import { TargetError } from "../errors";
 import { PostgresFamilyTarget } from "../postgres/target";
+import { SerialLock } from "../serial";
 
 /** Embedded PostgreSQL (the demo's "shop"): Postgres SQL over PGlite's single connection. */
 export class PGliteTarget extends PostgresFamilyTarget {
@@ -14,7 +16,8 @@ export class PGliteTarget extends PostgresFamilyTarget {
     db: Kysely<any>,
     private handle: PGliteHandle,
   ) {
-    super(spec.name, "pglite", db);
+    // PGlite has one session per folder, shared by every Target on it in this process.
+    super(spec.name, "pglite", db, SerialLock.of(`pglite:${path.resolve(spec.url)}`));
   }
 
   static async open(spec: TargetSpec): Promise<PGliteTarget> {

@@ -2,6 +2,7 @@ import type { Kysely, RawBuilder } from "kysely";
 import { sql } from "kysely";
 import type { Dialect } from "../../config/types";
 import { BaseTarget, type LookupPlan } from "../base";
+import type { SerialLock } from "../serial";
 import { integerBounds, typeFamily } from "../keys";
 import { parseCounts } from "../page";
 import { antiJoinCountStatement, columnNames, countRowsStatement, indexName, parentLive, tableId, walkKeysStatement } from "../sql";
@@ -13,8 +14,8 @@ import * as q from "./sql";
 
 /** PostgreSQL semantics; the driver (pg pool or PGlite) is supplied by the subclass. */
 export abstract class PostgresFamilyTarget extends BaseTarget {
-  constructor(name: string, dialect: Dialect, db: Kysely<any>) {
-    super(name, dialect, db);
+  constructor(name: string, dialect: Dialect, db: Kysely<any>, serial: SerialLock | null = null) {
+    super(name, dialect, db, serial);
   }
 
   /** EvalPlanQual re-checks a waited-for row, but its subqueries keep the statement's snapshot (see Target). */

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import Database from "better-sqlite3";
 import { Kysely, SqliteDialect, sql, type RawBuilder } from "kysely";
 import type { TargetSpec } from "../../config/types";
@@ -7,12 +7,24 @@ import { columnNames, countRowsStatement, indexName, walkKeysStatement } from ".
 import { parseCounts } from "../page";
 import type { ColumnInfo, ColumnsRef, DeclaredForeignKey, IndexInfo, KeyPage, ParentSoftDelete, PartialIndex, SameTargetOrphanQuery, TableRef, UniqueKey } from "../types";
 import { TargetError } from "../errors";
+import { SerialLock } from "../serial";
 import { mapSqliteError } from "./errors";
 import * as catalog from "./introspect";
 import { partialIndexesQuery, predicateOf } from "./partial-indexes";
 import * as q from "./sql";
 
 const SCHEMA = "main";
+
+/**
+ * One lock per file in the process (its real path: two spellings or a symlink are one
+ * file): a write transaction on one connection would make another connection's writer
+ * wait in a busy loop that blocks the event loop the first one needs to commit. Every
+ * in-memory database is a database of its own.
+ */
+function lockKey(url: string): string {
+  return url === ":memory:" ? `sqlite::memory:${++memoryDatabases}` : `sqlite:${realpathSync(url)}`;
+}
+let memoryDatabases = 0;
 
 /** SQLite files (better-sqlite3). Only the main database of the file is inspected. */
 export class SqliteTarget extends BaseTarget {
@@ -40,7 +52,7 @@ export class SqliteTarget extends BaseTarget {
     } catch (err) {
       throw mapSqliteError(spec.name, err);
     }
-    return new SqliteTarget(spec.name, "sqlite", new Kysely<any>({ dialect: new SqliteDialect({ database }) }));
+    return new SqliteTarget(spec.name, "sqlite", new Kysely<any>({ dialect: new SqliteDialect({ database }) }), SerialLock.of(lockKey(spec.url)));
   }
 
   protected mapError(err: unknown) {
