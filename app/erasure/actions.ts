@@ -28,13 +28,15 @@ function asExpected(err: unknown): unknown {
   return err instanceof SubjectError || err instanceof KeyListError ? new ExpectedError(err.message) : err;
 }
 
-/** Files a request for one subject key (keys are never audited: only the subject's name). */
+/** Files a request for one subject key, audited by subject and key (a key is an id, not personal data). */
 export const addErasureRequest = action
-  .metadata({ action: "erasure.request_add", permission: "erasure.verify", audit: ["subject"] })
+  .metadata({ action: "erasure.request_add", permission: "erasure.verify", audit: ["subject", "key"] })
   .inputSchema(addRequestSchema)
   .action(async ({ parsedInput, ctx }) => {
     const config = serverConfig();
-    const key = expected(() => parseKey(subjectByName(config, parsedInput.subject), parsedInput.key));
+    const subject = expected(() => subjectByName(config, parsedInput.subject));
+    const key = expected(() => parseKey(subject, parsedInput.key));
+    ctx.auditObject(`subject:${subject.name}:${key.length === 1 ? key[0] : JSON.stringify(key)}`);
     const { ids, created } = await addRequests(ctx.store, config, { subject: parsedInput.subject, keys: [key], source: "manual", requestedBy: ctx.actor.userId });
     revalidatePath("/erasure");
     return { id: ids[0], created: created > 0 };

@@ -2,7 +2,8 @@ import type { Store } from "../store/client";
 import { scrubParams, type AuditParams } from "./params";
 import { storableOrNull, storableText } from "./storable";
 
-export type AuditResult = "ok" | "denied" | "failed";
+/** "started": written before an allowed call runs; its outcome (ok or failed) follows with the same request id. */
+export type AuditResult = "started" | "ok" | "denied" | "failed";
 
 export interface AuditEntry {
   /** A user id; null when the caller is not signed in; "system" for Custodian itself. */
