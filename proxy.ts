@@ -3,15 +3,15 @@ import { contentSecurityPolicy } from "./lib/auth/csp";
 
 /**
  * Every request: a fresh CSP nonce, a request id (for the audit trail and the logs), and
- * the security headers. Authentication is checked where the data is, in pages, actions
+ * the security headers. The request id is always made here: one sent by the client is
+ * replaced, so no caller chooses what its audit records are filed under. Authentication is checked where the data is, in pages, actions
  * and route handlers (lib/auth/guard.ts, lib/auth/action.ts), not here.
  */
 export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   const csp = contentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === "development", https: request.nextUrl.protocol === "https:" });
   const requestHeaders = new Headers(request.headers);
-  const given = request.headers.get("x-request-id");
-  requestHeaders.set("x-request-id", given && /^[\w.-]{8,100}$/.test(given) ? given : crypto.randomUUID());
+  requestHeaders.set("x-request-id", crypto.randomUUID());
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("content-security-policy", csp);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
