@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
-import { createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
-import { recordAudit } from "../audit/record";
 import type { Store } from "../store/client";
+import { auditRateLimited, authAuditHooks } from "./audit-hooks";
 import { oidcPlugins } from "./oidc";
 import { publicUrl, trustedOrigins } from "./origin";
 import { authSecret } from "./secret";
@@ -35,7 +34,7 @@ export function createAuth(store: Store, env: Record<string, string | undefined>
   const prisma = store.prisma;
   const rolesOf = async (userId: string) => (await prisma.user.findUnique({ where: { id: userId }, select: { roles: true } }))?.roles ?? [];
 
-  return betterAuth({
+  const auth = betterAuth({
     appName: "Custodian",
     baseURL,
     secret: authSecret(env),
@@ -68,47 +67,13 @@ export function createAuth(store: Store, env: Record<string, string | undefined>
         },
       },
     },
-    hooks: {
-      before: createAuthMiddleware(async (ctx) => {
-        if (ctx.path !== "/sign-out") return;
-        const session = await getSessionFromCtx(ctx).catch(() => null);
-        if (!session) return;
-        await recordAudit(store, {
-          actorId: session.user.id,
-          actorRoles: await rolesOf(session.user.id),
-          action: "auth.sign_out",
-          result: "ok",
-          requestId: randomUUID(),
-        });
-      }),
-      after: createAuthMiddleware(async (ctx) => {
-        if (!ctx.path.startsWith("/sign-in") && !ctx.path.startsWith("/oauth2/callback")) return;
-        const session = ctx.context.newSession;
-        if (session) {
-          await recordAudit(store, {
-            actorId: session.user.id,
-            actorRoles: await rolesOf(session.user.id),
-            action: "auth.sign_in",
-            params: { method: ctx.path.startsWith("/sign-in/email") ? "password" : "oidc" },
-            result: "ok",
-            requestId: randomUUID(),
-          });
-        } else if (ctx.path === "/sign-in/email") {
-          // Who tried is not recorded: an email typed into a failed sign-in is personal data.
-          await recordAudit(store, {
-            actorId: null,
-            actorRoles: [],
-            action: "auth.sign_in",
-            params: { method: "password" },
-            result: "failed",
-            reason: "wrong email or password, or a deactivated account",
-            requestId: randomUUID(),
-          });
-        }
-      }),
-    },
+    // sign-ins, sign-outs and self-service account changes, audited (./audit-hooks.ts)
+    hooks: authAuditHooks(store, rolesOf),
     plugins: [...oidcPlugins(env), nextCookies()],
   });
+  // a refusal by the rate limit is answered before any hook: recorded around the handler
+  auth.handler = auditRateLimited(auth.handler, store, new URL(baseURL).pathname.replace(/\/$/, "") + "/api/auth");
+  return auth;
 }
 
 export type Auth = ReturnType<typeof createAuth>;
