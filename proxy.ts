@@ -1,10 +1,13 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { contentSecurityPolicy } from "./lib/auth/csp";
+import { REFUSED_ACTION_HEADER, REFUSED_ACTION_ROUTE, refusedActionOrigin } from "./lib/auth/origin";
 
 /**
  * Every request: a fresh CSP nonce, a request id (for the audit trail and the logs), and
  * the security headers. The request id is always made here: one sent by the client is
- * replaced, so no caller chooses what its audit records are filed under. Authentication is checked where the data is, in pages, actions
+ * replaced, so no caller chooses what its audit records are filed under. A server action
+ * Next.js would refuse as cross-origin (CSRF) never reaches Next's action handler, which
+ * only logs it: it is handed to a route that records the refusal and answers 403. Authentication is checked where the data is, in pages, actions
  * and route handlers (lib/auth/guard.ts, lib/auth/action.ts), not here.
  */
 export function proxy(request: NextRequest) {
@@ -14,7 +17,16 @@ export function proxy(request: NextRequest) {
   requestHeaders.set("x-request-id", crypto.randomUUID());
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("content-security-policy", csp);
-  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  requestHeaders.delete(REFUSED_ACTION_HEADER);
+  const refusal = refusedActionOrigin(request.method, request.headers);
+  if (refusal) {
+    const action = request.headers.get("next-action");
+    requestHeaders.set(REFUSED_ACTION_HEADER, JSON.stringify({ reason: refusal, action, path: request.nextUrl.pathname }));
+    requestHeaders.delete("next-action");
+  }
+  const response = refusal
+    ? NextResponse.rewrite(new URL(REFUSED_ACTION_ROUTE, request.url), { request: { headers: requestHeaders } })
+    : NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("content-security-policy", csp);
   response.headers.set("x-frame-options", "DENY");
   response.headers.set("x-content-type-options", "nosniff");

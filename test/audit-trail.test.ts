@@ -27,6 +27,8 @@ const { issueSetupToken } = await import("../lib/auth/setup-tokens");
 const { createPasswordUser } = await import("../lib/auth/users");
 const { inviteUser, setUserRoles } = await import("../app/users/actions");
 const { redeemSetupLink } = await import("../app/setup/actions");
+const refusedRoute = await import("../app/api/audit/refused/route");
+const { REFUSED_ACTION_HEADER } = await import("../lib/auth/origin");
 
 type Store = Awaited<ReturnType<typeof getStore>>;
 let store: Store;
@@ -112,6 +114,25 @@ describe("what was acted on", () => {
       ["started", null],
       ["ok", `user:${user.id}`],
     ]);
+  });
+});
+
+describe("a server action refused by the origin check", () => {
+  it("is recorded as denied, with the action's id and why, and answered 403", async () => {
+    const requestId = as(admin);
+    const refusal = { reason: "cross-origin server action: origin https://evil.example is not c.local", action: "7f00aa", path: "/users" };
+    const res = await refusedRoute.POST(new Request("http://c.local/api/audit/refused", { method: "POST", headers: { [REFUSED_ACTION_HEADER]: JSON.stringify(refusal) } }));
+    expect(res.status).toBe(403);
+    expect((await eventsOf(requestId)).map((e) => [e.actorId, e.action, e.object, e.result, e.reason])).toEqual([
+      [admin!.userId, "server_action.cross_origin", "server_action:7f00aa", "denied", refusal.reason],
+    ]);
+  });
+
+  it("is nothing without the proxy's word for it", async () => {
+    const requestId = as(null);
+    expect((await refusedRoute.POST(new Request("http://c.local/api/audit/refused", { method: "POST" }))).status).toBe(404);
+    expect((await refusedRoute.POST(new Request("http://c.local/api/audit/refused", { method: "POST", headers: { [REFUSED_ACTION_HEADER]: "{not json" } }))).status).toBe(404);
+    expect(await eventsOf(requestId)).toEqual([]);
   });
 });
 
