@@ -9,7 +9,7 @@ import { enqueueRun } from "@/lib/erasure/jobs";
 import { addRequests, getRequest } from "@/lib/erasure/requests";
 import { verifyRequest } from "@/lib/erasure/run";
 import { requestRun } from "@/lib/erasure/runs";
-import { parseKey, subjectByName, SubjectError } from "@/lib/erasure/subjects";
+import { parseKey, subjectByName, SubjectError, subjectLabel } from "@/lib/erasure/subjects";
 import { startErasureJobs } from "@/lib/server/erasure-jobs";
 import { serverConfig } from "@/lib/server/config";
 import { getJobs } from "@/lib/server/jobs";
@@ -36,7 +36,8 @@ export const addErasureRequest = action
     const config = serverConfig();
     const subject = expected(() => subjectByName(config, parsedInput.subject));
     const key = expected(() => parseKey(subject, parsedInput.key));
-    ctx.auditObject(`subject:${subject.name}:${key.length === 1 ? key[0] : JSON.stringify(key)}`);
+    // as the CLI names it (verify-erasure --subject shop.users:3047)
+    ctx.auditObject(`subject:${subjectLabel({ target: subject.target, table: subject.table, key })}`);
     const { ids, created } = await addRequests(ctx.store, config, { subject: parsedInput.subject, keys: [key], source: "manual", requestedBy: ctx.actor.userId });
     revalidatePath("/erasure");
     return { id: ids[0], created: created > 0 };
