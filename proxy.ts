@@ -1,21 +1,32 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { contentSecurityPolicy } from "./lib/auth/csp";
-import { strictTransportSecurity } from "./lib/auth/origin";
+import { REFUSED_ACTION_HEADER, REFUSED_ACTION_ROUTE, refusedActionOrigin, strictTransportSecurity } from "./lib/auth/origin";
 
 /**
  * Every request: a fresh CSP nonce, a request id (for the audit trail and the logs), and
- * the security headers. Authentication is checked where the data is, in pages, actions
+ * the security headers. The request id is always made here: one sent by the client is
+ * replaced, so no caller chooses what its audit records are filed under. A server action
+ * Next.js would refuse as cross-origin (CSRF) never reaches Next's action handler, which
+ * only logs it: it is handed to a route that records the refusal and answers 403. Authentication is checked where the data is, in pages, actions
  * and route handlers (lib/auth/guard.ts, lib/auth/action.ts), not here.
  */
 export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   const csp = contentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === "development", https: request.nextUrl.protocol === "https:" });
   const requestHeaders = new Headers(request.headers);
-  const given = request.headers.get("x-request-id");
-  requestHeaders.set("x-request-id", given && /^[\w.-]{8,100}$/.test(given) ? given : crypto.randomUUID());
+  requestHeaders.set("x-request-id", crypto.randomUUID());
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("content-security-policy", csp);
-  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  requestHeaders.delete(REFUSED_ACTION_HEADER);
+  const refusal = refusedActionOrigin(request.method, request.headers);
+  if (refusal) {
+    const action = request.headers.get("next-action");
+    requestHeaders.set(REFUSED_ACTION_HEADER, JSON.stringify({ reason: refusal, action, path: request.nextUrl.pathname }));
+    requestHeaders.delete("next-action");
+  }
+  const response = refusal
+    ? NextResponse.rewrite(new URL(REFUSED_ACTION_ROUTE, request.url), { request: { headers: requestHeaders } })
+    : NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("content-security-policy", csp);
   response.headers.set("x-frame-options", "DENY");
   response.headers.set("x-content-type-options", "nosniff");

@@ -8,7 +8,8 @@ export default function Forbidden() {
       <p className="mt-2 text-zinc-500">
         Your role does not allow this. The attempt was recorded in the audit trail. If you need it, ask an admin for the role.
       </p>
-      <Link href="/" className="btn-secondary mt-6">
+      {/* the reader's roles may not open "/" either: a prefetch would be one more refusal in the audit trail */}
+      <Link href="/" prefetch={false} className="btn-secondary mt-6">
         Back to your start page
       </Link>
     </div>

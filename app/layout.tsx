@@ -20,7 +20,8 @@ export default async function RootLayout({ children }: { children: React.ReactNo
       <body className="min-h-screen bg-zinc-50 text-zinc-900 dark:bg-zinc-950 dark:text-zinc-100">
         <header className="border-b border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
           <div className="mx-auto flex max-w-7xl items-center gap-6 px-6 py-3">
-            <Link href="/" className="text-lg font-semibold tracking-tight">
+            {/* a person with no role may open no page: no prefetch of "/" to be refused (and audited) on their behalf */}
+            <Link href="/" prefetch={actor?.roles.length ? undefined : false} className="text-lg font-semibold tracking-tight">
               Custodian
             </Link>
             {actor ? <Nav actor={actor} /> : <span className="text-sm text-zinc-500">data-integrity operations</span>}

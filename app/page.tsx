@@ -8,8 +8,10 @@ import { relationHref } from "@/lib/dashboard/href";
 import { ErasureTile } from "@/components/erasure/erasure-tile";
 import { PendingApprovals } from "@/components/jobs/pending-approvals";
 import { SoftDeleteBacklogTile } from "@/components/softdelete/backlog-tile";
+import { PageLink } from "@/components/page-link";
 import { Tile } from "@/components/tile";
 import { requirePage, requireSignedIn } from "@/lib/auth/guard";
+import { mayOpen } from "@/lib/auth/pages";
 import { can } from "@/lib/auth/permissions";
 import { loadOverview, OTHER } from "@/lib/dashboard/overview";
 import { isRange } from "@/lib/dashboard/series";
@@ -74,7 +76,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         <Tile
           label="Relations with orphans"
           value={`${o.withOrphans} of ${o.scans.length}`}
-          href="/relations?orphans=1"
+          href={mayOpen(actor.roles, "/relations") ? "/relations?orphans=1" : undefined}
           tone={o.failed ? "bad" : undefined}
           note={o.failed ? `${o.failed} could not be scanned` : "every relation scanned"}
         />
@@ -112,9 +114,9 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                 <span className="rounded bg-red-100 px-1.5 text-xs font-medium text-red-700 dark:bg-red-950 dark:text-red-300">
                   {alertBadge(a.kind)}
                 </span>
-                <Link href={alertHref(a, relationHref)} className="font-medium hover:underline">
+                <PageLink roles={actor.roles} href={alertHref(a, relationHref)} className="font-medium hover:underline">
                   {a.relation}
-                </Link>
+                </PageLink>
                 <span className="text-zinc-500">
                   {alertDetail(a)}, since {formatRelative(a.firedAt)}
                 </span>
@@ -139,9 +141,11 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         )}
       </section>
 
-      <p className="text-sm text-zinc-500">
-        Per relation counts, changes and errors are on the <Link href="/relations" className="text-indigo-700 hover:underline dark:text-indigo-300">Relations</Link> page.
-      </p>
+      {mayOpen(actor.roles, "/relations") && (
+        <p className="text-sm text-zinc-500">
+          Per relation counts, changes and errors are on the <Link href="/relations" className="text-indigo-700 hover:underline dark:text-indigo-300">Relations</Link> page.
+        </p>
+      )}
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { getStore } from "@/lib/server/store";
 export const dynamic = "force-dynamic";
 
 const RESULT_STYLE: Record<string, string> = {
+  started: "bg-zinc-100 text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300",
   ok: "bg-emerald-50 text-emerald-700 dark:bg-emerald-950 dark:text-emerald-300",
   denied: "bg-amber-50 text-amber-800 dark:bg-amber-950 dark:text-amber-300",
   failed: "bg-red-50 text-red-700 dark:bg-red-950 dark:text-red-300",
@@ -56,6 +57,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <span className="text-xs text-zinc-500">Result</span>
           <select name="result" defaultValue={filter.result ?? ""} className="input mt-1">
             <option value="">any</option>
+            <option value="started">started</option>
             <option value="ok">ok</option>
             <option value="denied">denied</option>
             <option value="failed">failed</option>

@@ -9,7 +9,7 @@ import { enqueueRun } from "@/lib/erasure/jobs";
 import { addRequests, getRequest } from "@/lib/erasure/requests";
 import { verifyRequest } from "@/lib/erasure/run";
 import { requestRun } from "@/lib/erasure/runs";
-import { parseKey, subjectByName, SubjectError } from "@/lib/erasure/subjects";
+import { parseKey, subjectByName, SubjectError, subjectLabel } from "@/lib/erasure/subjects";
 import { startErasureJobs } from "@/lib/server/erasure-jobs";
 import { serverConfig } from "@/lib/server/config";
 import { getJobs } from "@/lib/server/jobs";
@@ -28,13 +28,16 @@ function asExpected(err: unknown): unknown {
   return err instanceof SubjectError || err instanceof KeyListError ? new ExpectedError(err.message) : err;
 }
 
-/** Files a request for one subject key (keys are never audited: only the subject's name). */
+/** Files a request for one subject key, audited by subject and key (a key is an id, not personal data). */
 export const addErasureRequest = action
-  .metadata({ action: "erasure.request_add", permission: "erasure.verify", audit: ["subject"] })
+  .metadata({ action: "erasure.request_add", permission: "erasure.verify", audit: ["subject", "key"] })
   .inputSchema(addRequestSchema)
   .action(async ({ parsedInput, ctx }) => {
     const config = serverConfig();
-    const key = expected(() => parseKey(subjectByName(config, parsedInput.subject), parsedInput.key));
+    const subject = expected(() => subjectByName(config, parsedInput.subject));
+    const key = expected(() => parseKey(subject, parsedInput.key));
+    // as the CLI names it (verify-erasure --subject shop.users:3047)
+    ctx.auditObject(`subject:${subjectLabel({ target: subject.target, table: subject.table, key })}`);
     const { ids, created } = await addRequests(ctx.store, config, { subject: parsedInput.subject, keys: [key], source: "manual", requestedBy: ctx.actor.userId });
     revalidatePath("/erasure");
     return { id: ids[0], created: created > 0 };

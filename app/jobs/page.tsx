@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { PageLink } from "@/components/page-link";
 import { PurgeJobs } from "@/components/softdelete/purge-jobs";
 import { requirePage } from "@/lib/auth/guard";
 import { formatDuration, formatNumber, formatRelative } from "@/lib/format";
@@ -9,7 +10,7 @@ import { statusText } from "@/components/status-style";
 export const dynamic = "force-dynamic";
 
 export default async function JobsPage() {
-  await requirePage("jobs.read", "/jobs");
+  const { roles } = await requirePage("jobs.read", "/jobs");
   const store = await getStore();
   const [cleanups, purges, sweeps] = await Promise.all([
     store.prisma.cleanupJob.findMany({ orderBy: { createdAt: "desc" }, take: 100 }),
@@ -26,7 +27,7 @@ export default async function JobsPage() {
         <h2 className="text-lg font-semibold">Cleanups</h2>
         {cleanups.length === 0 ? (
           <div className="card border-dashed p-8 text-center text-sm text-zinc-500">
-            No cleanup yet. Open a relation with orphans on the <Link href="/relations?orphans=1" className="text-indigo-700 hover:underline dark:text-indigo-300">Relations</Link> page and preview its cleanup.
+            No cleanup yet. Open a relation with orphans on the <PageLink roles={roles} href="/relations?orphans=1" className="text-indigo-700 hover:underline dark:text-indigo-300">Relations</PageLink> page and preview its cleanup.
           </div>
         ) : (
           <div className="card overflow-x-auto">
@@ -66,9 +67,9 @@ export default async function JobsPage() {
         {purges.length === 0 ? (
           <div className="card border-dashed p-8 text-center text-sm text-zinc-500">
             No purge yet. Rows soft-deleted past their grace period are purged from the{" "}
-            <Link href="/soft-deletes" className="text-indigo-700 hover:underline dark:text-indigo-300">
+            <PageLink roles={roles} href="/soft-deletes" className="text-indigo-700 hover:underline dark:text-indigo-300">
               Soft deletes
-            </Link>{" "}
+            </PageLink>{" "}
             page, or on the schedule (<code className="font-mono">schedule.purge</code>).
           </div>
         ) : (

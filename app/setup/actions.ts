@@ -9,7 +9,8 @@ export const redeemSetupLink = publicAction
   .metadata({ action: "users.setup", public: "gated by a one-time setup token instead of a session" })
   .inputSchema(setupSchema)
   .action(async ({ parsedInput, ctx }) => {
-    await redeemSetupToken(await getAuth(), ctx.store, parsedInput.token, parsedInput);
+    const user = await redeemSetupToken(await getAuth(), ctx.store, parsedInput.token, parsedInput);
+    ctx.auditObject(`user:${user.id}`);
     redirect("/sign-in?created=1");
   });
 

@@ -13,6 +13,7 @@ export const createUser = action
   .inputSchema(createUserSchema)
   .action(async ({ parsedInput, ctx }) => {
     const user = await createPasswordUser(await getAuth(), ctx.store, parsedInput);
+    ctx.auditObject(`user:${user.id}`);
     revalidatePath("/users");
     return { id: user.id };
   });
@@ -21,7 +22,8 @@ export const inviteUser = action
   .metadata({ action: "users.invite", permission: "users.manage", audit: ["roles"] })
   .inputSchema(inviteUserSchema)
   .action(async ({ parsedInput, ctx }) => {
-    const { token, expiresAt } = await issueSetupToken(ctx.store, { roles: parsedInput.roles, createdBy: ctx.actor.userId });
+    const { id, token, expiresAt } = await issueSetupToken(ctx.store, { roles: parsedInput.roles, createdBy: ctx.actor.userId });
+    ctx.auditObject(`invitation:${id}`);
     revalidatePath("/users");
     return { url: `${publicUrl()}/setup?token=${token}`, expiresAt: expiresAt.toISOString() };
   });

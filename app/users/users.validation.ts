@@ -12,8 +12,11 @@ export const createUserSchema = z.object({
 
 export const inviteUserSchema = z.object({ roles: roles.min(1, "choose at least one role") });
 
-export const setRolesSchema = z.object({ userId: z.string().min(1).max(100), roles });
+// user ids are uuids (lib/auth/auth.ts generateId): anything else is refused before it reaches the store
+const userId = z.uuid("expected a user id");
 
-export const setActiveSchema = z.object({ userId: z.string().min(1).max(100), active: z.boolean() });
+export const setRolesSchema = z.object({ userId, roles });
+
+export const setActiveSchema = z.object({ userId, active: z.boolean() });
 
 export const revokeInvitationSchema = z.object({ invitationId: z.uuid("not an invitation id") });

@@ -43,6 +43,25 @@ describe.each(STORE_KINDS)("the audit trail on $name", (kind) => {
     expect(event.params).toEqual({ roles: ["ops"], note: "for [email]", userId: "abc" });
   });
 
+  it.runIf(kind.available)("stores any input: a NUL byte or a lone surrogate in parameters, object or reason cannot suppress the record", async () => {
+    const nasty = "a\u0000b\ud800c";
+    await recordAudit(store, {
+      actorId: null,
+      actorRoles: [],
+      action: "users.roles",
+      object: `user:${nasty}`,
+      params: { userId: nasty, list: [nasty, 1], [`k${nasty}`]: "x" },
+      result: "failed",
+      reason: `needs users.manage ${nasty}`,
+      requestId: "nul-1",
+    });
+    const event = await store.prisma.auditEvent.findFirstOrThrow({ where: { requestId: "nul-1" } });
+    // NUL is kept visible as the six characters \u0000; an unpaired surrogate becomes U+FFFD
+    expect(event.object).toBe("user:a\\u0000b\ufffdc");
+    expect(event.params).toEqual({ userId: "a\\u0000b\ufffdc", list: ["a\\u0000b\ufffdc", 1], "ka\\u0000b\ufffdc": "x" });
+    expect(event.reason).toBe("needs users.manage a\\u0000b\ufffdc");
+  });
+
   it.runIf(kind.available)("filters by actor, action prefix, result and day, newest first, a page at a time", async () => {
     for (let i = 0; i < 7; i++) {
       await recordAudit(store, { actorId: i % 2 ? "alice" : "bob", actorRoles: ["ops"], action: i % 3 ? "cleanups.start" : "scans.run", result: i === 4 ? "denied" : "ok", requestId: `f${i}` });

@@ -10,7 +10,7 @@ const day = z
 export const auditFilterSchema = z.object({
   actor: z.string().max(100).optional().or(z.literal("").transform(() => undefined)),
   action: z.string().max(100).regex(/^[a-z_.]*$/, "expected an action such as users.create").optional(),
-  result: z.enum(["ok", "denied", "failed", ""]).optional().transform((v) => v || undefined),
+  result: z.enum(["started", "ok", "denied", "failed", ""]).optional().transform((v) => v || undefined),
   from: day,
   to: day,
   before: z.string().regex(/^\d+$/).optional(),

@@ -1,7 +1,9 @@
 import type { Store } from "../store/client";
 import { scrubParams, type AuditParams } from "./params";
+import { storableOrNull, storableText } from "./storable";
 
-export type AuditResult = "ok" | "denied" | "failed";
+/** "started": written before an allowed call runs; its outcome (ok or failed) follows with the same request id. */
+export type AuditResult = "started" | "ok" | "denied" | "failed";
 
 export interface AuditEntry {
   /** A user id; null when the caller is not signed in; "system" for Custodian itself. */
@@ -21,14 +23,14 @@ export interface AuditEntry {
 export async function recordAudit(store: Store, e: AuditEntry): Promise<void> {
   await store.prisma.auditEvent.create({
     data: {
-      actorId: e.actorId,
-      actorRoles: [...e.actorRoles],
-      action: e.action,
-      object: e.object ?? null,
+      actorId: storableOrNull(e.actorId),
+      actorRoles: e.actorRoles.map(storableText),
+      action: storableText(e.action),
+      object: storableOrNull(e.object),
       params: scrubParams(e.params),
       result: e.result,
-      reason: e.reason?.slice(0, 1000) ?? null,
-      requestId: e.requestId,
+      reason: storableOrNull(e.reason?.slice(0, 1000)),
+      requestId: storableText(e.requestId),
     },
   });
 }

@@ -2,8 +2,9 @@ import "server-only";
 import { createSafeActionClient } from "next-safe-action";
 import { forbidden, unauthorized } from "next/navigation";
 import { z } from "zod";
+import { AuditWriteError, mustRecord } from "../audit/must-record";
 import { scrubParams } from "../audit/params";
-import { recordAudit } from "../audit/record";
+import type { AuditResult } from "../audit/record";
 import { getStore } from "../server/store";
 import { ExpectedError } from "./errors";
 import { can, PERMISSION_NAMES, type Permission } from "./permissions";
@@ -15,6 +16,11 @@ import { requestContext } from "./session";
  * permission, lets next-safe-action validate the input, runs the action and appends an
  * audit event whatever happened (ok, denied, failed). A test calls every server action
  * of the app signed out and with no role, and fails if one is not refused.
+ *
+ * No call runs unaudited: a refusal is recorded before it is answered, and an allowed
+ * call is recorded as "started" before it runs; if that write fails, the call is not
+ * run. Its outcome follows under the same request id. An action that creates its object
+ * (a user, an invitation) names it with `ctx.auditObject("user:…")`.
  */
 const metadataSchema = z.object({
   /** dotted verb recorded in the audit trail: "users.create" */
@@ -30,28 +36,53 @@ export type ActionMetadata = z.infer<typeof metadataSchema>;
 
 /** Refusals the person can act on are shown as they are; anything else is logged and masked. */
 function handleServerError(err: Error, { metadata }: { metadata?: { action?: string } }): string {
-  if (err instanceof ExpectedError) return err.message;
+  if (err instanceof ExpectedError || err instanceof AuditWriteError) return err.message;
   console.error(`custodian: action ${metadata?.action ?? "?"} failed:`, err);
   return "Something went wrong; the server log has the details.";
+}
+
+type Outcome = { success?: boolean; serverError?: unknown; validationErrors?: unknown; navigationKind?: string; data?: unknown; parsedInput?: unknown };
+
+/** What the call came to, for the audit trail. */
+function outcomeOf(result: Outcome): { result: AuditResult; reason: string | null } {
+  if (result.validationErrors) return { result: "failed", reason: "invalid input" };
+  if (result.serverError !== undefined) return { result: "failed", reason: String(result.serverError) };
+  if (result.success || result.navigationKind === "redirect") return { result: "ok", reason: null };
+  return { result: "failed", reason: result.navigationKind ?? "not completed" };
+}
+
+/**
+ * The outcome could not be recorded after the call ran: the "started" record stands, the
+ * full record is in the server log, and the caller is told the call failed to be audited
+ * rather than shown a success the trail does not hold.
+ */
+function unrecorded<R extends Outcome>(result: R, err: unknown): R {
+  if (!(err instanceof AuditWriteError)) throw err;
+  return Object.assign(result, { success: false, data: undefined, serverError: err.message });
 }
 
 export const action = createSafeActionClient({ defineMetadataSchema: () => metadataSchema, handleServerError }).use(async ({ next, metadata, clientInput }) => {
   const { actor, requestId } = await requestContext();
   const store = await getStore();
   const input = (typeof clientInput === "object" && clientInput !== null ? clientInput : {}) as Record<string, unknown>;
+  let named: string | null = null;
   const objectOf = (values: Record<string, unknown> | undefined) =>
-    metadata.object && values && values[metadata.object[1]] != null ? `${metadata.object[0]}:${String(values[metadata.object[1]])}` : null;
-  const audit = (result: "ok" | "denied" | "failed", reason: string | null, values: Record<string, unknown> | undefined) =>
-    recordAudit(store, {
-      actorId: actor?.userId ?? null,
-      actorRoles: actor?.roles ?? [],
-      action: metadata.action,
-      object: objectOf(values),
-      params: scrubParams(values, metadata.audit ?? []),
-      result,
-      reason,
-      requestId,
-    });
+    named ?? (metadata.object && values && values[metadata.object[1]] != null ? `${metadata.object[0]}:${String(values[metadata.object[1]])}` : null);
+  const audit = (result: AuditResult, reason: string | null, values: Record<string, unknown> | undefined, failure?: string) =>
+    mustRecord(
+      store,
+      {
+        actorId: actor?.userId ?? null,
+        actorRoles: actor?.roles ?? [],
+        action: metadata.action,
+        object: objectOf(values),
+        params: scrubParams(values, metadata.audit ?? []),
+        result,
+        reason,
+        requestId,
+      },
+      failure,
+    );
 
   if (!actor) {
     await audit("denied", "not signed in", input);
@@ -61,13 +92,14 @@ export const action = createSafeActionClient({ defineMetadataSchema: () => metad
     await audit("denied", `needs ${metadata.permission}`, input);
     forbidden();
   }
-  const result = await next({ ctx: { actor, requestId, store } });
-  const parsed = (result.parsedInput ?? input) as Record<string, unknown>;
-  if (result.validationErrors) await audit("failed", "invalid input", input);
-  else if (result.serverError !== undefined) await audit("failed", String(result.serverError), parsed);
-  else if (result.success || result.navigationKind === "redirect") await audit("ok", null, parsed);
-  else await audit("failed", result.navigationKind ?? "not completed", parsed);
-  return result;
+  await audit("started", null, input);
+  const result = await next({ ctx: { actor, requestId, store, auditObject: (object: string) => void (named = object) } });
+  const { result: outcome, reason } = outcomeOf(result);
+  const values = outcome === "failed" && reason === "invalid input" ? input : ((result.parsedInput ?? input) as Record<string, unknown>);
+  return audit(outcome, reason, values, `${metadata.action} ran but its outcome could not be recorded`).then(
+    () => result,
+    (err) => unrecorded(result, err),
+  );
 });
 
 /**
@@ -81,16 +113,14 @@ export const publicAction = createSafeActionClient({
 }).use(async ({ next, metadata }) => {
   const { requestId } = await requestContext();
   const store = await getStore();
-  const result = await next({ ctx: { requestId, store } });
-  const ok = result.success || result.navigationKind === "redirect";
-  const reason = result.validationErrors ? "invalid input" : result.serverError !== undefined ? String(result.serverError) : null;
-  await recordAudit(store, {
-    actorId: null,
-    actorRoles: [],
-    action: metadata.action,
-    result: ok && !reason ? "ok" : "failed",
-    reason,
-    requestId,
-  });
-  return result;
+  let named: string | null = null;
+  const audit = (result: AuditResult, reason: string | null, failure?: string) =>
+    mustRecord(store, { actorId: null, actorRoles: [], action: metadata.action, object: named, result, reason, requestId }, failure);
+  await audit("started", null);
+  const result = await next({ ctx: { requestId, store, auditObject: (object: string) => void (named = object) } });
+  const { result: outcome, reason } = outcomeOf(result);
+  return audit(outcome, reason, `${metadata.action} ran but its outcome could not be recorded`).then(
+    () => result,
+    (err) => unrecorded(result, err),
+  );
 });

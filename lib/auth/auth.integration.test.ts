@@ -152,6 +152,50 @@ describe.each(STORE_KINDS)("accounts on the $name store", (kind) => {
     }
   });
 
+  it.runIf(kind.available)("records sign-ins refused by the rate limit, as denied", async () => {
+    await createPasswordUser(auth, store, { email: "hammer@example.com", name: "H", password: PASSWORD, roles: ["ops"] });
+    const since = (await store.prisma.auditEvent.findFirst({ orderBy: { id: "desc" } }))?.id ?? 0n;
+    const statuses: number[] = [];
+    for (let i = 0; i <= SIGN_IN_ATTEMPTS_PER_MINUTE; i++) {
+      statuses.push((await post(auth, "/sign-in/email", { email: "hammer@example.com", password: `wrong ${i} wrong ${i}` }, { ip: "203.0.113.60" })).status);
+    }
+    expect(statuses.at(-1)).toBe(429);
+    const refused = await store.prisma.auditEvent.findMany({ where: { id: { gt: since }, action: "auth.sign_in", result: "denied" } });
+    expect(refused.map((e) => [e.actorId, e.reason, e.params])).toEqual([[null, "rate limited: too many attempts (from this address or on this account)", { method: "password" }]]);
+  });
+
+  it.runIf(kind.available)("records self-service changes under /api/auth: name, password, sessions (ids only)", async () => {
+    const { id } = await createPasswordUser(auth, store, { email: "self@example.com", name: "Self", password: PASSWORD, roles: ["dpo"] });
+    const signIn = (ip: string) => post(auth, "/sign-in/email", { email: "self@example.com", password: PASSWORD }, { ip }).then(cookieOf);
+    const cookie = await signIn("203.0.113.70");
+    const other = await signIn("203.0.113.71");
+    const otherSession = (await session(auth, other))!.session.id;
+    const since = (await store.prisma.auditEvent.findFirstOrThrow({ orderBy: { id: "desc" } })).id;
+
+    expect((await post(auth, "/update-user", { name: "Renamed Person" }, { cookie })).status).toBe(200);
+    expect((await post(auth, "/change-password", { currentPassword: "not the password", newPassword: `${PASSWORD} 2` }, { cookie })).status).toBe(400);
+    expect((await post(auth, "/change-password", { currentPassword: PASSWORD, newPassword: `${PASSWORD} 2` }, { cookie })).status).toBe(200);
+    expect((await post(auth, "/revoke-session", { token: other.split("=")[1].split(".")[0] }, { cookie })).status).toBe(200);
+    expect((await post(auth, "/revoke-sessions", {}, { cookie })).status).toBe(200);
+    expect((await post(auth, "/update-user", { name: "Nobody" })).status).toBe(401);
+
+    const events = await store.prisma.auditEvent.findMany({ where: { id: { gt: since } }, orderBy: { id: "asc" } });
+    expect(events.map((e) => [e.action, e.actorId, e.object, e.result, e.params])).toEqual([
+      ["auth.update_user", id, `user:${id}`, "ok", { fields: ["name"] }],
+      ["auth.change_password", id, `user:${id}`, "failed", { revokeOtherSessions: false }],
+      ["auth.change_password", id, `user:${id}`, "ok", { revokeOtherSessions: false }],
+      ["auth.revoke_session", id, `session:${otherSession}`, "ok", {}],
+      ["auth.revoke_sessions", id, `user:${id}`, "ok", {}],
+      ["auth.update_user", null, null, "denied", { fields: ["name"] }],
+    ]);
+    expect(events[1].reason).toMatch(/password/i);
+    expect(events.every((e) => e.actorRoles.join() === (e.actorId ? "dpo" : ""))).toBe(true);
+    const trail = JSON.stringify(events, (_, v) => (typeof v === "bigint" ? String(v) : v));
+    expect(trail).not.toContain("Renamed Person");
+    expect(trail).not.toContain(PASSWORD);
+    expect(trail).not.toContain(other.split("=")[1].split(".")[0]);
+  });
+
   it.runIf(kind.available)("ends a deactivated user's sessions at once and refuses their sign-in until reactivated", async () => {
     const { id } = await createPasswordUser(auth, store, { email: "leaver@example.com", name: "Leaver", password: PASSWORD, roles: ["support"] });
     const { id: admin } = await createPasswordUser(auth, store, { email: "boss@example.com", name: "Boss", password: PASSWORD, roles: ["admin"] });

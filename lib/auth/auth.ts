@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
-import { APIError, createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
+import { APIError } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
-import { recordAudit } from "../audit/record";
 import { stampedClientAddress } from "../server/http";
 import type { Store } from "../store/client";
+import { auditFailedSignIn, auditRateLimited, authAuditHooks } from "./audit-hooks";
 import { CLIENT_ADDRESS_HEADER } from "./client-address";
 import { oidcPlugins } from "./oidc";
 import { publicUrl, trustedOrigins } from "./origin";
@@ -31,7 +31,7 @@ export function createAuth(store: Store, env: Record<string, string | undefined>
   const limits = signInLimits(env);
   const rolesOf = async (userId: string) => (await prisma.user.findUnique({ where: { id: userId }, select: { roles: true } }))?.roles ?? [];
 
-  return betterAuth({
+  const auth = betterAuth({
     appName: "Custodian",
     baseURL,
     secret: authSecret(env),
@@ -67,72 +67,38 @@ export function createAuth(store: Store, env: Record<string, string | undefined>
         },
       },
     },
-    hooks: {
-      before: createAuthMiddleware(async (ctx) => {
-        if (ctx.path === "/sign-in/email") {
-          const attempt = signInAttempt(ctx.headers, ctx.body);
-          // Before the library hashes anything: past the limit, no password is looked at.
-          await admitSignIn(store, attempt, limits);
-          const user = await prisma.user.findUnique({
-            where: { email: attempt.email.trim().toLowerCase() },
-            select: { active: true, accounts: { where: { providerId: "credential" }, select: { password: true } } },
-          });
-          if (user && !user.active) {
-            // The same work and the same answer as a wrong password, right password or not:
-            // a deactivated account must not tell whether a guess was right.
-            const hash = user.accounts[0]?.password;
-            const password = typeof ctx.body?.password === "string" ? ctx.body.password : "";
-            if (hash) await ctx.context.password.verify({ hash, password });
-            else await ctx.context.password.hash(password);
-            await auditFailedPasswordSignIn();
-            throw wrongPassword();
-          }
-          return;
-        }
-        if (ctx.path !== "/sign-out") return;
-        const session = await getSessionFromCtx(ctx).catch(() => null);
-        if (!session) return;
-        await recordAudit(store, {
-          actorId: session.user.id,
-          actorRoles: await rolesOf(session.user.id),
-          action: "auth.sign_out",
-          result: "ok",
-          requestId: randomUUID(),
+    // Sign-ins, sign-outs and self-service account changes, audited (./audit-hooks.ts); the
+    // password sign-in limit and the deactivated-account answer run first, in `before`.
+    hooks: authAuditHooks(store, rolesOf, {
+      before: async (ctx) => {
+        if (ctx.path !== "/sign-in/email") return;
+        const attempt = signInAttempt(ctx.headers, ctx.body);
+        // Before the library hashes anything: past the limit, no password is looked at.
+        await admitSignIn(store, attempt, limits);
+        const user = await prisma.user.findUnique({
+          where: { email: attempt.email.trim().toLowerCase() },
+          select: { active: true, accounts: { where: { providerId: "credential" }, select: { password: true } } },
         });
-      }),
-      after: createAuthMiddleware(async (ctx) => {
-        if (!ctx.path.startsWith("/sign-in") && !ctx.path.startsWith("/oauth2/callback")) return;
-        const session = ctx.context.newSession;
-        if (session && ctx.path === "/sign-in/email") await forgiveSignIn(store, signInAttempt(ctx.headers, ctx.body));
-        if (session) {
-          await recordAudit(store, {
-            actorId: session.user.id,
-            actorRoles: await rolesOf(session.user.id),
-            action: "auth.sign_in",
-            params: { method: ctx.path.startsWith("/sign-in/email") ? "password" : "oidc" },
-            result: "ok",
-            requestId: randomUUID(),
-          });
-        } else if (ctx.path === "/sign-in/email") {
-          await auditFailedPasswordSignIn();
+        if (user && !user.active) {
+          // The same work and the same answer as a wrong password, right password or not:
+          // a deactivated account must not tell whether a guess was right.
+          const hash = user.accounts[0]?.password;
+          const password = typeof ctx.body?.password === "string" ? ctx.body.password : "";
+          if (hash) await ctx.context.password.verify({ hash, password });
+          else await ctx.context.password.hash(password);
+          await auditFailedSignIn(store, ctx.headers);
+          throw wrongPassword();
         }
-      }),
-    },
+      },
+      after: async (ctx) => {
+        if (ctx.path === "/sign-in/email" && ctx.context.newSession) await forgiveSignIn(store, signInAttempt(ctx.headers, ctx.body));
+      },
+    }),
     plugins: [...oidcPlugins(env), nextCookies()],
   });
-
-  // Who tried is not recorded: an email typed into a failed sign-in is personal data.
-  function auditFailedPasswordSignIn() {
-    return recordAudit(store, {
-      actorId: null,
-      actorRoles: [],
-      action: "auth.sign_in",
-      params: { method: "password" },
-      result: "failed",
-      reason: "wrong email or password, or a deactivated account",
-      requestId: randomUUID(),
-    });
-  }
+  // a refusal by the rate limit is answered before any hook: recorded around the handler
+  auth.handler = auditRateLimited(auth.handler, store, new URL(baseURL).pathname.replace(/\/$/, "") + "/api/auth");
+  return auth;
 }
 
 /** The client (as Custodian's HTTP server stamped it; null when none did) and the email typed. */

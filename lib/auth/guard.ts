@@ -2,8 +2,8 @@ import "server-only";
 import { timingSafeEqual } from "node:crypto";
 import { forbidden, redirect } from "next/navigation";
 import type { z } from "zod";
+import { AuditWriteError, mustRecord } from "../audit/must-record";
 import { scrubParams } from "../audit/params";
-import { recordAudit } from "../audit/record";
 import { getStore } from "../server/store";
 import { can, type Permission } from "./permissions";
 import { requestContext, type Actor } from "./session";
@@ -16,7 +16,8 @@ export async function requirePage(permission: Permission, path: string): Promise
   const { actor, requestId } = await requestContext();
   if (!actor) redirect(`/sign-in?next=${encodeURIComponent(path)}`);
   if (!can(actor.roles, permission)) {
-    await recordAudit(await getStore(), {
+    // a refusal that cannot be recorded fails the page instead (never an unrecorded denial)
+    await mustRecord(await getStore(), {
       actorId: actor.userId,
       actorRoles: actor.roles,
       action: "page.view",
@@ -61,20 +62,21 @@ export interface RouteSpec<S extends z.ZodType> {
 /**
  * Every route handler is built with this: zod-validated query, permission, audit. A
  * caller who is not signed in gets 401, one without the permission 403, bad input 400;
- * each is audited like a success.
+ * each is audited like a success. The record is written before the response is returned:
+ * when it cannot be, the caller gets a 500 instead of the response (its body is never read).
  */
 export function guardedRoute<S extends z.ZodType>(
   spec: RouteSpec<S>,
   handler: (args: { query: z.infer<S>; actor: Actor; request: Request; requestId: string }) => Promise<Response>,
 ): (request: Request) => Promise<Response> {
-  const guarded = async (request: Request) => {
+  const guarded = async (request: Request): Promise<Response> => {
     const context = await requestContext();
     const { requestId } = context;
     const machine = bearerActor(request, spec.bearerTokenEnv);
     const actor = machine ?? context.actor;
     const store = await getStore();
     const audit = (result: "ok" | "denied" | "failed", reason?: string, params?: Record<string, unknown>) =>
-      recordAudit(store, {
+      mustRecord(store, {
         actorId: actor?.userId ?? null,
         actorRoles: actor?.roles ?? [],
         action: spec.action,
@@ -101,16 +103,25 @@ export function guardedRoute<S extends z.ZodType>(
     try {
       const response = await handler({ query: parsed.data, actor, request, requestId });
       if (!(spec.quiet && response.ok)) {
-        await audit(response.ok ? "ok" : "failed", response.ok ? undefined : `HTTP ${response.status}`, parsed.data as Record<string, unknown>);
+        await audit(response.ok ? "ok" : "failed", response.ok ? undefined : `HTTP ${response.status}`, parsed.data as Record<string, unknown>).catch(async (err) => {
+          await response.body?.cancel().catch(() => {});
+          throw err;
+        });
       }
       return response;
     } catch (err) {
+      if (err instanceof AuditWriteError) throw err;
       console.error(`custodian: ${spec.action} failed (request ${requestId}):`, err);
       await audit("failed", (err as Error)?.message ?? String(err), parsed.data as Record<string, unknown>);
       return text(500, `Something went wrong (request ${requestId}); the server log has the details.`);
     }
   };
-  return Object.assign(guarded, { guard: spec });
+  const failClosed = (request: Request) =>
+    guarded(request).catch((err) => {
+      if (err instanceof AuditWriteError) return text(500, err.message);
+      throw err;
+    });
+  return Object.assign(failClosed, { guard: spec });
 }
 
 /** The machine caller a valid bearer token stands for; null without one (a wrong one is simply not signed in). */

@@ -25,3 +25,34 @@ export function trustedOrigins(url: string): string[] {
 export function strictTransportSecurity(env: Record<string, string | undefined> = process.env): string | null {
   return publicUrl(env).startsWith("https:") ? "max-age=31536000; includeSubDomains" : null;
 }
+
+/**
+ * Set by the proxy alone (it drops one a client sends) on a cross-origin server action it
+ * hands to /api/audit/refused to be recorded: `{ reason, action, path }` as JSON.
+ */
+export const REFUSED_ACTION_HEADER = "x-custodian-refused-action";
+export const REFUSED_ACTION_ROUTE = "/api/audit/refused";
+
+/**
+ * Why Next.js will refuse this request as a cross-origin server action (CSRF), or null
+ * when it will not. The same test Next applies (its action handler): a POST that is a
+ * server action (a `next-action` header, or a form post) whose Origin's host is not the
+ * request's x-forwarded-host (first) or Host. No Origin is let through, as Next does.
+ * The proxy uses it to record the refusal, which Next itself only logs.
+ */
+export function refusedActionOrigin(method: string, headers: Headers): string | null {
+  if (method !== "POST") return null;
+  const type = headers.get("content-type") ?? "";
+  const isAction = headers.has("next-action") || type.startsWith("multipart/form-data") || type.startsWith("application/x-www-form-urlencoded");
+  const origin = headers.get("origin");
+  if (!isAction || origin === null) return null;
+  let originHost: string;
+  try {
+    originHost = origin === "null" ? "null" : new URL(origin).host;
+  } catch {
+    originHost = "";
+  }
+  const host = headers.get("x-forwarded-host")?.split(",")[0]?.trim() || headers.get("host");
+  if (host && originHost === host) return null;
+  return `cross-origin server action: origin ${origin.slice(0, 100)} is not ${host ? host.slice(0, 100) : "this server (no Host header)"}`;
+}

@@ -14,11 +14,11 @@ const hashOf = (token: string) => createHash("sha256").update(token).digest("hex
 export async function issueSetupToken(
   store: Store,
   opts: { roles: Role[]; createdBy: string | null; hours?: number },
-): Promise<{ token: string; expiresAt: Date }> {
+): Promise<{ id: string; token: string; expiresAt: Date }> {
   const token = randomBytes(24).toString("base64url");
   const expiresAt = new Date(Date.now() + (opts.hours ?? 72) * 3600_000);
-  await store.prisma.setupToken.create({ data: { tokenHash: hashOf(token), roles: opts.roles, createdBy: opts.createdBy, expiresAt } });
-  return { token, expiresAt };
+  const { id } = await store.prisma.setupToken.create({ data: { tokenHash: hashOf(token), roles: opts.roles, createdBy: opts.createdBy, expiresAt }, select: { id: true } });
+  return { id, token, expiresAt };
 }
 
 /** What a valid, unused token grants (null when it is unknown, used, expired, revoked, or its maker may no longer invite). */

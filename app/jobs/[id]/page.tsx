@@ -2,6 +2,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ApprovalCard, type FreshCount } from "@/components/jobs/approval-card";
 import { JobProgress } from "@/components/jobs/job-progress";
+import { PageLink } from "@/components/page-link";
 import { requirePage } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
 import type { RequestSnapshot } from "@/lib/cleanup/approval";
@@ -51,9 +52,9 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
         </Link>
         <h1 className="mt-1 text-2xl font-semibold">
           Cleanup of{" "}
-          <Link href={relationHref(status.relation)} className="text-indigo-700 hover:underline dark:text-indigo-300">
+          <PageLink roles={actor.roles} href={relationHref(status.relation)} className="text-indigo-700 hover:underline dark:text-indigo-300">
             {status.relation}
-          </Link>
+          </PageLink>
         </h1>
         <p className="text-sm text-zinc-500">
           {status.action.replace(/_/g, " ")} · requested by {who(status.requestedBy)} {formatRelative(new Date(status.createdAt))}

@@ -1,0 +1,16 @@
+import Link from "next/link";
+import { mayOpen } from "@/lib/auth/pages";
+
+/**
+ * A link to another Custodian page for a reader who may open it, else its text alone:
+ * never a link (and so never a prefetch) to a page the reader's roles do not open.
+ */
+export function PageLink({ roles, href, className, children }: { roles: readonly string[]; href: string; className?: string; children: React.ReactNode }) {
+  return mayOpen(roles, href) ? (
+    <Link href={href} className={className}>
+      {children}
+    </Link>
+  ) : (
+    <span>{children}</span>
+  );
+}

@@ -1,0 +1,47 @@
+/**
+ * The proxy in front of every request: the request id the audit trail and the logs carry
+ * is the server's, never the client's; a cross-origin server action goes to the route
+ * that records its refusal, not to Next's action handler.
+ */
+import { NextRequest } from "next/server";
+import { describe, expect, it } from "vitest";
+import { REFUSED_ACTION_HEADER } from "../lib/auth/origin";
+import { proxy } from "../proxy";
+
+const forwarded = (res: Response) => res.headers.get("x-middleware-request-x-request-id");
+
+describe("the proxy's request id", () => {
+  it("ignores the one a client sends and makes its own, a fresh one each request", () => {
+    const chosen = "attacker-chosen-request-id";
+    const a = proxy(new NextRequest("http://localhost:3000/audit", { headers: { "x-request-id": chosen } }));
+    const b = proxy(new NextRequest("http://localhost:3000/audit", { headers: { "x-request-id": chosen } }));
+    expect(forwarded(a)).toMatch(/^[0-9a-f-]{36}$/);
+    expect(forwarded(a)).not.toBe(chosen);
+    expect(forwarded(b)).not.toBe(forwarded(a));
+    // the response names the same id the request carries on, so a person can quote it
+    expect(a.headers.get("x-request-id")).toBe(forwarded(a));
+  });
+});
+
+describe("a cross-origin server action", () => {
+  const post = (headers: Record<string, string>) =>
+    proxy(new NextRequest("http://c.local:3000/users", { method: "POST", headers: { host: "c.local:3000", "next-action": "7f00aa", ...headers }, body: "[]" }));
+
+  it("is handed to the route that records it, without its action id", () => {
+    const res = post({ origin: "https://evil.example" });
+    expect(res.headers.get("x-middleware-rewrite")).toBe("http://c.local:3000/api/audit/refused");
+    expect(JSON.parse(res.headers.get(`x-middleware-request-${REFUSED_ACTION_HEADER}`)!)).toEqual({
+      reason: "cross-origin server action: origin https://evil.example is not c.local:3000",
+      action: "7f00aa",
+      path: "/users",
+    });
+    expect(res.headers.get("x-middleware-override-headers")).not.toMatch(/(^|,)next-action(,|$)/);
+  });
+
+  it("from this origin goes on to the action, and a client cannot forge the refusal", () => {
+    const res = post({ origin: "http://c.local:3000", [REFUSED_ACTION_HEADER]: '{"reason":"forged","action":null,"path":"/"}' });
+    expect(res.headers.get("x-middleware-rewrite")).toBeNull();
+    expect(res.headers.get(`x-middleware-request-${REFUSED_ACTION_HEADER}`)).toBeNull();
+    expect(res.headers.get("x-middleware-override-headers")).not.toContain(REFUSED_ACTION_HEADER);
+  });
+});
