@@ -3,6 +3,7 @@ import { timingSafeEqual } from "node:crypto";
 import { forbidden, redirect } from "next/navigation";
 import type { z } from "zod";
 import { scrubParams } from "../audit/params";
+import { errorFields, log } from "../log/logger";
 import { recordAudit } from "../audit/record";
 import { getStore } from "../server/store";
 import { can, type Permission } from "./permissions";
@@ -105,7 +106,7 @@ export function guardedRoute<S extends z.ZodType>(
       }
       return response;
     } catch (err) {
-      console.error(`custodian: ${spec.action} failed (request ${requestId}):`, err);
+      log().child({ requestId }).error({ action: spec.action, ...errorFields(err) }, `${spec.action} failed`);
       await audit("failed", (err as Error)?.message ?? String(err), parsed.data as Record<string, unknown>);
       return text(500, `Something went wrong (request ${requestId}); the server log has the details.`);
     }
