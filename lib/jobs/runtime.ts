@@ -35,6 +35,8 @@ export interface JobRuntimeOptions {
   /** A plain line sink instead (tests). */
   log?: (line: string) => void;
   work: boolean;
+  /** How long stop() waits for handlers before marking what is left interrupted (default STOP_GRACE_MS; pg-boss's minimum is 1 s). */
+  stopGraceMs?: number;
 }
 
 export async function startJobRuntime(store: Store, opts: JobRuntimeOptions): Promise<JobRuntime> {
@@ -52,7 +54,7 @@ export async function startJobRuntime(store: Store, opts: JobRuntimeOptions): Pr
       stopped ??= (async () => {
         stopping.abort();
         stopReaper();
-        await boss.stop({ graceful: true, timeout: STOP_GRACE_MS });
+        await boss.stop({ graceful: true, timeout: opts.stopGraceMs ?? STOP_GRACE_MS });
         // Whatever is still under way now is abandoned with this process: say so in the store
         // rather than leave it "running" until its heartbeat is found stale.
         for (const [what, release] of deps.interrupted!) {

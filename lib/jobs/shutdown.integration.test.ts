@@ -8,15 +8,18 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHILD, createCleanupFixture, EVENTS, hasTag, isOrphan, ORPHAN_IDS, TAGS, tempDir, type CleanupFixture } from "../../test/cleanup-fixture";
+import { CHILD, createCleanupFixture, PARENT, EVENTS, hasTag, isOrphan, ORPHAN_IDS, TAGS, tempDir, type CleanupFixture } from "../../test/cleanup-fixture";
 import { hasPostgres, POSTGRES_URL, postgresRows } from "../../test/services";
 import { STORE_KINDS } from "../../test/stores";
 import { waitFor } from "../../test/wait";
 import { startCleanup } from "../cleanup/start";
 import { loadConfig } from "../config/load";
 import type { Store } from "../store/client";
+import { configHash } from "../store/scans";
+import { requestSweep } from "../sweeps/claim";
 import { startQueue } from "./queue";
-import { enqueueCleanup } from "./workers";
+import { startJobRuntime } from "./runtime";
+import { enqueueCleanup, enqueueRequestedSweep } from "./workers";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const pgStore = STORE_KINDS.find((k) => k.name === "PostgreSQL")!;
@@ -54,6 +57,7 @@ describe.runIf(hasPostgres)("a worker stopped with SIGTERM", () => {
     const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     return { child, stderr: () => err, exit };
   }
+  const scanning = async () => (await postgresRows(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'custodian' AND state = 'active'`))[0].n as number > 0;
   const job = (id: string) => store.prisma.cleanupJob.findUniqueOrThrow({ where: { id } });
   const ids = async (table: string) => (await fx.query(`SELECT id FROM ${fx.table(table)} ORDER BY id`)).map((r) => Number(r.id));
 
@@ -126,5 +130,33 @@ describe.runIf(hasPostgres)("a worker stopped with SIGTERM", () => {
     const archived = await store.prisma.archivedRow.findMany({ where: { jobId, depth: 0 }, select: { pk: true } });
     expect(archived.map((a) => Number(JSON.parse(a.pk)[0])).sort((a, b) => a - b)).toEqual(ORPHAN_IDS);
     expect(await store.prisma.cleanupJob.count({ where: { status: "running" } })).toBe(0);
+  });
+
+  it("marks a sweep still under way after the grace period interrupted: failed with the reason, not running", async () => {
+    const config = loadConfig(fx.configFile, { ...process.env, ...fx.env });
+    const runtime = await startJobRuntime(store, { config: () => config, log: () => {}, work: true, stopGraceMs: 1000 });
+    // the parent table locked: the sweep's scans wait behind it for as long as it is held
+    const holder = new pg.Client({ connectionString: POSTGRES_URL, application_name: "sigterm-test-holder" });
+    await holder.connect();
+    await holder.query("BEGIN");
+    await holder.query(`LOCK TABLE ${fx.table(PARENT)} IN ACCESS EXCLUSIVE MODE`);
+    let sweepId = "";
+    try {
+      ({ id: sweepId } = await requestSweep(store, { requestedBy: "sigterm-test", configHash: configHash(config.file) }));
+      await enqueueRequestedSweep(runtime.boss, sweepId);
+      await waitFor(
+        async () => (await postgresRows(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'custodian' AND wait_event_type = 'Lock'`))[0].n as number > 0,
+        { what: "the sweep to wait for the locked table" },
+      );
+      await runtime.stop();
+      const s = await store.prisma.sweep.findUniqueOrThrow({ where: { id: sweepId } });
+      expect({ status: s.status, error: s.error }).toEqual({ status: "failed", error: "interrupted: the worker stopped before the sweep finished; it runs again" });
+      expect(s.finishedAt).not.toBeNull();
+    } finally {
+      await holder.query("ROLLBACK");
+      await holder.end();
+    }
+    // (in a real worker the process has exited by now; here the abandoned scan runs on: let it end before the store goes)
+    await waitFor(async () => (await store.prisma.sweep.findUniqueOrThrow({ where: { id: sweepId } })).status !== "failed" || !(await scanning()), { what: "the abandoned scan to end" });
   });
 });
