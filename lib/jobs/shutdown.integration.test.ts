@@ -2,7 +2,7 @@
  * SIGTERM to a `custodian worker` in the middle of a cleanup: the batch under way finishes,
  * the job is given back (queued at its checkpoint, no heartbeat, enqueued again), the
  * process exits 0, and the next worker resumes it to the exact end. Real processes on a
- * real PostgreSQL store and target, as in production.
+ * real PostgreSQL store and target, as in production. DEBUG_WORKER=1 echoes the workers' logs.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
