@@ -14,8 +14,8 @@ import { EXIT, type Output } from "../io";
  *
  * SIGTERM or SIGINT: stop taking jobs, let the cleanup or purge under way finish its batch
  * or subject and give the job back (queued at its checkpoint for the next worker), mark a
- * sweep still running after the grace period interrupted, then exit 0. A second signal
- * exits at once (what is under way is then resumed when its heartbeat goes stale).
+ * sweep still running after the grace period interrupted, then exit 0. SIGKILL is the way
+ * to stop at once (what was under way is then resumed when its heartbeat goes stale).
  */
 export async function workerCommand(config: Config, out: Output): Promise<number> {
   const logger = log().child({ worker: `${hostname()}:${process.pid}` });
@@ -25,11 +25,9 @@ export async function workerCommand(config: Config, out: Output): Promise<number
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     for (const s of ["SIGINT", "SIGTERM"] as const) process.once(s, () => resolve(s));
   });
-  for (const s of ["SIGINT", "SIGTERM"] as const)
-    process.once(s, () => {
-      logger.warn(`${s} again: exiting now, without waiting for the batch under way`);
-      process.exit(EXIT.failed);
-    });
+  // A repeated signal changes nothing (npx and a terminal's Ctrl-C both deliver one): the stop
+  // is bounded by STOP_GRACE_MS; a supervisor that cannot wait sends SIGKILL.
+  for (const s of ["SIGINT", "SIGTERM"] as const) process.on(s, () => logger.info(`${s}: already stopping`));
   out.progress(`custodian worker: ${signal}: stopping after the current batch…`);
   try {
     await runtime.stop();
