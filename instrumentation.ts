@@ -3,16 +3,24 @@ export async function register() {
   // `next build` loads the server too; only a running server owns the store.
   if (process.env.NEXT_PHASE === "phase-production-build") return;
   const { startup } = await import("./lib/server/startup");
-  const { getJobs } = await import("./lib/server/jobs");
+  const { getJobs, stopJobs } = await import("./lib/server/jobs");
+  const { setPhase } = await import("./lib/server/readiness");
+  const { stopGracefullyOnSignals } = await import("./lib/server/shutdown");
+  const { errorFields, log } = await import("./lib/log/logger");
+  const logger = log();
+  stopGracefullyOnSignals(stopJobs, logger);
   try {
     await startup();
   } catch (err) {
-    // The pages show what is wrong (bad config, busy store); the server stays up to say so.
-    console.error(`custodian: startup failed: ${(err as Error).message}`);
+    // The pages show what is wrong (bad config, busy store); the server stays up to say so,
+    // and /api/ready answers 503 with the reason until it is fixed.
+    logger.error(errorFields(err), "startup failed");
   }
+  // Startup is over (pages can be served); /api/ready still checks the store and the migrations.
+  setPhase("serving");
   // The job queue (scheduled sweeps, "Scan now") starts beside the server, not before it.
   getJobs().then(
-    () => console.error("custodian: job queue started (scheduled sweeps, on-demand sweeps)"),
-    (err) => console.error(`custodian: job queue failed to start: ${(err as Error).message}`),
+    () => logger.info("job queue started (scheduled sweeps, on-demand sweeps)"),
+    (err) => logger.error(errorFields(err), "job queue failed to start"),
   );
 }

@@ -31,6 +31,10 @@ const PUBLIC_ACTIONS: Record<string, string[]> = {
 const PUBLIC_ROUTES: Record<string, string> = {
   "app/api/auth/[...all]/route.ts": "the auth library's sign-in, sign-out and session endpoints (rate-limited)",
   "app/api/audit/refused/route.ts": "reached only through the proxy, which hands it a cross-origin server action to record as denied (403)",
+  // Probes of a load balancer, systemd or Kubernetes, which cannot sign in; they say ok / ready or a
+  // short reason, read nothing a person owns (test/probes.test.ts).
+  "app/api/health/route.ts": "liveness: 200 \"ok\", no store access, no details",
+  "app/api/ready/route.ts": "readiness: 200 or 503 with a short reason (starting, stopping, store unreachable, migrations pending)",
 };
 
 function sourceFiles(dir: string): string[] {

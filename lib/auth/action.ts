@@ -5,6 +5,7 @@ import { z } from "zod";
 import { AuditWriteError, mustRecord } from "../audit/must-record";
 import { scrubParams } from "../audit/params";
 import type { AuditResult } from "../audit/record";
+import { errorFields, log } from "../log/logger";
 import { getStore } from "../server/store";
 import { ExpectedError } from "./errors";
 import { can, PERMISSION_NAMES, type Permission } from "./permissions";
@@ -35,9 +36,10 @@ const metadataSchema = z.object({
 export type ActionMetadata = z.infer<typeof metadataSchema>;
 
 /** Refusals the person can act on are shown as they are; anything else is logged and masked. */
-function handleServerError(err: Error, { metadata }: { metadata?: { action?: string } }): string {
+function handleServerError(err: Error, { metadata, ctx }: { metadata?: { action?: string }; ctx?: object }): string {
   if (err instanceof ExpectedError || err instanceof AuditWriteError) return err.message;
-  console.error(`custodian: action ${metadata?.action ?? "?"} failed:`, err);
+  const requestId = (ctx as { requestId?: string } | undefined)?.requestId;
+  log().child({ requestId }).error({ action: metadata?.action, ...errorFields(err) }, `action ${metadata?.action ?? "?"} failed`);
   return "Something went wrong; the server log has the details.";
 }
 

@@ -4,6 +4,7 @@ import { forbidden, redirect } from "next/navigation";
 import type { z } from "zod";
 import { AuditWriteError, mustRecord } from "../audit/must-record";
 import { scrubParams } from "../audit/params";
+import { errorFields, log } from "../log/logger";
 import { getStore } from "../server/store";
 import { can, type Permission } from "./permissions";
 import { requestContext, type Actor } from "./session";
@@ -111,7 +112,7 @@ export function guardedRoute<S extends z.ZodType>(
       return response;
     } catch (err) {
       if (err instanceof AuditWriteError) throw err;
-      console.error(`custodian: ${spec.action} failed (request ${requestId}):`, err);
+      log().child({ requestId }).error({ action: spec.action, ...errorFields(err) }, `${spec.action} failed`);
       await audit("failed", (err as Error)?.message ?? String(err), parsed.data as Record<string, unknown>);
       return text(500, `Something went wrong (request ${requestId}); the server log has the details.`);
     }

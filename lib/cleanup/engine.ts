@@ -20,12 +20,15 @@ const MIN_BATCH = 10;
 const STATUS_EVERY_MS = 500;
 const TRANSIENT_RETRIES = 5;
 
-export type JobEnd = "completed" | "paused" | "cancelled" | "failed" | "skipped" | "awaiting_approval";
+/** "released": given back at its checkpoint because the worker is stopping (queued again, heartbeat cleared). */
+export type JobEnd = "completed" | "paused" | "cancelled" | "failed" | "skipped" | "awaiting_approval" | "released";
 
 export interface RunOptions {
   log?: (line: string) => void;
   /** Tests: wait this long between batches, so a kill lands mid-job. */
   batchDelayMs?: number;
+  /** The worker is stopping: the batch under way finishes, then the job is released for the next worker. */
+  signal?: AbortSignal;
 }
 
 /** Takes a queued job, or one whose worker died; false when another worker has it or it is not runnable. */
@@ -97,6 +100,14 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
     });
     return "awaiting_approval";
   };
+  // Nothing is left "running" with a heartbeat nobody sends: queued again at the checkpoint.
+  const release = async (): Promise<JobEnd> => {
+    clearInterval(heartbeat);
+    await spent();
+    await store.prisma.cleanupJob.updateMany({ where: { id: jobId, status: "running" }, data: { status: "queued", heartbeatAt: null } });
+    opts.log?.(`cleanup ${jobId}: released at its checkpoint (the worker is stopping); the next worker resumes it`);
+    return "released";
+  };
   try {
     const { relations } = await resolveRelations(config, pool);
     const relation = relations.find((r) => r.name === job.relation);
@@ -121,6 +132,8 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
     const allowance = allowanceOf(job, plan.approvalThreshold);
     let touched = touchedBy(job);
     for (;;) {
+      // Between batches: none is half-written (or it is settled at the next start).
+      if (opts.signal?.aborted) return await release();
       // Pause and cancel are noticed within STATUS_EVERY_MS, without a store read per batch.
       if (!position || Date.now() - statusReadAt > STATUS_EVERY_MS) {
         const current = await store.prisma.cleanupJob.findUniqueOrThrow({
@@ -164,7 +177,7 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
         if (ms > SLOW_BATCH_MS) size = Math.max(MIN_BATCH, Math.floor(size / 2));
         else if (ms < FAST_BATCH_MS && size < job.batchSize) size = Math.min(job.batchSize, Math.ceil(size * 1.5));
         if (!outcome.cursor) return await end("completed");
-        if (opts.batchDelayMs) await new Promise((r) => setTimeout(r, opts.batchDelayMs));
+        if (opts.batchDelayMs) await sleep(opts.batchDelayMs, opts.signal);
       } catch (err) {
         settle = true;
         position = null;
@@ -174,7 +187,7 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
           if (++transientFailures > TRANSIENT_RETRIES) return await end("failed", `gave up after ${TRANSIENT_RETRIES} retries: ${message}`);
           if (kind === "timeout") size = Math.max(MIN_BATCH, Math.floor(size / 2));
           opts.log?.(`cleanup ${jobId}: ${kind}, retrying (${transientFailures}/${TRANSIENT_RETRIES}): ${message}`);
-          await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** transientFailures)));
+          await sleep(Math.min(30_000, 500 * 2 ** transientFailures), opts.signal);
           continue;
         }
         if (rowByRow === 0 && size > 1) {
@@ -202,6 +215,19 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
     clearInterval(heartbeat);
     await pool.close();
   }
+}
+
+/** Waits `ms`, or less when the worker starts stopping. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
 }
 
 /** A stretch with nothing to change still moves the job on (and counts what was examined and skipped). */

@@ -1,6 +1,7 @@
 import PDFDocument from "pdfkit";
 import type { ErasureEvidence } from "../../generated/prisma/client";
 import { formatNumber } from "../format";
+import { errorFields, log } from "../log/logger";
 import type { Store } from "../store/client";
 import type { ChainReport } from "./evidence";
 import { storedTables } from "./evidence";
@@ -51,7 +52,7 @@ export function evidencePdf(store: Store, scope: EvidenceScope, meta: ReportMeta
     doc.y = MARGIN;
   });
   void write(doc, store, scope, meta, footer).catch((err) => {
-    console.error("custodian: evidence PDF failed:", err);
+    log().error(errorFields(err), "evidence PDF failed");
     doc.fillColor(BAD).fontSize(11).text("The report could not be completed; the server log has the details.");
     doc.end();
   });

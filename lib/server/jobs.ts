@@ -1,5 +1,7 @@
 import "server-only";
+import { hostname } from "node:os";
 import { startJobRuntime, type JobRuntime } from "../jobs/runtime";
+import { log } from "../log/logger";
 import { serverConfig } from "./config";
 import { getStore } from "./store";
 
@@ -11,7 +13,7 @@ export function getJobs(): Promise<JobRuntime> {
     .then((store) =>
       startJobRuntime(store, {
         config: serverConfig,
-        log: (line) => console.error(`custodian: ${line}`),
+        logger: log().child({ worker: `web:${hostname()}:${process.pid}` }),
         work: process.env.CUSTODIAN_WEB_WORKERS !== "0",
       }),
     )
@@ -20,4 +22,12 @@ export function getJobs(): Promise<JobRuntime> {
       throw err;
     });
   return holder.__custodianJobs;
+}
+
+/** Stops the job queue if it was started (SIGTERM): see JobRuntime.stop. */
+export async function stopJobs(): Promise<void> {
+  const jobs = holder.__custodianJobs;
+  if (!jobs) return;
+  const runtime = await jobs.catch(() => null);
+  await runtime?.stop();
 }

@@ -1,6 +1,7 @@
 import { bootstrapAccounts } from "../auth/bootstrap";
 import { evidenceKey, keyFingerprint } from "../erasure/signing";
 import { getAuth } from "../auth/session";
+import { errorFields, lineSink, log } from "../log/logger";
 import { sweepNow } from "../sweeps/run";
 import { lastSweep } from "../store/scans";
 import { serverConfig } from "./config";
@@ -15,20 +16,21 @@ const SWEEP_AT_START_IF_OLDER_MS = 60 * 60 * 1000;
  * unless a sweep ran within the hour, sweeps so the first page shows real numbers.
  */
 export async function startup(): Promise<void> {
+  const logger = log().child({ component: "startup" });
   const store = await getStore();
-  const log = (line: string) => console.error(`custodian: ${line}`);
+  logger.info(`store open (${store.kind} ${store.location}), migrations applied`);
   // made (or read) now, so a bad CUSTODIAN_EVIDENCE_KEY shows at start, not at the first verification
-  log(`evidence signing key ${keyFingerprint(evidenceKey().publicKey)} (${evidenceKey().source === "CUSTODIAN_EVIDENCE_KEY" ? "CUSTODIAN_EVIDENCE_KEY" : "data folder"})`);
+  logger.info(`evidence signing key ${keyFingerprint(evidenceKey().publicKey)} (${evidenceKey().source === "CUSTODIAN_EVIDENCE_KEY" ? "CUSTODIAN_EVIDENCE_KEY" : "data folder"})`);
   // A failure here must not stop the sweep: the pages still show numbers to whoever can sign in.
-  await bootstrapAccounts(await getAuth(), store, { demo: isDemo(), log }).catch((err) => log(`account setup failed: ${(err as Error).message}`));
+  await bootstrapAccounts(await getAuth(), store, { demo: isDemo(), log: lineSink(logger) }).catch((err) => logger.error(errorFields(err), "account setup failed"));
   const config = serverConfig();
   const last = await lastSweep(store);
   if (last && Date.now() - last.startedAt.getTime() < SWEEP_AT_START_IF_OLDER_MS) return;
   const started = performance.now();
-  const { result } = await sweepNow(store, config, "startup", { log });
+  const { sweepId, result } = await sweepNow(store, config, "startup", { log: lineSink(logger) });
   const failed = result.results.filter((r) => r.error).length;
-  console.error(
-    `custodian: startup sweep of ${result.results.length} relations in ${Math.round(performance.now() - started)} ms` +
-      (failed ? ` (${failed} failed)` : ""),
+  logger.info(
+    { sweepId, relations: result.results.length, failed, ms: Math.round(performance.now() - started) },
+    `startup sweep of ${result.results.length} relations in ${Math.round(performance.now() - started)} ms` + (failed ? ` (${failed} failed)` : ""),
   );
 }

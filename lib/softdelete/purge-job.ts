@@ -14,7 +14,8 @@ export const PURGE_STALE_MS = 30_000;
 const HEARTBEAT_MS = 5_000;
 const SUBJECTS_PER_PAGE = 100;
 
-export type PurgeJobEnd = "completed" | "partial" | "failed" | "skipped" | "paused" | "cancelled";
+/** "released": given back before a subject because the worker is stopping (queued again, heartbeat cleared). */
+export type PurgeJobEnd = "completed" | "partial" | "failed" | "skipped" | "paused" | "cancelled" | "released";
 
 /** A purge job in one of these holds its table: asking for another returns it (a partial unique index keeps it so). */
 export const ACTIVE_PURGE_STATUSES = ["queued", "running", "paused"];
@@ -57,7 +58,7 @@ async function claim(store: Store, jobId: string, now = new Date()): Promise<boo
  * Pause and cancel are noticed before each subject: the one under way finishes first (its
  * request is two-phase; stopping inside it would leave it half done).
  */
-export async function runPurgeJob(store: Store, config: Config, jobId: string, opts: PurgeRunOptions = {}): Promise<PurgeJobEnd> {
+export async function runPurgeJob(store: Store, config: Config, jobId: string, opts: PurgeRunOptions & { signal?: AbortSignal } = {}): Promise<PurgeJobEnd> {
   if (!(await claim(store, jobId))) return "skipped";
   const job = await store.prisma.purgeJob.findUniqueOrThrow({ where: { id: jobId } });
   const pool = new TargetPool(config.targets);
@@ -91,6 +92,15 @@ export async function runPurgeJob(store: Store, config: Config, jobId: string, o
   // fresh heartbeat, which the worker the resume enqueued leaves alone (claim), and taken
   // back here. Two workers never run one job.
   const stopAsked = async (): Promise<PurgeJobEnd | null> => {
+    // The worker is stopping: the subject under way is done; the job waits, queued at its checkpoint, for the next worker.
+    if (opts.signal?.aborted) {
+      clearInterval(heartbeat);
+      const mine = await store.prisma.purgeJob.updateMany({ where: { id: jobId, status: "running" }, data: { status: "queued", heartbeatAt: null } });
+      if (mine.count === 1) {
+        opts.log?.(`purge ${jobId}: released at its checkpoint (the worker is stopping); the next worker resumes it`);
+        return "released";
+      }
+    }
     for (;;) {
       const mine = await store.prisma.purgeJob.updateMany({ where: { id: jobId, status: { in: ["running", "queued"] } }, data: { status: "running", heartbeatAt: new Date() } });
       if (mine.count === 1) return null;

@@ -1,6 +1,6 @@
 import type { PgBoss } from "pg-boss";
 import { z } from "zod";
-import type { WorkerDeps } from "../jobs/workers";
+import { jobLog, type WorkerDeps } from "../jobs/workers";
 import { abandonedPurges, requestPurge, runPurgeJob } from "./purge-job";
 import { configName } from "./tables";
 
@@ -22,12 +22,18 @@ export async function registerPurgeWorkers(boss: PgBoss, deps: WorkerDeps): Prom
   await boss.work(PURGE_QUEUE, { pollingIntervalSeconds: 1, batchSize: 1 }, async ([job]) => {
     const data = purgeJobSchema.parse(job.data);
     const config = deps.config();
-    if (data.trigger === "manual") return { end: await runPurgeJob(deps.store, config, data.jobId, { log: deps.log }) };
+    // A job given back by a stopping worker is queued again for the next one.
+    const run = async (jobId: string) => {
+      const end = await runPurgeJob(deps.store, config, jobId, { log: jobLog(deps, { job: "purge", jobId }), signal: deps.signal });
+      if (end === "released") await enqueuePurge(boss, jobId);
+      return end;
+    };
+    if (data.trigger === "manual") return { end: await run(data.jobId) };
     const ends: Record<string, string> = {};
     for (const entry of config.softDelete) {
       const name = configName(entry);
       const { jobId } = await requestPurge(deps.store, name, { requestedBy: "schedule", trigger: "schedule" });
-      ends[name] = await runPurgeJob(deps.store, config, jobId, { log: deps.log });
+      ends[name] = await run(jobId);
     }
     return ends;
   });
