@@ -14,7 +14,8 @@
  *    SQLite child of 2M and of 10M rows (BENCH_RSS_ROWS) with the same 100,000 orphan keys
  *    (BENCH_RSS_KEYS), parents in PostgreSQL: it must not grow with the child.
  *
- * BENCH_ORPHANS scales the relation down; BENCH_STORES=postgres (or pglite) sweeps one store.
+ * BENCH_ORPHANS scales the relation down; BENCH_STORES=postgres (or pglite) sweeps one store,
+ * BENCH_STORES=none none (the RSS part alone).
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -32,7 +33,7 @@ import { TargetPool } from "../lib/targets/pool";
 import { PG_URL } from "./targets";
 
 const ORPHANS = Number(process.env.BENCH_ORPHANS ?? 10_000_000);
-const STORES = (process.env.BENCH_STORES ?? "postgres,pglite").split(",") as ("postgres" | "pglite")[];
+const STORES = (process.env.BENCH_STORES ?? "postgres,pglite").split(",").filter((s): s is "postgres" | "pglite" => s === "postgres" || s === "pglite");
 /** The CLI's peak RSS is compared over these child sizes, with BENCH_RSS_KEYS orphan keys in each. */
 const RSS_ROWS = (process.env.BENCH_RSS_ROWS ?? "2000000,10000000").split(",").map(Number);
 const RSS_KEYS = Number(process.env.BENCH_RSS_KEYS ?? 100_000);
