@@ -37,6 +37,7 @@ const STORES = (process.env.BENCH_STORES ?? "postgres,pglite").split(",").filter
 /** The CLI's peak RSS is compared over these child sizes, with BENCH_RSS_KEYS orphan keys in each. */
 const RSS_ROWS = (process.env.BENCH_RSS_ROWS ?? "2000000,10000000").split(",").map(Number);
 const RSS_KEYS = Number(process.env.BENCH_RSS_KEYS ?? 100_000);
+const RSS_STORE = process.env.BENCH_RSS_STORE === "pglite" ? "pglite" : "postgres";
 const GOAL_MS = { postgres: 60_000, pglite: 300_000 } as const;
 const RELATION = "bench_orphans";
 const STORE_DB = "custodian_bench_sweep";
@@ -171,7 +172,13 @@ async function cliPeakRss(work: string, rows: number, orphanKeys: number): Promi
   await admin(`CREATE DATABASE ${STORE_DB}`);
   try {
     const res = spawnSync("/usr/bin/time", ["-v", process.execPath, path.resolve(import.meta.dirname, "../bin/custodian.mjs"), "scan", "--config", path.join(dir, "custodian.config.yaml"), "--json"], {
-      env: { ...process.env, DATABASE_URL: adminUrl(STORE_DB), CUSTODIAN_DATA_DIR: dir, BENCH_PARENT_URL: adminUrl(new URL(PG_URL).pathname.slice(1)) },
+      env: {
+        ...process.env,
+        // BENCH_RSS_STORE=pglite: the embedded store (in the CLI's own process, so its memory counts too)
+        DATABASE_URL: RSS_STORE === "pglite" ? "" : adminUrl(STORE_DB),
+        CUSTODIAN_DATA_DIR: dir,
+        BENCH_PARENT_URL: adminUrl(new URL(PG_URL).pathname.slice(1)),
+      },
       encoding: "utf8",
       maxBuffer: 64 * 1024 * 1024,
     });
@@ -236,7 +243,7 @@ async function main() {
       );
     }
     log("");
-    log(`CLI peak RSS, \`custodian scan --json\`, ${fmt(keys)} orphan keys, SQLite child → PostgreSQL parent, PostgreSQL store:`);
+    log(`CLI peak RSS, \`custodian scan --json\`, ${fmt(keys)} orphan keys, SQLite child → PostgreSQL parent, ${RSS_STORE === "pglite" ? "embedded PGlite" : "PostgreSQL"} store:`);
     for (const r of rss) log(`  ${fmt(r.rows)}-row child: ${r.mb.toFixed(0)} MB`);
     if (rss.length > 1) log(`  ratio ${(rss.at(-1)!.mb / rss[0].mb).toFixed(2)} for ${(rss.at(-1)!.rows / rss[0].rows).toFixed(0)}× the rows (flat: ≈ 1)`);
   } finally {
