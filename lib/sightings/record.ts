@@ -166,10 +166,12 @@ async function recordOnSession(
       await query(`ANALYZE ${stage}`);
       return await compareStaged(query, stage, relation, seen, (previousScanAt ?? seenAt).toISOString(), opts);
     } finally {
-      await query(`DROP TABLE IF EXISTS ${stage}`);
+      // never in place of the error that got us here (a broken connection fails these too,
+      // and takes the table and the lock with it)
+      await query(`DROP TABLE IF EXISTS ${stage}`).catch(() => {});
     }
   } finally {
-    await query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [lockKey]);
+    await query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [lockKey]).catch(() => {});
   }
 }
 
