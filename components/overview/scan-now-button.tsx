@@ -41,7 +41,7 @@ export function ScanNowButton({ running }: { running?: string | null }) {
           <div className="h-2 w-40 overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800">
             <div className="h-full bg-indigo-500 transition-all" style={{ width: `${s?.status === "running" ? Math.max(pct, 3) : 0}%` }} />
           </div>
-          {s?.status === "running" ? `${s.done} of ${s.total ?? "?"} relations` : "waiting for a worker…"}
+          {s?.status === "running" ? (s.activity ?? `${s.done} of ${s.total ?? "?"} relations`) : "waiting for a worker…"}
         </div>
       )}
       {finished && s && (

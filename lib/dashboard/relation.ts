@@ -9,7 +9,8 @@ export async function latestScanOf(store: Store, name: string): Promise<LatestSc
     SELECT relation, origin, child_target AS "childTarget", child_schema AS "childSchema", child_table AS "childTable",
       child_columns AS "childColumns", parent_target AS "parentTarget", parent_schema AS "parentSchema",
       parent_table AS "parentTable", parent_columns AS "parentColumns", orphans, child_rows AS "childRows",
-      duration_ms AS "durationMs", scanned_at AS "scannedAt", error_kind AS "errorKind", error, index_advice AS "indexAdvice"
+      duration_ms AS "durationMs", scanned_at AS "scannedAt", error_kind AS "errorKind", error, index_advice AS "indexAdvice",
+      sightings_error AS "sightingsError"
     FROM scans WHERE relation = ${name} ORDER BY scanned_at DESC LIMIT 1`;
   return rows[0] ?? null;
 }

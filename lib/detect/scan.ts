@@ -15,6 +15,8 @@ export interface ScanResult {
   error?: string;
   errorKind?: TargetErrorKind;
   indexAdvice?: string;
+  /** Set after the count when its orphan sightings could not be recorded (lib/sightings/record.ts). */
+  sightingsError?: string;
 }
 
 /** Counts one relation's orphans: one statement inside a target, a key walk across two. */

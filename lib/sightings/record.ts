@@ -1,77 +1,277 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { Config } from "../config/types";
 import { orphanKeyPages } from "../detect/orphan-keys";
 import type { SweepResult } from "../detect/sweep";
 import type { Relation } from "../relations/types";
 import type { Store } from "../store/client";
+import { withStoreSession, type SessionQuery } from "../store/session";
 import { normaliseValue } from "../targets/keys";
 import { TargetPool } from "../targets/pool";
 
-/** How many keys travel to the store per statement while staging. */
-const STAGE_BATCH = 5000;
+/** Keys sent to the store per statement while staging: one short statement each. */
+export const STAGE_BATCH = 20_000;
+
+/** Staged keys compared with the open sightings per statement (one key range of both). */
+export const COMPARE_BATCH = 50_000;
 
 /** A child key as stored in sightings: its values as text, in a JSON array. */
 export function sightingKey(key: unknown[]): string {
   return JSON.stringify(key.map(normaliseValue));
 }
 
+export interface SightingsProgress {
+  relation: string;
+  /** staging: keys are streamed from the target; comparing: staged keys are compared with the open sightings. */
+  phase: "staging" | "comparing";
+  /** Keys staged so far (staging), or staged keys compared so far (comparing). */
+  done: number;
+}
+
+export interface RelationSightings {
+  relation: string;
+  opened: number;
+  closed: number;
+  /** Why this relation's sightings could not be recorded (its count is stored regardless). */
+  error?: string;
+}
+
 /**
  * Records which orphan keys this sweep saw, per relation that scanned: new keys open a
  * sighting (first seen now), keys no longer found close theirs (last seen at the
- * relation's previous scan). Keys still there are not written at all, so a sweep over a
- * million unchanged orphans writes nothing but its staging; a relation that failed to scan
- * changes nothing.
+ * relation's previous scan). Keys still there are not written at all. A relation that
+ * failed to scan changes nothing. A relation whose sightings cannot be recorded (the
+ * target's key walk or a store statement fails) keeps its stored count: the error is
+ * stored on its scan (`sightings_error`) and set on its result, and the next relation goes on.
  */
-export async function recordSightings(store: Store, config: Config, result: SweepResult): Promise<void> {
+export async function recordSightings(
+  store: Store,
+  config: Config,
+  result: SweepResult,
+  opts: { sweepId?: string; onProgress?: (p: SightingsProgress) => void } = {},
+): Promise<RelationSightings[]> {
   const pool = new TargetPool(config.targets);
+  const outcomes: RelationSightings[] = [];
   try {
     for (const r of result.results) {
       if (r.error || r.orphans == null) continue;
-      const previous = await previousScanTime(store, r.relation.name, r.scannedAt);
-      await recordRelationSightings(store, r.relation, r.scannedAt, previous, r.orphans === 0 ? emptyPages() : orphanKeyPages(r.relation, pool, { scannedAt: r.scannedAt }));
+      const name = r.relation.name;
+      try {
+        const previous = await previousScanTime(store, name, r.scannedAt);
+        const pages = r.orphans === 0 ? emptyPages() : orphanKeyPages(r.relation, pool, { scannedAt: r.scannedAt });
+        const counts = await recordRelationSightings(store, r.relation, r.scannedAt, previous, pages, { onProgress: opts.onProgress });
+        outcomes.push({ relation: name, ...counts });
+      } catch (err) {
+        const error = (err as Error)?.message ?? String(err);
+        r.sightingsError = error;
+        outcomes.push({ relation: name, opened: 0, closed: 0, error });
+        if (opts.sweepId) {
+          await store.prisma.scan.updateMany({ where: { sweepId: opts.sweepId, relation: name }, data: { sightingsError: error } });
+        }
+      }
     }
   } finally {
     await pool.close();
   }
+  return outcomes;
 }
 
 async function* emptyPages(): AsyncGenerator<unknown[][]> {}
 
+/** Recordings of one relation in this process, one after another (the store's advisory lock covers other processes). */
+const recording = new Map<string, Promise<unknown>>();
+
+/**
+ * Compares the keys of `pages` (a relation's orphan keys, one page at a time) with the
+ * relation's open sightings, in bounded statements on one store connection, holding one
+ * page in memory:
+ *
+ * 1. The keys are staged, STAGE_BATCH per statement, into a temporary table (no WAL, no
+ *    index while it fills). A relation with no open sighting skips the stage: its keys
+ *    are opened as they come.
+ * 2. The stage gets an index and statistics (without them the planner takes it for a
+ *    small table).
+ * 3. Staged keys and open sightings are then compared as two sorted streams, one key range
+ *    of COMPARE_BATCH staged keys per statement: a full join of the two index ranges opens
+ *    the keys only staged and closes the sightings only stored. Keys still there are read
+ *    but never written, so a sweep with nothing changed writes no sighting.
+ *
+ * No transaction spans the work: a failure part-way leaves the ranges done so far (each
+ * statement is one range, whole), and the next sweep completes the rest.
+ */
 export async function recordRelationSightings(
   store: Store,
   relation: Pick<Relation, "name">,
   seenAt: Date,
   previousScanAt: Date | null,
   pages: AsyncIterable<unknown[][]>,
+  opts: RecordOptions = {},
 ): Promise<{ opened: number; closed: number }> {
-  const run = randomUUID();
+  const name = relation.name;
+  const before = recording.get(name) ?? Promise.resolve();
+  const run = before.catch(() => {}).then(() => withStoreSession(store, (query) => recordOnSession(query, name, seenAt, previousScanAt, pages, opts)));
+  recording.set(name, run);
   try {
-    let buffer: string[] = [];
-    const flush = async () => {
-      if (!buffer.length) return;
-      const keys = buffer;
-      buffer = [];
-      await store.prisma.$executeRaw`INSERT INTO orphan_key_stage (run, key) SELECT ${run}::uuid, k FROM unnest(${keys}::text[]) AS k ON CONFLICT DO NOTHING`;
-    };
-    for await (const page of pages) {
-      for (const key of page) buffer.push(sightingKey(key));
-      if (buffer.length >= STAGE_BATCH) await flush();
-    }
-    await flush();
-    return await store.prisma.$transaction(async (tx) => {
-      const closed = await tx.$executeRaw`
-        UPDATE orphan_sightings o SET open = false, last_seen = ${previousScanAt ?? seenAt}
-        WHERE o.relation = ${relation.name} AND o.open
-          AND NOT EXISTS (SELECT 1 FROM orphan_key_stage s WHERE s.run = ${run}::uuid AND s.key = o.key)`;
-      const opened = await tx.$executeRaw`
-        INSERT INTO orphan_sightings (relation, key, first_seen, last_seen, open)
-        SELECT ${relation.name}, s.key, ${seenAt}, ${seenAt}, true FROM orphan_key_stage s
-        WHERE s.run = ${run}::uuid
-          AND NOT EXISTS (SELECT 1 FROM orphan_sightings o WHERE o.relation = ${relation.name} AND o.open AND o.key = s.key)`;
-      return { opened, closed };
-    });
+    return await run;
   } finally {
-    await store.prisma.$executeRaw`DELETE FROM orphan_key_stage WHERE run = ${run}::uuid`;
+    if (recording.get(name) === run) recording.delete(name);
+  }
+}
+
+export interface RecordOptions {
+  onProgress?: (p: SightingsProgress) => void;
+  /** Keys per staging statement (tests use small ones to cross batch boundaries). */
+  stageBatch?: number;
+  /** Staged keys per comparing statement. */
+  compareBatch?: number;
+}
+
+async function recordOnSession(
+  query: SessionQuery,
+  relation: string,
+  seenAt: Date,
+  previousScanAt: Date | null,
+  pages: AsyncIterable<unknown[][]>,
+  opts: RecordOptions,
+): Promise<{ opened: number; closed: number }> {
+  const stageBatch = opts.stageBatch ?? STAGE_BATCH;
+  const lockKey = `custodian.sightings:${relation}`;
+  const seen = seenAt.toISOString();
+  // Two recordings of one relation at once (a CLI scan beside a worker's sweep) would each
+  // close what the other opened: one waits for the other, across processes.
+  await query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [lockKey]);
+  try {
+    const [{ any }] = await query<{ any: boolean }>("SELECT EXISTS (SELECT 1 FROM orphan_sightings WHERE relation = $1 AND open) AS any", [relation]);
+    if (!any) {
+      // Nothing to compare with (a new relation, or every orphan gone last time): open as they come.
+      let opened = 0;
+      let staged = 0;
+      await streamBatches(pages, stageBatch, async (keys, n) => {
+        opened += await openKeys(query, keys, relation, seen);
+        staged += n;
+        opts.onProgress?.({ relation, phase: "staging", done: staged });
+      });
+      return { opened, closed: 0 };
+    }
+    // A name of our own making (hex), so quoting it is enough.
+    const stage = `pg_temp."custodian_seen_${randomBytes(8).toString("hex")}"`;
+    await query(`CREATE TEMP TABLE ${stage} (key text NOT NULL)`);
+    try {
+      let staged = 0;
+      await streamBatches(pages, stageBatch, async (keys, n) => {
+        await query(`INSERT INTO ${stage} (key) SELECT string_to_table($1, E'\\n')`, [keys]);
+        staged += n;
+        opts.onProgress?.({ relation, phase: "staging", done: staged });
+      });
+      await query(`CREATE INDEX ON ${stage} (key)`);
+      await query(`ANALYZE ${stage}`);
+      return await compareStaged(query, stage, relation, seen, (previousScanAt ?? seenAt).toISOString(), opts);
+    } finally {
+      // never in place of the error that got us here (a broken connection fails these too,
+      // and takes the table and the lock with it)
+      await query(`DROP TABLE IF EXISTS ${stage}`).catch(() => {});
+    }
+  } finally {
+    await query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [lockKey]).catch(() => {});
+  }
+}
+
+/**
+ * Opens a sighting for each key of a batch. A plain INSERT: the advisory lock keeps other
+ * recordings of the relation out and DISTINCT the batch's own repeats, and ON CONFLICT's
+ * speculative insertion costs twice as much per row. Two values of a target that give one
+ * sighting key (SQLite's 1 and '1') in different batches break the unique index: that
+ * batch is sent again with ON CONFLICT DO NOTHING.
+ */
+async function openKeys(query: SessionQuery, keys: string, relation: string, seen: string): Promise<number> {
+  const insert = `INSERT INTO orphan_sightings (relation, key, first_seen, last_seen, open)
+    SELECT DISTINCT $2, key, $3::timestamptz, $3::timestamptz, true FROM string_to_table($1, E'\\n') AS key`;
+  try {
+    const [row] = await query<{ n: string }>(`WITH opened AS (${insert} RETURNING 1) SELECT count(*)::text AS n FROM opened`, [keys, relation, seen]);
+    return Number(row.n);
+  } catch (err) {
+    if ((err as { code?: string }).code !== "23505") throw err;
+    const [row] = await query<{ n: string }>(`WITH opened AS (${insert} ON CONFLICT (relation, key) WHERE open DO NOTHING RETURNING 1) SELECT count(*)::text AS n FROM opened`, [keys, relation, seen]);
+    return Number(row.n);
+  }
+}
+
+/**
+ * Sends the keys of `pages` in batches of `size`, each as one text value, a key per line
+ * (a sighting key is JSON, which never holds a raw newline): cheaper to send and to parse
+ * than an array literal of quoted strings. The target's walk goes on while the store takes
+ * a batch: at most one batch in flight and one filling, whatever the relation's size.
+ */
+async function streamBatches(pages: AsyncIterable<unknown[][]>, size: number, send: (keys: string, n: number) => Promise<void>): Promise<void> {
+  let buffer: string[] = [];
+  let sending: Promise<void> = Promise.resolve();
+  const dispatch = async () => {
+    const keys = buffer.join("\n");
+    const n = buffer.length;
+    buffer = [];
+    await sending;
+    sending = send(keys, n);
+    sending.catch(() => {}); // awaited below; marked handled meanwhile so a failure is not "unhandled"
+  };
+  for await (const page of pages) {
+    for (const key of page) {
+      buffer.push(sightingKey(key));
+      if (buffer.length >= size) await dispatch();
+    }
+  }
+  if (buffer.length) await dispatch();
+  await sending;
+}
+
+/**
+ * Walks the staged keys in key order, COMPARE_BATCH at a time; each step is one statement
+ * over one key range (after the previous step's last key, up to this step's last key, the
+ * last step unbounded above): the staged keys and the open sightings of that range, full
+ * joined (a merge or hash join of two index range scans), open what is only staged and
+ * close what is only stored. Every open sighting falls in exactly one range.
+ */
+async function compareStaged(
+  query: SessionQuery,
+  stage: string,
+  relation: string,
+  seen: string,
+  lastSeen: string,
+  opts: RecordOptions,
+): Promise<{ opened: number; closed: number }> {
+  const batch = opts.compareBatch ?? COMPARE_BATCH;
+  // Above every staged key and every open sighting: the last range's upper bound.
+  const [{ top }] = await query<{ top: string | null }>(
+    `SELECT greatest((SELECT max(key) FROM ${stage}), (SELECT max(key) FROM orphan_sightings WHERE relation = $1 AND open)) AS top`,
+    [relation],
+  );
+  let after = "";
+  let opened = 0;
+  let closed = 0;
+  let done = 0;
+  for (;;) {
+    const [row] = await query<{ n: string; last: string | null; opened: string; closed: string }>(
+      `WITH s AS (SELECT key FROM ${stage} WHERE key > $2 ORDER BY key LIMIT $3),
+       bound AS (SELECT CASE WHEN count(*) = $3 THEN max(key) ELSE $4 END AS hi, count(*) AS n FROM s),
+       o AS (SELECT id, key FROM orphan_sightings WHERE relation = $1 AND open AND key > $2 AND key <= (SELECT hi FROM bound)),
+       d AS (SELECT DISTINCT s.key AS new_key, o.id AS gone_id FROM s FULL JOIN o ON o.key = s.key WHERE s.key IS NULL OR o.id IS NULL),
+       opened AS (
+         INSERT INTO orphan_sightings (relation, key, first_seen, last_seen, open)
+         SELECT $1, new_key, $5::timestamptz, $5::timestamptz, true FROM d WHERE new_key IS NOT NULL
+         ON CONFLICT (relation, key) WHERE open DO NOTHING
+         RETURNING 1),
+       closed AS (
+         UPDATE orphan_sightings SET open = false, last_seen = $6::timestamptz
+         WHERE id IN (SELECT gone_id FROM d WHERE gone_id IS NOT NULL)
+         RETURNING 1)
+       SELECT (SELECT n FROM bound)::text AS n, (SELECT hi FROM bound) AS last,
+         (SELECT count(*) FROM opened)::text AS opened, (SELECT count(*) FROM closed)::text AS closed`,
+      [relation, after, batch, top, seen, lastSeen],
+    );
+    opened += Number(row.opened);
+    closed += Number(row.closed);
+    done += Number(row.n);
+    opts.onProgress?.({ relation, phase: "comparing", done });
+    if (Number(row.n) < batch || row.last == null) return { opened, closed };
+    after = row.last;
   }
 }
 

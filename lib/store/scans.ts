@@ -17,15 +17,25 @@ export async function recordSweep(store: Store, result: SweepResult, meta: { tri
   return sweep.id;
 }
 
-/** Stores a claimed sweep's scans and marks it completed, in one transaction: a sweep is all there or not at all. */
+/** Stores a claimed sweep's scans and marks it completed. */
 export async function completeSweep(store: Store, sweepId: string, result: SweepResult): Promise<void> {
+  await storeScans(store, sweepId, result);
+  await store.prisma.sweep.update({ where: { id: sweepId }, data: { status: "completed", finishedAt: new Date(), activity: null } });
+}
+
+/**
+ * Stores a claimed sweep's scans and counts in one transaction (all there or none), the
+ * sweep still running: what follows a count (sightings, suggestions, alerts) can take a
+ * while, and a failure there must never lose the count.
+ */
+export async function storeScans(store: Store, sweepId: string, result: SweepResult): Promise<void> {
   const failed = result.results.filter((r) => r.error).length;
   await store.prisma.$transaction(async (tx) => {
     await tx.scan.deleteMany({ where: { sweepId } }); // a sweep taken over from a dead worker starts clean
     await tx.scan.createMany({ data: result.results.map((r) => scanRow(sweepId, r)) });
     await tx.sweep.update({
       where: { id: sweepId },
-      data: { status: "completed", finishedAt: new Date(), relations: result.results.length, total: result.results.length, done: result.results.length, failed },
+      data: { relations: result.results.length, total: result.results.length, done: result.results.length, failed, heartbeatAt: new Date() },
     });
   });
 }
@@ -50,6 +60,7 @@ function scanRow(sweepId: string, r: SweepResult["results"][number]) {
     errorKind: r.errorKind ?? null,
     error: r.error ?? null,
     indexAdvice: r.indexAdvice ?? null,
+    sightingsError: r.sightingsError ?? null,
   };
 }
 
@@ -71,6 +82,7 @@ export interface LatestScan {
   errorKind: string | null;
   error: string | null;
   indexAdvice: string | null;
+  sightingsError: string | null;
 }
 
 /**
@@ -93,7 +105,8 @@ export async function latestScans(store: Store): Promise<LatestScan[]> {
       SELECT relation, origin, child_target AS "childTarget", child_schema AS "childSchema", child_table AS "childTable",
         child_columns AS "childColumns", parent_target AS "parentTarget", parent_schema AS "parentSchema",
         parent_table AS "parentTable", parent_columns AS "parentColumns", orphans, child_rows AS "childRows",
-        duration_ms AS "durationMs", scanned_at AS "scannedAt", error_kind AS "errorKind", error, index_advice AS "indexAdvice"
+        duration_ms AS "durationMs", scanned_at AS "scannedAt", error_kind AS "errorKind", error, index_advice AS "indexAdvice",
+        sightings_error AS "sightingsError"
       FROM scans WHERE relation = n.relation
       ORDER BY scanned_at DESC LIMIT 1
     ) l

@@ -1,9 +1,9 @@
 import type { Config } from "../config/types";
 import { sweep, type SweepOptions, type SweepResult } from "../detect/sweep";
 import type { Store } from "../store/client";
-import { completeSweep, configHash, knownDeclaredRelations } from "../store/scans";
+import { configHash, knownDeclaredRelations, storeScans } from "../store/scans";
 import { evaluateAlerts } from "../alerts/evaluate";
-import { recordSightings } from "../sightings/record";
+import { recordSightings, type SightingsProgress } from "../sightings/record";
 import { storeBacklog } from "./backlog";
 import { storeSuggestions } from "./suggestions";
 
@@ -11,6 +11,8 @@ const PROGRESS_EVERY_MS = 500;
 
 export interface SweepRunHooks extends Pick<SweepOptions, "only" | "onResult"> {
   log?: (line: string) => void;
+  /** Called as sightings are recorded (the CLI prints it on stderr). */
+  onSightings?: (p: SightingsProgress) => void;
 }
 
 /** Sweeps at once in this process (at start, from the CLI): the sweep is recorded like a queued one. */
@@ -24,18 +26,21 @@ export async function sweepNow(store: Store, config: Config, trigger: string, ho
 
 /**
  * Runs a claimed sweep: scans every relation, reporting progress and a heartbeat on the
- * sweep row as relations finish, then stores the scans, the orphan sightings and the
- * alerts. A failure marks the sweep failed (and is thrown, so the job is retried).
+ * sweep row as relations finish, stores the scans (the counts are safe from here on), then
+ * records the orphan sightings (progress and heartbeat on the sweep's `activity`; a
+ * relation whose sightings fail keeps its count, the error stored beside it), the
+ * suggestions, the backlog and the alerts, and marks the sweep completed. A failure
+ * before that marks the sweep failed (and is thrown, so the job is retried).
  */
 export async function runClaimedSweep(store: Store, config: Config, sweepId: string, hooks: SweepRunHooks = {}): Promise<SweepResult> {
   let lastWrite = 0;
   let writes = Promise.resolve();
-  const progress = (done: number, total: number, force = false) => {
+  const write = (data: { done?: number; total?: number; activity?: string | null }, force = false) => {
     const now = Date.now();
     if (!force && now - lastWrite < PROGRESS_EVERY_MS) return;
     lastWrite = now;
     writes = writes.then(() =>
-      store.prisma.sweep.update({ where: { id: sweepId }, data: { done, total, heartbeatAt: new Date() } }).then(
+      store.prisma.sweep.update({ where: { id: sweepId }, data: { ...data, heartbeatAt: new Date() } }).then(
         () => undefined,
         () => undefined, // progress is advisory; the sweep's result is what matters
       ),
@@ -46,13 +51,21 @@ export async function runClaimedSweep(store: Store, config: Config, sweepId: str
       only: hooks.only,
       known: await knownDeclaredRelations(store),
       onResult: (r, done, total) => {
-        progress(done, total, done === total);
+        write({ done, total }, done === total);
         hooks.onResult?.(r, done, total);
       },
     });
     await writes;
-    await completeSweep(store, sweepId, result);
-    await recordSightings(store, config, result);
+    await storeScans(store, sweepId, result);
+    const sightings = await recordSightings(store, config, result, {
+      sweepId,
+      onProgress: (p) => {
+        write({ activity: describeProgress(p) });
+        hooks.onSightings?.(p);
+      },
+    });
+    await writes;
+    for (const s of sightings) if (s.error) hooks.log?.(`sightings of ${s.relation}: ${s.error}`);
     // Suggestions read catalogs only; an unreadable one leaves the last known suggestions in place.
     if (!hooks.only?.length) {
       await storeSuggestions(store, config, sweepId, result).catch((err) => hooks.log?.(`suggestions: ${(err as Error).message}`));
@@ -60,12 +73,19 @@ export async function runClaimedSweep(store: Store, config: Config, sweepId: str
     }
     // After the backlog: its pending counts are alerted on too.
     await evaluateAlerts(store, config, { log: hooks.log });
+    await store.prisma.sweep.update({ where: { id: sweepId }, data: { status: "completed", finishedAt: new Date(), activity: null } });
     return result;
   } catch (err) {
     await writes;
     await store.prisma.sweep
-      .update({ where: { id: sweepId }, data: { status: "failed", finishedAt: new Date(), error: (err as Error)?.message ?? String(err) } })
+      .update({ where: { id: sweepId }, data: { status: "failed", finishedAt: new Date(), activity: null, error: (err as Error)?.message ?? String(err) } })
       .catch(() => {});
     throw err;
   }
+}
+
+/** A sweep's activity while it records sightings, as the progress line shows it. */
+export function describeProgress(p: SightingsProgress): string {
+  const n = p.done.toLocaleString("en-US");
+  return p.phase === "staging" ? `recording orphan sightings of ${p.relation}: ${n} keys` : `closing gone orphan sightings of ${p.relation}: ${n} compared`;
 }

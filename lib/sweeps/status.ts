@@ -11,6 +11,8 @@ export interface SweepStatus {
   finishedAt: string | null;
   failedRelations: number;
   error: string | null;
+  /** What a running sweep does after its counts (recording sightings), or null. */
+  activity: string | null;
 }
 
 /** What a page shows of a sweep in progress (a running sweep whose worker went silent is "abandoned"). */
@@ -28,5 +30,6 @@ export async function sweepStatus(store: Store, id: string): Promise<SweepStatus
     finishedAt: s.finishedAt?.toISOString() ?? null,
     failedRelations: s.failed,
     error: s.error,
+    activity: s.activity,
   };
 }

@@ -104,6 +104,15 @@ export default async function RelationPage({
         <Tile label="Last scanned" value={formatRelative(scan.scannedAt)} note={scan.scannedAt.toISOString()} />
       </section>
 
+      {scan.sightingsError && (
+        <div className="card border-amber-300 p-4 text-sm dark:border-amber-800" data-testid="sightings-error">
+          <p className="font-medium text-amber-800 dark:text-amber-300">
+            The count above is stored, but this scan&apos;s orphan sightings could not be recorded: first-seen dates and the cleanup grace period are as of the sweep before.
+          </p>
+          <p className="mt-2 font-mono text-xs">{scan.sightingsError}</p>
+        </div>
+      )}
+
       {scan.indexAdvice && (
         <div className="card border-amber-300 p-4 text-sm dark:border-amber-800">
           <p className="font-medium text-amber-800 dark:text-amber-300">The child&apos;s key has no index: scans and cleanups of this relation will be slow.</p>

@@ -1,6 +1,6 @@
 import type { Config } from "../../config/types";
 import type { ScanResult } from "../../detect/scan";
-import { sweepNow } from "../../sweeps/run";
+import { describeProgress, sweepNow } from "../../sweeps/run";
 import type { SweepResult } from "../../detect/sweep";
 import type { Endpoint } from "../../relations/types";
 import { openStore } from "../../store/client";
@@ -14,12 +14,14 @@ export async function scanCommand(config: Config, out: Output, only: string[]): 
     ({ result } = await sweepNow(store, config, "cli", {
       only,
       onResult: (r, done, total) => out.progress(`[${done}/${total}] ${r.relation.name}: ${r.error ? `FAILED ${r.error}` : `${formatCount(r.orphans)} orphans`}`),
+      onSightings: throttled((p) => out.progress(describeProgress(p))),
     }));
   } finally {
     await store.close();
   }
-  // printed once everything is stored and closed: a later failure cannot add a second document
-  const failed = result.results.some((r) => r.error) || result.failures.length > 0;
+  // printed once everything is stored and closed: a later failure cannot add a second document.
+  // Sightings that could not be recorded fail the command too (exit 1), the counts printed and stored.
+  const failed = result.results.some((r) => r.error || r.sightingsError) || result.failures.length > 0;
   out.result(
       {
         scannedAt: result.scannedAt.toISOString(),
@@ -43,6 +45,18 @@ function toJson(r: ScanResult) {
     durationMs: r.durationMs,
     ...(r.error ? { error: r.error, errorKind: r.errorKind } : {}),
     ...(r.indexAdvice ? { indexAdvice: r.indexAdvice } : {}),
+    ...(r.sightingsError ? { sightingsError: r.sightingsError } : {}),
+  };
+}
+
+/** At most one progress line a second: a relation with millions of orphans reports thousands of steps. */
+function throttled<T>(fn: (p: T) => void, everyMs = 1000): (p: T) => void {
+  let last = 0;
+  return (p) => {
+    const now = Date.now();
+    if (now - last < everyMs) return;
+    last = now;
+    fn(p);
   };
 }
 
@@ -59,7 +73,7 @@ function humanReport(results: ScanResult[], failures: { target: string; error: s
       r.error ? "FAILED" : formatCount(r.orphans),
       formatCount(r.childRows),
       String(r.durationMs),
-      r.error ?? (r.indexAdvice ? "no index on the key: see below" : ""),
+      r.error ?? (r.sightingsError ? `sightings not recorded: ${r.sightingsError}` : r.indexAdvice ? "no index on the key: see below" : ""),
     ]);
   }
   const lines = [table(rows, ["l", "l", "r", "r", "r", "l"])];

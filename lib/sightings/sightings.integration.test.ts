@@ -1,0 +1,196 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { privateDemo } from "../../test/demo-fixture";
+import { STORE_KINDS } from "../../test/stores";
+import type { Config } from "../config/types";
+import { latestScanOf } from "../dashboard/relation";
+import { openStore, type Store } from "../store/client";
+import { sweepNow } from "../sweeps/run";
+import { recordRelationSightings, type SightingsProgress } from "./record";
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+/** Keys as pages of `size`, in the order given (a target's walk order). */
+async function* pagesOf(keys: unknown[][], size = 4): AsyncGenerator<unknown[][]> {
+  for (let i = 0; i < keys.length; i += size) yield keys.slice(i, i + size);
+}
+
+const ints = (from: number, to: number, except: number[] = []) => {
+  const out: unknown[][] = [];
+  for (let i = from; i <= to; i++) if (!except.includes(i)) out.push([i]);
+  return out;
+};
+
+/** A store trigger that refuses sightings of one relation: a real store statement that fails. */
+const refuseSightingsOf = (relation: string) => [
+  `CREATE OR REPLACE FUNCTION custodian_test_refuse_sighting() RETURNS trigger LANGUAGE plpgsql AS $$
+   BEGIN RAISE EXCEPTION 'sightings of % refused by the test', NEW.relation; END $$`,
+  `CREATE TRIGGER custodian_test_refuse BEFORE INSERT ON orphan_sightings FOR EACH ROW
+   WHEN (NEW.relation = '${relation}') EXECUTE FUNCTION custodian_test_refuse_sighting()`,
+];
+const allowSightings = ["DROP TRIGGER IF EXISTS custodian_test_refuse ON orphan_sightings"];
+
+describe.each(STORE_KINDS)("orphan sightings on the $name store", (kind) => {
+  let store: Store;
+  let dispose: () => Promise<void>;
+  beforeAll(async () => {
+    if (!kind.available) return;
+    ({ store, dispose } = await kind.open());
+  });
+  afterAll(async () => {
+    await dispose?.();
+  });
+
+  const sightings = async (relation: string) =>
+    store.prisma.orphanSighting.findMany({ where: { relation }, orderBy: { id: "asc" }, select: { key: true, open: true, firstSeen: true, lastSeen: true } });
+  const openKeys = async (relation: string) => (await sightings(relation)).filter((s) => s.open).map((s) => JSON.parse(s.key)[0]).sort();
+  /** Each row's physical version: unchanged when nothing was written to it. */
+  const versions = async (relation: string) =>
+    store.prisma.$queryRaw<{ id: bigint; v: string }[]>`SELECT id, xmin::text || ctid::text AS v FROM orphan_sightings WHERE relation = ${relation} ORDER BY id`;
+
+  it.runIf(kind.available)("opens and closes exactly what changed over sweeps, across staging and comparing batch boundaries", async () => {
+    const rel = { name: "t.batches" };
+    const small = { stageBatch: 7, compareBatch: 5 };
+    const t1 = new Date("2026-01-01T00:00:00Z");
+    const t2 = new Date("2026-01-02T00:00:00Z");
+    const t3 = new Date("2026-01-03T00:00:00Z");
+    const t4 = new Date("2026-01-04T00:00:00Z");
+    // 1..40 and 99: 41 keys, 6 staging batches; the first sweep opens them as they come
+    const progress: SightingsProgress[] = [];
+    const first = await recordRelationSightings(store, rel, t1, null, pagesOf([...ints(1, 40), [99]]), { ...small, onProgress: (p) => progress.push(p) });
+    expect(first).toEqual({ opened: 41, closed: 0 });
+    expect(progress.map((p) => p.done)).toEqual([7, 14, 21, 28, 35, 41]);
+    expect(progress.every((p) => p.phase === "staging" && p.relation === "t.batches")).toBe(true);
+
+    // gone: 1 (below every staged key in text order: ["1"] < ["11"]), 10, 20 and 25 (inside
+    // ranges), 99 (above every staged key: the unbounded last range); new: 41..45
+    progress.length = 0;
+    const second = await recordRelationSightings(store, rel, t2, t1, pagesOf(ints(2, 45, [10, 20, 25])), { ...small, onProgress: (p) => progress.push(p) });
+    expect(second).toEqual({ opened: 5, closed: 5 });
+    expect(progress.filter((p) => p.phase === "comparing").map((p) => p.done)).toEqual([5, 10, 15, 20, 25, 30, 35, 40, 41]);
+    expect(await openKeys("t.batches")).toEqual(ints(2, 45, [10, 20, 25]).map((k) => String(k[0])).sort());
+    const rows = await sightings("t.batches");
+    const byKey = (k: number, open: boolean) => rows.find((r) => r.key === JSON.stringify([String(k)]) && r.open === open)!;
+    for (const k of [1, 10, 20, 25, 99]) expect(byKey(k, false).lastSeen).toEqual(t1); // last seen by the sweep before
+    for (const k of [41, 45]) expect(byKey(k, true).firstSeen).toEqual(t2);
+    for (const k of [2, 40]) expect(byKey(k, true).firstSeen).toEqual(t1); // kept their first sighting
+    expect(rows).toHaveLength(46);
+
+    // nothing changed: nothing written, not one row version
+    const before = await versions("t.batches");
+    const third = await recordRelationSightings(store, rel, t3, t2, pagesOf(ints(2, 45, [10, 20, 25])), small);
+    expect(third).toEqual({ opened: 0, closed: 0 });
+    expect(await versions("t.batches")).toEqual(before);
+
+    // a key that comes back opens a new sighting beside its closed one; all the others go
+    const fourth = await recordRelationSightings(store, rel, t4, t3, pagesOf([[10]]), small);
+    expect(fourth).toEqual({ opened: 1, closed: 41 });
+    expect(await openKeys("t.batches")).toEqual(["10"]);
+    expect((await sightings("t.batches")).filter((s) => s.key === '["10"]').map((s) => s.open)).toEqual([false, true]);
+
+    // none left: every open sighting closes
+    expect(await recordRelationSightings(store, rel, new Date("2026-01-05T00:00:00Z"), t4, pagesOf([]), small)).toEqual({ opened: 0, closed: 1 });
+    expect(await openKeys("t.batches")).toEqual([]);
+  });
+
+  it.runIf(kind.available)("two target values that make one sighting key in different batches open it once", async () => {
+    // SQLite holds 7 and '7' in one column: both are the sighting key ["7"]
+    const result = await recordRelationSightings(store, { name: "t.twins" }, new Date(), null, pagesOf([[7], [8], ["7"]], 2), { stageBatch: 2 });
+    expect(result).toEqual({ opened: 2, closed: 0 });
+    expect(await openKeys("t.twins")).toEqual(["7", "8"]);
+  });
+
+  it.runIf(kind.available)("a store statement that fails leaves the relation's sightings as they were, and a later recording completes", async () => {
+    const rel = { name: "t.refused" };
+    await recordRelationSightings(store, rel, new Date("2026-02-01T00:00:00Z"), null, pagesOf(ints(1, 10)));
+    for (const sql of refuseSightingsOf("t.refused")) await store.prisma.$executeRawUnsafe(sql);
+    try {
+      await expect(recordRelationSightings(store, rel, new Date("2026-02-02T00:00:00Z"), null, pagesOf(ints(5, 15)), { compareBatch: 3 })).rejects.toThrow(/refused by the test/);
+    } finally {
+      for (const sql of allowSightings) await store.prisma.$executeRawUnsafe(sql);
+    }
+    // the session's temporary table and lock went with the failure: the next recording runs
+    expect(await recordRelationSightings(store, rel, new Date("2026-02-03T00:00:00Z"), null, pagesOf(ints(5, 15)), { compareBatch: 3 })).toEqual({ opened: 5, closed: 4 });
+    expect(await openKeys("t.refused")).toEqual(ints(5, 15).map((k) => String(k[0])).sort());
+  });
+});
+
+describe.each(STORE_KINDS)("a sweep whose sightings fail on the $name store", (kind) => {
+  let store: Store;
+  let env: Record<string, string>;
+  let dispose: () => Promise<void>;
+  let demo: Awaited<ReturnType<typeof privateDemo>>;
+  let config: Config;
+  beforeAll(async () => {
+    if (!kind.available) return;
+    ({ store, env, dispose } = await kind.open());
+    demo = await privateDemo();
+    config = demo.config;
+  });
+  afterAll(async () => {
+    await dispose?.();
+    demo?.dispose();
+  });
+
+  it.runIf(kind.available)("keeps every count, stores the sightings error beside the failed relation's, and records the others", async () => {
+    for (const sql of refuseSightingsOf("summary_symbol")) await store.prisma.$executeRawUnsafe(sql);
+    let result;
+    try {
+      ({ result } = await sweepNow(store, config, "test"));
+    } finally {
+      for (const sql of allowSightings) await store.prisma.$executeRawUnsafe(sql);
+    }
+    const failed = result.results.find((r) => r.relation.name === "summary_symbol")!;
+    expect(failed.orphans).toBe(7);
+    expect(failed.sightingsError).toMatch(/sightings of summary_symbol refused by the test/);
+    const sweep = await store.prisma.sweep.findFirstOrThrow({ orderBy: { startedAt: "desc" } });
+    expect(sweep.status).toBe("completed");
+    expect(sweep.activity).toBeNull();
+    const scan = (await latestScanOf(store, "summary_symbol"))!;
+    expect(Number(scan.orphans)).toBe(7);
+    expect(scan.sightingsError).toMatch(/refused by the test/);
+    expect(await store.prisma.orphanSighting.count({ where: { relation: "summary_symbol" } })).toBe(0);
+    // the other relations' sightings were recorded
+    expect(await store.prisma.orphanSighting.count({ where: { relation: "shop.payments.order_id", open: true } })).toBe(3);
+    expect((await latestScanOf(store, "shop.payments.order_id"))!.sightingsError).toBeNull();
+
+    // the next sweep records them and clears the error
+    await sweepNow(store, config, "test");
+    expect(await store.prisma.orphanSighting.count({ where: { relation: "summary_symbol", open: true } })).toBe(7);
+    expect((await latestScanOf(store, "summary_symbol"))!.sightingsError).toBeNull();
+  });
+
+  it.runIf(kind.available)("scan --json prints the counts with sightingsError beside them, and exits 1", async () => {
+    // the CLI opens the store itself: the embedded one only once this process has closed it
+    const embedded = kind.name === "PGlite";
+    const withStore = async (fn: (s: Store) => Promise<void>) => {
+      if (!embedded) return fn(store);
+      const s = await openStore({ env, purpose: "a test" });
+      try {
+        await fn(s);
+      } finally {
+        await s.close();
+      }
+    };
+    if (embedded) await store.close();
+    await withStore(async (s) => {
+      // the sweep above opened them: closed here, the next sweep has to insert them again
+      await s.prisma.orphanSighting.updateMany({ where: { relation: "summary_symbol", open: true }, data: { open: false } });
+      for (const sql of refuseSightingsOf("summary_symbol")) await s.prisma.$executeRawUnsafe(sql);
+    });
+    const r = spawnSync(process.execPath, [path.join(root, "bin/custodian.mjs"), "scan", "--config", demo.configFile, "--json", "--relation", "summary_symbol", "--relation", "shop.payments.order_id"], {
+      encoding: "utf8",
+      env: { ...process.env, ...env, CUSTODIAN_CONFIG: "" },
+    });
+    await withStore(async (s) => {
+      for (const sql of allowSightings) await s.prisma.$executeRawUnsafe(sql);
+    });
+    expect(r.status, r.stderr).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.relations.map((x: { name: string; orphans: number; sightingsError?: string }) => [x.name, x.orphans, x.sightingsError ?? null])).toEqual([
+      ["summary_symbol", 7, expect.stringMatching(/refused by the test/)],
+      ["shop.payments.order_id", 3, null],
+    ]);
+  });
+});

@@ -1,0 +1,33 @@
+import pg from "pg";
+import type { Store } from "./client";
+
+/** Runs one SQL statement with bound values ($1, $2, …) and returns its rows. */
+export type SessionQuery = <R extends Record<string, unknown> = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<R[]>;
+
+/**
+ * Runs `fn` on one store connection of its own, statement by statement with no transaction
+ * around them (each statement commits by itself), so it can keep a temporary table and a
+ * session advisory lock across many bounded statements. Prisma's pool gives each statement
+ * whichever connection is free, and its interactive transactions time out after 5 s.
+ *
+ * PostgreSQL store: a dedicated client, ended afterwards (its temporary tables and locks go
+ * with it, even when `fn` throws). Embedded store: PGlite's one connection, shared with the
+ * rest of the process; `fn` must drop what it creates.
+ */
+export async function withStoreSession<T>(store: Store, fn: (query: SessionQuery) => Promise<T>): Promise<T> {
+  if (store.pglite) {
+    const db = store.pglite;
+    return fn(async (sql, params) => (await db.query<any>(sql, params)).rows);
+  }
+  if (!store.connectionString) throw new Error(`the ${store.kind} store has no connection string`);
+  const client = new pg.Client({ connectionString: store.connectionString, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  // A broken connection is reported by the statement that was running; without a listener
+  // the client's own "error" event would crash the process.
+  client.on("error", () => {});
+  try {
+    return await fn(async (sql, params) => (await client.query(sql, params as unknown[])).rows);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
