@@ -8,6 +8,7 @@ import { parseCounts } from "../page";
 import type { ColumnInfo, ColumnsRef, DeclaredForeignKey, IndexInfo, KeyPage, ParentSoftDelete, PartialIndex, SameTargetOrphanQuery, TableRef, UniqueKey } from "../types";
 import { TargetError } from "../errors";
 import { mapSqliteError } from "./errors";
+import { parseSqliteKeyValue } from "./key-values";
 import * as catalog from "./introspect";
 import { partialIndexesQuery, predicateOf } from "./partial-indexes";
 import * as q from "./sql";
@@ -41,6 +42,10 @@ export class SqliteTarget extends BaseTarget {
       throw mapSqliteError(spec.name, err);
     }
     return new SqliteTarget(spec.name, "sqlite", new Kysely<any>({ dialect: new SqliteDialect({ database }) }));
+  }
+
+  parseKeyValue(type: string, text: string) {
+    return parseSqliteKeyValue(type, text);
   }
 
   protected mapError(err: unknown) {
