@@ -4,7 +4,8 @@ import { z } from "zod";
 import { action } from "@/lib/auth/action";
 import { ExpectedError } from "@/lib/auth/errors";
 import { markNotPersonal } from "@/lib/erasure/coverage";
-import { KeyListError, parseKeyCsv } from "@/lib/erasure/csv-keys";
+import { KeyListError, parseKeyCsvLines } from "@/lib/erasure/csv-keys";
+import { KeyCheckError, KeyValueError } from "@/lib/erasure/keys";
 import { enqueueRun } from "@/lib/erasure/jobs";
 import { addRequests, getRequest } from "@/lib/erasure/requests";
 import { verifyRequest } from "@/lib/erasure/run";
@@ -25,7 +26,8 @@ function expected<T>(fn: () => T): T {
 }
 
 function asExpected(err: unknown): unknown {
-  return err instanceof SubjectError || err instanceof KeyListError ? new ExpectedError(err.message) : err;
+  const mistake = err instanceof SubjectError || err instanceof KeyListError || err instanceof KeyValueError || err instanceof KeyCheckError;
+  return mistake ? new ExpectedError((err as Error).message) : err;
 }
 
 /** Files a request for one subject key (keys are never audited: only the subject's name). */
@@ -35,7 +37,9 @@ export const addErasureRequest = action
   .action(async ({ parsedInput, ctx }) => {
     const config = serverConfig();
     const key = expected(() => parseKey(subjectByName(config, parsedInput.subject), parsedInput.key));
-    const { ids, created } = await addRequests(ctx.store, config, { subject: parsedInput.subject, keys: [key], source: "manual", requestedBy: ctx.actor.userId });
+    const { ids, created } = await addRequests(ctx.store, config, { subject: parsedInput.subject, keys: [key], source: "manual", requestedBy: ctx.actor.userId }).catch((err) => {
+      throw asExpected(err);
+    });
     revalidatePath("/erasure");
     return { id: ids[0], created: created > 0 };
   });
@@ -45,8 +49,12 @@ export const uploadErasureKeys = action
   .inputSchema(uploadKeysSchema)
   .action(async ({ parsedInput, ctx }) => {
     const config = serverConfig();
-    const keys = expected(() => parseKeyCsv(parsedInput.csv, subjectByName(config, parsedInput.subject).key));
-    const { created, existing } = await addRequests(ctx.store, config, { subject: parsedInput.subject, keys, source: "csv", requestedBy: ctx.actor.userId });
+    const { keys, lines } = expected(() => parseKeyCsvLines(parsedInput.csv, subjectByName(config, parsedInput.subject).key));
+    const { created, existing } = await addRequests(ctx.store, config, { subject: parsedInput.subject, keys, lines, source: "csv", requestedBy: ctx.actor.userId }).catch(
+      (err) => {
+        throw asExpected(err);
+      },
+    );
     revalidatePath("/erasure");
     return { created, existing };
   });

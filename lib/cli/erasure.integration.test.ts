@@ -62,6 +62,24 @@ describe("custodian verify-erasure and verify-evidence", () => {
     expect(JSON.parse(chain.stdout)).toMatchObject({ ok: true, records: 3 });
   });
 
+  it("refuses a key that is no value of the key column's type with exit 2, storing nothing; two spellings are one request", async () => {
+    for (const bad of ["3O47", "3047.0", "abc"]) {
+      const r = run("verify-erasure", "--config", config, "--subject", `shop.users:${bad}`, "--json");
+      expect(r.code, bad).toBe(2);
+      expect(JSON.parse(r.stdout).error).toContain(`key '${bad}' is not a bigint (shop.users.id)`);
+    }
+    const padded = run("verify-erasure", "--config", config, "--subject", "shop.users:+03002", "--json");
+    expect(JSON.parse(padded.stdout).subject).toBe("shop.users:3002");
+    const store = await openStore({ env: { CUSTODIAN_DATA_DIR: state() } });
+    try {
+      const stored = (await store.prisma.erasureRequest.findMany({ select: { keyText: true } })).map((r) => r.keyText);
+      expect(stored.filter((k) => k.includes("3O47") || k.includes("abc") || k.includes("3047"))).toEqual([]);
+      expect(stored.filter((k) => k.includes("3002"))).toEqual(['["3002"]']);
+    } finally {
+      await store.close();
+    }
+  });
+
   it("exits 2 on bad usage, with a one-line reason", () => {
     for (const args of [
       ["verify-erasure", "--config", config, "--json"],

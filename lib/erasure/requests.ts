@@ -1,6 +1,8 @@
 import type { ErasureRequest, Prisma } from "../../generated/prisma/client";
 import type { Config } from "../config/types";
 import type { Store } from "../store/client";
+import { TargetPool } from "../targets/pool";
+import { canonicalKeys } from "./keys";
 import { subjectByName } from "./subjects";
 
 /** Where a request came from. Purge requests (two-phase hard deletes) will file theirs with their id. */
@@ -12,16 +14,28 @@ export type RequestState = (typeof STATES)[number];
 
 
 /**
- * Files erasure requests for keys of a configured subject. A key already requested is
- * left as it is (one request per subject and key), so uploading a CSV twice is harmless.
+ * Files erasure requests for keys of a configured subject. Every key is first read by its
+ * column's type and kept in canonical form (lib/erasure/keys.ts): one that is no value of
+ * that type refuses the whole call, nothing stored; two spellings of one key (`03047`,
+ * `3047`) are one request. A key already requested is left as it is (one request per
+ * subject and key), so uploading a CSV twice is harmless. Every way in (form, CSV, CLI,
+ * purges) files through here. `lines` names each key's line in errors (an upload).
  */
 export async function addRequests(
   store: Store,
   config: Config,
-  input: { subject: string; keys: string[][]; source: RequestSource; purgeRequestId?: string; requestedBy: string | null },
+  input: { subject: string; keys: string[][]; lines?: number[]; source: RequestSource; purgeRequestId?: string; requestedBy: string | null; pool?: TargetPool },
 ): Promise<{ created: number; existing: number; ids: string[] }> {
   const s = subjectByName(config, input.subject);
-  const rows = input.keys.map((key) => ({
+  const pool = input.pool ?? new TargetPool(config.targets);
+  let keys: string[][];
+  try {
+    keys = await canonicalKeys(pool, s, input.keys, input.lines);
+  } finally {
+    if (!input.pool) await pool.close();
+  }
+  const unique = [...new Map(keys.map((k) => [JSON.stringify(k), k])).values()];
+  const rows = unique.map((key) => ({
     subject: s.name,
     target: s.target,
     schema: s.schema ?? null,

@@ -2,7 +2,9 @@ import { userInfo } from "node:os";
 import type { Config } from "../../config/types";
 import { addRequests, getRequest } from "../../erasure/requests";
 import { verifyRequest } from "../../erasure/run";
+import { canonicalKeys, KeyValueError } from "../../erasure/keys";
 import { parseSubjectRef, SubjectError, subjectLabel } from "../../erasure/subjects";
+import { TargetPool } from "../../targets/pool";
 import { openStore } from "../../store/client";
 import { EXIT, formatCount, table, UsageError, type Output } from "../io";
 
@@ -28,6 +30,16 @@ export async function verifyErasureCommand(config: Config, out: Output, ref: str
   } catch (err) {
     if (err instanceof SubjectError) throw new UsageError(err.message);
     throw err;
+  }
+  // read by the key column's type before anything is stored: `3O47` is refused (exit 2), `+03047` is 3047
+  const pool = new TargetPool(config.targets);
+  try {
+    [parsed.key] = await canonicalKeys(pool, parsed.subject, [parsed.key]);
+  } catch (err) {
+    if (err instanceof KeyValueError) throw new UsageError(err.message);
+    throw err;
+  } finally {
+    await pool.close();
   }
   const store = await openStore({ purpose: "custodian verify-erasure" });
   let result;
