@@ -11,10 +11,12 @@ import { addRequests, getRequest } from "@/lib/erasure/requests";
 import { verifyRequest } from "@/lib/erasure/run";
 import { requestRun } from "@/lib/erasure/runs";
 import { parseKey, subjectByName, SubjectError } from "@/lib/erasure/subjects";
+import { verdictText } from "@/lib/erasure/trace";
+import { RequestWithdrawnError, withdrawRequest, WithdrawalError } from "@/lib/erasure/withdraw";
 import { startErasureJobs } from "@/lib/server/erasure-jobs";
 import { serverConfig } from "@/lib/server/config";
 import { getJobs } from "@/lib/server/jobs";
-import { addRequestSchema, coverageDecisionSchema, uploadKeysSchema, verifyRequestSchema } from "./erasure.validation";
+import { addRequestSchema, coverageDecisionSchema, uploadKeysSchema, verifyRequestSchema, withdrawRequestSchema } from "./erasure.validation";
 
 /** Turns a person's mistake (unknown subject, malformed key or file) into a message shown as is. */
 function expected<T>(fn: () => T): T {
@@ -26,7 +28,13 @@ function expected<T>(fn: () => T): T {
 }
 
 function asExpected(err: unknown): unknown {
-  const mistake = err instanceof SubjectError || err instanceof KeyListError || err instanceof KeyValueError || err instanceof KeyCheckError;
+  const mistake =
+    err instanceof SubjectError ||
+    err instanceof KeyListError ||
+    err instanceof KeyValueError ||
+    err instanceof KeyCheckError ||
+    err instanceof WithdrawalError ||
+    err instanceof RequestWithdrawnError;
   return mistake ? new ExpectedError((err as Error).message) : err;
 }
 
@@ -72,7 +80,29 @@ export const verifyErasureRequest = action
     });
     revalidatePath(`/erasure/${request.id}`);
     revalidatePath("/erasure");
-    return { verdict: verification.verdict, residualRows: verification.residualRows, evidenceId: evidence.id.toString() };
+    return {
+      verdict: verification.verdict,
+      residualRows: verification.residualRows,
+      unreviewedColumns: verification.unreviewed?.length ?? null,
+      summary: verdictText(verification, { unreviewedColumns: verification.unreviewed?.length, trace: verification.trace }),
+      evidenceId: evidence.id.toString(),
+    };
+  });
+
+/**
+ * Withdraws a mistaken request: an append-only record of who, when and why (the reason is
+ * stored with it, not in the audit trail). The request and its evidence stay, marked.
+ */
+export const withdrawErasureRequest = action
+  .metadata({ action: "erasure.request_withdraw", permission: "erasure.verify", audit: ["requestId"], object: ["erasure_request", "requestId"] })
+  .inputSchema(withdrawRequestSchema)
+  .action(async ({ parsedInput, ctx }) => {
+    const w = await withdrawRequest(ctx.store, parsedInput.requestId, parsedInput.reason, ctx.actor.userId).catch((err) => {
+      throw asExpected(err);
+    });
+    revalidatePath(`/erasure/${parsedInput.requestId}`);
+    revalidatePath("/erasure");
+    return { withdrawnAt: w.withdrawnAt.toISOString() };
   });
 
 /** Queues a verification of every request (or returns the run already queued or running). */

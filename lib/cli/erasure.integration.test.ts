@@ -35,7 +35,11 @@ describe("custodian verify-erasure and verify-evidence", () => {
     const r = run("verify-erasure", "--config", config, "--subject", "shop.users:3002", "--json");
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout);
-    expect(Object.keys(doc)).toEqual(["subject", "verdict", "tables", "evidenceId"]);
+    expect(Object.keys(doc)).toEqual(["subject", "verdict", "unreviewedColumns", "unreviewed", "trace", "tables", "evidenceId"]);
+    // the demo's social.customer_sessions.profile_id looks like a reference to users that nothing covers or reviewed
+    expect(doc.unreviewedColumns).toBe(1);
+    expect(doc.unreviewed).toEqual(["social.main.customer_sessions.profile_id"]);
+    expect(doc.trace).toMatchObject({ seenByCustodian: false, summary: "never seen by Custodian" });
     expect(doc.subject).toBe("shop.users:3002");
     expect(doc.verdict).toBe("incomplete");
     expect(doc.evidenceId).toMatch(/^\d+$/);
@@ -51,11 +55,18 @@ describe("custodian verify-erasure and verify-evidence", () => {
     db.close();
     const again = run("verify-erasure", "--config", config, "--subject", "shop.users:3002", "--json");
     expect(again.code).toBe(0);
-    expect(JSON.parse(again.stdout)).toMatchObject({ verdict: "complete", evidenceId: String(Number(doc.evidenceId) + 1) });
+    expect(JSON.parse(again.stdout)).toMatchObject({
+      verdict: "complete",
+      unreviewedColumns: 1,
+      // the first verification found its rows: "complete" now is not "never seen"
+      trace: { seenByCustodian: true, summary: expect.stringMatching(/^rows found by verification #\d+ on \d{4}-\d{2}-\d{2}$/) },
+      evidenceId: String(Number(doc.evidenceId) + 1),
+    });
 
     const human = run("verify-erasure", "--config", config, "--subject", "shop.users:12345");
     expect(human.code).toBe(1);
     expect(human.stdout).toMatch(/INCOMPLETE: 753 rows/);
+    expect(human.stdout).toContain("Not checked: 1 column not yet reviewed (social.customer_sessions.profile_id)");
 
     const chain = run("verify-evidence", "--json");
     expect(chain.code).toBe(0);

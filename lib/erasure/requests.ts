@@ -4,6 +4,7 @@ import type { Store } from "../store/client";
 import { TargetPool } from "../targets/pool";
 import { canonicalKeys } from "./keys";
 import { subjectByName } from "./subjects";
+import { NOT_WITHDRAWN } from "./withdraw";
 
 /** Where a request came from. Purge requests (two-phase hard deletes) will file theirs with their id. */
 export const SOURCES = ["manual", "csv", "purge"] as const;
@@ -58,6 +59,8 @@ export async function addRequests(
 
 export interface RequestFilter {
   state?: RequestState;
+  /** Withdrawn requests only; without it, the open ones (withdrawn left out). */
+  withdrawn?: boolean;
   subject?: string;
   take?: number;
   skip?: number;
@@ -67,7 +70,11 @@ export interface RequestFilter {
 const STATE_RANK: Record<string, number> = { incomplete: 0, failed: 1, pending: 2, complete: 3 };
 
 export async function listRequests(store: Store, f: RequestFilter = {}): Promise<{ rows: ErasureRequest[]; total: number }> {
-  const where: Prisma.ErasureRequestWhereInput = { ...(f.state ? { state: f.state } : {}), ...(f.subject ? { subject: f.subject } : {}) };
+  const where: Prisma.ErasureRequestWhereInput = {
+    ...(f.state ? { state: f.state } : {}),
+    ...(f.subject ? { subject: f.subject } : {}),
+    ...(f.withdrawn ? { withdrawal: { isNot: null } } : NOT_WITHDRAWN),
+  };
   const [total, ranked] = await Promise.all([
     store.prisma.erasureRequest.count({ where }),
     // Ranking by state happens per state: each state's page is an index range, whatever the volume.
@@ -103,9 +110,9 @@ export async function getRequest(store: Store, id: string): Promise<ErasureReque
   return store.prisma.erasureRequest.findUnique({ where: { id } });
 }
 
-/** The overview tile: how many requests the last verification found complete, incomplete. */
+/** The overview tile: how many open requests (withdrawn ones left out) the last verification found complete, incomplete. */
 export async function erasureCounts(store: Store): Promise<Record<RequestState, number>> {
-  const groups = await store.prisma.erasureRequest.groupBy({ by: ["state"], _count: { _all: true } });
+  const groups = await store.prisma.erasureRequest.groupBy({ by: ["state"], where: NOT_WITHDRAWN, _count: { _all: true } });
   const out: Record<RequestState, number> = { pending: 0, complete: 0, incomplete: 0, failed: 0 };
   for (const g of groups) if (g.state in out) out[g.state as RequestState] = g._count._all;
   return out;
