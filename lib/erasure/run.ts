@@ -25,7 +25,7 @@ export async function verifyRequest(
   config: Config,
   request: ErasureRequest,
   verifiedBy: string,
-  shared?: { pool: TargetPool; resolved: ResolvedRelations; coverage?: CoverageReport | null },
+  shared?: { pool: TargetPool; resolved?: ResolvedRelations; coverage?: CoverageReport | null },
 ): Promise<VerifiedRequest> {
   const withdrawn = await withdrawalOf(store, request.id);
   if (withdrawn) {
@@ -36,7 +36,7 @@ export async function verifyRequest(
     const subject = await resolveSubject(pool, subjectByName(config, request.subject), request.key);
     const resolved = shared?.resolved ?? (await resolveRelations(config, pool));
     const verification = await verifySubject(config, pool, subject, resolved);
-    const coverage = shared && shared.coverage !== undefined ? shared.coverage : await readCoverage(config, pool, store, resolved);
+    const coverage = shared?.coverage !== undefined ? shared.coverage : await readCoverage(config, pool, store, resolved);
     // no coverage report (a catalog unreadable): the verdict is already incomplete, and gaps are not claimed either way
     if (coverage) verification.unreviewed = unreviewedColumns(coverage, subject.name);
     verification.trace = await subjectTrace(store, subject, resolved.relations);

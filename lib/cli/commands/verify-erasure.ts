@@ -33,28 +33,31 @@ export async function verifyErasureCommand(config: Config, out: Output, ref: str
     if (err instanceof SubjectError) throw new UsageError(err.message);
     throw err;
   }
-  // read by the key column's type before anything is stored: `3O47` is refused (exit 2), `+03047` is 3047
+  // one pool for the whole command: each target opened once
   const pool = new TargetPool(config.targets);
-  try {
-    [parsed.key] = await canonicalKeys(pool, parsed.subject, [parsed.key]);
-  } catch (err) {
-    if (err instanceof KeyValueError) throw new UsageError(err.message);
-    throw err;
-  } finally {
-    await pool.close();
-  }
-  const store = await openStore({ purpose: "custodian verify-erasure" });
   let result;
   try {
-    const actor = cliActor();
-    const { ids } = await addRequests(store, config, { subject: parsed.subject.name, keys: [parsed.key], source: "manual", requestedBy: actor });
-    out.progress(`verifying ${subjectLabel({ target: parsed.subject.target, table: parsed.subject.table, key: parsed.key })}…`);
-    result = await verifyRequest(store, config, (await getRequest(store, ids[0]))!, actor).catch((err) => {
-      // a withdrawn request is not verified again: say so, like any other refused usage
-      throw err instanceof RequestWithdrawnError ? new UsageError(err.message) : err;
-    });
+    // read by the key column's type before anything is stored: `3O47` is refused (exit 2), `+03047` is 3047
+    try {
+      [parsed.key] = await canonicalKeys(pool, parsed.subject, [parsed.key]);
+    } catch (err) {
+      if (err instanceof KeyValueError) throw new UsageError(err.message);
+      throw err;
+    }
+    const store = await openStore({ purpose: "custodian verify-erasure" });
+    try {
+      const actor = cliActor();
+      const { ids } = await addRequests(store, config, { subject: parsed.subject.name, keys: [parsed.key], source: "manual", requestedBy: actor, pool });
+      out.progress(`verifying ${subjectLabel({ target: parsed.subject.target, table: parsed.subject.table, key: parsed.key })}…`);
+      result = await verifyRequest(store, config, (await getRequest(store, ids[0]))!, actor, { pool }).catch((err) => {
+        // a withdrawn request is not verified again: say so, like any other refused usage
+        throw err instanceof RequestWithdrawnError ? new UsageError(err.message) : err;
+      });
+    } finally {
+      await store.close();
+    }
   } finally {
-    await store.close();
+    await pool.close();
   }
   const { verification: v, evidence } = result;
   const errors = v.failures;
