@@ -66,7 +66,7 @@ async function liveQualifiers(store: Store, config: Config, request: ErasureRequ
     const resolved = await resolveRelations(config, pool);
     const schema = subject.schema ?? request.schema ?? (await (await pool.get(subject.target)).defaultSchema());
     const resolvedSubject = { name: subject.name, target: subject.target, schema, table: subject.table, keyColumns: subject.key, key: request.key };
-    const [trace, coverage] = await Promise.all([subjectTrace(store, resolvedSubject, resolved.relations), coverageReport(config, pool, store, resolved)]);
+    const [trace, coverage] = await Promise.all([subjectTrace(store, resolvedSubject, resolved.relations, request.id), coverageReport(config, pool, store, resolved)]);
     return { trace, unreviewed: coverage.failures.length ? null : unreviewedColumns(coverage, subject.name) };
   } catch {
     // a target that cannot be read: the page still shows what the store holds

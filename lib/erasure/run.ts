@@ -39,7 +39,7 @@ export async function verifyRequest(
     const coverage = shared?.coverage !== undefined ? shared.coverage : await readCoverage(config, pool, store, resolved);
     // no coverage report (a catalog unreadable): the verdict is already incomplete, and gaps are not claimed either way
     if (coverage) verification.unreviewed = unreviewedColumns(coverage, subject.name);
-    verification.trace = await subjectTrace(store, subject, resolved.relations);
+    verification.trace = await subjectTrace(store, subject, resolved.relations, request.id);
     const evidence = await recordEvidence(store, verification, { requestId: request.id, verifiedBy, configHash: configHash(config.file) });
     await store.prisma.erasureRequest.update({
       where: { id: request.id },

@@ -19,7 +19,7 @@ export interface SubjectTrace {
 const LISTED = 10;
 
 /** The subject's trace in the store: deletion requests, orphan sightings that reference its key, verifications that found rows. */
-export async function subjectTrace(store: Store, subject: ResolvedSubject, relations: Relation[]): Promise<SubjectTrace> {
+export async function subjectTrace(store: Store, subject: ResolvedSubject, relations: Relation[], requestId?: string): Promise<SubjectTrace> {
   const keyText = JSON.stringify(subject.key);
   // sightings hold the child's key; a relation into the subject's key holds the subject's key values, in the child's column order
   const sightingKeys = new Map<string, string[]>();
@@ -46,7 +46,8 @@ export async function subjectTrace(store: Store, subject: ResolvedSubject, relat
         })
       : [],
     store.prisma.erasureEvidence.findFirst({
-      where: { subject: subject.name, key: { equals: subject.key }, residualRows: { gt: 0 } },
+      // by the request when there is one (one request per subject and key; its index keeps bulk runs linear), else by the key
+      where: { ...(requestId ? { requestId } : { subject: subject.name, key: { equals: subject.key } }), residualRows: { gt: 0 } },
       orderBy: { id: "asc" },
       select: { id: true, verifiedAt: true, residualRows: true },
     }),
