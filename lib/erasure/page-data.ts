@@ -1,16 +1,11 @@
 import "server-only";
-import type { ErasureRequest } from "../../generated/prisma/client";
 import type { Config } from "../config/types";
-import { resolveRelations } from "../relations/resolve";
 import type { Store } from "../store/client";
 import { TargetPool } from "../targets/pool";
 import { coverageReport, type CoverageReport } from "./coverage";
 import { storedTables, type StoredTables } from "./evidence";
 import { erasureCounts, getRequest, listRequests, type RequestState } from "./requests";
-import { unreviewedColumns } from "./run";
 import { activeRun } from "./runs";
-import { subjectTrace, type SubjectTrace } from "./trace";
-import type { UnreviewedColumn } from "./verify";
 import { withdrawalOf, withdrawalsOf } from "./withdraw";
 
 /** What /erasure shows: requests (incomplete first), counts, the run in progress, coverage. */
@@ -41,10 +36,10 @@ export async function loadErasureList(store: Store, config: Config, filter: { st
 
 /**
  * What /erasure/[id] shows: the request, its withdrawal, its latest breakdown, its evidence
- * history (newest first), and, read now, what Custodian knows of the key and the subject
- * table's coverage gaps nobody reviewed (catalogs only, like the list's coverage report).
+ * history (newest first). What Custodian knew of the key and the table's unreviewed gaps
+ * come from the latest evidence record: the page reads the store only, never a target.
  */
-export async function loadErasureRequest(store: Store, config: Config, id: string) {
+export async function loadErasureRequest(store: Store, id: string) {
   const request = await getRequest(store, id);
   if (!request) return null;
   const [history, withdrawal] = await Promise.all([
@@ -54,24 +49,5 @@ export async function loadErasureRequest(store: Store, config: Config, id: strin
   const latest: StoredTables | null = history[0] ? storedTables(history[0]) : null;
   const people = new Set([...history.map((h) => h.verifiedBy), ...(withdrawal ? [withdrawal.withdrawnBy] : [])]);
   const staff = await store.prisma.user.findMany({ where: { id: { in: [...people] } }, select: { id: true, email: true } });
-  const { trace, unreviewed } = await liveQualifiers(store, config, request);
-  return { request, history, latest, withdrawal, trace, unreviewed, names: new Map(staff.map((u) => [u.id, u.email])) };
-}
-
-async function liveQualifiers(store: Store, config: Config, request: ErasureRequest): Promise<{ trace: SubjectTrace | null; unreviewed: UnreviewedColumn[] | null }> {
-  const subject = config.subjects.find((s) => s.name === request.subject);
-  if (!subject) return { trace: null, unreviewed: null };
-  const pool = new TargetPool(config.targets);
-  try {
-    const resolved = await resolveRelations(config, pool);
-    const schema = subject.schema ?? request.schema ?? (await (await pool.get(subject.target)).defaultSchema());
-    const resolvedSubject = { name: subject.name, target: subject.target, schema, table: subject.table, keyColumns: subject.key, key: request.key };
-    const [trace, coverage] = await Promise.all([subjectTrace(store, resolvedSubject, resolved.relations, request.id), coverageReport(config, pool, store, resolved)]);
-    return { trace, unreviewed: coverage.failures.length ? null : unreviewedColumns(coverage, subject.name) };
-  } catch {
-    // a target that cannot be read: the page still shows what the store holds
-    return { trace: null, unreviewed: null };
-  } finally {
-    await pool.close();
-  }
+  return { request, history, latest, withdrawal, trace: latest?.trace ?? null, unreviewed: latest?.unreviewed ?? null, names: new Map(staff.map((u) => [u.id, u.email])) };
 }

@@ -12,7 +12,6 @@ import { loadErasureRequest } from "@/lib/erasure/page-data";
 import { subjectLabel } from "@/lib/erasure/subjects";
 import { seenByCustodian, traceSummary, unreviewedText, verdictText } from "@/lib/erasure/trace";
 import { formatNumber, formatRelative } from "@/lib/format";
-import { serverConfig } from "@/lib/server/config";
 import { getStore } from "@/lib/server/store";
 
 export const dynamic = "force-dynamic";
@@ -21,7 +20,7 @@ export default async function ErasureSubjectPage({ params }: { params: Promise<{
   const { id } = await params;
   const actor = await requirePage("erasure.read", `/erasure/${encodeURIComponent(id)}`);
   if (!z.uuid().safeParse(id).success) notFound();
-  const data = await loadErasureRequest(await getStore(), serverConfig(), id);
+  const data = await loadErasureRequest(await getStore(), id);
   if (!data) notFound();
   const { request, history, latest, names, withdrawal, trace, unreviewed } = data;
   const mayVerify = can(actor.roles, "erasure.verify");
@@ -71,7 +70,7 @@ export default async function ErasureSubjectPage({ params }: { params: Promise<{
       )}
 
       <section className="card space-y-1 p-4 text-sm" data-testid="trace">
-        <h2 className="font-medium">What Custodian knows of this key</h2>
+        <h2 className="font-medium">What Custodian knew of this key {history[0] && <span className="font-normal text-zinc-500">(before evidence #{history[0].id.toString()})</span>}</h2>
         {trace ? (
           <>
             <p data-testid="trace-summary" className={seenByCustodian(trace) ? "" : "text-zinc-500"}>
@@ -84,7 +83,9 @@ export default async function ErasureSubjectPage({ params }: { params: Promise<{
             )}
           </>
         ) : (
-          <p className="text-zinc-500">Could not be read now (the subject is no longer configured, or a database is unreachable).</p>
+          <p className="text-zinc-500">
+            {history[0] ? "Not recorded by this verification (made before Custodian recorded traces)." : "Each verification records it: a purge or deletion request of this key, rows sweeps saw pointing at it, an earlier verification that found its rows — or that Custodian never saw it."}
+          </p>
         )}
         {unreviewed && unreviewed.length > 0 && (
           <p className="text-amber-700 dark:text-amber-400" data-testid="unreviewed-note">
