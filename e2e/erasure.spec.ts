@@ -17,11 +17,21 @@ test("the DPO files a request, verifies it and sees the rows another database ke
   await expect(page.getByTestId("coverage-entry")).toHaveCount(1);
   await expect(page.getByTestId("coverage-entry")).toContainText("social.main.customer_sessions.profile_id");
 
-  await page.getByTestId("request-key").fill("3047");
+  // a key that is no bigint is refused, naming the type, and nothing is filed
+  await page.getByTestId("request-key").fill("3O47");
+  await page.getByTestId("request-add").click();
+  await expect(page.getByText("key '3O47' is not a bigint (shop.users.id)")).toBeVisible();
+  await page.reload();
+  await expect(page.getByText("No erasure requests yet")).toBeVisible();
+  // another spelling of 3047 is filed as 3047
+  await page.getByTestId("request-key").fill("+03047");
   await page.getByTestId("request-add").click();
   await expect(page.getByTestId("subject-label")).toHaveText("shop.users:3047");
   await page.getByTestId("verify-now").click();
   await expect(page.getByTestId("verify-result")).toContainText("incomplete", { timeout: 30_000 });
+  // what Custodian knew before this first verification (the startup sweep saw 3047's activity rows orphaned), and the gap it did not check
+  await expect(page.getByTestId("trace-summary")).toHaveText(/^Orphaned references seen by sweeps since \d{4}-\d{2}-\d{2} \(activity_profile, email_link_profile\)\.$/);
+  await expect(page.getByTestId("unreviewed-note")).toContainText("1 column not yet reviewed, so never checked: social.main.customer_sessions.profile_id");
   const activity = page.locator('[data-testid="residue-row"][data-table="customer_activity"]');
   await expect(activity).toContainText("47");
   await expect(activity).toContainText("activity_profile");
@@ -110,4 +120,34 @@ test("ops sees the requests and verdicts read-only", async ({ page }) => {
   await expect(page.getByTestId("evidence-key-fingerprint")).toBeVisible();
   await expect(page.getByTestId("download-public-key")).toHaveCount(0);
   expect((await page.request.get("/api/erasure/public-key.pem")).status()).toBe(403);
+});
+
+test("the DPO withdraws a mistaken request with a reason: it leaves the open lists, stays marked with its evidence, and is audited", async ({ page }) => {
+  await signIn(page, "dpo", "/erasure");
+  await page.goto("/erasure");
+  await page.getByRole("link", { name: "shop.users:999999" }).click();
+  await expect(page.getByTestId("verdict-text")).toHaveText(/complete, never seen by Custodian/);
+  await page.getByTestId("withdraw-open").click();
+  await page.getByTestId("withdraw-reason").fill("filed for the wrong customer");
+  await page.getByTestId("withdraw-submit").click();
+  await expect(page.getByTestId("withdraw-confirm-text")).toContainText("Withdraw the request for shop.users:999999?");
+  await page.getByTestId("withdraw-submit").click();
+  await expect(page.getByTestId("withdrawn-note")).toContainText("filed for the wrong customer");
+  await expect(page.getByTestId("withdrawn-badge")).toBeVisible();
+  await expect(page.getByTestId("verify-now")).toHaveCount(0);
+  await expect(page.getByTestId("evidence-history").locator("tbody tr")).toHaveCount(1);
+  await page.screenshot({ path: path.join(ARTIFACTS, "withdrawn.png"), fullPage: true });
+
+  await page.goto("/erasure");
+  await expect(page.getByTestId("erasure-requests").locator("tbody tr")).toHaveCount(3);
+  await expect(page.getByTestId("erasure-requests")).not.toContainText("shop.users:999999");
+  await page.getByRole("link", { name: "Withdrawn (1)" }).click();
+  const rows = page.getByTestId("erasure-requests").locator("tbody tr");
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText("shop.users:999999");
+  await expect(rows.first().getByTestId("withdrawn-badge")).toBeVisible();
+  await page.screenshot({ path: path.join(ARTIFACTS, "withdrawn-list.png"), fullPage: true });
+
+  await page.goto("/audit?action=erasure.request_withdraw&result=ok");
+  await expect(page.locator("tbody tr")).toHaveCount(1);
 });

@@ -4,16 +4,19 @@ import { z } from "zod";
 import { action } from "@/lib/auth/action";
 import { ExpectedError } from "@/lib/auth/errors";
 import { markNotPersonal } from "@/lib/erasure/coverage";
-import { KeyListError, parseKeyCsv } from "@/lib/erasure/csv-keys";
+import { KeyListError, parseKeyCsvLines } from "@/lib/erasure/csv-keys";
+import { KeyCheckError, KeyValueError } from "@/lib/erasure/keys";
 import { enqueueRun } from "@/lib/erasure/jobs";
 import { addRequests, getRequest } from "@/lib/erasure/requests";
 import { verifyRequest } from "@/lib/erasure/run";
 import { requestRun } from "@/lib/erasure/runs";
 import { parseKey, subjectByName, SubjectError, subjectLabel } from "@/lib/erasure/subjects";
+import { verdictText } from "@/lib/erasure/trace";
+import { RequestWithdrawnError, withdrawRequest, WithdrawalError } from "@/lib/erasure/withdraw";
 import { startErasureJobs } from "@/lib/server/erasure-jobs";
 import { serverConfig } from "@/lib/server/config";
 import { getJobs } from "@/lib/server/jobs";
-import { addRequestSchema, coverageDecisionSchema, uploadKeysSchema, verifyRequestSchema } from "./erasure.validation";
+import { addRequestSchema, coverageDecisionSchema, uploadKeysSchema, verifyRequestSchema, withdrawRequestSchema } from "./erasure.validation";
 
 /** Turns a person's mistake (unknown subject, malformed key or file) into a message shown as is. */
 function expected<T>(fn: () => T): T {
@@ -25,7 +28,14 @@ function expected<T>(fn: () => T): T {
 }
 
 function asExpected(err: unknown): unknown {
-  return err instanceof SubjectError || err instanceof KeyListError ? new ExpectedError(err.message) : err;
+  const mistake =
+    err instanceof SubjectError ||
+    err instanceof KeyListError ||
+    err instanceof KeyValueError ||
+    err instanceof KeyCheckError ||
+    err instanceof WithdrawalError ||
+    err instanceof RequestWithdrawnError;
+  return mistake ? new ExpectedError((err as Error).message) : err;
 }
 
 /** Files a request for one subject key, audited by subject and key (a key is an id, not personal data). */
@@ -36,9 +46,11 @@ export const addErasureRequest = action
     const config = serverConfig();
     const subject = expected(() => subjectByName(config, parsedInput.subject));
     const key = expected(() => parseKey(subject, parsedInput.key));
-    // as the CLI names it (verify-erasure --subject shop.users:3047)
+    // as the CLI names it (verify-erasure --subject shop.users:3047); as typed: a refused key is recorded too
     ctx.auditObject(`subject:${subjectLabel({ target: subject.target, table: subject.table, key })}`);
-    const { ids, created } = await addRequests(ctx.store, config, { subject: parsedInput.subject, keys: [key], source: "manual", requestedBy: ctx.actor.userId });
+    const { ids, created } = await addRequests(ctx.store, config, { subject: parsedInput.subject, keys: [key], source: "manual", requestedBy: ctx.actor.userId }).catch((err) => {
+      throw asExpected(err);
+    });
     revalidatePath("/erasure");
     return { id: ids[0], created: created > 0 };
   });
@@ -48,8 +60,12 @@ export const uploadErasureKeys = action
   .inputSchema(uploadKeysSchema)
   .action(async ({ parsedInput, ctx }) => {
     const config = serverConfig();
-    const keys = expected(() => parseKeyCsv(parsedInput.csv, subjectByName(config, parsedInput.subject).key));
-    const { created, existing } = await addRequests(ctx.store, config, { subject: parsedInput.subject, keys, source: "csv", requestedBy: ctx.actor.userId });
+    const { keys, lines } = expected(() => parseKeyCsvLines(parsedInput.csv, subjectByName(config, parsedInput.subject).key));
+    const { created, existing } = await addRequests(ctx.store, config, { subject: parsedInput.subject, keys, lines, source: "csv", requestedBy: ctx.actor.userId }).catch(
+      (err) => {
+        throw asExpected(err);
+      },
+    );
     revalidatePath("/erasure");
     return { created, existing };
   });
@@ -67,7 +83,29 @@ export const verifyErasureRequest = action
     });
     revalidatePath(`/erasure/${request.id}`);
     revalidatePath("/erasure");
-    return { verdict: verification.verdict, residualRows: verification.residualRows, evidenceId: evidence.id.toString() };
+    return {
+      verdict: verification.verdict,
+      residualRows: verification.residualRows,
+      unreviewedColumns: verification.unreviewed?.length ?? null,
+      summary: verdictText(verification, { unreviewedColumns: verification.unreviewed?.length, trace: verification.trace }),
+      evidenceId: evidence.id.toString(),
+    };
+  });
+
+/**
+ * Withdraws a mistaken request: an append-only record of who, when and why (the reason is
+ * stored with it, not in the audit trail). The request and its evidence stay, marked.
+ */
+export const withdrawErasureRequest = action
+  .metadata({ action: "erasure.request_withdraw", permission: "erasure.verify", audit: ["requestId"], object: ["erasure_request", "requestId"] })
+  .inputSchema(withdrawRequestSchema)
+  .action(async ({ parsedInput, ctx }) => {
+    const w = await withdrawRequest(ctx.store, parsedInput.requestId, parsedInput.reason, ctx.actor.userId).catch((err) => {
+      throw asExpected(err);
+    });
+    revalidatePath(`/erasure/${parsedInput.requestId}`);
+    revalidatePath("/erasure");
+    return { withdrawnAt: w.withdrawnAt.toISOString() };
   });
 
 /** Queues a verification of every request (or returns the run already queued or running). */

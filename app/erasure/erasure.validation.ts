@@ -22,3 +22,8 @@ export const coverageDecisionSchema = z.object({
   column: name,
   reason: z.string().trim().min(5, "say why (5 characters at least)").max(500),
 });
+
+export const withdrawRequestSchema = z.object({
+  requestId: z.uuid(),
+  reason: z.string().trim().min(5, "say why (5 characters at least)").max(500),
+});

@@ -5,19 +5,25 @@ import { EvidenceKey } from "@/components/erasure/evidence-key";
 import { AddRequestForm, UploadKeysForm } from "@/components/erasure/request-forms";
 import { StateBadge } from "@/components/erasure/state-badge";
 import { VerifyAllButton } from "@/components/erasure/verify-all-button";
+import { WithdrawnBadge } from "@/components/erasure/withdrawn-badge";
 import { requirePage } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
 import { loadErasureList } from "@/lib/erasure/page-data";
 import { evidenceKey, keyFingerprint } from "@/lib/erasure/signing";
 import { STATES } from "@/lib/erasure/requests";
 import { subjectLabel } from "@/lib/erasure/subjects";
+import { unreviewedText } from "@/lib/erasure/trace";
 import { formatNumber, formatRelative } from "@/lib/format";
 import { serverConfig } from "@/lib/server/config";
 import { getStore } from "@/lib/server/store";
 
 export const dynamic = "force-dynamic";
 
-const filterSchema = z.object({ state: z.enum(STATES).optional().catch(undefined), page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1) });
+const filterSchema = z.object({
+  state: z.enum(STATES).optional().catch(undefined),
+  withdrawn: z.literal("1").optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
+});
 const TABS: { state?: (typeof STATES)[number]; label: string }[] = [
   { label: "All (incomplete first)" },
   { state: "incomplete", label: "Incomplete" },
@@ -31,8 +37,9 @@ export default async function ErasurePage({ searchParams }: { searchParams: Prom
   const mayVerify = can(actor.roles, "erasure.verify");
   const mayExport = can(actor.roles, "evidence.export");
   const filter = filterSchema.parse(await searchParams);
+  const withdrawnTab = filter.withdrawn === "1";
   const config = serverConfig();
-  const data = await loadErasureList(await getStore(), config, filter);
+  const data = await loadErasureList(await getStore(), config, { state: withdrawnTab ? undefined : filter.state, withdrawn: withdrawnTab, page: filter.page });
   const subjects = config.subjects.map((s) => ({ name: s.name, label: `${s.target}.${s.table}`, key: s.key }));
   const today = new Date().toISOString().slice(0, 10);
   const monthAgo = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
@@ -63,20 +70,31 @@ export default async function ErasurePage({ searchParams }: { searchParams: Prom
 
       <section className="card overflow-hidden">
         <nav className="flex flex-wrap gap-1 border-b border-zinc-200 p-2 text-sm dark:border-zinc-800" aria-label="Filter requests">
-          {TABS.map((t) => (
-            <Link
-              key={t.label}
-              href={t.state ? `/erasure?state=${t.state}` : "/erasure"}
-              aria-current={filter.state === t.state ? "page" : undefined}
-              className={`rounded px-3 py-1 ${filter.state === t.state ? "bg-zinc-900 text-white dark:bg-white dark:text-zinc-900" : "text-zinc-600 hover:bg-zinc-100 dark:text-zinc-400 dark:hover:bg-zinc-800"}`}
-            >
-              {t.label}
-            </Link>
-          ))}
+          {TABS.map((t) => {
+            const current = !withdrawnTab && filter.state === t.state;
+            return (
+              <Link
+                key={t.label}
+                href={t.state ? `/erasure?state=${t.state}` : "/erasure"}
+                aria-current={current ? "page" : undefined}
+                className={`rounded px-3 py-1 ${current ? "bg-zinc-900 text-white dark:bg-white dark:text-zinc-900" : "text-zinc-600 hover:bg-zinc-100 dark:text-zinc-400 dark:hover:bg-zinc-800"}`}
+              >
+                {t.label}
+              </Link>
+            );
+          })}
+          {/* withdrawn requests are out of the lists above, kept here with their mark */}
+          <Link
+            href="/erasure?withdrawn=1"
+            aria-current={withdrawnTab ? "page" : undefined}
+            className={`rounded px-3 py-1 ${withdrawnTab ? "bg-zinc-900 text-white dark:bg-white dark:text-zinc-900" : "text-zinc-600 hover:bg-zinc-100 dark:text-zinc-400 dark:hover:bg-zinc-800"}`}
+          >
+            Withdrawn ({formatNumber(data.withdrawnCount)})
+          </Link>
         </nav>
         {data.rows.length === 0 ? (
           <p className="p-6 text-sm text-zinc-500">
-            {filter.state ? "No request in this state." : mayVerify ? "No erasure requests yet: add a subject's key below, or upload a CSV of keys." : "No erasure requests yet: the DPO files them."}
+            {withdrawnTab ? "No request was withdrawn." : filter.state ? "No request in this state." : mayVerify ? "No erasure requests yet: add a subject's key below, or upload a CSV of keys." : "No erasure requests yet: the DPO files them."}
           </p>
         ) : (
           <table className="w-full text-sm" data-testid="erasure-requests">
@@ -100,6 +118,16 @@ export default async function ErasurePage({ searchParams }: { searchParams: Prom
                   </td>
                   <td className="px-4 py-2">
                     <StateBadge state={r.state} />
+                    {data.withdrawals.has(r.id) && (
+                      <span className="ml-1">
+                        <WithdrawnBadge />
+                      </span>
+                    )}
+                    {r.state === "complete" && !!data.unreviewed.get(r.subject) && (
+                      <span className="ml-1 text-xs text-amber-700 dark:text-amber-400" data-testid="unreviewed-note">
+                        — {unreviewedText(data.unreviewed.get(r.subject)!)}
+                      </span>
+                    )}
                   </td>
                   <td className="tabular px-4 py-2 text-right">{r.residualRows == null ? "—" : formatNumber(r.residualRows)}</td>
                   <td className="px-4 py-2 text-zinc-500">{r.lastVerifiedAt ? formatRelative(r.lastVerifiedAt) : "never"}</td>
@@ -116,8 +144,8 @@ export default async function ErasurePage({ searchParams }: { searchParams: Prom
               {formatNumber(data.total)} requests · page {filter.page} of {pages}
             </span>
             <span className="flex gap-3">
-              {filter.page > 1 && <Link href={`/erasure?${new URLSearchParams({ ...(filter.state ? { state: filter.state } : {}), page: String(filter.page - 1) })}`}>← newer</Link>}
-              {filter.page < pages && <Link href={`/erasure?${new URLSearchParams({ ...(filter.state ? { state: filter.state } : {}), page: String(filter.page + 1) })}`}>older →</Link>}
+              {filter.page > 1 && <Link href={`/erasure?${new URLSearchParams({ ...(filter.state ? { state: filter.state } : {}), ...(withdrawnTab ? { withdrawn: "1" } : {}), page: String(filter.page - 1) })}`}>← newer</Link>}
+              {filter.page < pages && <Link href={`/erasure?${new URLSearchParams({ ...(filter.state ? { state: filter.state } : {}), ...(withdrawnTab ? { withdrawn: "1" } : {}), page: String(filter.page + 1) })}`}>older →</Link>}
             </span>
           </div>
         )}

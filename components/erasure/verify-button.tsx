@@ -12,7 +12,7 @@ export function VerifyButton({ requestId }: { requestId: string }) {
       </button>
       {result.data && (
         <span className="text-sm text-zinc-500" data-testid="verify-result">
-          Evidence #{result.data.evidenceId}: {result.data.verdict}
+          Evidence #{result.data.evidenceId}: {result.data.summary}
         </span>
       )}
       {result.serverError && <span className="text-sm text-red-600">{String(result.serverError)}</span>}

@@ -48,7 +48,11 @@ describe("custodian verify-erasure and verify-evidence", () => {
     const r = run("verify-erasure", "--config", config, "--subject", "shop.users:3002", "--json");
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout);
-    expect(Object.keys(doc)).toEqual(["subject", "verdict", "tables", "evidenceId"]);
+    expect(Object.keys(doc)).toEqual(["subject", "verdict", "unreviewedColumns", "unreviewed", "trace", "tables", "evidenceId"]);
+    // the demo's social.customer_sessions.profile_id looks like a reference to users that nothing covers or reviewed
+    expect(doc.unreviewedColumns).toBe(1);
+    expect(doc.unreviewed).toEqual(["social.main.customer_sessions.profile_id"]);
+    expect(doc.trace).toMatchObject({ seenByCustodian: false, summary: "never seen by Custodian" });
     expect(doc.subject).toBe("shop.users:3002");
     expect(doc.verdict).toBe("incomplete");
     expect(doc.evidenceId).toMatch(/^\d+$/);
@@ -64,15 +68,40 @@ describe("custodian verify-erasure and verify-evidence", () => {
     db.close();
     const again = run("verify-erasure", "--config", config, "--subject", "shop.users:3002", "--json");
     expect(again.code).toBe(0);
-    expect(JSON.parse(again.stdout)).toMatchObject({ verdict: "complete", evidenceId: String(Number(doc.evidenceId) + 1) });
+    expect(JSON.parse(again.stdout)).toMatchObject({
+      verdict: "complete",
+      unreviewedColumns: 1,
+      // the first verification found its rows: "complete" now is not "never seen"
+      trace: { seenByCustodian: true, summary: expect.stringMatching(/^rows found by verification #\d+ on \d{4}-\d{2}-\d{2}$/) },
+      evidenceId: String(Number(doc.evidenceId) + 1),
+    });
 
     const human = run("verify-erasure", "--config", config, "--subject", "shop.users:12345");
     expect(human.code).toBe(1);
     expect(human.stdout).toMatch(/INCOMPLETE: 753 rows/);
+    expect(human.stdout).toContain("Not checked: 1 column not yet reviewed (social.customer_sessions.profile_id)");
 
     const chain = run("verify-evidence", "--json");
     expect(chain.code).toBe(0);
     expect(JSON.parse(chain.stdout)).toMatchObject({ holds: true, records: 3 });
+  });
+
+  it("refuses a key that is no value of the key column's type with exit 2, storing nothing; two spellings are one request", async () => {
+    for (const bad of ["3O47", "3047.0", "abc"]) {
+      const r = run("verify-erasure", "--config", config, "--subject", `shop.users:${bad}`, "--json");
+      expect(r.code, bad).toBe(2);
+      expect(JSON.parse(r.stdout).error).toContain(`key '${bad}' is not a bigint (shop.users.id)`);
+    }
+    const padded = run("verify-erasure", "--config", config, "--subject", "shop.users:+03002", "--json");
+    expect(JSON.parse(padded.stdout).subject).toBe("shop.users:3002");
+    const store = await openStore({ env: { CUSTODIAN_DATA_DIR: state() } });
+    try {
+      const stored = (await store.prisma.erasureRequest.findMany({ select: { keyText: true } })).map((r) => r.keyText);
+      expect(stored.filter((k) => k.includes("3O47") || k.includes("abc") || k.includes("3047"))).toEqual([]);
+      expect(stored.filter((k) => k.includes("3002"))).toEqual(['["3002"]']);
+    } finally {
+      await store.close();
+    }
   });
 
   it("exits 2 on bad usage, with a one-line reason", () => {

@@ -9,8 +9,14 @@ export class KeyListError extends Error {}
  * Errors name the line, so a person can fix the file.
  */
 export function parseKeyCsv(text: string, keyColumns: string[]): string[][] {
+  return parseKeyCsvLines(text, keyColumns).keys;
+}
+
+/** The keys of a CSV with the line each came from (for the key-type check's messages). */
+export function parseKeyCsvLines(text: string, keyColumns: string[]): { keys: string[][]; lines: number[] } {
   const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
   const keys: string[][] = [];
+  const at: number[] = [];
   const seen = new Set<string>();
   lines.forEach((line, i) => {
     if (!line.trim()) return;
@@ -24,10 +30,11 @@ export function parseKeyCsv(text: string, keyColumns: string[]): string[][] {
     if (seen.has(id)) return;
     seen.add(id);
     keys.push(fields);
+    at.push(i + 1);
     if (keys.length > MAX_UPLOAD_KEYS) throw new KeyListError(`more than ${MAX_UPLOAD_KEYS.toLocaleString("en-US")} keys: split the file`);
   });
   if (!keys.length) throw new KeyListError("the file holds no keys");
-  return keys;
+  return { keys, lines: at };
 }
 
 function splitCsvLine(line: string, lineNo: number): string[] {

@@ -1,9 +1,10 @@
-import type { ErasureEvidence } from "../../generated/prisma/client";
+import type { ErasureEvidence, Prisma } from "../../generated/prisma/client";
 import type { Store } from "../store/client";
 import type { KeyObject } from "node:crypto";
 import { evidenceHash, GENESIS } from "./chain";
 import { evidenceKey, existingEvidenceKey, signatureHolds, signHash } from "./signing";
-import type { Verification } from "./verify";
+import type { SubjectTrace } from "./trace";
+import type { UnreviewedColumn, Verification } from "./verify";
 import { CUSTODIAN_VERSION } from "./version";
 
 /** Serialises evidence appends across processes (any constant unique to this lock). */
@@ -28,7 +29,14 @@ export async function recordEvidence(store: Store, v: Verification, meta: Eviden
   // Plain JSON (what JSONB gives back), so the hash computed now is the one recomputed later.
   const tables = JSON.parse(JSON.stringify(v.tables));
   const failures = v.failures.map((f) => ({ target: f.target, error: f.error }));
-  const stored = { tables, ...(failures.length ? { failures } : {}), ...(v.cycles.length ? { cycles: v.cycles } : {}) };
+  const stored: StoredTables = {
+    tables,
+    ...(failures.length ? { failures } : {}),
+    ...(v.cycles.length ? { cycles: v.cycles } : {}),
+    // what qualifies the verdict, under the hash like the rest: gaps not reviewed, and what Custodian knew of the key
+    ...(v.unreviewed ? { unreviewedColumns: v.unreviewed.length, unreviewed: v.unreviewed.map((c) => ({ ...c })) } : {}),
+    ...(v.trace ? { trace: JSON.parse(JSON.stringify(v.trace)) } : {}),
+  };
   return store.prisma.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CHAIN_LOCK})`;
     const last = await tx.erasureEvidence.findFirst({ orderBy: { id: "desc" }, select: { hash: true } });
@@ -48,7 +56,7 @@ export async function recordEvidence(store: Store, v: Verification, meta: Eviden
       configHash: meta.configHash,
       verdict: v.verdict,
       residualRows: BigInt(v.residualRows),
-      tables: stored,
+      tables: stored as unknown as Prisma.InputJsonValue,
       prevHash: last?.hash ?? GENESIS,
     };
     const hash = evidenceHash(fields);
@@ -61,6 +69,11 @@ export interface StoredTables {
   tables: Verification["tables"];
   failures?: { target: string; error: string }[];
   cycles?: string[];
+  /** Coverage gaps of the subject's table not reviewed at the time (absent in records made before they were counted). */
+  unreviewedColumns?: number;
+  unreviewed?: UnreviewedColumn[];
+  /** What Custodian knew of the key before this verification (absent in older records). */
+  trace?: SubjectTrace;
 }
 
 export function storedTables(e: Pick<ErasureEvidence, "tables">): StoredTables {

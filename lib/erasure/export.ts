@@ -1,9 +1,11 @@
 import { z } from "zod";
-import type { ErasureEvidence, Prisma } from "../../generated/prisma/client";
+import type { ErasureEvidence, ErasureWithdrawal, Prisma } from "../../generated/prisma/client";
 import type { Store } from "../store/client";
 import { storedTables } from "./evidence";
 import { existingEvidenceKey, keyFingerprint, signatureHolds } from "./signing";
 import { subjectLabel } from "./subjects";
+import { verdictText } from "./trace";
+import { withdrawalsOf } from "./withdraw";
 
 /** What an export covers: one request's evidence, or every verification in a period (UTC days, inclusive). */
 export const evidenceScopeSchema = z
@@ -44,6 +46,27 @@ export async function* streamEvidence(store: Store, scope: EvidenceScope, pageSi
   }
 }
 
+/** Evidence records with the withdrawal of their request, if it was withdrawn (looked up a page at a time). */
+export async function* streamMarkedEvidence(store: Store, scope: EvidenceScope): AsyncGenerator<{ e: ErasureEvidence; withdrawal: ErasureWithdrawal | null }> {
+  let page: ErasureEvidence[] = [];
+  const flush = async function* () {
+    const withdrawals = await withdrawalsOf(store, page.flatMap((e) => (e.requestId ? [e.requestId] : [])));
+    for (const e of page) yield { e, withdrawal: (e.requestId && withdrawals.get(e.requestId)) || null };
+    page = [];
+  };
+  for await (const e of streamEvidence(store, scope)) {
+    page.push(e);
+    if (page.length >= 200) yield* flush();
+  }
+  yield* flush();
+}
+
+/** The verdict as people read it, from a stored record: "complete — 1 column not yet reviewed, never seen by Custodian". */
+export function storedVerdictText(e: Pick<ErasureEvidence, "verdict" | "residualRows" | "tables">): string {
+  const { unreviewedColumns, trace } = storedTables(e);
+  return verdictText(e, { unreviewedColumns, trace });
+}
+
 export const CSV_HEADER = [
   "evidence_id",
   "verified_at",
@@ -53,6 +76,13 @@ export const CSV_HEADER = [
   "subject",
   "verdict",
   "subject_residual_rows",
+  // what qualifies the verdict: coverage gaps not reviewed (empty: not counted in older records), Custodian's trace of the key
+  "unreviewed_columns",
+  "verdict_text",
+  // a withdrawn request's evidence stays in exports, marked
+  "withdrawn_at",
+  "withdrawn_by",
+  "withdrawal_reason",
   "target",
   "schema",
   "table",
@@ -82,10 +112,24 @@ export function signatureStatus(store: Store): (e: Pick<ErasureEvidence, "hash" 
 /** One CSV line per table checked in each verification (ids and counts only). */
 export async function* evidenceCsvRows(store: Store, scope: EvidenceScope, names: Map<string, string>): AsyncGenerator<unknown[]> {
   const signedBy = signatureStatus(store);
-  for await (const e of streamEvidence(store, scope)) {
-    const head = [e.id, e.verifiedAt, names.get(e.verifiedBy) ?? e.verifiedBy, e.custodianVersion, e.configHash, subjectLabel(e), e.verdict, e.residualRows];
+  for await (const { e, withdrawal: w } of streamMarkedEvidence(store, scope)) {
+    const { tables, failures, unreviewedColumns } = storedTables(e);
+    const head = [
+      e.id,
+      e.verifiedAt,
+      names.get(e.verifiedBy) ?? e.verifiedBy,
+      e.custodianVersion,
+      e.configHash,
+      subjectLabel(e),
+      e.verdict,
+      e.residualRows,
+      unreviewedColumns ?? null,
+      storedVerdictText(e),
+      w?.withdrawnAt ?? null,
+      w ? (names.get(w.withdrawnBy) ?? w.withdrawnBy) : null,
+      w?.reason ?? null,
+    ];
     const tail = [e.hash, e.prevHash, e.signature, signedBy(e)];
-    const { tables, failures } = storedTables(e);
     for (const t of tables) {
       yield [...head, t.target, t.schema, t.table, t.error ? null : t.residualRows, t.redactedRows, t.sampleKeys.map((k) => k.join("/")).join(" "), t.error ?? null, ...tail];
     }

@@ -1,13 +1,14 @@
 import PDFDocument from "pdfkit";
-import type { ErasureEvidence } from "../../generated/prisma/client";
+import type { ErasureEvidence, ErasureWithdrawal } from "../../generated/prisma/client";
 import { formatNumber } from "../format";
 import { errorFields, log } from "../log/logger";
 import type { Store } from "../store/client";
 import type { ChainReport } from "./evidence";
 import { storedTables } from "./evidence";
-import { signatureStatus, streamEvidence, type EvidenceScope } from "./export";
+import { signatureStatus, streamMarkedEvidence, type EvidenceScope } from "./export";
 import { existingEvidenceKey, keyFingerprint } from "./signing";
 import { subjectLabel } from "./subjects";
+import { traceSummary, unreviewedText } from "./trace";
 import { CUSTODIAN_VERSION } from "./version";
 
 const MARGIN = 50;
@@ -15,6 +16,7 @@ const INK = "#18181b";
 const MUTED = "#71717a";
 const BAD = "#b91c1c";
 const GOOD = "#15803d";
+const WARN = "#b45309";
 const RULE = "#d4d4d8";
 
 export interface ReportMeta {
@@ -83,36 +85,60 @@ async function write(doc: PDFKit.PDFDocument, store: Store, scope: EvidenceScope
   for (const [k, v] of facts) keyValue(doc, k, v, k === "Evidence chain" && !meta.chain.ok ? BAD : INK);
   doc.moveDown(0.6);
   doc.fontSize(9).fillColor(MUTED).text(
-    "Each verification walked every relation that reaches the subject, transitively and across databases, and counted the rows still " +
-      "referencing it. Rows kept on purpose count only when their PII columns still hold data. Sample keys are row ids; no other value is shown. " +
-      "Each record is chained by SHA-256 to the one before it, and its hash is signed with the Ed25519 evidence key kept outside " +
-      "Custodian's store: compare the key's fingerprint above with the published one, and check the chain with custodian verify-evidence --public-key.",
+    "Each verification followed the relations Custodian knows of (declared foreign keys and configured relations) that reach the subject, " +
+      "transitively and across databases, and counted the rows still referencing it. Rows kept on purpose count only when their PII columns " +
+      "still hold data. A column that looks like a reference to the subject's table but that no relation reaches was not checked: until a " +
+      "person reviews it, the verdict says so (\u201ccomplete \u2014 1 column not yet reviewed\u201d) and names it. Each record also says what " +
+      "Custodian knew of the key before (a purge that erased it, orphaned references seen by sweeps, rows an earlier verification found), or " +
+      "that it never saw it. Sample keys are row ids; no other value is shown. Each record is chained by SHA-256 to the one before it " +
+      "and its hash is signed with the Ed25519 evidence key kept outside Custodian's store: compare the key's fingerprint above with the " +
+      "published one, and check the chain with custodian verify-evidence --public-key.",
     { width },
   );
   doc.moveDown(0.8);
 
   let count = 0;
   const signedBy = signatureStatus(store);
-  for await (const e of streamEvidence(store, scope)) {
+  for await (const { e, withdrawal } of streamMarkedEvidence(store, scope)) {
     count++;
-    record(doc, e, meta.names, width, signedBy(e));
+    record(doc, e, withdrawal, meta.names, width, signedBy(e));
   }
   if (!count) doc.fontSize(11).fillColor(MUTED).text("No verification in this scope yet.");
   doc.end();
 }
 
-function record(doc: PDFKit.PDFDocument, e: ErasureEvidence, names: Map<string, string>, width: number, signedBy: string) {
-  const { tables, failures } = storedTables(e);
-  ensureSpace(doc, 110);
+const BADGE = 230;
+
+function record(doc: PDFKit.PDFDocument, e: ErasureEvidence, withdrawal: ErasureWithdrawal | null, names: Map<string, string>, width: number, signedBy: string) {
+  const { tables, failures, unreviewed, unreviewedColumns, trace } = storedTables(e);
+  ensureSpace(doc, 130);
   rule(doc, width);
   const top = doc.y + 6;
-  doc.font("Helvetica-Bold").fontSize(12).fillColor(INK).text(`#${e.id}  ${subjectLabel(e)}`, MARGIN, top, { width: width - 150 });
+  doc.font("Helvetica-Bold").fontSize(12).fillColor(INK).text(`#${e.id}  ${subjectLabel(e)}`, MARGIN, top, { width: width - BADGE });
+  const titleBottom = doc.y;
   const complete = e.verdict === "complete";
-  doc.font("Helvetica-Bold").fontSize(11).fillColor(complete ? GOOD : BAD)
-    .text(complete ? "COMPLETE" : `INCOMPLETE · ${formatNumber(e.residualRows)} rows`, MARGIN + width - 150, top, { width: 150, align: "right" });
+  // a complete verdict with columns nobody reviewed is not the same claim: it says so where the verdict is
+  const verdict = complete ? `COMPLETE${unreviewedColumns ? ` \u2014 ${unreviewedText(unreviewedColumns)}` : ""}` : `INCOMPLETE · ${formatNumber(e.residualRows)} rows`;
+  doc.font("Helvetica-Bold").fontSize(10).fillColor(complete ? (unreviewedColumns ? WARN : GOOD) : BAD)
+    .text(verdict, MARGIN + width - BADGE, top, { width: BADGE, align: "right" });
   doc.x = MARGIN;
+  doc.y = Math.max(doc.y, titleBottom);
   doc.font("Helvetica").fontSize(9).fillColor(MUTED)
     .text(`Verified ${iso(e.verifiedAt)} by ${names.get(e.verifiedBy) ?? e.verifiedBy} · subject "${e.subject}" · config ${e.configHash} · Custodian ${e.custodianVersion}`, MARGIN, doc.y + 2, { width });
+  if (withdrawal) {
+    doc.font("Helvetica-Bold").fontSize(9).fillColor(BAD)
+      .text(`WITHDRAWN on ${iso(withdrawal.withdrawnAt).slice(0, 10)} by ${names.get(withdrawal.withdrawnBy) ?? withdrawal.withdrawnBy}: ${withdrawal.reason}`, MARGIN, doc.y + 2, { width });
+  }
+  if (trace) doc.font("Helvetica").fontSize(9).fillColor(INK).text(`Custodian's trace of this key: ${traceSummary(trace)}.`, MARGIN, doc.y + 2, { width });
+  if (unreviewed?.length) {
+    doc.font("Helvetica").fontSize(9).fillColor(WARN).text(
+      `Not checked: ${unreviewed.map((c) => `${c.target}.${c.schema}.${c.table}.${c.column}`).join(", ")} \u2014 looks like a reference to ${e.table}, ` +
+        `no relation reaches it and nobody marked it \u201cnot personal data\u201d.`,
+      MARGIN,
+      doc.y + 2,
+      { width },
+    );
+  }
   doc.moveDown(0.4);
 
   const cols = [

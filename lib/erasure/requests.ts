@@ -1,7 +1,10 @@
 import type { ErasureRequest, Prisma } from "../../generated/prisma/client";
 import type { Config } from "../config/types";
 import type { Store } from "../store/client";
+import { TargetPool } from "../targets/pool";
+import { canonicalKeys } from "./keys";
 import { subjectByName } from "./subjects";
+import { NOT_WITHDRAWN } from "./withdraw";
 
 /** Where a request came from. Purge requests (two-phase hard deletes) will file theirs with their id. */
 export const SOURCES = ["manual", "csv", "purge"] as const;
@@ -12,16 +15,28 @@ export type RequestState = (typeof STATES)[number];
 
 
 /**
- * Files erasure requests for keys of a configured subject. A key already requested is
- * left as it is (one request per subject and key), so uploading a CSV twice is harmless.
+ * Files erasure requests for keys of a configured subject. Every key is first read by its
+ * column's type and kept in canonical form (lib/erasure/keys.ts): one that is no value of
+ * that type refuses the whole call, nothing stored; two spellings of one key (`03047`,
+ * `3047`) are one request. A key already requested is left as it is (one request per
+ * subject and key), so uploading a CSV twice is harmless. Every way in (form, CSV, CLI,
+ * purges) files through here. `lines` names each key's line in errors (an upload).
  */
 export async function addRequests(
   store: Store,
   config: Config,
-  input: { subject: string; keys: string[][]; source: RequestSource; purgeRequestId?: string; requestedBy: string | null },
+  input: { subject: string; keys: string[][]; lines?: number[]; source: RequestSource; purgeRequestId?: string; requestedBy: string | null; pool?: TargetPool },
 ): Promise<{ created: number; existing: number; ids: string[] }> {
   const s = subjectByName(config, input.subject);
-  const rows = input.keys.map((key) => ({
+  const pool = input.pool ?? new TargetPool(config.targets);
+  let keys: string[][];
+  try {
+    keys = await canonicalKeys(pool, s, input.keys, input.lines);
+  } finally {
+    if (!input.pool) await pool.close();
+  }
+  const unique = [...new Map(keys.map((k) => [JSON.stringify(k), k])).values()];
+  const rows = unique.map((key) => ({
     subject: s.name,
     target: s.target,
     schema: s.schema ?? null,
@@ -44,6 +59,8 @@ export async function addRequests(
 
 export interface RequestFilter {
   state?: RequestState;
+  /** Withdrawn requests only; without it, the open ones (withdrawn left out). */
+  withdrawn?: boolean;
   subject?: string;
   take?: number;
   skip?: number;
@@ -53,7 +70,11 @@ export interface RequestFilter {
 const STATE_RANK: Record<string, number> = { incomplete: 0, failed: 1, pending: 2, complete: 3 };
 
 export async function listRequests(store: Store, f: RequestFilter = {}): Promise<{ rows: ErasureRequest[]; total: number }> {
-  const where: Prisma.ErasureRequestWhereInput = { ...(f.state ? { state: f.state } : {}), ...(f.subject ? { subject: f.subject } : {}) };
+  const where: Prisma.ErasureRequestWhereInput = {
+    ...(f.state ? { state: f.state } : {}),
+    ...(f.subject ? { subject: f.subject } : {}),
+    ...(f.withdrawn ? { withdrawal: { isNot: null } } : NOT_WITHDRAWN),
+  };
   const [total, ranked] = await Promise.all([
     store.prisma.erasureRequest.count({ where }),
     // Ranking by state happens per state: each state's page is an index range, whatever the volume.
@@ -89,9 +110,9 @@ export async function getRequest(store: Store, id: string): Promise<ErasureReque
   return store.prisma.erasureRequest.findUnique({ where: { id } });
 }
 
-/** The overview tile: how many requests the last verification found complete, incomplete. */
+/** The overview tile: how many open requests (withdrawn ones left out) the last verification found complete, incomplete. */
 export async function erasureCounts(store: Store): Promise<Record<RequestState, number>> {
-  const groups = await store.prisma.erasureRequest.groupBy({ by: ["state"], _count: { _all: true } });
+  const groups = await store.prisma.erasureRequest.groupBy({ by: ["state"], where: NOT_WITHDRAWN, _count: { _all: true } });
   const out: Record<RequestState, number> = { pending: 0, complete: 0, incomplete: 0, failed: 0 };
   for (const g of groups) if (g.state in out) out[g.state as RequestState] = g._count._all;
   return out;

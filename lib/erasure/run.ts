@@ -6,7 +6,10 @@ import { configHash } from "../store/scans";
 import { TargetPool } from "../targets/pool";
 import { recordEvidence } from "./evidence";
 import { resolveSubject, subjectByName } from "./subjects";
-import { verifySubject, type Verification } from "./verify";
+import { coverageReport, type CoverageReport } from "./coverage";
+import { subjectTrace } from "./trace";
+import { verifySubject, type UnreviewedColumn, type Verification } from "./verify";
+import { NOT_WITHDRAWN, RequestWithdrawnError, withdrawalOf } from "./withdraw";
 
 export interface VerifiedRequest {
   verification: Verification;
@@ -22,12 +25,21 @@ export async function verifyRequest(
   config: Config,
   request: ErasureRequest,
   verifiedBy: string,
-  shared?: { pool: TargetPool; resolved: ResolvedRelations },
+  shared?: { pool: TargetPool; resolved?: ResolvedRelations; coverage?: CoverageReport | null },
 ): Promise<VerifiedRequest> {
+  const withdrawn = await withdrawalOf(store, request.id);
+  if (withdrawn) {
+    throw new RequestWithdrawnError(`This request was withdrawn on ${withdrawn.withdrawnAt.toISOString().slice(0, 10)} (${withdrawn.reason}): it is not verified again.`);
+  }
   const pool = shared?.pool ?? new TargetPool(config.targets);
   try {
     const subject = await resolveSubject(pool, subjectByName(config, request.subject), request.key);
-    const verification = await verifySubject(config, pool, subject, shared?.resolved);
+    const resolved = shared?.resolved ?? (await resolveRelations(config, pool));
+    const verification = await verifySubject(config, pool, subject, resolved);
+    const coverage = shared?.coverage !== undefined ? shared.coverage : await readCoverage(config, pool, store, resolved);
+    // no coverage report (a catalog unreadable): the verdict is already incomplete, and gaps are not claimed either way
+    if (coverage) verification.unreviewed = unreviewedColumns(coverage, subject.name);
+    verification.trace = await subjectTrace(store, subject, resolved.relations, request.id);
     const evidence = await recordEvidence(store, verification, { requestId: request.id, verifiedBy, configHash: configHash(config.file) });
     await store.prisma.erasureRequest.update({
       where: { id: request.id },
@@ -37,6 +49,15 @@ export async function verifyRequest(
   } finally {
     if (!shared) await pool.close();
   }
+}
+
+async function readCoverage(config: Config, pool: TargetPool, store: Store, resolved: ResolvedRelations): Promise<CoverageReport | null> {
+  return coverageReport(config, pool, store, resolved).catch(() => null);
+}
+
+/** The subject's coverage gaps nobody has reviewed: columns a "complete" verdict did not check. */
+export function unreviewedColumns(coverage: CoverageReport, subject: string): UnreviewedColumn[] {
+  return coverage.entries.filter((e) => e.subject === subject && !e.decision).map((e) => ({ target: e.target, schema: e.schema, table: e.table, column: e.column }));
 }
 
 /** Marks a request that could not be verified at all (its subject is no longer configured…). */
@@ -55,21 +76,29 @@ export async function runVerifications(store: Store, config: Config, runId: stri
   const pool = new TargetPool(config.targets);
   const counts = { done: 0, complete: 0, incomplete: 0, failed: 0 };
   try {
-    const total = await store.prisma.erasureRequest.count();
+    // withdrawn requests are left out of runs, like out of the open lists
+    const total = await store.prisma.erasureRequest.count({ where: NOT_WITHDRAWN });
     await store.prisma.erasureRun.update({ where: { id: runId }, data: { total, ...counts, heartbeatAt: new Date() } });
     const resolved = await resolveRelations(config, pool);
+    // one coverage report for the run: catalogs and reviews as they stand when it starts
+    const coverage = await readCoverage(config, pool, store, resolved);
     let after: string | null = null;
     for (;;) {
       const page: ErasureRequest[] = await store.prisma.erasureRequest.findMany({
-        where: after ? { id: { gt: after } } : {},
+        where: { ...NOT_WITHDRAWN, ...(after ? { id: { gt: after } } : {}) },
         orderBy: { id: "asc" },
         take: PAGE,
       });
       for (const request of page) {
         try {
-          const { verification } = await verifyRequest(store, config, request, verifiedBy, { pool, resolved });
+          const { verification } = await verifyRequest(store, config, request, verifiedBy, { pool, resolved, coverage });
           counts[verification.verdict]++;
         } catch (err) {
+          if (err instanceof RequestWithdrawnError) {
+            // withdrawn while this run was under way: left as it is, out of the counts
+            await store.prisma.erasureRun.update({ where: { id: runId }, data: { total: { decrement: 1 }, heartbeatAt: new Date() } });
+            continue;
+          }
           counts.failed++;
           log?.(`erasure request ${request.id} could not be verified: ${(err as Error)?.message ?? err}`);
           await markFailed(store, request.id).catch(() => {});

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Config } from "../config/types";
 import type { TargetPool } from "../targets/pool";
+import { canonicalKeys } from "./keys";
 
 /** A configured subject (`subjects:`) with its schema resolved, and one key of it. */
 export interface ResolvedSubject {
@@ -65,9 +66,15 @@ export function parseKey(subject: SubjectConfig, text: string): string[] {
   return values.data;
 }
 
+/**
+ * The subject and its key, ready to verify. The key is read by its column's type again
+ * (a request filed before keys were checked, a column whose type changed): one that is no
+ * value of it is refused (KeyValueError), never walked into "0 rows, complete".
+ */
 export async function resolveSubject(pool: TargetPool, subject: SubjectConfig, key: string[]): Promise<ResolvedSubject> {
   const schema = subject.schema ?? (await (await pool.get(subject.target)).defaultSchema());
-  return { name: subject.name, target: subject.target, schema, table: subject.table, keyColumns: subject.key, key };
+  const [canonical] = await canonicalKeys(pool, subject, [key]);
+  return { name: subject.name, target: subject.target, schema, table: subject.table, keyColumns: subject.key, key: canonical };
 }
 
 /** How a subject is written on the command line and in reports. */

@@ -3,6 +3,7 @@ import { resolveRelations } from "../relations/resolve";
 import type { Relation } from "../relations/types";
 import type { TargetPool } from "../targets/pool";
 import type { ResolvedSubject } from "./subjects";
+import type { SubjectTrace } from "./trace";
 import { walkSubject, type TableResidue } from "./walk";
 
 export type Verdict = "complete" | "incomplete";
@@ -17,6 +18,21 @@ export interface Verification {
   failures: { target: string; error: string }[];
   /** Relations not followed because they close a cycle. */
   cycles: string[];
+  /**
+   * Columns that look like references to the subject's table (lib/erasure/coverage.ts)
+   * that no relation covers and nobody marked "not personal data": never checked. A
+   * "complete" verdict says how many (filled in when a request is verified).
+   */
+  unreviewed?: UnreviewedColumn[];
+  /** What Custodian knew of the key before (filled in when a request is verified). */
+  trace?: SubjectTrace;
+}
+
+export interface UnreviewedColumn {
+  target: string;
+  schema: string;
+  table: string;
+  column: string;
 }
 
 /**

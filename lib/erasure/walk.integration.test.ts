@@ -163,9 +163,41 @@ describe.runIf(hasPostgres && hasMysql)("erasure walk across PostgreSQL, MariaDB
     expect(residue(live)).toMatchObject({ [`core.${USERS}`]: 1, "core.orders": 1, "core.payments": 1, "ship.shipments": 1, "ship.shipment_items": 1, [`events.${EVENTS}`]: 2, "events.event_tags": 1 });
   });
 
-  it("treats a key that no key column could hold as matching nothing, instead of failing", async () => {
-    const v = await verify("not-a-number");
-    expect(v.tables.filter((t) => t.error)).toEqual([]);
-    expect(v.verdict).toBe("complete");
+  it("refuses a key that is no value of the key column's type, and the walk itself does not fail on one", async () => {
+    // filed or verified, such a key is refused: it would match nothing and read as erased
+    await expect(verify("not-a-number")).rejects.toThrow(`key 'not-a-number' is not a bigint (core.${pgSchema}.${USERS}.id)`);
+    // the walk, handed one anyway (keys carried between databases are not checked by a person), matches nothing instead of failing
+    const cfg = config();
+    const pool = new TargetPool(cfg.targets);
+    try {
+      const subject = { name: "account", target: "core", schema: pgSchema, table: USERS, keyColumns: ["id"], key: ["not-a-number"] };
+      const v = await verifySubject(cfg, pool, subject);
+      expect(v.tables.filter((t) => t.error)).toEqual([]);
+      expect(v.residualRows).toBe(0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("reads keys by each dialect's key column type: MariaDB int, SQLite INTEGER affinity, PostgreSQL bigint", async () => {
+    const cfg = config();
+    cfg.subjects.push(
+      { name: "shipment", target: "ship", table: "shipments", key: ["id"] } as (typeof cfg.subjects)[number],
+      { name: "event", target: "events", table: EVENTS, key: ["id"] } as (typeof cfg.subjects)[number],
+    );
+    const pool = new TargetPool(cfg.targets);
+    try {
+      const read = (name: string, key: string) => resolveSubject(pool, subjectByName(cfg, name), [key]).then((s) => s.key[0]);
+      expect(await read("account", "+0008")).toBe("8");
+      expect(await read("shipment", "+004")).toBe("4");
+      expect(await read("event", "4.0")).toBe("4"); // SQLite stores 4.0 given to an INTEGER column as 4
+      // COLUMN_TYPE: MariaDB says int(11), MySQL 8 int
+      await expect(read("shipment", "3O47")).rejects.toThrow(/key '3O47' is not an int(\(11\))? \(ship\.shipments\.id\)/);
+      await expect(read("shipment", "4.0")).rejects.toThrow(/key '4\.0' is not an int(\(11\))? \(ship\.shipments\.id\)/);
+      await expect(read("shipment", "2147483648")).rejects.toThrow(/key '2147483648' is not an int(\(11\))? \(ship\.shipments\.id\): out of its range/);
+      await expect(read("event", "3O47")).rejects.toThrow(`key '3O47' is not an INTEGER (events.${EVENTS}.id): expected an integer`);
+    } finally {
+      await pool.close();
+    }
   });
 });

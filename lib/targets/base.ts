@@ -2,6 +2,7 @@ import { sql, type Kysely, type RawBuilder } from "kysely";
 import type { Dialect } from "../config/types";
 import { TargetError } from "./errors";
 import { cannotBeOfFamily, integerRange, outsideRange, typeFamily } from "./keys";
+import type { KeyValueParse } from "./key-values";
 import { pageFromRows, parseCounts } from "./page";
 import { SerialDeadlock, type SerialLock } from "./serial";
 import { countNullKeysStatement, parentLive, tableId } from "./sql";
@@ -70,6 +71,7 @@ export abstract class BaseTarget implements Target {
   }
   abstract readonly inProcess: boolean;
   abstract lookupBatchSize(columnCount: number): number;
+  abstract parseKeyValue(type: string, text: string): KeyValueParse;
   abstract createIndexStatement(ref: ColumnsRef): string;
 
   /** MySQL and MariaDB have no partial indexes; the dialects that do override both. */

@@ -1,5 +1,6 @@
 import type { Kysely, RawBuilder } from "kysely";
 import type { Dialect } from "../config/types";
+import type { KeyValueParse } from "./key-values";
 
 export type { Dialect };
 
@@ -133,6 +134,12 @@ export interface Target {
   missingKeys(parent: ColumnsRef, keys: unknown[][], size: number, softDelete?: ParentSoftDelete): Promise<number[]>;
   /** The declared types of some columns, in order ("" when unknown). */
   columnTypes(ref: ColumnsRef): Promise<string[]>;
+  /**
+   * Reads a key value a person typed as a value of a column of this declared type (as
+   * columnTypes names it), by this dialect's rules: its canonical text (`+3047` → `3047`),
+   * or the type it is not a value of (`3O47` is no bigint).
+   */
+  parseKeyValue(type: string, text: string): KeyValueParse;
   /** How many keys one missingKeys call may carry for this many columns (driver parameter limits). */
   lookupBatchSize(columnCount: number): number;
   /** The statement that would index these columns, quoted for this dialect. */

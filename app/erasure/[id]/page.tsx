@@ -4,11 +4,15 @@ import { z } from "zod";
 import { EvidenceKey } from "@/components/erasure/evidence-key";
 import { StateBadge } from "@/components/erasure/state-badge";
 import { VerifyButton } from "@/components/erasure/verify-button";
+import { WithdrawnBadge } from "@/components/erasure/withdrawn-badge";
+import { WithdrawRequest } from "@/components/erasure/withdraw-request";
 import { requirePage } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
+import { storedTables } from "@/lib/erasure/evidence";
 import { loadErasureRequest } from "@/lib/erasure/page-data";
 import { evidenceKey, keyFingerprint } from "@/lib/erasure/signing";
 import { subjectLabel } from "@/lib/erasure/subjects";
+import { seenByCustodian, traceSummary, unreviewedText, verdictText } from "@/lib/erasure/trace";
 import { formatNumber, formatRelative } from "@/lib/format";
 import { getStore } from "@/lib/server/store";
 
@@ -20,7 +24,7 @@ export default async function ErasureSubjectPage({ params }: { params: Promise<{
   if (!z.uuid().safeParse(id).success) notFound();
   const data = await loadErasureRequest(await getStore(), id);
   if (!data) notFound();
-  const { request, history, latest, names } = data;
+  const { request, history, latest, names, withdrawal, trace, unreviewed } = data;
   const mayVerify = can(actor.roles, "erasure.verify");
   const mayExport = can(actor.roles, "evidence.export");
   const byTarget = new Map<string, NonNullable<typeof latest>["tables"]>();
@@ -42,6 +46,7 @@ export default async function ErasureSubjectPage({ params }: { params: Promise<{
             {subjectLabel(request)}
           </h1>
           <StateBadge state={request.state} />
+          {withdrawal && <WithdrawnBadge />}
         </div>
         <p className="text-sm text-zinc-500">
           Subject &ldquo;{request.subject}&rdquo; · {request.source === "csv" ? "uploaded in a CSV" : request.source === "purge" ? `from purge request ${request.purgeRequestId}` : "added by hand"}{" "}
@@ -51,8 +56,55 @@ export default async function ErasureSubjectPage({ params }: { params: Promise<{
         <EvidenceKey fingerprint={keyFingerprint(evidenceKey().publicKey)} mayDownload={can(actor.roles, "evidence_key.read")} />
       </div>
 
+      {withdrawal && (
+        <p className="card border-red-300 p-4 text-sm" data-testid="withdrawn-note">
+          <span className="font-medium text-red-700 dark:text-red-400">Withdrawn</span> {formatRelative(withdrawal.withdrawnAt)} ({withdrawal.withdrawnAt.toISOString().slice(0, 10)}) by{" "}
+          {names.get(withdrawal.withdrawnBy) ?? withdrawal.withdrawnBy}: &ldquo;{withdrawal.reason}&rdquo;. It is kept with its evidence, out of the open lists and of &ldquo;Verify all&rdquo;.
+        </p>
+      )}
+
+      {history[0] && latest && (
+        <p className="text-sm" data-testid="verdict-text">
+          <span className="text-zinc-500">Latest verdict (evidence #{history[0].id.toString()}): </span>
+          <span className={history[0].verdict === "complete" ? (latest.unreviewedColumns ? "text-amber-700 dark:text-amber-400" : "text-emerald-700 dark:text-emerald-400") : "text-red-600"}>
+            {verdictText(history[0], { unreviewedColumns: latest.unreviewedColumns, trace: latest.trace })}
+          </span>
+        </p>
+      )}
+
+      <section className="card space-y-1 p-4 text-sm" data-testid="trace">
+        <h2 className="font-medium">What Custodian knew of this key {history[0] && <span className="font-normal text-zinc-500">(before evidence #{history[0].id.toString()})</span>}</h2>
+        {trace ? (
+          <>
+            <p data-testid="trace-summary" className={seenByCustodian(trace) ? "" : "text-zinc-500"}>
+              {traceSummary(trace).replace(/^./, (c) => c.toUpperCase())}.
+            </p>
+            {!seenByCustodian(trace) && (
+              <p className="text-zinc-500">
+                No purge or deletion request of it, no sweep saw rows pointing at it, no verification found its rows: a &ldquo;complete&rdquo; here means nothing of this key was found, not that Custodian erased it.
+              </p>
+            )}
+          </>
+        ) : (
+          <p className="text-zinc-500">
+            {history[0] ? "Not recorded by this verification (made before Custodian recorded traces)." : "Each verification records it: a purge or deletion request of this key, rows sweeps saw pointing at it, an earlier verification that found its rows — or that Custodian never saw it."}
+          </p>
+        )}
+        {unreviewed && unreviewed.length > 0 && (
+          <p className="text-amber-700 dark:text-amber-400" data-testid="unreviewed-note">
+            {unreviewedText(unreviewed.length).replace(/^./, (c) => c.toUpperCase())}, so never checked:{" "}
+            <span className="font-mono text-xs">{unreviewed.map((c) => `${c.target}.${c.schema}.${c.table}.${c.column}`).join(", ")}</span> — map a relation, or mark it &ldquo;not personal data&rdquo; on{" "}
+            <Link href="/erasure" className="underline">
+              the erasure page
+            </Link>
+            .
+          </p>
+        )}
+      </section>
+
       <div className="flex flex-wrap items-center gap-3">
-        {mayVerify && <VerifyButton requestId={request.id} />}
+        {mayVerify && !withdrawal && <VerifyButton requestId={request.id} />}
+        {mayVerify && !withdrawal && <WithdrawRequest requestId={request.id} label={subjectLabel(request)} />}
         {mayExport && history.length > 0 && (
           <>
             <a className="btn-secondary" href={`/api/erasure/report.pdf?request=${request.id}`} download data-testid="download-pdf">
@@ -148,6 +200,9 @@ export default async function ErasureSubjectPage({ params }: { params: Promise<{
                     <td className="px-4 py-2 text-zinc-500">{names.get(e.verifiedBy) ?? e.verifiedBy}</td>
                     <td className="px-4 py-2">
                       <StateBadge state={e.verdict} />
+                      {e.verdict === "complete" && !!storedTables(e).unreviewedColumns && (
+                        <span className="ml-1 text-xs text-amber-700 dark:text-amber-400">— {unreviewedText(storedTables(e).unreviewedColumns!)}</span>
+                      )}
                     </td>
                     <td className="tabular px-4 py-2 text-right">{formatNumber(e.residualRows)}</td>
                     <td className="px-4 py-2 font-mono text-xs text-zinc-500">

@@ -2,7 +2,11 @@ import { userInfo } from "node:os";
 import type { Config } from "../../config/types";
 import { addRequests, getRequest } from "../../erasure/requests";
 import { verifyRequest } from "../../erasure/run";
+import { canonicalKeys, KeyValueError } from "../../erasure/keys";
 import { parseSubjectRef, SubjectError, subjectLabel } from "../../erasure/subjects";
+import { seenByCustodian, traceSummary, unreviewedText } from "../../erasure/trace";
+import { RequestWithdrawnError } from "../../erasure/withdraw";
+import { TargetPool } from "../../targets/pool";
 import { openStore } from "../../store/client";
 import { EXIT, formatCount, table, UsageError, type Output } from "../io";
 
@@ -29,15 +33,31 @@ export async function verifyErasureCommand(config: Config, out: Output, ref: str
     if (err instanceof SubjectError) throw new UsageError(err.message);
     throw err;
   }
-  const store = await openStore({ purpose: "custodian verify-erasure" });
+  // one pool for the whole command: each target opened once
+  const pool = new TargetPool(config.targets);
   let result;
   try {
-    const actor = cliActor();
-    const { ids } = await addRequests(store, config, { subject: parsed.subject.name, keys: [parsed.key], source: "manual", requestedBy: actor });
-    out.progress(`verifying ${subjectLabel({ target: parsed.subject.target, table: parsed.subject.table, key: parsed.key })}…`);
-    result = await verifyRequest(store, config, (await getRequest(store, ids[0]))!, actor);
+    // read by the key column's type before anything is stored: `3O47` is refused (exit 2), `+03047` is 3047
+    try {
+      [parsed.key] = await canonicalKeys(pool, parsed.subject, [parsed.key]);
+    } catch (err) {
+      if (err instanceof KeyValueError) throw new UsageError(err.message);
+      throw err;
+    }
+    const store = await openStore({ purpose: "custodian verify-erasure" });
+    try {
+      const actor = cliActor();
+      const { ids } = await addRequests(store, config, { subject: parsed.subject.name, keys: [parsed.key], source: "manual", requestedBy: actor, pool });
+      out.progress(`verifying ${subjectLabel({ target: parsed.subject.target, table: parsed.subject.table, key: parsed.key })}…`);
+      result = await verifyRequest(store, config, (await getRequest(store, ids[0]))!, actor, { pool }).catch((err) => {
+        // a withdrawn request is not verified again: say so, like any other refused usage
+        throw err instanceof RequestWithdrawnError ? new UsageError(err.message) : err;
+      });
+    } finally {
+      await store.close();
+    }
   } finally {
-    await store.close();
+    await pool.close();
   }
   const { verification: v, evidence } = result;
   const errors = v.failures;
@@ -45,6 +65,11 @@ export async function verifyErasureCommand(config: Config, out: Output, ref: str
     {
       subject: subjectLabel({ target: v.subject.target, table: v.subject.table, key: v.subject.key }),
       verdict: v.verdict,
+      // coverage gaps of the subject's table nobody reviewed: places a "complete" did not check (null: unknown)
+      unreviewedColumns: v.unreviewed?.length ?? null,
+      ...(v.unreviewed?.length ? { unreviewed: v.unreviewed.map((c) => `${c.target}.${c.schema}.${c.table}.${c.column}`) } : {}),
+      // "never seen by Custodian" or what it knew: a purge that erased it, orphan sightings, earlier residue
+      trace: v.trace ? { summary: traceSummary(v.trace), seenByCustodian: seenByCustodian(v.trace), ...v.trace } : null,
       tables: v.tables.map((t) => ({
         target: t.target,
         schema: t.schema,
@@ -65,6 +90,8 @@ export async function verifyErasureCommand(config: Config, out: Output, ref: str
         ...errors.map((f) => `target ${f.target}: ${f.error}`),
         "",
         `${v.verdict === "complete" ? "COMPLETE" : "INCOMPLETE"}: ${formatCount(v.residualRows)} rows still hold this subject's data. Evidence #${evidence.id}.`,
+        ...(v.unreviewed?.length ? [`Not checked: ${unreviewedText(v.unreviewed.length)} (${v.unreviewed.map((c) => `${c.target}.${c.table}.${c.column}`).join(", ")}): map a relation or mark it "not personal data".`] : []),
+        ...(v.trace ? [`Custodian's trace of this key: ${traceSummary(v.trace)}.`] : []),
       ].join("\n");
     },
   );

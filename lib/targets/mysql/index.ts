@@ -5,6 +5,7 @@ import { BaseTarget, type LookupPlan } from "../base";
 import { antiJoinCountStatement, columnNames, countRowsStatement, indexName, parentLive, tableId, walkKeysStatement } from "../sql";
 import type { ColumnsRef, IndexInfo, ParentSoftDelete, SameTargetOrphanQuery, TableRef, UniqueKey } from "../types";
 import { mapMysqlError } from "./errors";
+import { parseMysqlKeyValue } from "./key-values";
 import * as catalog from "./introspect";
 import * as q from "./sql";
 
@@ -57,6 +58,10 @@ export class MysqlTarget extends BaseTarget {
    */
   protected timeoutStatements(ms: number) {
     return [sql`SET SESSION innodb_lock_wait_timeout = ${sql.lit(Math.max(1, Math.ceil(ms / 1000)))}`];
+  }
+
+  parseKeyValue(type: string, text: string) {
+    return parseMysqlKeyValue(type, text);
   }
 
   protected mapError(err: unknown) {

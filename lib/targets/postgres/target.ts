@@ -10,6 +10,7 @@ import type { ColumnsRef, KeyPage, PartialIndex, ParentSoftDelete, SameTargetOrp
 import * as catalog from "./introspect";
 import { partialIndexesQuery } from "./partial-indexes";
 import { mapPostgresError } from "./errors";
+import { parsePostgresKeyValue } from "./key-values";
 import * as q from "./sql";
 
 /** PostgreSQL semantics; the driver (pg pool or PGlite) is supplied by the subclass. */
@@ -23,6 +24,10 @@ export abstract class PostgresFamilyTarget extends BaseTarget {
 
   protected mapError(err: unknown) {
     return mapPostgresError(this.name, err);
+  }
+
+  parseKeyValue(type: string, text: string) {
+    return parsePostgresKeyValue(type, text);
   }
 
   /** SET LOCAL: the limits end with the transaction, never leak into the pool's next user. */

@@ -9,6 +9,7 @@ import type { ColumnInfo, ColumnsRef, DeclaredForeignKey, IndexInfo, KeyPage, Pa
 import { TargetError } from "../errors";
 import { SerialLock } from "../serial";
 import { mapSqliteError } from "./errors";
+import { parseSqliteKeyValue } from "./key-values";
 import * as catalog from "./introspect";
 import { partialIndexesQuery, predicateOf } from "./partial-indexes";
 import * as q from "./sql";
@@ -53,6 +54,10 @@ export class SqliteTarget extends BaseTarget {
       throw mapSqliteError(spec.name, err);
     }
     return new SqliteTarget(spec.name, "sqlite", new Kysely<any>({ dialect: new SqliteDialect({ database }) }), SerialLock.of(lockKey(spec.url)));
+  }
+
+  parseKeyValue(type: string, text: string) {
+    return parseSqliteKeyValue(type, text);
   }
 
   protected mapError(err: unknown) {
