@@ -20,6 +20,8 @@ vi.mock("../lib/auth/session", async (importOriginal) => ({
   ...(await importOriginal<typeof import("../lib/auth/session")>()),
   requestContext: async () => context,
 }));
+// The actions are called outside a Next.js request here: a page cache to refresh exists only inside one.
+vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 
 const { getStore } = await import("../lib/server/store");
 const { getAuth } = await import("../lib/auth/session");
