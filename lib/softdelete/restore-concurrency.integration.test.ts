@@ -43,12 +43,12 @@ describe.each(DIALECTS)("concurrent restores of one account on $dialect", ({ dia
   const stamped = async (table: string, where: string) =>
     Number((await fx.query(`SELECT count(*) AS n FROM ${fx.table(table)} WHERE deleted_at IS NOT NULL AND ${where}`))[0].n);
 
-  /** Four restores at once; exactly one brings the account back, the others are refused as for any account no longer deleted. */
+  /** Four restores at once; exactly one brings the account back, the others are refused as for any live account (which a restore does not tell apart from one that never existed). */
   async function restoreConcurrently(pools: TargetPool[], key: number) {
     const outcomes = await Promise.allSettled(pools.map((pool) => restoreSubject(store, config, pool, "fx.users", [String(key)])));
     const succeeded = outcomes.filter((o) => o.status === "fulfilled");
     const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === "rejected");
-    expect(refused.map((o) => (o.reason instanceof RestoreRefused ? o.reason.code : String(o.reason)))).toEqual(Array(CONCURRENT - 1).fill("not_deleted"));
+    expect(refused.map((o) => (o.reason instanceof RestoreRefused ? o.reason.code : String(o.reason)))).toEqual(Array(CONCURRENT - 1).fill("not_found"));
     expect(succeeded).toHaveLength(1);
     const [only] = succeeded as PromiseFulfilledResult<Awaited<ReturnType<typeof restoreSubject>>>[];
     expect(only.value.failed).toEqual([]);
@@ -77,7 +77,7 @@ describe.each(DIALECTS)("concurrent restores of one account on $dialect", ({ dia
       expect(await stamped("users", `id = ${IN_GRACE}`)).toBe(1);
       const outcomes = await Promise.allSettled(Array.from({ length: CONCURRENT }, () => restoreSubject(store, config, pool, "fx.users", [String(IN_GRACE)])));
       expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);
-      expect(outcomes.filter((o) => o.status === "rejected").map((o) => (o as PromiseRejectedResult).reason.code)).toEqual(Array(CONCURRENT - 1).fill("not_deleted"));
+      expect(outcomes.filter((o) => o.status === "rejected").map((o) => (o as PromiseRejectedResult).reason.code)).toEqual(Array(CONCURRENT - 1).fill("not_found"));
       expect(await stamped("users", `id = ${IN_GRACE}`)).toBe(0);
     } finally {
       await pool.close();
