@@ -5,6 +5,7 @@ import type { Store } from "../store/client";
 import { configHash } from "../store/scans";
 import { TargetPool } from "../targets/pool";
 import { recordEvidence } from "./evidence";
+import { signingKey } from "./store-key";
 import { resolveSubject, subjectByName } from "./subjects";
 import { verifySubject, type Verification } from "./verify";
 
@@ -24,6 +25,9 @@ export async function verifyRequest(
   verifiedBy: string,
   shared?: { pool: TargetPool; resolved: ResolvedRelations },
 ): Promise<VerifiedRequest> {
+  // a missing key, or one that is not the store's, stops a single verification before it walks
+  // (a bulk run checked once at its start)
+  if (!shared) await signingKey(store);
   const pool = shared?.pool ?? new TargetPool(config.targets);
   try {
     const subject = await resolveSubject(pool, subjectByName(config, request.subject), request.key);
@@ -55,6 +59,9 @@ export async function runVerifications(store: Store, config: Config, runId: stri
   const pool = new TargetPool(config.targets);
   const counts = { done: 0, complete: 0, incomplete: 0, failed: 0 };
   try {
+    // checked once, before any request: a wrong or missing key fails the run with its reason
+    // instead of marking every request failed
+    await signingKey(store);
     const total = await store.prisma.erasureRequest.count();
     await store.prisma.erasureRun.update({ where: { id: runId }, data: { total, ...counts, heartbeatAt: new Date() } });
     const resolved = await resolveRelations(config, pool);
