@@ -4,7 +4,9 @@ import { resolveRelations, type ResolvedRelations } from "../relations/resolve";
 import type { Store } from "../store/client";
 import { configHash } from "../store/scans";
 import { TargetPool } from "../targets/pool";
+import { log } from "../log/logger";
 import { recordEvidence } from "./evidence";
+import { publishNewHeads } from "./publish-head";
 import { signingKey } from "./store-key";
 import { resolveSubject, subjectByName } from "./subjects";
 import { verifySubject, type Verification } from "./verify";
@@ -37,6 +39,8 @@ export async function verifyRequest(
       where: { id: request.id },
       data: { state: verification.verdict, lastVerifiedAt: evidence.verifiedAt, lastEvidenceId: evidence.id, residualRows: BigInt(verification.residualRows) },
     });
+    // a single verification publishes the new heads too (a bulk run publishes once, at its end)
+    if (!shared) await publishNewHeads(store, config, evidence, (line) => log().warn(line));
     return { verification, evidence };
   } finally {
     if (!shared) await pool.close();
