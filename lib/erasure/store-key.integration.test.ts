@@ -6,7 +6,7 @@ import { recordEvidence, verifyChain } from "./evidence";
 import { addRequests, getRequest } from "./requests";
 import { runVerifications, verifyRequest } from "./run";
 import { evidenceKey, keyFingerprint } from "./signing";
-import { storeKeyFingerprint } from "./store-key";
+import { shownEvidenceKey, storeKeyFingerprint } from "./store-key";
 import type { Verification } from "./verify";
 
 const verification: Verification = {
@@ -48,6 +48,9 @@ describe.each(STORE_KINDS.filter((k) => k.available))("one evidence key per stor
       `this process's evidence key ${theirs} is not the store's ${mine}: set CUSTODIAN_EVIDENCE_KEY to the key that signed the chain`,
     );
     expect(await store.prisma.erasureEvidence.count()).toBe(1);
+    // the pages show the key that signs, and why this process cannot
+    expect(await shownEvidenceKey(store)).toEqual({ fingerprint: mine, problem: null });
+    expect(await shownEvidenceKey(other)).toEqual({ fingerprint: mine, problem: expect.stringMatching(/is not the store's/) });
 
     // a single verification with the wrong key stops before it walks or stores anything
     const { ids } = await addRequests(store, demo.config, { subject: "user", keys: [["3047"]], source: "manual", requestedBy: "dpo-1" });

@@ -55,3 +55,20 @@ export async function claimSigningKey(tx: Tx, key: EvidenceKey): Promise<void> {
 export async function storeKeyFingerprint(store: Store): Promise<string | null> {
   return (await store.prisma.evidenceSigningKey.findUnique({ where: { id: 1 }, select: { fingerprint: true } }))?.fingerprint ?? null;
 }
+
+export interface ShownKey {
+  /** The key that signs (this process's, when it may sign; else the one the store recorded). */
+  fingerprint: string | null;
+  /** Why this process cannot sign (no key, another key than the store's), shown to people. */
+  problem: string | null;
+}
+
+/** What the pages show: the signing key's fingerprint, or why evidence cannot be signed here. */
+export async function shownEvidenceKey(store: Store): Promise<ShownKey> {
+  try {
+    return { fingerprint: keyFingerprint((await signingKey(store)).publicKey), problem: null };
+  } catch (err) {
+    if (!(err instanceof EvidenceKeyError)) throw err;
+    return { fingerprint: await storeKeyFingerprint(store), problem: err.message };
+  }
+}

@@ -7,7 +7,7 @@ import { VerifyButton } from "@/components/erasure/verify-button";
 import { requirePage } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
 import { loadErasureRequest } from "@/lib/erasure/page-data";
-import { evidenceKey, keyFingerprint } from "@/lib/erasure/signing";
+import { shownEvidenceKey } from "@/lib/erasure/store-key";
 import { subjectLabel } from "@/lib/erasure/subjects";
 import { formatNumber, formatRelative } from "@/lib/format";
 import { getStore } from "@/lib/server/store";
@@ -48,7 +48,7 @@ export default async function ErasureSubjectPage({ params }: { params: Promise<{
           {formatRelative(request.createdAt)}
           {request.lastVerifiedAt && ` · last verified ${formatRelative(request.lastVerifiedAt)}`}
         </p>
-        <EvidenceKey fingerprint={keyFingerprint(evidenceKey().publicKey)} mayDownload={can(actor.roles, "evidence_key.read")} />
+        <EvidenceKey {...await shownEvidenceKey(await getStore())} mayDownload={can(actor.roles, "evidence_key.read")} />
       </div>
 
       <div className="flex flex-wrap items-center gap-3">
