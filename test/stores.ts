@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -43,7 +43,8 @@ export const STORE_KINDS: StoreKind[] = [
       const u = new URL(POSTGRES_URL);
       u.pathname = `/${database}`;
       const dir = mkdtempSync(path.join(tmpdir(), "custodian-test-data-"));
-      const env = { DATABASE_URL: u.toString(), CUSTODIAN_DATA_DIR: dir };
+      // a PostgreSQL store never generates an evidence key: the processes sharing it are given one
+      const env = { DATABASE_URL: u.toString(), CUSTODIAN_DATA_DIR: dir, CUSTODIAN_EVIDENCE_KEY: newEvidenceKey() };
       const store = await openStore({ env });
       return {
         store,
@@ -57,3 +58,8 @@ export const STORE_KINDS: StoreKind[] = [
     },
   },
 ];
+
+/** A fresh Ed25519 private key as PEM, what CUSTODIAN_EVIDENCE_KEY holds. */
+export function newEvidenceKey(): string {
+  return generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+}

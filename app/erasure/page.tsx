@@ -9,7 +9,7 @@ import { WithdrawnBadge } from "@/components/erasure/withdrawn-badge";
 import { requirePage } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
 import { loadErasureList } from "@/lib/erasure/page-data";
-import { evidenceKey, keyFingerprint } from "@/lib/erasure/signing";
+import { shownEvidenceKey } from "@/lib/erasure/store-key";
 import { STATES } from "@/lib/erasure/requests";
 import { subjectLabel } from "@/lib/erasure/subjects";
 import { unreviewedText } from "@/lib/erasure/trace";
@@ -54,7 +54,7 @@ export default async function ErasurePage({ searchParams }: { searchParams: Prom
             Is everything about this person gone, in every database? Each verification walks every relation that reaches the subject and is kept as evidence.
             {!mayVerify && " Read-only: verifying and exporting evidence is the DPO's."}
           </p>
-          <EvidenceKey fingerprint={keyFingerprint(evidenceKey().publicKey)} mayDownload={can(actor.roles, "evidence_key.read")} />
+          <EvidenceKey {...await shownEvidenceKey(await getStore())} mayDownload={can(actor.roles, "evidence_key.read")} />
         </div>
         {mayVerify && <VerifyAllButton running={data.running} />}
       </div>

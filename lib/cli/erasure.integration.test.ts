@@ -216,9 +216,10 @@ describe("custodian verify-erasure and verify-evidence", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const withHook = path.join(dir, "with-webhook.yaml");
     writeFileSync(withHook, `${readFileSync(config, "utf8")}\nalerts:\n  webhook: "http://127.0.0.1:${(server.address() as AddressInfo).port}/hook"\n`);
-    try {
-      const r = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-        const child = spawn(process.execPath, [bin, "verify-evidence", "--config", withHook, "--json"], {
+    // spawned, not spawnSync: the webhook server answers in this process
+    const runAsync = (...args: string[]) =>
+      new Promise<{ code: number | null; stdout: string }>((resolve) => {
+        const child = spawn(process.execPath, [bin, ...args, "--config", withHook, "--json"], {
           cwd: dir,
           env: { ...process.env, CUSTODIAN_DATA_DIR: state(), CUSTODIAN_CONFIG: "", DATABASE_URL: "" },
         });
@@ -226,10 +227,23 @@ describe("custodian verify-erasure and verify-evidence", () => {
         child.stdout.on("data", (c) => (stdout += c));
         child.on("close", (code) => resolve({ code, stdout }));
       });
+    try {
+      const r = await runAsync("verify-evidence");
       const doc = JSON.parse(r.stdout);
       expect(received).toHaveLength(1);
       expect(received[0]).toMatchObject({ event: "evidence_chain", holds: doc.holds, records: doc.records, head: doc.head });
       expect(received[0].publicKeyFingerprint).toMatch(/^([0-9a-f]{4} ){15}[0-9a-f]{4}$/);
+
+      // a single verification publishes the record it filed as the head, with the audit head
+      const single = JSON.parse((await runAsync("verify-erasure", "--subject", "shop.users:3002")).stdout);
+      expect(received).toHaveLength(2);
+      expect(received[1]).toMatchObject({ event: "evidence_head", evidenceId: Number(single.evidenceId), publicKeyFingerprint: received[0].publicKeyFingerprint });
+      const after = JSON.parse((await runAsync("verify-evidence")).stdout);
+      expect(received[1].head).toBe(after.head);
+
+      // verify-audit publishes the audit trail's head
+      const audit = JSON.parse((await runAsync("verify-audit")).stdout);
+      expect(received.at(-1)).toMatchObject({ event: "audit_chain", holds: audit.holds, records: audit.records, head: audit.head });
     } finally {
       server.close();
     }

@@ -3,6 +3,7 @@ import type { Store } from "../store/client";
 import type { KeyObject } from "node:crypto";
 import { evidenceHash, GENESIS } from "./chain";
 import { evidenceKey, existingEvidenceKey, signatureHolds, signHash } from "./signing";
+import { claimSigningKey } from "./store-key";
 import type { SubjectTrace } from "./trace";
 import type { UnreviewedColumn, Verification } from "./verify";
 import { CUSTODIAN_VERSION } from "./version";
@@ -24,7 +25,7 @@ export interface EvidenceMeta {
  * the hash covers it.
  */
 export async function recordEvidence(store: Store, v: Verification, meta: EvidenceMeta): Promise<ErasureEvidence> {
-  // Loaded (or generated) before the lock: a missing or bad key stops here, nothing half-written.
+  // Loaded (or, embedded store only, generated) before the lock: a missing or bad key stops here, nothing half-written.
   const key = evidenceKey(store.env ?? process.env);
   // Plain JSON (what JSONB gives back), so the hash computed now is the one recomputed later.
   const tables = JSON.parse(JSON.stringify(v.tables));
@@ -39,6 +40,8 @@ export async function recordEvidence(store: Store, v: Verification, meta: Eviden
   };
   return store.prisma.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CHAIN_LOCK})`;
+    // the store's key, or (first signature) it becomes this one: one key signs the whole chain
+    await claimSigningKey(tx, key);
     const last = await tx.erasureEvidence.findFirst({ orderBy: { id: "desc" }, select: { hash: true } });
     const [{ id }] = await tx.$queryRaw<{ id: bigint }[]>`SELECT nextval(pg_get_serial_sequence('erasure_evidence', 'id')) AS id`;
     const fields = {

@@ -4,7 +4,10 @@ import { resolveRelations, type ResolvedRelations } from "../relations/resolve";
 import type { Store } from "../store/client";
 import { configHash } from "../store/scans";
 import { TargetPool } from "../targets/pool";
+import { log } from "../log/logger";
 import { recordEvidence } from "./evidence";
+import { publishNewHeads } from "./publish-head";
+import { signingKey } from "./store-key";
 import { resolveSubject, subjectByName } from "./subjects";
 import { coverageReport, type CoverageReport } from "./coverage";
 import { subjectTrace } from "./trace";
@@ -31,6 +34,9 @@ export async function verifyRequest(
   if (withdrawn) {
     throw new RequestWithdrawnError(`This request was withdrawn on ${withdrawn.withdrawnAt.toISOString().slice(0, 10)} (${withdrawn.reason}): it is not verified again.`);
   }
+  // a missing key, or one that is not the store's, stops a single verification before it walks
+  // (a bulk run, which shares its resolved relations, checked once at its start)
+  if (!shared?.resolved) await signingKey(store);
   const pool = shared?.pool ?? new TargetPool(config.targets);
   try {
     const subject = await resolveSubject(pool, subjectByName(config, request.subject), request.key);
@@ -45,6 +51,8 @@ export async function verifyRequest(
       where: { id: request.id },
       data: { state: verification.verdict, lastVerifiedAt: evidence.verifiedAt, lastEvidenceId: evidence.id, residualRows: BigInt(verification.residualRows) },
     });
+    // a single verification publishes the new heads too (a bulk run publishes once, at its end)
+    if (!shared) await publishNewHeads(store, config, evidence, (line) => log().warn(line));
     return { verification, evidence };
   } finally {
     if (!shared) await pool.close();
@@ -76,6 +84,9 @@ export async function runVerifications(store: Store, config: Config, runId: stri
   const pool = new TargetPool(config.targets);
   const counts = { done: 0, complete: 0, incomplete: 0, failed: 0 };
   try {
+    // checked once, before any request: a wrong or missing key fails the run with its reason
+    // instead of marking every request failed
+    await signingKey(store);
     // withdrawn requests are left out of runs, like out of the open lists
     const total = await store.prisma.erasureRequest.count({ where: NOT_WITHDRAWN });
     await store.prisma.erasureRun.update({ where: { id: runId }, data: { total, ...counts, heartbeatAt: new Date() } });

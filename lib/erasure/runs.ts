@@ -1,8 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { Store } from "../store/client";
 
-/** Serialises "verify all" requests, so pressing it twice queues one run. */
-const RUN_LOCK = 7311;
+/**
+ * Serialises "verify all" requests, so pressing it twice queues one run. Its own advisory
+ * key, in the two-int key space (apart from the one-bigint keys 7307 sweeps and 7310 the
+ * evidence chain take): it was 7311, the audit chain trigger's key, so a run request waited
+ * for every open audit insert. The audit trigger now takes ('custodian', 'custodian.audit_chain').
+ */
+const RUN_LOCK_NAME = "custodian.erasure_run";
 /** A running run not heard of for this long was abandoned (its worker died): it may be taken over or replaced. */
 export const ABANDONED_AFTER_MS = 10 * 60_000;
 
@@ -25,7 +30,7 @@ const stale = (now = Date.now()) => new Date(now - ABANDONED_AFTER_MS);
 /** Queues a bulk verification, or returns the one already queued or running (an abandoned one is not). */
 export async function requestRun(store: Store, requestedBy: string): Promise<{ id: string; created: boolean }> {
   return store.prisma.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${RUN_LOCK})`;
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('custodian'), hashtext(${RUN_LOCK_NAME}))`;
     const pending = await tx.erasureRun.findFirst({
       where: { OR: [{ status: "queued" }, { status: "running", heartbeatAt: { gte: stale() } }] },
       orderBy: { createdAt: "desc" },

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -20,6 +20,20 @@ describe("the evidence signing key", () => {
     expect(readFileSync(file, "utf8")).toMatch(/^-----BEGIN PRIVATE KEY-----/);
     expect(keyFingerprint(existingEvidenceKey(env)!.publicKey)).toBe(keyFingerprint(key.publicKey));
     expect(keyFingerprint(key.publicKey)).toMatch(/^([0-9a-f]{4} ){15}[0-9a-f]{4}$/);
+  });
+
+  it("is never generated with a PostgreSQL store: CUSTODIAN_EVIDENCE_KEY is required, by name, and a data folder's file is not used", () => {
+    const env = { CUSTODIAN_DATA_DIR: path.join(dir, "shared"), DATABASE_URL: "postgres://custodian@db.example/custodian" };
+    expect(() => evidenceKey(env)).toThrow(EvidenceKeyError);
+    expect(() => evidenceKey(env)).toThrow(/^CUSTODIAN_EVIDENCE_KEY is not set: with a PostgreSQL store \(DATABASE_URL\) every process/);
+    expect(existsSync(path.join(env.CUSTODIAN_DATA_DIR, EVIDENCE_KEY_FILE))).toBe(false);
+    expect(existingEvidenceKey(env)).toBeNull();
+    // a file left from an embedded start is named in the message, never used
+    evidenceKey({ CUSTODIAN_DATA_DIR: env.CUSTODIAN_DATA_DIR });
+    expect(() => evidenceKey(env)).toThrow(/export CUSTODIAN_EVIDENCE_KEY="\$\(cat .*evidence-key\.pem\)"/);
+    expect(existingEvidenceKey(env)).toBeNull();
+    const pem = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    expect(evidenceKey({ ...env, CUSTODIAN_EVIDENCE_KEY: pem }).source).toBe("CUSTODIAN_EVIDENCE_KEY");
   });
 
   it("takes CUSTODIAN_EVIDENCE_KEY as PEM or as base64 PKCS#8, and refuses anything else by name", () => {

@@ -7,8 +7,11 @@ import { dataDir } from "../store/paths";
  * The evidence key: Ed25519, kept outside the store. Each evidence record's hash is signed
  * with it, so whoever can write the store (its own role, a DBA) can no longer rewrite the
  * chain and recompute the hashes: the signatures would not match. `CUSTODIAN_EVIDENCE_KEY`
- * (PEM, or base64 of the PKCS#8 DER) when set; else a key generated on first start into the
- * data folder (`evidence-key.pem`, readable by its owner only), like the cookie secret.
+ * (PEM, or base64 of the PKCS#8 DER) when set. Else, with the embedded store only, a key
+ * generated on first start into the data folder (`evidence-key.pem`, readable by its owner
+ * only), like the cookie secret. With a PostgreSQL store (DATABASE_URL) none is ever
+ * generated: the web process and every worker and CLI on other hosts must sign with one
+ * key, and a data folder is per machine. The store records which key signs (store-key.ts).
  */
 export const EVIDENCE_KEY_FILE = "evidence-key.pem";
 
@@ -28,9 +31,21 @@ type Env = Record<string, string | undefined>;
 
 const cache = new Map<string, EvidenceKey>();
 
-/** The signing key; generated into the data folder when neither the variable nor the file exists. */
+/** Why no key may be generated here: a PostgreSQL store is shared by processes on several hosts. */
+function missingKeyMessage(env: Env): string {
+  const file = path.join(dataDir(env), EVIDENCE_KEY_FILE);
+  const found = existsSync(file) ? ` (this machine has ${file}: if it signed the chain, export CUSTODIAN_EVIDENCE_KEY="$(cat ${file})")` : "";
+  return (
+    "CUSTODIAN_EVIDENCE_KEY is not set: with a PostgreSQL store (DATABASE_URL) every process that files evidence " +
+    "(web, custodian worker, the CLI) must sign with the same Ed25519 key, so none is generated; " +
+    `set CUSTODIAN_EVIDENCE_KEY to the key that signs the chain (openssl genpkey -algorithm ed25519)${found}`
+  );
+}
+
+/** The signing key; generated into the data folder when neither the variable nor the file exists (embedded store only). */
 export function evidenceKey(env: Env = process.env): EvidenceKey {
   const given = env.CUSTODIAN_EVIDENCE_KEY?.trim();
+  if (!given && env.DATABASE_URL) throw new EvidenceKeyError(missingKeyMessage(env));
   const file = path.join(dataDir(env), EVIDENCE_KEY_FILE);
   const id = given ? `env:${given}` : `file:${file}`;
   const hit = cache.get(id);
@@ -40,9 +55,14 @@ export function evidenceKey(env: Env = process.env): EvidenceKey {
   return key;
 }
 
-/** The key to check signatures with when no public key is given: the one at hand, never a new one. */
+/**
+ * The key to check signatures with when no public key is given: the one at hand, never a
+ * new one. With a PostgreSQL store only CUSTODIAN_EVIDENCE_KEY counts (a data folder's
+ * file is this machine's, not the chain's).
+ */
 export function existingEvidenceKey(env: Env = process.env): EvidenceKey | null {
   if (env.CUSTODIAN_EVIDENCE_KEY?.trim()) return evidenceKey(env);
+  if (env.DATABASE_URL) return null;
   return fromFile(path.join(dataDir(env), EVIDENCE_KEY_FILE), false);
 }
 

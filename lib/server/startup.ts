@@ -1,5 +1,6 @@
 import { bootstrapAccounts } from "../auth/bootstrap";
-import { evidenceKey, keyFingerprint } from "../erasure/signing";
+import { EvidenceKeyError, keyFingerprint } from "../erasure/signing";
+import { signingKey } from "../erasure/store-key";
 import { getAuth } from "../auth/session";
 import { errorFields, lineSink, log } from "../log/logger";
 import { sweepNow } from "../sweeps/run";
@@ -19,8 +20,15 @@ export async function startup(): Promise<void> {
   const logger = log().child({ component: "startup" });
   const store = await getStore();
   logger.info(`store open (${store.kind} ${store.location}), migrations applied`);
-  // made (or read) now, so a bad CUSTODIAN_EVIDENCE_KEY shows at start, not at the first verification
-  logger.info(`evidence signing key ${keyFingerprint(evidenceKey().publicKey)} (${evidenceKey().source === "CUSTODIAN_EVIDENCE_KEY" ? "CUSTODIAN_EVIDENCE_KEY" : "data folder"})`);
+  // made (or read) now, so a bad, missing or foreign CUSTODIAN_EVIDENCE_KEY shows at start, not at
+  // the first verification; the rest of the start goes on (sign-in, sweeps need no key)
+  try {
+    const key = await signingKey(store);
+    logger.info(`evidence signing key ${keyFingerprint(key.publicKey)} (${key.source === "CUSTODIAN_EVIDENCE_KEY" ? "CUSTODIAN_EVIDENCE_KEY" : "data folder"})`);
+  } catch (err) {
+    if (!(err instanceof EvidenceKeyError)) throw err;
+    logger.error(`evidence cannot be signed: ${err.message}`);
+  }
   // A failure here must not stop the sweep: the pages still show numbers to whoever can sign in.
   await bootstrapAccounts(await getAuth(), store, { demo: isDemo(), log: lineSink(logger) }).catch((err) => logger.error(errorFields(err), "account setup failed"));
   const config = serverConfig();

@@ -6,6 +6,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasPostgres, POSTGRES_URL, postgresAdmin } from "../../test/services";
+import { newEvidenceKey } from "../../test/stores";
 import { verifyAuditChain } from "../audit/chain";
 import { recordAudit } from "../audit/record";
 import { createAuth } from "../auth/auth";
@@ -14,6 +15,7 @@ import { recordEvidence, verifyChain } from "../erasure/evidence";
 import type { Verification } from "../erasure/verify";
 import { startQueue } from "../jobs/queue";
 import { openStore, type Store } from "./client";
+import { runtimeRoleProblem } from "./roles";
 
 const bin = path.resolve(import.meta.dirname, "../../bin/custodian.mjs");
 const BASE = "http://localhost:3998";
@@ -53,7 +55,7 @@ describe.runIf(hasPostgres)("the two-role PostgreSQL store", () => {
     await postgresAdmin(`CREATE ROLE ${owner} LOGIN; CREATE ROLE ${runtime} LOGIN`);
     await postgresAdmin(`CREATE DATABASE ${database} OWNER ${owner}`);
     dir = mkdtempSync(path.join(tmpdir(), "custodian-roles-"));
-    env = { DATABASE_URL: urlAs(runtime), CUSTODIAN_MIGRATION_DATABASE_URL: urlAs(owner), CUSTODIAN_DATA_DIR: dir };
+    env = { DATABASE_URL: urlAs(runtime), CUSTODIAN_MIGRATION_DATABASE_URL: urlAs(owner), CUSTODIAN_DATA_DIR: dir, CUSTODIAN_EVIDENCE_KEY: newEvidenceKey() };
     store = await openStore({ env });
     runtimeSql = new pg.Client({ connectionString: urlAs(runtime) });
     await runtimeSql.connect();
@@ -107,11 +109,19 @@ describe.runIf(hasPostgres)("the two-role PostgreSQL store", () => {
       [`UPDATE erasure_evidence SET verdict = 'complete'`, /permission denied/],
       [`ALTER TABLE erasure_evidence DISABLE TRIGGER erasure_evidence_no_update_delete`, /must be owner/],
       [`DROP TABLE audit_events`, /must be owner/],
+      [`DELETE FROM evidence_signing_key`, /permission denied/],
+      [`UPDATE evidence_signing_key SET fingerprint = 'x'`, /permission denied/],
       [`INSERT INTO _prisma_migrations (id, checksum, migration_name) VALUES ('x', 'x', 'x')`, /permission denied/],
     ];
     for (const [sql, why] of refused) await expect(runtimeSql.query(sql), sql).rejects.toThrow(why);
     expect((await runtimeSql.query(`SELECT count(*)::int AS n FROM audit_events`)).rows[0].n).toBe(auditBefore);
     expect((await runtimeSql.query(`SELECT current_setting('session_replication_role') AS r`)).rows[0].r).toBe("origin");
+    // the trigger functions resolve names through a fixed search_path, not the caller's
+    const paths = await runtimeSql.query<{ f: string; config: string[] | null }>(
+      `SELECT proname AS f, proconfig AS config FROM pg_proc WHERE proname IN ('audit_events_append_only', 'erasure_evidence_append_only', 'audit_event_field', 'audit_event_hash', 'audit_events_chain', 'evidence_signing_key_append_only') ORDER BY 1`,
+    );
+    expect(paths.rows).toHaveLength(6);
+    for (const p of paths.rows) expect(p.config, p.f).toEqual(["search_path=pg_catalog, public"]);
     expect(await verifyAuditChain(store)).toMatchObject({ ok: true, records: auditBefore });
   });
 
@@ -121,6 +131,55 @@ describe.runIf(hasPostgres)("the two-role PostgreSQL store", () => {
       await recordAudit(plain, { actorId: "system", actorRoles: [], action: "test.plain", result: "ok", requestId: "r2" });
     } finally {
       await plain.close();
+    }
+  });
+
+  it("refuses a runtime role that could become the owner, owns the schema or the database, or creates roles or bypasses row security", async () => {
+    const tag = randomBytes(4).toString("hex");
+    const made = {
+      noinherit: `custodian_noinherit_${tag}`,
+      schemaOwner: `custodian_schemaowner_${tag}`,
+      dbOwner: `custodian_dbowner_${tag}`,
+      createrole: `custodian_createrole_${tag}`,
+      bypassrls: `custodian_bypassrls_${tag}`,
+      plain: `custodian_plain_${tag}`,
+    };
+    await postgresAdmin(
+      `CREATE ROLE ${made.noinherit} LOGIN NOINHERIT; GRANT ${owner} TO ${made.noinherit};
+       CREATE ROLE ${made.schemaOwner} LOGIN; CREATE ROLE ${made.dbOwner} LOGIN;
+       CREATE ROLE ${made.createrole} LOGIN CREATEROLE; CREATE ROLE ${made.bypassrls} LOGIN BYPASSRLS; CREATE ROLE ${made.plain} LOGIN`,
+    );
+    const asOwner = new pg.Client({ connectionString: urlAs(owner) });
+    await asOwner.connect();
+    const admin = new pg.Client({ connectionString: urlAs(new URL(POSTGRES_URL).username || "postgres") });
+    await admin.connect();
+    try {
+      // a NOINHERIT member has none of the owner's rights until it says SET ROLE, which it may
+      expect(await runtimeRoleProblem(asOwner, made.noinherit)).toMatch(/owns audit_events \(or is a member of its owner\)/);
+      expect(await runtimeRoleProblem(asOwner, made.createrole)).toMatch(/may create roles/);
+      expect(await runtimeRoleProblem(asOwner, made.bypassrls)).toMatch(/bypasses row-level security/);
+      expect(await runtimeRoleProblem(asOwner, made.plain)).toBeNull();
+      // the schema's owner may drop tables it does not own (PostgreSQL's rule)
+      await admin.query(`ALTER SCHEMA public OWNER TO ${made.schemaOwner}`);
+      try {
+        expect(await runtimeRoleProblem(asOwner, made.schemaOwner)).toMatch(/owns the schema "public"/);
+      } finally {
+        await admin.query(`ALTER SCHEMA public OWNER TO pg_database_owner`);
+      }
+      // on PostgreSQL 15+ the database's owner owns public through pg_database_owner; named either way
+      await admin.query(`ALTER DATABASE ${database} OWNER TO ${made.dbOwner}`);
+      try {
+        expect(await runtimeRoleProblem(asOwner, made.dbOwner)).toMatch(/owns the (schema "public"|database)/);
+        await admin.query(`ALTER SCHEMA public OWNER TO ${owner}`);
+        expect(await runtimeRoleProblem(asOwner, made.dbOwner)).toMatch(/owns the database/);
+      } finally {
+        await admin.query(`ALTER DATABASE ${database} OWNER TO ${owner}`);
+        await admin.query(`ALTER SCHEMA public OWNER TO pg_database_owner`);
+      }
+    } finally {
+      await admin.end();
+      await asOwner.end();
+      for (const role of Object.values(made)) await postgresAdmin(`DROP ROLE IF EXISTS ${role}`);
     }
   });
 

@@ -5,12 +5,12 @@ import { z } from "zod";
  * The two-role PostgreSQL store. The owner role (CUSTODIAN_MIGRATION_DATABASE_URL) owns the
  * tables and runs migrations; the runtime role (DATABASE_URL: web server, workers, CLI) gets
  * only what it needs: read and write on Custodian's working tables, but on the audit trail
- * and the evidence only SELECT and INSERT. Not owning the tables, it cannot DISABLE their
+ * the evidence and the evidence key's fingerprint only SELECT and INSERT. Not owning the tables, it cannot DISABLE their
  * append-only triggers; not a superuser, it cannot SET session_replication_role = replica
  * (which would silence every trigger). So it cannot remove or change an audit row or a
  * record of evidence, whatever SQL it sends.
  */
-export const APPEND_ONLY_TABLES = ["audit_events", "erasure_evidence"] as const;
+export const APPEND_ONLY_TABLES = ["audit_events", "erasure_evidence", "evidence_signing_key"] as const;
 
 /** A PostgreSQL role name as a person types it (quoted when used, never spliced raw). */
 export const roleNameSchema = z
@@ -23,15 +23,38 @@ export class RoleSetupError extends Error {}
 
 type Client = Pick<pg.Client, "query">;
 
-/** Why this role must not be the runtime role, or null when it may be. Asked as the owner. */
+/**
+ * Why this role must not be the runtime role, or null when it may be. Asked as the owner,
+ * connected to the store's database with the store's schema current. Membership is asked
+ * with 'MEMBER', not 'USAGE': a NOINHERIT member has none of the owner's rights until it
+ * says SET ROLE, which it may.
+ */
 export async function runtimeRoleProblem(owner: Client, role: string): Promise<string | null> {
-  const found = (await owner.query<{ rolsuper: boolean; rolbypassrls: boolean }>(`SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = $1`, [role])).rows[0];
+  const found = (
+    await owner.query<{ rolsuper: boolean; rolbypassrls: boolean; rolcreaterole: boolean }>(
+      `SELECT rolsuper, rolbypassrls, rolcreaterole FROM pg_roles WHERE rolname = $1`,
+      [role],
+    )
+  ).rows[0];
   if (!found) return `role "${role}" does not exist (create it first: CREATE ROLE … LOGIN PASSWORD …)`;
   if (found.rolsuper) return `role "${role}" is a superuser: it could disable the append-only triggers`;
+  // CREATEROLE may grant itself membership in roles (the owner's, on PostgreSQL before 16)
+  if (found.rolcreaterole) return `role "${role}" may create roles (CREATEROLE): it could make itself a member of the tables' owner`;
+  if (found.rolbypassrls) return `role "${role}" bypasses row-level security (BYPASSRLS): the runtime role needs no such power`;
   for (const table of APPEND_ONLY_TABLES) {
-    const r = (await owner.query<{ owns: boolean }>(`SELECT pg_has_role($1, c.relowner, 'USAGE') AS owns FROM pg_class c WHERE c.oid = to_regclass($2)`, [role, table])).rows[0];
+    const r = (await owner.query<{ owns: boolean }>(`SELECT pg_has_role($1, c.relowner, 'MEMBER') AS owns FROM pg_class c WHERE c.oid = to_regclass($2)`, [role, table])).rows[0];
     if (r?.owns) return `role "${role}" owns ${table} (or is a member of its owner): it could disable its append-only triggers`;
   }
+  // A schema's owner may drop any table in it, owned or not; on PostgreSQL 15+ public belongs
+  // to pg_database_owner, of which the database's owner is a member.
+  const schema = (
+    await owner.query<{ name: string; owns: boolean }>(`SELECT n.nspname AS name, pg_has_role($1, n.nspowner, 'MEMBER') AS owns FROM pg_namespace n WHERE n.nspname = current_schema()`, [role])
+  ).rows[0];
+  if (schema?.owns) return `role "${role}" owns the schema "${schema.name}" (or is a member of its owner): it could drop the append-only tables`;
+  const db = (
+    await owner.query<{ name: string; owns: boolean }>(`SELECT d.datname AS name, pg_has_role($1, d.datdba, 'MEMBER') AS owns FROM pg_database d WHERE d.datname = current_database()`, [role])
+  ).rows[0];
+  if (db?.owns) return `role "${role}" owns the database "${db.name}" (or is a member of its owner): it could drop the store`;
   return null;
 }
 

@@ -10,7 +10,7 @@ import { requirePage } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
 import { storedTables } from "@/lib/erasure/evidence";
 import { loadErasureRequest } from "@/lib/erasure/page-data";
-import { evidenceKey, keyFingerprint } from "@/lib/erasure/signing";
+import { shownEvidenceKey } from "@/lib/erasure/store-key";
 import { subjectLabel } from "@/lib/erasure/subjects";
 import { seenByCustodian, traceSummary, unreviewedText, verdictText } from "@/lib/erasure/trace";
 import { formatNumber, formatRelative } from "@/lib/format";
@@ -53,7 +53,7 @@ export default async function ErasureSubjectPage({ params }: { params: Promise<{
           {formatRelative(request.createdAt)}
           {request.lastVerifiedAt && ` · last verified ${formatRelative(request.lastVerifiedAt)}`}
         </p>
-        <EvidenceKey fingerprint={keyFingerprint(evidenceKey().publicKey)} mayDownload={can(actor.roles, "evidence_key.read")} />
+        <EvidenceKey {...await shownEvidenceKey(await getStore())} mayDownload={can(actor.roles, "evidence_key.read")} />
       </div>
 
       {withdrawal && (

@@ -1,12 +1,14 @@
 import { verifyAuditChain } from "../../audit/chain";
 import type { Config } from "../../config/types";
+import { publishAuditChain } from "../../erasure/publish-head";
 import { openStore } from "../../store/client";
 import { EXIT, UsageError, type Output } from "../io";
 
 /**
  * `custodian verify-audit [--expect-head HASH]`: walks the audit trail's hash chain; exit 1
  * when an event was removed or altered (or the head written down earlier is gone). Prints
- * `{ holds, records, head, brokenAt?, reason? }` under --json, like verify-evidence.
+ * `{ holds, records, head, brokenAt?, reason? }` under --json, like verify-evidence. The head
+ * goes to the config's alert webhook, like verify-evidence's.
  */
 export async function verifyAuditCommand(out: Output, opts: { config: Config | null; expectHead?: string }): Promise<number> {
   if (opts.expectHead !== undefined && !/^[0-9a-f]{64}$/.test(opts.expectHead)) {
@@ -18,6 +20,11 @@ export async function verifyAuditCommand(out: Output, opts: { config: Config | n
     report = await verifyAuditChain(store, { expectHead: opts.expectHead });
   } finally {
     await store.close();
+  }
+  const webhook = opts.config?.alerts.webhook;
+  if (webhook) {
+    const error = await publishAuditChain(webhook, report);
+    if (error) out.progress(`custodian: publishing the head to the alert webhook failed: ${error}`);
   }
   const doc = {
     holds: report.ok,

@@ -2,6 +2,8 @@ import { hostname } from "node:os";
 import type { Config } from "../../config/types";
 import { startJobRuntime } from "../../jobs/runtime";
 import { errorFields, log } from "../../log/logger";
+import { EvidenceKeyError } from "../../erasure/signing";
+import { signingKey } from "../../erasure/store-key";
 import { openStore } from "../../store/client";
 import { EXIT, type Output } from "../io";
 
@@ -20,6 +22,14 @@ import { EXIT, type Output } from "../io";
 export async function workerCommand(config: Config, out: Output): Promise<number> {
   const logger = log().child({ worker: `${hostname()}:${process.pid}` });
   const store = await openStore({ purpose: "custodian worker" });
+  // said at start: erasure runs on this worker would fail without the store's evidence key (sweeps, cleanups need none)
+  await signingKey(store).then(
+    () => {},
+    (err) => {
+      if (!(err instanceof EvidenceKeyError)) throw err;
+      logger.error(`evidence cannot be signed by this worker (its erasure runs will fail): ${err.message}`);
+    },
+  );
   const runtime = await startJobRuntime(store, { config: () => config, logger, work: true });
   out.progress(`custodian worker: running (store: ${store.kind} ${store.location}); Ctrl-C to stop`);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {

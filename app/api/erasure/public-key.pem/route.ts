@@ -1,10 +1,12 @@
 import { z } from "zod";
 import { guardedRoute } from "@/lib/auth/guard";
-import { evidenceKey, publicKeyPem } from "@/lib/erasure/signing";
+import { publicKeyPem } from "@/lib/erasure/signing";
+import { signingKey } from "@/lib/erasure/store-key";
+import { getStore } from "@/lib/server/store";
 
-/** The evidence key's public half (PEM): what `custodian verify-evidence --public-key` takes. */
+/** The evidence key's public half (PEM): what `custodian verify-evidence --public-key` takes. Only the key that signs the store's chain. */
 export const GET = guardedRoute({ action: "evidence.public_key", permission: "evidence_key.read", query: z.object({}) }, async () => {
-  return new Response(publicKeyPem(evidenceKey().publicKey), {
+  return new Response(publicKeyPem((await signingKey(await getStore())).publicKey), {
     headers: {
       "content-type": "application/x-pem-file",
       "content-disposition": `attachment; filename="custodian-evidence-public-key.pem"`,
