@@ -93,6 +93,9 @@ test("four eyes: over the threshold (rows below included) a job waits; the appro
   await slow(page.getByTestId("approval-card")).toBeVisible();
   await slow(page.getByTestId("job-approve")).toHaveCount(0);
   await slow(page.getByTestId("nav-pending-approvals")).toHaveCount(0);
+  // ops may preview orphans: sample rows read from the target now, beside the keys kept on the job
+  await slow(page.getByTestId("approval-sample")).toBeAttached();
+  await slow(page.getByTestId("approval-sample-keys")).toBeAttached();
 
   const admin = await (await browser.newContext()).newPage();
   await signIn(admin, "admin", "/");
@@ -106,7 +109,9 @@ test("four eyes: over the threshold (rows below included) a job waits; the appro
   await slow(card.getByTestId("approval-then-below-shop:public.payments")).toHaveText("8");
   await slow(card.getByTestId("approval-then-scope")).toHaveText("13");
   await slow(card.getByTestId("approval-now-scope")).toHaveText("13");
-  await slow(card.getByTestId("approval-sample")).toBeAttached();
+  // admin may not preview orphans: the sampled rows' keys only, no row values
+  await slow(card.getByTestId("approval-sample-keys")).toBeAttached();
+  await slow(card.getByTestId("approval-sample")).toHaveCount(0);
   await admin.getByTestId("job-reject").click();
   await slow(admin.getByTestId("reject-confirm")).toBeDisabled();
   await admin.getByTestId("reject-reason").fill("no change ticket for the shop yet");

@@ -13,6 +13,7 @@ import { assertLocal, createMysqlDatabase, mysqlRows, POSTGRES_URL, postgresAdmi
  * 1001–1040), 100 live events, and tags on every ninth orphan event (22 rows below the
  * orphans, a declared FK). With 25 of the 40 keys allowlisted 75 orphans are eligible and
  * 8 tags hang below them: 83 rows, under a threshold of 100; without the allowlist, 222.
+ * Each event carries a note, a column that is neither its key nor the reference.
  */
 export const ORPHANS = 200;
 export const LIVE_EVENTS = 100;
@@ -20,6 +21,8 @@ export const ORPHAN_ACCOUNTS = Array.from({ length: 40 }, (_, i) => 1001 + i);
 export const accountOfEvent = (id: number) => (id <= LIVE_EVENTS ? ((id - 1) % 50) + 1 : 1001 + Math.floor((id - LIVE_EVENTS - 1) / 5));
 export const TAGGED = Array.from({ length: ORPHANS }, (_, i) => LIVE_EVENTS + 1 + i).filter((id) => id % 9 === 0);
 export const THRESHOLD = 100;
+/** Each event's note (`personal note 123`): a value that is no key, never to be kept in the store. */
+export const NOTE = "personal note ";
 
 export interface ApprovalFixture {
   config: Config;
@@ -33,10 +36,10 @@ function ddl(t: (n: string) => string): string[] {
   const events = Array.from({ length: LIVE_EVENTS + ORPHANS }, (_, i) => i + 1);
   return [
     `CREATE TABLE ${t("accounts")} (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL)`,
-    `CREATE TABLE ${t("events")} (id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL)`,
+    `CREATE TABLE ${t("events")} (id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL, note VARCHAR(50) NOT NULL)`,
     `CREATE TABLE ${t("event_tags")} (id INTEGER PRIMARY KEY, event_id INTEGER NOT NULL, FOREIGN KEY (event_id) REFERENCES ${t("events")} (id))`,
     `INSERT INTO ${t("accounts")} (id, name) VALUES ${Array.from({ length: 50 }, (_, i) => `(${i + 1}, 'a${i + 1}')`).join(", ")}`,
-    `INSERT INTO ${t("events")} (id, account_id) VALUES ${events.map((id) => `(${id}, ${accountOfEvent(id)})`).join(", ")}`,
+    `INSERT INTO ${t("events")} (id, account_id, note) VALUES ${events.map((id) => `(${id}, ${accountOfEvent(id)}, '${NOTE}${id}')`).join(", ")}`,
     `INSERT INTO ${t("event_tags")} (id, event_id) VALUES ${TAGGED.map((id) => `(${id}, ${id})`).join(", ")}`,
   ];
 }

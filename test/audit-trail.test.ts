@@ -92,6 +92,20 @@ describe("a NUL byte in an action's input", () => {
   });
 });
 
+describe("the object an event names", () => {
+  it("is at most 500 characters: a signed-out caller cannot write a huge row with an endless id", async () => {
+    const requestId = as(null);
+    const huge = `${"x".repeat(200_000)}${NUL}`;
+    await expect(setUserRoles({ userId: huge, roles: ["ops"] })).rejects.toMatchObject({ digest: "NEXT_HTTP_ERROR_FALLBACK;401" });
+    const events = await eventsOf(requestId);
+    expect(events.map((e) => [e.action, e.result])).toEqual([["users.roles", "denied"]]);
+    const object = events[0].object!;
+    expect(object.length).toBe(500);
+    expect(object).toMatch(/^user:x+…$/);
+    expect(JSON.stringify(events[0].params).length).toBeLessThan(1_000);
+  });
+});
+
 describe("what was acted on", () => {
   it("users.invite names the invitation it created", async () => {
     const requestId = as(admin);

@@ -3,7 +3,7 @@ import { z } from "zod";
 export const jobIdSchema = z.object({ jobId: z.uuid() });
 
 /** The approver lets the job remove up to `rows` rows in all (the rows below and what it already removed included): the figure they were shown. */
-export const approveSchema = z.object({ jobId: z.uuid(), rows: z.number().int().min(1).max(2_147_483_647) });
+export const approveSchema = z.object({ jobId: z.uuid(), rows: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
 
 export const rejectSchema = z.object({
   jobId: z.uuid(),

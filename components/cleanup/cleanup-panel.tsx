@@ -77,8 +77,9 @@ export function CleanupPanel({ relation }: { relation: string }) {
             >
               {p.needsApproval && (
                 <p className="text-sm text-amber-700 dark:text-amber-400">
-                  More than {fmt(p.approvalThreshold)} rows ({fmt(p.scope)} with the rows below them): the job will wait for a second person (ops or admin) to
+                  More than {fmt(Math.max(0, p.approvalThreshold - p.removedWithoutApproval))} rows ({fmt(p.scope)} with the rows below them): the job will wait for a second person (ops or admin) to
                   approve it, and for approval again if it would ever remove more than approved.
+                  {p.removedWithoutApproval > 0 && ` Earlier cleanups of this relation removed ${fmt(p.removedWithoutApproval)} rows without approval in the last 24 hours: they count against the threshold of ${fmt(p.approvalThreshold)}.`}
                 </p>
               )}
               <label className="block text-sm">

@@ -18,19 +18,24 @@ export interface FreshCount {
 }
 
 /**
- * What the approver decides on: the figures the requester saw when asking (kept on the job),
- * the same counted now, and approve (confirmed, for a stated number of rows) or reject (with a reason).
+ * What the approver decides on: the figures the requester saw when asking (kept on the job,
+ * with the keys of a sample of rows), the same counted now, and approve (confirmed, for a
+ * stated number of rows) or reject (with a reason). Row values are never kept on the job:
+ * `liveSample` is read from the target now, and only for people who may preview orphans.
  */
 export function ApprovalCard({
   job,
   snapshot,
   fresh,
+  liveSample,
   requester,
   may,
 }: {
   job: { id: string; relation: string; touched: number; scope: number; allowance: number; approvedScope: number | null; waitReason: string | null };
   snapshot: RequestSnapshot | null;
   fresh: FreshCount | { error: string } | null;
+  /** Sample rows read from the target now; null for people without orphans.preview. */
+  liveSample: { rows: Record<string, unknown>[] } | { error: string } | null;
   requester: string;
   may: { approve: boolean };
 }) {
@@ -85,11 +90,23 @@ export function ApprovalCard({
         )}
         {job.touched > 0 && <p className="mt-1 text-xs text-zinc-500" data-testid="approval-done">Already removed: {fmt(job.touched)} rows{job.approvedScope != null ? ` of the ${fmt(job.approvedScope)} approved` : ""}.</p>}
       </div>
-      {snapshot && snapshot.sample.length > 0 && (
+      {snapshot && snapshot.sampleKeys.rows.length > 0 && (
         <details className="text-sm">
-          <summary className="cursor-pointer">Sample of the rows it removes, as the requester saw them ({snapshot.sample.length})</summary>
+          <summary className="cursor-pointer">Keys of the rows sampled when requested ({snapshot.sampleKeys.rows.length})</summary>
+          <pre className="mt-1 max-h-48 overflow-auto rounded bg-zinc-100 p-2 font-mono text-xs dark:bg-zinc-800" data-testid="approval-sample-keys">
+            {[snapshot.sampleKeys.columns.join(", "), ...snapshot.sampleKeys.rows.map((r) => r.map((v) => JSON.stringify(v)).join(", "))].join("\n")}
+          </pre>
+        </details>
+      )}
+      {snapshot?.sampleRemoved ? (
+        <p className="text-xs text-zinc-500">The {snapshot.sampleRemoved} sample rows kept with this older request were removed from the store (copies of the data it deletes).</p>
+      ) : null}
+      {liveSample && "error" in liveSample && <p className="text-xs text-red-600 dark:text-red-400">Could not read sample rows now: {liveSample.error}</p>}
+      {liveSample && "rows" in liveSample && liveSample.rows.length > 0 && (
+        <details className="text-sm">
+          <summary className="cursor-pointer">Sample of the rows it removes, read from the target now ({liveSample.rows.length})</summary>
           <pre className="mt-1 max-h-48 overflow-auto rounded bg-zinc-100 p-2 font-mono text-xs dark:bg-zinc-800" data-testid="approval-sample">
-            {snapshot.sample.map((r) => JSON.stringify(r)).join("\n")}
+            {liveSample.rows.map((r) => JSON.stringify(r)).join("\n")}
           </pre>
         </details>
       )}

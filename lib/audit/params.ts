@@ -13,14 +13,17 @@ export type AuditParams = Record<string, AuditValue>;
 
 const NEVER = /pass(word)?|secret|token|email|^name$|fullname|phone|address|cookie|authorization/i;
 const EMAIL = /[^\s@]+@[^\s@]+\.[^\s@]+/g;
+/** Parameters recorded per event at most (an action without an `audit` list records every input key). */
+const MAX_KEYS = 50;
 
 export function scrubParams(input: Record<string, unknown> | undefined, keys?: readonly string[]): AuditParams {
   const out: AuditParams = {};
   if (!input || typeof input !== "object") return out;
-  for (const key of keys ?? Object.keys(input)) {
+  // Bounded like the values: the keys are the caller's too when an action names none.
+  for (const key of (keys ?? Object.keys(input)).slice(0, MAX_KEYS)) {
     if (NEVER.test(key) || !(key in input)) continue;
     const v = scrubValue(input[key]);
-    if (v !== undefined) out[storableText(key)] = v;
+    if (v !== undefined) out[storableText(key.slice(0, 100))] = v;
   }
   return out;
 }
@@ -28,7 +31,9 @@ export function scrubParams(input: Record<string, unknown> | undefined, keys?: r
 function scrubValue(v: unknown): AuditValue | undefined {
   if (v === null || typeof v === "number" || typeof v === "boolean") return v;
   if (typeof v === "bigint") return v.toString();
-  if (typeof v === "string") return storableText(v.replace(EMAIL, "[email]").slice(0, 500));
+  // Cut before the e-mail mask too: it backtracks, quadratic in the string's length (a signed-out
+  // caller's 200,000 characters took minutes); a token longer than this is no e-mail address.
+  if (typeof v === "string") return storableText(v.slice(0, 2000).replace(EMAIL, "[email]").slice(0, 500));
   if (v instanceof Date) return v.toISOString();
   if (Array.isArray(v)) return v.slice(0, 100).map((x) => scrubValue(x) ?? null);
   return undefined; // objects: an action that needs one recorded names its scalar keys

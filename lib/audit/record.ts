@@ -1,6 +1,6 @@
 import type { Store } from "../store/client";
 import { scrubParams, type AuditParams } from "./params";
-import { storableOrNull, storableText } from "./storable";
+import { auditObjectText, storableOrNull, storableText } from "./storable";
 
 /** "started": written before an allowed call runs; its outcome (ok or failed) follows with the same request id. */
 export type AuditResult = "started" | "ok" | "denied" | "failed";
@@ -11,7 +11,7 @@ export interface AuditEntry {
   actorRoles: readonly string[];
   /** dotted verb: "users.create", "auth.sign_in", "page.view" */
   action: string;
-  /** What it acted on, by id: "user:…", "relation:shop.comments.user_id" */
+  /** What it acted on, by id: "user:…", "relation:shop.comments.user_id" (at most AUDIT_OBJECT_MAX characters kept) */
   object?: string | null;
   params?: AuditParams;
   result: AuditResult;
@@ -26,7 +26,7 @@ export async function recordAudit(store: Store, e: AuditEntry): Promise<void> {
       actorId: storableOrNull(e.actorId),
       actorRoles: e.actorRoles.map(storableText),
       action: storableText(e.action),
-      object: storableOrNull(e.object),
+      object: auditObjectText(e.object),
       params: scrubParams(e.params),
       result: e.result,
       reason: storableOrNull(e.reason?.slice(0, 1000)),

@@ -15,3 +15,17 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 export function storableOrNull(s: string | null | undefined): string | null {
   return s == null ? null : storableText(s);
 }
+
+/**
+ * An event's object is an id ("user:…", "job:…"); whoever calls an action chooses the input
+ * it is taken from, signed in or not. Kept to this many characters (stored form, NUL escapes
+ * included; a longer one ends in "…") so nobody can write huge rows into the append-only trail.
+ */
+export const AUDIT_OBJECT_MAX = 500;
+
+export function auditObjectText(s: string | null | undefined): string | null {
+  if (s == null) return null;
+  const t = storableText(s);
+  // storableText again: the cut may split a surrogate pair.
+  return t.length <= AUDIT_OBJECT_MAX ? t : `${storableText(t.slice(0, AUDIT_OBJECT_MAX - 1))}…`;
+}

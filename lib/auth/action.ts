@@ -4,6 +4,7 @@ import { forbidden, unauthorized } from "next/navigation";
 import { z } from "zod";
 import { AuditWriteError, mustRecord } from "../audit/must-record";
 import { scrubParams } from "../audit/params";
+import { auditObjectText } from "../audit/storable";
 import type { AuditResult } from "../audit/record";
 import { errorFields, log } from "../log/logger";
 import { getStore } from "../server/store";
@@ -68,8 +69,9 @@ export const action = createSafeActionClient({ defineMetadataSchema: () => metad
   const store = await getStore();
   const input = (typeof clientInput === "object" && clientInput !== null ? clientInput : {}) as Record<string, unknown>;
   let named: string | null = null;
+  // Capped (auditObjectText): the input it is taken from is the caller's, signed in or not.
   const objectOf = (values: Record<string, unknown> | undefined) =>
-    named ?? (metadata.object && values && values[metadata.object[1]] != null ? `${metadata.object[0]}:${String(values[metadata.object[1]])}` : null);
+    auditObjectText(named ?? (metadata.object && values && values[metadata.object[1]] != null ? `${metadata.object[0]}:${String(values[metadata.object[1]])}` : null));
   const audit = (result: AuditResult, reason: string | null, values: Record<string, unknown> | undefined, failure?: string) =>
     mustRecord(
       store,

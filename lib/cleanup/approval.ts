@@ -1,7 +1,8 @@
+import { z } from "zod";
 import { ExpectedError } from "../auth/errors";
 import type { Store } from "../store/client";
 import type { CleanupPreview } from "./preview";
-import { jsonRow } from "./rows";
+import { jsonValue, type Row } from "./rows";
 
 /**
  * Four eyes. A job that would remove more rows than the threshold (the orphans and the
@@ -11,7 +12,12 @@ import { jsonRow } from "./rows";
  * again. Allowlist changes, a pause and a resume cannot widen a job.
  */
 
-/** What the requester saw when asking, kept on the job so the approver sees exactly that. */
+/**
+ * What the requester saw when asking, kept on the job so the approver sees the same figures.
+ * Rows are kept by their keys only (primary key, then the orphan reference): a copy of a row's
+ * other values would outlive the rows the cleanup deletes and escape erasure verification.
+ * Whoever may preview orphans sees sample rows read live from the target instead.
+ */
 export interface RequestSnapshot {
   at: string;
   orphans: number;
@@ -21,10 +27,39 @@ export interface RequestSnapshot {
   graceDays: number;
   dependents: { table: string; policy: string; rows: number }[];
   dependentSampleOf: number;
-  sample: Record<string, unknown>[];
+  /** The keys of up to 20 sampled eligible rows: column names, then each row's values (bigints and dates as text). */
+  sampleKeys: { columns: string[]; rows: unknown[][] };
+  /** A snapshot made before keys only were kept: how many sample rows the migration stripped. */
+  sampleRemoved?: number;
   scope: number;
   approvalThreshold: number;
   cycles: string[];
+}
+
+const figure = z.number().finite();
+/**
+ * A stored snapshot as the job page reads it: only the fields above survive (anything else a
+ * store holds, such as a pre-migration `sample`, is dropped here, never sent to a browser).
+ */
+const snapshotSchema = z.object({
+  at: z.string(),
+  orphans: figure,
+  eligible: figure,
+  inGrace: figure,
+  allowlisted: figure,
+  graceDays: figure,
+  dependents: z.array(z.object({ table: z.string(), policy: z.string(), rows: figure })),
+  dependentSampleOf: figure,
+  sampleKeys: z.object({ columns: z.array(z.string()), rows: z.array(z.array(z.unknown())) }).catch({ columns: [], rows: [] }),
+  sampleRemoved: figure.optional(),
+  scope: figure,
+  approvalThreshold: figure,
+  cycles: z.array(z.string()).catch([]),
+});
+
+export function readSnapshot(stored: unknown): RequestSnapshot | null {
+  const r = snapshotSchema.safeParse(stored);
+  return r.success ? r.data : null;
 }
 
 /**
@@ -38,6 +73,7 @@ export function removalScope(p: Pick<CleanupPreview, "eligible" | "dependents" |
   return p.eligible + scaled;
 }
 
+/** The preview as kept on the job: figures, and of the sampled rows only their keys. */
 export function snapshotOf(p: CleanupPreview, now = new Date()): RequestSnapshot {
   return {
     at: now.toISOString(),
@@ -48,11 +84,16 @@ export function snapshotOf(p: CleanupPreview, now = new Date()): RequestSnapshot
     graceDays: p.graceDays,
     dependents: p.dependents,
     dependentSampleOf: p.dependentSampleOf,
-    sample: p.sample.map(jsonRow),
+    sampleKeys: sampleKeysOf(p.sample, p.keyColumns),
     scope: p.scope,
     approvalThreshold: p.approvalThreshold,
     cycles: p.cycles,
   };
+}
+
+/** The key columns' values of each row, nothing else. */
+export function sampleKeysOf(rows: Row[], keyColumns: string[]): RequestSnapshot["sampleKeys"] {
+  return { columns: keyColumns, rows: rows.map((r) => keyColumns.map((c) => jsonValue(r[c]) ?? null)) };
 }
 
 interface JobCounts {
@@ -65,14 +106,46 @@ interface JobCounts {
 export const touchedBy = (j: JobCounts): number => Number(j.deleted + j.nulled + j.dependentsRemoved);
 
 /**
- * Rows the job may remove in all: what was approved, else the threshold it was requested
- * under. (A job approved before approvals recorded a count: its eligible rows, or the threshold if larger.)
+ * How long rows removed without approval count against the threshold of the relation's next
+ * unapproved job. Without it a requester could cancel a job that stopped at the threshold and
+ * start another for a fresh threshold's worth, again and again. A day: longer than anyone's
+ * working session, short enough that small routine cleanups on different days each get the
+ * whole threshold.
  */
-export function allowanceOf(j: { approvedScope: number | null; approvedBy: string | null; approvalThreshold: number | null; estimate: number }, threshold: number): number {
-  if (j.approvedScope != null) return j.approvedScope;
-  const t = j.approvalThreshold ?? threshold;
-  return j.approvedBy ? Math.max(j.estimate, t) : t;
+export const UNAPPROVED_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Rows (the rows below included) removed by jobs of `relation` that nobody approved, finished
+ * within the window or not finished; `exceptJobId` is the job asking. A job approved later was
+ * approved for what it had already removed, so its rows do not count.
+ */
+export async function removedWithoutApproval(store: Store, relation: string, now = new Date(), exceptJobId?: string): Promise<number> {
+  const since = new Date(now.getTime() - UNAPPROVED_WINDOW_MS);
+  const sum = await store.prisma.cleanupJob.aggregate({
+    where: { relation, approvedBy: null, ...(exceptJobId ? { id: { not: exceptJobId } } : {}), OR: [{ finishedAt: null }, { finishedAt: { gte: since } }] },
+    _sum: { deleted: true, nulled: true, dependentsRemoved: true },
+  });
+  return touchedBy({ deleted: sum._sum.deleted ?? 0n, nulled: sum._sum.nulled ?? 0n, dependentsRemoved: sum._sum.dependentsRemoved ?? 0n });
 }
+
+/**
+ * Rows the job may remove in all: what was approved, else the threshold it was requested
+ * under less what earlier unapproved jobs of the relation removed within the window
+ * (`earlierUnapproved`). (A job approved before approvals recorded a count: its eligible
+ * rows, or the threshold if larger.)
+ */
+export function allowanceOf(
+  j: { approvedScope: bigint | number | null; approvedBy: string | null; approvalThreshold: bigint | number | null; estimate: number },
+  threshold: number,
+  earlierUnapproved = 0,
+): number {
+  if (j.approvedScope != null) return Number(j.approvedScope);
+  const t = Number(j.approvalThreshold ?? threshold);
+  return j.approvedBy ? Math.max(j.estimate, t) : Math.max(0, t - earlierUnapproved);
+}
+
+/** Whether earlier unapproved removals count for this job: only while nobody has approved it. */
+export const unapproved = (j: { approvedScope: bigint | number | null; approvedBy: string | null }) => j.approvedScope == null && !j.approvedBy;
 
 /**
  * A second person, not the requester, lets the job remove up to `rows` rows in all (what it
@@ -83,7 +156,7 @@ export async function approveJob(store: Store, jobId: string, approver: string, 
   if (!job) throw new ExpectedError("no such cleanup job");
   if (job.requestedBy === approver) throw new ExpectedError("a second person must approve: you requested this cleanup");
   if (job.status !== "awaiting_approval") throw new ExpectedError(`the job is ${job.status.replace(/_/g, " ")}, not awaiting approval`);
-  const scope = rows ?? Math.max(job.scope, job.estimate);
+  const scope = rows ?? Math.max(Number(job.scope), job.estimate);
   const done = touchedBy(job);
   if (!Number.isInteger(scope) || scope <= done) throw new ExpectedError(`approving ${scope} rows lets the job do nothing more: it has already removed ${done}`);
   const n = await store.prisma.cleanupJob.updateMany({
@@ -113,7 +186,7 @@ export async function pendingApprovals(store: Store, viewerId: string) {
     orderBy: { createdAt: "asc" },
     select: { id: true, relation: true, scope: true, estimate: true, requestedBy: true, createdAt: true, waitReason: true },
     take: 50,
-  });
+  }).then((jobs) => jobs.map((j) => ({ ...j, scope: Number(j.scope) })));
 }
 
 export async function pendingApprovalCount(store: Store, viewerId: string): Promise<number> {

@@ -4,7 +4,7 @@ import { resolveRelations } from "../relations/resolve";
 import type { Store } from "../store/client";
 import { isTargetError } from "../targets/errors";
 import { TargetPool } from "../targets/pool";
-import { allowanceOf, touchedBy } from "./approval";
+import { allowanceOf, removedWithoutApproval, touchedBy, unapproved, UNAPPROVED_WINDOW_MS } from "./approval";
 import { increments, runBatch, zeroCounts } from "./batch";
 import { CandidateReader, nextCandidates } from "./candidates";
 import { planCleanup, type CleanupPlan } from "./plan";
@@ -80,11 +80,14 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
     });
     return status;
   };
+  /** Rows earlier unapproved jobs of the relation removed lately: taken off this job's threshold (read below). */
+  let earlier = 0;
   /** The next batch would go beyond what the job may remove: it stops here until someone approves more. */
   const awaitApproval = async (wouldRemove: number, left: number): Promise<JobEnd> => {
     await spent();
     const removed = touchedBy(await store.prisma.cleanupJob.findUniqueOrThrow({ where: { id: jobId } }));
-    const reason = `stopped after ${removed} rows: the next batch would remove ${wouldRemove} more, ${left} ${job.approvedScope != null || job.approvedBy ? "left of what was approved" : "left under the approval threshold"}`;
+    const under = earlier > 0 ? ` (${earlier} removed without approval by earlier cleanups of this relation in the last ${UNAPPROVED_WINDOW_MS / 3_600_000} h)` : "";
+    const reason = `stopped after ${removed} rows: the next batch would remove ${wouldRemove} more, ${left} ${job.approvedScope != null || job.approvedBy ? "left of what was approved" : `left under the approval threshold${under}`}`;
     // Only a job still running: a pause or a cancel meanwhile stands.
     const n = await store.prisma.cleanupJob.updateMany({ where: { id: jobId, status: "running" }, data: { status: "awaiting_approval", waitReason: reason } });
     if (n.count !== 1) return (await store.prisma.cleanupJob.findUniqueOrThrow({ where: { id: jobId }, select: { status: true } })).status as JobEnd;
@@ -128,8 +131,10 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
     // Reads the next batch's candidates while this one is written; a new one whenever the position is read (again).
     let reader!: CandidateReader;
     let statusReadAt = 0;
-    // Read once: approving happens while the job waits, never while it runs.
-    const allowance = allowanceOf(job, plan.approvalThreshold);
+    // Read once: approving happens while the job waits, never while it runs. Unapproved, the
+    // rows earlier unapproved jobs of the relation removed lately come off the threshold.
+    earlier = unapproved(job) ? await removedWithoutApproval(store, job.relation, new Date(), jobId) : 0;
+    const allowance = allowanceOf(job, plan.approvalThreshold, earlier);
     let touched = touchedBy(job);
     for (;;) {
       // Between batches: none is half-written (or it is settled at the next start).

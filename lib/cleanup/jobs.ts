@@ -1,6 +1,6 @@
 import { ExpectedError } from "../auth/errors";
 import type { Store } from "../store/client";
-import type { RequestSnapshot } from "./approval";
+import { removedWithoutApproval, type RequestSnapshot } from "./approval";
 import { JOB_STALE_MS } from "./engine";
 
 export { approveJob, rejectJob } from "./approval";
@@ -41,12 +41,15 @@ export async function requestCleanup(store: Store, req: CleanupRequest): Promise
     }
     return { kind: "refused", jobId: active.id, status: active.status, reason: `a cleanup of ${req.relation} is already ${active.status.replace("_", " ")}` };
   }
+  // What earlier jobs of the relation removed without approval (the window in approval.ts) is
+  // taken from this job's threshold: cancelling and asking again gives no fresh threshold.
+  const earlier = await removedWithoutApproval(store, req.relation);
   try {
     const job = await store.prisma.cleanupJob.create({
       data: {
         relation: req.relation,
         action: req.action,
-        status: (req.scope ?? req.eligible) > req.approvalThreshold ? "awaiting_approval" : "queued",
+        status: (req.scope ?? req.eligible) > req.approvalThreshold - earlier ? "awaiting_approval" : "queued",
         requestedBy: req.requestedBy,
         estimate: req.eligible,
         scope: req.scope ?? req.eligible,

@@ -5,7 +5,7 @@ import { sightingKey } from "../sightings/record";
 import type { Store } from "../store/client";
 import { rowsByKeys } from "../targets/rows";
 import type { TargetPool } from "../targets/pool";
-import { removalScope } from "./approval";
+import { removalScope, removedWithoutApproval } from "./approval";
 import { collectDependents } from "./dependents";
 import { eligibility } from "./eligibility";
 import { describeDependents, planCleanup, type CleanupAction } from "./plan";
@@ -20,6 +20,8 @@ export interface CleanupPreview {
   graceDays: number;
   batchSize: number;
   pk: string[];
+  /** The columns that identify a sampled row: the primary key, then the orphan reference. */
+  keyColumns: string[];
   /** Orphan rows now, and how a cleanup would treat them. */
   orphans: number;
   eligible: number;
@@ -36,6 +38,8 @@ export interface CleanupPreview {
   /** Rows the job would remove: the eligible ones and the rows below them (scaled from the sample), what the four-eyes rule counts. */
   scope: number;
   approvalThreshold: number;
+  /** Rows earlier unapproved jobs of the relation removed within the window (approval.ts): taken off the threshold. */
+  removedWithoutApproval: number;
   needsApproval: boolean;
 }
 
@@ -94,12 +98,14 @@ export async function previewCleanup(store: Store, config: Config, pool: TargetP
   const dependents = [...counts.values()];
   const dependentSampleOf = Math.min(rows.length, eligible);
   const scope = removalScope({ eligible, dependents, dependentSampleOf });
+  const earlier = await removedWithoutApproval(store, relation.name, now);
   return {
     relation: relation.name,
     action: plan.action,
     graceDays: plan.graceDays,
     batchSize: plan.batchSize,
     pk: plan.pk,
+    keyColumns: [...plan.pk, ...plan.childRef.columns.filter((c) => !plan.pk.includes(c))],
     orphans,
     eligible,
     walkTotal: plan.sameTarget ? orphans : await plan.child.countRows(plan.childRef),
@@ -112,6 +118,7 @@ export async function previewCleanup(store: Store, config: Config, pool: TargetP
     cycles: plan.cycles,
     scope,
     approvalThreshold: plan.approvalThreshold,
-    needsApproval: scope > plan.approvalThreshold,
+    removedWithoutApproval: earlier,
+    needsApproval: scope > plan.approvalThreshold - earlier,
   };
 }

@@ -1,5 +1,5 @@
 import type { Store } from "../store/client";
-import { allowanceOf, touchedBy } from "./approval";
+import { allowanceOf, removedWithoutApproval, touchedBy, unapproved } from "./approval";
 import { JOB_STALE_MS } from "./engine";
 
 export interface CleanupStatus {
@@ -14,7 +14,7 @@ export interface CleanupStatus {
   approvedAt: string | null;
   /** Rows (the rows below included) approved in all; null while none were. */
   approvedScope: number | null;
-  /** Rows the job may remove before it waits for approval (approved, else the threshold). */
+  /** Rows the job may remove before it waits for approval (approved, else the threshold less what earlier unapproved jobs of the relation removed lately). */
   allowance: number;
   /** Rows removed or unlinked so far, the rows below included. */
   touched: number;
@@ -49,6 +49,7 @@ export async function cleanupStatus(store: Store, id: string): Promise<CleanupSt
   if (!j) return null;
   const restorable = j.action === "archive_then_delete" ? await store.prisma.archivedRow.count({ where: { jobId: id, restoredAt: null } }) : 0;
   const n = (v: bigint) => Number(v);
+  const earlier = unapproved(j) && ["awaiting_approval", "queued", "running", "paused"].includes(j.status) ? await removedWithoutApproval(store, j.relation, new Date(), j.id) : 0;
   const examined = n(j.examined);
   const live = j.status === "running" && j.startedAt ? Math.max(0, (Date.now() - (j.heartbeatAt ?? j.startedAt).getTime()) / 1000) : 0;
   const seconds = j.runSeconds + Math.min(live, 5);
@@ -63,10 +64,10 @@ export async function cleanupStatus(store: Store, id: string): Promise<CleanupSt
     requestedBy: j.requestedBy,
     approvedBy: j.approvedBy,
     approvedAt: j.approvedAt?.toISOString() ?? null,
-    approvedScope: j.approvedScope,
-    allowance: allowanceOf(j, j.approvalThreshold ?? 0),
+    approvedScope: j.approvedScope == null ? null : Number(j.approvedScope),
+    allowance: allowanceOf(j, Number(j.approvalThreshold ?? 0), earlier),
     touched: touchedBy(j),
-    scope: j.scope,
+    scope: Number(j.scope),
     waitReason: j.waitReason,
     rejectedBy: j.rejectedBy,
     rejectReason: j.rejectReason,

@@ -5,7 +5,8 @@ import { JobProgress } from "@/components/jobs/job-progress";
 import { PageLink } from "@/components/page-link";
 import { requirePage } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
-import type { RequestSnapshot } from "@/lib/cleanup/approval";
+import { readSnapshot, type RequestSnapshot } from "@/lib/cleanup/approval";
+import { jsonRow } from "@/lib/cleanup/rows";
 import { previewByName } from "@/lib/cleanup/start";
 import { cleanupStatus } from "@/lib/cleanup/status";
 import { relationHref } from "@/lib/dashboard/href";
@@ -29,18 +30,23 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
   const who = (uid: string | null) => people.find((p) => p.id === uid)?.email ?? uid ?? "—";
   const waiting = status.status === "awaiting_approval";
   const mayApprove = can(actor.roles, "jobs.approve") && actor.userId !== status.requestedBy;
+  // Row values (a sample) only for those who may preview orphans, read live: the job keeps keys only.
+  const mayPreview = can(actor.roles, "orphans.preview");
   let snapshot: RequestSnapshot | null = null;
   let fresh: FreshCount | { error: string } | null = null;
+  let liveSample: { rows: Record<string, unknown>[] } | { error: string } | null = null;
   if (waiting) {
     const row = await store.prisma.cleanupJob.findUnique({ where: { id }, select: { requestSnapshot: true } });
-    snapshot = (row?.requestSnapshot as RequestSnapshot | null) ?? null;
+    snapshot = readSnapshot(row?.requestSnapshot);
     // The approver decides on today's figures too: counted again from the target (the one live read of this page).
-    if (mayApprove) {
+    if (mayApprove || mayPreview) {
       try {
         const p = await previewByName(store, serverConfig(), status.relation);
-        fresh = { eligible: p.eligible, inGrace: p.inGrace, allowlisted: p.allowlisted, scope: p.scope, dependents: p.dependents };
+        if (mayApprove) fresh = { eligible: p.eligible, inGrace: p.inGrace, allowlisted: p.allowlisted, scope: p.scope, dependents: p.dependents };
+        if (mayPreview) liveSample = { rows: p.sample.map(jsonRow) };
       } catch (err) {
-        fresh = { error: (err as Error).message };
+        if (mayApprove) fresh = { error: (err as Error).message };
+        if (mayPreview) liveSample = { error: (err as Error).message };
       }
     }
   }
@@ -66,7 +72,7 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
           </p>
         )}
       </div>
-      {waiting && <ApprovalCard job={status} snapshot={snapshot} fresh={fresh} requester={who(status.requestedBy)} may={{ approve: mayApprove }} />}
+      {waiting && <ApprovalCard job={status} snapshot={snapshot} fresh={fresh} liveSample={liveSample} requester={who(status.requestedBy)} may={{ approve: mayApprove }} />}
       <JobProgress initial={status} may={{ control: can(actor.roles, "cleanups.run") }} />
     </div>
   );

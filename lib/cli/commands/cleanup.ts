@@ -26,7 +26,9 @@ export async function cleanupCommand(config: Config, out: Output, opts: { relati
           `  ${formatCount(p.eligible)} eligible now, ${formatCount(p.inGrace)} inside the ${p.graceDays}-day grace period, ${formatCount(p.allowlisted)} allowlisted (${formatCount(p.orphans)} orphan rows)`,
           ...p.dependents.map((d) => `  below them: ${d.table}: ${formatCount(d.rows)} rows (${d.policy}; counted for the first ${formatCount(p.dependentSampleOf)})`),
           ...p.cycles.map((c) => `  cycle not followed: ${c}`),
-          p.needsApproval ? `  over ${formatCount(p.approvalThreshold)} rows: the job will wait for a second person's approval` : "",
+          p.needsApproval
+            ? `  over ${formatCount(Math.max(0, p.approvalThreshold - p.removedWithoutApproval))} rows${p.removedWithoutApproval ? ` (the threshold of ${formatCount(p.approvalThreshold)} less ${formatCount(p.removedWithoutApproval)} removed without approval in the last 24 h)` : ""}: the job will wait for a second person's approval`
+            : "",
           `run again with --execute to clean up`,
         ]
           .filter(Boolean)
