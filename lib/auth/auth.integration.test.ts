@@ -157,11 +157,25 @@ describe.each(STORE_KINDS)("accounts on the $name store", (kind) => {
     }
   });
 
+  it.runIf(kind.available)("with no client address stamped (a bare `next start`), limits per account only: one client's wrong passwords lock no one else out", async () => {
+    await createPasswordUser(auth, store, { email: "guessed@example.com", name: "G", password: PASSWORD, roles: ["dpo"] });
+    await createPasswordUser(auth, store, { email: "colleague@example.com", name: "C", password: PASSWORD, roles: ["dpo"] });
+    const statuses: number[] = [];
+    for (let i = 0; i <= SIGN_IN_ATTEMPTS_PER_ACCOUNT_PER_MINUTE; i++) {
+      statuses.push((await post(auth, "/sign-in/email", { email: "guessed@example.com", password: `wrong ${i} wrong ${i}` }, { ip: "203.0.113.70" })).status);
+    }
+    // the guessed account is limited…
+    expect(statuses).toEqual([...Array(SIGN_IN_ATTEMPTS_PER_ACCOUNT_PER_MINUTE).fill(401), 429]);
+    // …but not everyone else whose address is unknown too
+    expect((await post(auth, "/sign-in/email", { email: "colleague@example.com", password: PASSWORD }, { ip: "203.0.113.71" })).status).toBe(200);
+  });
+
   it.runIf(kind.available)("records sign-ins refused by the rate limit, as denied", async () => {
     await createPasswordUser(auth, store, { email: "hammer@example.com", name: "H", password: PASSWORD, roles: ["ops"] });
     const since = (await store.prisma.auditEvent.findFirst({ orderBy: { id: "desc" } }))?.id ?? 0n;
     const statuses: number[] = [];
-    for (let i = 0; i <= SIGN_IN_ATTEMPTS_PER_MINUTE; i++) {
+    // no stamped client address here (auth.handler called directly): the account's limit refuses
+    for (let i = 0; i <= SIGN_IN_ATTEMPTS_PER_ACCOUNT_PER_MINUTE; i++) {
       statuses.push((await post(auth, "/sign-in/email", { email: "hammer@example.com", password: `wrong ${i} wrong ${i}` }, { ip: "203.0.113.60" })).status);
     }
     expect(statuses.at(-1)).toBe(429);

@@ -21,6 +21,18 @@ describe("the client's address", () => {
     expect(clientAddress("10.0.0.5", { forwardedFor: "198.51.100.7, garbage" }, proxies)).toBe("10.0.0.5");
   });
 
+  it("accepts hops that carry a port (the port is not part of the address)", () => {
+    expect(clientAddress("10.0.0.5", { forwardedFor: "1.2.3.4:5678" }, proxies)).toBe("1.2.3.4");
+    expect(clientAddress("10.0.0.5", { forwardedFor: "[2001:db8::1]:443" }, proxies)).toBe("2001:db8::1");
+    expect(clientAddress("10.0.0.5", { forwardedFor: "6.6.6.6, 198.51.100.7:40001, 10.1.1.1:80" }, proxies)).toBe("198.51.100.7");
+    expect(clientAddress("10.0.0.5", { realIp: "198.51.100.8:1234" }, proxies)).toBe("198.51.100.8");
+    // a bare IPv6 address is not mistaken for one with a port
+    expect(clientAddress("10.0.0.5", { forwardedFor: "2001:db8::2" }, proxies)).toBe("2001:db8::2");
+    // a port that is not a port is still a malformed hop
+    expect(clientAddress("10.0.0.5", { forwardedFor: "198.51.100.7, 1.2.3.4:http" }, proxies)).toBe("10.0.0.5");
+    expect(clientAddress("10.0.0.5", { forwardedFor: "198.51.100.7, [2001:db8::1]:99999" }, proxies)).toBe("10.0.0.5");
+  });
+
   it("takes X-Real-IP from a trusted proxy that sends no X-Forwarded-For", () => {
     expect(clientAddress("10.0.0.5", { realIp: "198.51.100.8" }, proxies)).toBe("198.51.100.8");
     expect(clientAddress("10.0.0.5", { realIp: "nonsense" }, proxies)).toBe("10.0.0.5");

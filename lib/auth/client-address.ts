@@ -36,6 +36,18 @@ export function normalizeAddress(address: string): string {
   return (mapped ? mapped[1] : a).toLowerCase();
 }
 
+/**
+ * One X-Forwarded-For hop or X-Real-IP value, its port dropped: proxies may write
+ * "1.2.3.4:5678" or "[2001:db8::1]:443" (RFC 7239 style). A bare IPv6 address keeps its
+ * colons; a port that is not 0-65535 leaves the hop malformed (not an address).
+ */
+export function hopAddress(hop: string): string {
+  const h = hop.trim();
+  const m = /^\[([^\]]*)\]:(\d{1,5})$/.exec(h) ?? /^(\d+\.\d+\.\d+\.\d+):(\d{1,5})$/.exec(h);
+  if (m && Number(m[2]) <= 65535) return normalizeAddress(m[1]);
+  return normalizeAddress(h);
+}
+
 function isTrusted(proxies: BlockList, address: string): boolean {
   const family = isIP(address);
   return family !== 0 && proxies.check(address, family === 6 ? "ipv6" : "ipv4");
@@ -51,13 +63,13 @@ export function clientAddress(peer: string, headers: { forwardedFor?: string | n
   if (!isTrusted(proxies, direct)) return direct;
   const hops = (headers.forwardedFor ?? "")
     .split(",")
-    .map(normalizeAddress)
+    .map(hopAddress)
     .filter((h) => h !== "");
   for (let i = hops.length - 1; i >= 0; i--) {
     if (!isIP(hops[i])) return direct; // a malformed hop: nothing left of it can be believed
     if (!isTrusted(proxies, hops[i])) return hops[i];
   }
   if (hops.length) return hops[0]; // every hop a trusted proxy: the first one is the origin
-  const real = normalizeAddress(headers.realIp ?? "");
+  const real = hopAddress(headers.realIp ?? "");
   return isIP(real) ? real : direct;
 }

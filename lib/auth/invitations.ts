@@ -1,5 +1,14 @@
 import type { Store } from "../store/client";
 import { ExpectedError } from "./errors";
+import { can, isRole } from "./permissions";
+
+/**
+ * The one rule of whether an admin's invitations work, used both to list them (the Users
+ * page) and to redeem them (setup-tokens.ts): its maker is active and may still manage users.
+ */
+export function mayInvite(maker: { active: boolean; roles: string[] } | null | undefined): boolean {
+  return !!maker?.active && can(maker.roles.filter(isRole), "users.manage");
+}
 
 export interface PendingInvitation {
   id: string;
@@ -18,12 +27,13 @@ export async function pendingInvitations(store: Store, now = new Date()): Promis
   });
   const makers = await store.prisma.user.findMany({
     where: { id: { in: rows.map((r) => r.createdBy!) } },
-    select: { id: true, name: true, email: true, active: true },
+    select: { id: true, name: true, email: true, active: true, roles: true },
   });
   const byId = new Map(makers.map((m) => [m.id, m]));
-  // A deactivated maker's invitations are dead even if something left them unexpired.
+  // A deactivated or demoted maker's invitations are dead even if something left them unexpired:
+  // listed are exactly those a redeem would accept.
   return rows
-    .filter((r) => byId.get(r.createdBy!)?.active)
+    .filter((r) => mayInvite(byId.get(r.createdBy!)))
     .map((r) => {
       const m = byId.get(r.createdBy!)!;
       return { id: r.id, roles: r.roles, createdAt: r.createdAt, expiresAt: r.expiresAt, maker: { id: m.id, name: m.name, email: m.email } };

@@ -2,8 +2,9 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Store } from "../store/client";
 import type { Auth } from "./auth";
 import { ExpectedError } from "./errors";
-import { can, isRole, type Role } from "./permissions";
-import { createPasswordUser } from "./users";
+import { mayInvite } from "./invitations";
+import type { Role } from "./permissions";
+import { createPasswordUser, type Tx } from "./users";
 
 const hashOf = (token: string) => createHash("sha256").update(token).digest("hex");
 
@@ -24,19 +25,29 @@ export async function issueSetupToken(
 /** What a valid, unused token grants (null when it is unknown, used, expired, revoked, or its maker may no longer invite). */
 export async function peekSetupToken(store: Store, token: string): Promise<{ roles: string[] } | null> {
   const row = await store.prisma.setupToken.findUnique({ where: { tokenHash: hashOf(token) } });
-  if (!row || row.usedAt || row.expiresAt <= new Date() || !(await makerMayInvite(store, row.createdBy))) return null;
+  if (!row || row.usedAt || row.expiresAt <= new Date() || !(await makerMayInvite(store.prisma, row.createdBy))) return null;
   return { roles: row.roles };
 }
 
 /**
  * An invitation is worth what its maker is: it works only while the admin who made it is
- * active and may still manage users. Checked when it is used, not only when listed: a
- * deactivated admin's link must not create an account (let alone an admin).
+ * active and may still manage users (invitations.ts `mayInvite`). Checked when it is used,
+ * not only when listed: a deactivated admin's link must not create an account (let alone
+ * an admin). With `lock`, inside a transaction, the maker's row is locked (FOR UPDATE)
+ * until that transaction ends: a deactivation or demotion under way is waited for and seen.
  */
-export async function makerMayInvite(store: Store, createdBy: string | null): Promise<boolean> {
+export async function makerMayInvite(db: Store["prisma"] | Tx, createdBy: string | null, lock = false): Promise<boolean> {
   if (createdBy === null) return true; // the server's own first-admin link
-  const maker = await store.prisma.user.findUnique({ where: { id: createdBy }, select: { active: true, roles: true } });
-  return !!maker?.active && can(maker.roles.filter(isRole), "users.manage");
+  const [maker] = lock
+    ? await db.$queryRaw<{ active: boolean; roles: string[] }[]>`SELECT active, roles FROM users WHERE id = ${createdBy} FOR UPDATE`
+    : [await db.user.findUnique({ where: { id: createdBy }, select: { active: true, roles: true } })];
+  return mayInvite(maker);
+}
+
+class MakerCannotInvite extends ExpectedError {
+  constructor() {
+    super("this invitation was made by an admin who can no longer invite (deactivated); ask an active admin for a new one");
+  }
 }
 
 /** Creates the account a token grants. A token works once: a second use, even at the same moment, is refused. */
@@ -52,15 +63,18 @@ export async function redeemSetupToken(
     data: { usedAt: new Date() },
   });
   if (!row || claimed.count === 0) throw new ExpectedError("this setup link was already used or has expired; ask for a new one");
-  if (!(await makerMayInvite(store, row.createdBy))) {
-    // Claimed and left claimed: it never works again.
-    throw new ExpectedError("this invitation was made by an admin who can no longer invite (deactivated); ask an active admin for a new one");
-  }
   try {
-    const user = await createPasswordUser(auth, store, { ...input, roles: row.roles as Role[] });
+    // Checked first for a precise answer, then again, locked, in the transaction that creates the
+    // account: a deactivation cannot slip in between the check and the creation.
+    if (!(await makerMayInvite(store.prisma, row.createdBy))) throw new MakerCannotInvite();
+    const user = await createPasswordUser(auth, store, { ...input, roles: row.roles as Role[] }, async (tx) => {
+      if (!(await makerMayInvite(tx, row.createdBy, true))) throw new MakerCannotInvite();
+    });
     await store.prisma.setupToken.update({ where: { id: row.id }, data: { usedBy: user.id } });
     return { id: user.id, roles: row.roles };
   } catch (err) {
+    // Its maker can no longer invite: claimed and left claimed, it never works again.
+    if (err instanceof MakerCannotInvite) throw err;
     // The account was not created (a taken email, a short password): the link stays usable.
     await store.prisma.setupToken.update({ where: { id: row.id }, data: { usedAt: null } });
     throw err;

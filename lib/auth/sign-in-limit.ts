@@ -8,6 +8,11 @@ import type { Store } from "../store/client";
  * kept in the store's rate_limits table (so every web process shares them). A successful
  * sign-in is taken back off both counts: a team behind one address signing in all morning
  * never meets the limit, only wrong passwords do.
+ *
+ * A request whose client address no server stamped (a bare `next start`, not
+ * scripts/serve.ts) is limited per account only: counting every such client in one shared
+ * bucket would let a few wrong passwords lock everybody out. The server warns at start
+ * that the per-client limit is off (lib/server/startup.ts).
  */
 
 export const SIGN_IN_WINDOW_SECONDS = 60;
@@ -33,14 +38,14 @@ export function signInLimits(env: Record<string, string | undefined>): SignInLim
   };
 }
 
-/** Who is trying: the client's address (null: unknown, all such share one count) and the email typed. */
+/** Who is trying: the client's address (null: unknown, then only the account is counted) and the email typed. */
 export interface SignInAttempt {
   client: string | null;
   email: string;
 }
 
 // The email is kept only as a hash: a typed email is personal data, even a mistyped one.
-const clientKey = (client: string | null) => `custodian:sign-in:client:${client ?? "unknown"}`;
+const clientKey = (client: string) => `custodian:sign-in:client:${client}`;
 const accountKey = (email: string) => `custodian:sign-in:account:${createHash("sha256").update(email.trim().toLowerCase()).digest("hex")}`;
 
 /**
@@ -75,12 +80,12 @@ export function refuseSignIn(which: "client" | "account"): never {
 
 /** Counts a password sign-in attempt; refuses it (before any password is hashed) when the client or the account is over its limit. */
 export async function admitSignIn(store: Store, attempt: SignInAttempt, limits: SignInLimits, now = Date.now()): Promise<void> {
-  if ((await countAttempt(store, clientKey(attempt.client), now)) > limits.perClient) refuseSignIn("client");
+  if (attempt.client !== null && (await countAttempt(store, clientKey(attempt.client), now)) > limits.perClient) refuseSignIn("client");
   if ((await countAttempt(store, accountKey(attempt.email), now)) > limits.perAccount) refuseSignIn("account");
 }
 
 /** A sign-in that succeeded does not count: its attempt is taken back from the client's and the account's counts. */
 export async function forgiveSignIn(store: Store, attempt: SignInAttempt): Promise<void> {
-  await store.prisma.$executeRaw`
-    UPDATE rate_limits SET count = GREATEST(count - 1, 0) WHERE key IN (${clientKey(attempt.client)}, ${accountKey(attempt.email)})`;
+  const keys = attempt.client === null ? [accountKey(attempt.email)] : [clientKey(attempt.client), accountKey(attempt.email)];
+  await store.prisma.$executeRaw`UPDATE rate_limits SET count = GREATEST(count - 1, 0) WHERE key = ANY(${keys})`;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Store } from "../store/client";
 import type { Auth } from "./auth";
 import { ExpectedError } from "./errors";
@@ -11,30 +12,34 @@ export interface NewUser {
 }
 
 /**
- * Creates a user who signs in with a password: the auth library hashes it (scrypt) and
- * stores it as the user's "credential" account.
+ * Creates a user who signs in with a password: the auth library hashes it (scrypt), and the
+ * user and its "credential" account are written in one transaction. `guard` runs first in
+ * that transaction (a redeemed invitation locks and checks its maker there): what it checks
+ * cannot change before the user exists.
  */
-export async function createPasswordUser(auth: Auth, store: Store, input: NewUser): Promise<{ id: string }> {
+export async function createPasswordUser(auth: Auth, store: Store, input: NewUser, guard?: (tx: Tx) => Promise<void>): Promise<{ id: string }> {
   const email = input.email.trim().toLowerCase();
   const roles = checkRoles(input.roles);
   const ctx = await auth.$context;
   if (input.password.length < ctx.password.config.minPasswordLength) {
     throw new ExpectedError(`the password needs at least ${ctx.password.config.minPasswordLength} characters`);
   }
-  if (await store.prisma.user.findUnique({ where: { email }, select: { id: true } })) {
-    throw new ExpectedError("a user with this email already exists");
-  }
+  const taken = () => new ExpectedError("a user with this email already exists");
+  if (await store.prisma.user.findUnique({ where: { email }, select: { id: true } })) throw taken();
+  // Hashed before the transaction: scrypt is slow, and a guard's lock is held until commit.
   const hash = await ctx.password.hash(input.password);
-  const user = await ctx.internalAdapter.createUser({ email, name: input.name.trim(), emailVerified: true }, { method: "admin" });
   try {
-    await ctx.internalAdapter.linkAccount({ userId: user.id, providerId: "credential", accountId: user.id, password: hash });
-    await store.prisma.user.update({ where: { id: user.id }, data: { roles } });
+    return await store.prisma.$transaction(async (tx) => {
+      await guard?.(tx);
+      const user = await tx.user.create({ data: { id: randomUUID(), email, name: input.name.trim(), emailVerified: true, roles }, select: { id: true } });
+      await tx.account.create({ data: { id: randomUUID(), userId: user.id, providerId: "credential", accountId: user.id, password: hash } });
+      return user;
+    });
   } catch (err) {
-    // Nothing refers to a user this young: undo it rather than leave one without a password.
-    await store.prisma.user.delete({ where: { id: user.id } }).catch(() => {});
+    // The same email created at the same moment by someone else.
+    if ((err as { code?: unknown }).code === "P2002") throw taken();
     throw err;
   }
-  return { id: user.id };
 }
 
 /** Replaces a user's roles; the last active admin keeps the admin role. */
@@ -67,7 +72,7 @@ export async function activeAdminCount(store: Store): Promise<number> {
   return store.prisma.user.count({ where: { active: true, roles: { has: "admin" } } });
 }
 
-type Tx = Parameters<Parameters<Store["prisma"]["$transaction"]>[0]>[0];
+export type Tx = Parameters<Parameters<Store["prisma"]["$transaction"]>[0]>[0];
 
 /**
  * Runs a change to who is an active admin in one transaction that first locks every

@@ -14,6 +14,11 @@ export function markClientAddressStamped(): void {
   flags[STAMPED] = true;
 }
 
+/** Whether a stamping server runs in this process (scripts/serve.ts): without one the per-client sign-in limit is off. */
+export function clientAddressStamped(): boolean {
+  return flags[STAMPED] === true;
+}
+
 /** Replaces whatever the client sent in the client-address header with the address worked out from the socket. */
 export function stampClientAddress(req: IncomingMessage, proxies: BlockList): void {
   const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(",") : v);

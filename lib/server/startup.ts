@@ -6,6 +6,7 @@ import { errorFields, lineSink, log } from "../log/logger";
 import { sweepNow } from "../sweeps/run";
 import { lastSweep } from "../store/scans";
 import { serverConfig } from "./config";
+import { clientAddressStamped } from "./http";
 import { isDemo } from "./mode";
 import { getStore } from "./store";
 
@@ -18,6 +19,10 @@ const SWEEP_AT_START_IF_OLDER_MS = 60 * 60 * 1000;
  */
 export async function startup(): Promise<void> {
   const logger = log().child({ component: "startup" });
+  if (!clientAddressStamped()) {
+    // A bare `next start`: no client address on requests, so sign-in is limited per account only.
+    logger.warn("the per-client sign-in limit is off: this server does not stamp client addresses (start it with `npm start` or scripts/serve.ts, not `next start`); sign-in is limited per account only");
+  }
   const store = await getStore();
   logger.info(`store open (${store.kind} ${store.location}), migrations applied`);
   // made (or read) now, so a bad, missing or foreign CUSTODIAN_EVIDENCE_KEY shows at start, not at
