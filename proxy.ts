@@ -24,9 +24,9 @@ export function proxy(request: NextRequest) {
     requestHeaders.set(REFUSED_ACTION_HEADER, JSON.stringify({ reason: refusal, action, path: request.nextUrl.pathname }));
     requestHeaders.delete("next-action");
   }
-  const response = refusal
-    ? NextResponse.rewrite(new URL(REFUSED_ACTION_ROUTE, request.url), { request: { headers: requestHeaders } })
-    : NextResponse.next({ request: { headers: requestHeaders } });
+  // The route that records refusals is reached only through this rewrite, never asked for directly.
+  if (request.nextUrl.pathname === REFUSED_ACTION_ROUTE) return new NextResponse("Not found.", { status: 404 });
+  const response = refusal ? NextResponse.rewrite(refusedActionUrl(request, requestHeaders), { request: { headers: requestHeaders } }) : NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("content-security-policy", csp);
   response.headers.set("x-frame-options", "DENY");
   response.headers.set("x-content-type-options", "nosniff");
@@ -35,6 +35,17 @@ export function proxy(request: NextRequest) {
   const hsts = strictTransportSecurity();
   if (hsts) response.headers.set("strict-transport-security", hsts);
   return response;
+}
+
+/**
+ * The refusal travels in the rewrite's URL as well as in a request header: behind Custodian's
+ * own HTTP server (scripts/serve.ts) Next applies a proxy's request headers to a plain pass-through
+ * but not to a rewrite. Direct requests to the route are refused above, so only this proxy writes it.
+ */
+function refusedActionUrl(request: NextRequest, headers: Headers): URL {
+  const url = new URL(REFUSED_ACTION_ROUTE, request.url);
+  url.searchParams.set("refusal", headers.get(REFUSED_ACTION_HEADER) ?? "");
+  return url;
 }
 
 export const config = {

@@ -55,5 +55,5 @@ function buildIsStale(): boolean {
     if (!s.isDirectory()) return s.mtimeMs > built;
     return readdirSync(p).some((f) => newer(path.join(p, f)));
   };
-  return ["app", "components", "lib", "instrumentation.ts", "next.config.ts", "package.json"].some((p) => newer(path.join(root, p)));
+  return ["app", "components", "lib", "instrumentation.ts", "proxy.ts", "next.config.ts", "package.json"].some((p) => newer(path.join(root, p)));
 }

@@ -29,13 +29,23 @@ describe("a cross-origin server action", () => {
 
   it("is handed to the route that records it, without its action id", () => {
     const res = post({ origin: "https://evil.example" });
-    expect(res.headers.get("x-middleware-rewrite")).toBe("http://c.local:3000/api/audit/refused");
-    expect(JSON.parse(res.headers.get(`x-middleware-request-${REFUSED_ACTION_HEADER}`)!)).toEqual({
+    const rewrite = new URL(res.headers.get("x-middleware-rewrite")!);
+    expect(rewrite.origin + rewrite.pathname).toBe("http://c.local:3000/api/audit/refused");
+    const refusal = {
       reason: "cross-origin server action: origin https://evil.example is not c.local:3000",
       action: "7f00aa",
       path: "/users",
-    });
+    };
+    expect(JSON.parse(res.headers.get(`x-middleware-request-${REFUSED_ACTION_HEADER}`)!)).toEqual(refusal);
+    // and in the rewrite's URL, which survives behind Custodian's own HTTP server where request headers of a rewrite do not
+    expect(JSON.parse(rewrite.searchParams.get("refusal")!)).toEqual(refusal);
     expect(res.headers.get("x-middleware-override-headers")).not.toMatch(/(^|,)next-action(,|$)/);
+  });
+
+  it("the recording route cannot be asked for directly (a client cannot write refusals through its query)", () => {
+    const direct = proxy(new NextRequest(`http://c.local:3000/api/audit/refused?refusal=${encodeURIComponent('{"reason":"forged","action":null,"path":"/"}')}`, { method: "POST", headers: { host: "c.local:3000" } }));
+    expect(direct.status).toBe(404);
+    expect(direct.headers.get("x-middleware-rewrite")).toBeNull();
   });
 
   it("from this origin goes on to the action, and a client cannot forge the refusal", () => {

@@ -9,11 +9,12 @@ const refusalSchema = z.object({ reason: z.string().max(500), action: z.string()
 /**
  * A server action from another origin, handed here by the proxy (proxy.ts) instead of to
  * Next's action handler, which would refuse it without a record. Recorded as denied, then
- * answered 403. Without the proxy's header (which it drops from every client request)
- * there is nothing here.
+ * answered 403. The proxy drops that header from every client request and answers 404 to
+ * any direct request for this route: without it there is nothing here.
  */
 export async function POST(request: Request): Promise<Response> {
-  const refusal = refusalSchema.safeParse(parseJson(request.headers.get(REFUSED_ACTION_HEADER)));
+  // the header, or the rewrite's query (proxy.ts: a rewrite's headers do not survive every server)
+  const refusal = refusalSchema.safeParse(parseJson(request.headers.get(REFUSED_ACTION_HEADER) ?? new URL(request.url).searchParams.get("refusal")));
   if (!refusal.success) return new Response("Not found.", { status: 404 });
   const { actor, requestId } = await requestContext();
   const { reason, action, path } = refusal.data;
