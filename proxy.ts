@@ -24,8 +24,12 @@ export function proxy(request: NextRequest) {
     requestHeaders.set(REFUSED_ACTION_HEADER, JSON.stringify({ reason: refusal, action, path: request.nextUrl.pathname }));
     requestHeaders.delete("next-action");
   }
-  // The route that records refusals is reached only through this rewrite, never asked for directly.
-  if (request.nextUrl.pathname === REFUSED_ACTION_ROUTE) return new NextResponse("Not found.", { status: 404 });
+  // The route that records refusals is reached only through this proxy's rewrite, never asked for
+  // directly. Behind Custodian's own HTTP server the rewritten request passes through here again:
+  // it carries this process's token, which no client knows.
+  if (request.nextUrl.pathname === REFUSED_ACTION_ROUTE && request.nextUrl.searchParams.get("internal") !== internalToken()) {
+    return new NextResponse("Not found.", { status: 404 });
+  }
   const response = refusal ? NextResponse.rewrite(refusedActionUrl(request, requestHeaders), { request: { headers: requestHeaders } }) : NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("content-security-policy", csp);
   response.headers.set("x-frame-options", "DENY");
@@ -40,12 +44,21 @@ export function proxy(request: NextRequest) {
 /**
  * The refusal travels in the rewrite's URL as well as in a request header: behind Custodian's
  * own HTTP server (scripts/serve.ts) Next applies a proxy's request headers to a plain pass-through
- * but not to a rewrite. Direct requests to the route are refused above, so only this proxy writes it.
+ * but not to a rewrite (the rewritten request comes through the proxy a second time). Requests for the
+ * route without this process's token are refused above, so only this proxy writes it.
  */
 function refusedActionUrl(request: NextRequest, headers: Headers): URL {
   const url = new URL(REFUSED_ACTION_ROUTE, request.url);
   url.searchParams.set("refusal", headers.get(REFUSED_ACTION_HEADER) ?? "");
+  url.searchParams.set("internal", internalToken());
   return url;
+}
+
+/** A random token per process, made once (kept on globalThis in case the module is loaded twice). */
+function internalToken(): string {
+  const g = globalThis as { __custodianProxyToken?: string };
+  g.__custodianProxyToken ??= crypto.randomUUID();
+  return g.__custodianProxyToken;
 }
 
 export const config = {

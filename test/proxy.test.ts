@@ -39,6 +39,10 @@ describe("a cross-origin server action", () => {
     expect(JSON.parse(res.headers.get(`x-middleware-request-${REFUSED_ACTION_HEADER}`)!)).toEqual(refusal);
     // and in the rewrite's URL, which survives behind Custodian's own HTTP server where request headers of a rewrite do not
     expect(JSON.parse(rewrite.searchParams.get("refusal")!)).toEqual(refusal);
+    // the rewritten request, when a server sends it through the proxy again, is let through to the route
+    const again = proxy(new NextRequest(rewrite, { method: "POST", headers: { host: "c.local:3000" } }));
+    expect(again.status).toBe(200);
+    expect(again.headers.get("x-middleware-next")).toBe("1");
     expect(res.headers.get("x-middleware-override-headers")).not.toMatch(/(^|,)next-action(,|$)/);
   });
 
