@@ -52,7 +52,8 @@ export async function verifyRequest(
       data: { state: verification.verdict, lastVerifiedAt: evidence.verifiedAt, lastEvidenceId: evidence.id, residualRows: BigInt(verification.residualRows) },
     });
     // a single verification publishes the new heads too (a bulk run publishes once, at its end)
-    if (!shared) await publishNewHeads(store, config, evidence, (line) => log().warn(line));
+    // (a bulk run is told apart by the relations it shares; a caller may share only its pool)
+    if (!shared?.resolved) await publishNewHeads(store, config, evidence, (line) => log().warn(line));
     return { verification, evidence };
   } finally {
     if (!shared) await pool.close();
