@@ -1,3 +1,5 @@
+// Runs after the other specs on the one demo server (files run in name order): it files an erasure
+// request, which the erasure spec, starting from an empty request list, must not see.
 import { expect, test, type Page } from "@playwright/test";
 import { demoCredential, serverActionId, signIn } from "./session";
 
