@@ -13,6 +13,11 @@ async function auditRows(page: Page, query: string) {
 
 test("admin's pages link (and so prefetch) only pages admin may open: no page.view denied nobody caused", async ({ page }) => {
   await signIn(page, "admin");
+  // denials the specs before this one caused on purpose (admin opening a page it may not) stay: only new ones count
+  const denied = () => page.getByTestId("audit-events").locator("tbody tr", { hasText: demoCredential("admin").email });
+  await page.goto("/audit?action=page.view&result=denied");
+  await expect(page.getByRole("heading", { name: "Audit trail" })).toBeVisible();
+  const before = await denied().count();
   // every link of the overview in view, and the time to prefetch them
   await page.goto("/");
   await expect(page.getByTestId("alerts")).toContainText("activity_profile");
@@ -25,7 +30,7 @@ test("admin's pages link (and so prefetch) only pages admin may open: no page.vi
 
   await page.goto("/audit?action=page.view&result=denied");
   await expect(page.getByRole("heading", { name: "Audit trail" })).toBeVisible();
-  await expect(page.getByTestId("audit-events").locator("tbody tr", { hasText: demoCredential("admin").email })).toHaveCount(0);
+  await expect(denied()).toHaveCount(before);
   // the alert names its relation, as text: admin cannot open relation pages
   await page.goto("/");
   await expect(page.getByTestId("alert").first().getByRole("link")).toHaveCount(0);
