@@ -1,21 +1,18 @@
 import { recordAudit } from "../audit/record";
 import type { Config } from "../config/types";
 import { resolveRelations } from "../relations/resolve";
+import { halveBatch, nextBatchSize } from "../jobs/batch-size";
+import { claim, release as giveBack, startHeartbeat } from "../jobs/lifecycle";
 import type { Store } from "../store/client";
 import { isTargetError } from "../targets/errors";
 import { TargetPool } from "../targets/pool";
 import { allowanceOf, removedWithoutApproval, touchedBy, unapproved, UNAPPROVED_WINDOW_MS } from "./approval";
 import { increments, runBatch, zeroCounts } from "./batch";
 import { CandidateReader, nextCandidates } from "./candidates";
+import { cleanupJobs } from "./jobs";
 import { planCleanup, type CleanupPlan } from "./plan";
 import { reconcilePending } from "./reconcile";
 
-/** A running job whose worker has not been heard of for this long is taken over (its worker died). */
-export const JOB_STALE_MS = 30_000;
-const HEARTBEAT_MS = 5_000;
-/** Aim for batches of 0.1–0.5 s (docs/architecture.md: gh-ost, pt-archiver): slower halves the size, faster grows it back. */
-const SLOW_BATCH_MS = 500;
-const FAST_BATCH_MS = 100;
 const MIN_BATCH = 10;
 const STATUS_EVERY_MS = 500;
 const TRANSIENT_RETRIES = 5;
@@ -32,13 +29,7 @@ export interface RunOptions {
 }
 
 /** Takes a queued job, or one whose worker died; false when another worker has it or it is not runnable. */
-export async function claimJob(store: Store, jobId: string, now = new Date()): Promise<boolean> {
-  const stale = new Date(now.getTime() - JOB_STALE_MS);
-  const n = await store.prisma.$executeRaw`
-    UPDATE cleanup_jobs SET status = 'running', started_at = COALESCE(started_at, ${now}), heartbeat_at = ${now}, error = NULL
-    WHERE id = ${jobId}::uuid AND (status = 'queued' OR (status = 'running' AND heartbeat_at < ${stale}))`;
-  return n === 1;
-}
+export const claimJob = (store: Store, jobId: string, now = new Date()) => claim(store, cleanupJobs, jobId, { free: ["queued"], silent: ["running"] }, now);
 
 /**
  * Runs a cleanup job from its checkpoint to its end, batch by batch, until it completes,
@@ -54,9 +45,7 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
   const job = await store.prisma.cleanupJob.findUniqueOrThrow({ where: { id: jobId } });
   const pool = new TargetPool(config.targets);
   let runStarted = Date.now();
-  const heartbeat = setInterval(() => {
-    void store.prisma.cleanupJob.update({ where: { id: jobId }, data: { heartbeatAt: new Date() } }).catch(() => {});
-  }, HEARTBEAT_MS);
+  const stopHeartbeat = startHeartbeat(store, cleanupJobs, jobId);
   const spent = async () => {
     const s = (Date.now() - runStarted) / 1000;
     runStarted = Date.now();
@@ -105,9 +94,9 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
   };
   // Nothing is left "running" with a heartbeat nobody sends: queued again at the checkpoint.
   const release = async (): Promise<JobEnd> => {
-    clearInterval(heartbeat);
+    stopHeartbeat();
     await spent();
-    await store.prisma.cleanupJob.updateMany({ where: { id: jobId, status: "running" }, data: { status: "queued", heartbeatAt: null } });
+    await giveBack(store, cleanupJobs, jobId);
     opts.log?.(`cleanup ${jobId}: released at its checkpoint (the worker is stopping); the next worker resumes it`);
     return "released";
   };
@@ -178,9 +167,7 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
         rowFailures = 0;
         if (!outcome.wrote) await recordWalk(store, jobId, outcome.counts, outcome.cursor);
         if (rowByRow > 0) rowByRow--;
-        const ms = performance.now() - started;
-        if (ms > SLOW_BATCH_MS) size = Math.max(MIN_BATCH, Math.floor(size / 2));
-        else if (ms < FAST_BATCH_MS && size < job.batchSize) size = Math.min(job.batchSize, Math.ceil(size * 1.5));
+        size = nextBatchSize(size, performance.now() - started, { min: MIN_BATCH, max: job.batchSize, grow: 1.5 });
         if (!outcome.cursor) return await end("completed");
         if (opts.batchDelayMs) await sleep(opts.batchDelayMs, opts.signal);
       } catch (err) {
@@ -190,7 +177,7 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
         const message = (err as Error)?.message ?? String(err);
         if (kind === "unreachable" || kind === "timeout" || kind === "locked") {
           if (++transientFailures > TRANSIENT_RETRIES) return await end("failed", `gave up after ${TRANSIENT_RETRIES} retries: ${message}`);
-          if (kind === "timeout") size = Math.max(MIN_BATCH, Math.floor(size / 2));
+          if (kind === "timeout") size = halveBatch(size, { min: MIN_BATCH });
           opts.log?.(`cleanup ${jobId}: ${kind}, retrying (${transientFailures}/${TRANSIENT_RETRIES}): ${message}`);
           await sleep(Math.min(30_000, 500 * 2 ** transientFailures), opts.signal);
           continue;
@@ -217,7 +204,7 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
   } catch (err) {
     return await end("failed", (err as Error)?.message ?? String(err));
   } finally {
-    clearInterval(heartbeat);
+    stopHeartbeat();
     await pool.close();
   }
 }

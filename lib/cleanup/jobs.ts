@@ -1,11 +1,13 @@
-import { ExpectedError } from "../auth/errors";
+import { abandonedIds, controlsOf, isSilent, type JobModel } from "../jobs/lifecycle";
 import type { Store } from "../store/client";
 import { removedWithoutApproval, type RequestSnapshot } from "./approval";
-import { JOB_STALE_MS } from "./engine";
 
 export { approveJob, rejectJob } from "./approval";
 
-const ACTIVE = ["awaiting_approval", "queued", "running", "paused"];
+const ACTIVE = ["awaiting_approval", "queued", "running", "paused"] as const;
+
+/** Cleanup jobs in the one job lifecycle (lib/jobs/lifecycle.ts). */
+export const cleanupJobs: JobModel = { noun: "job", missing: "no such cleanup job", rows: (store) => store.prisma.cleanupJob, active: ACTIVE };
 
 export interface CleanupRequest {
   relation: string;
@@ -32,10 +34,9 @@ export type RequestOutcome =
  * asking again after its worker died resumes it from its checkpoint, it does not start over.
  */
 export async function requestCleanup(store: Store, req: CleanupRequest): Promise<RequestOutcome> {
-  const active = await store.prisma.cleanupJob.findFirst({ where: { relation: req.relation, status: { in: ACTIVE } } });
+  const active = await store.prisma.cleanupJob.findFirst({ where: { relation: req.relation, status: { in: [...ACTIVE] } } });
   if (active) {
-    const dead = active.status === "running" && (!active.heartbeatAt || Date.now() - active.heartbeatAt.getTime() > JOB_STALE_MS);
-    if (dead) {
+    if (isSilent(cleanupJobs, active)) {
       await store.prisma.cleanupJob.update({ where: { id: active.id }, data: { status: "queued" } });
       return { kind: "resumed", jobId: active.id };
     }
@@ -62,31 +63,16 @@ export async function requestCleanup(store: Store, req: CleanupRequest): Promise
     return { kind: "created", jobId: job.id, status: job.status };
   } catch (err) {
     // Someone else's request won the race for the one active slot.
-    const other = await store.prisma.cleanupJob.findFirst({ where: { relation: req.relation, status: { in: ACTIVE } } });
+    const other = await store.prisma.cleanupJob.findFirst({ where: { relation: req.relation, status: { in: [...ACTIVE] } } });
     if (other) return { kind: "refused", jobId: other.id, status: other.status, reason: `a cleanup of ${req.relation} was just requested by someone else` };
     throw err;
   }
 }
 
-async function transition(store: Store, jobId: string, from: string[], data: Record<string, unknown>, refusal: (status: string) => string) {
-  const n = await store.prisma.cleanupJob.updateMany({ where: { id: jobId, status: { in: from } }, data });
-  if (n.count === 1) return;
-  const job = await store.prisma.cleanupJob.findUnique({ where: { id: jobId }, select: { status: true } });
-  throw new ExpectedError(job ? refusal(job.status) : "no such cleanup job");
-}
-
-export const pauseJob = (store: Store, jobId: string) =>
-  transition(store, jobId, ["queued", "running"], { status: "paused" }, (s) => `only a queued or running job can be paused (this one is ${s})`);
-
-export const resumeJob = (store: Store, jobId: string) =>
-  transition(store, jobId, ["paused"], { status: "queued" }, (s) => `only a paused job can be resumed (this one is ${s})`);
-
-export const cancelJob = (store: Store, jobId: string) =>
-  transition(store, jobId, ACTIVE, { status: "cancelled", finishedAt: new Date() }, (s) => `the job is already ${s}`);
+const controls = controlsOf(cleanupJobs);
+export const pauseJob = controls.pause;
+export const resumeJob = controls.resume;
+export const cancelJob = controls.cancel;
 
 /** Running jobs whose worker went silent: put back in the queue so a live worker resumes them. */
-export async function requeueAbandoned(store: Store, now = new Date()): Promise<string[]> {
-  const stale = new Date(now.getTime() - JOB_STALE_MS);
-  const jobs = await store.prisma.cleanupJob.findMany({ where: { status: "running", heartbeatAt: { lt: stale } }, select: { id: true } });
-  return jobs.map((j) => j.id);
-}
+export const requeueAbandoned = (store: Store, now = new Date()) => abandonedIds(store, cleanupJobs, ["running"], now);

@@ -1,6 +1,7 @@
 import type { Store } from "../store/client";
 import { allowanceOf, removedWithoutApproval, touchedBy, unapproved } from "./approval";
-import { JOB_STALE_MS } from "./engine";
+import { isSilent } from "../jobs/lifecycle";
+import { cleanupJobs } from "./jobs";
 
 export interface CleanupStatus {
   id: string;
@@ -49,7 +50,7 @@ export async function cleanupStatus(store: Store, id: string): Promise<CleanupSt
   if (!j) return null;
   const restorable = j.action === "archive_then_delete" ? await store.prisma.archivedRow.count({ where: { jobId: id, restoredAt: null } }) : 0;
   const n = (v: bigint) => Number(v);
-  const earlier = unapproved(j) && ["awaiting_approval", "queued", "running", "paused"].includes(j.status) ? await removedWithoutApproval(store, j.relation, new Date(), j.id) : 0;
+  const earlier = unapproved(j) && cleanupJobs.active.includes(j.status) ? await removedWithoutApproval(store, j.relation, new Date(), j.id) : 0;
   const examined = n(j.examined);
   const live = j.status === "running" && j.startedAt ? Math.max(0, (Date.now() - (j.heartbeatAt ?? j.startedAt).getTime()) / 1000) : 0;
   const seconds = j.runSeconds + Math.min(live, 5);
@@ -60,7 +61,7 @@ export async function cleanupStatus(store: Store, id: string): Promise<CleanupSt
     relation: j.relation,
     action: j.action,
     status: j.status,
-    stalled: j.status === "running" && !!j.heartbeatAt && Date.now() - j.heartbeatAt.getTime() > JOB_STALE_MS,
+    stalled: isSilent(cleanupJobs, j),
     requestedBy: j.requestedBy,
     approvedBy: j.approvedBy,
     approvedAt: j.approvedAt?.toISOString() ?? null,

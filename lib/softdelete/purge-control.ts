@@ -1,25 +1,14 @@
-import { ExpectedError } from "../auth/errors";
+import { controlsOf, isSilent } from "../jobs/lifecycle";
 import type { Store } from "../store/client";
-import { ACTIVE_PURGE_STATUSES, PURGE_STALE_MS } from "./purge-job";
+import { purgeJobs } from "./purge-job";
 
-async function transition(store: Store, jobId: string, from: string[], data: Record<string, unknown>, refusal: (status: string) => string) {
-  const n = await store.prisma.purgeJob.updateMany({ where: { id: jobId, status: { in: from } }, data });
-  if (n.count === 1) return;
-  const job = await store.prisma.purgeJob.findUnique({ where: { id: jobId }, select: { status: true } });
-  throw new ExpectedError(job ? refusal(job.status) : "no such purge job");
-}
-
+const controls = controlsOf(purgeJobs);
 /** Stops the purge after the subject it is on (each subject's request finishes or stays open for a retry); its checkpoint stays. */
-export const pausePurge = (store: Store, jobId: string) =>
-  transition(store, jobId, ["queued", "running"], { status: "paused" }, (s) => `only a queued or running purge can be paused (this one is ${s})`);
-
+export const pausePurge = controls.pause;
 /** Queued again: the worker resumes it from its checkpoint. */
-export const resumePurge = (store: Store, jobId: string) =>
-  transition(store, jobId, ["paused"], { status: "queued" }, (s) => `only a paused purge can be resumed (this one is ${s})`);
-
+export const resumePurge = controls.resume;
 /** No further subject is started; what was purged stays purged, an unfinished request stays open for the next purge. */
-export const cancelPurge = (store: Store, jobId: string) =>
-  transition(store, jobId, ACTIVE_PURGE_STATUSES, { status: "cancelled", finishedAt: new Date() }, (s) => `the purge is already ${s}`);
+export const cancelPurge = controls.cancel;
 
 export interface PurgeStatus {
   id: string;
@@ -69,7 +58,7 @@ export function purgeStatusOf(j: PurgeJobRow, now = Date.now()): PurgeStatus {
     progress,
     subjectsPerMinute: perSecond ? perSecond * 60 : null,
     etaSeconds: !ended && perSecond && left != null ? left / perSecond : null,
-    stalled: j.status === "running" && (!j.heartbeatAt || now - j.heartbeatAt.getTime() > PURGE_STALE_MS),
+    stalled: isSilent(purgeJobs, j, now),
     error: j.error,
     createdAt: j.createdAt.toISOString(),
     startedAt: j.startedAt?.toISOString() ?? null,

@@ -1,5 +1,6 @@
 import { recordAudit } from "../audit/record";
 import type { Config } from "../config/types";
+import { abandonedIds, claim as claimJob, release, startHeartbeat, type JobModel } from "../jobs/lifecycle";
 import type { Store } from "../store/client";
 import { countPendingSubjects, pendingSubjects } from "../targets/softdelete";
 import { TargetPool } from "../targets/pool";
@@ -9,29 +10,29 @@ import { requestDeletion } from "./requests";
 import { notYetRedacted } from "./pending";
 import { softDeleteTableByName } from "./tables";
 
-/** A running purge whose worker has not been heard of for this long is taken over. */
-export const PURGE_STALE_MS = 30_000;
-const HEARTBEAT_MS = 5_000;
 const SUBJECTS_PER_PAGE = 100;
 
 /** "released": given back before a subject because the worker is stopping (queued again, heartbeat cleared). */
 export type PurgeJobEnd = "completed" | "partial" | "failed" | "skipped" | "paused" | "cancelled" | "released";
 
 /** A purge job in one of these holds its table: asking for another returns it (a partial unique index keeps it so). */
-export const ACTIVE_PURGE_STATUSES = ["queued", "running", "paused"];
+export const ACTIVE_PURGE_STATUSES = ["queued", "running", "paused"] as const;
+
+/** Purge jobs in the one job lifecycle (lib/jobs/lifecycle.ts). */
+export const purgeJobs: JobModel = { noun: "purge", missing: "no such purge job", rows: (store) => store.prisma.purgeJob, active: ACTIVE_PURGE_STATUSES };
 
 /**
  * One active purge per table: asking again while one is alive (or paused) returns it; one
  * whose worker died is resumed by the reaper.
  */
 export async function requestPurge(store: Store, table: string, opts: { requestedBy: string; trigger: "manual" | "schedule" }) {
-  const active = await store.prisma.purgeJob.findFirst({ where: { table, status: { in: ACTIVE_PURGE_STATUSES } } });
+  const active = await store.prisma.purgeJob.findFirst({ where: { table, status: { in: [...ACTIVE_PURGE_STATUSES] } } });
   if (active) return { jobId: active.id, created: false };
   try {
     const job = await store.prisma.purgeJob.create({ data: { table, status: "queued", trigger: opts.trigger, requestedBy: opts.requestedBy } });
     return { jobId: job.id, created: true };
   } catch (err) {
-    const other = await store.prisma.purgeJob.findFirst({ where: { table, status: { in: ACTIVE_PURGE_STATUSES } } });
+    const other = await store.prisma.purgeJob.findFirst({ where: { table, status: { in: [...ACTIVE_PURGE_STATUSES] } } });
     if (other) return { jobId: other.id, created: false };
     throw err;
   }
@@ -42,13 +43,7 @@ export async function requestPurge(store: Store, table: string, opts: { requeste
  * or one whose worker went silent. A job resumed while its worker still runs has that
  * worker's fresh heartbeat: left to it.
  */
-async function claim(store: Store, jobId: string, now = new Date()): Promise<boolean> {
-  const stale = new Date(now.getTime() - PURGE_STALE_MS);
-  const n = await store.prisma.$executeRaw`
-    UPDATE purge_jobs SET status = 'running', started_at = COALESCE(started_at, ${now}), heartbeat_at = ${now}, error = NULL
-    WHERE id = ${jobId}::uuid AND status IN ('queued', 'running') AND (heartbeat_at IS NULL OR heartbeat_at < ${stale})`;
-  return n === 1;
-}
+const claim = (store: Store, jobId: string) => claimJob(store, purgeJobs, jobId, { free: [], silent: ["queued", "running"] });
 
 /**
  * A purge of one table: first the requests of this table that wait for a retry (partial or
@@ -62,9 +57,7 @@ export async function runPurgeJob(store: Store, config: Config, jobId: string, o
   if (!(await claim(store, jobId))) return "skipped";
   const job = await store.prisma.purgeJob.findUniqueOrThrow({ where: { id: jobId } });
   const pool = new TargetPool(config.targets);
-  const heartbeat = setInterval(() => {
-    void store.prisma.purgeJob.updateMany({ where: { id: jobId, status: "running" }, data: { heartbeatAt: new Date() } }).catch(() => {});
-  }, HEARTBEAT_MS);
+  const stopHeartbeat = startHeartbeat(store, purgeJobs, jobId);
   const tally = async (status: string) => {
     const field = status === "completed" || status === "cancelled" ? "completed" : status === "partial" ? "partial" : "failed";
     await store.prisma.purgeJob.update({ where: { id: jobId }, data: { [field]: { increment: 1 }, heartbeatAt: new Date() } });
@@ -94,9 +87,8 @@ export async function runPurgeJob(store: Store, config: Config, jobId: string, o
   const stopAsked = async (): Promise<PurgeJobEnd | null> => {
     // The worker is stopping: the subject under way is done; the job waits, queued at its checkpoint, for the next worker.
     if (opts.signal?.aborted) {
-      clearInterval(heartbeat);
-      const mine = await store.prisma.purgeJob.updateMany({ where: { id: jobId, status: "running" }, data: { status: "queued", heartbeatAt: null } });
-      if (mine.count === 1) {
+      stopHeartbeat();
+      if (await release(store, purgeJobs, jobId)) {
         opts.log?.(`purge ${jobId}: released at its checkpoint (the worker is stopping); the next worker resumes it`);
         return "released";
       }
@@ -157,14 +149,11 @@ export async function runPurgeJob(store: Store, config: Config, jobId: string, o
   } catch (err) {
     return await end("failed", ((err as Error)?.message ?? String(err)).slice(0, 1000));
   } finally {
-    clearInterval(heartbeat);
+    stopHeartbeat();
     await pool.close();
   }
 }
 
 /** Running (or resumed) purges whose worker went silent: to be enqueued again so a live worker resumes them. */
-export async function abandonedPurges(store: Store, now = new Date()): Promise<string[]> {
-  const stale = new Date(now.getTime() - PURGE_STALE_MS);
-  // (queued with a heartbeat: resumed while its worker ran, and that worker died before taking it back)
-  return (await store.prisma.purgeJob.findMany({ where: { status: { in: ["running", "queued"] }, heartbeatAt: { lt: stale } }, select: { id: true } })).map((j) => j.id);
-}
+// (queued with a heartbeat: resumed while its worker ran, and that worker died before taking it back)
+export const abandonedPurges = (store: Store, now = new Date()) => abandonedIds(store, purgeJobs, ["running", "queued"], now);

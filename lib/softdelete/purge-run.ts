@@ -2,6 +2,7 @@ import { Prisma } from "../../generated/prisma/client";
 import { recordAudit } from "../audit/record";
 import type { Config } from "../config/types";
 import { pkOf } from "../cleanup/rows";
+import { nextBatchSize, type BatchBounds } from "../jobs/batch-size";
 import type { Store } from "../store/client";
 import { deleteByPk, existingPks, nullColumnsByPk } from "../targets/cleanup";
 import type { TargetPool } from "../targets/pool";
@@ -16,12 +17,9 @@ import { softDeleteTableByName, type SoftDeleteTable } from "./tables";
 import { StatementClock, timed } from "./timing";
 import { transact } from "./transact";
 
-/** Rows per batch: grown while batches are quick, halved when slow (docs/architecture.md: aim at 0.1–0.5 s, 5K rows a good ceiling). */
+/** Rows per batch: grown while batches are quick, halved when slow (lib/jobs/batch-size.ts; 5K rows a good ceiling). */
 const FIRST_BATCH = 1000;
-const MAX_BATCH = 5000;
-const MIN_BATCH = 50;
-const SLOW_MS = 500;
-const FAST_MS = 100;
+const BATCH: BatchBounds = { min: 50, max: 5000, grow: 2 };
 /** Anchor keys per statement when a step in another database walks the keys it references. */
 const ANCHOR_CHUNK = 1000;
 
@@ -271,8 +269,7 @@ async function runStep(
       where: { id: stepId },
       data: { [field]: { increment: BigInt(n) }, intent: Prisma.DbNull, ...clock.flush() },
     });
-    const ms = performance.now() - started;
-    const next = ms > SLOW_MS ? Math.max(MIN_BATCH, Math.floor(size / 2)) : ms < FAST_MS ? Math.min(MAX_BATCH, size * 2) : size;
+    const next = nextBatchSize(size, performance.now() - started, BATCH);
     if (opts.batchDelayMs) await new Promise((r) => setTimeout(r, opts.batchDelayMs));
     return { n, next };
   };

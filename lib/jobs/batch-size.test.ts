@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { halveBatch, nextBatchSize } from "./batch-size";
+
+const bounds = { min: 10, max: 1000, grow: 1.5 };
+
+describe("the adaptive batch size", () => {
+  it("halves after a slow batch, not below the minimum", () => {
+    expect(nextBatchSize(400, 800, bounds)).toBe(200);
+    expect(nextBatchSize(15, 800, bounds)).toBe(10);
+  });
+  it("grows after a quick batch, not above the maximum", () => {
+    expect(nextBatchSize(100, 20, bounds)).toBe(150);
+    expect(nextBatchSize(900, 20, bounds)).toBe(1000);
+    expect(nextBatchSize(1000, 20, bounds)).toBe(1000);
+  });
+  it("keeps the size inside the 0.1–0.5 s band", () => {
+    expect(nextBatchSize(300, 250, bounds)).toBe(300);
+  });
+  it("halves on a timeout whatever the last batch took", () => {
+    expect(halveBatch(7, bounds)).toBe(10);
+    expect(halveBatch(64, bounds)).toBe(32);
+  });
+});

@@ -1,0 +1,25 @@
+/**
+ * Adaptive batch size (docs/architecture.md: aim at 0.1–0.5 s per batch, as gh-ost and
+ * pt-archiver do): a slower batch halves the next, a quicker one grows it, within bounds.
+ */
+export const SLOW_BATCH_MS = 500;
+export const FAST_BATCH_MS = 100;
+
+export interface BatchBounds {
+  min: number;
+  max: number;
+  /** How much a quick batch grows the next (cleanups ×1.5, purges ×2). */
+  grow: number;
+}
+
+/** The size of the next batch after one of `size` rows took `ms`. */
+export function nextBatchSize(size: number, ms: number, b: BatchBounds): number {
+  if (ms > SLOW_BATCH_MS) return halveBatch(size, b);
+  if (ms < FAST_BATCH_MS && size < b.max) return Math.min(b.max, Math.ceil(size * b.grow));
+  return size;
+}
+
+/** Half the size, not below the minimum: after a slow batch, or a statement timeout. */
+export function halveBatch(size: number, b: Pick<BatchBounds, "min">): number {
+  return Math.max(b.min, Math.floor(size / 2));
+}
