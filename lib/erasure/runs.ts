@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { aliveWhere, claim, isSilent, staleBefore, type JobModel } from "../jobs/lifecycle";
 import type { Store } from "../store/client";
 
 /**
@@ -10,6 +11,15 @@ import type { Store } from "../store/client";
 const RUN_LOCK_NAME = "custodian.erasure_run";
 /** A running run not heard of for this long was abandoned (its worker died): it may be taken over or replaced. */
 export const ABANDONED_AFTER_MS = 10 * 60_000;
+
+/** Erasure runs in the one job lifecycle (lib/jobs/lifecycle.ts); their heartbeat is their progress, one write per request. */
+export const erasureRuns: JobModel = {
+  noun: "run",
+  missing: "no such erasure run",
+  rows: (store) => store.prisma.erasureRun,
+  active: ["queued", "running"],
+  staleMs: ABANDONED_AFTER_MS,
+};
 
 export interface RunStatus {
   id: string;
@@ -25,14 +35,13 @@ export interface RunStatus {
   error: string | null;
 }
 
-const stale = (now = Date.now()) => new Date(now - ABANDONED_AFTER_MS);
 
 /** Queues a bulk verification, or returns the one already queued or running (an abandoned one is not). */
 export async function requestRun(store: Store, requestedBy: string): Promise<{ id: string; created: boolean }> {
   return store.prisma.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('custodian'), hashtext(${RUN_LOCK_NAME}))`;
     const pending = await tx.erasureRun.findFirst({
-      where: { OR: [{ status: "queued" }, { status: "running", heartbeatAt: { gte: stale() } }] },
+      where: aliveWhere(erasureRuns),
       orderBy: { createdAt: "desc" },
     });
     if (pending) return { id: pending.id, created: false };
@@ -42,13 +51,8 @@ export async function requestRun(store: Store, requestedBy: string): Promise<{ i
 }
 
 /** Claims a queued run, or a failed or abandoned one (a retry); false when another worker has it or it is done. */
-export async function claimRun(store: Store, id: string, now = new Date()): Promise<boolean> {
-  const n = await store.prisma.$executeRaw`
-    UPDATE erasure_runs SET status = 'running', started_at = ${now}, heartbeat_at = ${now}, error = NULL
-    WHERE id = ${id}::uuid
-      AND (status IN ('queued', 'failed') OR (status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < ${stale(now.getTime())})))`;
-  return n === 1;
-}
+export const claimRun = (store: Store, id: string, now = new Date()) =>
+  claim(store, erasureRuns, id, { free: ["queued", "failed"], silent: ["running"], restart: true }, now);
 
 /** Claims a nightly slot: the first worker creates its run; any other finds it taken, unless it failed or was abandoned. */
 export async function claimScheduledRun(store: Store, slot: string, now = new Date()): Promise<string | null> {
@@ -56,7 +60,7 @@ export async function claimScheduledRun(store: Store, slot: string, now = new Da
     INSERT INTO erasure_runs (id, trigger, slot, status, started_at, heartbeat_at)
     VALUES (${randomUUID()}::uuid, 'schedule', ${slot}, 'running', ${now}, ${now})
     ON CONFLICT (slot) DO UPDATE SET status = 'running', started_at = ${now}, heartbeat_at = ${now}, error = NULL
-      WHERE erasure_runs.status = 'failed' OR (erasure_runs.status = 'running' AND erasure_runs.heartbeat_at < ${stale(now.getTime())})
+      WHERE erasure_runs.status = 'failed' OR (erasure_runs.status = 'running' AND erasure_runs.heartbeat_at < ${staleBefore(erasureRuns, now.getTime())})
     RETURNING id::text AS id`;
   return rows[0]?.id ?? null;
 }
@@ -64,10 +68,9 @@ export async function claimScheduledRun(store: Store, slot: string, now = new Da
 export async function runStatus(store: Store, id: string): Promise<RunStatus | null> {
   const r = await store.prisma.erasureRun.findUnique({ where: { id } });
   if (!r) return null;
-  const silent = r.status === "running" && (!r.heartbeatAt || r.heartbeatAt < stale());
   return {
     id: r.id,
-    status: silent ? "abandoned" : (r.status as RunStatus["status"]),
+    status: isSilent(erasureRuns, r) ? "abandoned" : (r.status as RunStatus["status"]),
     trigger: r.trigger,
     total: r.total,
     done: r.done,
@@ -83,7 +86,7 @@ export async function runStatus(store: Store, id: string): Promise<RunStatus | n
 /** The run a page should follow: the newest one queued, or running and alive. */
 export async function activeRun(store: Store): Promise<string | null> {
   const run = await store.prisma.erasureRun.findFirst({
-    where: { OR: [{ status: "queued" }, { status: "running", heartbeatAt: { gte: stale() } }] },
+    where: aliveWhere(erasureRuns),
     orderBy: { createdAt: "desc" },
     select: { id: true },
   });

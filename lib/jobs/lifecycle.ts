@@ -44,6 +44,11 @@ export function isSilent(model: JobModel, job: { status: string; heartbeatAt: Da
   return job.status === "running" && (!job.heartbeatAt || job.heartbeatAt < staleBefore(model, now));
 }
 
+/** A Prisma filter for jobs still alive: queued, or running with a fresh heartbeat (one a person asking again is given). */
+export function aliveWhere(model: JobModel, now = Date.now()) {
+  return { OR: [{ status: "queued" }, { status: "running", heartbeatAt: { gte: staleBefore(model, now) } }] };
+}
+
 export interface ClaimRule<S extends string> {
   /** Taken whatever their heartbeat (queued, a failed one retried). */
   free: readonly S[];

@@ -1,8 +1,12 @@
 import { randomUUID } from "node:crypto";
+import { aliveWhere, claim, staleBefore, type JobModel } from "../jobs/lifecycle";
 import type { Store } from "../store/client";
 
 /** A running sweep whose worker has not been heard of for this long was abandoned (the worker died). */
 export const ABANDONED_AFTER_MS = 10 * 60_000;
+
+/** Sweeps in the one job lifecycle (lib/jobs/lifecycle.ts); their heartbeat is their progress, written as relations finish. */
+export const sweeps: JobModel = { noun: "sweep", missing: "no such sweep", rows: (store) => store.prisma.sweep, active: ["queued", "running"], staleMs: ABANDONED_AFTER_MS };
 
 /**
  * Claims a scheduled slot: the first worker creates the slot's sweep; any other worker, or
@@ -11,7 +15,7 @@ export const ABANDONED_AFTER_MS = 10 * 60_000;
  * The unique slot makes this hold across processes and machines.
  */
 export async function claimScheduledSweep(store: Store, slot: string, configHash: string, now = new Date()): Promise<string | null> {
-  const stale = new Date(now.getTime() - ABANDONED_AFTER_MS);
+  const stale = staleBefore(sweeps, now.getTime());
   const rows = await store.prisma.$queryRaw<{ id: string }[]>`
     INSERT INTO sweeps (id, trigger, slot, status, started_at, heartbeat_at, config_hash)
     VALUES (${randomUUID()}::uuid, 'schedule', ${slot}, 'running', ${now}, ${now}, ${configHash})
@@ -22,14 +26,8 @@ export async function claimScheduledSweep(store: Store, slot: string, configHash
 }
 
 /** Claims a sweep someone asked for ("Scan now"): queued, failed, or abandoned by a dead worker. */
-export async function claimRequestedSweep(store: Store, sweepId: string, now = new Date()): Promise<boolean> {
-  const stale = new Date(now.getTime() - ABANDONED_AFTER_MS);
-  const n = await store.prisma.$executeRaw`
-    UPDATE sweeps SET status = 'running', started_at = ${now}, heartbeat_at = ${now}, done = 0, error = NULL
-    WHERE id = ${sweepId}::uuid
-      AND (status IN ('queued', 'failed') OR (status = 'running' AND heartbeat_at < ${stale}))`;
-  return n === 1;
-}
+export const claimRequestedSweep = (store: Store, sweepId: string, now = new Date()) =>
+  claim(store, sweeps, sweepId, { free: ["queued", "failed"], silent: ["running"], restart: true, reset: { done: 0 } }, now);
 
 /**
  * Queues a requested sweep, or returns the one already queued or running: one at a time,
@@ -38,9 +36,8 @@ export async function claimRequestedSweep(store: Store, sweepId: string, now = n
 export async function requestSweep(store: Store, opts: { requestedBy: string; configHash: string }): Promise<{ id: string; created: boolean }> {
   return store.prisma.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(7307)`;
-    const stale = new Date(Date.now() - ABANDONED_AFTER_MS);
     const pending = await tx.sweep.findFirst({
-      where: { trigger: "manual", OR: [{ status: "queued" }, { status: "running", heartbeatAt: { gte: stale } }] },
+      where: { trigger: "manual", ...aliveWhere(sweeps) },
       orderBy: { startedAt: "desc" },
     });
     if (pending) return { id: pending.id, created: false };

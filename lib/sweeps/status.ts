@@ -1,5 +1,6 @@
 import type { Store } from "../store/client";
-import { ABANDONED_AFTER_MS } from "./claim";
+import { isSilent } from "../jobs/lifecycle";
+import { sweeps } from "./claim";
 
 export interface SweepStatus {
   id: string;
@@ -19,10 +20,9 @@ export interface SweepStatus {
 export async function sweepStatus(store: Store, id: string): Promise<SweepStatus | null> {
   const s = await store.prisma.sweep.findUnique({ where: { id } });
   if (!s) return null;
-  const silent = s.status === "running" && s.heartbeatAt && Date.now() - s.heartbeatAt.getTime() > ABANDONED_AFTER_MS;
   return {
     id: s.id,
-    status: silent ? "abandoned" : (s.status as SweepStatus["status"]),
+    status: isSilent(sweeps, s) ? "abandoned" : (s.status as SweepStatus["status"]),
     trigger: s.trigger,
     done: s.done,
     total: s.total,
