@@ -1,7 +1,7 @@
 "use server";
 import { z } from "zod";
 import { action } from "@/lib/auth/action";
-import { enqueueRequestedSweep } from "@/lib/jobs/workers";
+import { enqueueRequestedSweep } from "@/lib/sweeps/job";
 import { serverConfig } from "@/lib/server/config";
 import { getJobs } from "@/lib/server/jobs";
 import { configHash } from "@/lib/store/scans";

@@ -6,7 +6,7 @@ import { approveJob, rejectJob } from "@/lib/cleanup/approval";
 import { cancelJob, pauseJob, resumeJob } from "@/lib/cleanup/jobs";
 import { restoreArchive } from "@/lib/cleanup/restore";
 import { previewByName, startCleanup, UnknownRelationForCleanup } from "@/lib/cleanup/start";
-import { enqueueCleanup } from "@/lib/jobs/workers";
+import { enqueueCleanup } from "@/lib/cleanup/job";
 import { serverConfig } from "@/lib/server/config";
 import { getJobs } from "@/lib/server/jobs";
 import { sweepNow } from "@/lib/sweeps/run";

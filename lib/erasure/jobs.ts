@@ -1,13 +1,13 @@
 import type { PgBoss } from "pg-boss";
 import { z } from "zod";
 import type { Config } from "../config/types";
+import { enqueue, type JobDefinition } from "../jobs/definition";
 import { slotKey } from "../jobs/slots";
 import type { Store } from "../store/client";
 import { verifyAndPublishHead } from "./publish-head";
 import { runVerifications } from "./run";
 import { claimRun, claimScheduledRun } from "./runs";
 
-/** Bulk erasure verification: on demand ("Verify all") and nightly. */
 export const ERASURE_QUEUE = "custodian.erasure-verify";
 
 /** Nightly, after the hourly sweeps of the small hours; override with CUSTODIAN_ERASURE_SCHEDULE (cron, UTC). */
@@ -46,21 +46,14 @@ export async function handleErasureJob(deps: ErasureWorkerDeps, data: unknown, c
   return { runId: job.runId };
 }
 
-async function ensureQueue(boss: PgBoss): Promise<void> {
-  if (!(await boss.getQueue(ERASURE_QUEUE))) await boss.createQueue(ERASURE_QUEUE, { retryLimit: 2, retryDelay: 60, expireInSeconds: 6 * 3600 });
-}
+/** Bulk erasure verification: on demand ("Verify all") and nightly. */
+export const erasureJob: JobDefinition<ErasureJob> = {
+  queue: ERASURE_QUEUE,
+  schema: erasureJobSchema,
+  queueOptions: { retryLimit: 2, retryDelay: 60, expireInSeconds: 6 * 3600 },
+  sendOptions: (data) => (data.trigger === "manual" ? { singletonKey: `manual:${data.runId}` } : {}),
+  schedule: { cron: () => erasureSchedule(), data: { trigger: "schedule" } },
+  handle: (data, run) => handleErasureJob(run, data, run.createdOn),
+};
 
-/** Creates the queue; with `work`, registers the worker and the nightly schedule on this started queue. */
-export async function registerErasureJobs(boss: PgBoss, deps: ErasureWorkerDeps, opts: { work: boolean }): Promise<void> {
-  await ensureQueue(boss);
-  if (!opts.work) return;
-  await boss.work(ERASURE_QUEUE, { pollingIntervalSeconds: 1, batchSize: 1, includeMetadata: true }, async ([job]) =>
-    handleErasureJob(deps, job.data, job.createdOn),
-  );
-  await boss.schedule(ERASURE_QUEUE, erasureSchedule(), { trigger: "schedule" }, { tz: "UTC" });
-}
-
-export async function enqueueRun(boss: PgBoss, runId: string): Promise<void> {
-  await ensureQueue(boss);
-  await boss.send(ERASURE_QUEUE, { trigger: "manual", runId } satisfies ErasureJob, { singletonKey: `manual:${runId}` });
-}
+export const enqueueRun = (boss: PgBoss, runId: string) => enqueue(boss, erasureJob, { trigger: "manual", runId });

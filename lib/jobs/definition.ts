@@ -9,6 +9,8 @@ export interface JobRun extends WorkerDeps {
   boss: PgBoss;
   /** When pg-boss created the job: a scheduled job's slot is the cron tick it was created for. */
   createdOn: Date;
+  /** Scans these relations again (a job that changed them keeps every page's counts true); given here so features need not import sweeps. */
+  rescan(config: Config, relations: string[], log: (line: string) => void): Promise<unknown>;
 }
 
 /**

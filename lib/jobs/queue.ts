@@ -1,16 +1,19 @@
 import { fromPglite, PgBoss } from "pg-boss";
 import type { Store } from "../store/client";
+import { cleanupJob } from "../cleanup/job";
+import { erasureJob } from "../erasure/jobs";
+import { purgeJob } from "../softdelete/worker";
+import { sweepJob } from "../sweeps/job";
+import { JOB_DEFINITIONS } from "./registry";
+
+/** Queue names by kind, for callers that send raw jobs (tests, the CLI). */
+export const QUEUES = { sweep: sweepJob.queue, cleanup: cleanupJob.queue, purge: purgeJob.queue, erasure: erasureJob.queue } as const;
 
 /**
  * pg-boss on Custodian's own store: PGlite embedded (sharing its one connection), or the
  * PostgreSQL store's own pool. Jobs survive a restart because they live in the store.
+ * Every registered kind's queue is created here, so any process may send any job.
  */
-export const QUEUES = {
-  sweep: "custodian.sweep",
-  cleanup: "custodian.cleanup",
-  purge: "custodian.purge",
-} as const;
-
 export async function startQueue(store: Store, opts: { log?: (line: string) => void } = {}): Promise<PgBoss> {
   const boss =
     store.kind === "pglite"
@@ -19,8 +22,8 @@ export async function startQueue(store: Store, opts: { log?: (line: string) => v
   // Errors of the queue's own housekeeping; never with a URL in them.
   boss.on("error", (err) => opts.log?.(`job queue: ${err.message}`));
   await boss.start();
-  for (const name of Object.values(QUEUES)) {
-    if (!(await boss.getQueue(name))) await boss.createQueue(name, { retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 3600 });
+  for (const def of JOB_DEFINITIONS) {
+    if (!(await boss.getQueue(def.queue))) await boss.createQueue(def.queue, def.queueOptions);
   }
   return boss;
 }

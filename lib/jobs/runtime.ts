@@ -1,10 +1,10 @@
 import type { PgBoss } from "pg-boss";
 import type { Config } from "../config/types";
 import type { Store } from "../store/client";
-import { registerErasureJobs } from "../erasure/jobs";
 import { lineSink, type Logger } from "../log/logger";
+import type { WorkerDeps } from "./context";
 import { startQueue } from "./queue";
-import { startWorkers, type WorkerDeps } from "./workers";
+import { startWorkers } from "./workers";
 
 /**
  * The job queue of a process (the web server, or `custodian worker`): started once, with
@@ -46,7 +46,6 @@ export async function startJobRuntime(store: Store, opts: JobRuntimeOptions): Pr
   const boss = await startQueue(store, { log: opts.logger ? (line) => opts.logger!.warn(line) : log });
   const deps: WorkerDeps = { store, config: opts.config, log, logger: opts.logger, signal: stopping.signal, interrupted: new Map() };
   const stopReaper = opts.work ? await startWorkers(boss, deps) : () => {};
-  await registerErasureJobs(boss, deps, { work: opts.work });
   let stopped: Promise<void> | undefined;
   return {
     boss,

@@ -19,7 +19,8 @@ import { configHash } from "../store/scans";
 import { requestSweep } from "../sweeps/claim";
 import { startQueue } from "./queue";
 import { startJobRuntime } from "./runtime";
-import { enqueueCleanup, enqueueRequestedSweep } from "./workers";
+import { enqueueCleanup } from "../cleanup/job";
+import { enqueueRequestedSweep } from "../sweeps/job";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const pgStore = STORE_KINDS.find((k) => k.name === "PostgreSQL")!;

@@ -15,7 +15,7 @@ import { DEMO_EXPECTED_ORPHANS } from "../demo/expected";
 import { QUEUES } from "../jobs/queue";
 import { startJobRuntime } from "../jobs/runtime";
 import { slotKey } from "../jobs/slots";
-import { handleSweepJob } from "../jobs/workers";
+import { handleSweepJob } from "./job";
 import type { Store } from "../store/client";
 import { sweepNow } from "./run";
 
