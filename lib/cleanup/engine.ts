@@ -51,7 +51,7 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
     runStarted = Date.now();
     await store.prisma.cleanupJob.update({ where: { id: jobId }, data: { runSeconds: { increment: s } } });
   };
-  const end = async (status: JobEnd, error?: string) => {
+  const end = async (status: "completed" | "failed", error?: string) => {
     await spent();
     const done = await store.prisma.cleanupJob.update({
       where: { id: jobId },

@@ -62,7 +62,7 @@ export async function runPurgeJob(store: Store, config: Config, jobId: string, o
     const field = status === "completed" || status === "cancelled" ? "completed" : status === "partial" ? "partial" : "failed";
     await store.prisma.purgeJob.update({ where: { id: jobId }, data: { [field]: { increment: 1 }, heartbeatAt: new Date() } });
   };
-  const end = async (status: PurgeJobEnd, error?: string): Promise<PurgeJobEnd> => {
+  const end = async (status: "completed" | "partial" | "failed", error?: string): Promise<PurgeJobEnd> => {
     // Only a job still running ends here: one a person paused or cancelled meanwhile keeps that.
     const n = await store.prisma.purgeJob.updateMany({ where: { id: jobId, status: "running" }, data: { status, finishedAt: new Date(), error: error ?? null } });
     const done = await store.prisma.purgeJob.findUniqueOrThrow({ where: { id: jobId } });
