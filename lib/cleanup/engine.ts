@@ -55,7 +55,7 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
     await spent();
     const done = await store.prisma.cleanupJob.update({
       where: { id: jobId },
-      data: { status, ...(status === "paused" ? {} : { finishedAt: new Date() }), ...(error ? { error } : {}) },
+      data: { status, finishedAt: new Date(), ...(error ? { error } : {}) },
     });
     await recordAudit(store, {
       actorId: "system",

@@ -1,13 +1,14 @@
+import type { CleanupJobStatus } from "../../generated/prisma/enums";
 import { abandonedIds, controlsOf, isSilent, type JobModel } from "../jobs/lifecycle";
 import type { Store } from "../store/client";
 import { removedWithoutApproval, type RequestSnapshot } from "./approval";
 
 export { approveJob, rejectJob } from "./approval";
 
-const ACTIVE = ["awaiting_approval", "queued", "running", "paused"] as const;
+const ACTIVE = ["awaiting_approval", "queued", "running", "paused"] as const satisfies readonly CleanupJobStatus[];
 
 /** Cleanup jobs in the one job lifecycle (lib/jobs/lifecycle.ts). */
-export const cleanupJobs: JobModel = { noun: "job", missing: "no such cleanup job", rows: (store) => store.prisma.cleanupJob, active: ACTIVE };
+export const cleanupJobs: JobModel<CleanupJobStatus> = { noun: "job", missing: "no such cleanup job", rows: (store) => store.prisma.cleanupJob, active: ACTIVE };
 
 export interface CleanupRequest {
   relation: string;

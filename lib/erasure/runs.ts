@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { ErasureRunStatus } from "../../generated/prisma/enums";
 import { aliveWhere, claim, isSilent, staleBefore, type JobModel } from "../jobs/lifecycle";
 import type { Store } from "../store/client";
 
@@ -13,7 +14,7 @@ const RUN_LOCK_NAME = "custodian.erasure_run";
 export const ABANDONED_AFTER_MS = 10 * 60_000;
 
 /** Erasure runs in the one job lifecycle (lib/jobs/lifecycle.ts); their heartbeat is their progress, one write per request. */
-export const erasureRuns: JobModel = {
+export const erasureRuns: JobModel<ErasureRunStatus> = {
   noun: "run",
   missing: "no such erasure run",
   rows: (store) => store.prisma.erasureRun,
@@ -23,7 +24,7 @@ export const erasureRuns: JobModel = {
 
 export interface RunStatus {
   id: string;
-  status: "queued" | "running" | "completed" | "failed" | "abandoned";
+  status: ErasureRunStatus | "abandoned";
   trigger: string;
   total: number | null;
   done: number;
@@ -70,7 +71,7 @@ export async function runStatus(store: Store, id: string): Promise<RunStatus | n
   if (!r) return null;
   return {
     id: r.id,
-    status: isSilent(erasureRuns, r) ? "abandoned" : (r.status as RunStatus["status"]),
+    status: isSilent(erasureRuns, r) ? "abandoned" : r.status,
     trigger: r.trigger,
     total: r.total,
     done: r.done,

@@ -46,7 +46,7 @@ export function isSilent(model: JobModel, job: { status: string; heartbeatAt: Da
 
 /** A Prisma filter for jobs still alive: queued, or running with a fresh heartbeat (one a person asking again is given). */
 export function aliveWhere(model: JobModel, now = Date.now()) {
-  return { OR: [{ status: "queued" }, { status: "running", heartbeatAt: { gte: staleBefore(model, now) } }] };
+  return { OR: [{ status: "queued" as const }, { status: "running" as const, heartbeatAt: { gte: staleBefore(model, now) } }] };
 }
 
 export interface ClaimRule<S extends string> {

@@ -1,5 +1,6 @@
 import { recordAudit } from "../audit/record";
 import type { Config } from "../config/types";
+import type { PurgeJobStatus } from "../../generated/prisma/enums";
 import { abandonedIds, claim as claimJob, release, startHeartbeat, type JobModel } from "../jobs/lifecycle";
 import type { Store } from "../store/client";
 import { countPendingSubjects, pendingSubjects } from "../targets/softdelete";
@@ -16,10 +17,10 @@ const SUBJECTS_PER_PAGE = 100;
 export type PurgeJobEnd = "completed" | "partial" | "failed" | "skipped" | "paused" | "cancelled" | "released";
 
 /** A purge job in one of these holds its table: asking for another returns it (a partial unique index keeps it so). */
-export const ACTIVE_PURGE_STATUSES = ["queued", "running", "paused"] as const;
+export const ACTIVE_PURGE_STATUSES = ["queued", "running", "paused"] as const satisfies readonly PurgeJobStatus[];
 
 /** Purge jobs in the one job lifecycle (lib/jobs/lifecycle.ts). */
-export const purgeJobs: JobModel = { noun: "purge", missing: "no such purge job", rows: (store) => store.prisma.purgeJob, active: ACTIVE_PURGE_STATUSES };
+export const purgeJobs: JobModel<PurgeJobStatus> = { noun: "purge", missing: "no such purge job", rows: (store) => store.prisma.purgeJob, active: ACTIVE_PURGE_STATUSES };
 
 /**
  * One active purge per table: asking again while one is alive (or paused) returns it; one

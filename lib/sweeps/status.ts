@@ -1,10 +1,11 @@
+import type { SweepStatus as SweepState } from "../../generated/prisma/enums";
 import type { Store } from "../store/client";
 import { isSilent } from "../jobs/lifecycle";
 import { sweeps } from "./claim";
 
 export interface SweepStatus {
   id: string;
-  status: "queued" | "running" | "completed" | "failed" | "abandoned";
+  status: SweepState | "abandoned";
   trigger: string;
   done: number;
   total: number | null;
@@ -22,7 +23,7 @@ export async function sweepStatus(store: Store, id: string): Promise<SweepStatus
   if (!s) return null;
   return {
     id: s.id,
-    status: isSilent(sweeps, s) ? "abandoned" : (s.status as SweepStatus["status"]),
+    status: isSilent(sweeps, s) ? "abandoned" : s.status,
     trigger: s.trigger,
     done: s.done,
     total: s.total,
