@@ -6,7 +6,7 @@ import { slotKey } from "../jobs/slots";
 import type { Store } from "../store/client";
 import { verifyAndPublishHead } from "./publish-head";
 import { runVerifications } from "./run";
-import { claimRun, claimScheduledRun } from "./runs";
+import { ABANDONED_AFTER_MS, claimRun, claimScheduledRun } from "./runs";
 
 export const ERASURE_QUEUE = "custodian.erasure-verify";
 
@@ -50,7 +50,7 @@ export async function handleErasureJob(deps: ErasureWorkerDeps, data: unknown, c
 export const erasureJob: JobDefinition<ErasureJob> = {
   queue: ERASURE_QUEUE,
   schema: erasureJobSchema,
-  queueOptions: { retryLimit: 2, retryDelay: 60, expireInSeconds: 6 * 3600 },
+  queueOptions: { retryLimit: 2, retryDelay: 60, expireInSeconds: 6 * 3600, heartbeatSeconds: ABANDONED_AFTER_MS / 1000 },
   sendOptions: (data) => (data.trigger === "manual" ? { singletonKey: `manual:${data.runId}` } : {}),
   schedule: { cron: () => erasureSchedule(), data: { trigger: "schedule" } },
   handle: (data, run) => handleErasureJob(run, data, run.createdOn),

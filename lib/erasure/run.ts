@@ -1,11 +1,13 @@
 import type { ErasureEvidence, ErasureRequest } from "../../generated/prisma/client";
 import type { Config } from "../config/types";
 import { resolveRelations, type ResolvedRelations } from "../relations/resolve";
+import { startHeartbeat } from "../jobs/lifecycle";
 import type { Store } from "../store/client";
 import { configHash } from "../store/scans";
 import { TargetPool } from "../targets/pool";
 import { log } from "../log/logger";
 import { recordEvidence } from "./evidence";
+import { erasureRuns } from "./runs";
 import { publishNewHeads } from "./publish-head";
 import { signingKey } from "./store-key";
 import { resolveSubject, subjectByName } from "./subjects";
@@ -84,6 +86,8 @@ const PAGE = 100;
 export async function runVerifications(store: Store, config: Config, runId: string, verifiedBy: string, log?: (line: string) => void): Promise<void> {
   const pool = new TargetPool(config.targets);
   const counts = { done: 0, complete: 0, incomplete: 0, failed: 0 };
+  // alive while one subject's walk takes long too, not only between requests
+  const stopHeartbeat = startHeartbeat(store, erasureRuns, runId);
   try {
     // checked once, before any request: a wrong or missing key fails the run with its reason
     // instead of marking every request failed
@@ -129,6 +133,7 @@ export async function runVerifications(store: Store, config: Config, runId: stri
       .catch(() => {});
     throw err;
   } finally {
+    stopHeartbeat();
     await pool.close();
   }
 }

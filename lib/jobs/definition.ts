@@ -1,4 +1,4 @@
-import type { PgBoss, Queue, SendOptions } from "pg-boss";
+import type { PgBoss, QueueOptions, SendOptions } from "pg-boss";
 import type { z } from "zod";
 import type { Config } from "../config/types";
 import type { Store } from "../store/client";
@@ -24,8 +24,13 @@ export interface JobDefinition<T> {
   queue: string;
   /** The data's shape: a job whose data does not parse fails at once, never half-runs. */
   schema: z.ZodType<T>;
-  /** Options the queue is created with (retries, expiry). */
-  queueOptions: Omit<Queue, "name">;
+  /**
+   * Options the queue is created (or updated) with: retries, expiry, and pg-boss's own
+   * heartbeat where the pg-boss job is the whole of the work (a sweep, an erasure run): a
+   * worker that dies has its job failed and retried after `heartbeatSeconds`, not after
+   * the expiry, and the retry takes the store's row over (its heartbeat is as old).
+   */
+  queueOptions: QueueOptions & { heartbeatSeconds?: number };
   /** Options each job of this kind is sent with (a singleton key, retries). */
   sendOptions?(data: T): SendOptions;
   /** A recurring job: its cron (UTC) from the config, or null for none (an earlier schedule is removed). */

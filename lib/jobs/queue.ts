@@ -23,7 +23,9 @@ export async function startQueue(store: Store, opts: { log?: (line: string) => v
   boss.on("error", (err) => opts.log?.(`job queue: ${err.message}`));
   await boss.start();
   for (const def of JOB_DEFINITIONS) {
+    // (updated when it exists: a store made by an earlier version gets the definition's options)
     if (!(await boss.getQueue(def.queue))) await boss.createQueue(def.queue, def.queueOptions);
+    else await boss.updateQueue(def.queue, def.queueOptions);
   }
   return boss;
 }

@@ -1,5 +1,6 @@
 import type { PgBoss } from "pg-boss";
 import { sweepNow } from "../sweeps/run";
+import { HEARTBEAT_MS } from "./lifecycle";
 import type { WorkerDeps } from "./context";
 import { enqueue, type JobDefinition, type JobRun } from "./definition";
 import { JOB_DEFINITIONS } from "./registry";
@@ -15,7 +16,9 @@ const REAP_EVERY_MS = 15_000;
 export async function startWorkers(boss: PgBoss, deps: WorkerDeps, defs: readonly JobDefinition<unknown>[] = JOB_DEFINITIONS): Promise<() => void> {
   const rescan: JobRun["rescan"] = (config, only, log) => sweepNow(deps.store, config, "cleanup", { only, log });
   for (const def of defs) {
-    await boss.work(def.queue, { pollingIntervalSeconds: 1, batchSize: 1, includeMetadata: true }, async ([job]) =>
+    // pg-boss refreshes its heartbeat as often as the store's is written, so a retry never finds the store's row fresher than the queue's
+    const heartbeatRefreshSeconds = def.queueOptions.heartbeatSeconds ? HEARTBEAT_MS / 1000 : undefined;
+    await boss.work(def.queue, { pollingIntervalSeconds: 1, batchSize: 1, includeMetadata: true, heartbeatRefreshSeconds }, async ([job]) =>
       def.handle(def.schema.parse(job.data), { ...deps, boss, createdOn: job.createdOn, rescan }),
     );
     if (!def.schedule) continue;

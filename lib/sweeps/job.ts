@@ -5,7 +5,7 @@ import { enqueue, type JobDefinition } from "../jobs/definition";
 import { slotKey } from "../jobs/slots";
 import type { Store } from "../store/client";
 import { configHash } from "../store/scans";
-import { claimRequestedSweep, claimScheduledSweep } from "./claim";
+import { ABANDONED_AFTER_MS, claimRequestedSweep, claimScheduledSweep } from "./claim";
 import { runClaimedSweep } from "./run";
 
 export const sweepJobSchema = z.discriminatedUnion("trigger", [
@@ -51,7 +51,7 @@ export async function handleSweepJob(deps: WorkerDeps, data: unknown, createdOn:
 export const sweepJob: JobDefinition<SweepJob> = {
   queue: "custodian.sweep",
   schema: sweepJobSchema,
-  queueOptions: { retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 3600 },
+  queueOptions: { retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 3600, heartbeatSeconds: ABANDONED_AFTER_MS / 1000 },
   sendOptions: (data) => (data.trigger === "manual" ? { singletonKey: `manual:${data.sweepId}` } : {}),
   schedule: { cron: (config) => config.schedule.sweep, data: { trigger: "schedule" } },
   handle: (data, run) => handleSweepJob(run, data, run.createdOn),

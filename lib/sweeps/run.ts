@@ -1,10 +1,12 @@
 import type { Config } from "../config/types";
 import { sweep, type SweepOptions, type SweepResult } from "../detect/sweep";
+import { startHeartbeat } from "../jobs/lifecycle";
 import type { Store } from "../store/client";
 import { configHash, knownDeclaredRelations, storeScans } from "../store/scans";
 import { evaluateAlerts } from "../alerts/evaluate";
 import { recordSightings, type SightingsProgress } from "../sightings/record";
 import { storeBacklog } from "./backlog";
+import { sweeps } from "./claim";
 import { storeSuggestions } from "./suggestions";
 
 const PROGRESS_EVERY_MS = 500;
@@ -46,6 +48,8 @@ export async function runClaimedSweep(store: Store, config: Config, sweepId: str
       ),
     );
   };
+  // alive while a big relation is scanned too, not only as relations finish
+  const stopHeartbeat = startHeartbeat(store, sweeps, sweepId);
   try {
     const result = await sweep(config, {
       only: hooks.only,
@@ -81,6 +85,8 @@ export async function runClaimedSweep(store: Store, config: Config, sweepId: str
       .update({ where: { id: sweepId }, data: { status: "failed", finishedAt: new Date(), activity: null, error: (err as Error)?.message ?? String(err) } })
       .catch(() => {});
     throw err;
+  } finally {
+    stopHeartbeat();
   }
 }
 
