@@ -1,9 +1,8 @@
 import type { PgBoss } from "pg-boss";
 import { z } from "zod";
-import type { Config } from "../config/types";
+import type { WorkerDeps } from "../jobs/context";
 import { enqueue, type JobDefinition } from "../jobs/definition";
 import { slotKey } from "../jobs/slots";
-import type { Store } from "../store/client";
 import { verifyAndPublishHead } from "./publish-head";
 import { runVerifications } from "./run";
 import { ABANDONED_AFTER_MS, claimRun, claimScheduledRun } from "./runs";
@@ -21,11 +20,7 @@ export const erasureJobSchema = z.discriminatedUnion("trigger", [
 ]);
 export type ErasureJob = z.infer<typeof erasureJobSchema>;
 
-export interface ErasureWorkerDeps {
-  store: Store;
-  config: () => Config;
-  log: (line: string) => void;
-}
+type ErasureWorkerDeps = Pick<WorkerDeps, "store" | "config" | "log">;
 
 /** One job: claims its run (or the night's slot) so that a retry or a second worker never runs it twice. */
 export async function handleErasureJob(deps: ErasureWorkerDeps, data: unknown, createdOn: Date): Promise<{ runId: string | null; skipped?: string }> {
