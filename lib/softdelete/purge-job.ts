@@ -1,7 +1,7 @@
 import { recordAudit } from "../audit/record";
 import type { Config } from "../config/types";
 import type { Store } from "../store/client";
-import { countPendingSubjects, pendingSubjects } from "../targets/softdelete";
+import { countPendingSubjects, pendingSubjects } from "../targets/features/softdelete";
 import { TargetPool } from "../targets/pool";
 import { graceCutoff, olderThan } from "./grace";
 import { runDeletionRequest, type PurgeRunOptions } from "./purge-run";

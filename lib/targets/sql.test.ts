@@ -13,10 +13,10 @@ import {
   type RawBuilder,
 } from "kysely";
 import { describe, expect, it } from "vitest";
-import * as my from "./mysql/sql";
-import * as pg from "./postgres/sql";
+import * as my from "./mysql/statements";
+import * as pg from "./postgres/statements";
 import { antiJoinCountStatement, parentLive, walkKeysStatement } from "./sql";
-import * as lite from "./sqlite/sql";
+import * as lite from "./sqlite/statements";
 
 // The statements Custodian runs against other people's databases, compiled per dialect.
 // Snapshots keep them stable; the assertions below keep names quoted and values bound.
