@@ -1,3 +1,4 @@
+import type { RawBuilder } from "kysely";
 import type { ColumnInfo, ColumnsRef } from "./types";
 
 // Helpers the introspectors share for reading catalog rows.
@@ -18,3 +19,6 @@ export function groupRows<R>(rows: R[], key: (r: R) => string): R[][] {
   }
   return [...groups.values()];
 }
+
+/** The rows a catalog statement yields. */
+export type RowsOf<Q> = Q extends RawBuilder<infer R> ? R[] : never;

@@ -157,10 +157,10 @@ export interface Target {
   countStatements(q: SameTargetOrphanQuery): Promise<string[]>;
   walkStatement(child: ColumnsRef): Promise<string>;
   lookupStatement(parent: ColumnsRef, softDelete?: ParentSoftDelete): Promise<string>;
-  /** Runs a statement built elsewhere in lib/targets (rows.ts), its driver errors mapped like every other. */
+  /** Runs a statement built elsewhere in lib/targets (features/), its driver errors mapped like every other. */
   query<R>(statement: RawBuilder<R>): Promise<R[]>;
 
-  // What cleanups need (lib/targets/cleanup.ts builds the statements):
+  // What cleanups need (lib/targets/features/cleanup.ts builds the statements):
   /** "This parent row is live" in this dialect (soft-delete stamps differ: SQLite reads text and unix times). */
   parentLive(alias: string, softDelete?: ParentSoftDelete): RawBuilder<unknown>;
   /**

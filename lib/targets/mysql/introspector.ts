@@ -1,8 +1,8 @@
 import { sql } from "kysely";
-import { columnsOf, groupRows } from "../catalog";
+import { columnsOf, groupRows, type RowsOf } from "../catalog";
 import type { Introspector } from "../dialect";
 import type { Session } from "../session";
-import type { ColumnInfo, ColumnsRef, IndexInfo } from "../types";
+import type { ColumnInfo, ColumnsRef, DeclaredForeignKey, IndexInfo } from "../types";
 
 // information_schema of the connected database only (MySQL's "schema" is a database).
 
@@ -94,30 +94,34 @@ export function createMysqlIntrospector(session: Session): MysqlIntrospector {
       declaration: jsonTableDeclaration(r.data_type, r.charset, r.collation),
     })),
   );
-  // Indexes over an expression list a NULL column: they are left out.
-  const indexRows = session.memo(async (): Promise<MysqlIndex[]> =>
-    groupRows(await session.run(indexesQuery), (r) => `${r.table}\u0000${r.name}`)
-      .filter((parts) => parts.every((p) => p.column != null))
-      .map((parts) => {
-        const [r] = parts;
-        return { schema: r.schema, table: r.table, name: r.name, columns: parts.map((p) => p.column as string), unique: Number(r.non_unique) === 0, primary: r.name === "PRIMARY" };
-      }),
-  );
+  const indexes = session.memo(async () => indexesOf(await session.run(indexesQuery)));
   return {
     defaultSchema: session.memo(async () => (await session.run(defaultSchemaQuery))[0].schema),
-    foreignKeys: session.memo(async () =>
-      groupRows(await session.run(foreignKeysQuery), (r) => `${r.child_table}\u0000${r.constraint_name}`).map((parts) => ({
-        constraint: parts[0].constraint_name,
-        child: { schema: parts[0].child_schema, table: parts[0].child_table, columns: parts.map((p) => p.child_column) },
-        parent: { schema: parts[0].parent_schema, table: parts[0].parent_table, columns: parts.map((p) => p.parent_column) },
-      })),
-    ),
+    foreignKeys: session.memo(async () => foreignKeysOf(await session.run(foreignKeysQuery))),
     columns,
     declarations: async (ref) => columnsOf(await columns(), ref).map((c) => c?.declaration ?? ""),
     jsonTable: session.memo(async () => hasJsonTable((await session.run(versionQuery))[0].version)),
-    uniqueKeys: session.memo(async () => (await indexRows()).filter((i) => i.unique).map((i) => ({ schema: i.schema, table: i.table, columns: i.columns, primary: i.primary }))),
-    indexes: session.memo(async () => (await indexRows()).map(({ schema, table, name, columns }) => ({ schema, table, name, columns }))),
+    uniqueKeys: session.memo(async () => (await indexes()).filter((i) => i.unique).map((i) => ({ schema: i.schema, table: i.table, columns: i.columns, primary: i.primary }))),
+    indexes: session.memo(async () => (await indexes()).map(({ schema, table, name, columns }) => ({ schema, table, name, columns }))),
     /** MySQL and MariaDB have no partial indexes. */
     partialIndexes: async () => [],
   };
+}
+
+function foreignKeysOf(rows: RowsOf<typeof foreignKeysQuery>): DeclaredForeignKey[] {
+  return groupRows(rows, (r) => `${r.child_table}\u0000${r.constraint_name}`).map((parts) => ({
+    constraint: parts[0].constraint_name,
+    child: { schema: parts[0].child_schema, table: parts[0].child_table, columns: parts.map((p) => p.child_column) },
+    parent: { schema: parts[0].parent_schema, table: parts[0].parent_table, columns: parts.map((p) => p.parent_column) },
+  }));
+}
+
+/** Indexes over plain columns (one over an expression lists a NULL column: it is left out). */
+function indexesOf(rows: RowsOf<typeof indexesQuery>): MysqlIndex[] {
+  return groupRows(rows, (r) => `${r.table}\u0000${r.name}`)
+    .filter((parts) => parts.every((p) => p.column != null))
+    .map((parts) => {
+      const [r] = parts;
+      return { schema: r.schema, table: r.table, name: r.name, columns: parts.map((p) => p.column as string), unique: Number(r.non_unique) === 0, primary: r.name === "PRIMARY" };
+    });
 }

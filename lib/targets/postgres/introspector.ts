@@ -4,7 +4,7 @@ import type { Introspector } from "../dialect";
 import type { Session } from "../session";
 import type { ColumnInfo, ColumnsRef } from "../types";
 
-// Catalog queries. All schemas but the system ones; partial indexes are left out
+// Catalog queries. All schemas but the system ones; partial indexes are read apart
 // because they do not cover every row.
 
 const userSchemas = sql`n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'`;
@@ -45,33 +45,26 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND ${userSchemas}
 ORDER BY 1, 2, a.attnum`;
 
-const indexesQuery = sql<{ schema: string; table: string; name: string; columns: string[]; is_unique: boolean; is_primary: boolean }>`
+/**
+ * Indexes over plain columns: the full ones (keys, and what a walk reads), or the partial
+ * ones with their predicate as PostgreSQL prints it (what the soft-delete gauges read).
+ */
+function indexesQuery(partial: boolean) {
+  return sql<{ schema: string; table: string; name: string; columns: string[]; is_unique: boolean; is_primary: boolean; predicate: string | null }>`
 SELECT n.nspname::text AS schema, c.relname::text AS table, ic.relname::text AS name,
-  array_agg(a.attname::text ORDER BY k.ord) AS columns, i.indisunique AS is_unique, i.indisprimary AS is_primary
+  array_agg(a.attname::text ORDER BY k.ord) AS columns, i.indisunique AS is_unique, i.indisprimary AS is_primary,
+  pg_get_expr(i.indpred, i.indrelid) AS predicate
 FROM pg_index i
 JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
-WHERE i.indpred IS NULL AND i.indisvalid AND NOT (0 = ANY(i.indkey::int2[])) AND k.ord <= i.indnkeyatts AND ${userSchemas}
-GROUP BY n.nspname, c.relname, ic.relname, i.indisunique, i.indisprimary
+WHERE i.indpred IS ${partial ? sql`NOT NULL` : sql`NULL`} AND i.indisvalid AND NOT (0 = ANY(i.indkey::int2[])) AND k.ord <= i.indnkeyatts AND ${userSchemas}
+GROUP BY n.nspname, c.relname, ic.relname, i.indisunique, i.indisprimary, i.indpred, i.indrelid
 ORDER BY 1, 2, 3`;
+}
 
-/** Partial indexes with their predicate as PostgreSQL prints it (the soft-delete gauges read them). */
-const partialIndexesQuery = sql<{ schema: string; table: string; name: string; columns: string[]; is_unique: boolean; predicate: string }>`
-SELECT n.nspname::text AS schema, c.relname::text AS table, ic.relname::text AS name,
-  array_agg(a.attname::text ORDER BY k.ord) AS columns, i.indisunique AS is_unique, pg_get_expr(i.indpred, i.indrelid) AS predicate
-FROM pg_index i
-JOIN pg_class c ON c.oid = i.indrelid
-JOIN pg_class ic ON ic.oid = i.indexrelid
-JOIN pg_namespace n ON n.oid = c.relnamespace
-CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
-JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
-WHERE i.indpred IS NOT NULL AND i.indisvalid AND NOT (0 = ANY(i.indkey::int2[])) AND k.ord <= i.indnkeyatts
-  AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-GROUP BY n.nspname, c.relname, ic.relname, i.indisunique, i.indpred, i.indrelid
-ORDER BY 1, 2, 3`;
 
 export interface PostgresColumn extends ColumnInfo {
   /**
@@ -92,7 +85,7 @@ export function createPostgresIntrospector(session: Session): PostgresIntrospect
   const columns = session.memo(async (): Promise<PostgresColumn[]> =>
     (await session.run(columnsQuery)).map((r) => ({ schema: r.schema, table: r.table, column: r.column, dataType: r.data_type, castType: r.base_type, nullable: r.nullable })),
   );
-  const indexRows = session.memo(() => session.run(indexesQuery));
+  const indexRows = session.memo(() => session.run(indexesQuery(false)));
   return {
     defaultSchema: session.memo(async () => (await session.run(defaultSchemaQuery))[0].schema),
     foreignKeys: session.memo(async () =>
@@ -110,6 +103,6 @@ export function createPostgresIntrospector(session: Session): PostgresIntrospect
     indexes: session.memo(async () => (await indexRows()).map((r) => ({ schema: r.schema, table: r.table, columns: r.columns, name: r.name }))),
     // read afresh every time: they are what a person is asked to create
     partialIndexes: () =>
-      session.guard(async () => (await session.run(partialIndexesQuery)).map((r) => ({ schema: r.schema, table: r.table, name: r.name, columns: r.columns, unique: r.is_unique, predicate: r.predicate }))),
+      session.guard(async () => (await session.run(indexesQuery(true))).map((r) => ({ schema: r.schema, table: r.table, name: r.name, columns: r.columns, unique: r.is_unique, predicate: r.predicate ?? "" }))),
   };
 }

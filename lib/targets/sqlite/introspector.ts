@@ -1,8 +1,8 @@
 import { sql } from "kysely";
-import { groupRows } from "../catalog";
+import { groupRows, type RowsOf } from "../catalog";
 import type { Introspector } from "../dialect";
 import type { Session } from "../session";
-import type { ColumnInfo, ColumnsRef, PartialIndex } from "../types";
+import type { ColumnInfo, ColumnsRef, DeclaredForeignKey, PartialIndex } from "../types";
 
 // One statement per catalog view: the pragma table-valued functions take the table name
 // as a bound argument, joined against sqlite_schema, so no name is ever spliced.
@@ -65,55 +65,65 @@ export function createSqliteIntrospector(session: Session): SqliteIntrospector {
   const columns = session.memo(async (): Promise<SqliteColumn[]> =>
     (await session.run(columnsQuery)).map((r) => ({ schema: SCHEMA, table: r.tbl, column: r.name, dataType: r.type, nullable: !Number(r.notnull), pk: Number(r.pk) })),
   );
-  const primaryKeys = async (): Promise<ColumnsRef[]> =>
-    groupRows((await columns()).filter((c) => c.pk > 0), (c) => c.table).map((pk) => ({
-      schema: SCHEMA,
-      table: pk[0].table,
-      columns: pk.sort((a, b) => a.pk - b.pk).map((c) => c.column),
-    }));
+  const primaryKeys = async () => primaryKeysOf(await columns());
   const indexRows = session.memo(() => session.run(indexesQuery));
-  // Expression columns come back NULL, and partial indexes do not cover every row.
-  const fullIndexes = async () =>
-    groupRows(await indexRows(), (r) => `${r.tbl}\u0000${r.idx}`)
-      .filter((parts) => Number(parts[0].partial) !== 1 && parts.every((p) => p.col != null))
-      .map((parts) => ({ table: parts[0].tbl, name: parts[0].idx, unique: Number(parts[0].is_unique) === 1, columns: parts.map((p) => p.col as string) }));
   return {
     defaultSchema: async () => SCHEMA,
-    foreignKeys: session.memo(async () => {
-      const all = await columns();
-      const pkOf = (table: string) => all.filter((c) => c.table === table && c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.column);
-      return groupRows(await session.run(foreignKeysQuery), (r) => `${r.tbl}\u0000${r.id}`).map((parts) => ({
-        constraint: null,
-        child: { schema: SCHEMA, table: parts[0].tbl, columns: parts.map((p) => p.from) },
-        // REFERENCES parent without columns means the parent's primary key.
-        parent: { schema: SCHEMA, table: parts[0].parent, columns: parts.every((p) => p.to != null) ? parts.map((p) => p.to as string) : pkOf(parts[0].parent) },
-      }));
-    }),
+    foreignKeys: session.memo(async () => foreignKeysOf(await session.run(foreignKeysQuery), await columns())),
     columns,
-    rowidKeys: session.memo(async () => {
-      const pkIndexed = new Set((await indexRows()).filter((r) => r.origin === "pk").map((r) => r.tbl));
-      const keys = new Map<string, string>();
-      for (const pk of await primaryKeys()) {
-        if (pk.columns.length === 1 && !pkIndexed.has(pk.table)) keys.set(pk.table, pk.columns[0]);
-      }
-      return keys;
-    }),
+    rowidKeys: session.memo(async () => rowidKeysOf(await primaryKeys(), await indexRows())),
     uniqueKeys: session.memo(async () => [
       ...(await primaryKeys()).map((k) => ({ ...k, primary: true })),
-      ...(await fullIndexes()).filter((i) => i.unique).map((i) => ({ schema: SCHEMA, table: i.table, columns: i.columns, primary: false })),
+      ...fullIndexesOf(await indexRows()).filter((i) => i.unique).map((i) => ({ schema: SCHEMA, table: i.table, columns: i.columns, primary: false })),
     ]),
     indexes: session.memo(async () => [
       // The primary key orders the table itself (rowid or WITHOUT ROWID): it serves as an index.
       ...(await primaryKeys()).map((k) => ({ ...k, name: "(primary key)" })),
-      ...(await fullIndexes()).map((i) => ({ schema: SCHEMA, table: i.table, name: i.name, columns: i.columns })),
+      ...fullIndexesOf(await indexRows()).map((i) => ({ schema: SCHEMA, table: i.table, name: i.name, columns: i.columns })),
     ]),
     // read afresh every time: they are what a person is asked to create
-    partialIndexes: () =>
-      session.guard(async () =>
-        groupRows(await session.run(partialIndexesQuery), (r) => r.idx).map((parts): PartialIndex => {
-          const [r] = parts;
-          return { schema: SCHEMA, table: r.tbl, name: r.idx, columns: parts.flatMap((p) => (p.col != null ? [p.col] : [])), unique: Number(r.is_unique) === 1, predicate: predicateOf(r.ddl) };
-        }),
-      ),
+    partialIndexes: () => session.guard(async () => partialIndexesOf(await session.run(partialIndexesQuery))),
   };
+}
+
+function primaryKeysOf(columns: SqliteColumn[]): ColumnsRef[] {
+  return groupRows(
+    columns.filter((c) => c.pk > 0),
+    (c) => c.table,
+  ).map((pk) => ({ schema: SCHEMA, table: pk[0].table, columns: pk.sort((a, b) => a.pk - b.pk).map((c) => c.column) }));
+}
+
+function foreignKeysOf(rows: RowsOf<typeof foreignKeysQuery>, columns: SqliteColumn[]): DeclaredForeignKey[] {
+  const primaryKeys = primaryKeysOf(columns);
+  const pkOf = (table: string) => primaryKeys.find((k) => k.table === table)?.columns ?? [];
+  return groupRows(rows, (r) => `${r.tbl}\u0000${r.id}`).map((parts) => ({
+    constraint: null,
+    child: { schema: SCHEMA, table: parts[0].tbl, columns: parts.map((p) => p.from) },
+    // REFERENCES parent without columns means the parent's primary key.
+    parent: { schema: SCHEMA, table: parts[0].parent, columns: parts.every((p) => p.to != null) ? parts.map((p) => p.to as string) : pkOf(parts[0].parent) },
+  }));
+}
+
+/** A lone primary key column with no index of origin 'pk' is the rowid (see SqliteIntrospector.rowidKeys). */
+function rowidKeysOf(primaryKeys: ColumnsRef[], indexRows: RowsOf<typeof indexesQuery>): Map<string, string> {
+  const pkIndexed = new Set(indexRows.filter((r) => r.origin === "pk").map((r) => r.tbl));
+  const keys = new Map<string, string>();
+  for (const pk of primaryKeys) {
+    if (pk.columns.length === 1 && !pkIndexed.has(pk.table)) keys.set(pk.table, pk.columns[0]);
+  }
+  return keys;
+}
+
+/** Indexes over every row and plain columns: expression columns come back NULL, and partial indexes do not cover every row. */
+function fullIndexesOf(rows: RowsOf<typeof indexesQuery>): { table: string; name: string; unique: boolean; columns: string[] }[] {
+  return groupRows(rows, (r) => `${r.tbl}\u0000${r.idx}`)
+    .filter((parts) => Number(parts[0].partial) !== 1 && parts.every((p) => p.col != null))
+    .map((parts) => ({ table: parts[0].tbl, name: parts[0].idx, unique: Number(parts[0].is_unique) === 1, columns: parts.map((p) => p.col as string) }));
+}
+
+function partialIndexesOf(rows: RowsOf<typeof partialIndexesQuery>): PartialIndex[] {
+  return groupRows(rows, (r) => r.idx).map((parts) => {
+    const [r] = parts;
+    return { schema: SCHEMA, table: r.tbl, name: r.idx, columns: parts.flatMap((p) => (p.col != null ? [p.col] : [])), unique: Number(r.is_unique) === 1, predicate: predicateOf(r.ddl) };
+  });
 }
