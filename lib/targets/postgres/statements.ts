@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from "kysely";
 import { columnsOf } from "../catalog";
 import type { Statements } from "../dialect";
-import { integerBounds, normaliseValue, typeFamily } from "../keys";
+import { integerBounds, normaliseValue, signedDigits, typeFamily } from "../keys";
 import { packedPage } from "../page";
 import {
   col,
@@ -88,23 +88,11 @@ WHERE NOT EXISTS (SELECT 1 FROM ${tableId(parent)} AS p WHERE ${match}${range} A
  */
 export function textArray(values: unknown[]): string | (string | null)[] {
   for (const v of values) {
-    if (!(typeof v === "number" ? Number.isSafeInteger(v) : typeof v === "bigint" || (typeof v === "string" && integerText(v)))) {
+    if (!(typeof v === "number" ? Number.isSafeInteger(v) : typeof v === "bigint" || (typeof v === "string" && signedDigits(v, 20)))) {
       return values.map((v) => (v == null ? null : normaliseValue(v)));
     }
   }
   return `{${values.join(",")}}`;
-}
-
-/** An optional minus and 1 to 20 digits (checked by char codes: this runs for every key). */
-function integerText(s: string): boolean {
-  const n = s.length;
-  let i = n > 0 && s.charCodeAt(0) === 45 ? 1 : 0;
-  if (i >= n || n - i > 20) return false;
-  for (; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
 }
 
 /**
