@@ -1,7 +1,7 @@
 import type { Store } from "../store/client";
 import { TargetError } from "../targets/errors";
 import { sightingKey } from "../sightings/record";
-import { deleteByPk, deleteStillOrphans, lockStillOrphans, nullColumnsByPk, rowsByPk, rowsReferencing } from "../targets/cleanup";
+import { deleteByPk, deleteStillOrphans, lockStillOrphans, nullColumnsByPk, rowsByPk, rowsReferencing } from "../targets/features/cleanup";
 import { missingAmong, nextCandidates, type Candidate, type CandidateReader } from "./candidates";
 import { applyDependents, archiveDependents, collectDependents, dependentsOfRemovable, type DependentWork } from "./dependents";
 import { eligibility } from "./eligibility";

@@ -1,5 +1,5 @@
 import { sightingKey } from "../sightings/record";
-import { childStretch, sameTargetCandidates } from "../targets/cleanup";
+import { childStretch, sameTargetCandidates } from "../targets/features/cleanup";
 import type { CleanupPlan, DependentNode } from "./plan";
 import type { Row } from "./rows";
 

@@ -1,5 +1,5 @@
 import type { Store } from "../store/client";
-import { deleteByPk, nullColumnsByPk, rowsReferencing } from "../targets/cleanup";
+import { deleteByPk, nullColumnsByPk, rowsReferencing } from "../targets/features/cleanup";
 import type { TargetTransaction } from "../targets/types";
 import type { DependentNode } from "./plan";
 import { jsonRow, pkOf, pkText, type Row } from "./rows";

@@ -11,7 +11,7 @@ import { loadConfig } from "../config/load";
 import type { Config, Dialect } from "../config/types";
 import type { Store } from "../store/client";
 import { resolveRelations } from "../relations/resolve";
-import { deleteStillOrphans } from "../targets/cleanup";
+import { deleteStillOrphans } from "../targets/features/cleanup";
 import { TargetPool } from "../targets/pool";
 import { tableId } from "../targets/sql";
 import { runCleanupJob } from "./engine";

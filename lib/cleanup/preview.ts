@@ -3,7 +3,7 @@ import { openRelation, orphanKeyStretch } from "../detect/orphan-keys";
 import type { Relation } from "../relations/types";
 import { sightingKey } from "../sightings/record";
 import type { Store } from "../store/client";
-import { rowsByKeys } from "../targets/rows";
+import { rowsByKeys } from "../targets/features/rows";
 import type { TargetPool } from "../targets/pool";
 import { removalScope, removedWithoutApproval } from "./approval";
 import { collectDependents } from "./dependents";

@@ -1,5 +1,5 @@
 import type { Store } from "../store/client";
-import { existingPks } from "../targets/cleanup";
+import { existingPks } from "../targets/features/cleanup";
 import { increments, removeDeferred, zeroCounts } from "./batch";
 import type { CleanupPlan } from "./plan";
 import { pkText, type Row } from "./rows";

@@ -1,6 +1,6 @@
 import type { Config } from "../config/types";
 import type { Store } from "../store/client";
-import { insertRow, rowsByPk } from "../targets/cleanup";
+import { insertRow, rowsByPk } from "../targets/features/cleanup";
 import { TargetPool } from "../targets/pool";
 import type { Row } from "./rows";
 

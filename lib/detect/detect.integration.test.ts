@@ -201,17 +201,17 @@ describe.runIf(hasMysql)("MySQL lookups without JSON_TABLE (MySQL 5.7, MariaDB <
   });
 
   it("the UNION ALL fallback finds the same missing keys as JSON_TABLE", async () => {
-    const { missingKeysJsonTable, missingKeysUnion } = await import("../targets/mysql/sql");
+    const { missingKeysJsonTable, missingKeysUnion } = await import("../targets/mysql/statements");
     const pool = new TargetPool({ my: { name: "my", dialect: "mysql", url: fx.url } });
     try {
       const target = await pool.get("my");
       const keys = [["rust", "ghost", "o'reilly", "naïve", "deleted-tag"]]; // one column
       const tags = { schema: fx.schema!, table: "tags", columns: ["name"] };
       const types = await target.columnTypes(tags);
-      const json = await missingKeysJsonTable(tags, ["varchar(50) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci"], keys).execute(target.db);
-      const union = await missingKeysUnion(tags, types, keys).execute(target.db);
-      expect(json.rows.map((r) => Number(r.ord))).toEqual([2, 5]);
-      expect(union.rows.map((r) => Number(r.ord))).toEqual([2, 5]);
+      const json = await target.query(missingKeysJsonTable(tags, ["varchar(50) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci"], keys));
+      const union = await target.query(missingKeysUnion(tags, types, keys));
+      expect(json.map((r) => Number(r.ord))).toEqual([2, 5]);
+      expect(union.map((r) => Number(r.ord))).toEqual([2, 5]);
     } finally {
       await pool.close();
     }

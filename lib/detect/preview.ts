@@ -1,5 +1,5 @@
 import type { Relation } from "../relations/types";
-import { rowsByKeys } from "../targets/rows";
+import { rowsByKeys } from "../targets/features/rows";
 import type { TargetPool } from "../targets/pool";
 import { decodeCursor, encodeCursor, openRelation, orphanKeyStretch } from "./orphan-keys";
 

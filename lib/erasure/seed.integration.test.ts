@@ -105,7 +105,7 @@ describe("verification on the demo shop", () => {
     const before = await verify("2015");
     expect(before.tables.find((t) => t.table === "users")).toMatchObject({ residualRows: 1, redactedRows: 0, piiColumns: ["email", "name"], sampleKeys: [["2015"]] });
     const shop = await pool.get("shop");
-    await sql`UPDATE users SET email = '', name = '' WHERE id = 2015`.execute(shop.db);
+    await shop.query(sql`UPDATE users SET email = '', name = '' WHERE id = 2015`);
     const after = await verify("2015");
     expect(after.tables.find((t) => t.table === "users")).toMatchObject({ residualRows: 0, redactedRows: 1, sampleKeys: [] });
     // what was soft-deleted in its cascade (posts, comments, an order and its payment) and

@@ -3,7 +3,7 @@ import type { Relation } from "../relations/types";
 import { TargetError } from "../targets/errors";
 import { cannotBeOfFamily, normaliseValue, typeFamily, type TypeFamily } from "../targets/keys";
 import type { TargetPool } from "../targets/pool";
-import { boundValues, referencedKeysStatement, residueCountStatement, residueSampleStatement, type RowFilter } from "../targets/subject";
+import { boundValues, referencedKeysStatement, residueCountStatement, residueSampleStatement, type RowFilter } from "../targets/features/subject";
 import type { Target } from "../targets/types";
 import { node, sameTable, subjectGraph, tableKey, type TableNode } from "./graph";
 import type { ResolvedSubject } from "./subjects";

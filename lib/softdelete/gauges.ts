@@ -1,7 +1,7 @@
 import type { Config } from "../config/types";
 import { isTargetError } from "../targets/errors";
 import type { TargetPool } from "../targets/pool";
-import { gaugeStatement } from "../targets/softdelete";
+import { gaugeStatement } from "../targets/features/softdelete";
 import type { PartialIndex } from "../targets/types";
 import { graceCutoff, olderThan, stampToDate } from "./grace";
 import { notYetRedacted } from "./pending";

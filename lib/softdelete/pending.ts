@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from "kysely";
 import type { Config } from "../config/types";
-import { redacted } from "../targets/softdelete";
+import { redacted } from "../targets/features/softdelete";
 import { planPurge } from "./purge-plan";
 import { redactionOf, type SoftDeleteTable } from "./tables";
 

@@ -3,7 +3,7 @@ import type { Config } from "../config/types";
 import type { PurgeJobStatus } from "../../generated/prisma/enums";
 import { abandonedIds, claim as claimJob, release, startHeartbeat, type JobModel } from "../jobs/lifecycle";
 import type { Store } from "../store/client";
-import { countPendingSubjects, pendingSubjects } from "../targets/softdelete";
+import { countPendingSubjects, pendingSubjects } from "../targets/features/softdelete";
 import { TargetPool } from "../targets/pool";
 import { graceCutoff, olderThan } from "./grace";
 import { runDeletionRequest, type PurgeRunOptions } from "./purge-run";

@@ -1,6 +1,6 @@
 import type { Config } from "../config/types";
 import type { DependentNode } from "../cleanup/plan";
-import type { PathLink } from "../targets/softdelete";
+import type { PathLink } from "../targets/features/softdelete";
 import type { Target } from "../targets/types";
 import { redactionOf, softDeleteConfigOf, type SoftDeleteTable } from "./tables";
 

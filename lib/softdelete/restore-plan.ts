@@ -1,6 +1,6 @@
 import type { Config } from "../config/types";
 import type { DependentNode } from "../cleanup/plan";
-import type { PathLink } from "../targets/softdelete";
+import type { PathLink } from "../targets/features/softdelete";
 import { softDeleteConfigOf, type SoftDeleteTable } from "./tables";
 
 /** A table below the subject whose rows come back with it: those stamped in the same cascade. */

@@ -2,7 +2,7 @@ import type { Config } from "../config/types";
 import { pkOf } from "../cleanup/rows";
 import type { Store } from "../store/client";
 import type { TargetPool } from "../targets/pool";
-import { clearStampByPk, countBelow, liveHolder, rowsBelow, subjectRow, type Anchor } from "../targets/softdelete";
+import { clearStampByPk, countBelow, liveHolder, rowsBelow, subjectRow, type Anchor } from "../targets/features/softdelete";
 import type { Target, TargetTransaction } from "../targets/types";
 import { daysBetween, graceCutoff, stampToDate } from "./grace";
 import { keyText } from "./keys";

@@ -1,7 +1,7 @@
 import type { Config } from "../config/types";
 import { pkOf } from "../cleanup/rows";
 import type { TargetPool } from "../targets/pool";
-import { softDeletedBy } from "../targets/softdelete";
+import { softDeletedBy } from "../targets/features/softdelete";
 import { stampToDate } from "./grace";
 import { softDeleteTableByName } from "./tables";
 

@@ -41,15 +41,20 @@ export function cannotBeOfFamily(value: unknown, family: TypeFamily): boolean {
   return false;
 }
 
-/**
- * An optional minus and 1 to 18 digits: always an int64. Checked by char codes, since a
- * cross-target walk asks this of every key it looks up (the regex and BigInt path cost
- * ~25 ms per 218K keys in `npm run bench`).
- */
+/** An optional minus and 1 to 18 digits: always an int64. */
 function plainDigits(s: string): boolean {
+  return signedDigits(s, 18);
+}
+
+/**
+ * An optional minus and 1 to `max` digits. Checked by char codes, since a cross-target
+ * walk asks this of every key it looks up (the regex and BigInt path cost ~25 ms per 218K
+ * keys in `npm run bench`).
+ */
+export function signedDigits(s: string, max: number): boolean {
   const n = s.length;
   let i = n > 0 && s.charCodeAt(0) === 45 ? 1 : 0;
-  if (i >= n || n - i > 18) return false;
+  if (i >= n || n - i > max) return false;
   for (; i < n; i++) {
     const c = s.charCodeAt(i);
     if (c < 48 || c > 57) return false;

@@ -1,4 +1,5 @@
 import type { TargetSpec } from "../config/types";
+import { openWith } from "./target";
 import type { Target } from "./types";
 
 /**
@@ -8,12 +9,12 @@ import type { Target } from "./types";
 export async function openTarget(spec: TargetSpec): Promise<Target> {
   switch (spec.dialect) {
     case "postgres":
-      return (await import("./postgres")).PostgresTarget.open(spec);
+      return openWith((await import("./postgres")).postgres, spec);
     case "pglite":
-      return (await import("./pglite")).PGliteTarget.open(spec);
+      return openWith((await import("./pglite")).pglite, spec);
     case "mysql":
-      return (await import("./mysql")).MysqlTarget.open(spec);
+      return openWith((await import("./mysql")).mysql, spec);
     case "sqlite":
-      return (await import("./sqlite")).SqliteTarget.open(spec);
+      return openWith((await import("./sqlite")).sqlite, spec);
   }
 }

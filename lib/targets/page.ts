@@ -39,3 +39,15 @@ export function parseCounts(list: string, size?: number): number[] {
   if (size !== undefined && i !== size) throw new Error(`walk page: ${i} counts for ${size} keys`);
   return out;
 }
+
+/**
+ * A page that travelled as one aggregate row: its size, its keys (one column, as
+ * `readKeys` reads the dialect's list of them), counts as a list, and its greatest key.
+ */
+export function packedPage(row: { size: unknown; row_count: unknown; counts: unknown; last: unknown }, readKeys: () => unknown[], limit: number): KeyPage {
+  const size = Number(row.size);
+  if (size === 0) return { keys: [[]], rows: [], size: 0, rowCount: 0, next: null };
+  const keys = readKeys();
+  if (keys.length !== size) throw new Error(`walk page: ${keys.length} keys listed for ${size}`);
+  return { keys: [keys], rows: parseCounts(String(row.counts), size), size, rowCount: Number(row.row_count), next: size < limit ? null : [row.last] };
+}

@@ -1,37 +1,13 @@
-import {
-  DummyDriver,
-  Kysely,
-  MysqlAdapter,
-  MysqlIntrospector,
-  MysqlQueryCompiler,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-  SqliteAdapter,
-  SqliteIntrospector,
-  SqliteQueryCompiler,
-  type RawBuilder,
-} from "kysely";
+import type { RawBuilder } from "kysely";
 import { describe, expect, it } from "vitest";
-import * as my from "./mysql/sql";
-import * as pg from "./postgres/sql";
+import { compilers } from "./compilers";
+import * as my from "./mysql/statements";
+import * as pg from "./postgres/statements";
 import { antiJoinCountStatement, parentLive, walkKeysStatement } from "./sql";
-import * as lite from "./sqlite/sql";
+import * as lite from "./sqlite/statements";
 
 // The statements Custodian runs against other people's databases, compiled per dialect.
 // Snapshots keep them stable; the assertions below keep names quoted and values bound.
-
-const compilers = {
-  postgres: new Kysely<any>({
-    dialect: { createAdapter: () => new PostgresAdapter(), createDriver: () => new DummyDriver(), createIntrospector: (db) => new PostgresIntrospector(db), createQueryCompiler: () => new PostgresQueryCompiler() },
-  }),
-  mysql: new Kysely<any>({
-    dialect: { createAdapter: () => new MysqlAdapter(), createDriver: () => new DummyDriver(), createIntrospector: (db) => new MysqlIntrospector(db), createQueryCompiler: () => new MysqlQueryCompiler() },
-  }),
-  sqlite: new Kysely<any>({
-    dialect: { createAdapter: () => new SqliteAdapter(), createDriver: () => new DummyDriver(), createIntrospector: (db) => new SqliteIntrospector(db), createQueryCompiler: () => new SqliteQueryCompiler() },
-  }),
-};
 
 const HOSTILE = 'x"; DROP TABLE users; --`';
 const child = { schema: "public", table: 'Order "Items"', columns: ["User Id", "tenant`id"] };

@@ -104,3 +104,37 @@ GROUP BY ${orderBy("c", child.columns)}
 ORDER BY ${orderBy("c", child.columns)}
 LIMIT ${sql.lit(Math.trunc(limit))}`;
 }
+
+/**
+ * A server's same-target count (PostgreSQL, MySQL): the dialect's one-pass join where the
+ * parent key is unique, else a row count beside an anti join (the two run at once).
+ */
+export function serverOrphanCounts(q: SameTargetOrphanQuery, onePass: (q: SameTargetOrphanQuery) => RawBuilder<unknown>): RawBuilder<any>[] {
+  return q.parentKeyUnique ? [onePass(q)] : [countRowsStatement(q.child), antiJoinCountStatement(q, parentLive("p", q.parentSoftDelete))];
+}
+
+/** `DELETE FROM table AS alias`, where the dialect reads it (MySQL and MariaDB do not). */
+export function deleteFromAliased(table: TableRef, alias: string): RawBuilder<unknown> {
+  return sql`DELETE FROM ${tableId(table)} AS ${sql.id(alias)}`;
+}
+
+/** Keys as placeholders, for a lookup statement people read. */
+export function placeholderKeys(ref: ColumnsRef): string[][] {
+  return ref.columns.map(() => ["…"]);
+}
+
+/**
+ * `CREATE [UNIQUE] INDEX [CONCURRENTLY] name ON table (columns) [WHERE stamp IS [NOT] NULL]`:
+ * `partial` makes it the index of a soft-delete table's live (or deleted) rows; SQLite
+ * names the schema on the index, the others on the table.
+ */
+export function createIndexStatement(
+  ref: ColumnsRef,
+  opts: { concurrently: boolean; schemaOn: "table" | "index"; partial?: { stamp: string; unique: boolean; live: boolean }; suffix?: RawBuilder<unknown> },
+): RawBuilder<unknown> {
+  const { partial } = opts;
+  const name = indexName(partial ? { ...ref, columns: [...ref.columns, partial.live ? "live" : "deleted"] } : ref);
+  const [index, table] = opts.schemaOn === "index" ? [sql.id(ref.schema, name), sql.id(ref.table)] : [sql.id(name), tableId(ref)];
+  const where = partial ? sql` WHERE ${sql.id(partial.stamp)} IS ${partial.live ? sql`NULL` : sql`NOT NULL`}` : sql``;
+  return sql`CREATE ${partial?.unique ? sql`UNIQUE ` : sql``}INDEX ${opts.concurrently ? sql`CONCURRENTLY ` : sql``}${index} ON ${table} (${columnNames(ref.columns)})${where}${opts.suffix ?? sql``}`;
+}

@@ -1,6 +1,6 @@
-import type { Kysely, RawBuilder } from "kysely";
+import type { RawBuilder } from "kysely";
 import type { Dialect } from "../config/types";
-import type { KeyValueParse } from "./key-values";
+import type { KeyValueParse } from "./features/key-values";
 
 export type { Dialect };
 
@@ -99,14 +99,11 @@ export interface TargetTransaction {
  */
 export interface Target {
   readonly name: string;
-  readonly dialect: Dialect;
   /**
    * True when statements run inside this process (SQLite, PGlite) and block it while they
    * run; false for a server, which works while this process does something else.
    */
   readonly inProcess: boolean;
-  /** For callers that compose their own statements with Kysely's `sql` (identifiers still quoted). */
-  readonly db: Kysely<any>;
 
   defaultSchema(): Promise<string>;
   foreignKeys(): Promise<DeclaredForeignKey[]>;
@@ -160,10 +157,10 @@ export interface Target {
   countStatements(q: SameTargetOrphanQuery): Promise<string[]>;
   walkStatement(child: ColumnsRef): Promise<string>;
   lookupStatement(parent: ColumnsRef, softDelete?: ParentSoftDelete): Promise<string>;
-  /** Runs a statement built elsewhere in lib/targets (rows.ts), its driver errors mapped like every other. */
+  /** Runs a statement built elsewhere in lib/targets (features/), its driver errors mapped like every other. */
   query<R>(statement: RawBuilder<R>): Promise<R[]>;
 
-  // What cleanups need (lib/targets/cleanup.ts builds the statements):
+  // What cleanups need (lib/targets/features/cleanup.ts builds the statements):
   /** "This parent row is live" in this dialect (soft-delete stamps differ: SQLite reads text and unix times). */
   parentLive(alias: string, softDelete?: ParentSoftDelete): RawBuilder<unknown>;
   /**

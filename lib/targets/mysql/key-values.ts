@@ -12,7 +12,7 @@ import {
   refused,
   textValue,
   type KeyValueParse,
-} from "../key-values";
+} from "../features/key-values";
 import { integerRange } from "../keys";
 
 /**

@@ -1,38 +1,15 @@
-import { Kysely, PostgresDialect } from "kysely";
-import pg from "pg";
-import type { TargetSpec } from "../../config/types";
-import { PostgresFamilyTarget } from "./target";
+import type { TargetDialect } from "../dialect";
+import { postgresAdapter } from "./adapter";
+import { openPostgresDriver } from "./driver";
+import { mapPostgresError } from "./errors";
+import { createPostgresIntrospector, type PostgresIntrospector } from "./introspector";
+import { createPostgresStatements } from "./statements";
 
-// int8 (count(*), bigint keys) arrives as a string: exact, and converted where counted.
-
-export class PostgresTarget extends PostgresFamilyTarget {
-  readonly inProcess = false;
-
-  private constructor(spec: TargetSpec, db: Kysely<any>) {
-    super(spec.name, "postgres", db);
-  }
-
-  static open(spec: TargetSpec): PostgresTarget {
-    const pool = new pg.Pool({
-      connectionString: spec.url,
-      max: 4,
-      connectionTimeoutMillis: 5000,
-      application_name: "custodian",
-    });
-    // An idle client that loses its server must not crash the process.
-    pool.on("error", () => {});
-    pool.on("connect", (client) => {
-      // A connection cut while checked out (between a transaction's statements) fails
-      // the statement that uses it next; it must not also crash the process.
-      client.on("error", () => {});
-      // Soft-delete cutoffs are bound as UTC instants; naive timestamps are read as UTC too.
-      void client.query("SET TIME ZONE 'UTC'").catch(() => {});
-    });
-    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
-    return new PostgresTarget(spec, db);
-  }
-
-  protected async closeDriver() {
-    await this.db.destroy();
-  }
-}
+/** PostgreSQL (pg). */
+export const postgres: TargetDialect<PostgresIntrospector> = {
+  adapter: postgresAdapter,
+  mapError: mapPostgresError,
+  openDriver: openPostgresDriver,
+  createIntrospector: createPostgresIntrospector,
+  createStatements: createPostgresStatements,
+};

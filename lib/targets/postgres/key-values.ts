@@ -13,7 +13,7 @@ import {
   refused,
   textValue,
   type KeyValueParse,
-} from "../key-values";
+} from "../features/key-values";
 import { integerRange } from "../keys";
 
 /**

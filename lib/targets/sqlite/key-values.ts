@@ -1,4 +1,4 @@
-import { accepted, canonicalFloat, refused, type KeyValueParse } from "../key-values";
+import { accepted, canonicalFloat, refused, type KeyValueParse } from "../features/key-values";
 
 export type Affinity = "INTEGER" | "TEXT" | "BLOB" | "REAL" | "NUMERIC";
 

@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from "kysely";
 import { tuplesMatch } from "./cleanup";
-import { orderBy, tableId } from "./sql";
-import type { ColumnsRef, Target } from "./types";
+import { orderBy, tableId } from "../sql";
+import type { ColumnsRef, Target } from "../types";
 
 /**
  * The rows of a table whose key is one of `keys` (each key its column values, bound, never

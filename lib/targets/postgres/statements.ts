@@ -1,7 +1,22 @@
 import { sql, type RawBuilder } from "kysely";
-import { normaliseValue } from "../keys";
-import { col, keyNotNull, keysEqual, parentLive, tableId, walkKeysStatement } from "../sql";
-import type { ColumnsRef, ParentSoftDelete, SameTargetOrphanQuery, TableRef } from "../types";
+import { columnsOf } from "../catalog";
+import type { Statements } from "../dialect";
+import { integerBounds, normaliseValue, signedDigits, typeFamily } from "../keys";
+import { packedPage } from "../page";
+import {
+  col,
+  createIndexStatement,
+  deleteFromAliased,
+  keyNotNull,
+  keysEqual,
+  parentLive,
+  placeholderKeys,
+  serverOrphanCounts,
+  tableId,
+  walkKeysStatement,
+} from "../sql";
+import type { ColumnsRef, ParentSoftDelete, SameTargetOrphanQuery } from "../types";
+import type { PostgresIntrospector } from "./introspector";
 
 // PostgreSQL and PGlite statements. Measured on PG 15 (docs/architecture.md and `npm run bench`):
 // the planner turns NOT EXISTS and LEFT JOIN … IS NULL into the same hash anti join;
@@ -73,23 +88,11 @@ WHERE NOT EXISTS (SELECT 1 FROM ${tableId(parent)} AS p WHERE ${match}${range} A
  */
 export function textArray(values: unknown[]): string | (string | null)[] {
   for (const v of values) {
-    if (!(typeof v === "number" ? Number.isSafeInteger(v) : typeof v === "bigint" || (typeof v === "string" && integerText(v)))) {
+    if (!(typeof v === "number" ? Number.isSafeInteger(v) : typeof v === "bigint" || (typeof v === "string" && signedDigits(v, 20)))) {
       return values.map((v) => (v == null ? null : normaliseValue(v)));
     }
   }
   return `{${values.join(",")}}`;
-}
-
-/** An optional minus and 1 to 20 digits (checked by char codes: this runs for every key). */
-function integerText(s: string): boolean {
-  const n = s.length;
-  let i = n > 0 && s.charCodeAt(0) === 45 ? 1 : 0;
-  if (i >= n || n - i > 20) return false;
-  for (; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
 }
 
 /**
@@ -110,4 +113,37 @@ export function walkKeysPacked(
   const keys = as === "json" ? sql`json_agg(w.k0)` : sql`string_agg(CAST(w.k0 AS text), ',')`;
   return sql`SELECT count(*) AS size, sum(w.n) AS row_count, max(w.k0) AS last, ${keys} AS keys, string_agg(CAST(w.n AS text), ',') AS counts
 FROM (${walkKeysStatement(child, after, limit)}) AS w`;
+}
+
+/** PostgreSQL's statements (PGlite's too), the catalog facts they depend on read through `catalog`. */
+export function createPostgresStatements(catalog: PostgresIntrospector): Statements {
+  return {
+    orphanCounts: async (q) => serverOrphanCounts(q, orphanCountOnePass),
+    async packedWalk(child, after, limit) {
+      if (child.columns.length !== 1) return null;
+      const [column] = columnsOf(await catalog.columns(), child);
+      const family = column?.dataType ? typeFamily(column.dataType) : "other";
+      if (family !== "integer" && family !== "text") return null;
+      return {
+        statement: walkKeysPacked(child, after, limit, family === "text" ? "json" : "list"),
+        // (pg parses a json column itself)
+        page: (row) => packedPage(row, () => (typeof row.keys === "string" ? row.keys.split(",") : (row.keys as string[])), limit),
+      };
+    },
+    /** As it runs: a one-column integer lookup carries its batch's least and greatest key. */
+    async lookup(parent, softDelete) {
+      const types = await catalog.castTypes(parent);
+      const integer = parent.columns.length === 1 && !!types[0] && typeFamily(types[0]) === "integer";
+      return {
+        batch: (keys) => missingKeys(parent, types, keys, softDelete, integer ? integerBounds(keys[0]) : null),
+        shown: missingKeys(parent, types, placeholderKeys(parent), softDelete, integer ? ["…", "…"] : null),
+      };
+    },
+    parentLive,
+    deleteFromAliased,
+    createIndex: (ref) => createIndexStatement(ref, { concurrently: true, schemaOn: "table" }),
+    partialIndex: (ref, stamp, opts) => createIndexStatement(ref, { concurrently: true, schemaOn: "table", partial: { stamp, ...opts } }),
+    /** SET LOCAL: the limits end with the transaction, never leak into the pool's next user. */
+    timeouts: (ms) => [sql`SET LOCAL statement_timeout = ${sql.lit(Math.trunc(ms))}`, sql`SET LOCAL lock_timeout = ${sql.lit(Math.trunc(ms))}`],
+  };
 }

@@ -1,4 +1,4 @@
-import type { IntegerRange } from "./keys";
+import type { IntegerRange } from "../keys";
 
 /**
  * A key value a person typed, read as a value of one column's declared type: its

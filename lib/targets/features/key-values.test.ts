@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { KeyValueParse } from "./key-values";
-import { parseMysqlKeyValue } from "./mysql/key-values";
-import { parsePostgresKeyValue } from "./postgres/key-values";
-import { affinityOf, parseSqliteKeyValue } from "./sqlite/key-values";
+import { parseMysqlKeyValue } from "../mysql/key-values";
+import { parsePostgresKeyValue } from "../postgres/key-values";
+import { affinityOf, parseSqliteKeyValue } from "../sqlite/key-values";
 
 const value = (r: KeyValueParse) => (r.ok ? r.value : null);
 const expected = (r: KeyValueParse) => (r.ok ? null : r.expected);

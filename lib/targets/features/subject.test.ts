@@ -1,29 +1,9 @@
-import {
-  DummyDriver,
-  Kysely,
-  MysqlAdapter,
-  MysqlIntrospector,
-  MysqlQueryCompiler,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-  SqliteAdapter,
-  SqliteIntrospector,
-  SqliteQueryCompiler,
-} from "kysely";
 import { describe, expect, it } from "vitest";
+import { compilers } from "../compilers";
 import { boundValues, referencedKeysStatement, residueCountStatement, residueSampleStatement, type RowFilter } from "./subject";
 
 // The erasure walk's statements, compiled per dialect: snapshots keep them stable; the
 // assertions keep hostile names quoted and key values bound.
-
-const kysely = (adapter: () => any, compiler: () => any, introspector: (db: Kysely<any>) => any) =>
-  new Kysely<any>({ dialect: { createAdapter: adapter, createDriver: () => new DummyDriver(), createIntrospector: introspector, createQueryCompiler: compiler } });
-const compilers = {
-  postgres: kysely(() => new PostgresAdapter(), () => new PostgresQueryCompiler(), (db) => new PostgresIntrospector(db)),
-  mysql: kysely(() => new MysqlAdapter(), () => new MysqlQueryCompiler(), (db) => new MysqlIntrospector(db)),
-  sqlite: kysely(() => new SqliteAdapter(), () => new SqliteQueryCompiler(), (db) => new SqliteIntrospector(db)),
-};
 
 const HOSTILE = 'x"; DROP TABLE users; --`';
 const EVIL_KEY = "1'); DELETE FROM users; --";

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from "kysely";
-import { col, keyAfter, keyNotNull, keysEqual, orderBy, tableId } from "./sql";
-import type { ColumnsRef, TableRef } from "./types";
+import { col, keyAfter, keyNotNull, keysEqual, orderBy, tableId } from "../sql";
+import type { ColumnsRef, TableRef } from "../types";
 
 // The statements a cleanup sends, dialect-neutral (identifiers quoted by the dialect,
 // values bound). docs/architecture.md: find candidates by a keyset walk and re-check each batch

@@ -1,14 +1,9 @@
-import { DummyDriver, Kysely, MysqlAdapter, MysqlIntrospector, MysqlQueryCompiler, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, sql, type RawBuilder } from "kysely";
+import { sql, type RawBuilder } from "kysely";
 import { describe, expect, it } from "vitest";
+import { compilers } from "../compilers";
 import { clearStampByPk, countBelow, gaugeStatement, liveHolder, redactByPk, rowsBelow, softDeletedBy, type PathLink } from "./softdelete";
 
 // The soft-delete statements, compiled per dialect: names quoted, every value bound.
-
-const compilers = {
-  postgres: new Kysely<any>({ dialect: { createAdapter: () => new PostgresAdapter(), createDriver: () => new DummyDriver(), createIntrospector: (db) => new PostgresIntrospector(db), createQueryCompiler: () => new PostgresQueryCompiler() } }),
-  mysql: new Kysely<any>({ dialect: { createAdapter: () => new MysqlAdapter(), createDriver: () => new DummyDriver(), createIntrospector: (db) => new MysqlIntrospector(db), createQueryCompiler: () => new MysqlQueryCompiler() } }),
-  sqlite: new Kysely<any>({ dialect: { createAdapter: () => new SqliteAdapter(), createDriver: () => new DummyDriver(), createIntrospector: (db) => new SqliteIntrospector(db), createQueryCompiler: () => new SqliteQueryCompiler() } }),
-};
 
 const HOSTILE = 'x"; DROP TABLE users; --`';
 const users = { schema: "Shop Dept", table: HOSTILE };

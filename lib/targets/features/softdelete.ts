@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from "kysely";
 import { tuplesMatch } from "./cleanup";
-import { col, keyAfter, keysEqual, tableId } from "./sql";
-import type { ColumnsRef, TableRef } from "./types";
+import { col, keyAfter, keysEqual, tableId } from "../sql";
+import type { ColumnsRef, TableRef } from "../types";
 
 // The statements soft deletes send (gauges, restore, purge), dialect-neutral: identifiers
 // quoted by the dialect, values bound. Where soft-delete stamps differ by dialect (SQLite

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from "kysely";
-import { col, keyAfter, keyNotNull, orderBy, tableId } from "./sql";
-import type { TableRef } from "./types";
+import { col, keyAfter, keyNotNull, orderBy, tableId } from "../sql";
+import type { TableRef } from "../types";
 
 /**
  * "The rows of a table that hold a data subject's data", as a tree the erasure walk builds

@@ -1,0 +1,23 @@
+import { Kysely, MysqlDialect } from "kysely";
+import { createPool } from "mysql2";
+import type { TargetSpec } from "../../config/types";
+import { ownedDriver, type Driver } from "../driver";
+
+/** A pool of 4 mysql2 connections, each in UTC. */
+export function openMysqlDriver(spec: TargetSpec): Driver {
+  const pool = createPool({
+    uri: spec.url.replace(/^mariadb:/, "mysql:"),
+    connectionLimit: 4,
+    connectTimeout: 5000,
+    // Exact big integers (ids, counts) as strings; timestamps compared in UTC.
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    timezone: "Z",
+  });
+  pool.on("connection", (conn) => {
+    conn.on("error", () => {});
+    // TIMESTAMP columns compare in the session's zone: make it UTC, like the bound cutoffs.
+    conn.query("SET time_zone = '+00:00'");
+  });
+  return ownedDriver(new Kysely<any>({ dialect: new MysqlDialect({ pool }) }));
+}

@@ -1,0 +1,16 @@
+import type { Adapter } from "../dialect";
+import { parsePostgresKeyValue } from "./key-values";
+
+/** PostgreSQL on a server; PGlite's adapter is this one run in-process. */
+export const postgresAdapter: Adapter = {
+  inProcess: false,
+  rowLocks: true,
+  /** EvalPlanQual re-checks a waited-for row, but its subqueries keep the statement's snapshot (see Target). */
+  deleteRechecksLatest: false,
+  implicitRowKey: null,
+  orphanProbe: "not_exists",
+  typedColumns: true,
+  /** One text[] per column is one parameter whatever its length; 5K keys keep each lookup short. */
+  lookupBatchSize: () => 5000,
+  parseKeyValue: parsePostgresKeyValue,
+};

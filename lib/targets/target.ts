@@ -1,0 +1,178 @@
+import type { RawBuilder } from "kysely";
+import type { TargetSpec } from "../config/types";
+import { columnsOf } from "./catalog";
+import type { Adapter, Introspector, Statements, TargetDialect } from "./dialect";
+import { lookUpInBatches, impossibleKeys, missingOrds } from "./missing-keys";
+import { pageFromRows } from "./page";
+import { Session } from "./session";
+import { countNullKeysStatement, countRowsStatement, walkKeysStatement } from "./sql";
+import type { ColumnsRef, KeyPage, OrphanCount, ParentSoftDelete, SameTargetOrphanQuery, TableRef, Target, TargetTransaction } from "./types";
+
+/** Opens a target of this dialect: its driver, and the session, introspector and statements over it. */
+export async function openWith<I extends Introspector>(dialect: TargetDialect<I>, spec: TargetSpec): Promise<Target> {
+  const session = new Session(spec.name, await dialect.openDriver(spec), dialect.mapError);
+  const catalog = dialect.createIntrospector(session);
+  return new ComposedTarget(session, dialect.adapter, catalog, dialect.createStatements(catalog));
+}
+
+/**
+ * The one Target: what every dialect shares (error mapping, batching, the order of
+ * statements in-process) over the parts a dialect supplies. Not subclassed: a dialect
+ * differs only through its parts (dialect.ts).
+ */
+class ComposedTarget implements Target {
+  readonly name: string;
+  readonly inProcess: boolean;
+  readonly rowLocks: boolean;
+  readonly deleteRechecksLatest: boolean;
+  readonly implicitRowKey: string | null;
+  readonly orphanProbe: "not_exists" | "count";
+
+  constructor(
+    private readonly session: Session,
+    private readonly adapter: Adapter,
+    private readonly catalog: Introspector,
+    private readonly statements: Statements,
+  ) {
+    this.name = session.name;
+    ({ inProcess: this.inProcess, rowLocks: this.rowLocks, deleteRechecksLatest: this.deleteRechecksLatest, implicitRowKey: this.implicitRowKey, orphanProbe: this.orphanProbe } = adapter);
+  }
+
+  defaultSchema() {
+    return this.catalog.defaultSchema();
+  }
+  foreignKeys() {
+    return this.catalog.foreignKeys();
+  }
+  columns() {
+    return this.catalog.columns();
+  }
+  uniqueKeys() {
+    return this.catalog.uniqueKeys();
+  }
+  indexes() {
+    return this.catalog.indexes();
+  }
+  partialIndexes() {
+    return this.catalog.partialIndexes();
+  }
+
+  /** The declared types of some columns, in order ("" when unknown). */
+  async columnTypes(ref: ColumnsRef): Promise<string[]> {
+    return columnsOf(await this.columns(), ref).map((c) => c?.dataType ?? "");
+  }
+
+  /**
+   * Runs the dialect's statements for one relation: at once on a server (the row count
+   * takes a second connection while the anti join runs), in turn in-process.
+   */
+  async countOrphans(q: SameTargetOrphanQuery): Promise<OrphanCount> {
+    const statements = await this.session.guard(() => this.statements.orphanCounts(q));
+    const rows = this.inProcess
+      ? await statements.reduce<Promise<any[]>>(async (acc, s) => [...(await acc), (await this.session.run(s))[0]], Promise.resolve([]))
+      : await Promise.all(statements.map(async (s) => (await this.session.run(s))[0]));
+    let orphans = 0;
+    let childRows = 0;
+    for (const row of rows) {
+      // each statement yields orphans, child_rows, or n (a plain row count: child rows)
+      if (row.orphans != null) orphans = Number(row.orphans);
+      if (row.child_rows != null) childRows = Number(row.child_rows);
+      else if (row.n != null) childRows = Number(row.n);
+    }
+    return { orphans, childRows };
+  }
+
+  async countRows(table: TableRef): Promise<number> {
+    const [row] = await this.session.run(countRowsStatement(table));
+    return Number(row.n);
+  }
+
+  async countNullKeys(ref: ColumnsRef): Promise<number> {
+    const [row] = await this.session.run(countNullKeysStatement(ref));
+    return Number(row.n);
+  }
+
+  /** A page as one aggregate row where the dialect packs this key, else a row per key. */
+  async walkKeys(child: ColumnsRef, after: unknown[] | null, limit: number): Promise<KeyPage> {
+    const packed = await this.session.guard(async () => {
+      const walk = await this.statements.packedWalk(child, after, limit);
+      return walk && walk.page((await this.session.run(walk.statement))[0]);
+    });
+    if (packed) return packed;
+    const rows = await this.session.run(walkKeysStatement(child, after, limit));
+    return pageFromRows(rows, child.columns.length, limit);
+  }
+
+  /**
+   * Looks keys up in batches within the driver's parameter limits, several batches at
+   * once on a server (a server's pool has 4 connections: two), one after another in-process.
+   */
+  async missingKeys(parent: ColumnsRef, keys: unknown[][], size: number, softDelete?: ParentSoftDelete): Promise<number[]> {
+    if (size === 0) return [];
+    const lookup = await this.session.guard(() => this.statements.lookup(parent, softDelete));
+    // Keys no row of the parent's column types could hold are missing without asking.
+    const types = this.adapter.typedColumns ? await this.columnTypes(parent) : [];
+    return lookUpInBatches({
+      keys,
+      size,
+      impossible: impossibleKeys(types, keys, size),
+      batch: this.adapter.lookupBatchSize(parent.columns.length),
+      concurrency: this.inProcess ? 1 : 2,
+      ask: async (slice) => missingOrds(await this.session.run(lookup.batch(slice))),
+    });
+  }
+
+  parseKeyValue(type: string, text: string) {
+    return this.adapter.parseKeyValue(type, text);
+  }
+
+  lookupBatchSize(columnCount: number): number {
+    return this.adapter.lookupBatchSize(columnCount);
+  }
+
+  createIndexStatement(ref: ColumnsRef): string {
+    return this.session.compile(this.statements.createIndex(ref));
+  }
+
+  partialIndexStatement(ref: ColumnsRef, stamp: string, opts: { unique: boolean; live: boolean }): string | null {
+    const statement = this.statements.partialIndex(ref, stamp, opts);
+    return statement && this.session.compile(statement);
+  }
+
+  async countStatements(q: SameTargetOrphanQuery): Promise<string[]> {
+    const statements = await this.session.guard(() => this.statements.orphanCounts(q));
+    return statements.map((s) => this.session.compile(s));
+  }
+
+  /** The page statement a walk sends: the packed one where the dialect packs this key, else a row per key. */
+  async walkStatement(child: ColumnsRef): Promise<string> {
+    const after = child.columns.map(() => "…");
+    const packed = await this.session.guard(() => this.statements.packedWalk(child, after, 20_000));
+    return this.session.compile(packed?.statement ?? walkKeysStatement(child, after, 20_000));
+  }
+
+  async lookupStatement(parent: ColumnsRef, softDelete?: ParentSoftDelete): Promise<string> {
+    const lookup = await this.session.guard(() => this.statements.lookup(parent, softDelete));
+    return this.session.compile(lookup.shown);
+  }
+
+  query<R>(statement: RawBuilder<R>): Promise<R[]> {
+    return this.session.run(statement);
+  }
+
+  parentLive(alias: string, softDelete?: ParentSoftDelete) {
+    return this.statements.parentLive(alias, softDelete);
+  }
+
+  deleteFromAliased(table: TableRef, alias: string) {
+    return this.statements.deleteFromAliased(table, alias);
+  }
+
+  transaction<T>(timeoutMs: number, fn: (tx: TargetTransaction) => Promise<T>): Promise<T> {
+    return this.session.transaction(this.statements.timeouts(timeoutMs), fn);
+  }
+
+  close(): Promise<void> {
+    return this.session.close();
+  }
+}
