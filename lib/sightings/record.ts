@@ -173,6 +173,7 @@ async function recordOnSession(
         staged += n;
         progress("staging", staged);
       });
+      await refreshStatistics(query, opened, timings);
       progress("staging", staged);
       return { opened, closed: 0, timings };
     }
@@ -197,8 +198,10 @@ async function recordOnSession(
       t = performance.now();
       const counts = await compareStaged(query, stage, relation, seen, (previousScanAt ?? seenAt).toISOString(), staged, opts, (done) => {
         timings.mergeMs = performance.now() - t;
-        progress("comparing", done);
+        if (done < staged) progress("comparing", done);
       });
+      await refreshStatistics(query, counts.opened + counts.closed, timings);
+      progress("comparing", staged);
       return { ...counts, timings };
     } finally {
       // never in place of the error that got us here (a broken connection fails these too,
@@ -208,6 +211,23 @@ async function recordOnSession(
   } finally {
     await query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [lockKey]).catch(() => {});
   }
+}
+
+/** Sightings opened or closed by one recording from which the store's statistics are refreshed. */
+export const ANALYZE_AFTER = 10_000;
+
+/**
+ * Refreshes the planner's statistics of orphan_sightings after a recording that changed
+ * many rows. Without them, the next sweep's comparison plans for the table as it was (a
+ * relation's first sweep, millions of rows, seen as 3): it sorted every range's sightings
+ * on disk, 3× the time of the comparison it needs. Autovacuum would get there, but not
+ * necessarily before the next sweep. ANALYZE reads a fixed sample, whatever the table's size.
+ */
+async function refreshStatistics(query: SessionQuery, changed: number, timings: SightingsTimings): Promise<void> {
+  if (changed < ANALYZE_AFTER) return;
+  const t = performance.now();
+  await query("ANALYZE orphan_sightings");
+  timings.statisticsMs += performance.now() - t;
 }
 
 /**
