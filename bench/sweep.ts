@@ -14,12 +14,19 @@
  *    SQLite child of 2M and of 10M rows (BENCH_RSS_ROWS) with the same 100,000 orphan keys
  *    (BENCH_RSS_KEYS), parents in PostgreSQL: it must not grow with the child.
  *
- * BENCH_ORPHANS scales the relation down; BENCH_STORES=postgres (or pglite) sweeps one store,
- * BENCH_STORES=none none (the RSS part alone).
+ * The number of orphan keys is the first argument (`npm run bench:sweep -- 2000000`) or
+ * BENCH_ORPHANS; BENCH_STORES=postgres (or pglite) sweeps one store, BENCH_STORES=none none
+ * (the RSS part alone); BENCH_RSS_ROWS=none skips the RSS part.
+ *
+ * Every sweep prints where its time went: the count, storing the scans, the sightings (the
+ * stream of keys from the target into the store, and within it the waits for the target's
+ * walk and for the store; the stage's index; statistics; the merge with the open
+ * sightings), and what follows them (suggestions, backlog, alerts); the bench process's
+ * peak RSS; and the machine's load average (figures from a loaded machine are slower).
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
@@ -27,15 +34,16 @@ import { loadConfig } from "../lib/config/load";
 import type { Config } from "../lib/config/types";
 import { orphanKeyPages } from "../lib/detect/orphan-keys";
 import { resolveRelations } from "../lib/relations/resolve";
+import type { SightingsTimings } from "../lib/sightings/record";
 import { openStore, type Store } from "../lib/store/client";
 import { sweepNow } from "../lib/sweeps/run";
 import { TargetPool } from "../lib/targets/pool";
 import { PG_URL } from "./targets";
 
-const ORPHANS = Number(process.env.BENCH_ORPHANS ?? 10_000_000);
+const ORPHANS = Number(process.argv[2] ?? process.env.BENCH_ORPHANS ?? 10_000_000);
 const STORES = (process.env.BENCH_STORES ?? "postgres,pglite").split(",").filter((s): s is "postgres" | "pglite" => s === "postgres" || s === "pglite");
 /** The CLI's peak RSS is compared over these child sizes, with BENCH_RSS_KEYS orphan keys in each. */
-const RSS_ROWS = (process.env.BENCH_RSS_ROWS ?? "2000000,10000000").split(",").map(Number);
+const RSS_ROWS = process.env.BENCH_RSS_ROWS === "none" ? [] : (process.env.BENCH_RSS_ROWS ?? "2000000,10000000").split(",").map(Number);
 const RSS_KEYS = Number(process.env.BENCH_RSS_KEYS ?? 100_000);
 const RSS_STORE = process.env.BENCH_RSS_STORE === "pglite" ? "pglite" : "postgres";
 const GOAL_MS = { postgres: 60_000, pglite: 300_000 } as const;
@@ -46,6 +54,9 @@ const PARENT_SCHEMA = "custodian_bench_sweep_parents";
 const fmt = (n: number) => n.toLocaleString("en-US");
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const log = (line: string) => console.log(line);
+const load = () => `load ${loadavg()[0].toFixed(1)}`;
+const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
+const if0 = (ms: number, text: string) => (ms >= 50 ? text : "");
 
 function adminUrl(db: string): string {
   const u = new URL(PG_URL);
@@ -103,17 +114,50 @@ async function openCounts(store: Store): Promise<{ open: number; all: number }> 
   return { open: Number(row.open), all: Number(row.all) };
 }
 
+/** One sweep's time, phase by phase (ms). */
+interface SweepPhases {
+  total: number;
+  count: number;
+  /** From the count's end to the first key recorded: the scans stored, the relation's lock. */
+  before: number;
+  sightings: SightingsTimings;
+  /** From the last key recorded to the sweep's end: suggestions, backlog, alerts, the sweep marked completed. */
+  after: number;
+  /** The bench process's peak RSS so far, MB. */
+  rssMb: number;
+  load: number;
+}
+
 interface StoreRun {
   store: string;
-  count: number;
-  first: number;
-  second: number;
-  third: number;
+  first: SweepPhases;
+  second: SweepPhases;
+  third: SweepPhases;
   goal: number;
 }
 
-/** Three sweeps on one store: first (all new), second (nothing changed), third (1% gone). Times are the sweep less its count. */
-async function sweepStore(kind: "postgres" | "pglite", config: Config, sqliteFile: string): Promise<StoreRun> {
+const recordingMs = (p: SweepPhases) => p.total - p.count;
+
+function describePhases(p: SweepPhases, walkMs: number): string {
+  const t = p.sightings;
+  return [
+    `count ${secs(p.count)}`,
+    `scans stored ${secs(p.before)}`,
+    `sightings: stream ${secs(t.streamMs)} (waiting for the walk ${secs(t.walkMs)}, for the store ${secs(t.storeWaitMs)})`,
+    if0(t.indexMs, `index ${secs(t.indexMs)}`),
+    if0(t.statisticsMs, `statistics ${secs(t.statisticsMs)}`),
+    if0(t.mergeMs, `merge ${secs(t.mergeMs)}`),
+    `suggestions/backlog/alerts ${secs(p.after)}`,
+    `= ${(recordingMs(p) / walkMs).toFixed(1)}× the walk`,
+    `peak RSS ${p.rssMb.toFixed(0)} MB`,
+    `load ${p.load.toFixed(1)}`,
+  ]
+    .filter(Boolean)
+    .join("; ");
+}
+
+/** Three sweeps on one store: first (all new), second (nothing changed), third (1% gone), each timed phase by phase. */
+async function sweepStore(kind: "postgres" | "pglite", config: Config, sqliteFile: string, walkMs: number): Promise<StoreRun> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "custodian-bench-sweep-store-"));
   const env: Record<string, string> = { CUSTODIAN_DATA_DIR: dataDir };
   if (kind === "postgres") {
@@ -123,24 +167,39 @@ async function sweepStore(kind: "postgres" | "pglite", config: Config, sqliteFil
   }
   const store = await openStore({ env, purpose: "bench:sweep" });
   try {
-    let last = 0;
-    const timed = async (label: string, expect: { open: number; all: number }) => {
+    const timed = async (label: string, expect: { open: number; all: number }): Promise<SweepPhases> => {
+      let lastLog = 0;
+      let lastEvent = 0;
+      let sightings: SightingsTimings = { streamMs: 0, walkMs: 0, storeWaitMs: 0, indexMs: 0, statisticsMs: 0, mergeMs: 0 };
       const started = performance.now();
       const { result } = await sweepNow(store, config, "bench", {
         onSightings: (p) => {
-          if (performance.now() - last < 10_000) return;
-          last = performance.now();
-          log(`    … ${p.phase} ${fmt(p.done)} keys`);
+          lastEvent = performance.now();
+          sightings = p.timings;
+          if (lastEvent - lastLog < 10_000) return;
+          lastLog = lastEvent;
+          log(`    … ${p.phase} ${fmt(p.done)} keys (${load()})`);
         },
       });
-      const total = performance.now() - started;
+      const ended = performance.now();
+      const total = ended - started;
       const r = result.results[0];
       if (r.error || r.sightingsError) throw new Error(`${label}: ${r.error ?? r.sightingsError}`);
       const got = await openCounts(store);
       if (got.open !== expect.open || got.all !== expect.all) throw new Error(`${label}: ${got.open} open of ${got.all} sightings, expected ${expect.open} of ${expect.all}`);
-      const recording = total - r.durationMs;
-      log(`  ${kind} store, ${label}: sweep ${secs(total)} = count ${secs(r.durationMs)} + sightings ${secs(recording)} (${fmt(got.open)} open of ${fmt(got.all)})`);
-      return { recording, count: r.durationMs };
+      const phases: SweepPhases = {
+        total,
+        count: r.durationMs,
+        // the last event has the whole recording's timings: it began their sum before it
+        before: Math.max(0, lastEvent - (sightings.streamMs + sightings.indexMs + sightings.statisticsMs + sightings.mergeMs) - started - r.durationMs),
+        sightings,
+        after: ended - lastEvent,
+        rssMb: peakRssMb(),
+        load: loadavg()[0],
+      };
+      log(`  ${kind} store, ${label}: sweep ${secs(total)}, sightings ${secs(recordingMs(phases))} (${fmt(got.open)} open of ${fmt(got.all)})`);
+      log(`    ${describePhases(phases, walkMs)}`);
+      return phases;
     };
     const first = await timed("first sweep (every key new)", { open: ORPHANS, all: ORPHANS });
     const second = await timed("second sweep (nothing changed)", { open: ORPHANS, all: ORPHANS });
@@ -149,7 +208,7 @@ async function sweepStore(kind: "postgres" | "pglite", config: Config, sqliteFil
     db.close();
     try {
       const third = await timed(`third sweep (${fmt(gone)} orphans gone)`, { open: ORPHANS - gone, all: ORPHANS });
-      return { store: kind, count: first.count, first: first.recording, second: second.recording, third: third.recording, goal: GOAL_MS[kind] };
+      return { store: kind, first, second, third, goal: GOAL_MS[kind] };
     } finally {
       // put the removed rows back for the next store
       const back = new Database(sqliteFile);
@@ -196,7 +255,7 @@ async function cliPeakRss(work: string, rows: number, orphanKeys: number): Promi
 async function main() {
   const work = mkdtempSync(path.join(tmpdir(), "custodian-bench-sweep-"));
   try {
-    log(`bench:sweep: ${fmt(ORPHANS)} orphan keys in one relation (BENCH_ORPHANS)`);
+    log(`bench:sweep: ${fmt(ORPHANS)} orphan keys in one relation (${load()}, ${cpus().length} cores)`);
     let t = performance.now();
     const sqliteFile = path.join(work, "kids.db");
     buildSqlite(sqliteFile, ORPHANS, 1, true);
@@ -218,10 +277,11 @@ async function main() {
     const walkMs = performance.now() - t;
     await pool.close();
     if (walked !== ORPHANS) throw new Error(`walk listed ${walked} keys, expected ${ORPHANS}`);
-    log(`  baselines: bare count statement ${secs(countMs)}; walk listing the orphan keys (no store) ${secs(walkMs)}`);
+    const walkRssMb = peakRssMb();
+    log(`  baselines: bare count statement ${secs(countMs)}; walk listing the orphan keys (no store) ${secs(walkMs)}; peak RSS ${walkRssMb.toFixed(0)} MB (${load()})`);
 
     const runs: StoreRun[] = [];
-    for (const kind of STORES) runs.push(await sweepStore(kind, config, sqliteFile));
+    for (const kind of STORES) runs.push(await sweepStore(kind, config, sqliteFile, walkMs));
 
     // The CLI's peak RSS must not grow with the child: same orphan keys, 5× the rows.
     await admin(`DROP SCHEMA IF EXISTS ${PARENT_SCHEMA} CASCADE; CREATE SCHEMA ${PARENT_SCHEMA};
@@ -234,16 +294,20 @@ async function main() {
       await admin(`DROP SCHEMA IF EXISTS ${PARENT_SCHEMA} CASCADE`);
     }
 
-    log("");
-    log(`| store | count | first sweep's sightings | vs walk | goal | second (nothing changed) | vs first | third (1% gone) |`);
-    log(`|---|---|---|---|---|---|---|---|`);
-    for (const r of runs) {
-      log(
-        `| ${r.store} | ${secs(r.count)} | ${secs(r.first)} | ${(r.first / walkMs).toFixed(1)}× | < ${secs(r.goal)} ${r.first < r.goal ? "met" : "MISSED"} | ${secs(r.second)} | ${(r.second / r.first).toFixed(2)}× ${r.second < r.first ? "faster" : "NOT FASTER"} | ${secs(r.third)} |`,
-      );
+    if (runs.length) {
+      log("");
+      log(`Sightings (the sweep less its count) of ${fmt(ORPHANS)} orphan keys; baseline: the walk listing them, ${secs(walkMs)} in this run`);
+      log(`| store | first sweep | vs walk | goal | second (nothing changed) | vs first | third (1% gone) | vs first | peak RSS (growth over the walk's) | load |`);
+      log(`|---|---|---|---|---|---|---|---|---|---|`);
+      for (const r of runs) {
+        const [first, second, third] = [r.first, r.second, r.third].map(recordingMs);
+        log(
+          `| ${r.store} | ${secs(first)} | ${(first / walkMs).toFixed(1)}× | < ${secs(r.goal)} ${first < r.goal ? "met" : "MISSED"} | ${secs(second)} | ${(second / first).toFixed(2)}× ${second < first ? "faster" : "NOT FASTER"} | ${secs(third)} | ${(third / first).toFixed(2)}× | ${r.third.rssMb.toFixed(0)} MB (+${Math.max(0, r.third.rssMb - walkRssMb).toFixed(0)}) | ${r.first.load.toFixed(1)}, ${r.second.load.toFixed(1)}, ${r.third.load.toFixed(1)} |`,
+        );
+      }
     }
-    log("");
-    log(`CLI peak RSS, \`custodian scan --json\`, ${fmt(keys)} orphan keys, SQLite child → PostgreSQL parent, ${RSS_STORE === "pglite" ? "embedded PGlite" : "PostgreSQL"} store:`);
+    if (rss.length) log("");
+    if (rss.length) log(`CLI peak RSS, \`custodian scan --json\`, ${fmt(keys)} orphan keys, SQLite child → PostgreSQL parent, ${RSS_STORE === "pglite" ? "embedded PGlite" : "PostgreSQL"} store:`);
     for (const r of rss) log(`  ${fmt(r.rows)}-row child: ${r.mb.toFixed(0)} MB`);
     if (rss.length > 1) log(`  ratio ${(rss.at(-1)!.mb / rss[0].mb).toFixed(2)} for ${(rss.at(-1)!.rows / rss[0].rows).toFixed(0)}× the rows (flat: ≈ 1)`);
   } finally {

@@ -25,12 +25,33 @@ export interface SightingsProgress {
   phase: "staging" | "comparing";
   /** Keys staged so far (staging), or staged keys compared so far (comparing). */
   done: number;
+  /** Where the recording's time went so far (the last event of a relation has the whole of it). */
+  timings: SightingsTimings;
+}
+
+/**
+ * Where one relation's recording spent its time, in ms. The walk and the store run side
+ * by side while keys stream, so `walkMs` and `storeWaitMs` are parts of `streamMs`: the
+ * time the stream waited for the target's next page, and for the store's last batch.
+ */
+export interface SightingsTimings {
+  /** Keys streamed from the target into the store (staged, or opened on a first sweep). */
+  streamMs: number;
+  walkMs: number;
+  storeWaitMs: number;
+  /** The stage's index (a sort of the staged keys). */
+  indexMs: number;
+  /** ANALYZE of the stage. */
+  statisticsMs: number;
+  /** Staged keys compared with the open sightings, opening and closing. */
+  mergeMs: number;
 }
 
 export interface RelationSightings {
   relation: string;
   opened: number;
   closed: number;
+  timings?: SightingsTimings;
   /** Why this relation's sightings could not be recorded (its count is stored regardless). */
   error?: string;
 }
@@ -105,7 +126,7 @@ export async function recordRelationSightings(
   previousScanAt: Date | null,
   pages: AsyncIterable<unknown[][]>,
   opts: RecordOptions = {},
-): Promise<{ opened: number; closed: number }> {
+): Promise<{ opened: number; closed: number; timings: SightingsTimings }> {
   const name = relation.name;
   const before = recording.get(name) ?? Promise.resolve();
   const run = before.catch(() => {}).then(() => withStoreSession(store, (query) => recordOnSession(query, name, seenAt, previousScanAt, pages, opts)));
@@ -132,10 +153,12 @@ async function recordOnSession(
   previousScanAt: Date | null,
   pages: AsyncIterable<unknown[][]>,
   opts: RecordOptions,
-): Promise<{ opened: number; closed: number }> {
+): Promise<{ opened: number; closed: number; timings: SightingsTimings }> {
   const stageBatch = opts.stageBatch ?? STAGE_BATCH;
   const lockKey = `custodian.sightings:${relation}`;
   const seen = seenAt.toISOString();
+  const timings: SightingsTimings = { streamMs: 0, walkMs: 0, storeWaitMs: 0, indexMs: 0, statisticsMs: 0, mergeMs: 0 };
+  const progress = (phase: SightingsProgress["phase"], done: number) => opts.onProgress?.({ relation, phase, done, timings: { ...timings } });
   // Two recordings of one relation at once (a CLI scan beside a worker's sweep) would each
   // close what the other opened: one waits for the other, across processes.
   await query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [lockKey]);
@@ -145,26 +168,41 @@ async function recordOnSession(
       // Nothing to compare with (a new relation, or every orphan gone last time): open as they come.
       let opened = 0;
       let staged = 0;
-      await streamBatches(pages, stageBatch, async (keys, n) => {
+      await streamBatches(pages, stageBatch, timings, async (keys, n) => {
         opened += await openKeys(query, keys, relation, seen);
         staged += n;
-        opts.onProgress?.({ relation, phase: "staging", done: staged });
+        progress("staging", staged);
       });
-      return { opened, closed: 0 };
+      await refreshStatistics(query, opened, timings);
+      progress("staging", staged);
+      return { opened, closed: 0, timings };
     }
     // A name of our own making (hex), so quoting it is enough.
     const stage = `pg_temp."custodian_seen_${randomBytes(8).toString("hex")}"`;
     await query(`CREATE TEMP TABLE ${stage} (key text NOT NULL)`);
     try {
       let staged = 0;
-      await streamBatches(pages, stageBatch, async (keys, n) => {
+      await streamBatches(pages, stageBatch, timings, async (keys, n) => {
         await query(`INSERT INTO ${stage} (key) SELECT string_to_table($1, E'\\n')`, [keys]);
         staged += n;
-        opts.onProgress?.({ relation, phase: "staging", done: staged });
+        progress("staging", staged);
       });
+      let t = performance.now();
       await query(`CREATE INDEX ON ${stage} (key)`);
-      await query(`ANALYZE ${stage}`);
-      return await compareStaged(query, stage, relation, seen, (previousScanAt ?? seenAt).toISOString(), opts);
+      timings.indexMs = performance.now() - t;
+      t = performance.now();
+      // VACUUM too: it marks the stage's pages all-visible, so the comparison reads the
+      // stage's keys from its index alone (without it, every key is also fetched from the table)
+      await query(`VACUUM ANALYZE ${stage}`);
+      timings.statisticsMs = performance.now() - t;
+      t = performance.now();
+      const counts = await compareStaged(query, stage, relation, seen, (previousScanAt ?? seenAt).toISOString(), staged, opts, (done) => {
+        timings.mergeMs = performance.now() - t;
+        if (done < staged) progress("comparing", done);
+      });
+      await refreshStatistics(query, counts.opened + counts.closed, timings);
+      progress("comparing", staged);
+      return { ...counts, timings };
     } finally {
       // never in place of the error that got us here (a broken connection fails these too,
       // and takes the table and the lock with it)
@@ -173,6 +211,23 @@ async function recordOnSession(
   } finally {
     await query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [lockKey]).catch(() => {});
   }
+}
+
+/** Sightings opened or closed by one recording from which the store's statistics are refreshed. */
+export const ANALYZE_AFTER = 10_000;
+
+/**
+ * Refreshes the planner's statistics of orphan_sightings after a recording that changed
+ * many rows. Without them, the next sweep's comparison plans for the table as it was (a
+ * relation's first sweep, millions of rows, seen as 3): it sorted every range's sightings
+ * on disk, 3× the time of the comparison it needs. Autovacuum would get there, but not
+ * necessarily before the next sweep. ANALYZE reads a fixed sample, whatever the table's size.
+ */
+async function refreshStatistics(query: SessionQuery, changed: number, timings: SightingsTimings): Promise<void> {
+  if (changed < ANALYZE_AFTER) return;
+  const t = performance.now();
+  await query("ANALYZE orphan_sightings");
+  timings.statisticsMs += performance.now() - t;
 }
 
 /**
@@ -200,26 +255,44 @@ async function openKeys(query: SessionQuery, keys: string, relation: string, see
  * (a sighting key is JSON, which never holds a raw newline): cheaper to send and to parse
  * than an array literal of quoted strings. The target's walk goes on while the store takes
  * a batch: at most one batch in flight and one filling, whatever the relation's size.
+ * Adds to `timings` the stream's wall time, and within it the waits for the walk's next
+ * page and for the store's previous batch (the slower side is the one waited for).
  */
-async function streamBatches(pages: AsyncIterable<unknown[][]>, size: number, send: (keys: string, n: number) => Promise<void>): Promise<void> {
+async function streamBatches(pages: AsyncIterable<unknown[][]>, size: number, timings: SightingsTimings, send: (keys: string, n: number) => Promise<void>): Promise<void> {
+  const started = performance.now();
   let buffer: string[] = [];
   let sending: Promise<void> = Promise.resolve();
   const dispatch = async () => {
     const keys = buffer.join("\n");
     const n = buffer.length;
     buffer = [];
+    const t = performance.now();
     await sending;
+    timings.storeWaitMs += performance.now() - t;
     sending = send(keys, n);
     sending.catch(() => {}); // awaited below; marked handled meanwhile so a failure is not "unhandled"
   };
-  for await (const page of pages) {
-    for (const key of page) {
-      buffer.push(sightingKey(key));
-      if (buffer.length >= size) await dispatch();
+  const walk = pages[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const t = performance.now();
+      const next = await walk.next();
+      timings.walkMs += performance.now() - t;
+      if (next.done) break;
+      for (const key of next.value) {
+        buffer.push(sightingKey(key));
+        if (buffer.length >= size) await dispatch();
+      }
     }
+  } catch (err) {
+    await walk.return?.(); // as for await would: the walk lets go of what it holds
+    throw err;
   }
   if (buffer.length) await dispatch();
+  const t = performance.now();
   await sending;
+  timings.storeWaitMs += performance.now() - t;
+  timings.streamMs += performance.now() - started;
 }
 
 /**
@@ -235,43 +308,46 @@ async function compareStaged(
   relation: string,
   seen: string,
   lastSeen: string,
+  staged: number,
   opts: RecordOptions,
+  onStep: (done: number) => void,
 ): Promise<{ opened: number; closed: number }> {
   const batch = opts.compareBatch ?? COMPARE_BATCH;
-  // Above every staged key and every open sighting: the last range's upper bound.
-  const [{ top }] = await query<{ top: string | null }>(
-    `SELECT greatest((SELECT max(key) FROM ${stage}), (SELECT max(key) FROM orphan_sightings WHERE relation = $1 AND open)) AS top`,
-    [relation],
-  );
   let after = "";
   let opened = 0;
   let closed = 0;
   let done = 0;
   for (;;) {
-    const [row] = await query<{ n: string; last: string | null; opened: string; closed: string }>(
-      `WITH s AS (SELECT key FROM ${stage} WHERE key > $2 ORDER BY key LIMIT $3),
-       bound AS (SELECT CASE WHEN count(*) = $3 THEN max(key) ELSE $4 END AS hi, count(*) AS n FROM s),
-       o AS (SELECT id, key FROM orphan_sightings WHERE relation = $1 AND open AND key > $2 AND key <= (SELECT hi FROM bound)),
-       d AS (SELECT DISTINCT s.key AS new_key, o.id AS gone_id FROM s FULL JOIN o ON o.key = s.key WHERE s.key IS NULL OR o.id IS NULL),
+    // This range's last staged key, read off the stage's index; none: the last range, unbounded above.
+    const [bound] = await query<{ key: string }>(`SELECT key FROM ${stage} WHERE key > $1 ORDER BY key OFFSET $2 LIMIT 1`, [after, batch - 1]);
+    const hi = bound?.key ?? null;
+    // The range's bounds as constants of each statement (not a CTE's result), so the planner
+    // sizes both sides right and reads them as index ranges; the stage's side is index only.
+    const within = hi == null ? "key > $2" : "key > $2 AND key <= $5";
+    const [row] = await query<{ opened: string; closed: string }>(
+      `WITH d AS MATERIALIZED (
+         SELECT DISTINCT s.key AS new_key, o.id AS gone_id
+         FROM (SELECT key FROM ${stage} WHERE ${within}) s
+         FULL JOIN (SELECT id, key FROM orphan_sightings WHERE relation = $1 AND open AND ${within}) o ON o.key = s.key
+         WHERE s.key IS NULL OR o.id IS NULL),
        opened AS (
          INSERT INTO orphan_sightings (relation, key, first_seen, last_seen, open)
-         SELECT $1, new_key, $5::timestamptz, $5::timestamptz, true FROM d WHERE new_key IS NOT NULL
+         SELECT $1, new_key, $3::timestamptz, $3::timestamptz, true FROM d WHERE new_key IS NOT NULL
          ON CONFLICT (relation, key) WHERE open DO NOTHING
          RETURNING 1),
        closed AS (
-         UPDATE orphan_sightings SET open = false, last_seen = $6::timestamptz
+         UPDATE orphan_sightings SET open = false, last_seen = $4::timestamptz
          WHERE id IN (SELECT gone_id FROM d WHERE gone_id IS NOT NULL)
          RETURNING 1)
-       SELECT (SELECT n FROM bound)::text AS n, (SELECT hi FROM bound) AS last,
-         (SELECT count(*) FROM opened)::text AS opened, (SELECT count(*) FROM closed)::text AS closed`,
-      [relation, after, batch, top, seen, lastSeen],
+       SELECT (SELECT count(*) FROM opened)::text AS opened, (SELECT count(*) FROM closed)::text AS closed`,
+      hi == null ? [relation, after, seen, lastSeen] : [relation, after, seen, lastSeen, hi],
     );
     opened += Number(row.opened);
     closed += Number(row.closed);
-    done += Number(row.n);
-    opts.onProgress?.({ relation, phase: "comparing", done });
-    if (Number(row.n) < batch || row.last == null) return { opened, closed };
-    after = row.last;
+    done = hi == null ? staged : done + batch;
+    onStep(done);
+    if (hi == null) return { opened, closed };
+    after = hi;
   }
 }
 

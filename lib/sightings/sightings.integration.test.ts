@@ -7,7 +7,7 @@ import type { Config } from "../config/types";
 import { latestScanOf } from "../dashboard/relation";
 import { openStore, type Store } from "../store/client";
 import { sweepNow } from "../sweeps/run";
-import { recordRelationSightings, type SightingsProgress } from "./record";
+import { ANALYZE_AFTER, recordRelationSightings, type SightingsProgress } from "./record";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -45,6 +45,9 @@ describe.each(STORE_KINDS)("orphan sightings on the $name store", (kind) => {
   const sightings = async (relation: string) =>
     store.prisma.orphanSighting.findMany({ where: { relation }, orderBy: { id: "asc" }, select: { key: true, open: true, firstSeen: true, lastSeen: true } });
   const openKeys = async (relation: string) => (await sightings(relation)).filter((s) => s.open).map((s) => JSON.parse(s.key)[0]).sort();
+  /** The planner's estimate of orphan_sightings' rows (ANALYZE sets it; -1 or 0 before the first). */
+  const estimatedRows = async () =>
+    Math.max(0, Number((await store.prisma.$queryRaw<{ n: number }[]>`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = 'orphan_sightings'::regclass`)[0].n));
   /** Each row's physical version: unchanged when nothing was written to it. */
   const versions = async (relation: string) =>
     store.prisma.$queryRaw<{ id: bigint; v: string }[]>`SELECT id, xmin::text || ctid::text AS v FROM orphan_sightings WHERE relation = ${relation} ORDER BY id`;
@@ -59,15 +62,17 @@ describe.each(STORE_KINDS)("orphan sightings on the $name store", (kind) => {
     // 1..40 and 99: 41 keys, 6 staging batches; the first sweep opens them as they come
     const progress: SightingsProgress[] = [];
     const first = await recordRelationSightings(store, rel, t1, null, pagesOf([...ints(1, 40), [99]]), { ...small, onProgress: (p) => progress.push(p) });
-    expect(first).toEqual({ opened: 41, closed: 0 });
-    expect(progress.map((p) => p.done)).toEqual([7, 14, 21, 28, 35, 41]);
+    expect(first).toMatchObject({ opened: 41, closed: 0 });
+    // a batch at a time, and once more at the end with the whole recording's timings
+    expect(progress.map((p) => p.done)).toEqual([7, 14, 21, 28, 35, 41, 41]);
+    expect(progress.at(-1)!.timings.streamMs).toBeGreaterThan(0);
     expect(progress.every((p) => p.phase === "staging" && p.relation === "t.batches")).toBe(true);
 
     // gone: 1 (below every staged key in text order: ["1"] < ["11"]), 10, 20 and 25 (inside
     // ranges), 99 (above every staged key: the unbounded last range); new: 41..45
     progress.length = 0;
     const second = await recordRelationSightings(store, rel, t2, t1, pagesOf(ints(2, 45, [10, 20, 25])), { ...small, onProgress: (p) => progress.push(p) });
-    expect(second).toEqual({ opened: 5, closed: 5 });
+    expect(second).toMatchObject({ opened: 5, closed: 5 });
     expect(progress.filter((p) => p.phase === "comparing").map((p) => p.done)).toEqual([5, 10, 15, 20, 25, 30, 35, 40, 41]);
     expect(await openKeys("t.batches")).toEqual(ints(2, 45, [10, 20, 25]).map((k) => String(k[0])).sort());
     const rows = await sightings("t.batches");
@@ -80,24 +85,31 @@ describe.each(STORE_KINDS)("orphan sightings on the $name store", (kind) => {
     // nothing changed: nothing written, not one row version
     const before = await versions("t.batches");
     const third = await recordRelationSightings(store, rel, t3, t2, pagesOf(ints(2, 45, [10, 20, 25])), small);
-    expect(third).toEqual({ opened: 0, closed: 0 });
+    expect(third).toMatchObject({ opened: 0, closed: 0 });
     expect(await versions("t.batches")).toEqual(before);
 
     // a key that comes back opens a new sighting beside its closed one; all the others go
     const fourth = await recordRelationSightings(store, rel, t4, t3, pagesOf([[10]]), small);
-    expect(fourth).toEqual({ opened: 1, closed: 41 });
+    expect(fourth).toMatchObject({ opened: 1, closed: 41 });
     expect(await openKeys("t.batches")).toEqual(["10"]);
     expect((await sightings("t.batches")).filter((s) => s.key === '["10"]').map((s) => s.open)).toEqual([false, true]);
 
     // none left: every open sighting closes
-    expect(await recordRelationSightings(store, rel, new Date("2026-01-05T00:00:00Z"), t4, pagesOf([]), small)).toEqual({ opened: 0, closed: 1 });
+    expect(await recordRelationSightings(store, rel, new Date("2026-01-05T00:00:00Z"), t4, pagesOf([]), small)).toMatchObject({ opened: 0, closed: 1 });
     expect(await openKeys("t.batches")).toEqual([]);
+  });
+
+  it.runIf(kind.available)("refreshes the planner's statistics of orphan_sightings after a recording that opened ANALYZE_AFTER keys", async () => {
+    // the next sweep's comparison is planned from these: without them it took millions of sightings for 3 rows
+    const before = await estimatedRows();
+    await recordRelationSightings(store, { name: "t.statistics" }, new Date("2026-03-01T00:00:00Z"), null, pagesOf(ints(1, ANALYZE_AFTER), 5000));
+    expect(await estimatedRows()).toBeGreaterThanOrEqual(before + ANALYZE_AFTER);
   });
 
   it.runIf(kind.available)("two target values that make one sighting key in different batches open it once", async () => {
     // SQLite holds 7 and '7' in one column: both are the sighting key ["7"]
     const result = await recordRelationSightings(store, { name: "t.twins" }, new Date(), null, pagesOf([[7], [8], ["7"]], 2), { stageBatch: 2 });
-    expect(result).toEqual({ opened: 2, closed: 0 });
+    expect(result).toMatchObject({ opened: 2, closed: 0 });
     expect(await openKeys("t.twins")).toEqual(["7", "8"]);
   });
 
@@ -111,7 +123,7 @@ describe.each(STORE_KINDS)("orphan sightings on the $name store", (kind) => {
       for (const sql of allowSightings) await store.prisma.$executeRawUnsafe(sql);
     }
     // the session's temporary table and lock went with the failure: the next recording runs
-    expect(await recordRelationSightings(store, rel, new Date("2026-02-03T00:00:00Z"), null, pagesOf(ints(5, 15)), { compareBatch: 3 })).toEqual({ opened: 5, closed: 4 });
+    expect(await recordRelationSightings(store, rel, new Date("2026-02-03T00:00:00Z"), null, pagesOf(ints(5, 15)), { compareBatch: 3 })).toMatchObject({ opened: 5, closed: 4 });
     expect(await openKeys("t.refused")).toEqual(ints(5, 15).map((k) => String(k[0])).sort());
   });
 });
