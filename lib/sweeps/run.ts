@@ -4,7 +4,7 @@ import type { Store } from "../store/client";
 import { configHash, knownDeclaredRelations, storeScans } from "../store/scans";
 import { evaluateAlerts } from "../alerts/evaluate";
 import { recordSightings, type SightingsProgress } from "../sightings/record";
-import { storeBacklog } from "./backlog";
+import { storeBacklog } from "../softdelete/stored-backlog";
 import { storeSuggestions } from "./suggestions";
 
 const PROGRESS_EVERY_MS = 500;
