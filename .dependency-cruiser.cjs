@@ -17,7 +17,7 @@ const FEATURES = "^lib/(audit|auth|cleanup|softdelete|erasure|alerts)/";
 /** What composes capabilities: sweeps, the dashboard's read models. */
 const COMPOSITION = "^lib/(sweeps|dashboard)/";
 /** The job registry and runtime start every feature's workers; features use lib/jobs' queue helpers only. */
-const JOB_REGISTRY = "^lib/jobs/(workers|runtime)\\.ts$";
+const JOB_REGISTRY = "^lib/jobs/(workers|runtime|registry)\\.ts$";
 /** Processes: the web server's start-up and the CLI. */
 const PROCESS = "^lib/(server|cli)/";
 
@@ -72,6 +72,13 @@ module.exports = {
       comment: "Sweeps and the dashboard's read models are started by processes, not the other way round.",
       from: { path: COMPOSITION, pathNot: TEST },
       to: { path: above(JOB_REGISTRY, PROCESS) },
+    },
+    {
+      name: "jobs-infrastructure-down",
+      severity: "error",
+      comment: "lib/jobs' queue helpers sit below the capabilities that use them; only the registry knows the features.",
+      from: { path: "^lib/jobs/", pathNot: `${JOB_REGISTRY}|${TEST}` },
+      to: { path: above(FEATURES, COMPOSITION, PROCESS) },
     },
     { name: "sweeps-below-dashboard", severity: "error", from: { path: "^lib/sweeps/", pathNot: TEST }, to: { path: "^lib/dashboard/" } },
     { name: "processes-on-top", severity: "error", comment: "Only a process starts the other.", from: { path: "^lib/", pathNot: `${PROCESS}|${TEST}` }, to: { path: PROCESS } },
