@@ -5,7 +5,7 @@ import type { Store } from "./client";
 
 /**
  * What the store keeps of one sweep's counts. Declared here, not imported from lib/detect:
- * the store sits below the capabilities, and lib/detect's SweepResult has this shape.
+ * the store sits below the capabilities; lib/detect's ScanResult extends ScanRecord.
  */
 export interface SweepRecord {
   scannedAt: Date;
@@ -14,6 +14,7 @@ export interface SweepRecord {
 
 export interface ScanRecord {
   relation: Relation;
+  /** Null when the scan failed: a relation that could not be scanned never reports 0. */
   orphans: number | null;
   childRows: number | null;
   durationMs: number;
@@ -21,6 +22,7 @@ export interface ScanRecord {
   error?: string;
   errorKind?: string;
   indexAdvice?: string;
+  /** Set after the count when its orphan sightings could not be recorded (lib/sightings/record.ts). */
   sightingsError?: string;
 }
 
