@@ -19,7 +19,7 @@ import { formatNumber, formatRelative, formatSigned, formatUntil } from "@/lib/f
 import { serverConfig } from "@/lib/server/config";
 import { erasureCounts } from "@/lib/erasure/requests";
 import { getStore } from "@/lib/server/store";
-import { latestBacklog } from "@/lib/sweeps/backlog";
+import { latestBacklog } from "@/lib/softdelete/stored-backlog";
 
 // Reads stored scans only: the page never scans a live target.
 export const dynamic = "force-dynamic";

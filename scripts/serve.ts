@@ -18,7 +18,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import next from "next";
 import { trustedProxies, TrustedProxiesError } from "../lib/auth/client-address";
-import { markClientAddressStamped } from "../lib/server/http";
+import { markClientAddressStamped } from "../lib/auth/client-address-stamp";
 import { createWebServer } from "../lib/server/http-close";
 
 const root = path.resolve(import.meta.dirname, "..");

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Auth } from "../lib/auth/auth";
 import { trustedProxies } from "../lib/auth/client-address";
-import { markClientAddressStamped, stampClientAddress } from "../lib/server/http";
+import { markClientAddressStamped, stampClientAddress } from "../lib/auth/client-address-stamp";
 
 /**
  * The auth library's endpoints behind a real HTTP server on 127.0.0.1 that stamps each

@@ -1,8 +1,8 @@
 import type { Config } from "../config/types";
-import { countsAt } from "../dashboard/counts";
+import { countsAt } from "../store/counts";
 import type { Store } from "../store/client";
 import { findSoftDeleteConfig, UnknownSoftDeleteTable } from "../softdelete/tables";
-import { latestBacklog } from "../sweeps/backlog";
+import { latestBacklog } from "../softdelete/stored-backlog";
 import type { AlertKind } from "./describe";
 import { notifyWebhook } from "./webhook";
 

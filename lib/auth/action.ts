@@ -7,7 +7,7 @@ import { scrubParams } from "../audit/params";
 import { auditObjectText } from "../audit/storable";
 import type { AuditResult } from "../audit/record";
 import { errorFields, log } from "../log/logger";
-import { getStore } from "../server/store";
+import { getStore } from "../store/web";
 import { ExpectedError } from "./errors";
 import { can, PERMISSION_NAMES, type Permission } from "./permissions";
 import { requestContext } from "./session";

@@ -3,7 +3,7 @@ import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { APIError } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
-import { stampedClientAddress } from "../server/http";
+import { stampedClientAddress } from "./client-address-stamp";
 import type { Store } from "../store/client";
 import { auditFailedSignIn, auditRateLimited, authAuditHooks } from "./audit-hooks";
 import { CLIENT_ADDRESS_HEADER } from "./client-address";

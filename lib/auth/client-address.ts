@@ -7,7 +7,7 @@ import { BlockList, isIP } from "node:net";
  * anyone could name a fresh address per attempt and never meet the limit.
  */
 
-/** The header the HTTP server (lib/server/http.ts) sets on every request it hands to the app; a client's own copy is dropped. */
+/** The header the HTTP server (lib/auth/client-address-stamp.ts) sets on every request it hands to the app; a client's own copy is dropped. */
 export const CLIENT_ADDRESS_HEADER = "x-custodian-client-address";
 
 export class TrustedProxiesError extends Error {}

@@ -5,7 +5,7 @@ import type { z } from "zod";
 import { AuditWriteError, mustRecord } from "../audit/must-record";
 import { scrubParams } from "../audit/params";
 import { errorFields, log } from "../log/logger";
-import { getStore } from "../server/store";
+import { getStore } from "../store/web";
 import { can, type Permission } from "./permissions";
 import { requestContext, type Actor } from "./session";
 

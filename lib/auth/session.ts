@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { headers } from "next/headers";
 import { cache } from "react";
-import { getStore } from "../server/store";
+import { getStore } from "../store/web";
 import { createAuth, type Auth } from "./auth";
 import { isRole, type Role } from "./permissions";
 

@@ -5,24 +5,12 @@ import type { Relation } from "../relations/types";
 import { TargetError } from "../targets/errors";
 import { typeFamily } from "../targets/keys";
 import type { TargetPool } from "../targets/pool";
-import type { ColumnsRef, ParentSoftDelete, TableRef, Target } from "../targets/types";
+import type { ColumnsRef, ParentSoftDelete, Target } from "../targets/types";
+import { dependentTree, type DependentPolicy } from "../relations/graph";
+import { openDependents, primaryKeyOf, type DependentNode } from "../relations/dependents";
 
 export type CleanupAction = "delete" | "archive_then_delete" | "set_null";
-export type DependentPolicy = "cascade" | "set_null" | "protect";
-
-/** Rows that reference the rows a cleanup removes: handled before them (FK order). */
-export interface DependentNode {
-  relation: string;
-  target: Target;
-  /** The dependent table and its columns that point at the parent's `referenced` columns. */
-  ref: ColumnsRef;
-  referenced: string[];
-  pk: string[];
-  policy: DependentPolicy;
-  /** In the same database as the rows it depends on: handled in the same transaction. */
-  sameTarget: boolean;
-  children: DependentNode[];
-}
+export type { DependentNode, DependentPolicy };
 
 export interface CleanupPlan {
   relation: Relation;
@@ -54,8 +42,6 @@ export interface CleanupPlan {
   directDelete: boolean;
 }
 
-const tableKey = (target: string, t: TableRef) => `${target}:${t.schema}.${t.table}`;
-
 /** Everything a cleanup of one relation needs to know before its first batch. */
 export async function planCleanup(config: Config, pool: TargetPool, relation: Relation, now = new Date()): Promise<CleanupPlan> {
   const w = await openRelation(relation, pool, now);
@@ -67,10 +53,9 @@ export async function planCleanup(config: Config, pool: TargetPool, relation: Re
     if (notNull.length) throw new TargetError("query_failed", w.child.name, `set_null needs nullable key columns; ${notNull.join(", ")} ${notNull.length > 1 ? "are" : "is"} NOT NULL in ${w.childRef.table}`);
   }
   const { relations } = await resolveRelations(config, pool);
-  const cycles: string[] = [];
   // set_null keeps the child row: nothing that points at it loses its parent.
-  const dependents =
-    action === "set_null" ? [] : await dependentsOf(config, pool, relations, relation.child.target, w.childRef, [tableKey(relation.child.target, w.childRef)], cycles);
+  const tree = action === "set_null" ? { nodes: [], cycles: [] } : dependentTree(relations, { target: relation.child.target, ...w.childRef });
+  const dependents = await openDependents(pool, tree.nodes);
   const keyTypes = await w.child.columnTypes(w.childRef);
   const ownParent = w.child === w.parent && w.childRef.schema === w.parentRef.schema && w.childRef.table === w.parentRef.table;
   const directDelete = action === "delete" && dependents.length === 0 && !ownParent && w.child.deleteRechecksLatest && keyTypes.every((t) => typeFamily(t) === "integer");
@@ -89,52 +74,9 @@ export async function planCleanup(config: Config, pool: TargetPool, relation: Re
     approvalThreshold: relation.config?.cleanup?.approvalThreshold ?? config.cleanup.approvalThreshold,
     timeoutMs: config.cleanup.statementTimeoutMs,
     dependents,
-    cycles,
+    cycles: tree.cycles,
     directDelete,
   };
-}
-
-/** The primary key of a table, else the key every row has without one (SQLite's rowid). A table with neither cannot be cleaned in keyset batches. */
-export async function primaryKeyOf(target: Target, table: TableRef): Promise<string[]> {
-  const pk = (await target.uniqueKeys()).find((k) => k.primary && k.schema === table.schema && k.table === table.table);
-  if (pk) return pk.columns;
-  if (target.implicitRowKey) return [target.implicitRowKey];
-  throw new TargetError("query_failed", target.name, `${table.schema}.${table.table} has no primary key: a cleanup walks the primary key in batches`);
-}
-
-async function dependentsOf(
-  config: Config,
-  pool: TargetPool,
-  relations: Relation[],
-  target: string,
-  table: TableRef,
-  path: string[],
-  cycles: string[],
-): Promise<DependentNode[]> {
-  const nodes: DependentNode[] = [];
-  const pointing = relations.filter((r) => r.parent.target === target && r.parent.schema === table.schema && r.parent.table === table.table);
-  for (const r of pointing) {
-    const here = tableKey(r.child.target, r.child);
-    if (path.includes(here)) {
-      cycles.push(`${[...path.slice(path.indexOf(here)), here].join(" → ")} (via ${r.name})`);
-      continue;
-    }
-    const t = await pool.get(r.child.target);
-    const ref = { schema: r.child.schema, table: r.child.table, columns: r.child.columns };
-    const policy: DependentPolicy = r.config?.cleanup?.onParentRemoved ?? "cascade";
-    nodes.push({
-      relation: r.name,
-      target: t,
-      ref,
-      referenced: r.parent.columns,
-      pk: await primaryKeyOf(t, ref),
-      policy,
-      sameTarget: r.child.target === target,
-      // a dependent that stays (set_null, protect) leaves its own dependents alone
-      children: policy === "cascade" ? await dependentsOf(config, pool, relations, r.child.target, ref, [...path, here], cycles) : [],
-    });
-  }
-  return nodes;
 }
 
 /** The dependent tree as people read it: "shop.payments (cascade) ← shop.orders". */

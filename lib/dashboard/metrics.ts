@@ -1,7 +1,7 @@
 import type { Store } from "../store/client";
 import { activeAlerts } from "../alerts/evaluate";
 import { lastSweep, latestScans } from "../store/scans";
-import { latestBacklog } from "../sweeps/backlog";
+import { latestBacklog } from "../softdelete/stored-backlog";
 
 /** A label value escaped as the exposition format requires (backslash, quote, newline). */
 export function labelValue(v: string): string {

@@ -3,7 +3,7 @@ import { activeAlerts } from "../alerts/evaluate";
 import { nextRun } from "../jobs/slots";
 import type { Store } from "../store/client";
 import { lastSweep, latestScans, type LatestScan } from "../store/scans";
-import { countsAt } from "./counts";
+import { countsAt } from "../store/counts";
 import { orphanSeries, type Range, type SeriesPoint } from "./series";
 
 const DAY = 86_400_000;

@@ -4,7 +4,7 @@ import type { Suggestion } from "../relations/suggest";
 import type { Store } from "../store/client";
 import { latestScans, type LatestScan } from "../store/scans";
 import { latestSuggestions } from "../sweeps/suggestions";
-import { countsAt } from "./counts";
+import { countsAt } from "../store/counts";
 import { orphanSeries } from "./series";
 
 export interface RelationRow extends LatestScan {

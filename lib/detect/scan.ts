@@ -1,3 +1,4 @@
+import type { ScanRecord } from "../store/scans";
 import type { Relation } from "../relations/types";
 import { isTargetError, TargetError, type TargetErrorKind } from "../targets/errors";
 import type { TargetPool } from "../targets/pool";
@@ -5,18 +6,9 @@ import { indexAdvice, isUniqueKey } from "./checks";
 import { countOrphansAcross } from "./cross-target";
 import { openRelation } from "./orphan-keys";
 
-export interface ScanResult {
-  relation: Relation;
-  /** Null when the scan failed: a relation that could not be scanned never reports 0. */
-  orphans: number | null;
-  childRows: number | null;
-  durationMs: number;
-  scannedAt: Date;
-  error?: string;
+/** One relation's count, as lib/store keeps it (orphans null when the scan failed: a relation that could not be scanned never reports 0). */
+export interface ScanResult extends ScanRecord {
   errorKind?: TargetErrorKind;
-  indexAdvice?: string;
-  /** Set after the count when its orphan sightings could not be recorded (lib/sightings/record.ts). */
-  sightingsError?: string;
 }
 
 /** Counts one relation's orphans: one statement inside a target, a key walk across two. */

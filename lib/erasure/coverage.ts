@@ -6,7 +6,7 @@ import type { Store } from "../store/client";
 import { typeFamily } from "../targets/keys";
 import type { TargetPool } from "../targets/pool";
 import type { ColumnInfo } from "../targets/types";
-import { subjectGraph, tableKey, type TableNode } from "./graph";
+import { subjectGraph, tableKey, type TableNode } from "../relations/graph";
 
 /** A column that looks like it holds a subject's reference, in a table no relation reaches the subject from. */
 export interface CoverageEntry {

@@ -5,7 +5,7 @@ import { cannotBeOfFamily, normaliseValue, typeFamily, type TypeFamily } from ".
 import type { TargetPool } from "../targets/pool";
 import { boundValues, referencedKeysStatement, residueCountStatement, residueSampleStatement, type RowFilter } from "../targets/features/subject";
 import type { Target } from "../targets/types";
-import { node, sameTable, subjectGraph, tableKey, type TableNode } from "./graph";
+import { node, sameTable, subjectGraph, tableKey, type TableNode } from "../relations/graph";
 import type { ResolvedSubject } from "./subjects";
 
 /** Sample keys kept per table: enough for a person to find the rows, never their contents. */

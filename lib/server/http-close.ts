@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { BlockList } from "node:net";
-import { markClientAddressStamped, stampClientAddress } from "./http";
+import { markClientAddressStamped, stampClientAddress } from "../auth/client-address-stamp";
 
 /**
  * The HTTP server of this process, when Custodian made it (scripts/serve.ts), so that a

@@ -6,7 +6,7 @@ import { errorFields, lineSink, log } from "../log/logger";
 import { sweepNow } from "../sweeps/run";
 import { lastSweep } from "../store/scans";
 import { serverConfig } from "./config";
-import { clientAddressStamped } from "./http";
+import { clientAddressStamped } from "../auth/client-address-stamp";
 import { isDemo } from "./mode";
 import { getStore } from "./store";
 

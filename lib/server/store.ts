@@ -1,16 +1,3 @@
-import "server-only";
-import { openStore, type Store } from "../store/client";
-
-/**
- * The web process opens the store once and keeps it: with the embedded PGlite store it
- * is the only process allowed to (CLI commands get a clear message meanwhile).
- */
-const holder = globalThis as unknown as { __custodianStore?: Promise<Store> };
-
-export function getStore(): Promise<Store> {
-  holder.__custodianStore ??= openStore({ purpose: "the Custodian web server" }).catch((err) => {
-    holder.__custodianStore = undefined;
-    throw err;
-  });
-  return holder.__custodianStore;
-}
+// The web process's store moved down to lib/store/web.ts (lib/auth needs it, and lib/auth sits
+// below lib/server). This re-export keeps the app's imports working until they point there.
+export { getStore } from "../store/web";

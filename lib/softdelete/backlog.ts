@@ -1,7 +1,7 @@
 import "server-only";
 import type { Config } from "../config/types";
 import { TargetPool } from "../targets/pool";
-import { summarizeBacklog } from "../sweeps/backlog";
+import { summarizeBacklog } from "./stored-backlog";
 import { softDeleteGauges, type SoftDeleteGauge } from "./gauges";
 
 export interface Backlog {

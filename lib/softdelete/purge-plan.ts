@@ -1,5 +1,5 @@
 import type { Config } from "../config/types";
-import type { DependentNode } from "../cleanup/plan";
+import { isUnreachable, type DependentNode, type UnreachableTarget } from "../relations/dependents";
 import type { PathLink } from "../targets/features/softdelete";
 import type { Target } from "../targets/types";
 import { redactionOf, softDeleteConfigOf, type SoftDeleteTable } from "./tables";
@@ -17,11 +17,11 @@ export type PurgeAction = "delete" | "null" | "protect" | "redact" | "keep";
 export interface PurgeNode {
   relation: string;
   label: string;
-  node: DependentNode;
+  node: DependentNode<Target | UnreachableTarget>;
   /** From the step's anchor down to this table. */
   path: PathLink[];
   /** The dependent nodes from the subject down to this one (to find what a kept row keeps). */
-  chain: DependentNode[];
+  chain: DependentNode<Target | UnreachableTarget>[];
   depth: number;
   action: PurgeAction;
   redact?: Record<string, string | null>;
@@ -35,7 +35,8 @@ export interface PurgePart {
 }
 
 export interface PurgeStepPlan {
-  target: Target;
+  /** Unreachable now: the step fails when it runs, and is retried. */
+  target: Target | UnreachableTarget;
   /** The subject's own database: its step runs last and removes (or redacts) the subject. */
   home: boolean;
   parts: PurgePart[];
@@ -48,24 +49,24 @@ export interface PurgePlan {
   redact: Record<string, string | null>;
 }
 
-const labelOf = (n: DependentNode) => `${n.target.name}:${n.ref.schema}.${n.ref.table}`;
+const labelOf = (n: DependentNode<Target | UnreachableTarget>) => `${n.target.name}:${n.ref.schema}.${n.ref.table}`;
 
 /** The purge of one subject of this table, from the relations below it (the cleanup planner's tree). */
 export async function planPurge(config: Config, sd: SoftDeleteTable): Promise<PurgePlan> {
   const schemas = new Map<string, string>();
-  const schemaOf = async (t: Target) => {
+  const schemaOf = async (t: Target | UnreachableTarget) => {
     // An unreachable database has no default schema to ask: its own tables keep their resolved schema.
-    if (!schemas.has(t.name)) schemas.set(t.name, await t.defaultSchema().catch(() => ""));
+    if (!schemas.has(t.name)) schemas.set(t.name, isUnreachable(t) ? "" : await t.defaultSchema().catch(() => ""));
     return schemas.get(t.name)!;
   };
   const steps = new Map<string, PurgeStepPlan>();
-  const stepOf = (t: Target, home: boolean) => {
+  const stepOf = (t: Target | UnreachableTarget, home: boolean) => {
     if (!steps.has(t.name)) steps.set(t.name, { target: t, home, parts: [] });
     return steps.get(t.name)!;
   };
   const all: PurgeNode[] = [];
 
-  const walk = async (nodes: DependentNode[], part: PurgePart, here: string, prefix: PathLink[], chain: DependentNode[], depth: number) => {
+  const walk = async (nodes: DependentNode<Target | UnreachableTarget>[], part: PurgePart, here: string, prefix: PathLink[], chain: DependentNode<Target | UnreachableTarget>[], depth: number) => {
     for (const node of nodes) {
       if (node.target.name !== here) {
         // Another database: its rows reference rows of this one; its part is its own step.

@@ -11,6 +11,7 @@ import { sql, type RawBuilder } from "kysely";
 import type { TableRef, Target, TargetTransaction } from "../targets/types";
 import { graceCutoff, olderThan } from "./grace";
 import { keyFromText } from "./keys";
+import { reachable } from "../relations/dependents";
 import { planPurge, type PurgeNode, type PurgePart, type PurgePlan, type PurgeStepPlan } from "./purge-plan";
 import { nextAttempt, type RequestStatus } from "./requests";
 import { softDeleteTableByName, type SoftDeleteTable } from "./tables";
@@ -159,7 +160,7 @@ async function mark(
       for (const n of part.nodes) {
         let rows: number | null = null;
         try {
-          rows = await countRows((t, s) => timedQuery(t, s), step.target, part.crossing ? { kind: "keys", tuples: keys! } : subject, n);
+          rows = await countRows((t, s) => timedQuery(t, s), reachable(step.target), part.crossing ? { kind: "keys", tuples: keys! } : subject, n);
         } catch {
           rows = null; // that database is unreachable now: its step will say so when it runs
         }
@@ -191,7 +192,7 @@ async function crossingKeys(
     keys = [c.referenced.map((col) => row[col])];
   } else {
     const parentAnchor: Anchor = c.parent.crossing ? { kind: "keys", tuples: anchors.get(c.parent) ?? [] } : subject;
-    const target = c.parent.crossing ? c.parent.nodes[0].node.target : sd.target;
+    const target = c.parent.crossing ? reachable(c.parent.nodes[0].node.target) : sd.target;
     keys = c.from.length === 0 ? (anchors.get(c.parent) ?? []) : await chunked(parentAnchor, (a) => q(target, keysBelow(a, c.from, c.referenced)).then((rows) => rows.map((r) => c.referenced.map((_, i) => r[`k${i}`]))));
   }
   anchors.set(part, keys);
@@ -233,7 +234,7 @@ async function runStep(
   pastGrace: (alias: string) => RawBuilder<unknown>,
   opts: PurgeRunOptions & { timeoutMs: number },
 ) {
-  const target = step.target;
+  const target = reachable(step.target);
   const row = await store.prisma.deletionStep.findUniqueOrThrow({ where: { id: stepId } });
   if (row.intent) await reconcile(store, target, stepId, row.intent as unknown as Intent);
   const anchorKeys = (row.anchorKeys as unknown[][][] | null) ?? [];

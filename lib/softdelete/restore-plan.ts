@@ -1,11 +1,12 @@
 import type { Config } from "../config/types";
-import type { DependentNode } from "../cleanup/plan";
+import { reachable, type DependentNode, type UnreachableTarget } from "../relations/dependents";
+import type { Target } from "../targets/types";
 import type { PathLink } from "../targets/features/softdelete";
 import { softDeleteConfigOf, type SoftDeleteTable } from "./tables";
 
 /** A table below the subject whose rows come back with it: those stamped in the same cascade. */
 export interface RestoreNode {
-  node: DependentNode;
+  node: DependentNode<Target | UnreachableTarget>;
   path: PathLink[];
   depth: number;
   /** The column cleared on restore. */
@@ -22,10 +23,10 @@ export interface RestoreNode {
  */
 export async function restoreNodes(config: Config, sd: SoftDeleteTable): Promise<RestoreNode[]> {
   const columns = await sd.target.columns();
-  const has = (n: DependentNode, c: string) => columns.some((x) => x.schema === n.ref.schema && x.table === n.ref.table && x.column === c);
+  const has = (n: DependentNode<Target | UnreachableTarget>, c: string) => columns.some((x) => x.schema === n.ref.schema && x.table === n.ref.table && x.column === c);
   const defaultSchema = await sd.target.defaultSchema();
   const out: RestoreNode[] = [];
-  const walk = (nodes: DependentNode[], prefix: PathLink[], depth: number) => {
+  const walk = (nodes: DependentNode<Target | UnreachableTarget>[], prefix: PathLink[], depth: number) => {
     for (const node of nodes) {
       if (node.target.name !== sd.target.name) continue; // another database: its own transaction, not restored here
       const stamp = softDeleteConfigOf(config, node.target.name, node.ref, defaultSchema)?.column ?? sd.column;
@@ -46,7 +47,7 @@ export async function restoreNodes(config: Config, sd: SoftDeleteTable): Promise
  * database, deepest first.
  */
 export interface CrossRestoreNode {
-  node: DependentNode;
+  node: DependentNode<Target | UnreachableTarget>;
   /** From the table that references the subject down to this one, all in `node.target`; each link's `stamp` is matched against the subject's. */
   path: PathLink[];
   depth: number;
@@ -63,13 +64,14 @@ export interface CrossRestoreNode {
 export async function crossRestoreNodes(config: Config, sd: SoftDeleteTable): Promise<{ nodes: CrossRestoreNode[]; unreachable: { label: string; error: string }[] }> {
   const nodes: CrossRestoreNode[] = [];
   const unreachable: { label: string; error: string }[] = [];
-  const labelOf = (n: DependentNode) => `${n.target.name}:${n.ref.schema}.${n.ref.table} (${n.ref.columns.join(", ")})`;
+  const labelOf = (n: DependentNode<Target | UnreachableTarget>) => `${n.target.name}:${n.ref.schema}.${n.ref.table} (${n.ref.columns.join(", ")})`;
   for (const top of sd.dependents.filter((n) => n.target.name !== sd.target.name)) {
     try {
-      const columns = await top.target.columns();
-      const defaultSchema = await top.target.defaultSchema();
-      const has = (n: DependentNode, c: string) => columns.some((x) => x.schema === n.ref.schema && x.table === n.ref.table && x.column === c);
-      const walk = (n: DependentNode, prefix: PathLink[], depth: number) => {
+      const target = reachable(top.target);
+      const columns = await target.columns();
+      const defaultSchema = await target.defaultSchema();
+      const has = (n: DependentNode<Target | UnreachableTarget>, c: string) => columns.some((x) => x.schema === n.ref.schema && x.table === n.ref.table && x.column === c);
+      const walk = (n: DependentNode<Target | UnreachableTarget>, prefix: PathLink[], depth: number) => {
         if (n.target.name !== top.target.name) return; // a third database: only what references the subject itself
         const stamp = softDeleteConfigOf(config, n.target.name, n.ref, defaultSchema)?.column ?? sd.column;
         const match = sd.config.cascadeId ?? stamp;

@@ -1,6 +1,7 @@
 import type { Config } from "../config/types";
 import { pkOf } from "../cleanup/rows";
 import type { Store } from "../store/client";
+import { reachable } from "../relations/dependents";
 import type { TargetPool } from "../targets/pool";
 import { clearStampByPk, countBelow, liveHolder, rowsBelow, subjectRow, type Anchor } from "../targets/features/softdelete";
 import type { Target, TargetTransaction } from "../targets/types";
@@ -115,7 +116,7 @@ export async function previewRestore(store: Store, config: Config, pool: TargetP
     const cross = await crossRestoreNodes(config, sd);
     for (const n of cross.nodes) {
       try {
-        const [c] = await n.node.target.query(countBelow(crossAnchor(n, row), crossPath(sd, n, row, stamp)));
+        const [c] = await reachable(n.node.target).query(countBelow(crossAnchor(n, row), crossPath(sd, n, row, stamp)));
         children.push({ table: n.label, rows: Number(c.n) });
       } catch (err) {
         children.push({ table: n.label, rows: null, error: (err as Error).message });
@@ -165,7 +166,7 @@ export async function restoreSubject(store: Store, config: Config, pool: TargetP
   for (const n of cross.nodes) byTarget.set(n.node.target.name, [...(byTarget.get(n.node.target.name) ?? []), n]);
   for (const group of byTarget.values()) {
     try {
-      const counts = await transact(group[0].node.target, config.cleanup.statementTimeoutMs, async (tx) => {
+      const counts = await transact(reachable(group[0].node.target), config.cleanup.statementTimeoutMs, async (tx) => {
         const out: RestoreResult["restored"] = [];
         for (const n of [...group].sort((a, b) => b.depth - a.depth)) {
           const found = await tx.query(rowsBelow(crossAnchor(n, subject), crossPath(sd, n, subject, stamp), n.node.pk));
@@ -190,7 +191,7 @@ const crossAnchor = (n: CrossRestoreNode, subject: Record<string, unknown>): Anc
 
 /** The node's path with every table on it held to the subject's cascade. */
 const crossPath = (sd: SoftDeleteTable, n: CrossRestoreNode, subject: Record<string, unknown>, stamp: Date) =>
-  n.path.map((link) => ({ ...link, match: crossMatch(sd, n.node.target, link.stamp!, subject, stamp) }));
+  n.path.map((link) => ({ ...link, match: crossMatch(sd, reachable(n.node.target), link.stamp!, subject, stamp) }));
 
 /**
  * Same cascade in another database: the same cascade id, or a stamp in the same second as

@@ -1,9 +1,8 @@
 import type { softDeleteSchema } from "../config/schema";
 import type { Config } from "../config/types";
-import { primaryKeyOf, type DependentNode, type DependentPolicy } from "../cleanup/plan";
+import { openDependentsReachable, primaryKeyOf, type DependentNode, type UnreachableTarget } from "../relations/dependents";
+import { dependentTree } from "../relations/graph";
 import { resolveRelations } from "../relations/resolve";
-import type { Relation } from "../relations/types";
-import { isTargetError, TargetError } from "../targets/errors";
 import type { TargetPool } from "../targets/pool";
 import type { TableRef, Target } from "../targets/types";
 import type { z } from "zod";
@@ -19,8 +18,8 @@ export interface SoftDeleteTable {
   ref: TableRef;
   pk: string[];
   column: string;
-  /** Everything that references the table, transitively and across targets (the cleanup planner's tree). */
-  dependents: DependentNode[];
+  /** Everything that references the table, transitively and across targets (the one relation graph); a database unreachable now is kept, named, without what is below it. */
+  dependents: DependentNode<Target | UnreachableTarget>[];
   cycles: string[];
 }
 
@@ -47,9 +46,9 @@ export async function resolveSoftDeleteTable(config: Config, pool: TargetPool, e
   const target = await pool.get(entry.target);
   const ref = { schema: entry.schema ?? (await target.defaultSchema()), table: entry.table };
   const { relations } = await resolveRelations(config, pool);
-  const cycles: string[] = [];
-  const dependents = await dependentsBelow(pool, relations, entry.target, ref, [`${entry.target}:${ref.schema}.${ref.table}`], cycles);
-  return { id: tableIdOf(entry.target, ref), config: entry, target, ref, pk: await primaryKeyOf(target, ref), column: entry.column, dependents, cycles };
+  const tree = dependentTree(relations, { target: entry.target, ...ref });
+  const dependents = await openDependentsReachable(pool, tree.nodes);
+  return { id: tableIdOf(entry.target, ref), config: entry, target, ref, pk: await primaryKeyOf(target, ref), column: entry.column, dependents, cycles: tree.cycles };
 }
 
 export async function softDeleteTableByName(config: Config, pool: TargetPool, name: string): Promise<SoftDeleteTable> {
@@ -64,55 +63,4 @@ export function softDeleteConfigOf(config: Config, target: string, ref: TableRef
 /** The values PII columns are redacted to (NULL unless the config names a replacement). */
 export function redactionOf(entry: SoftDeleteConfig): Record<string, string | null> {
   return Object.fromEntries((entry.pii ?? []).map((c) => [c, entry.redactWith?.[c] ?? null]));
-}
-
-/**
- * The tables that reference `table`, recursively, as the cleanup planner builds them, except
- * that a database that cannot be reached now still appears (as a target whose every call
- * fails with why): a purge marks what it can and leaves that database's step failed,
- * to be retried, instead of not starting at all.
- */
-async function dependentsBelow(pool: TargetPool, relations: Relation[], target: string, table: TableRef, path: string[], cycles: string[]): Promise<DependentNode[]> {
-  const nodes: DependentNode[] = [];
-  for (const r of relations.filter((x) => x.parent.target === target && x.parent.schema === table.schema && x.parent.table === table.table)) {
-    const here = `${r.child.target}:${r.child.schema}.${r.child.table}`;
-    if (path.includes(here)) {
-      cycles.push(`${[...path.slice(path.indexOf(here)), here].join(" → ")} (via ${r.name})`);
-      continue;
-    }
-    const ref = { schema: r.child.schema, table: r.child.table, columns: r.child.columns };
-    const policy: DependentPolicy = r.config?.cleanup?.onParentRemoved ?? "cascade";
-    let t: Target;
-    let pk: string[] = [];
-    try {
-      t = await pool.get(r.child.target);
-      pk = await primaryKeyOf(t, ref);
-    } catch (err) {
-      if (!isTargetError(err) || err.kind !== "unreachable") throw err;
-      nodes.push({ relation: r.name, target: unreachable(r.child.target, err), ref, referenced: r.parent.columns, pk, policy, sameTarget: r.child.target === target, children: [] });
-      continue;
-    }
-    nodes.push({
-      relation: r.name,
-      target: t,
-      ref,
-      referenced: r.parent.columns,
-      pk,
-      policy,
-      sameTarget: r.child.target === target,
-      children: policy === "cascade" ? await dependentsBelow(pool, relations, r.child.target, ref, [...path, here], cycles) : [],
-    });
-  }
-  return nodes;
-}
-
-/** A target that could not be opened: named, and failing every call with the reason. */
-function unreachable(name: string, err: TargetError): Target {
-  return new Proxy({ name } as Target, {
-    get(obj, prop) {
-      if (prop === "name") return name;
-      if (prop === "then") return undefined;
-      return () => Promise.reject(err);
-    },
-  });
 }

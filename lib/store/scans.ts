@@ -1,15 +1,37 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import type { SweepResult } from "../detect/sweep";
 import type { Relation } from "../relations/types";
 import type { Store } from "./client";
+
+/**
+ * What the store keeps of one sweep's counts. Declared here, not imported from lib/detect:
+ * the store sits below the capabilities; lib/detect's ScanResult extends ScanRecord.
+ */
+export interface SweepRecord {
+  scannedAt: Date;
+  results: ScanRecord[];
+}
+
+export interface ScanRecord {
+  relation: Relation;
+  /** Null when the scan failed: a relation that could not be scanned never reports 0. */
+  orphans: number | null;
+  childRows: number | null;
+  durationMs: number;
+  scannedAt: Date;
+  error?: string;
+  errorKind?: string;
+  indexAdvice?: string;
+  /** Set after the count when its orphan sightings could not be recorded (lib/sightings/record.ts). */
+  sightingsError?: string;
+}
 
 export function configHash(file: string): string {
   return createHash("sha256").update(readFileSync(file)).digest("hex").slice(0, 16);
 }
 
 /** Stores a sweep and one scan row per relation (failed ones with their error and no counts). */
-export async function recordSweep(store: Store, result: SweepResult, meta: { trigger: string; configHash: string }): Promise<string> {
+export async function recordSweep(store: Store, result: SweepRecord, meta: { trigger: string; configHash: string }): Promise<string> {
   const sweep = await store.prisma.sweep.create({
     data: { trigger: meta.trigger, configHash: meta.configHash, startedAt: result.scannedAt, status: "running" },
   });
@@ -18,7 +40,7 @@ export async function recordSweep(store: Store, result: SweepResult, meta: { tri
 }
 
 /** Stores a claimed sweep's scans and marks it completed. */
-export async function completeSweep(store: Store, sweepId: string, result: SweepResult): Promise<void> {
+export async function completeSweep(store: Store, sweepId: string, result: SweepRecord): Promise<void> {
   await storeScans(store, sweepId, result);
   await store.prisma.sweep.update({ where: { id: sweepId }, data: { status: "completed", finishedAt: new Date(), activity: null } });
 }
@@ -28,7 +50,7 @@ export async function completeSweep(store: Store, sweepId: string, result: Sweep
  * sweep still running: what follows a count (sightings, suggestions, alerts) can take a
  * while, and a failure there must never lose the count.
  */
-export async function storeScans(store: Store, sweepId: string, result: SweepResult): Promise<void> {
+export async function storeScans(store: Store, sweepId: string, result: SweepRecord): Promise<void> {
   const failed = result.results.filter((r) => r.error).length;
   await store.prisma.$transaction(async (tx) => {
     await tx.scan.deleteMany({ where: { sweepId } }); // a sweep taken over from a dead worker starts clean
@@ -40,7 +62,7 @@ export async function storeScans(store: Store, sweepId: string, result: SweepRes
   });
 }
 
-function scanRow(sweepId: string, r: SweepResult["results"][number]) {
+function scanRow(sweepId: string, r: ScanRecord) {
   return {
     sweepId,
     relation: r.relation.name,

@@ -5,7 +5,7 @@ import type { Store } from "../store/client";
 import { configHash, knownDeclaredRelations, storeScans } from "../store/scans";
 import { evaluateAlerts } from "../alerts/evaluate";
 import { recordSightings, type SightingsProgress } from "../sightings/record";
-import { storeBacklog } from "./backlog";
+import { storeBacklog } from "../softdelete/stored-backlog";
 import { sweeps } from "./claim";
 import { storeSuggestions } from "./suggestions";
 

@@ -1,4 +1,4 @@
-import type { Store } from "../store/client";
+import type { Store } from "./client";
 
 /**
  * Each relation's orphan count as of `at`: its latest successful scan at or before then.

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { BlockList } from "node:net";
-import { CLIENT_ADDRESS_HEADER, clientAddress } from "../auth/client-address";
+import { CLIENT_ADDRESS_HEADER, clientAddress } from "./client-address";
 
 const STAMPED = Symbol.for("custodian.clientAddressStamped");
 const flags = globalThis as unknown as Record<symbol, boolean | undefined>;

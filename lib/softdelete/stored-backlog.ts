@@ -1,5 +1,5 @@
 import type { Config } from "../config/types";
-import { softDeleteGauges, type SoftDeleteGauge } from "../softdelete/gauges";
+import { softDeleteGauges, type SoftDeleteGauge } from "./gauges";
 import type { Store } from "../store/client";
 import { TargetPool } from "../targets/pool";
 
