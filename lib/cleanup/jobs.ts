@@ -1,4 +1,4 @@
-import { ExpectedError } from "../auth/errors";
+import { notFound, refused } from "../errors/user-error";
 import type { Store } from "../store/client";
 import { removedWithoutApproval, type RequestSnapshot } from "./approval";
 import { JOB_STALE_MS } from "./engine";
@@ -72,7 +72,7 @@ async function transition(store: Store, jobId: string, from: string[], data: Rec
   const n = await store.prisma.cleanupJob.updateMany({ where: { id: jobId, status: { in: from } }, data });
   if (n.count === 1) return;
   const job = await store.prisma.cleanupJob.findUnique({ where: { id: jobId }, select: { status: true } });
-  throw new ExpectedError(job ? refusal(job.status) : "no such cleanup job");
+  throw job ? refused(refusal(job.status)) : notFound("no such cleanup job");
 }
 
 export const pauseJob = (store: Store, jobId: string) =>

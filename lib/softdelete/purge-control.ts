@@ -1,4 +1,4 @@
-import { ExpectedError } from "../auth/errors";
+import { notFound, refused } from "../errors/user-error";
 import type { Store } from "../store/client";
 import { ACTIVE_PURGE_STATUSES, PURGE_STALE_MS } from "./purge-job";
 
@@ -6,7 +6,7 @@ async function transition(store: Store, jobId: string, from: string[], data: Rec
   const n = await store.prisma.purgeJob.updateMany({ where: { id: jobId, status: { in: from } }, data });
   if (n.count === 1) return;
   const job = await store.prisma.purgeJob.findUnique({ where: { id: jobId }, select: { status: true } });
-  throw new ExpectedError(job ? refusal(job.status) : "no such purge job");
+  throw job ? refused(refusal(job.status)) : notFound("no such purge job");
 }
 
 /** Stops the purge after the subject it is on (each subject's request finishes or stays open for a retry); its checkpoint stays. */

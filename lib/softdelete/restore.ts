@@ -12,6 +12,7 @@ import { olderThan } from "./grace";
 import { OPEN_REQUEST_STATUSES } from "./requests";
 import { softDeleteTableByName, type SoftDeleteTable } from "./tables";
 import { transact } from "./transact";
+import { UserError } from "../errors/user-error";
 
 /** Rows cleared per UPDATE: a large account is restored in bounded statements inside one transaction. */
 const RESTORE_BATCH = 5000;
@@ -48,12 +49,12 @@ export interface RestoreResult {
   durationMs: number;
 }
 
-export class RestoreRefused extends Error {
+export class RestoreRefused extends UserError {
   constructor(
     readonly code: RefusalCode,
     message: string,
   ) {
-    super(message);
+    super("refused", message);
     this.name = "RestoreRefused";
   }
 }
