@@ -54,7 +54,8 @@ export class RestoreRefused extends UserError {
     readonly code: RefusalCode,
     message: string,
   ) {
-    super("refused", message);
+    // a key of the wrong shape is the caller's mistake; every other refusal is the data's answer
+    super(code === "bad_key" ? "usage" : "refused", message);
     this.name = "RestoreRefused";
   }
 }
