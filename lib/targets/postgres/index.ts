@@ -14,7 +14,7 @@ export class PostgresTarget extends PostgresFamilyTarget {
 
   static open(spec: TargetSpec): PostgresTarget {
     const pool = new pg.Pool({
-      connectionString: spec.url,
+      connectionString: utcSessions(spec.url),
       max: 4,
       connectionTimeoutMillis: 5000,
       application_name: "custodian",
@@ -25,8 +25,6 @@ export class PostgresTarget extends PostgresFamilyTarget {
       // A connection cut while checked out (between a transaction's statements) fails
       // the statement that uses it next; it must not also crash the process.
       client.on("error", () => {});
-      // Soft-delete cutoffs are bound as UTC instants; naive timestamps are read as UTC too.
-      void client.query("SET TIME ZONE 'UTC'").catch(() => {});
     });
     const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
     return new PostgresTarget(spec, db);
@@ -35,4 +33,18 @@ export class PostgresTarget extends PostgresFamilyTarget {
   protected async closeDriver() {
     await this.db.destroy();
   }
+}
+
+/**
+ * Soft-delete cut-offs are bound as UTC instants and naive timestamps must be read as UTC
+ * too, so every session runs in UTC. Asked for in the connection's startup message (after
+ * any options the URL gives, so it wins): a server that refuses it refuses the connection,
+ * loudly, where a `SET TIME ZONE` sent after connecting failed unseen.
+ */
+export function utcSessions(url: string): string {
+  // not `new URL`: a socket URL (postgres://user@/db?host=/run/postgresql) has no host it accepts
+  const q = url.indexOf("?");
+  const params = new URLSearchParams(q < 0 ? "" : url.slice(q + 1));
+  params.set("options", [params.get("options"), "-c TimeZone=UTC"].filter(Boolean).join(" "));
+  return `${q < 0 ? url : url.slice(0, q)}?${params}`;
 }
