@@ -9,6 +9,7 @@ import { increments, runBatch, zeroCounts } from "./batch";
 import { CandidateReader, nextCandidates } from "./candidates";
 import { planCleanup, type CleanupPlan } from "./plan";
 import { reconcilePending } from "./reconcile";
+import { logFailure } from "../errors/logged";
 
 /** A running job whose worker has not been heard of for this long is taken over (its worker died). */
 export const JOB_STALE_MS = 30_000;
@@ -55,7 +56,7 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
   const pool = new TargetPool(config.targets);
   let runStarted = Date.now();
   const heartbeat = setInterval(() => {
-    void store.prisma.cleanupJob.update({ where: { id: jobId }, data: { heartbeatAt: new Date() } }).catch(() => {});
+    void store.prisma.cleanupJob.update({ where: { id: jobId }, data: { heartbeatAt: new Date() } }).catch(logFailure("cleanups", `cleanup ${jobId} heartbeat`));
   }, HEARTBEAT_MS);
   const spent = async () => {
     const s = (Date.now() - runStarted) / 1000;

@@ -13,6 +13,7 @@ import { coverageReport, type CoverageReport } from "./coverage";
 import { subjectTrace } from "./trace";
 import { verifySubject, type UnreviewedColumn, type Verification } from "./verify";
 import { NOT_WITHDRAWN, RequestWithdrawnError, withdrawalOf } from "./withdraw";
+import { logFailure } from "../errors/logged";
 
 export interface VerifiedRequest {
   verification: Verification;
@@ -113,7 +114,7 @@ export async function runVerifications(store: Store, config: Config, runId: stri
           }
           counts.failed++;
           log?.(`erasure request ${request.id} could not be verified: ${(err as Error)?.message ?? err}`);
-          await markFailed(store, request.id).catch(() => {});
+          await markFailed(store, request.id).catch(logFailure("erasure", `marking request ${request.id} failed`));
         }
         counts.done++;
         // progress and heartbeat in one write per request: a run whose heartbeat stops was abandoned
@@ -126,7 +127,7 @@ export async function runVerifications(store: Store, config: Config, runId: stri
   } catch (err) {
     await store.prisma.erasureRun
       .update({ where: { id: runId }, data: { status: "failed", finishedAt: new Date(), error: (err as Error)?.message ?? String(err) } })
-      .catch(() => {});
+      .catch(logFailure("erasure", `marking run ${runId} failed`));
     throw err;
   } finally {
     await pool.close();

@@ -8,6 +8,7 @@ import { runDeletionRequest, type PurgeRunOptions } from "./purge-run";
 import { requestDeletion } from "./requests";
 import { notYetRedacted } from "./pending";
 import { softDeleteTableByName } from "./tables";
+import { logFailure } from "../errors/logged";
 
 /** A running purge whose worker has not been heard of for this long is taken over. */
 export const PURGE_STALE_MS = 30_000;
@@ -63,7 +64,7 @@ export async function runPurgeJob(store: Store, config: Config, jobId: string, o
   const job = await store.prisma.purgeJob.findUniqueOrThrow({ where: { id: jobId } });
   const pool = new TargetPool(config.targets);
   const heartbeat = setInterval(() => {
-    void store.prisma.purgeJob.updateMany({ where: { id: jobId, status: "running" }, data: { heartbeatAt: new Date() } }).catch(() => {});
+    void store.prisma.purgeJob.updateMany({ where: { id: jobId, status: "running" }, data: { heartbeatAt: new Date() } }).catch(logFailure("purges", `purge ${jobId} heartbeat`));
   }, HEARTBEAT_MS);
   const tally = async (status: string) => {
     const field = status === "completed" || status === "cancelled" ? "completed" : status === "partial" ? "partial" : "failed";

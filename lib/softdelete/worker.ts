@@ -5,6 +5,7 @@ import { abandonedPurges, requestPurge, runPurgeJob } from "./purge-job";
 import { configName } from "./tables";
 
 import { QUEUES } from "../jobs/queue";
+import { logFailure } from "../errors/logged";
 
 export const PURGE_QUEUE = QUEUES.purge;
 
@@ -39,7 +40,7 @@ export async function registerPurgeWorkers(boss: PgBoss, deps: WorkerDeps): Prom
   });
   const cron = deps.config().schedule.purge;
   if (cron) await boss.schedule(PURGE_QUEUE, cron, { trigger: "schedule" }, { tz: "UTC" });
-  else await boss.unschedule(PURGE_QUEUE).catch(() => {});
+  else await boss.unschedule(PURGE_QUEUE).catch(logFailure("purges", "removing the purge schedule"));
   const reap = setInterval(() => {
     abandonedPurges(deps.store)
       .then((ids) => Promise.all(ids.map((id) => enqueuePurge(boss, id))))

@@ -1,6 +1,7 @@
 import pg from "pg";
 import { z } from "zod";
 import { UserError } from "../errors/user-error";
+import { logFailure } from "../errors/logged";
 
 /**
  * The two-role PostgreSQL store. The owner role (CUSTODIAN_MIGRATION_DATABASE_URL) owns the
@@ -97,7 +98,7 @@ export async function grantRuntime(owner: pg.Client, role: string): Promise<void
     }
     await owner.query("COMMIT");
   } catch (err) {
-    await owner.query("ROLLBACK").catch(() => {});
+    await owner.query("ROLLBACK").catch(logFailure("store", "rolling back the role setup"));
     throw err;
   }
 }
