@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { configPathFrom, loadConfig } from "../config/load";
+import { env } from "../env";
 import { userErrorOf } from "../errors/map";
 import { demoCommand } from "./commands/demo";
 import { discoverCommand } from "./commands/discover";
@@ -80,6 +81,7 @@ export async function main(argv: string[]): Promise<number> {
   const wantsJson = argv.includes("--json");
   const out = makeOutput(wantsJson);
   try {
+    env(); // a malformed variable stops every command at once, named (exit 2)
     const { values, positionals } = parseCli(argv);
     const command = positionals[0];
     if (values.help || !command) {
@@ -132,7 +134,7 @@ export async function main(argv: string[]): Promise<number> {
 
 /** The verify commands need no config; one given (or present where it is looked for) is read for its webhook. */
 function optionalConfig(flag: string | undefined) {
-  if (flag !== undefined || process.env.CUSTODIAN_CONFIG) return loadConfig(configPathFrom(flag));
+  if (flag !== undefined || env().CUSTODIAN_CONFIG) return loadConfig(configPathFrom(flag));
   const file = configPathFrom(undefined, {});
   return existsSync(file) ? loadConfig(file) : null;
 }
@@ -153,7 +155,7 @@ function parseCli(argv: string[]) {
 function fail(out: ReturnType<typeof makeOutput>, err: unknown): number {
   const shown = userErrorOf(err);
   const reason = shown?.message ?? (err as Error)?.message ?? String(err);
-  if (!shown && process.env.CUSTODIAN_DEBUG) console.error(err);
+  if (!shown && process.env.CUSTODIAN_DEBUG) console.error(err); // not env(): the failure may be the environment itself
   process.stderr.write(`custodian: ${reason}\n`);
   if (out.json) process.stdout.write(`${JSON.stringify({ error: reason, ...(shown && { kind: shown.kind }) })}\n`);
   return shown?.kind === "usage" ? EXIT.usage : EXIT.failed;

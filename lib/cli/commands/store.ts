@@ -2,6 +2,7 @@ import pg from "pg";
 import { applyMigrations } from "../../store/migrate";
 import { grantRuntime, roleNameSchema } from "../../store/roles";
 import { EXIT, type Output } from "../io";
+import { env } from "../../env";
 import { usageError } from "../../errors/user-error";
 
 /**
@@ -13,7 +14,7 @@ export async function storeCommand(out: Output, sub: string | undefined, role: s
   if (sub !== "grant-runtime") throw usageError(`expected "custodian store grant-runtime --role NAME"${sub ? `, not "${sub}"` : ""}`);
   const parsed = roleNameSchema.safeParse(role ?? "");
   if (!role || !parsed.success) throw usageError(`--role: ${role ? parsed.error!.issues[0].message : "the runtime role's name is required"}`);
-  const url = process.env.CUSTODIAN_MIGRATION_DATABASE_URL || process.env.DATABASE_URL;
+  const url = env().CUSTODIAN_MIGRATION_DATABASE_URL ?? env().DATABASE_URL;
   if (!url) throw usageError("the store must be PostgreSQL: set CUSTODIAN_MIGRATION_DATABASE_URL (the owner role) or DATABASE_URL");
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
   await client.connect();
