@@ -3,7 +3,6 @@ import type { Config } from "../../config/types";
 import { addRequests, getRequest } from "../../erasure/requests";
 import { verifyRequest } from "../../erasure/run";
 import { canonicalKeys } from "../../erasure/keys";
-import { EvidenceKeyError } from "../../erasure/signing";
 import { signingKey } from "../../erasure/store-key";
 import { parseSubjectRef, subjectLabel } from "../../erasure/subjects";
 import { seenByCustodian, traceSummary, unreviewedText } from "../../erasure/trace";
@@ -39,9 +38,7 @@ export async function verifyErasureCommand(config: Config, out: Output, ref: str
     const store = await openStore({ purpose: "custodian verify-erasure" });
     try {
       // the evidence key before anything is stored (not even the request): missing, or not the store's, is exit 2
-      await signingKey(store).catch((err) => {
-        throw err instanceof EvidenceKeyError ? usageError(err.message) : err;
-      });
+      await signingKey(store);
       const actor = cliActor();
       const { ids } = await addRequests(store, config, { subject: parsed.subject.name, keys: [parsed.key], source: "manual", requestedBy: actor, pool });
       out.progress(`verifying ${subjectLabel({ target: parsed.subject.target, table: parsed.subject.table, key: parsed.key })}…`);

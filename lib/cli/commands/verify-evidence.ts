@@ -3,7 +3,7 @@ import type { KeyObject } from "node:crypto";
 import type { Config } from "../../config/types";
 import { verifyChain, type ChainReport } from "../../erasure/evidence";
 import { publishChainHead } from "../../erasure/publish-head";
-import { EvidenceKeyError, existingEvidenceKey, keyFingerprint, parsePublicKey } from "../../erasure/signing";
+import { existingEvidenceKey, keyFingerprint, parsePublicKey } from "../../erasure/signing";
 import { openStore } from "../../store/client";
 import { EXIT, type Output } from "../io";
 import { usageError } from "../../errors/user-error";
@@ -46,19 +46,9 @@ export async function verifyEvidenceCommand(out: Output, opts: VerifyEvidenceOpt
   let publicKey: KeyObject | null = null;
   if (opts.publicKeyFile !== undefined) {
     if (!existsSync(opts.publicKeyFile)) throw usageError(`--public-key ${opts.publicKeyFile}: file not found`);
-    try {
-      publicKey = parsePublicKey(readFileSync(opts.publicKeyFile, "utf8"), `--public-key ${opts.publicKeyFile}`);
-    } catch (err) {
-      if (err instanceof EvidenceKeyError) throw usageError(err.message);
-      throw err;
-    }
+    publicKey = parsePublicKey(readFileSync(opts.publicKeyFile, "utf8"), `--public-key ${opts.publicKeyFile}`);
   } else {
-    try {
-      publicKey = existingEvidenceKey()?.publicKey ?? null;
-    } catch (err) {
-      if (err instanceof EvidenceKeyError) throw usageError(err.message);
-      throw err;
-    }
+    publicKey = existingEvidenceKey()?.publicKey ?? null;
   }
   const store = await openStore({ purpose: "custodian verify-evidence" });
   let report: ChainReport;
