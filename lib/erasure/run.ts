@@ -62,7 +62,11 @@ export async function verifyRequest(
 }
 
 async function readCoverage(config: Config, pool: TargetPool, store: Store, resolved: ResolvedRelations): Promise<CoverageReport | null> {
-  return coverageReport(config, pool, store, resolved).catch(() => null);
+  // without it the verdict says coverage is unknown; why is in the log
+  return coverageReport(config, pool, store, resolved).catch((err) => {
+    logFailure("erasure", "reading the coverage report")(err);
+    return null;
+  });
 }
 
 /** The subject's coverage gaps nobody has reviewed: columns a "complete" verdict did not check. */
