@@ -40,7 +40,7 @@ test("support starts on Restore and is refused an ops-only action called directl
   await expect(page).toHaveURL(/\/restore$/);
   // What a crafted request would do: invoke "Scan now" (ops only) by its action id.
   const res = await page.request.post("/", {
-    headers: { "next-action": serverActionId("app/actions.ts", "scanNow"), "content-type": "text/plain;charset=UTF-8", accept: "text/x-component" },
+    headers: { "next-action": serverActionId("lib/sweeps/actions.ts", "scanNow"), "content-type": "text/plain;charset=UTF-8", accept: "text/x-component" },
     data: "[{}]",
   });
   expect(res.status()).toBe(403);

@@ -39,7 +39,7 @@ test("admin's pages link (and so prefetch) only pages admin may open: no page.vi
 test("a NUL byte in a denied call's input is recorded, not a reason to lose the record", async ({ page, browser }) => {
   await signIn(page, "support");
   const res = await page.request.post("/users", {
-    headers: { "next-action": serverActionId("app/users/actions.ts", "setUserRoles"), "content-type": "text/plain;charset=UTF-8", accept: "text/x-component" },
+    headers: { "next-action": serverActionId("lib/users/actions.ts", "setUserRoles"), "content-type": "text/plain;charset=UTF-8", accept: "text/x-component" },
     data: JSON.stringify([{ userId: "nul\u0000byte", roles: ["admin"] }]),
   });
   expect(res.status()).toBe(403);
@@ -53,7 +53,7 @@ test("a NUL byte in a denied call's input is recorded, not a reason to lose the 
 
 test("a server action from another origin is refused and recorded", async ({ page, browser }) => {
   await signIn(page, "ops");
-  const id = serverActionId("app/actions.ts", "scanNow");
+  const id = serverActionId("lib/sweeps/actions.ts", "scanNow");
   const res = await page.request.post("/", {
     headers: { "next-action": id, origin: "https://evil.example", "content-type": "text/plain;charset=UTF-8", accept: "text/x-component" },
     data: "[{}]",

@@ -27,8 +27,8 @@ const { getStore } = await import("../lib/server/store");
 const { getAuth } = await import("../lib/auth/session");
 const { issueSetupToken } = await import("../lib/auth/setup-tokens");
 const { createPasswordUser } = await import("../lib/auth/users");
-const { inviteUser, setUserRoles } = await import("../app/users/actions");
-const { redeemSetupLink } = await import("../app/setup/actions");
+const { inviteUser, setUserRoles } = await import("../lib/users/actions");
+const { redeemSetupLink } = await import("../lib/users/setup.actions");
 const refusedRoute = await import("../app/api/audit/refused/route");
 const { REFUSED_ACTION_HEADER } = await import("../lib/auth/origin");
 

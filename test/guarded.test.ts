@@ -26,7 +26,7 @@ vi.mock("../lib/auth/session", () => ({
 
 /** Public on purpose: gated by something other than a session. */
 const PUBLIC_ACTIONS: Record<string, string[]> = {
-  "app/setup/actions.ts": ["redeemSetupLink"], // a one-time setup token
+  "lib/users/setup.actions.ts": ["redeemSetupLink"], // a one-time setup token
 };
 const PUBLIC_ROUTES: Record<string, string> = {
   "app/api/auth/[...all]/route.ts": "the auth library's sign-in, sign-out and session endpoints (rate-limited)",
@@ -72,7 +72,7 @@ async function lastEventId() {
 
 describe("every server action", () => {
   it("is found in the source (the walk itself works)", () => {
-    expect(actionFiles.map(rel)).toEqual(expect.arrayContaining(["app/users/actions.ts", "app/setup/actions.ts"]));
+    expect(actionFiles.map(rel)).toEqual(expect.arrayContaining(["lib/users/actions.ts", "lib/users/setup.actions.ts"]));
   });
 
   it("lives in an actions module: no inline \"use server\" function the walk could miss", () => {

@@ -1,6 +1,6 @@
 "use client";
 import { useAction } from "next-safe-action/hooks";
-import { redeemSetupLink } from "@/app/setup/actions";
+import { redeemSetupLink } from "@/lib/users/setup.actions";
 import { FieldError, FormError } from "@/components/form-errors";
 
 export function SetupForm({ token }: { token: string }) {

@@ -1,6 +1,6 @@
 "use client";
 import { useAction } from "next-safe-action/hooks";
-import { addAllowlistEntry, removeAllowlistEntry } from "@/app/relations/[name]/actions";
+import { addAllowlistEntry, removeAllowlistEntry } from "@/lib/relations/allowlist.actions";
 import { FormError } from "@/components/form-errors";
 
 export interface AllowlistRow {

@@ -2,7 +2,7 @@
 import { useAction } from "next-safe-action/hooks";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { previewCleanupAction, startCleanupAction } from "@/app/jobs/actions";
+import { previewCleanupAction, startCleanupAction } from "@/lib/cleanup/actions";
 import { FormError } from "@/components/form-errors";
 
 const fmt = (n: number) => n.toLocaleString("en-US");

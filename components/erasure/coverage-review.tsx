@@ -1,6 +1,6 @@
 "use client";
 import { useAction } from "next-safe-action/hooks";
-import { markCoverageNotPersonal } from "@/app/erasure/actions";
+import { markCoverageNotPersonal } from "@/lib/erasure/actions";
 import { FieldError, FormError } from "@/components/form-errors";
 
 type Errors = Record<string, { _errors?: string[] }> | undefined;

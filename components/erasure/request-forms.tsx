@@ -2,7 +2,7 @@
 import { useAction } from "next-safe-action/hooks";
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
-import { addErasureRequest, uploadErasureKeys } from "@/app/erasure/actions";
+import { addErasureRequest, uploadErasureKeys } from "@/lib/erasure/actions";
 import { FieldError, FormError } from "@/components/form-errors";
 
 type Errors = Record<string, { _errors?: string[] }> | undefined;

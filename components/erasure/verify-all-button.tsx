@@ -3,7 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useAction } from "next-safe-action/hooks";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import { verifyAllRequests } from "@/app/erasure/actions";
+import { verifyAllRequests } from "@/lib/erasure/actions";
 import type { RunStatus } from "@/lib/erasure/runs";
 
 const FINISHED = new Set(["completed", "failed", "abandoned"]);

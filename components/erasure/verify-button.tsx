@@ -1,6 +1,6 @@
 "use client";
 import { useAction } from "next-safe-action/hooks";
-import { verifyErasureRequest } from "@/app/erasure/actions";
+import { verifyErasureRequest } from "@/lib/erasure/actions";
 
 /** Verifies one subject now; the page refreshes with the new evidence. */
 export function VerifyButton({ requestId }: { requestId: string }) {

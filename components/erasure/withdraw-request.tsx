@@ -1,7 +1,7 @@
 "use client";
 import { useAction } from "next-safe-action/hooks";
 import { useState } from "react";
-import { withdrawErasureRequest } from "@/app/erasure/actions";
+import { withdrawErasureRequest } from "@/lib/erasure/actions";
 import { FieldError, FormError } from "@/components/form-errors";
 
 type Errors = Record<string, { _errors?: string[] }> | undefined;

@@ -2,7 +2,7 @@
 import { useAction } from "next-safe-action/hooks";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { approveCleanup, rejectCleanup } from "@/app/jobs/actions";
+import { approveCleanup, rejectCleanup } from "@/lib/cleanup/actions";
 import { FormError } from "@/components/form-errors";
 import type { RequestSnapshot } from "@/lib/cleanup/approval";
 

@@ -3,7 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useAction } from "next-safe-action/hooks";
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
-import { cancelCleanup, pauseCleanup, resumeCleanup, restoreCleanupArchive } from "@/app/jobs/actions";
+import { cancelCleanup, pauseCleanup, resumeCleanup, restoreCleanupArchive } from "@/lib/cleanup/actions";
 import { FormError } from "@/components/form-errors";
 import { ProgressCount } from "@/components/jobs/progress-count";
 import type { CleanupStatus } from "@/lib/cleanup/status";

@@ -3,7 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useAction } from "next-safe-action/hooks";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import { scanNow } from "@/app/actions";
+import { scanNow } from "@/lib/sweeps/actions";
 import type { SweepStatus } from "@/lib/sweeps/status";
 
 const FINISHED = new Set(["completed", "failed", "abandoned"]);

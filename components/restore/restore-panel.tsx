@@ -2,7 +2,7 @@
 import { useAction } from "next-safe-action/hooks";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { previewRestoreAction, restoreAction, searchRestoreAction } from "@/app/restore/actions";
+import { previewRestoreAction, restoreAction, searchRestoreAction } from "@/lib/softdelete/restore.actions";
 import { FormError } from "@/components/form-errors";
 
 const fmt = (n: number) => n.toLocaleString("en-US");

@@ -3,7 +3,7 @@ import { useAction } from "next-safe-action/hooks";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { startPurgeAction } from "@/app/soft-deletes/actions";
+import { startPurgeAction } from "@/lib/softdelete/actions";
 import { FormError } from "@/components/form-errors";
 
 /** Confirm (type the table's name) → a purge job of the rows past grace. */

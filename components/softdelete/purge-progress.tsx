@@ -3,7 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useAction } from "next-safe-action/hooks";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
-import { cancelPurgeAction, pausePurgeAction, resumePurgeAction } from "@/app/soft-deletes/actions";
+import { cancelPurgeAction, pausePurgeAction, resumePurgeAction } from "@/lib/softdelete/actions";
 import { FormError } from "@/components/form-errors";
 import { ProgressCount } from "@/components/jobs/progress-count";
 import { formatEta, formatNumber } from "@/lib/format";

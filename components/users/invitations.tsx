@@ -1,6 +1,6 @@
 "use client";
 import { useAction } from "next-safe-action/hooks";
-import { revokeUserInvitation } from "@/app/users/actions";
+import { revokeUserInvitation } from "@/lib/users/actions";
 import { FormError } from "@/components/form-errors";
 
 export interface InvitationRow {

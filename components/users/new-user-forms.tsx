@@ -1,7 +1,7 @@
 "use client";
 import { useAction } from "next-safe-action/hooks";
 import { useRef } from "react";
-import { createUser, inviteUser } from "@/app/users/actions";
+import { createUser, inviteUser } from "@/lib/users/actions";
 import { FieldError, FormError } from "@/components/form-errors";
 import { RolePicker, rolesFrom } from "./role-picker";
 

@@ -1,6 +1,6 @@
 "use client";
 import { useAction } from "next-safe-action/hooks";
-import { setUserActive, setUserRoles } from "@/app/users/actions";
+import { setUserActive, setUserRoles } from "@/lib/users/actions";
 import { FormError } from "@/components/form-errors";
 import type { Role } from "@/lib/auth/permissions";
 import { RolePicker, rolesFrom } from "./role-picker";

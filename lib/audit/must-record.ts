@@ -1,10 +1,11 @@
 import type { Store } from "../store/client";
 import { recordAudit, type AuditEntry } from "./record";
+import { UserError } from "../errors/user-error";
 
 /** The audit record of a call could not be written: the call is refused (or reported failed), never silently unaudited. */
-export class AuditWriteError extends Error {
+export class AuditWriteError extends UserError {
   constructor(message: string) {
-    super(message);
+    super("refused", message);
     this.name = "AuditWriteError";
   }
 }

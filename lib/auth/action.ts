@@ -3,12 +3,12 @@ import { createSafeActionClient } from "next-safe-action";
 import { forbidden, unauthorized } from "next/navigation";
 import { z } from "zod";
 import { AuditWriteError, mustRecord } from "../audit/must-record";
+import { userErrorOf } from "../errors/map";
 import { scrubParams } from "../audit/params";
 import { auditObjectText } from "../audit/storable";
 import type { AuditResult } from "../audit/record";
 import { errorFields, log } from "../log/logger";
 import { getStore } from "../store/web";
-import { ExpectedError } from "./errors";
 import { can, PERMISSION_NAMES, type Permission } from "./permissions";
 import { requestContext } from "./session";
 
@@ -36,9 +36,10 @@ const metadataSchema = z.object({
 
 export type ActionMetadata = z.infer<typeof metadataSchema>;
 
-/** Refusals the person can act on are shown as they are; anything else is logged and masked. */
+/** What the person can act on (a UserError, lib/errors) is shown as it is; anything else is logged and masked. */
 function handleServerError(err: Error, { metadata, ctx }: { metadata?: { action?: string }; ctx?: object }): string {
-  if (err instanceof ExpectedError || err instanceof AuditWriteError) return err.message;
+  const shown = userErrorOf(err);
+  if (shown) return shown.message;
   const requestId = (ctx as { requestId?: string } | undefined)?.requestId;
   log().child({ requestId }).error({ action: metadata?.action, ...errorFields(err) }, `action ${metadata?.action ?? "?"} failed`);
   return "Something went wrong; the server log has the details.";

@@ -8,6 +8,7 @@ import { errorFields, log } from "../log/logger";
 import { getStore } from "../store/web";
 import { can, type Permission } from "./permissions";
 import { requestContext, type Actor } from "./session";
+import { logFailure } from "../errors/logged";
 
 /**
  * For pages: the signed-in actor holding `permission`. Not signed in → the sign-in page
@@ -105,7 +106,8 @@ export function guardedRoute<S extends z.ZodType>(
       const response = await handler({ query: parsed.data, actor, request, requestId });
       if (!(spec.quiet && response.ok)) {
         await audit(response.ok ? "ok" : "failed", response.ok ? undefined : `HTTP ${response.status}`, parsed.data as Record<string, unknown>).catch(async (err) => {
-          await response.body?.cancel().catch(() => {});
+          // the audit failure is what the caller gets; a body that will not cancel is only logged
+          await response.body?.cancel().catch(logFailure("guard", "cancelling the unaudited response body"));
           throw err;
         });
       }

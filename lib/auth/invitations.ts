@@ -1,5 +1,5 @@
 import type { Store } from "../store/client";
-import { ExpectedError } from "./errors";
+import { refused } from "../errors/user-error";
 import { can, isRole } from "./permissions";
 
 /**
@@ -44,5 +44,5 @@ export async function pendingInvitations(store: Store, now = new Date()): Promis
 export async function revokeInvitation(store: Store, id: string): Promise<void> {
   const now = new Date();
   const n = await store.prisma.setupToken.updateMany({ where: { id, createdBy: { not: null }, usedAt: null, expiresAt: { gt: now } }, data: { expiresAt: now } });
-  if (n.count === 0) throw new ExpectedError("this invitation was already used, has expired or was revoked");
+  if (n.count === 0) throw refused("this invitation was already used, has expired or was revoked");
 }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Store } from "../store/client";
 import type { Auth } from "./auth";
-import { ExpectedError } from "./errors";
+import { refused, UserError } from "../errors/user-error";
 import { mayInvite } from "./invitations";
 import type { Role } from "./permissions";
 import { createPasswordUser, type Tx } from "./users";
@@ -44,9 +44,9 @@ export async function makerMayInvite(db: Store["prisma"] | Tx, createdBy: string
   return mayInvite(maker);
 }
 
-class MakerCannotInvite extends ExpectedError {
+class MakerCannotInvite extends UserError {
   constructor() {
-    super("this invitation was made by an admin who can no longer invite (deactivated); ask an active admin for a new one");
+    super("refused", "this invitation was made by an admin who can no longer invite (deactivated); ask an active admin for a new one");
   }
 }
 
@@ -62,7 +62,7 @@ export async function redeemSetupToken(
     where: { tokenHash: hashOf(token), usedAt: null, expiresAt: { gt: new Date() } },
     data: { usedAt: new Date() },
   });
-  if (!row || claimed.count === 0) throw new ExpectedError("this setup link was already used or has expired; ask for a new one");
+  if (!row || claimed.count === 0) throw refused("this setup link was already used or has expired; ask for a new one");
   try {
     // Checked first for a precise answer, then again, locked, in the transaction that creates the
     // account: a deactivation cannot slip in between the check and the creation.

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Store } from "../store/client";
 import type { Auth } from "./auth";
-import { ExpectedError } from "./errors";
+import { notFound, refused, usageError } from "../errors/user-error";
 import { isRole, type Role } from "./permissions";
 
 export interface NewUser {
@@ -22,9 +22,9 @@ export async function createPasswordUser(auth: Auth, store: Store, input: NewUse
   const roles = checkRoles(input.roles);
   const ctx = await auth.$context;
   if (input.password.length < ctx.password.config.minPasswordLength) {
-    throw new ExpectedError(`the password needs at least ${ctx.password.config.minPasswordLength} characters`);
+    throw usageError(`the password needs at least ${ctx.password.config.minPasswordLength} characters`);
   }
-  const taken = () => new ExpectedError("a user with this email already exists");
+  const taken = () => refused("a user with this email already exists");
   if (await store.prisma.user.findUnique({ where: { email }, select: { id: true } })) throw taken();
   // Hashed before the transaction: scrypt is slow, and a guard's lock is held until commit.
   const hash = await ctx.password.hash(input.password);
@@ -57,7 +57,7 @@ export async function setRoles(store: Store, userId: string, roles: Role[]): Pro
  * invitations end at once. Users are never deleted: the audit trail refers to them.
  */
 export async function setActive(auth: Auth, store: Store, userId: string, active: boolean, by?: string): Promise<void> {
-  if (!active && by === userId) throw new ExpectedError("you cannot deactivate yourself; ask another admin");
+  if (!active && by === userId) throw refused("you cannot deactivate yourself; ask another admin");
   await withAdminsLocked(store, async (tx, admins) => {
     await findUser(tx, userId);
     if (!active && admins.includes(userId)) assertAnotherAdmin(admins, userId, "deactivate");
@@ -89,16 +89,16 @@ async function withAdminsLocked(store: Store, change: (tx: Tx, activeAdmins: str
 
 async function findUser(tx: Tx, userId: string) {
   const user = await tx.user.findUnique({ where: { id: userId }, select: { roles: true, active: true } });
-  if (!user) throw new ExpectedError("no such user");
+  if (!user) throw notFound("no such user");
   return user;
 }
 
 function assertAnotherAdmin(activeAdmins: string[], userId: string, verb: string) {
-  if (!activeAdmins.some((id) => id !== userId)) throw new ExpectedError(`cannot ${verb} the last active admin; make someone else an admin first`);
+  if (!activeAdmins.some((id) => id !== userId)) throw refused(`cannot ${verb} the last active admin; make someone else an admin first`);
 }
 
 function checkRoles(roles: readonly string[]): Role[] {
   const bad = roles.filter((r) => !isRole(r));
-  if (bad.length) throw new ExpectedError(`unknown role ${bad.join(", ")}`);
+  if (bad.length) throw usageError(`unknown role ${bad.join(", ")}`);
   return [...new Set(roles as Role[])];
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ExpectedError } from "../auth/errors";
+import { notFound, refused } from "../errors/user-error";
 import type { Store } from "../store/client";
 import type { CleanupPreview } from "./preview";
 import { jsonValue, type Row } from "./rows";
@@ -153,30 +153,30 @@ export const unapproved = (j: { approvedScope: bigint | number | null; approvedB
  */
 export async function approveJob(store: Store, jobId: string, approver: string, rows?: number): Promise<{ approvedScope: number }> {
   const job = await store.prisma.cleanupJob.findUnique({ where: { id: jobId } });
-  if (!job) throw new ExpectedError("no such cleanup job");
-  if (job.requestedBy === approver) throw new ExpectedError("a second person must approve: you requested this cleanup");
-  if (job.status !== "awaiting_approval") throw new ExpectedError(`the job is ${job.status.replace(/_/g, " ")}, not awaiting approval`);
+  if (!job) throw notFound("no such cleanup job");
+  if (job.requestedBy === approver) throw refused("a second person must approve: you requested this cleanup");
+  if (job.status !== "awaiting_approval") throw refused(`the job is ${job.status.replace(/_/g, " ")}, not awaiting approval`);
   const scope = rows ?? Math.max(Number(job.scope), job.estimate);
   const done = touchedBy(job);
-  if (!Number.isInteger(scope) || scope <= done) throw new ExpectedError(`approving ${scope} rows lets the job do nothing more: it has already removed ${done}`);
+  if (!Number.isInteger(scope) || scope <= done) throw refused(`approving ${scope} rows lets the job do nothing more: it has already removed ${done}`);
   const n = await store.prisma.cleanupJob.updateMany({
     where: { id: jobId, status: "awaiting_approval" },
     data: { status: "queued", approvedBy: approver, approvedAt: new Date(), approvedScope: scope, waitReason: null },
   });
-  if (n.count !== 1) throw new ExpectedError("the job changed meanwhile: it is no longer awaiting approval");
+  if (n.count !== 1) throw refused("the job changed meanwhile: it is no longer awaiting approval");
   return { approvedScope: scope };
 }
 
 /** The approver says no, with a reason: the job ends (what it already did stays done). */
 export async function rejectJob(store: Store, jobId: string, by: string, reason: string): Promise<void> {
   const job = await store.prisma.cleanupJob.findUnique({ where: { id: jobId }, select: { requestedBy: true, status: true } });
-  if (!job) throw new ExpectedError("no such cleanup job");
-  if (job.requestedBy === by) throw new ExpectedError("you requested this cleanup: cancel it instead");
+  if (!job) throw notFound("no such cleanup job");
+  if (job.requestedBy === by) throw refused("you requested this cleanup: cancel it instead");
   const n = await store.prisma.cleanupJob.updateMany({
     where: { id: jobId, status: "awaiting_approval" },
     data: { status: "rejected", rejectedBy: by, rejectReason: reason, finishedAt: new Date() },
   });
-  if (n.count !== 1) throw new ExpectedError(`the job is ${job.status.replace(/_/g, " ")}, not awaiting approval`);
+  if (n.count !== 1) throw refused(`the job is ${job.status.replace(/_/g, " ")}, not awaiting approval`);
 }
 
 /** Jobs waiting for someone other than `viewerId` to approve them, oldest first. */

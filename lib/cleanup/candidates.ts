@@ -2,6 +2,7 @@ import { sightingKey } from "../sightings/record";
 import { childStretch, sameTargetCandidates } from "../targets/features/cleanup";
 import type { CleanupPlan, DependentNode } from "./plan";
 import type { Row } from "./rows";
+import { awaitedLater } from "../errors/logged";
 
 export interface Candidate {
   pk: unknown[];
@@ -70,8 +71,7 @@ export class CandidateReader {
     if (this.readsAhead && result.cursor) {
       const next = nextCandidates(this.plan, result.cursor, size);
       // Its failure surfaces when taken (and is then handled like any batch's); left untaken, it is dropped.
-      next.catch(() => {});
-      this.ahead = { after: positionText(result.cursor), size, result: next };
+      this.ahead = { after: positionText(result.cursor), size, result: awaitedLater(next) };
     }
     return result;
   }

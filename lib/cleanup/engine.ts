@@ -12,6 +12,7 @@ import { CandidateReader, nextCandidates } from "./candidates";
 import { cleanupJobs } from "./jobs";
 import { planCleanup, type CleanupPlan } from "./plan";
 import { reconcilePending } from "./reconcile";
+import { logFailure } from "../errors/logged";
 
 const MIN_BATCH = 10;
 const STATUS_EVERY_MS = 500;

@@ -6,8 +6,13 @@ import { TargetPool } from "../targets/pool";
 import { snapshotOf } from "./approval";
 import { requestCleanup, type RequestOutcome } from "./jobs";
 import { previewCleanup, type CleanupPreview } from "./preview";
+import { UserError } from "../errors/user-error";
 
-export class UnknownRelationForCleanup extends Error {}
+export class UnknownRelationForCleanup extends UserError {
+  constructor(message: string) {
+    super("usage", message);
+  }
+}
 
 /** The relation by name among those the config and the targets' catalogs define now. */
 export async function findRelation(config: Config, pool: TargetPool, name: string): Promise<Relation> {

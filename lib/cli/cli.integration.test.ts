@@ -88,7 +88,7 @@ relations:
     expect(cfg.code).toBe(2);
     expect(cfg.stderr.trim().split("\n")).toHaveLength(1);
     expect(cfg.stderr).toMatch(/bad\.yaml:2: targets\.a: unknown key "colour"/);
-    expect(JSON.parse(cfg.stdout).error).toMatch(/unknown key "colour"/);
+    expect(JSON.parse(cfg.stdout)).toMatchObject({ error: expect.stringMatching(/unknown key "colour"/), kind: "usage" });
 
     expect(run("scan", "--config", config, "--relation", "nope").code).toBe(2);
     const none = run("--json");

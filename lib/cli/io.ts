@@ -1,7 +1,6 @@
 /** Exit codes are part of the CLI contract: cron jobs and scripts depend on them. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, awaitingApproval: 3 } as const;
 
-export class UsageError extends Error {}
 
 export interface Output {
   json: boolean;

@@ -1,23 +1,21 @@
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { ConfigError } from "../config/errors";
 import { configPathFrom, loadConfig } from "../config/load";
-import { UnknownRelationForCleanup } from "../cleanup/start";
-import { UnknownRelationError } from "../detect/sweep";
-import { FolderLockedError } from "../pglite/lock";
+import { env } from "../env";
+import { userErrorOf } from "../errors/map";
 import { demoCommand } from "./commands/demo";
 import { discoverCommand } from "./commands/discover";
 import { cleanupCommand } from "./commands/cleanup";
 import { purgeCommand } from "./commands/purge";
 import { restoreCommand } from "./commands/restore";
-import { UnknownSoftDeleteTable } from "../softdelete/tables";
 import { scanCommand } from "./commands/scan";
 import { workerCommand } from "./commands/worker";
 import { verifyErasureCommand } from "./commands/verify-erasure";
 import { verifyEvidenceCommand } from "./commands/verify-evidence";
 import { verifyAuditCommand } from "./commands/verify-audit";
 import { storeCommand } from "./commands/store";
-import { EXIT, makeOutput, UsageError } from "./io";
+import { EXIT, makeOutput } from "./io";
+import { usageError } from "../errors/user-error";
 
 const USAGE = `usage: custodian <command> [--config FILE] [--json]
 
@@ -83,6 +81,7 @@ export async function main(argv: string[]): Promise<number> {
   const wantsJson = argv.includes("--json");
   const out = makeOutput(wantsJson);
   try {
+    env(); // a malformed variable stops every command at once, named (exit 2)
     const { values, positionals } = parseCli(argv);
     const command = positionals[0];
     if (values.help || !command) {
@@ -91,15 +90,15 @@ export async function main(argv: string[]): Promise<number> {
         if (out.json) out.result({ usage: USAGE }, () => "");
         return EXIT.ok;
       }
-      throw new UsageError("no command given");
+      throw usageError("no command given");
     }
     const allowed = ALLOWED[command];
-    if (!allowed) throw new UsageError(`unknown command "${command}"; expected one of ${Object.keys(ALLOWED).join(", ")}`);
-    if (positionals.length > (command === "store" ? 2 : 1)) throw new UsageError(`unexpected argument "${positionals[command === "store" ? 2 : 1]}"`);
+    if (!allowed) throw usageError(`unknown command "${command}"; expected one of ${Object.keys(ALLOWED).join(", ")}`);
+    if (positionals.length > (command === "store" ? 2 : 1)) throw usageError(`unexpected argument "${positionals[command === "store" ? 2 : 1]}"`);
     for (const key of Object.keys(values) as (keyof typeof OPTIONS)[]) {
       const given = argv.some((a) => a === `--${key}` || a.startsWith(`--${key}=`));
       if (!allowed.includes(key) && key !== "help" && given) {
-        throw new UsageError(`--${key} is not an option of ${command}`);
+        throw usageError(`--${key} is not an option of ${command}`);
       }
     }
     if (command === "demo") return await demoCommand(out, values.force);
@@ -112,11 +111,11 @@ export async function main(argv: string[]): Promise<number> {
     if (command === "scan") return await scanCommand(config, out, values.relation ?? []);
     if (command === "cleanup") {
       const relation = values.relation ?? [];
-      if (relation.length !== 1) throw new UsageError("cleanup needs exactly one --relation NAME");
+      if (relation.length !== 1) throw usageError("cleanup needs exactly one --relation NAME");
       const raw = values["batch-size"];
       const batchSize = raw === undefined ? undefined : Number(raw);
       if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000)) {
-        throw new UsageError("--batch-size must be a whole number from 1 to 100000");
+        throw usageError("--batch-size must be a whole number from 1 to 100000");
       }
       return await cleanupCommand(config, out, { relation: relation[0], execute: values.execute, batchSize });
     }
@@ -124,7 +123,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === "verify-erasure") return await verifyErasureCommand(config, out, values.subject);
     if (command === "purge") return await purgeCommand(config, out, { table: values.table, execute: values.execute });
     if (command === "restore") {
-      if (!values.table || !values.key) throw new UsageError("restore needs --table TARGET.TABLE and --key K");
+      if (!values.table || !values.key) throw usageError("restore needs --table TARGET.TABLE and --key K");
       return await restoreCommand(config, out, { table: values.table, key: values.key, execute: values.execute });
     }
     return await discoverCommand(config, out);
@@ -135,7 +134,7 @@ export async function main(argv: string[]): Promise<number> {
 
 /** The verify commands need no config; one given (or present where it is looked for) is read for its webhook. */
 function optionalConfig(flag: string | undefined) {
-  if (flag !== undefined || process.env.CUSTODIAN_CONFIG) return loadConfig(configPathFrom(flag));
+  if (flag !== undefined || env().CUSTODIAN_CONFIG) return loadConfig(configPathFrom(flag));
   const file = configPathFrom(undefined, {});
   return existsSync(file) ? loadConfig(file) : null;
 }
@@ -144,27 +143,20 @@ function parseCli(argv: string[]) {
   try {
     return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new UsageError((err as Error).message.split("\n")[0].replace(/\. To specify.*$/, ""));
+    throw usageError((err as Error).message.split("\n")[0].replace(/\. To specify.*$/, ""));
   }
 }
 
-/** One line on stderr; under --json also a JSON document on stdout. */
+/**
+ * One line on stderr; under --json also a JSON document on stdout. The exit code comes from
+ * the error's kind (lib/errors): the person's usage (flags, names, config) exits 2, anything
+ * else 1. The operator's terminal gets the message of any error; CUSTODIAN_DEBUG adds the stack.
+ */
 function fail(out: ReturnType<typeof makeOutput>, err: unknown): number {
-  let code: number = EXIT.failed;
-  let reason: string;
-  if (err instanceof UsageError || err instanceof UnknownRelationError || err instanceof UnknownRelationForCleanup || err instanceof UnknownSoftDeleteTable) {
-    code = EXIT.usage;
-    reason = err.message;
-  } else if (err instanceof ConfigError) {
-    code = EXIT.usage;
-    reason = err.message;
-  } else if (err instanceof FolderLockedError) {
-    reason = err.message;
-  } else {
-    reason = (err as Error)?.message ?? String(err);
-    if (process.env.CUSTODIAN_DEBUG) console.error(err);
-  }
+  const shown = userErrorOf(err);
+  const reason = shown?.message ?? (err as Error)?.message ?? String(err);
+  if (!shown && process.env.CUSTODIAN_DEBUG) console.error(err); // not env(): the failure may be the environment itself
   process.stderr.write(`custodian: ${reason}\n`);
-  if (out.json) process.stdout.write(`${JSON.stringify({ error: reason })}\n`);
-  return code;
+  if (out.json) process.stdout.write(`${JSON.stringify({ error: reason, ...(shown && { kind: shown.kind }) })}\n`);
+  return shown?.kind === "usage" ? EXIT.usage : EXIT.failed;
 }

@@ -1,12 +1,13 @@
+import { UserError } from "../errors/user-error";
 /** A problem with the configuration: always names the file, the key path and what was expected. */
-export class ConfigError extends Error {
+export class ConfigError extends UserError {
   constructor(
     readonly file: string,
     readonly path: string,
     readonly expected: string,
     readonly line?: number,
   ) {
-    super(`${file}${line ? `:${line}` : ""}: ${path ? `${path}: ` : ""}${expected}`);
+    super("usage", `${file}${line ? `:${line}` : ""}: ${path ? `${path}: ` : ""}${expected}`);
     this.name = "ConfigError";
   }
 }

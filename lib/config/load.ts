@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from "yaml";
+import { env } from "../env";
 import { ConfigError, formatPath } from "./errors";
 import { configSchema, type RawConfig } from "./schema";
 import { CronExpressionParser } from "cron-parser";
@@ -10,10 +11,11 @@ import type { Config } from "./types";
 export const DEFAULT_CONFIG_FILE = "custodian.config.yaml";
 
 /** Which config file to use: --config, then CUSTODIAN_CONFIG, then ./custodian.config.yaml. */
-export function configPathFrom(flag: string | undefined, env: Record<string, string | undefined> = process.env): string {
-  return path.resolve(/* turbopackIgnore: true */ flag ?? env.CUSTODIAN_CONFIG ?? DEFAULT_CONFIG_FILE);
+export function configPathFrom(flag: string | undefined, vars: Record<string, string | undefined> = env()): string {
+  return path.resolve(/* turbopackIgnore: true */ flag ?? (vars.CUSTODIAN_CONFIG || DEFAULT_CONFIG_FILE));
 }
 
+// `env` here is the raw process environment on purpose: the config names its own variables (url: "${SHOP_DATABASE_URL}").
 export function loadConfig(file: string, env: Record<string, string | undefined> = process.env): Config {
   let text: string;
   try {

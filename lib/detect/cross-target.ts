@@ -1,4 +1,5 @@
 import type { ColumnsRef, KeyPage, OrphanCount, ParentSoftDelete, Target } from "../targets/types";
+import { awaitedLater } from "../errors/logged";
 
 /**
  * Distinct keys per walk page. Each page restarts an index range scan: on PostgreSQL a
@@ -40,10 +41,10 @@ export async function countOrphansAcross(
   pageSize = WALK_PAGE_KEYS,
 ): Promise<OrphanCount> {
   // child rows = the walk's rows + those with a NULL key column (which no walk sees)
-  const nullKeyRows = quiet(child.countNullKeys(childRef));
+  const nullKeyRows = awaitedLater(child.countNullKeys(childRef));
   let orphans = 0;
   const progress: CrossTargetProgress = { keysWalked: 0, rowsWalked: 0 };
-  const walk = (after: unknown[] | null) => quiet(child.walkKeys(childRef, after, pageSize));
+  const walk = (after: unknown[] | null) => awaitedLater(child.walkKeys(childRef, after, pageSize));
   const lookup = async (page: KeyPage) => {
     const missing = await parent.missingKeys(parentRef, page.keys, page.size, softDelete);
     for (const i of missing) orphans += page.rows[i];
@@ -65,9 +66,9 @@ export async function countOrphansAcross(
       if (!child.inProcess) {
         next = page.next ? walk(page.next) : null;
         await ioTurn();
-        pending.push(quiet(lookup(page)));
+        pending.push(awaitedLater(lookup(page)));
       } else {
-        pending.push(quiet(lookup(page)));
+        pending.push(awaitedLater(lookup(page)));
         await ioTurn();
         next = page.next ? walk(page.next) : null;
       }
@@ -93,8 +94,3 @@ function ioTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** A promise awaited later must not be reported as unhandled if it fails meanwhile. */
-function quiet<T>(p: Promise<T>): Promise<T> {
-  p.catch(() => {});
-  return p;
-}

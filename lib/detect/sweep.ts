@@ -3,6 +3,7 @@ import { resolveRelations, type TargetFailure } from "../relations/resolve";
 import type { Relation } from "../relations/types";
 import { TargetPool } from "../targets/pool";
 import { scanRelation, type ScanResult } from "./scan";
+import { UserError } from "../errors/user-error";
 
 export interface SweepResult {
   scannedAt: Date;
@@ -11,14 +12,14 @@ export interface SweepResult {
   failures: TargetFailure[];
 }
 
-export class UnknownRelationError extends Error {
+export class UnknownRelationError extends UserError {
   constructor(
     readonly names: string[],
     readonly known: string[],
     failures: TargetFailure[] = [],
   ) {
     const unread = failures.length ? ` (not readable now, so their declared relations are unknown: ${failures.map((f) => f.target).join(", ")})` : "";
-    super(`unknown relation${names.length > 1 ? "s" : ""} ${names.map((n) => `"${n}"`).join(", ")}; known: ${known.join(", ") || "(none)"}${unread}`);
+    super("usage", `unknown relation${names.length > 1 ? "s" : ""} ${names.map((n) => `"${n}"`).join(", ")}; known: ${known.join(", ") || "(none)"}${unread}`);
   }
 }
 

@@ -1,7 +1,12 @@
+import { UserError } from "../errors/user-error";
 /** Most keys one upload may carry: a bigger list belongs in several files (or the CLI in a loop). */
 export const MAX_UPLOAD_KEYS = 10_000;
 
-export class KeyListError extends Error {}
+export class KeyListError extends UserError {
+  constructor(message: string) {
+    super("usage", message);
+  }
+}
 
 /**
  * Keys from an uploaded CSV: one key per line, one field per key column (RFC 4180 quoting).

@@ -1,14 +1,23 @@
 import type { Config } from "../config/types";
 import { TargetError } from "../targets/errors";
 import type { TargetPool } from "../targets/pool";
+import { UserError } from "../errors/user-error";
 
 type SubjectConfig = Config["subjects"][number];
 
 /** A key value that is no value of its column's type (`3O47` for a bigint id): refused, nothing stored. */
-export class KeyValueError extends Error {}
+export class KeyValueError extends UserError {
+  constructor(message: string) {
+    super("usage", message);
+  }
+}
 
 /** The key column's types could not be read (the subject's database is unreachable…): nothing is stored either. */
-export class KeyCheckError extends Error {}
+export class KeyCheckError extends UserError {
+  constructor(message: string) {
+    super("usage", message);
+  }
+}
 
 /** Errors listed in one message before "and N more". */
 const LISTED = 5;

@@ -15,6 +15,7 @@ import { coverageReport, type CoverageReport } from "./coverage";
 import { subjectTrace } from "./trace";
 import { verifySubject, type UnreviewedColumn, type Verification } from "./verify";
 import { NOT_WITHDRAWN, RequestWithdrawnError, withdrawalOf } from "./withdraw";
+import { logFailure } from "../errors/logged";
 
 export interface VerifiedRequest {
   verification: Verification;
@@ -63,7 +64,11 @@ export async function verifyRequest(
 }
 
 async function readCoverage(config: Config, pool: TargetPool, store: Store, resolved: ResolvedRelations): Promise<CoverageReport | null> {
-  return coverageReport(config, pool, store, resolved).catch(() => null);
+  // without it the verdict says coverage is unknown; why is in the log
+  return coverageReport(config, pool, store, resolved).catch((err) => {
+    logFailure("erasure", "reading the coverage report")(err);
+    return null;
+  });
 }
 
 /** The subject's coverage gaps nobody has reviewed: columns a "complete" verdict did not check. */
@@ -117,7 +122,7 @@ export async function runVerifications(store: Store, config: Config, runId: stri
           }
           counts.failed++;
           log?.(`erasure request ${request.id} could not be verified: ${(err as Error)?.message ?? err}`);
-          await markFailed(store, request.id).catch(() => {});
+          await markFailed(store, request.id).catch(logFailure("erasure", `marking request ${request.id} failed`));
         }
         counts.done++;
         // progress and heartbeat in one write per request: a run whose heartbeat stops was abandoned
@@ -130,7 +135,7 @@ export async function runVerifications(store: Store, config: Config, runId: stri
   } catch (err) {
     await store.prisma.erasureRun
       .update({ where: { id: runId }, data: { status: "failed", finishedAt: new Date(), error: (err as Error)?.message ?? String(err) } })
-      .catch(() => {});
+      .catch(logFailure("erasure", `marking run ${runId} failed`));
     throw err;
   } finally {
     stopHeartbeat();

@@ -2,6 +2,7 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sig
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { dataDir } from "../store/paths";
+import { UserError } from "../errors/user-error";
 
 /**
  * The evidence key: Ed25519, kept outside the store. Each evidence record's hash is signed
@@ -18,7 +19,11 @@ export const EVIDENCE_KEY_FILE = "evidence-key.pem";
 /** What is signed: the record's hash, with a label so the signature means nothing elsewhere. */
 const signedText = (hash: string) => Buffer.from(`custodian-evidence-v1:${hash}`, "utf8");
 
-export class EvidenceKeyError extends Error {}
+export class EvidenceKeyError extends UserError {
+  constructor(message: string) {
+    super("usage", message);
+  }
+}
 
 export interface EvidenceKey {
   privateKey: KeyObject;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Config } from "../config/types";
 import type { TargetPool } from "../targets/pool";
 import { canonicalKeys } from "./keys";
+import { UserError } from "../errors/user-error";
 
 /** A configured subject (`subjects:`) with its schema resolved, and one key of it. */
 export interface ResolvedSubject {
@@ -15,7 +16,11 @@ export interface ResolvedSubject {
 }
 
 /** A subject reference a person can act on: unknown subject, wrong number of key values. */
-export class SubjectError extends Error {}
+export class SubjectError extends UserError {
+  constructor(message: string) {
+    super("usage", message);
+  }
+}
 
 type SubjectConfig = Config["subjects"][number];
 

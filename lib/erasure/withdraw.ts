@@ -1,11 +1,20 @@
 import type { ErasureWithdrawal, Prisma } from "../../generated/prisma/client";
 import type { Store } from "../store/client";
+import { UserError } from "../errors/user-error";
 
 /** A withdrawal a person asked for that cannot be made (no such request, already withdrawn). */
-export class WithdrawalError extends Error {}
+export class WithdrawalError extends UserError {
+  constructor(message: string) {
+    super("refused", message);
+  }
+}
 
 /** Verifying a withdrawn request is refused: it is out of every list and run, kept as it was. */
-export class RequestWithdrawnError extends Error {}
+export class RequestWithdrawnError extends UserError {
+  constructor(message: string) {
+    super("refused", message);
+  }
+}
 
 /**
  * Withdraws a mistaken erasure request: one append-only record of who, when and why. The

@@ -1,4 +1,4 @@
-import { ExpectedError } from "../auth/errors";
+import { notFound, refused } from "../errors/user-error";
 import type { Store } from "../store/client";
 
 /**
@@ -105,7 +105,7 @@ export async function transition<S extends string>(store: Store, model: JobModel
   const n = await rows.updateMany({ where: { id, status: { in: from } }, data });
   if (n.count === 1) return;
   const job = await rows.findUnique({ where: { id }, select: { status: true } });
-  throw new ExpectedError(job ? refusal(job.status) : model.missing);
+  throw job ? refused(refusal(job.status)) : notFound(model.missing);
 }
 
 /**

@@ -1,18 +1,20 @@
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
+import { UserError } from "../errors/user-error";
 
 /**
  * A PGlite data folder must never be opened by two processes at once (it would be
  * corrupted). Whoever opens one holds `<folder>.lock` with its pid; a second process
  * gets a clear message instead of a second handle. A lock whose process died is taken over.
  */
-export class FolderLockedError extends Error {
+export class FolderLockedError extends UserError {
   constructor(
     readonly folder: string,
     readonly holder: LockInfo,
   ) {
     const where = holder.host && holder.host !== hostname() ? ` on host ${holder.host}` : "";
     super(
+      "refused",
       `${folder} is in use by another Custodian process (pid ${holder.pid}${where}, ${holder.purpose}, since ${holder.since}). ` +
         `Stop that process first, or point DATABASE_URL at a PostgreSQL store so several processes can share it.` +
         (where ? ` If that process is gone, delete ${folder}.lock.` : ""),

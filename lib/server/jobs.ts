@@ -1,5 +1,6 @@
 import "server-only";
 import { hostname } from "node:os";
+import { env } from "../env";
 import { startJobRuntime, type JobRuntime } from "../jobs/runtime";
 import { log } from "../log/logger";
 import { serverConfig } from "./config";
@@ -14,7 +15,7 @@ export function getJobs(): Promise<JobRuntime> {
       startJobRuntime(store, {
         config: serverConfig,
         logger: log().child({ worker: `web:${hostname()}:${process.pid}` }),
-        work: process.env.CUSTODIAN_WEB_WORKERS !== "0",
+        work: env().CUSTODIAN_WEB_WORKERS !== "0",
       }),
     )
     .catch((err) => {

@@ -1,3 +1,4 @@
+import { env } from "../env";
 import { bootstrapAccounts } from "../auth/bootstrap";
 import { EvidenceKeyError, keyFingerprint } from "../erasure/signing";
 import { signingKey } from "../erasure/store-key";
@@ -19,6 +20,7 @@ const SWEEP_AT_START_IF_OLDER_MS = 60 * 60 * 1000;
  */
 export async function startup(): Promise<void> {
   const logger = log().child({ component: "startup" });
+  env(); // a malformed variable stops the start, named (lib/env.ts)
   if (!clientAddressStamped()) {
     // A bare `next start`: no client address on requests, so sign-in is limited per account only.
     logger.warn("the per-client sign-in limit is off: this server does not stamp client addresses (start it with `npm start` or scripts/serve.ts, not `next start`); sign-in is limited per account only");

@@ -13,6 +13,7 @@ import { olderThan } from "./grace";
 import { OPEN_REQUEST_STATUSES } from "./requests";
 import { softDeleteTableByName, type SoftDeleteTable } from "./tables";
 import { transact } from "./transact";
+import { UserError } from "../errors/user-error";
 
 /** Rows cleared per UPDATE: a large account is restored in bounded statements inside one transaction. */
 const RESTORE_BATCH = 5000;
@@ -49,12 +50,13 @@ export interface RestoreResult {
   durationMs: number;
 }
 
-export class RestoreRefused extends Error {
+export class RestoreRefused extends UserError {
   constructor(
     readonly code: RefusalCode,
     message: string,
   ) {
-    super(message);
+    // a key of the wrong shape is the caller's mistake; every other refusal is the data's answer
+    super(code === "bad_key" ? "usage" : "refused", message);
     this.name = "RestoreRefused";
   }
 }

@@ -6,6 +6,7 @@ import { resolveRelations } from "../relations/resolve";
 import type { TargetPool } from "../targets/pool";
 import type { TableRef, Target } from "../targets/types";
 import type { z } from "zod";
+import { UserError } from "../errors/user-error";
 
 export type SoftDeleteConfig = z.output<typeof softDeleteSchema>;
 
@@ -23,7 +24,11 @@ export interface SoftDeleteTable {
   cycles: string[];
 }
 
-export class UnknownSoftDeleteTable extends Error {}
+export class UnknownSoftDeleteTable extends UserError {
+  constructor(message: string) {
+    super("usage", message);
+  }
+}
 
 /** How the config names a soft-delete table (purge jobs, the CLI and the pages use it): "target.table" or "target.schema.table". */
 export const configName = (entry: { target: string; schema?: string; table: string }) => `${entry.target}.${entry.schema ? `${entry.schema}.` : ""}${entry.table}`;

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { logFailure } from "../errors/logged";
 
 /**
  * Applies prisma/migrations in order and records them in `_prisma_migrations` exactly
@@ -87,7 +88,7 @@ export async function applyMigrations(db: SqlRunner, migrations = readMigrations
       try {
         await db.exec(`BEGIN;\n${m.sql}\nCOMMIT;`);
       } catch (err) {
-        await db.exec("ROLLBACK").catch(() => {});
+        await db.exec("ROLLBACK").catch(logFailure("store", `rolling back migration ${m.name}`));
         await db.query(`UPDATE "_prisma_migrations" SET logs = $2 WHERE id = $1`, [id, String(err)]);
         throw new MigrationError(`migration ${m.name} failed: ${(err as Error).message}`);
       }

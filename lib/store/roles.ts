@@ -1,5 +1,7 @@
 import pg from "pg";
 import { z } from "zod";
+import { UserError } from "../errors/user-error";
+import { logFailure } from "../errors/logged";
 
 /**
  * The two-role PostgreSQL store. The owner role (CUSTODIAN_MIGRATION_DATABASE_URL) owns the
@@ -19,7 +21,11 @@ export const roleNameSchema = z
   .max(63, "a PostgreSQL role name has at most 63 characters")
   .regex(/^[A-Za-z_][A-Za-z0-9_$-]*$/, "a role name is letters, digits, _ , $ or -, starting with a letter or _");
 
-export class RoleSetupError extends Error {}
+export class RoleSetupError extends UserError {
+  constructor(message: string) {
+    super("usage", message);
+  }
+}
 
 type Client = Pick<pg.Client, "query">;
 
@@ -92,7 +98,7 @@ export async function grantRuntime(owner: pg.Client, role: string): Promise<void
     }
     await owner.query("COMMIT");
   } catch (err) {
-    await owner.query("ROLLBACK").catch(() => {});
+    await owner.query("ROLLBACK").catch(logFailure("store", "rolling back the role setup"));
     throw err;
   }
 }

@@ -8,6 +8,7 @@ import { recordSightings, type SightingsProgress } from "../sightings/record";
 import { storeBacklog } from "../softdelete/stored-backlog";
 import { sweeps } from "./claim";
 import { storeSuggestions } from "./suggestions";
+import { logFailure } from "../errors/logged";
 
 const PROGRESS_EVERY_MS = 500;
 
@@ -83,7 +84,7 @@ export async function runClaimedSweep(store: Store, config: Config, sweepId: str
     await writes;
     await store.prisma.sweep
       .update({ where: { id: sweepId }, data: { status: "failed", finishedAt: new Date(), activity: null, error: (err as Error)?.message ?? String(err) } })
-      .catch(() => {});
+      .catch(logFailure("sweeps", `marking sweep ${sweepId} failed`));
     throw err;
   } finally {
     stopHeartbeat();

@@ -1,3 +1,6 @@
+import type { MapsToUserError } from "../errors/map";
+import { UserError, type UserErrorKind } from "../errors/user-error";
+
 /**
  * Every driver's failure maps into one of these, so the UI and CLI can say exactly
  * what went wrong (and never report 0 orphans for a relation that was not scanned).
@@ -13,7 +16,20 @@ export type TargetErrorKind =
   | "locked"
   | "query_failed";
 
-export class TargetError extends Error {
+/** A target's failure as the person reads it (lib/errors): only the kind changes, the message naming the target stays. */
+const USER_KINDS: Record<TargetErrorKind, UserErrorKind> = {
+  unreachable: "unreachable",
+  auth_failed: "unreachable",
+  unknown_database: "not_found",
+  unknown_table: "not_found",
+  unknown_column: "not_found",
+  permission_denied: "refused",
+  timeout: "timeout",
+  locked: "timeout",
+  query_failed: "refused",
+};
+
+export class TargetError extends Error implements MapsToUserError {
   constructor(
     readonly kind: TargetErrorKind,
     readonly target: string,
@@ -22,6 +38,10 @@ export class TargetError extends Error {
   ) {
     super(message);
     this.name = "TargetError";
+  }
+
+  toUserError(): UserError {
+    return new UserError(USER_KINDS[this.kind], this.message, { cause: this });
   }
 }
 

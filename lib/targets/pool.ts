@@ -2,6 +2,7 @@ import type { TargetSpec } from "../config/types";
 import { isTargetError, TargetError } from "./errors";
 import { openTarget } from "./open";
 import type { Target } from "./types";
+import { awaitedLater, logFailure } from "../errors/logged";
 
 /**
  * The targets of one unit of work (a sweep, a command): each opened once, on first
@@ -26,8 +27,8 @@ export class TargetPool {
             throw isTargetError(err) ? err : new TargetError("unreachable", name, `cannot open target "${name}": ${(err as Error).message}`, err);
           })
         : Promise.reject(new TargetError("unreachable", name, `target "${name}" is not defined in the config`));
-      p.catch(() => {});
-      this.opened.set(name, p);
+      // awaited by every get(name); a failure is the caller's (and is cached: one attempt per pool)
+      this.opened.set(name, awaitedLater(p));
     }
     return p;
   }
@@ -35,6 +36,6 @@ export class TargetPool {
   async close(): Promise<void> {
     const all = [...this.opened.values()];
     this.opened.clear();
-    await Promise.all(all.map((p) => p.then((t) => t.close()).catch(() => {})));
+    await Promise.all(all.map((p) => p.then((t) => t.close(), () => undefined /* never opened: its caller was told */).catch(logFailure("targets", "closing a target"))));
   }
 }

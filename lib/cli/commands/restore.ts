@@ -5,7 +5,8 @@ import { parseKeyInput } from "../../softdelete/keys";
 import { previewRestore, restoreSubject, RestoreRefused } from "../../softdelete/restore";
 import { openStore } from "../../store/client";
 import { TargetPool } from "../../targets/pool";
-import { EXIT, formatCount, UsageError, type Output } from "../io";
+import { EXIT, formatCount, type Output } from "../io";
+import { usageError } from "../../errors/user-error";
 
 /**
  * `custodian restore --table TARGET.TABLE --key K [--execute]`: the preview by default
@@ -17,7 +18,7 @@ export async function restoreCommand(config: Config, out: Output, opts: { table:
   try {
     key = parseKeyInput(opts.key);
   } catch (err) {
-    throw new UsageError(`--key: ${(err as Error).message}`);
+    throw usageError(`--key: ${(err as Error).message}`);
   }
   const store = await openStore({ purpose: "custodian restore" });
   const pool = new TargetPool(config.targets);
@@ -30,7 +31,7 @@ export async function restoreCommand(config: Config, out: Output, opts: { table:
   try {
     const preview = await previewRestore(store, config, pool, opts.table, key).catch((err) => {
       // A key with too few or too many parts is a usage error (exit 2), not a refusal.
-      if (err instanceof RestoreRefused && err.code === "bad_key") throw new UsageError(`--key: ${err.message}`);
+      if (err instanceof RestoreRefused && err.code === "bad_key") throw usageError(`--key: ${err.message}`);
       throw err;
     });
     if (!opts.execute) {

@@ -2,7 +2,8 @@ import { verifyAuditChain } from "../../audit/chain";
 import type { Config } from "../../config/types";
 import { publishAuditChain } from "../../erasure/publish-head";
 import { openStore } from "../../store/client";
-import { EXIT, UsageError, type Output } from "../io";
+import { EXIT, type Output } from "../io";
+import { usageError } from "../../errors/user-error";
 
 /**
  * `custodian verify-audit [--expect-head HASH]`: walks the audit trail's hash chain; exit 1
@@ -12,7 +13,7 @@ import { EXIT, UsageError, type Output } from "../io";
  */
 export async function verifyAuditCommand(out: Output, opts: { config: Config | null; expectHead?: string }): Promise<number> {
   if (opts.expectHead !== undefined && !/^[0-9a-f]{64}$/.test(opts.expectHead)) {
-    throw new UsageError("--expect-head must be an event hash: 64 lowercase hex characters");
+    throw usageError("--expect-head must be an event hash: 64 lowercase hex characters");
   }
   const store = await openStore({ purpose: "custodian verify-audit" });
   let report;

@@ -2,15 +2,15 @@ import { userInfo } from "node:os";
 import type { Config } from "../../config/types";
 import { addRequests, getRequest } from "../../erasure/requests";
 import { verifyRequest } from "../../erasure/run";
-import { canonicalKeys, KeyValueError } from "../../erasure/keys";
-import { EvidenceKeyError } from "../../erasure/signing";
+import { canonicalKeys } from "../../erasure/keys";
 import { signingKey } from "../../erasure/store-key";
-import { parseSubjectRef, SubjectError, subjectLabel } from "../../erasure/subjects";
+import { parseSubjectRef, subjectLabel } from "../../erasure/subjects";
 import { seenByCustodian, traceSummary, unreviewedText } from "../../erasure/trace";
 import { RequestWithdrawnError } from "../../erasure/withdraw";
 import { TargetPool } from "../../targets/pool";
 import { openStore } from "../../store/client";
-import { EXIT, formatCount, table, UsageError, type Output } from "../io";
+import { EXIT, formatCount, table, type Output } from "../io";
+import { usageError } from "../../errors/user-error";
 
 /** Who verified, in the evidence: the operating-system account that ran the command. */
 export function cliActor(): string {
@@ -27,37 +27,24 @@ export function cliActor(): string {
  * Exit 0 complete, 1 incomplete (or not verifiable), 2 bad usage.
  */
 export async function verifyErasureCommand(config: Config, out: Output, ref: string | undefined): Promise<number> {
-  if (!ref) throw new UsageError("--subject TARGET.TABLE:KEY is required");
-  let parsed;
-  try {
-    parsed = parseSubjectRef(config, ref);
-  } catch (err) {
-    if (err instanceof SubjectError) throw new UsageError(err.message);
-    throw err;
-  }
+  if (!ref) throw usageError("--subject TARGET.TABLE:KEY is required");
+  const parsed = parseSubjectRef(config, ref);
   // one pool for the whole command: each target opened once
   const pool = new TargetPool(config.targets);
   let result;
   try {
     // read by the key column's type before anything is stored: `3O47` is refused (exit 2), `+03047` is 3047
-    try {
-      [parsed.key] = await canonicalKeys(pool, parsed.subject, [parsed.key]);
-    } catch (err) {
-      if (err instanceof KeyValueError) throw new UsageError(err.message);
-      throw err;
-    }
+    [parsed.key] = await canonicalKeys(pool, parsed.subject, [parsed.key]);
     const store = await openStore({ purpose: "custodian verify-erasure" });
     try {
       // the evidence key before anything is stored (not even the request): missing, or not the store's, is exit 2
-      await signingKey(store).catch((err) => {
-        throw err instanceof EvidenceKeyError ? new UsageError(err.message) : err;
-      });
+      await signingKey(store);
       const actor = cliActor();
       const { ids } = await addRequests(store, config, { subject: parsed.subject.name, keys: [parsed.key], source: "manual", requestedBy: actor, pool });
       out.progress(`verifying ${subjectLabel({ target: parsed.subject.target, table: parsed.subject.table, key: parsed.key })}…`);
       result = await verifyRequest(store, config, (await getRequest(store, ids[0]))!, actor, { pool }).catch((err) => {
         // a withdrawn request is not verified again: say so, like any other refused usage
-        throw err instanceof RequestWithdrawnError ? new UsageError(err.message) : err;
+        throw err instanceof RequestWithdrawnError ? usageError(err.message) : err;
       });
     } finally {
       await store.close();

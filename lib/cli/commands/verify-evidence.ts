@@ -3,9 +3,10 @@ import type { KeyObject } from "node:crypto";
 import type { Config } from "../../config/types";
 import { verifyChain, type ChainReport } from "../../erasure/evidence";
 import { publishChainHead } from "../../erasure/publish-head";
-import { EvidenceKeyError, existingEvidenceKey, keyFingerprint, parsePublicKey } from "../../erasure/signing";
+import { existingEvidenceKey, keyFingerprint, parsePublicKey } from "../../erasure/signing";
 import { openStore } from "../../store/client";
-import { EXIT, UsageError, type Output } from "../io";
+import { EXIT, type Output } from "../io";
+import { usageError } from "../../errors/user-error";
 
 export interface VerifyEvidenceOptions {
   /** The config, when one was given or found: its alert webhook gets the head. */
@@ -40,24 +41,14 @@ export function resultOf(report: ChainReport): VerifyEvidenceResult {
  */
 export async function verifyEvidenceCommand(out: Output, opts: VerifyEvidenceOptions): Promise<number> {
   if (opts.expectHead !== undefined && !/^[0-9a-f]{64}$/.test(opts.expectHead)) {
-    throw new UsageError("--expect-head must be a record hash: 64 lowercase hex characters");
+    throw usageError("--expect-head must be a record hash: 64 lowercase hex characters");
   }
   let publicKey: KeyObject | null = null;
   if (opts.publicKeyFile !== undefined) {
-    if (!existsSync(opts.publicKeyFile)) throw new UsageError(`--public-key ${opts.publicKeyFile}: file not found`);
-    try {
-      publicKey = parsePublicKey(readFileSync(opts.publicKeyFile, "utf8"), `--public-key ${opts.publicKeyFile}`);
-    } catch (err) {
-      if (err instanceof EvidenceKeyError) throw new UsageError(err.message);
-      throw err;
-    }
+    if (!existsSync(opts.publicKeyFile)) throw usageError(`--public-key ${opts.publicKeyFile}: file not found`);
+    publicKey = parsePublicKey(readFileSync(opts.publicKeyFile, "utf8"), `--public-key ${opts.publicKeyFile}`);
   } else {
-    try {
-      publicKey = existingEvidenceKey()?.publicKey ?? null;
-    } catch (err) {
-      if (err instanceof EvidenceKeyError) throw new UsageError(err.message);
-      throw err;
-    }
+    publicKey = existingEvidenceKey()?.publicKey ?? null;
   }
   const store = await openStore({ purpose: "custodian verify-evidence" });
   let report: ChainReport;

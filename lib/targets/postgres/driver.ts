@@ -5,10 +5,10 @@ import { ownedDriver, type Driver } from "../driver";
 
 // int8 (count(*), bigint keys) arrives as a string: exact, and converted where counted.
 
-/** A pool of 4 pg connections, each in UTC. */
+/** A pool of 4 pg connections, each in UTC (see utcSessions). */
 export function openPostgresDriver(spec: TargetSpec): Driver {
   const pool = new pg.Pool({
-    connectionString: spec.url,
+    connectionString: utcSessions(spec.url),
     max: 4,
     connectionTimeoutMillis: 5000,
     application_name: "custodian",
@@ -19,8 +19,20 @@ export function openPostgresDriver(spec: TargetSpec): Driver {
     // A connection cut while checked out (between a transaction's statements) fails
     // the statement that uses it next; it must not also crash the process.
     client.on("error", () => {});
-    // Soft-delete cutoffs are bound as UTC instants; naive timestamps are read as UTC too.
-    void client.query("SET TIME ZONE 'UTC'").catch(() => {});
   });
   return ownedDriver(new Kysely<any>({ dialect: new PostgresDialect({ pool }) }));
+}
+
+/**
+ * Soft-delete cut-offs are bound as UTC instants and naive timestamps must be read as UTC
+ * too, so every session runs in UTC. Asked for in the connection's startup message (after
+ * any options the URL gives, so it wins): a server that refuses it refuses the connection,
+ * loudly, where a `SET TIME ZONE` sent after connecting failed unseen.
+ */
+export function utcSessions(url: string): string {
+  // not `new URL`: a socket URL (postgres://user@/db?host=/run/postgresql) has no host it accepts
+  const q = url.indexOf("?");
+  const params = new URLSearchParams(q < 0 ? "" : url.slice(q + 1));
+  params.set("options", [params.get("options"), "-c TimeZone=UTC"].filter(Boolean).join(" "));
+  return `${q < 0 ? url : url.slice(0, q)}?${params}`;
 }

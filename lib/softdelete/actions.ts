@@ -1,28 +1,22 @@
 "use server";
 import { revalidatePath } from "next/cache";
-import { action } from "@/lib/auth/action";
-import { ExpectedError } from "@/lib/auth/errors";
-import { serverConfig } from "@/lib/server/config";
-import { getJobs } from "@/lib/server/jobs";
-import { cancelPurge, pausePurge, resumePurge } from "@/lib/softdelete/purge-control";
-import { requestPurge } from "@/lib/softdelete/purge-job";
-import { configName, findSoftDeleteConfig, UnknownSoftDeleteTable } from "@/lib/softdelete/tables";
-import { enqueuePurge } from "@/lib/softdelete/worker";
-import { purgeJobIdSchema, startPurgeSchema } from "./soft-deletes.validation";
+import { action } from "../auth/action";
+import { usageError } from "../errors/user-error";
+import { serverConfig } from "../server/config";
+import { getJobs } from "../server/jobs";
+import { cancelPurge, pausePurge, resumePurge } from "./purge-control";
+import { requestPurge } from "./purge-job";
+import { purgeJobIdSchema, startPurgeSchema } from "./softdelete.validation";
+import { configName, findSoftDeleteConfig } from "./tables";
+import { enqueuePurge } from "./worker";
 
 /** Hard-deletes (or redacts) every row of the table past its grace, one deletion request per subject, as a job. */
 export const startPurgeAction = action
   .metadata({ action: "purges.start", permission: "purges.run", audit: ["table"], object: ["table", "table"] })
   .inputSchema(startPurgeSchema)
   .action(async ({ parsedInput, ctx }) => {
-    if (parsedInput.confirm !== parsedInput.table) throw new ExpectedError("type the table's name exactly to confirm");
-    let name: string;
-    try {
-      name = configName(findSoftDeleteConfig(serverConfig(), parsedInput.table));
-    } catch (err) {
-      if (err instanceof UnknownSoftDeleteTable) throw new ExpectedError(err.message);
-      throw err;
-    }
+    if (parsedInput.confirm !== parsedInput.table) throw usageError("type the table's name exactly to confirm");
+    const name = configName(findSoftDeleteConfig(serverConfig(), parsedInput.table));
     const { jobId, created } = await requestPurge(ctx.store, name, { requestedBy: ctx.actor.userId, trigger: "manual" });
     await enqueuePurge((await getJobs()).boss, jobId);
     revalidatePath("/soft-deletes");

@@ -1,17 +1,17 @@
 "use server";
 import { revalidatePath } from "next/cache";
-import { allowlistAddSchema, allowlistRemoveSchema } from "@/app/jobs/jobs.validation";
-import { relationHref } from "@/lib/dashboard/href";
-import { action } from "@/lib/auth/action";
-import { ExpectedError } from "@/lib/auth/errors";
-import { sightingKey } from "@/lib/sightings/record";
+import { action } from "../auth/action";
+import { relationHref } from "../dashboard/href";
+import { usageError } from "../errors/user-error";
+import { sightingKey } from "../sightings/record";
+import { allowlistAddSchema, allowlistRemoveSchema } from "./allowlist.validation";
 
 export const addAllowlistEntry = action
   .metadata({ action: "allowlist.add", permission: "allowlist.manage", audit: ["relation", "until"], object: ["relation", "relation"] })
   .inputSchema(allowlistAddSchema)
   .action(async ({ parsedInput, ctx }) => {
     const until = new Date(`${parsedInput.until}T23:59:59Z`);
-    if (until <= new Date()) throw new ExpectedError("the expiry must be in the future");
+    if (until <= new Date()) throw usageError("the expiry must be in the future");
     await ctx.store.prisma.allowlistEntry.create({
       data: { relation: parsedInput.relation, key: sightingKey(parsedInput.key), reason: parsedInput.reason, until, createdBy: ctx.actor.userId },
     });

@@ -1,11 +1,11 @@
 "use server";
 import { z } from "zod";
-import { action } from "@/lib/auth/action";
-import { enqueueRequestedSweep } from "@/lib/sweeps/job";
-import { serverConfig } from "@/lib/server/config";
-import { getJobs } from "@/lib/server/jobs";
-import { configHash } from "@/lib/store/scans";
-import { requestSweep } from "@/lib/sweeps/claim";
+import { action } from "../auth/action";
+import { enqueueRequestedSweep } from "./job";
+import { serverConfig } from "../server/config";
+import { getJobs } from "../server/jobs";
+import { configHash } from "../store/scans";
+import { requestSweep } from "./claim";
 
 /**
  * "Scan now": queues a sweep of every relation (or returns the one already queued or

@@ -1,11 +1,11 @@
 "use server";
 import { revalidatePath } from "next/cache";
-import { action } from "@/lib/auth/action";
-import { publicUrl } from "@/lib/auth/origin";
-import { getAuth } from "@/lib/auth/session";
-import { revokeInvitation } from "@/lib/auth/invitations";
-import { issueSetupToken } from "@/lib/auth/setup-tokens";
-import { createPasswordUser, setActive, setRoles } from "@/lib/auth/users";
+import { action } from "../auth/action";
+import { revokeInvitation } from "../auth/invitations";
+import { publicUrl } from "../auth/origin";
+import { getAuth } from "../auth/session";
+import { issueSetupToken } from "../auth/setup-tokens";
+import { createPasswordUser, setActive, setRoles } from "../auth/users";
 import { createUserSchema, inviteUserSchema, revokeInvitationSchema, setActiveSchema, setRolesSchema } from "./users.validation";
 
 export const createUser = action

@@ -1,23 +1,17 @@
 "use server";
 import { revalidatePath } from "next/cache";
-import { action } from "@/lib/auth/action";
-import { ExpectedError } from "@/lib/auth/errors";
-import { serverConfig } from "@/lib/server/config";
-import { previewRestore, restoreSubject, RestoreRefused } from "@/lib/softdelete/restore";
-import { searchSoftDeleted } from "@/lib/softdelete/search";
-import { UnknownSoftDeleteTable } from "@/lib/softdelete/tables";
-import { isTargetError } from "@/lib/targets/errors";
-import { TargetPool } from "@/lib/targets/pool";
+import { action } from "../auth/action";
+import { serverConfig } from "../server/config";
+import { TargetPool } from "../targets/pool";
+import { previewRestore, restoreSubject } from "./restore";
 import { previewRestoreSchema, restoreSchema, searchSchema } from "./restore.validation";
+import { searchSoftDeleted } from "./search";
 
-/** A target's or the config's refusal ("cannot reach target shop", "past grace") is shown as it is. */
+/** Each call opens the targets it needs and closes them, whatever happened. */
 async function withPool<T>(fn: (pool: TargetPool) => Promise<T>): Promise<T> {
   const pool = new TargetPool(serverConfig().targets);
   try {
     return await fn(pool);
-  } catch (err) {
-    if (err instanceof RestoreRefused || err instanceof UnknownSoftDeleteTable || isTargetError(err)) throw new ExpectedError((err as Error).message);
-    throw err;
   } finally {
     await pool.close();
   }

@@ -1,8 +1,8 @@
 "use server";
 import { redirect } from "next/navigation";
-import { publicAction } from "@/lib/auth/action";
-import { getAuth } from "@/lib/auth/session";
-import { redeemSetupToken } from "@/lib/auth/setup-tokens";
+import { publicAction } from "../auth/action";
+import { getAuth } from "../auth/session";
+import { redeemSetupToken } from "../auth/setup-tokens";
 import { setupSchema } from "./setup.validation";
 
 export const redeemSetupLink = publicAction

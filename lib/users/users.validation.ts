@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ROLES } from "@/lib/auth/permissions";
+import { ROLES } from "../auth/permissions";
 
 const roles = z.array(z.enum(ROLES)).max(ROLES.length);
 

@@ -1,42 +1,21 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { action } from "@/lib/auth/action";
-import { ExpectedError } from "@/lib/auth/errors";
-import { markNotPersonal } from "@/lib/erasure/coverage";
-import { KeyListError, parseKeyCsvLines } from "@/lib/erasure/csv-keys";
-import { KeyCheckError, KeyValueError } from "@/lib/erasure/keys";
-import { enqueueRun } from "@/lib/erasure/jobs";
-import { addRequests, getRequest } from "@/lib/erasure/requests";
-import { verifyRequest } from "@/lib/erasure/run";
-import { requestRun } from "@/lib/erasure/runs";
-import { parseKey, subjectByName, SubjectError, subjectLabel } from "@/lib/erasure/subjects";
-import { verdictText } from "@/lib/erasure/trace";
-import { RequestWithdrawnError, withdrawRequest, WithdrawalError } from "@/lib/erasure/withdraw";
-import { startErasureJobs } from "@/lib/server/erasure-jobs";
-import { serverConfig } from "@/lib/server/config";
-import { getJobs } from "@/lib/server/jobs";
+import { action } from "../auth/action";
+import { notFound } from "../errors/user-error";
+import { startErasureJobs } from "../server/erasure-jobs";
+import { serverConfig } from "../server/config";
+import { getJobs } from "../server/jobs";
+import { markNotPersonal } from "./coverage";
+import { parseKeyCsvLines } from "./csv-keys";
 import { addRequestSchema, coverageDecisionSchema, uploadKeysSchema, verifyRequestSchema, withdrawRequestSchema } from "./erasure.validation";
-
-/** Turns a person's mistake (unknown subject, malformed key or file) into a message shown as is. */
-function expected<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    throw asExpected(err);
-  }
-}
-
-function asExpected(err: unknown): unknown {
-  const mistake =
-    err instanceof SubjectError ||
-    err instanceof KeyListError ||
-    err instanceof KeyValueError ||
-    err instanceof KeyCheckError ||
-    err instanceof WithdrawalError ||
-    err instanceof RequestWithdrawnError;
-  return mistake ? new ExpectedError((err as Error).message) : err;
-}
+import { enqueueRun } from "./jobs";
+import { addRequests, getRequest } from "./requests";
+import { verifyRequest } from "./run";
+import { requestRun } from "./runs";
+import { parseKey, subjectByName, subjectLabel } from "./subjects";
+import { verdictText } from "./trace";
+import { withdrawRequest } from "./withdraw";
 
 /** Files a request for one subject key, audited by subject and key (a key is an id, not personal data). */
 export const addErasureRequest = action
@@ -44,13 +23,11 @@ export const addErasureRequest = action
   .inputSchema(addRequestSchema)
   .action(async ({ parsedInput, ctx }) => {
     const config = serverConfig();
-    const subject = expected(() => subjectByName(config, parsedInput.subject));
-    const key = expected(() => parseKey(subject, parsedInput.key));
+    const subject = subjectByName(config, parsedInput.subject);
+    const key = parseKey(subject, parsedInput.key);
     // as the CLI names it (verify-erasure --subject shop.users:3047); as typed: a refused key is recorded too
     ctx.auditObject(`subject:${subjectLabel({ target: subject.target, table: subject.table, key })}`);
-    const { ids, created } = await addRequests(ctx.store, config, { subject: parsedInput.subject, keys: [key], source: "manual", requestedBy: ctx.actor.userId }).catch((err) => {
-      throw asExpected(err);
-    });
+    const { ids, created } = await addRequests(ctx.store, config, { subject: parsedInput.subject, keys: [key], source: "manual", requestedBy: ctx.actor.userId });
     revalidatePath("/erasure");
     return { id: ids[0], created: created > 0 };
   });
@@ -60,12 +37,8 @@ export const uploadErasureKeys = action
   .inputSchema(uploadKeysSchema)
   .action(async ({ parsedInput, ctx }) => {
     const config = serverConfig();
-    const { keys, lines } = expected(() => parseKeyCsvLines(parsedInput.csv, subjectByName(config, parsedInput.subject).key));
-    const { created, existing } = await addRequests(ctx.store, config, { subject: parsedInput.subject, keys, lines, source: "csv", requestedBy: ctx.actor.userId }).catch(
-      (err) => {
-        throw asExpected(err);
-      },
-    );
+    const { keys, lines } = parseKeyCsvLines(parsedInput.csv, subjectByName(config, parsedInput.subject).key);
+    const { created, existing } = await addRequests(ctx.store, config, { subject: parsedInput.subject, keys, lines, source: "csv", requestedBy: ctx.actor.userId });
     revalidatePath("/erasure");
     return { created, existing };
   });
@@ -76,11 +49,9 @@ export const verifyErasureRequest = action
   .inputSchema(verifyRequestSchema)
   .action(async ({ parsedInput, ctx }) => {
     const request = await getRequest(ctx.store, parsedInput.requestId);
-    if (!request) throw new ExpectedError("No such erasure request.");
+    if (!request) throw notFound("No such erasure request.");
     // a subject removed from the config since the request was filed is said so, not masked
-    const { verification, evidence } = await verifyRequest(ctx.store, serverConfig(), request, ctx.actor.userId).catch((err) => {
-      throw asExpected(err);
-    });
+    const { verification, evidence } = await verifyRequest(ctx.store, serverConfig(), request, ctx.actor.userId);
     revalidatePath(`/erasure/${request.id}`);
     revalidatePath("/erasure");
     return {
@@ -100,9 +71,7 @@ export const withdrawErasureRequest = action
   .metadata({ action: "erasure.request_withdraw", permission: "erasure.verify", audit: ["requestId"], object: ["erasure_request", "requestId"] })
   .inputSchema(withdrawRequestSchema)
   .action(async ({ parsedInput, ctx }) => {
-    const w = await withdrawRequest(ctx.store, parsedInput.requestId, parsedInput.reason, ctx.actor.userId).catch((err) => {
-      throw asExpected(err);
-    });
+    const w = await withdrawRequest(ctx.store, parsedInput.requestId, parsedInput.reason, ctx.actor.userId);
     revalidatePath(`/erasure/${parsedInput.requestId}`);
     revalidatePath("/erasure");
     return { withdrawnAt: w.withdrawnAt.toISOString() };

@@ -1,43 +1,30 @@
 "use server";
 import { revalidatePath } from "next/cache";
-import { action } from "@/lib/auth/action";
-import { ExpectedError } from "@/lib/auth/errors";
-import { approveJob, rejectJob } from "@/lib/cleanup/approval";
-import { cancelJob, pauseJob, resumeJob } from "@/lib/cleanup/jobs";
-import { restoreArchive } from "@/lib/cleanup/restore";
-import { previewByName, startCleanup, UnknownRelationForCleanup } from "@/lib/cleanup/start";
-import { enqueueCleanup } from "@/lib/cleanup/job";
-import { serverConfig } from "@/lib/server/config";
-import { getJobs } from "@/lib/server/jobs";
-import { sweepNow } from "@/lib/sweeps/run";
-import { isTargetError } from "@/lib/targets/errors";
-import { approveSchema, jobIdSchema, previewSchema, rejectSchema, startCleanupSchema } from "./jobs.validation";
-
-/** Target and relation errors are the person's to act on ("cannot reach target shop"): shown as they are. */
-async function expected<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (isTargetError(err) || err instanceof UnknownRelationForCleanup) throw new ExpectedError((err as Error).message);
-    throw err;
-  }
-}
+import { action } from "../auth/action";
+import { notFound, refused, usageError } from "../errors/user-error";
+import { enqueueCleanup } from "./job";
+import { serverConfig } from "../server/config";
+import { getJobs } from "../server/jobs";
+import { sweepNow } from "../sweeps/run";
+import { approveJob, rejectJob } from "./approval";
+import { approveSchema, jobIdSchema, previewSchema, rejectSchema, startCleanupSchema } from "./cleanup.validation";
+import { cancelJob, pauseJob, resumeJob } from "./jobs";
+import { restoreArchive } from "./restore";
+import { previewByName, startCleanup } from "./start";
 
 /** The dry run behind the confirm step: nothing changes. */
 export const previewCleanupAction = action
   .metadata({ action: "cleanups.preview", permission: "cleanups.run", audit: ["relation"], object: ["relation", "relation"] })
   .inputSchema(previewSchema)
-  .action(async ({ parsedInput, ctx }) => expected(() => previewByName(ctx.store, serverConfig(), parsedInput.relation)));
+  .action(async ({ parsedInput, ctx }) => previewByName(ctx.store, serverConfig(), parsedInput.relation));
 
 export const startCleanupAction = action
   .metadata({ action: "cleanups.start", permission: "cleanups.run", audit: ["relation", "batchSize"], object: ["relation", "relation"] })
   .inputSchema(startCleanupSchema)
   .action(async ({ parsedInput, ctx }) => {
-    if (parsedInput.confirm !== parsedInput.relation) throw new ExpectedError("type the relation's name exactly to confirm");
-    const { outcome } = await expected(() =>
-      startCleanup(ctx.store, serverConfig(), parsedInput.relation, { requestedBy: ctx.actor.userId, batchSize: parsedInput.batchSize }),
-    );
-    if (outcome.kind === "refused") throw new ExpectedError(`${outcome.reason}: see /jobs/${outcome.jobId}`);
+    if (parsedInput.confirm !== parsedInput.relation) throw usageError("type the relation's name exactly to confirm");
+    const { outcome } = await startCleanup(ctx.store, serverConfig(), parsedInput.relation, { requestedBy: ctx.actor.userId, batchSize: parsedInput.batchSize });
+    if (outcome.kind === "refused") throw refused(`${outcome.reason}: see /jobs/${outcome.jobId}`);
     if (outcome.kind === "resumed" || outcome.status === "queued") await enqueueCleanup((await getJobs()).boss, outcome.jobId);
     revalidatePath("/jobs");
     return { jobId: outcome.jobId, status: outcome.kind === "resumed" ? "resumed" : outcome.status };
@@ -91,10 +78,10 @@ export const restoreCleanupArchive = action
   .inputSchema(jobIdSchema)
   .action(async ({ parsedInput, ctx }) => {
     const job = await ctx.store.prisma.cleanupJob.findUnique({ where: { id: parsedInput.jobId }, select: { status: true, relation: true } });
-    if (!job) throw new ExpectedError("no such cleanup job");
-    if (["queued", "running"].includes(job.status)) throw new ExpectedError("pause or cancel the job before restoring its archive");
+    if (!job) throw notFound("no such cleanup job");
+    if (["queued", "running"].includes(job.status)) throw refused("pause or cancel the job before restoring its archive");
     const config = serverConfig();
-    const result = await expected(() => restoreArchive(ctx.store, config, parsedInput.jobId));
+    const result = await restoreArchive(ctx.store, config, parsedInput.jobId);
     // the rows are orphans again: the relation's count says so at once
     await sweepNow(ctx.store, config, "restore", { only: [job.relation] });
     revalidatePath(`/jobs/${parsedInput.jobId}`);
