@@ -5,7 +5,7 @@ import { requirePage } from "@/lib/auth/guard";
 import { formatDuration, formatNumber, formatRelative } from "@/lib/format";
 import { getStore } from "@/lib/server/store";
 import { recentPurges } from "@/lib/softdelete/purge-control";
-import { statusText } from "@/components/status-style";
+import { statusText } from "@/components/ui/status-badge";
 
 export const dynamic = "force-dynamic";
 

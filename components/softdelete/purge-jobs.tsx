@@ -6,7 +6,7 @@ import { useEffect, useRef } from "react";
 import { formatNumber, formatRelative } from "@/lib/format";
 import type { PurgeStatus } from "@/lib/softdelete/purge-control";
 import { LIVE_PURGE } from "./purge-progress";
-import { statusText } from "@/components/status-style";
+import { statusText } from "@/components/ui/status-badge";
 
 const BAR_STYLE: Record<string, string> = { completed: "bg-emerald-500", partial: "bg-amber-500", failed: "bg-red-500" };
 

@@ -1,6 +1,6 @@
 import { formatNumber, formatRelative } from "@/lib/format";
 import type { StepView } from "@/lib/softdelete/requests";
-import { statusText } from "@/components/status-style";
+import { statusText } from "@/components/ui/status-badge";
 
 export interface RequestRow {
   id: string;
