@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { startPurgeAction } from "@/app/soft-deletes/actions";
 import { FormError } from "@/components/form-errors";
+import { formatNumber } from "@/lib/format";
 
 /** Confirm (type the table's name) → a purge job of the rows past grace. */
 export function PurgeButton({ table, pending }: { table: string; pending: number }) {
@@ -24,7 +25,7 @@ export function PurgeButton({ table, pending }: { table: string; pending: number
   return (
     <form className="flex flex-wrap items-end gap-2" action={() => start.execute({ table, confirm: typed })}>
       <label className="text-sm">
-        Type <code className="font-mono font-semibold">{table}</code> to purge {pending.toLocaleString("en-US")} subject{pending === 1 ? "" : "s"} past grace
+        Type <code className="font-mono font-semibold">{table}</code> to purge {formatNumber(pending)} subject{pending === 1 ? "" : "s"} past grace
         <input className="input mt-1 font-mono" value={typed} onChange={(e) => setTyped(e.target.value)} data-testid="purge-confirm" autoComplete="off" />
       </label>
       <button className="btn-primary bg-red-600 hover:bg-red-500" disabled={typed !== table || start.isPending} data-testid="purge-start">

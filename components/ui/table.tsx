@@ -16,6 +16,7 @@ export function Table({
   testId,
   className = "",
   framed = true,
+  dense = false,
 }: {
   /** a string is a plain left-aligned column */
   columns: (string | Column)[];
@@ -24,9 +25,11 @@ export function Table({
   className?: string;
   /** false inside a card that is already there */
   framed?: boolean;
+  /** extra-small text: rows of raw data */
+  dense?: boolean;
 }) {
   const table = (
-    <table className={`w-full text-sm ${className}`} data-testid={testId}>
+    <table className={`w-full ${dense ? "text-xs" : "text-sm"} ${className}`} data-testid={testId}>
       <thead className="bg-zinc-100 dark:bg-zinc-800/60">
         <tr>
           {columns.map((c, i) => {

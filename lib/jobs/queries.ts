@@ -1,7 +1,10 @@
 /** What the jobs pages read from the store: the pages compose, this module queries. */
 import { actorNames } from "../audit/query";
 import { readSnapshot } from "../cleanup/approval";
+import { jsonRow } from "../cleanup/rows";
+import { previewByName } from "../cleanup/start";
 import { cleanupStatus } from "../cleanup/status";
+import type { Config } from "../config/types";
 import { purgeStatus, recentPurges } from "../softdelete/purge-control";
 import { recentRequests } from "../softdelete/requests-list";
 import type { Store } from "../store/client";
@@ -39,4 +42,35 @@ export async function purgeJobPage(store: Store, id: string) {
 /** The latest cleanups of one relation, for its page. */
 export function cleanupsOf(store: Store, relation: string, take = 5) {
   return store.prisma.cleanupJob.findMany({ where: { relation }, orderBy: { createdAt: "desc" }, take });
+}
+
+/** The same figures as a cleanup's request, counted again now from the target, for its approver. */
+export interface FreshCount {
+  eligible: number;
+  inGrace: number;
+  allowlisted: number;
+  scope: number;
+  dependents: { table: string; policy: string; rows: number }[];
+}
+
+type OrError<T> = T | { error: string } | null;
+
+/**
+ * What an approver decides on besides the request: today's figures (`fresh`, for those who
+ * may approve) and a sample of the rows (`sample`, for those who may preview orphans), both
+ * read live: the job keeps keys only. The one live read of the job page.
+ */
+export async function liveApprovalFigures(store: Store, config: Config, relation: string, may: { approve: boolean; preview: boolean }) {
+  let fresh: OrError<FreshCount> = null;
+  let sample: OrError<{ rows: Record<string, unknown>[] }> = null;
+  if (!may.approve && !may.preview) return { fresh, sample };
+  try {
+    const p = await previewByName(store, config, relation);
+    if (may.approve) fresh = { eligible: p.eligible, inGrace: p.inGrace, allowlisted: p.allowlisted, scope: p.scope, dependents: p.dependents };
+    if (may.preview) sample = { rows: p.sample.map(jsonRow) };
+  } catch (err) {
+    if (may.approve) fresh = { error: (err as Error).message };
+    if (may.preview) sample = { error: (err as Error).message };
+  }
+  return { fresh, sample };
 }

@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Suspense } from "react";
 import { OrphansChart } from "@/components/charts/orphans-chart";
@@ -9,6 +8,7 @@ import { LiveOrphanRows, PreviewError } from "@/components/relations/live-orphan
 import { LiveStatements } from "@/components/relations/live-statements";
 import { Tile } from "@/components/tile";
 import { ErrorBoundary } from "@/components/ui/error-boundary";
+import { BackLink } from "@/components/ui/page-header";
 import { TextLink } from "@/components/ui/text-link";
 import { requirePage } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
@@ -46,9 +46,7 @@ export default async function RelationPage({
   return (
     <div className="space-y-6">
       <div>
-        <Link href="/relations" className="text-sm text-zinc-500 hover:underline">
-          ← Relations
-        </Link>
+        <BackLink href="/relations">Relations</BackLink>
         <h1 className="mt-1 break-all text-2xl font-semibold" data-testid="relation-name">
           {name}
         </h1>
