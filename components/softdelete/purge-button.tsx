@@ -1,11 +1,11 @@
 "use client";
 import { useAction } from "next-safe-action/hooks";
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { startPurgeAction } from "@/app/soft-deletes/actions";
 import { FormError } from "@/components/form-errors";
 import { formatNumber } from "@/lib/format";
+import { TextLink } from "@/components/ui/text-link";
 
 /** Confirm (type the table's name) → a purge job of the rows past grace. */
 export function PurgeButton({ table, pending }: { table: string; pending: number }) {
@@ -15,9 +15,7 @@ export function PurgeButton({ table, pending }: { table: string; pending: number
   const started = start.result.data && (
     <span className="text-sm text-zinc-500" data-testid="purge-started">
       {start.result.data.created ? "Purge started: " : "A purge of this table is already under way: "}
-      <Link href={`/jobs/purges/${start.result.data.jobId}`} className="text-indigo-700 hover:underline dark:text-indigo-300">
-        follow it
-      </Link>
+      <TextLink href={`/jobs/purges/${start.result.data.jobId}`}>follow it</TextLink>
     </span>
   );
   // Once the purge has emptied the backlog, the link to it stays.
