@@ -109,8 +109,9 @@ export default async function RelationPage({
         {!can(actor.roles, "orphans.preview") ? (
           <p className="text-sm text-zinc-500">Your role does not show row data.</p>
         ) : (
-          <ErrorBoundary fallback={<PreviewError message="the page failed to show them" />}>
-            <Suspense key={after ?? ""} fallback={<p className="text-sm text-zinc-500" aria-busy="true">Reading the orphan rows from the target…</p>}>
+          // keyed by the page of rows: another page starts with a fresh boundary
+          <ErrorBoundary key={after ?? ""} fallback={<PreviewError message="the page failed to show them" />}>
+            <Suspense fallback={<p className="text-sm text-zinc-500" aria-busy="true">Reading the orphan rows from the target…</p>}>
               <LiveOrphanRows relation={relation} targets={config.targets} after={after ?? null} href={(next) => q({ after: next })} />
             </Suspense>
           </ErrorBoundary>
