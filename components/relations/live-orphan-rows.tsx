@@ -1,10 +1,9 @@
 import { OrphanPreview } from "@/components/orphan-preview";
-import { orphanPreview, type OrphanPreviewPage } from "@/lib/detect/preview";
+import type { Config } from "@/lib/config/types";
 import type { Relation } from "@/lib/relations/types";
 import { getStore } from "@/lib/server/store";
 import { sightingsOf } from "@/lib/sightings/record";
-import type { Config } from "@/lib/config/types";
-import { TargetPool } from "@/lib/targets/pool";
+import { readLive } from "./read-live";
 
 /**
  * A page of the relation's orphan rows, read from the live targets (the one place a person
@@ -12,15 +11,8 @@ import { TargetPool } from "@/lib/targets/pool";
  * of the page does not wait for the target.
  */
 export async function LiveOrphanRows({ relation, targets, after, href }: { relation: Relation; targets: Config["targets"]; after: string | null; href: (after?: string) => string }) {
-  const pool = new TargetPool(targets);
-  let preview: OrphanPreviewPage;
-  try {
-    preview = await orphanPreview(relation, pool, { after });
-  } catch (err) {
-    return <PreviewError message={(err as Error).message} />;
-  } finally {
-    await pool.close();
-  }
+  const { preview } = await readLive(relation, targets, after, true);
+  if (!preview || "error" in preview) return <PreviewError message={preview?.error ?? "not read"} />;
   const sightings = await sightingsOf(await getStore(), relation.name, preview.keys);
   return <OrphanPreview page={preview} sightings={sightings} nextHref={preview.next ? href(preview.next) : null} firstHref={after ? href() : null} />;
 }

@@ -1,17 +1,10 @@
 import type { Config } from "@/lib/config/types";
-import { relationStatements } from "@/lib/detect/statements";
 import type { Relation } from "@/lib/relations/types";
-import { TargetPool } from "@/lib/targets/pool";
+import { readLive } from "./read-live";
 
 /** The statements of the relation's scan as the live target's dialect compiles them; none while it is unreachable. */
-export async function LiveStatements({ relation, targets }: { relation: Relation; targets: Config["targets"] }) {
-  const pool = new TargetPool(targets);
-  let statements: { purpose: string; sql: string }[];
-  try {
-    statements = await relationStatements(relation, pool).catch(() => []);
-  } finally {
-    await pool.close();
-  }
+export async function LiveStatements({ relation, targets, after, mayPreview }: { relation: Relation; targets: Config["targets"]; after: string | null; mayPreview: boolean }) {
+  const { statements } = await readLive(relation, targets, after, mayPreview);
   if (statements.length === 0) return <p className="text-sm text-zinc-500">The statements cannot be shown while the target is unreachable.</p>;
   return statements.map((s, i) => (
     <div key={i} className="card p-3">

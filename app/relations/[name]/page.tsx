@@ -37,6 +37,8 @@ export default async function RelationPage({
   const data = await relationPage(await getStore(), config, name, range);
   if (!data) notFound();
   const { scan, relation, points, alerts: mine, thresholds, allowlist, jobs } = data;
+  // the live targets are read once, for the preview and the statements (components/relations/read-live.ts)
+  const mayPreview = can(actor.roles, "orphans.preview");
   const base = relationHref(name);
   const q = (p: Record<string, string | undefined>) => {
     const s = new URLSearchParams(Object.entries({ range, ...p }).filter(([, v]) => v) as [string, string][]);
@@ -106,7 +108,7 @@ export default async function RelationPage({
             </a>
           )}
         </div>
-        {!can(actor.roles, "orphans.preview") ? (
+        {!mayPreview ? (
           <p className="text-sm text-zinc-500">Your role does not show row data.</p>
         ) : (
           // keyed by the page of rows: another page starts with a fresh boundary
@@ -145,7 +147,7 @@ export default async function RelationPage({
         <p className="text-sm text-zinc-500">Read-only: the statements of this relation&apos;s scan, as sent to the database (values are bound, never spliced).</p>
         <ErrorBoundary fallback={<p className="text-sm text-zinc-500">The statements could not be shown.</p>}>
           <Suspense fallback={<p className="text-sm text-zinc-500" aria-busy="true">Compiling the statements for the target…</p>}>
-            <LiveStatements relation={relation} targets={config.targets} />
+            <LiveStatements relation={relation} targets={config.targets} after={after ?? null} mayPreview={mayPreview} />
           </Suspense>
         </ErrorBoundary>
       </section>
