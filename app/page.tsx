@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { redirect } from "next/navigation";
 import { OrphansChart } from "@/components/charts/orphans-chart";
 import { ScanNowButton } from "@/components/overview/scan-now-button";
@@ -20,6 +19,8 @@ import { serverConfig } from "@/lib/server/config";
 import { erasureCounts } from "@/lib/erasure/requests";
 import { getStore } from "@/lib/server/store";
 import { latestBacklog } from "@/lib/softdelete/stored-backlog";
+import { TextLink } from "@/components/ui/text-link";
+import { StatusBadge } from "@/components/ui/status-badge";
 
 // Reads stored scans only: the page never scans a live target.
 export const dynamic = "force-dynamic";
@@ -111,9 +112,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
           <ul className="mt-2 space-y-1 text-sm">
             {o.alerts.map((a) => (
               <li key={String(a.id)} className="flex flex-wrap items-baseline gap-2" data-testid="alert">
-                <span className="rounded bg-red-100 px-1.5 text-xs font-medium text-red-700 dark:bg-red-950 dark:text-red-300">
-                  {alertBadge(a.kind)}
-                </span>
+                <StatusBadge status="alert">{alertBadge(a.kind)}</StatusBadge>
                 <PageLink roles={actor.roles} href={alertHref(a, relationHref)} className="font-medium hover:underline">
                   {a.relation}
                 </PageLink>
@@ -143,7 +142,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
 
       {mayOpen(actor.roles, "/relations") && (
         <p className="text-sm text-zinc-500">
-          Per relation counts, changes and errors are on the <Link href="/relations" className="text-indigo-700 hover:underline dark:text-indigo-300">Relations</Link> page.
+          Per relation counts, changes and errors are on the <TextLink href="/relations">Relations</TextLink> page.
         </p>
       )}
     </div>

@@ -1,4 +1,6 @@
 import Link from "next/link";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Table, Td } from "@/components/ui/table";
 import type { OrphanPreviewPage } from "@/lib/detect/preview";
 import { formatRelative } from "@/lib/format";
 import type { Sighting } from "@/lib/sightings/record";
@@ -26,47 +28,31 @@ export function OrphanPreview({
 }) {
   if (page.rows.length === 0) {
     return (
-      <div className="card border-dashed p-6 text-center text-sm text-zinc-500" data-testid="preview-empty">
-        {firstHref ? "No more orphans after this point." : "No orphan rows right now: every child row has its parent."}
-      </div>
+      <EmptyState testId="preview-empty">{firstHref ? "No more orphans after this point." : "No orphan rows right now: every child row has its parent."}</EmptyState>
     );
   }
   return (
     <div className="space-y-2">
-      <div className="card overflow-x-auto">
-        <table className="w-full text-xs" data-testid="orphan-preview">
-          <thead className="bg-zinc-100 dark:bg-zinc-800/60">
-            <tr>
-              <th className="th">First seen</th>
-              {page.columns.map((c) => (
-                <th key={c} className="th font-mono normal-case">
-                  {c}
-                </th>
-              ))}
+      <Table testId="orphan-preview" dense className="font-mono" columns={[{ label: "First seen", className: "font-sans" }, ...page.columns.map((c) => ({ label: c, className: "font-mono normal-case" }))]}>
+        {page.rows.map((r, i) => {
+          const seen = sightings.get(sightingKey(r.key));
+          return (
+            <tr key={i} data-key={sightingKey(r.key)}>
+              <Td className="whitespace-nowrap font-sans text-zinc-500" title={seen?.firstSeen.toISOString()}>
+                {seen ? formatRelative(seen.firstSeen) : "not yet swept"}
+              </Td>
+              {page.columns.map((c) => {
+                const v = cell(r.values[c]);
+                return (
+                  <Td key={c} className={`whitespace-nowrap ${r.values[c] == null ? "text-zinc-400" : ""}`} title={v.full}>
+                    {v.text}
+                  </Td>
+                );
+              })}
             </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-100 font-mono dark:divide-zinc-800">
-            {page.rows.map((r, i) => {
-              const seen = sightings.get(sightingKey(r.key));
-              return (
-                <tr key={i} data-key={sightingKey(r.key)}>
-                  <td className="td whitespace-nowrap font-sans text-zinc-500" title={seen?.firstSeen.toISOString()}>
-                    {seen ? formatRelative(seen.firstSeen) : "not yet swept"}
-                  </td>
-                  {page.columns.map((c) => {
-                    const v = cell(r.values[c]);
-                    return (
-                      <td key={c} className={`td whitespace-nowrap ${r.values[c] == null ? "text-zinc-400" : ""}`} title={v.full}>
-                        {v.text}
-                      </td>
-                    );
-                  })}
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+      </Table>
       <div className="flex items-center gap-3 text-sm">
         {firstHref && (
           <Link href={firstHref} className="btn-secondary !px-3 !py-1">

@@ -1,5 +1,5 @@
-import Link from "next/link";
 import { mayOpen } from "@/lib/auth/pages";
+import { TextLink } from "@/components/ui/text-link";
 
 /**
  * A link to another Custodian page for a reader who may open it, else its text alone:
@@ -7,9 +7,9 @@ import { mayOpen } from "@/lib/auth/pages";
  */
 export function PageLink({ roles, href, className, children }: { roles: readonly string[]; href: string; className?: string; children: React.ReactNode }) {
   return mayOpen(roles, href) ? (
-    <Link href={href} className={className}>
+    <TextLink href={href} className={className}>
       {children}
-    </Link>
+    </TextLink>
   ) : (
     <span>{children}</span>
   );

@@ -1,42 +1,34 @@
 import Link from "next/link";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { Table, Td } from "@/components/ui/table";
 import { requirePage } from "@/lib/auth/guard";
 import { auditFilterSchema, type AuditFilter } from "@/lib/audit/filter";
-import { actorNames, listAuditEvents } from "@/lib/audit/query";
+import { auditPage } from "@/lib/audit/queries";
 import { formatRelative } from "@/lib/format";
 import { getStore } from "@/lib/server/store";
 
 export const dynamic = "force-dynamic";
-
-const RESULT_STYLE: Record<string, string> = {
-  started: "bg-zinc-100 text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300",
-  ok: "bg-emerald-50 text-emerald-700 dark:bg-emerald-950 dark:text-emerald-300",
-  denied: "bg-amber-50 text-amber-800 dark:bg-amber-950 dark:text-amber-300",
-  failed: "bg-red-50 text-red-700 dark:bg-red-950 dark:text-red-300",
-};
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   await requirePage("audit.read", "/audit");
   const raw = await searchParams;
   const parsed = auditFilterSchema.safeParse(raw);
   const filter: AuditFilter = parsed.success ? parsed.data : { result: undefined };
-  const store = await getStore();
-  const [{ rows, nextBefore }, users] = await Promise.all([
-    listAuditEvents(store, filter),
-    store.prisma.user.findMany({ select: { id: true, email: true }, orderBy: { email: "asc" } }),
-  ]);
-  const names = await actorNames(store, rows.map((r) => r.actorId));
+  const { rows, nextBefore, users, names } = await auditPage(await getStore(), filter);
   const query = new URLSearchParams(Object.entries(filter).filter(([k, v]) => v && k !== "before") as [string, string][]);
   return (
     <div className="space-y-6">
-      <div className="flex items-end justify-between gap-4">
-        <div>
-          <h1 className="text-2xl font-semibold">Audit trail</h1>
-          <p className="text-sm text-zinc-500">Every action, allowed or not. Append-only: the store refuses to change or delete an event.</p>
-        </div>
-        <a href={`/api/audit/export?${query}`} className="btn-secondary" download data-testid="audit-export">
-          Export CSV
-        </a>
-      </div>
+      <PageHeader
+        title="Audit trail"
+        description="Every action, allowed or not. Append-only: the store refuses to change or delete an event."
+        actions={
+          <a href={`/api/audit/export?${query}`} className="btn-secondary" download data-testid="audit-export">
+            Export CSV
+          </a>
+        }
+      />
       <form className="card grid gap-3 p-4 sm:grid-cols-6" method="get">
         <label className="sm:col-span-2">
           <span className="text-xs text-zinc-500">Actor</span>
@@ -82,46 +74,30 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </div>
       </form>
       {rows.length === 0 ? (
-        <div className="card border-dashed p-10 text-center text-zinc-500">
-          No events match these filters. Clear them, or widen the date range.
-        </div>
+        <EmptyState>No events match these filters. Clear them, or widen the date range.</EmptyState>
       ) : (
-        <div className="card overflow-x-auto">
-          <table className="w-full text-sm" data-testid="audit-events">
-            <thead className="bg-zinc-100 dark:bg-zinc-800/60">
-              <tr>
-                <th className="th">When</th>
-                <th className="th">Actor</th>
-                <th className="th">Action</th>
-                <th className="th">Object</th>
-                <th className="th">Parameters</th>
-                <th className="th">Result</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-              {rows.map((r) => (
-                <tr key={String(r.id)} data-action={r.action} data-result={r.result}>
-                  <td className="td whitespace-nowrap" title={r.at.toISOString()}>
-                    {formatRelative(r.at)}
-                  </td>
-                  <td className="td">
-                    <div>{r.actorId === "system" ? "Custodian" : r.actorId ? (names.get(r.actorId) ?? r.actorId) : "not signed in"}</div>
-                    <div className="text-xs text-zinc-500">{r.actorRoles.join(", ")}</div>
-                  </td>
-                  <td className="td font-mono text-xs">{r.action}</td>
-                  <td className="td font-mono text-xs">{r.object ?? ""}</td>
-                  <td className="td max-w-xs truncate font-mono text-xs" title={JSON.stringify(r.params)}>
-                    {JSON.stringify(r.params) === "{}" ? "" : JSON.stringify(r.params)}
-                  </td>
-                  <td className="td">
-                    <span className={`rounded px-2 py-0.5 text-xs font-medium ${RESULT_STYLE[r.result] ?? ""}`}>{r.result}</span>
-                    {r.reason && <div className="mt-1 text-xs text-zinc-500">{r.reason}</div>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table testId="audit-events" columns={["When", "Actor", "Action", "Object", "Parameters", "Result"]}>
+          {rows.map((r) => (
+            <tr key={String(r.id)} data-action={r.action} data-result={r.result}>
+              <Td className="whitespace-nowrap" title={r.at.toISOString()}>
+                {formatRelative(r.at)}
+              </Td>
+              <Td>
+                <div>{r.actorId === "system" ? "Custodian" : r.actorId ? (names.get(r.actorId) ?? r.actorId) : "not signed in"}</div>
+                <div className="text-xs text-zinc-500">{r.actorRoles.join(", ")}</div>
+              </Td>
+              <Td className="font-mono text-xs">{r.action}</Td>
+              <Td className="font-mono text-xs">{r.object ?? ""}</Td>
+              <Td className="max-w-xs truncate font-mono text-xs" title={JSON.stringify(r.params)}>
+                {JSON.stringify(r.params) === "{}" ? "" : JSON.stringify(r.params)}
+              </Td>
+              <Td>
+                <StatusBadge status={r.result} />
+                {r.reason && <div className="mt-1 text-xs text-zinc-500">{r.reason}</div>}
+              </Td>
+            </tr>
+          ))}
+        </Table>
       )}
       {nextBefore && (
         <Link href={`/audit?${new URLSearchParams({ ...Object.fromEntries(query), before: nextBefore })}`} className="btn-secondary">

@@ -6,6 +6,8 @@ import { AddRequestForm, UploadKeysForm } from "@/components/erasure/request-for
 import { StateBadge } from "@/components/erasure/state-badge";
 import { VerifyAllButton } from "@/components/erasure/verify-all-button";
 import { WithdrawnBadge } from "@/components/erasure/withdrawn-badge";
+import { Table, Td } from "@/components/ui/table";
+import { TextLink } from "@/components/ui/text-link";
 import { requirePage } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
 import { loadErasureList } from "@/lib/erasure/page-data";
@@ -97,46 +99,32 @@ export default async function ErasurePage({ searchParams }: { searchParams: Prom
             {withdrawnTab ? "No request was withdrawn." : filter.state ? "No request in this state." : mayVerify ? "No erasure requests yet: add a subject's key below, or upload a CSV of keys." : "No erasure requests yet: the DPO files them."}
           </p>
         ) : (
-          <table className="w-full text-sm" data-testid="erasure-requests">
-            <thead className="text-left text-xs uppercase tracking-wide text-zinc-500">
-              <tr>
-                <th className="px-4 py-2">Subject</th>
-                <th className="px-4 py-2">Verdict</th>
-                <th className="px-4 py-2 text-right">Rows left</th>
-                <th className="px-4 py-2">Last verified</th>
-                <th className="px-4 py-2">Source</th>
-                <th className="px-4 py-2">Requested</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.rows.map((r) => (
-                <tr key={r.id} className="border-t border-zinc-100 dark:border-zinc-800" data-state={r.state}>
-                  <td className="px-4 py-2 font-mono">
-                    <Link href={`/erasure/${r.id}`} className="text-indigo-600 hover:underline dark:text-indigo-400">
-                      {subjectLabel(r)}
-                    </Link>
-                  </td>
-                  <td className="px-4 py-2">
-                    <StateBadge state={r.state} />
-                    {data.withdrawals.has(r.id) && (
-                      <span className="ml-1">
-                        <WithdrawnBadge />
-                      </span>
-                    )}
-                    {r.state === "complete" && !!data.unreviewed.get(r.subject) && (
-                      <span className="ml-1 text-xs text-amber-700 dark:text-amber-400" data-testid="unreviewed-note">
-                        — {unreviewedText(data.unreviewed.get(r.subject)!)}
-                      </span>
-                    )}
-                  </td>
-                  <td className="tabular px-4 py-2 text-right">{r.residualRows == null ? "—" : formatNumber(r.residualRows)}</td>
-                  <td className="px-4 py-2 text-zinc-500">{r.lastVerifiedAt ? formatRelative(r.lastVerifiedAt) : "never"}</td>
-                  <td className="px-4 py-2 text-zinc-500">{r.source}</td>
-                  <td className="px-4 py-2 text-zinc-500">{formatRelative(r.createdAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table framed={false} testId="erasure-requests" columns={["Subject", "Verdict", { label: "Rows left", numeric: true }, "Last verified", "Source", "Requested"]}>
+          {data.rows.map((r) => (
+            <tr key={r.id} data-state={r.state}>
+              <Td className="font-mono">
+                <TextLink href={`/erasure/${r.id}`}>{subjectLabel(r)}</TextLink>
+              </Td>
+              <Td>
+                <StateBadge state={r.state} />
+                {data.withdrawals.has(r.id) && (
+                  <span className="ml-1">
+                    <WithdrawnBadge />
+                  </span>
+                )}
+                {r.state === "complete" && !!data.unreviewed.get(r.subject) && (
+                  <span className="ml-1 text-xs text-amber-700 dark:text-amber-400" data-testid="unreviewed-note">
+                    — {unreviewedText(data.unreviewed.get(r.subject)!)}
+                  </span>
+                )}
+              </Td>
+              <Td numeric>{r.residualRows == null ? "—" : formatNumber(r.residualRows)}</Td>
+              <Td className="text-zinc-500">{r.lastVerifiedAt ? formatRelative(r.lastVerifiedAt) : "never"}</Td>
+              <Td className="text-zinc-500">{r.source}</Td>
+              <Td className="text-zinc-500">{formatRelative(r.createdAt)}</Td>
+            </tr>
+          ))}
+          </Table>
         )}
         {pages > 1 && (
           <div className="flex justify-between border-t border-zinc-200 p-3 text-sm dark:border-zinc-800">

@@ -1,5 +1,9 @@
 import Link from "next/link";
 import { RelationTable } from "@/components/relation-table";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { Table, Td } from "@/components/ui/table";
+import { TextLink } from "@/components/ui/text-link";
 import { requirePage } from "@/lib/auth/guard";
 import { loadRelationRows, loadSuggestions } from "@/lib/dashboard/relations";
 import { getStore } from "@/lib/server/store";
@@ -21,12 +25,7 @@ export default async function RelationsPage({ searchParams }: { searchParams: Pr
   };
   return (
     <div className="space-y-6">
-      <div>
-        <h1 className="text-2xl font-semibold">Relations</h1>
-        <p className="text-sm text-zinc-500">
-          Declared foreign keys are discovered in every target; configured ones come from the config file, also across databases.
-        </p>
-      </div>
+      <PageHeader title="Relations" description="Declared foreign keys are discovered in every target; configured ones come from the config file, also across databases." />
       <div className="flex flex-wrap items-center gap-2 text-sm" data-testid="relation-filters">
         <span className="text-zinc-500">Target:</span>
         <Link href={link({ target: undefined })} className={!target ? "font-semibold" : "hover:underline"}>
@@ -46,13 +45,11 @@ export default async function RelationsPage({ searchParams }: { searchParams: Pr
         </Link>
       </div>
       {all.length === 0 ? (
-        <div className="card border-dashed p-10 text-center text-zinc-500">
-          No relation has been scanned yet. The first sweep runs at start; check the server log if it did not.
-        </div>
+        <EmptyState>No relation has been scanned yet. The first sweep runs at start; check the server log if it did not.</EmptyState>
       ) : rows.length === 0 ? (
-        <div className="card border-dashed p-10 text-center text-zinc-500">
-          No relation matches these filters. <Link href="/relations" className="text-indigo-700 hover:underline dark:text-indigo-300">Show every relation</Link>.
-        </div>
+        <EmptyState>
+          No relation matches these filters. <TextLink href="/relations">Show every relation</TextLink>.
+        </EmptyState>
       ) : (
         <RelationTable rows={rows} />
       )}
@@ -64,34 +61,22 @@ export default async function RelationsPage({ searchParams }: { searchParams: Pr
           under <code className="font-mono">relations:</code> in the config.
         </p>
         {suggestions.length === 0 ? (
-          <div className="card border-dashed p-6 text-center text-sm text-zinc-500">None: every column that looks like a reference is covered.</div>
+          <EmptyState>None: every column that looks like a reference is covered.</EmptyState>
         ) : (
-          <div className="card overflow-x-auto">
-            <table className="w-full text-sm">
-              <thead className="bg-zinc-100 dark:bg-zinc-800/60">
-                <tr>
-                  <th className="th">Column</th>
-                  <th className="th">Probably points at</th>
-                  <th className="th">Confidence</th>
-                  <th className="th">Evidence</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-                {suggestions.map((s, i) => (
-                  <tr key={i} data-suggestion={`${s.child.target}.${s.child.table}.${s.child.columns.join("+")}`}>
-                    <td className="td font-mono text-xs">
-                      {s.child.target}:{s.child.schema}.{s.child.table}({s.child.columns.join(", ")})
-                    </td>
-                    <td className="td font-mono text-xs">
-                      {s.parent ? `${s.parent.target}:${s.parent.schema}.${s.parent.table}(${s.parent.columns.join(", ")})` : "no matching table found"}
-                    </td>
-                    <td className="td">{s.confidence}</td>
-                    <td className="td text-xs text-zinc-500">{s.evidence.join("; ")}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table columns={["Column", "Probably points at", "Confidence", "Evidence"]}>
+            {suggestions.map((s, i) => (
+              <tr key={i} data-suggestion={`${s.child.target}.${s.child.table}.${s.child.columns.join("+")}`}>
+                <Td className="font-mono text-xs">
+                  {s.child.target}:{s.child.schema}.{s.child.table}({s.child.columns.join(", ")})
+                </Td>
+                <Td className="font-mono text-xs">
+                  {s.parent ? `${s.parent.target}:${s.parent.schema}.${s.parent.table}(${s.parent.columns.join(", ")})` : "no matching table found"}
+                </Td>
+                <Td>{s.confidence}</Td>
+                <Td className="text-xs text-zinc-500">{s.evidence.join("; ")}</Td>
+              </tr>
+            ))}
+          </Table>
         )}
       </section>
     </div>

@@ -4,6 +4,7 @@ import { formatNumber } from "@/lib/format";
 import { serverConfig } from "@/lib/server/config";
 import { loadBacklog } from "@/lib/softdelete/backlog";
 import { configName } from "@/lib/softdelete/tables";
+import { EmptyState } from "@/components/ui/empty-state";
 
 export const dynamic = "force-dynamic";
 
@@ -22,9 +23,9 @@ export default async function RestorePage() {
         </p>
       </div>
       {tables.length === 0 ? (
-        <div className="card border-dashed p-8 text-center text-sm text-zinc-500">
+        <EmptyState>
           No soft-delete table is configured, so there is nothing to restore. An admin adds them under <code className="font-mono">softDelete:</code> in the config file.
-        </div>
+        </EmptyState>
       ) : (
         <>
           <ul className="flex flex-wrap gap-4 text-sm" data-testid="restore-backlog">

@@ -9,6 +9,7 @@ import { loadBacklog } from "@/lib/softdelete/backlog";
 import { recentPurges } from "@/lib/softdelete/purge-control";
 import { recentRequests } from "@/lib/softdelete/requests-list";
 import { configName } from "@/lib/softdelete/tables";
+import { EmptyState } from "@/components/ui/empty-state";
 
 export const dynamic = "force-dynamic";
 
@@ -33,9 +34,9 @@ export default async function SoftDeletesPage() {
         </p>
       </div>
       {backlog.gauges.length === 0 ? (
-        <div className="card border-dashed p-8 text-center text-sm text-zinc-500">
+        <EmptyState>
           No soft-delete table is configured. Add one under <code className="font-mono">softDelete:</code> in the config file (table, column, graceDays, unique, pii).
-        </div>
+        </EmptyState>
       ) : (
         backlog.gauges.map((g, i) => <GaugeCard key={g.table} g={g} name={names.get(i)!} canPurge={can(actor.roles, "purges.run")} />)
       )}

@@ -1,13 +1,13 @@
 "use client";
 import { Area, AreaChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { OTHER_COLOR, PALETTE } from "./palette";
+import { formatNumber } from "@/lib/format";
 
 export interface ChartPoint {
   t: number;
   values: Record<string, number>;
 }
 
-const number = (n: number) => n.toLocaleString("en-US");
 
 function tick(t: number, spanMs: number) {
   const d = new Date(t);
@@ -35,10 +35,10 @@ export function OrphansChart({ points, series, other = "other relations", height
             strokeOpacity={0.5}
             fontSize={12}
           />
-          <YAxis tickFormatter={number} stroke="currentColor" strokeOpacity={0.5} fontSize={12} width={64} allowDecimals={false} />
+          <YAxis tickFormatter={(v: number) => formatNumber(v)} stroke="currentColor" strokeOpacity={0.5} fontSize={12} width={64} allowDecimals={false} />
           <Tooltip
             labelFormatter={(t) => `${new Date(Number(t)).toISOString().replace("T", " ").slice(0, 16)} UTC`}
-            formatter={(v) => number(Number(v))}
+            formatter={(v) => formatNumber(Number(v))}
             contentStyle={{ fontSize: 12 }}
           />
           <Legend wrapperStyle={{ fontSize: 12 }} />

@@ -2,18 +2,11 @@
 import { useAction } from "next-safe-action/hooks";
 import { addAllowlistEntry, removeAllowlistEntry } from "@/lib/relations/allowlist.actions";
 import { FormError } from "@/components/form-errors";
-
-export interface AllowlistRow {
-  id: string | null;
-  key: string[];
-  reason: string;
-  until: string;
-  source: "config" | "console";
-  expired: boolean;
-}
+import type { AllowlistEntryView } from "@/lib/relations/queries";
+import { Table, Td } from "@/components/ui/table";
 
 /** Orphans kept on purpose: entries from the config (read-only here) and those added on this page. */
-export function Allowlist({ relation, entries, columns, editable }: { relation: string; entries: AllowlistRow[]; columns: string[]; editable: boolean }) {
+export function Allowlist({ relation, entries, columns, editable }: { relation: string; entries: AllowlistEntryView[]; columns: string[]; editable: boolean }) {
   const add = useAction(addAllowlistEntry);
   const remove = useAction(removeAllowlistEntry);
   return (
@@ -23,39 +16,26 @@ export function Allowlist({ relation, entries, columns, editable }: { relation: 
       {entries.length === 0 ? (
         <p className="text-sm text-zinc-500">No entries.</p>
       ) : (
-        <div className="card overflow-x-auto">
-          <table className="w-full text-sm">
-            <thead className="bg-zinc-100 dark:bg-zinc-800/60">
-              <tr>
-                <th className="th">Key ({columns.join(", ")})</th>
-                <th className="th">Reason</th>
-                <th className="th">Until</th>
-                <th className="th">From</th>
-                <th className="th" />
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-              {entries.map((e, i) => (
-                <tr key={e.id ?? `c${i}`} className={e.expired ? "opacity-50" : ""}>
-                  <td className="td font-mono text-xs">{e.key.join(", ")}</td>
-                  <td className="td">{e.reason}</td>
-                  <td className="td whitespace-nowrap">
-                    {e.until}
-                    {e.expired && " (expired: no longer protects)"}
-                  </td>
-                  <td className="td text-zinc-500">{e.source === "config" ? "config file" : "this console"}</td>
-                  <td className="td text-right">
-                    {editable && e.id && !e.expired && (
-                      <button className="btn-secondary !px-2 !py-0.5 text-xs" onClick={() => remove.execute({ id: e.id! })} disabled={remove.isPending}>
-                        Remove
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={[`Key (${columns.join(", ")})`, "Reason", "Until", "From", ""]}>
+          {entries.map((e, i) => (
+            <tr key={e.id ?? `c${i}`} className={e.expired ? "opacity-50" : ""}>
+              <Td className="font-mono text-xs">{e.key.join(", ")}</Td>
+              <Td>{e.reason}</Td>
+              <Td className="whitespace-nowrap">
+                {e.until}
+                {e.expired && " (expired: no longer protects)"}
+              </Td>
+              <Td className="text-zinc-500">{e.source === "config" ? "config file" : "this console"}</Td>
+              <Td className="text-right">
+                {editable && e.id && !e.expired && (
+                  <button className="btn-secondary !px-2 !py-0.5 text-xs" onClick={() => remove.execute({ id: e.id! })} disabled={remove.isPending}>
+                    Remove
+                  </button>
+                )}
+              </Td>
+            </tr>
+          ))}
+        </Table>
       )}
       {editable && (
         <form

@@ -4,8 +4,8 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { previewCleanupAction, startCleanupAction } from "@/lib/cleanup/actions";
 import { FormError } from "@/components/form-errors";
+import { formatNumber as fmt } from "@/lib/format";
 
-const fmt = (n: number) => n.toLocaleString("en-US");
 const ACTION_LABEL: Record<string, string> = {
   delete: "delete the orphan rows",
   archive_then_delete: "archive the orphan rows, then delete them (restorable from the job page)",

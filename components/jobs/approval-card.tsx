@@ -5,17 +5,9 @@ import { useState } from "react";
 import { approveCleanup, rejectCleanup } from "@/lib/cleanup/actions";
 import { FormError } from "@/components/form-errors";
 import type { RequestSnapshot } from "@/lib/cleanup/approval";
+import { formatNumber as fmt } from "@/lib/format";
+import type { FreshCount } from "@/lib/jobs/queries";
 
-const fmt = (n: number) => n.toLocaleString("en-US");
-
-/** The same figures counted again now (from the target), beside what the requester saw. */
-export interface FreshCount {
-  eligible: number;
-  inGrace: number;
-  allowlisted: number;
-  scope: number;
-  dependents: { table: string; policy: string; rows: number }[];
-}
 
 /**
  * What the approver decides on: the figures the requester saw when asking (kept on the job,

@@ -7,9 +7,8 @@ import { cancelCleanup, pauseCleanup, resumeCleanup, restoreCleanupArchive } fro
 import { FormError } from "@/components/form-errors";
 import { ProgressCount } from "@/components/jobs/progress-count";
 import type { CleanupStatus } from "@/lib/cleanup/status";
-import { formatEta } from "@/lib/format";
+import { formatEta, formatNumber as fmt } from "@/lib/format";
 
-const fmt = (n: number) => n.toLocaleString("en-US");
 const LIVE = new Set(["queued", "running", "awaiting_approval"]);
 
 /** A cleanup job as it runs: progress bar, counts, rate, ETA, and what the viewer may do to it. */

@@ -1,7 +1,7 @@
-import Link from "next/link";
 import { pendingApprovalCount, pendingApprovals } from "@/lib/cleanup/approval";
 import { formatNumber, formatRelative } from "@/lib/format";
 import { getStore } from "@/lib/server/store";
+import { TextLink } from "@/components/ui/text-link";
 
 /** The navigation's count of cleanups waiting for this person's approval (rendered only for roles that approve). */
 export async function PendingApprovalsBadge({ viewerId }: { viewerId: string }) {
@@ -33,9 +33,9 @@ export async function PendingApprovals({ viewerId }: { viewerId: string }) {
       <ul className="mt-2 space-y-1 text-sm">
         {jobs.map((j) => (
           <li key={j.id} className="flex flex-wrap items-baseline gap-2">
-            <Link href={`/jobs/${j.id}`} className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">
+            <TextLink href={`/jobs/${j.id}`} className="font-medium">
               {j.relation}
-            </Link>
+            </TextLink>
             <span className="text-zinc-500">
               {formatNumber(j.scope)} rows (the rows below included), requested by {who(j.requestedBy)} {formatRelative(j.createdAt)}
               {j.waitReason ? "; stopped mid-way for more" : ""}

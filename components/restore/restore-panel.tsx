@@ -4,8 +4,8 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { previewRestoreAction, restoreAction, searchRestoreAction } from "@/lib/softdelete/restore.actions";
 import { FormError } from "@/components/form-errors";
+import { formatNumber as fmt } from "@/lib/format";
 
-const fmt = (n: number) => n.toLocaleString("en-US");
 const day = (iso: string | null) => (iso ? new Date(iso).toISOString().replace("T", " ").slice(0, 16) + " UTC" : "—");
 
 /** Support's flow: an exact id or email → the soft-deleted accounts it matches → preview → restore, or the reason it can't. */

@@ -1,5 +1,6 @@
 "use client";
 import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { formatNumber } from "@/lib/format";
 
 export interface AgeBucket {
   label: string;
@@ -7,7 +8,6 @@ export interface AgeBucket {
   pastGrace: boolean;
 }
 
-const number = (n: number) => n.toLocaleString("en-US");
 
 /** Soft-deleted rows by age since deletion; the bars past the grace period (waiting for their purge) in red. */
 export function AgeHistogram({ buckets, graceDays, height = 200 }: { buckets: AgeBucket[]; graceDays: number; height?: number }) {
@@ -17,9 +17,9 @@ export function AgeHistogram({ buckets, graceDays, height = 200 }: { buckets: Ag
         <BarChart data={buckets} margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.12} vertical={false} />
           <XAxis dataKey="label" stroke="currentColor" strokeOpacity={0.5} fontSize={12} />
-          <YAxis tickFormatter={number} stroke="currentColor" strokeOpacity={0.5} fontSize={12} width={56} allowDecimals={false} />
+          <YAxis tickFormatter={(v: number) => formatNumber(v)} stroke="currentColor" strokeOpacity={0.5} fontSize={12} width={56} allowDecimals={false} />
           <Tooltip
-            formatter={(v) => [number(Number(v)), "rows"]}
+            formatter={(v) => [formatNumber(Number(v)), "rows"]}
             labelFormatter={(l, p) => `${l} since deletion${p?.[0]?.payload?.pastGrace ? ` — past the ${graceDays}-day grace` : ""}`}
             contentStyle={{ fontSize: 12 }}
           />

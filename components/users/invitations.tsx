@@ -2,6 +2,7 @@
 import { useAction } from "next-safe-action/hooks";
 import { revokeUserInvitation } from "@/lib/users/actions";
 import { FormError } from "@/components/form-errors";
+import { Table, Td } from "@/components/ui/table";
 
 export interface InvitationRow {
   id: string;
@@ -22,32 +23,21 @@ export function Invitations({ invitations, manage }: { invitations: InvitationRo
           None.
         </p>
       ) : (
-        <table className="mt-2 w-full text-sm" data-testid="invitations">
-          <thead className="bg-zinc-100 dark:bg-zinc-800/60">
-            <tr>
-              <th className="th">Grants</th>
-              <th className="th">Made by</th>
-              <th className="th">Made</th>
-              <th className="th">Expires</th>
-              {manage && <th className="th" />}
+        <Table framed={false} className="mt-2" testId="invitations" columns={["Grants", "Made by", "Made", "Expires", ...(manage ? [""] : [])]}>
+          {invitations.map((i) => (
+            <tr key={i.id} data-invitation={i.id}>
+              <Td>{i.roles.join(", ")}</Td>
+              <Td>{i.maker}</Td>
+              <Td className="whitespace-nowrap text-zinc-500">{i.created}</Td>
+              <Td className="whitespace-nowrap text-zinc-500">{i.expires}</Td>
+              {manage && (
+                <Td>
+                  <Revoke id={i.id} />
+                </Td>
+              )}
             </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-            {invitations.map((i) => (
-              <tr key={i.id} data-invitation={i.id}>
-                <td className="td">{i.roles.join(", ")}</td>
-                <td className="td">{i.maker}</td>
-                <td className="td whitespace-nowrap text-zinc-500">{i.created}</td>
-                <td className="td whitespace-nowrap text-zinc-500">{i.expires}</td>
-                {manage && (
-                  <td className="td">
-                    <Revoke id={i.id} />
-                  </td>
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       )}
     </div>
   );

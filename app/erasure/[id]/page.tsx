@@ -6,6 +6,8 @@ import { StateBadge } from "@/components/erasure/state-badge";
 import { VerifyButton } from "@/components/erasure/verify-button";
 import { WithdrawnBadge } from "@/components/erasure/withdrawn-badge";
 import { WithdrawRequest } from "@/components/erasure/withdraw-request";
+import { BackLink } from "@/components/ui/page-header";
+import { Table, Td } from "@/components/ui/table";
 import { requirePage } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
 import { storedTables } from "@/lib/erasure/evidence";
@@ -38,9 +40,7 @@ export default async function ErasureSubjectPage({ params }: { params: Promise<{
   return (
     <div className="space-y-6">
       <div>
-        <Link href="/erasure" className="text-sm text-zinc-500 hover:underline">
-          ← Erasure
-        </Link>
+        <BackLink href="/erasure">Erasure</BackLink>
         <div className="mt-1 flex flex-wrap items-center gap-3">
           <h1 className="font-mono text-2xl font-semibold" data-testid="subject-label">
             {subjectLabel(request)}
@@ -141,34 +141,33 @@ export default async function ErasureSubjectPage({ params }: { params: Promise<{
                 <span className="font-medium">{target}</span>
                 <span className="text-zinc-500">{formatNumber(tables.reduce((n, t) => n + t.residualRows, 0))} rows left</span>
               </div>
-              <table className="w-full table-fixed text-sm">
-                <thead className="text-left text-xs uppercase tracking-wide text-zinc-500">
-                  <tr>
-                    <th className="w-[30%] px-4 py-2">Table</th>
-                    <th className="w-[11%] px-4 py-2 text-right">Rows left</th>
-                    <th className="w-[13%] px-4 py-2 text-right">Kept, PII emptied</th>
-                    <th className="w-[26%] px-4 py-2">Sample keys</th>
-                    <th className="w-[20%] px-4 py-2">Reached through</th>
+              <Table
+                framed={false}
+                className="table-fixed"
+                columns={[
+                  { label: "Table", className: "w-[30%]" },
+                  { label: "Rows left", numeric: true, className: "w-[11%]" },
+                  { label: "Kept, PII emptied", numeric: true, className: "w-[13%]" },
+                  { label: "Sample keys", className: "w-[26%]" },
+                  { label: "Reached through", className: "w-[20%]" },
+                ]}
+              >
+                {tables.map((t) => (
+                  <tr key={`${t.schema}.${t.table}`} data-testid="residue-row" data-table={t.table}>
+                    <Td className="break-all font-mono">
+                      {t.schema}.{t.table}
+                    </Td>
+                    <Td numeric className={`${t.residualRows || t.error ? "font-semibold text-red-600" : ""}`}>
+                      {t.error ? "not checked" : formatNumber(t.residualRows)}
+                    </Td>
+                    <Td numeric className="text-zinc-500">{t.redactedRows ? formatNumber(t.redactedRows) : ""}</Td>
+                    <Td className="font-mono text-xs text-zinc-500">
+                      {t.error ? <span className="font-sans text-red-600">{t.error}</span> : t.sampleKeys.length ? `${t.keyColumns.join("/")}: ${t.sampleKeys.map((k) => k.join("/")).join(", ")}${t.residualRows > t.sampleKeys.length ? ", …" : ""}` : ""}
+                    </Td>
+                    <Td className="text-xs text-zinc-500">{t.via.length ? t.via.join(", ") : "the subject's own table"}</Td>
                   </tr>
-                </thead>
-                <tbody>
-                  {tables.map((t) => (
-                    <tr key={`${t.schema}.${t.table}`} className="border-t border-zinc-100 dark:border-zinc-800" data-testid="residue-row" data-table={t.table}>
-                      <td className="break-all px-4 py-2 font-mono">
-                        {t.schema}.{t.table}
-                      </td>
-                      <td className={`tabular px-4 py-2 text-right ${t.residualRows || t.error ? "font-semibold text-red-600" : ""}`}>
-                        {t.error ? "not checked" : formatNumber(t.residualRows)}
-                      </td>
-                      <td className="tabular px-4 py-2 text-right text-zinc-500">{t.redactedRows ? formatNumber(t.redactedRows) : ""}</td>
-                      <td className="px-4 py-2 font-mono text-xs text-zinc-500">
-                        {t.error ? <span className="font-sans text-red-600">{t.error}</span> : t.sampleKeys.length ? `${t.keyColumns.join("/")}: ${t.sampleKeys.map((k) => k.join("/")).join(", ")}${t.residualRows > t.sampleKeys.length ? ", …" : ""}` : ""}
-                      </td>
-                      <td className="px-4 py-2 text-xs text-zinc-500">{t.via.length ? t.via.join(", ") : "the subject's own table"}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+                ))}
+              </Table>
             </div>
           ))}
         </section>
@@ -177,45 +176,30 @@ export default async function ErasureSubjectPage({ params }: { params: Promise<{
       {history.length > 0 && (
         <section className="space-y-2">
           <h2 className="text-lg font-semibold">Evidence history</h2>
-          <div className="card overflow-hidden">
-            <table className="w-full text-sm" data-testid="evidence-history">
-              <thead className="text-left text-xs uppercase tracking-wide text-zinc-500">
-                <tr>
-                  <th className="px-4 py-2">#</th>
-                  <th className="px-4 py-2">Verified</th>
-                  <th className="px-4 py-2">By</th>
-                  <th className="px-4 py-2">Verdict</th>
-                  <th className="px-4 py-2 text-right">Rows left</th>
-                  <th className="px-4 py-2">Custodian / config</th>
-                  <th className="px-4 py-2">Hash</th>
-                </tr>
-              </thead>
-              <tbody>
-                {history.map((e) => (
-                  <tr key={e.id.toString()} className="border-t border-zinc-100 dark:border-zinc-800">
-                    <td className="px-4 py-2">{e.id.toString()}</td>
-                    <td className="px-4 py-2" title={e.verifiedAt.toISOString()}>
-                      {formatRelative(e.verifiedAt)}
-                    </td>
-                    <td className="px-4 py-2 text-zinc-500">{names.get(e.verifiedBy) ?? e.verifiedBy}</td>
-                    <td className="px-4 py-2">
-                      <StateBadge state={e.verdict} />
-                      {e.verdict === "complete" && !!storedTables(e).unreviewedColumns && (
-                        <span className="ml-1 text-xs text-amber-700 dark:text-amber-400">— {unreviewedText(storedTables(e).unreviewedColumns!)}</span>
-                      )}
-                    </td>
-                    <td className="tabular px-4 py-2 text-right">{formatNumber(e.residualRows)}</td>
-                    <td className="px-4 py-2 font-mono text-xs text-zinc-500">
-                      {e.custodianVersion} / {e.configHash}
-                    </td>
-                    <td className="px-4 py-2 font-mono text-xs text-zinc-500" title={e.hash}>
-                      {e.hash.slice(0, 12)}…
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table testId="evidence-history" columns={["#", "Verified", "By", "Verdict", { label: "Rows left", numeric: true }, "Custodian / config", "Hash"]}>
+          {history.map((e) => (
+            <tr key={e.id.toString()}>
+              <Td>{e.id.toString()}</Td>
+              <Td title={e.verifiedAt.toISOString()}>
+                {formatRelative(e.verifiedAt)}
+              </Td>
+              <Td className="text-zinc-500">{names.get(e.verifiedBy) ?? e.verifiedBy}</Td>
+              <Td>
+                <StateBadge state={e.verdict} />
+                {e.verdict === "complete" && !!storedTables(e).unreviewedColumns && (
+                  <span className="ml-1 text-xs text-amber-700 dark:text-amber-400">— {unreviewedText(storedTables(e).unreviewedColumns!)}</span>
+                )}
+              </Td>
+              <Td numeric>{formatNumber(e.residualRows)}</Td>
+              <Td className="font-mono text-xs text-zinc-500">
+                {e.custodianVersion} / {e.configHash}
+              </Td>
+              <Td className="font-mono text-xs text-zinc-500" title={e.hash}>
+                {e.hash.slice(0, 12)}…
+              </Td>
+            </tr>
+          ))}
+          </Table>
         </section>
       )}
     </div>

@@ -1,6 +1,6 @@
 import { PageSkeleton } from "@/components/skeleton";
 
-// The relation page reads the live targets for its orphan preview: on a large table this takes a moment.
+// The relation's stored scan, chart and allowlist; the live orphan rows stream in later under their own Suspense.
 export default function Loading() {
-  return <PageSkeleton label="Reading the orphan rows from the target…" />;
+  return <PageSkeleton label="Loading the relation…" />;
 }

@@ -1,25 +1,24 @@
-import Link from "next/link";
 import { notFound } from "next/navigation";
+import { Suspense } from "react";
 import { OrphansChart } from "@/components/charts/orphans-chart";
-import { Allowlist, type AllowlistRow } from "@/components/cleanup/allowlist";
+import { Allowlist } from "@/components/cleanup/allowlist";
 import { CleanupPanel } from "@/components/cleanup/cleanup-panel";
-import { OrphanPreview } from "@/components/orphan-preview";
 import { RangePicker } from "@/components/range-picker";
-import { relationHref } from "@/lib/dashboard/href";
+import { LiveOrphanRows, PreviewError } from "@/components/relations/live-orphan-rows";
+import { LiveStatements } from "@/components/relations/live-statements";
 import { Tile } from "@/components/tile";
+import { ErrorBoundary } from "@/components/ui/error-boundary";
+import { BackLink } from "@/components/ui/page-header";
+import { TextLink } from "@/components/ui/text-link";
 import { requirePage } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
-import { alertBadge, isRelationAlert } from "@/lib/alerts/describe";
-import { activeAlerts, thresholdsFor } from "@/lib/alerts/evaluate";
-import { latestScanOf, relationOf } from "@/lib/dashboard/relation";
-import { isRange, orphanSeries } from "@/lib/dashboard/series";
-import { orphanPreview, type OrphanPreviewPage } from "@/lib/detect/preview";
-import { relationStatements } from "@/lib/detect/statements";
+import { alertBadge } from "@/lib/alerts/describe";
+import { relationHref } from "@/lib/dashboard/href";
+import { isRange } from "@/lib/dashboard/series";
 import { formatDuration, formatNumber, formatRelative } from "@/lib/format";
+import { relationPage } from "@/lib/relations/queries";
 import { serverConfig } from "@/lib/server/config";
 import { getStore } from "@/lib/server/store";
-import { sightingsOf } from "@/lib/sightings/record";
-import { TargetPool } from "@/lib/targets/pool";
 
 export const dynamic = "force-dynamic";
 
@@ -34,42 +33,12 @@ export default async function RelationPage({
   const actor = await requirePage("relations.read", relationHref(name));
   const { range: rawRange, after } = await searchParams;
   const range = isRange(rawRange) ? rawRange : "7d";
-  const store = await getStore();
   const config = serverConfig();
-  const scan = await latestScanOf(store, name);
-  if (!scan) notFound();
-  const relation = relationOf(scan, config);
-  const [points, alerts] = await Promise.all([orphanSeries(store, range, [name]), activeAlerts(store)]);
-  const mine = alerts.filter((a) => isRelationAlert(a) && a.relation === name);
-  const thresholds = thresholdsFor(config, name);
-
-  // The preview and the statements read the live targets: this page is where a person asks to see rows.
+  const data = await relationPage(await getStore(), config, name, range);
+  if (!data) notFound();
+  const { scan, relation, points, alerts: mine, thresholds, allowlist, jobs } = data;
+  // the live targets are read once, for the preview and the statements (components/relations/read-live.ts)
   const mayPreview = can(actor.roles, "orphans.preview");
-  const pool = new TargetPool(config.targets);
-  let preview: OrphanPreviewPage | null = null;
-  let previewError: string | null = null;
-  let statements: { purpose: string; sql: string }[] = [];
-  try {
-    statements = await relationStatements(relation, pool).catch(() => []);
-    if (mayPreview) preview = await orphanPreview(relation, pool, { after: after ?? null });
-  } catch (err) {
-    previewError = (err as Error).message;
-  } finally {
-    await pool.close();
-  }
-  const sightings = preview ? await sightingsOf(store, name, preview.keys) : new Map();
-  const now = new Date();
-  const [stored, jobs] = await Promise.all([
-    store.prisma.allowlistEntry.findMany({ where: { relation: name, removedAt: null }, orderBy: { createdAt: "desc" } }),
-    store.prisma.cleanupJob.findMany({ where: { relation: name }, orderBy: { createdAt: "desc" }, take: 5 }),
-  ]);
-  const allowlist: AllowlistRow[] = [
-    ...(relation.config?.allow ?? []).map((a) => {
-      const until = new Date(a.until);
-      return { id: null, key: a.key.map(String), reason: a.reason, until: until.toISOString().slice(0, 10), source: "config" as const, expired: until <= now };
-    }),
-    ...stored.map((e) => ({ id: String(e.id), key: JSON.parse(e.key) as string[], reason: e.reason, until: e.until.toISOString().slice(0, 10), source: "console" as const, expired: e.until <= now })),
-  ];
   const base = relationHref(name);
   const q = (p: Record<string, string | undefined>) => {
     const s = new URLSearchParams(Object.entries({ range, ...p }).filter(([, v]) => v) as [string, string][]);
@@ -79,9 +48,7 @@ export default async function RelationPage({
   return (
     <div className="space-y-6">
       <div>
-        <Link href="/relations" className="text-sm text-zinc-500 hover:underline">
-          ← Relations
-        </Link>
+        <BackLink href="/relations">Relations</BackLink>
         <h1 className="mt-1 break-all text-2xl font-semibold" data-testid="relation-name">
           {name}
         </h1>
@@ -143,19 +110,13 @@ export default async function RelationPage({
         </div>
         {!mayPreview ? (
           <p className="text-sm text-zinc-500">Your role does not show row data.</p>
-        ) : previewError ? (
-          <div className="card border-red-300 p-4 text-sm text-red-700 dark:border-red-900 dark:text-red-300" data-testid="preview-error">
-            Could not read the orphan rows: {previewError}. The counts above come from the last sweep; check the target&apos;s connection.
-          </div>
         ) : (
-          preview && (
-            <OrphanPreview
-              page={preview}
-              sightings={sightings}
-              nextHref={preview.next ? q({ after: preview.next }) : null}
-              firstHref={after ? q({ after: undefined }) : null}
-            />
-          )
+          // keyed by the page of rows: another page starts with a fresh boundary
+          <ErrorBoundary key={after ?? ""} fallback={<PreviewError message="the page failed to show them" />}>
+            <Suspense fallback={<p className="text-sm text-zinc-500" aria-busy="true">Reading the orphan rows from the target…</p>}>
+              <LiveOrphanRows relation={relation} targets={config.targets} after={after ?? null} href={(next) => q({ after: next })} />
+            </Suspense>
+          </ErrorBoundary>
         )}
       </section>
 
@@ -167,9 +128,9 @@ export default async function RelationPage({
           <ul className="space-y-1">
             {jobs.map((j) => (
               <li key={j.id}>
-                <Link href={`/jobs/${j.id}`} className="text-indigo-700 hover:underline dark:text-indigo-300">
+                <TextLink href={`/jobs/${j.id}`}>
                   {j.action.replace(/_/g, " ")} · {j.status.replace("_", " ")}
-                </Link>{" "}
+                </TextLink>{" "}
                 <span className="text-zinc-500">
                   {formatRelative(j.createdAt)} · {formatNumber(j.deleted + j.nulled)} changed
                 </span>
@@ -184,18 +145,11 @@ export default async function RelationPage({
       <section className="space-y-2">
         <h2 className="text-lg font-semibold">What Custodian runs</h2>
         <p className="text-sm text-zinc-500">Read-only: the statements of this relation&apos;s scan, as sent to the database (values are bound, never spliced).</p>
-        {statements.length === 0 ? (
-          <p className="text-sm text-zinc-500">The statements cannot be shown while the target is unreachable.</p>
-        ) : (
-          statements.map((s, i) => (
-            <div key={i} className="card p-3">
-              <div className="text-xs text-zinc-500">{s.purpose}</div>
-              <pre className="mt-1 overflow-x-auto whitespace-pre font-mono text-xs" data-testid="relation-sql">
-                {s.sql}
-              </pre>
-            </div>
-          ))
-        )}
+        <ErrorBoundary fallback={<p className="text-sm text-zinc-500">The statements could not be shown.</p>}>
+          <Suspense fallback={<p className="text-sm text-zinc-500" aria-busy="true">Compiling the statements for the target…</p>}>
+            <LiveStatements relation={relation} targets={config.targets} after={after ?? null} mayPreview={mayPreview} />
+          </Suspense>
+        </ErrorBoundary>
       </section>
     </div>
   );
