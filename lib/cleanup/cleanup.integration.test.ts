@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { privateDemo } from "../../test/demo-fixture";
 import { STORE_KINDS } from "../../test/stores";
 import type { Config } from "../config/types";
-import { DEMO_EXPECTED_ORPHANS } from "../demo/expected";
+import { DEMO_EXPECTED_ORPHANS } from "../../test/demo-expected";
 import { orphanPreview } from "../detect/preview";
 import { sweep } from "../detect/sweep";
 import { resolveRelations } from "../relations/resolve";
