@@ -44,27 +44,12 @@ describe("canonicalJson", () => {
 });
 
 describe("evidenceHash", () => {
-  it("is sha256 over the canonical document (a known value: the format is a stored contract)", () => {
-    const e = record();
-    const doc = {
-      id: "1",
-      requestId: "req-1",
-      subject: "shop.users:3002",
-      target: "shop",
-      schema: "public",
-      table: "orders",
-      key: ["3002"],
-      verifiedAt: "2026-01-02T03:04:05.678Z",
-      verifiedBy: "dpo-1",
-      custodianVersion: "1.0.0",
-      configHash: "c".repeat(64),
-      verdict: "erased",
-      residualRows: "0",
-      tables: e.tables,
-      prevHash: GENESIS,
-    };
-    expect(evidenceHash(e)).toBe(createHash("sha256").update(canonicalJson(doc)).digest("hex"));
-    expect(evidenceHash(e)).toMatch(/^[0-9a-f]{64}$/);
+  it("is sha256 over the canonical document, keys sorted, ids, counts and times as text (a stored contract)", () => {
+    const doc =
+      `{"configHash":"${"c".repeat(64)}","custodianVersion":"1.0.0","id":"1","key":["3002"],"prevHash":"${GENESIS}","requestId":"req-1",` +
+      `"residualRows":"0","schema":"public","subject":"shop.users:3002","table":"orders","tables":[{"details":{"a":1,"b":2},"rows":0,"table":"orders"}],` +
+      `"target":"shop","verdict":"erased","verifiedAt":"2026-01-02T03:04:05.678Z","verifiedBy":"dpo-1"}`;
+    expect(evidenceHash(record())).toBe(createHash("sha256").update(doc).digest("hex"));
   });
 
   it("does not depend on the key order of the tables document (the store's JSONB reorders it)", () => {
