@@ -93,3 +93,28 @@ export async function holdRowLock(fx: CleanupFixture, table: string, id: number)
   await c.query(`SELECT id FROM ${fx.table(o.database)}.${fx.table(table)} WHERE id = ? FOR UPDATE`, [id]);
   return { release: async () => void (await c.query("ROLLBACK"), await c.end()) };
 }
+
+/**
+ * A connection that is not the fixture's but looks like Custodian's (a developer's console:
+ * application_name "custodian" on PostgreSQL; on MariaDB, one on another database): a cut
+ * must leave it alone.
+ */
+export async function bystander(fx: CleanupFixture): Promise<{ alive(): Promise<boolean>; close(): Promise<void> }> {
+  if (own(fx).server === "postgres") {
+    assertLocal(POSTGRES_URL);
+    const c = new pg.Client({ connectionString: POSTGRES_URL, application_name: "custodian" });
+    c.on("error", () => {});
+    await c.connect();
+    return {
+      alive: () => c.query("SELECT 1").then(() => true, () => false),
+      close: () => c.end().catch(() => {}),
+    };
+  }
+  assertLocal(MYSQL_URL);
+  const c = await mysql.createConnection({ uri: MYSQL_URL });
+  c.on("error", () => {});
+  return {
+    alive: () => c.query("SELECT 1").then(() => true, () => false),
+    close: () => c.end().catch(() => {}),
+  };
+}

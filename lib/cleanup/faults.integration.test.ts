@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { sql, type RawBuilder } from "kysely";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { cutConnections, holdRowLock, waitingForLock } from "../../test/connections";
+import { bystander, cutConnections, holdRowLock, waitingForLock } from "../../test/connections";
 import { waitFor } from "../../test/wait";
 import { accountOf, ACCOUNTS, CHILD, createCleanupFixture, EVENTS, hasTag, isOrphan, LIVE_ACCOUNTS, ORPHAN_IDS, PARENT, PLAIN, TAGS, tempDir, type CleanupFixture } from "../../test/cleanup-fixture";
 import { postgresAdmin, WORKER_TEST_DIALECTS } from "../../test/services";
@@ -106,6 +106,7 @@ describe.each(DIALECTS)("cleanup faults on $dialect", ({ dialect, available }) =
     // An orphan a few batches in is held locked: the batch that reaches it waits there, and
     // is cut while it waits (mid-batch, every run, whatever the timing).
     const held = await holdRowLock(fx, CHILD, ORPHAN_IDS[100]);
+    const devConsole = await bystander(fx);
     const log: string[] = [];
     const run = runCleanupJob(store, config, jobId, { log: (l) => log.push(l) });
     let cut: number;
@@ -117,6 +118,9 @@ describe.each(DIALECTS)("cleanup faults on $dialect", ({ dialect, available }) =
     }
     const end = await run;
     expect(cut).toBeGreaterThan(0);
+    // only the fixture's connections were cut: a console on the same server kept its own
+    expect(await devConsole.alive()).toBe(true);
+    await devConsole.close();
     expect(log.some((l) => /unreachable, retrying/.test(l)), log.join("\n")).toBe(true);
     expect(end).toBe("completed");
     const job = await store.prisma.cleanupJob.findUniqueOrThrow({ where: { id: jobId } });
