@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { DEMO_EXPECTED_ORPHANS } from "../lib/demo/expected";
+import { DEMO_EXPECTED_ORPHANS } from "../test/demo-expected";
 import { signIn } from "./session";
 
 const fmt = (n: number) => n.toLocaleString("en-US");

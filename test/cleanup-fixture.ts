@@ -38,6 +38,12 @@ export interface CleanupFixture {
   /** Runs one query against the fixture and returns its rows. */
   query(sql: string): Promise<Record<string, unknown>[]>;
   table(name: string): string;
+  /**
+   * What marks this fixture's own connections on a server, so a test cuts only those (never a
+   * console or another test on the same server): the application_name its URL sets
+   * (PostgreSQL), its database (MariaDB/MySQL); null where nothing connects (embedded).
+   */
+  connections: { server: "postgres"; applicationName: string } | { server: "mysql"; database: string } | null;
   drop(): Promise<void>;
 }
 
@@ -87,6 +93,7 @@ relations:
       configFile,
       env: {},
       table: dq,
+      connections: null,
       query: async (sql) => {
         const c = new Database(file, { readonly: true });
         try {
@@ -113,6 +120,7 @@ relations:
       configFile,
       env: {},
       table: dq,
+      connections: null,
       query: async (sql) => {
         const h = await acquirePGlite(folder, { purpose: "a test fixture" });
         try {
@@ -130,16 +138,22 @@ relations:
     const t = (n: string) => `${dq(schema)}.${dq(n)}`;
     await postgresAdmin([`CREATE SCHEMA ${dq(schema)}`, ...ddl("postgres", t, dq)].join(";\n"));
     writeFileSync(configFile, `targets:\n  fx: { dialect: postgres, url: "\${FX_URL}" }\n${relation(schema)}`);
+    // pg lets the URL's application_name win over the target's own "custodian"
+    const applicationName = `h_tests_fx_${suffix}`;
+    const url = new URL(POSTGRES_URL);
+    url.searchParams.set("application_name", applicationName);
     return {
       dialect,
       configFile,
-      env: { FX_URL: POSTGRES_URL },
+      env: { FX_URL: url.toString() },
       table: t,
+      connections: { server: "postgres", applicationName },
       query: postgresRows,
       drop: () => postgresAdmin(`DROP SCHEMA ${dq(schema)} CASCADE`),
     };
   }
-  const db = await createMysqlDatabase(`cust_cleanup_${suffix}`);
+  const database = `cust_cleanup_${suffix}`;
+  const db = await createMysqlDatabase(database);
   const conn = await mysql.createConnection({ uri: db.url });
   for (const s of ddl("mysql", bq, bq)) await conn.query(s);
   await conn.end();
@@ -149,6 +163,7 @@ relations:
     configFile,
     env: { FX_URL: db.url },
     table: bq,
+    connections: { server: "mysql", database },
     query: (sql) => mysqlRows(db.url, sql),
     drop: db.drop,
   };

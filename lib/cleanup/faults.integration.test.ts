@@ -1,14 +1,14 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
-import mysql from "mysql2/promise";
 import { sql, type RawBuilder } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { bystander, cutConnections, holdRowLock, waitingForLock } from "../../test/connections";
 import { waitFor } from "../../test/wait";
 import { accountOf, ACCOUNTS, CHILD, createCleanupFixture, EVENTS, hasTag, isOrphan, LIVE_ACCOUNTS, ORPHAN_IDS, PARENT, PLAIN, TAGS, tempDir, type CleanupFixture } from "../../test/cleanup-fixture";
-import { MYSQL_URL, POSTGRES_URL, postgresAdmin, WORKER_TEST_DIALECTS } from "../../test/services";
+import { postgresAdmin, WORKER_TEST_DIALECTS } from "../../test/services";
 import { STORE_KINDS } from "../../test/stores";
 import { loadConfig } from "../config/load";
-import type { Config, Dialect } from "../config/types";
+import type { Config } from "../config/types";
 import type { Store } from "../store/client";
 import { resolveRelations } from "../relations/resolve";
 import { deleteStillOrphans } from "../targets/features/cleanup";
@@ -33,11 +33,17 @@ describe.each(DIALECTS)("cleanup faults on $dialect", ({ dialect, available }) =
   beforeAll(async () => {
     if (!available) return;
     ({ store, env: storeEnv, dispose: disposeStore } = await pgStore.open());
-    tmp = tempDir();
-    fx = await createCleanupFixture(dialect, tmp.dir);
   });
   afterAll(async () => {
     await disposeStore?.();
+  });
+  // Every test cleans its own fixture: none relies on what another left (jobs in the shared store are told apart by id).
+  beforeEach(async () => {
+    if (!available) return;
+    tmp = tempDir();
+    fx = await createCleanupFixture(dialect, tmp.dir);
+  });
+  afterEach(async () => {
     await fx?.drop();
     tmp?.remove();
   });
@@ -83,6 +89,7 @@ describe.each(DIALECTS)("cleanup faults on $dialect", ({ dialect, available }) =
     expect(Number(job.deleted)).toBe(ORPHAN_IDS.length);
     expect(Number(job.dependentsRemoved)).toBe(ORPHAN_IDS.filter(hasTag).length);
     const batches = await store.prisma.cleanupBatch.findMany({ where: { jobId } });
+    expect(batches.length).toBeGreaterThan(0); // every() over none would pass
     expect(batches.every((b) => b.status === "applied")).toBe(true);
     expect(batches.reduce((s, b) => s + b.deleted, 0)).toBe(ORPHAN_IDS.length);
     const archived = await store.prisma.archivedRow.findMany({ where: { jobId }, select: { table: true, pk: true, depth: true } });
@@ -93,24 +100,28 @@ describe.each(DIALECTS)("cleanup faults on $dialect", ({ dialect, available }) =
   // SQLite runs in this process: it has no connection to drop.
   if (dialect !== "sqlite")
   it.runIf(available)("a connection dropped mid-batch is retried and loses nothing", async () => {
-    // restore the fixture's orphans from the archive of the first test, then clean again while connections get cut
     const config = loadConfig(fx.configFile, { ...process.env, ...fx.env });
-    const prior = await store.prisma.cleanupJob.findFirstOrThrow({ where: { relation: "events_account", status: "completed" } });
-    const { restoreArchive } = await import("./restore");
-    expect((await restoreArchive(store, config, prior.id)).restored).toBe(ORPHAN_IDS.length + ORPHAN_IDS.filter(hasTag).length);
     const { outcome } = await startCleanup(store, config, "events_account", { requestedBy: "fault-test" });
     const jobId = (outcome as { jobId: string }).jobId;
-    let cutting = true;
-    const cutter = (async () => {
-      let cuts = 0;
-      while (cutting && cuts < 4) {
-        await new Promise((r) => setTimeout(r, 250));
-        cuts += await dropConnections(dialect);
-      }
-    })();
-    const end = await runCleanupJob(store, config, jobId, { batchDelayMs: 60 });
-    cutting = false;
-    await cutter;
+    // An orphan a few batches in is held locked: the batch that reaches it waits there, and
+    // is cut while it waits (mid-batch, every run, whatever the timing).
+    const held = await holdRowLock(fx, CHILD, ORPHAN_IDS[100]);
+    const devConsole = await bystander(fx);
+    const log: string[] = [];
+    const run = runCleanupJob(store, config, jobId, { log: (l) => log.push(l) });
+    let cut: number;
+    try {
+      await waitFor(() => waitingForLock(fx), { what: "a batch waiting for the held row" });
+      cut = await cutConnections(fx);
+    } finally {
+      await held.release();
+    }
+    const end = await run;
+    expect(cut).toBeGreaterThan(0);
+    // only the fixture's connections were cut: a console on the same server kept its own
+    expect(await devConsole.alive()).toBe(true);
+    await devConsole.close();
+    expect(log.some((l) => /unreachable, retrying/.test(l)), log.join("\n")).toBe(true);
     expect(end).toBe("completed");
     const job = await store.prisma.cleanupJob.findUniqueOrThrow({ where: { id: jobId } });
     expect({ failed: Number(job.failed), error: job.error }).toEqual({ failed: 0, error: null });
@@ -167,6 +178,7 @@ describe.each(DIALECTS)("cleanup faults on $dialect", ({ dialect, available }) =
       notOrphan: 0,
     });
     const batches = await store.prisma.cleanupBatch.findMany({ where: { jobId } });
+    expect(batches.length).toBeGreaterThan(0); // every() over none would pass
     expect(batches.every((b) => b.status === "applied")).toBe(true);
     expect(batches.reduce((s, b) => s + b.deleted, 0)).toBe(ORPHAN_IDS.length);
   });
@@ -179,9 +191,7 @@ describe.each(DIALECTS)("cleanup faults on $dialect", ({ dialect, available }) =
       const target = await pool.get("fx");
       const { childRef: table, parentRef } = await plainPlan(config, pool);
       const write = (statement: RawBuilder<unknown>) => target.transaction(5000, (tx) => tx.execute(statement));
-      // the orphans again (the test above removed them)
-      for (const id of ORPHAN_IDS) await write(sql`INSERT INTO ${tableId(table)} (id, account_id, payload) VALUES (${id}, ${accountOf(id)}, 'again')`);
-      const returning = ACCOUNTS - 1; // the other race test brings back ACCOUNTS
+      const returning = ACCOUNTS - 1;
       const ofReturning = ORPHAN_IDS.filter((id) => accountOf(id) === returning);
       const repointed = ORPHAN_IDS.filter((id) => accountOf(id) !== returning).slice(-10); // the walk reaches them last
       const { outcome } = await startCleanup(store, config, "plain_account", { requestedBy: "race-test" });
@@ -207,9 +217,6 @@ describe.each(DIALECTS)("cleanup faults on $dialect", ({ dialect, available }) =
   if (dialect === "postgres")
   it.runIf(available)("never deletes rows added meanwhile under live parents, nor the children of a parent that came back", async () => {
     const config = loadConfig(fx.configFile, { ...process.env, ...fx.env });
-    const prior = await store.prisma.cleanupJob.findFirstOrThrow({ where: { relation: "events_account", status: "completed" }, orderBy: { createdAt: "desc" } });
-    const { restoreArchive } = await import("./restore");
-    await restoreArchive(store, config, prior.id);
     const returning = ACCOUNTS; // its children have the highest ids: the walk reaches them last
     const { outcome } = await startCleanup(store, config, "events_account", { requestedBy: "race-test" });
     const jobId = (outcome as { jobId: string }).jobId;
@@ -230,19 +237,3 @@ describe.each(DIALECTS)("cleanup faults on $dialect", ({ dialect, available }) =
     for (const id of ofReturning) expect(left.has(id), `event ${id} of the account that came back`).toBe(true);
   });
 });
-
-async function dropConnections(dialect: Dialect): Promise<number> {
-  if (dialect === "postgres") {
-    const { default: pg } = await import("pg");
-    const c = new pg.Client({ connectionString: POSTGRES_URL });
-    await c.connect();
-    const r = await c.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'custodian' AND pid <> pg_backend_pid()`);
-    await c.end();
-    return r.rowCount ?? 0;
-  }
-  const k = await mysql.createConnection({ uri: MYSQL_URL });
-  const [rows] = await k.query(`SELECT id FROM information_schema.processlist WHERE db LIKE 'cust_cleanup_%' AND id <> CONNECTION_ID()`);
-  for (const r of rows as { id: number }[]) await k.query(`KILL ${Number(r.id)}`).catch(() => {});
-  await k.end();
-  return (rows as unknown[]).length;
-}

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildDemo, DEMO_CONFIG } from "../demo/build";
-import { DEMO_EXPECTED_ORPHANS } from "../demo/expected";
+import { DEMO_EXPECTED_ORPHANS } from "../../test/demo-expected";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const bin = path.join(root, "bin/custodian.mjs");

@@ -8,7 +8,7 @@ import { resolveRelations } from "../relations/resolve";
 import { suggestRelations } from "../relations/suggest";
 import { TargetPool } from "../targets/pool";
 import { buildDemo, DEMO_CONFIG } from "./build";
-import { DEMO_EXPECTED_ORPHANS } from "./expected";
+import { DEMO_EXPECTED_ORPHANS } from "../../test/demo-expected";
 
 describe("the demo databases", () => {
   let dir: string;

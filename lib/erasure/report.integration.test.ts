@@ -46,6 +46,7 @@ describe("evidence exports", () => {
     for await (const r of evidenceCsvRows(store, scope, new Map([["dpo-1", "dpo@example.com"]]))) lines.push(csvLine(r));
     // RFC 4180: a quoted field (the verdict text) may hold commas
     const rows = lines.map((l) => l.trimEnd().match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((f) => f.replace(/,$/, "").replace(/^"|"$/g, "").replace(/""/g, '"')));
+    expect(rows.length).toBeGreaterThan(0); // every() over none would pass
     expect(rows.every((r) => r[5] === "shop.users:3002" && r[2] === "dpo@example.com")).toBe(true);
     const byTable = Object.fromEntries(rows.map((r) => [r[CSV_HEADER.indexOf("table")], r[CSV_HEADER.indexOf("residual_rows")]]));
     expect(byTable).toMatchObject({ customer_activity: "11", customer_email_links: "1", customer_push_subscriptions: "1", orders: "0" });

@@ -3,7 +3,7 @@ import { waitFor } from "../../test/wait";
 import { privateDemo } from "../../test/demo-fixture";
 import { STORE_KINDS } from "../../test/stores";
 import type { Config } from "../config/types";
-import { DEMO_EXPECTED_ORPHANS } from "../demo/expected";
+import { DEMO_EXPECTED_ORPHANS } from "../../test/demo-expected";
 import { QUEUES } from "../jobs/queue";
 import { startJobRuntime } from "../jobs/runtime";
 import { sweep } from "../detect/sweep";

@@ -11,7 +11,7 @@ import { loadOverview } from "../dashboard/overview";
 import { metricsText } from "../dashboard/metrics";
 import { loadRelationRows } from "../dashboard/relations";
 import { orphanSeries } from "../dashboard/series";
-import { DEMO_EXPECTED_ORPHANS } from "../demo/expected";
+import { DEMO_EXPECTED_ORPHANS } from "../../test/demo-expected";
 import { QUEUES } from "../jobs/queue";
 import { startJobRuntime } from "../jobs/runtime";
 import { slotKey } from "../jobs/slots";
@@ -37,9 +37,14 @@ describe.each(STORE_KINDS)("sweeps on the $name store", (kind) => {
     demo?.dispose();
   });
 
+  // The tests share one store and demo (each costs seconds to make): a test that reads scans
+  // or alerts sweeps and sets the alerts up itself, never counting on a test before it.
+  const quietAlerts = () => evaluateAlerts(store, { ...config, alerts: { orphans: 1e9, growthPerDay: 1e9 } });
+
   it.runIf(kind.available)("sweeps one schedule slot once, however many workers race for it", async () => {
     const deps = { store, config: () => config, log };
-    const now = new Date();
+    // a tick of its own, a week back: the queue test below races on this hour's
+    const now = new Date(Date.now() - 7 * 86_400_000);
     const results = await Promise.all([handleSweepJob(deps, { trigger: "schedule" }, now), handleSweepJob(deps, { trigger: "schedule" }, now)]);
     expect(results.filter((r) => r.skipped)).toHaveLength(1);
     const slot = slotKey(config.schedule.sweep, now);
@@ -54,15 +59,17 @@ describe.each(STORE_KINDS)("sweeps on the $name store", (kind) => {
   it.runIf(kind.available)("two queue workers given the same slot's job twice make one sweep", async () => {
     const runtimes = await Promise.all([0, 1].map(() => startJobRuntime(store, { config: () => config, log, work: true })));
     try {
-      const before = await store.prisma.sweep.count({ where: { trigger: "schedule" } });
       // what two schedulers racing on one tick would send; the jobs carry the tick in createdOn
       const ids = await Promise.all(runtimes.map((r) => r.boss.send(QUEUES.sweep, { trigger: "schedule" })));
+      expect(ids.every(Boolean)).toBe(true);
       await waitFor(async () => {
         const jobs = await Promise.all(ids.map((id, i) => runtimes[i].boss.getJobById(QUEUES.sweep, id!)));
         return jobs.every((j) => j?.state === "completed");
       });
-      // this hour's slot was swept by the previous test: neither worker sweeps it again
-      expect(await store.prisma.sweep.count({ where: { trigger: "schedule" } })).toBe(before);
+      // each job's tick names a slot: that slot has one sweep, whether or not another test swept it first
+      const jobs = await Promise.all(ids.map((id, i) => runtimes[i].boss.getJobById(QUEUES.sweep, id!)));
+      const slots = [...new Set(jobs.map((j) => slotKey(config.schedule.sweep, new Date(j!.createdOn))))];
+      for (const slot of slots) expect(await store.prisma.sweep.count({ where: { slot } }), slot).toBe(1);
     } finally {
       await Promise.all(runtimes.map((r) => r.stop()));
     }
@@ -101,8 +108,9 @@ describe.each(STORE_KINDS)("sweeps on the $name store", (kind) => {
       sent.push(JSON.parse(String(init.body)));
       return new Response("ok");
     }) as unknown as typeof fetch;
-    // the sweeps above ran with the demo's thresholds (activity_profile is over 1,000): start from none firing
-    await evaluateAlerts(store, { ...config, alerts: { orphans: 1e9, growthPerDay: 1e9 } });
+    await sweepNow(store, config, "test");
+    // start from none firing, whatever ran before
+    await quietAlerts();
     expect(await store.prisma.alert.count({ where: { resolvedAt: null } })).toBe(0);
     const strict: Config = { ...config, alerts: { orphans: 300, growthPerDay: 1_000_000, webhook: "https://hooks.example/alert" } };
     await evaluateAlerts(store, strict, { fetch: fakeFetch });
@@ -132,6 +140,8 @@ describe.each(STORE_KINDS)("sweeps on the $name store", (kind) => {
   });
 
   it.runIf(kind.available)("an unreachable webhook is recorded on the alert and never fails the sweep", async () => {
+    await sweepNow(store, config, "test");
+    await quietAlerts();
     const broken: Config = { ...config, alerts: { orphans: 100, growthPerDay: 1_000_000, webhook: "http://127.0.0.1:9/nothing-listens" } };
     await expect(evaluateAlerts(store, broken)).resolves.toBeDefined();
     const a = await store.prisma.alert.findFirstOrThrow({ where: { relation: "shop.likes.user_id", resolvedAt: null } });
@@ -146,10 +156,11 @@ describe.each(STORE_KINDS)("sweeps on the $name store", (kind) => {
       return new Response("ok");
     }) as unknown as typeof fetch;
     const quiet: Config = { ...config, alerts: { orphans: 1e9, growthPerDay: 1e9, webhook: "https://hooks.example/alert" } };
-    // the sweeps above measured the demo's backlog: 20 users past their 30 days of grace
+    // a sweep measures the demo's backlog: 20 users past their 30 days of grace
+    await sweepNow(store, config, "test");
     const tight: Config = { ...quiet, softDelete: quiet.softDelete.map((e) => ({ ...e, pendingAlert: 19 })) };
-    // start from none firing (the test above left one)
-    await evaluateAlerts(store, { ...quiet, alerts: { orphans: 1e9, growthPerDay: 1e9 } });
+    // start from none firing, whatever ran before
+    await quietAlerts();
     await evaluateAlerts(store, tight, { fetch: fakeFetch });
     const firing = await store.prisma.alert.findMany({ where: { resolvedAt: null } });
     expect(firing.map((a) => [a.relation, a.kind, a.value, a.threshold])).toEqual([["shop.public.users", "pending", 20, 19]]);
@@ -169,11 +180,13 @@ describe.each(STORE_KINDS)("sweeps on the $name store", (kind) => {
     // a table taken out of the config is not alerted on from an old measurement
     await evaluateAlerts(store, { ...tight, softDelete: [] });
     expect(await store.prisma.alert.count({ where: { resolvedAt: null } })).toBe(0);
-    // firing again for the metrics below
-    await evaluateAlerts(store, { ...tight, alerts: { orphans: 1e9, growthPerDay: 1e9 } });
   });
 
   it.runIf(kind.available)("exposes the orphan gauges and alerts as Prometheus text that parses", async () => {
+    await sweepNow(store, config, "test");
+    // exactly one alert firing: the soft-delete backlog (20) over a pendingAlert of 19
+    await quietAlerts();
+    await evaluateAlerts(store, { ...config, alerts: { orphans: 1e9, growthPerDay: 1e9 }, softDelete: config.softDelete.map((e) => ({ ...e, pendingAlert: 19 })) });
     const text = await metricsText(store);
     const families = parsePrometheus(text) as { name: string; type: string; metrics: { labels?: Record<string, string>; value: string }[] }[];
     const orphans = families.find((f) => f.name === "custodian_orphans")!;
@@ -192,6 +205,8 @@ describe.each(STORE_KINDS)("sweeps on the $name store", (kind) => {
   });
 
   it.runIf(kind.available)("draws the overview from stored scans: totals, deltas, a point per sweep, per-relation rows", async () => {
+    // three sweeps of its own at least (the chart wants points to draw)
+    for (let i = 0; i < 3; i++) await sweepNow(store, config, "test");
     const overview = await loadOverview(store, config, "24h");
     expect(overview.chart.points.length).toBeGreaterThanOrEqual(3);
     const last = overview.chart.points.at(-1)!;
