@@ -2,8 +2,7 @@
  * The layers of docs/architecture.md ("Layers"), enforced: `npm run check:imports`.
  * Imports point down. Each rule below forbids one upward direction; tests are exempt from
  * the layer rules (they may reach anything to set up what they test), never from cycles.
- * Known violations (being removed by the job-lifecycle and error-taxonomy work) are listed in
- * .dependency-cruiser-known-violations.json; a new one fails the check.
+ * There are no known violations: any one fails the check.
  */
 const TEST = "\\.(test|integration\\.test)\\.tsx?$";
 /** Below everything: settings, logging, formatting, the vocabulary of relations. */
@@ -16,12 +15,20 @@ const CORE = "^lib/(relations|detect|sightings)/";
 const FEATURES = "^lib/(audit|auth|cleanup|softdelete|erasure|alerts)/";
 /** What composes capabilities: sweeps, the dashboard's read models. */
 const COMPOSITION = "^lib/(sweeps|dashboard)/";
-/** The job registry and runtime start every feature's workers; features use lib/jobs' queue helpers only. */
-const JOB_REGISTRY = "^lib/jobs/(workers|runtime|registry)\\.ts$";
+/** The job registry, its queues and runtime start every feature's workers; features use lib/jobs' definition and lifecycle helpers only. */
+const JOB_REGISTRY = "^lib/jobs/(workers|runtime|registry|queue)\\.ts$";
+/**
+ * What the web app calls: each capability's server actions and the pages' queries modules. They sit at the
+ * top of lib/ beside the processes (an action reads the process's config and job queue), below app/ and
+ * components/, and nothing else in lib/ imports them.
+ */
+const ENTRY = "^lib/[^/]+/(actions|queries|[^/]*[.]actions)[.]ts$";
 /** Processes: the web server's start-up and the CLI. */
 const PROCESS = "^lib/(server|cli)/";
 
 const above = (...layers) => layers.join("|");
+/** A layer rule's sources: the layer's modules, not its tests nor its web entry points. */
+const NOT_LAYERED = `${TEST}|${ENTRY}`;
 
 module.exports = {
   forbidden: [
@@ -32,56 +39,63 @@ module.exports = {
       name: "foundation-down",
       severity: "error",
       comment: "Config, logging and the relation vocabulary import nothing above them.",
-      from: { path: FOUNDATION, pathNot: TEST },
+      from: { path: FOUNDATION, pathNot: NOT_LAYERED },
       to: { path: "^lib/", pathNot: FOUNDATION },
     },
     {
       name: "data-down",
       severity: "error",
       comment: "The store and the targets know no capability (lib/store declares what it stores).",
-      from: { path: DATA, pathNot: TEST },
+      from: { path: DATA, pathNot: NOT_LAYERED },
       to: { path: "^lib/", pathNot: above(FOUNDATION, DATA) },
     },
     {
       name: "core-down",
       severity: "error",
       comment: "Reading the fleet needs no acting capability.",
-      from: { path: CORE, pathNot: TEST },
+      from: { path: CORE, pathNot: NOT_LAYERED },
       to: { path: "^lib/", pathNot: above(FOUNDATION, DATA, CORE) },
     },
     {
       name: "features-down",
       severity: "error",
       comment: "A capability uses the layers below it, never sweeps, the dashboard, the job registry or a process.",
-      from: { path: FEATURES, pathNot: TEST },
+      from: { path: FEATURES, pathNot: NOT_LAYERED },
       to: { path: above(COMPOSITION, JOB_REGISTRY, PROCESS) },
     },
     {
       name: "features-order",
       severity: "error",
       comment: "Among capabilities: audit < auth < cleanup < soft delete < alerts, erasure.",
-      from: { path: "^lib/(audit|auth)/", pathNot: TEST },
+      from: { path: "^lib/(audit|auth)/", pathNot: NOT_LAYERED },
       to: { path: "^lib/(cleanup|softdelete|erasure|alerts)/" },
     },
-    { name: "cleanup-below-softdelete", severity: "error", from: { path: "^lib/cleanup/", pathNot: TEST }, to: { path: "^lib/(softdelete|erasure|alerts)/" } },
-    { name: "softdelete-below-alerts", severity: "error", from: { path: "^lib/softdelete/", pathNot: TEST }, to: { path: "^lib/(erasure|alerts)/" } },
-    { name: "alerts-below-erasure", severity: "error", from: { path: "^lib/alerts/", pathNot: TEST }, to: { path: "^lib/erasure/" } },
+    { name: "cleanup-below-softdelete", severity: "error", from: { path: "^lib/cleanup/", pathNot: NOT_LAYERED }, to: { path: "^lib/(softdelete|erasure|alerts)/" } },
+    { name: "softdelete-below-alerts", severity: "error", from: { path: "^lib/softdelete/", pathNot: NOT_LAYERED }, to: { path: "^lib/(erasure|alerts)/" } },
+    { name: "alerts-below-erasure", severity: "error", from: { path: "^lib/alerts/", pathNot: NOT_LAYERED }, to: { path: "^lib/erasure/" } },
     {
       name: "composition-down",
       severity: "error",
       comment: "Sweeps and the dashboard's read models are started by processes, not the other way round.",
-      from: { path: COMPOSITION, pathNot: TEST },
+      from: { path: COMPOSITION, pathNot: NOT_LAYERED },
       to: { path: above(JOB_REGISTRY, PROCESS) },
     },
     {
       name: "jobs-infrastructure-down",
       severity: "error",
       comment: "lib/jobs' queue helpers sit below the capabilities that use them; only the registry knows the features.",
-      from: { path: "^lib/jobs/", pathNot: `${JOB_REGISTRY}|${TEST}` },
+      from: { path: "^lib/jobs/", pathNot: `${JOB_REGISTRY}|${NOT_LAYERED}` },
       to: { path: above(FEATURES, COMPOSITION, PROCESS) },
     },
-    { name: "sweeps-below-dashboard", severity: "error", from: { path: "^lib/sweeps/", pathNot: TEST }, to: { path: "^lib/dashboard/" } },
-    { name: "processes-on-top", severity: "error", comment: "Only a process starts the other.", from: { path: "^lib/", pathNot: `${PROCESS}|${TEST}` }, to: { path: PROCESS } },
+    { name: "sweeps-below-dashboard", severity: "error", from: { path: "^lib/sweeps/", pathNot: NOT_LAYERED }, to: { path: "^lib/dashboard/" } },
+    { name: "processes-on-top", severity: "error", comment: "Only a process starts the other.", from: { path: "^lib/", pathNot: `${PROCESS}|${NOT_LAYERED}` }, to: { path: PROCESS } },
+    {
+      name: "entries-on-top",
+      severity: "error",
+      comment: "Server actions and page queries are called by the web app, never by the capabilities below them.",
+      from: { path: "^lib/", pathNot: `${ENTRY}|${PROCESS}|${TEST}` },
+      to: { path: ENTRY },
+    },
   ],
   options: {
     doNotFollow: { path: "node_modules" },

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { notFound, refused } from "../errors/user-error";
 import type { Store } from "../store/client";
-import type { CleanupPreview } from "./preview";
+import type { CleanupPreview } from "./preview-result";
 import { jsonValue, type Row } from "./rows";
 
 /**

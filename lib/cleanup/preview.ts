@@ -9,39 +9,13 @@ import { removalScope, removedWithoutApproval } from "./approval";
 import { collectDependents } from "./dependents";
 import { eligibility } from "./eligibility";
 import { describeDependents, planCleanup, type CleanupAction } from "./plan";
+import type { CleanupPreview } from "./preview-result";
 import { plainRow, type Row } from "./rows";
+
+export type { CleanupPreview } from "./preview-result";
 
 /** Rows below the orphans are counted for at most this many of them (a sample, said so). */
 const DEPENDENT_SAMPLE = 1000;
-
-export interface CleanupPreview {
-  relation: string;
-  action: CleanupAction;
-  graceDays: number;
-  batchSize: number;
-  pk: string[];
-  /** The columns that identify a sampled row: the primary key, then the orphan reference. */
-  keyColumns: string[];
-  /** Orphan rows now, and how a cleanup would treat them. */
-  orphans: number;
-  eligible: number;
-  /** Rows a job's walk will examine: the orphans inside one database, every child row across two. */
-  walkTotal: number;
-  inGrace: number;
-  allowlisted: number;
-  sample: Row[];
-  /** Rows that hang below the eligible ones, per table, counted for the first `dependentSampleOf` eligible rows. */
-  dependents: { table: string; policy: string; rows: number }[];
-  dependentSampleOf: number;
-  dependentTree: string[];
-  cycles: string[];
-  /** Rows the job would remove: the eligible ones and the rows below them (scaled from the sample), what the four-eyes rule counts. */
-  scope: number;
-  approvalThreshold: number;
-  /** Rows earlier unapproved jobs of the relation removed within the window (approval.ts): taken off the threshold. */
-  removedWithoutApproval: number;
-  needsApproval: boolean;
-}
 
 /** The dry run: what a cleanup would do now, changing nothing. */
 export async function previewCleanup(store: Store, config: Config, pool: TargetPool, relation: Relation, now = new Date()): Promise<CleanupPreview> {
