@@ -22,6 +22,12 @@ export default tseslint.config(
     },
   },
   {
+    // The inspected databases' schemas are not known at compile time: Kysely<any> and
+    // RawBuilder<any> are the honest types for them, and only lib/targets holds them.
+    files: ["lib/targets/**/*.ts"],
+    rules: { "@typescript-eslint/no-explicit-any": "off" },
+  },
+  {
     files: ["app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}"],
     plugins: { "@next/next": nextPlugin, "react-hooks": reactHooks },
     rules: {

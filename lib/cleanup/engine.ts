@@ -7,12 +7,11 @@ import type { Store } from "../store/client";
 import { isTargetError } from "../targets/errors";
 import { TargetPool } from "../targets/pool";
 import { allowanceOf, removedWithoutApproval, touchedBy, unapproved, UNAPPROVED_WINDOW_MS } from "./approval";
-import { increments, runBatch, zeroCounts } from "./batch";
+import { increments, runBatch, type zeroCounts } from "./batch";
 import { CandidateReader, nextCandidates } from "./candidates";
 import { cleanupJobs } from "./jobs";
 import { planCleanup, type CleanupPlan } from "./plan";
 import { reconcilePending } from "./reconcile";
-import { logFailure } from "../errors/logged";
 
 const MIN_BATCH = 10;
 const STATUS_EVERY_MS = 500;

@@ -8,9 +8,9 @@ import type { TargetPool } from "../targets/pool";
 import { removalScope, removedWithoutApproval } from "./approval";
 import { collectDependents } from "./dependents";
 import { eligibility } from "./eligibility";
-import { describeDependents, planCleanup, type CleanupAction } from "./plan";
+import { describeDependents, planCleanup } from "./plan";
 import type { CleanupPreview } from "./preview-result";
-import { plainRow, type Row } from "./rows";
+import { plainRow } from "./rows";
 
 export type { CleanupPreview } from "./preview-result";
 

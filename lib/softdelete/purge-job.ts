@@ -10,7 +10,6 @@ import { runDeletionRequest, type PurgeRunOptions } from "./purge-run";
 import { requestDeletion } from "./requests";
 import { notYetRedacted } from "./pending";
 import { softDeleteTableByName } from "./tables";
-import { logFailure } from "../errors/logged";
 
 const SUBJECTS_PER_PAGE = 100;
 
