@@ -17,7 +17,7 @@ import { isRange } from "@/lib/dashboard/series";
 import { formatNumber, formatRelative, formatSigned, formatUntil } from "@/lib/format";
 import { serverConfig } from "@/lib/server/config";
 import { erasureCounts } from "@/lib/erasure/requests";
-import { getStore } from "@/lib/server/store";
+import { getStore } from "@/lib/store/web";
 import { latestBacklog } from "@/lib/softdelete/stored-backlog";
 import { TextLink } from "@/components/ui/text-link";
 import { StatusBadge } from "@/components/ui/status-badge";

@@ -23,7 +23,7 @@ vi.mock("../lib/auth/session", async (importOriginal) => ({
 // The actions are called outside a Next.js request here: a page cache to refresh exists only inside one.
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 
-const { getStore } = await import("../lib/server/store");
+const { getStore } = await import("../lib/store/web");
 const { getAuth } = await import("../lib/auth/session");
 const { issueSetupToken } = await import("../lib/auth/setup-tokens");
 const { createPasswordUser } = await import("../lib/auth/users");

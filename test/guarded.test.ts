@@ -54,9 +54,9 @@ const digest = (status: number) => `NEXT_HTTP_ERROR_FALLBACK;${status}`;
 const signedOut: RequestContext = { actor: null, requestId: "guard-test" };
 const noRole: RequestContext = { actor: { userId: "no-role-user", email: "x@example.com", name: "X", roles: [] }, requestId: "guard-test" };
 
-let store: Awaited<ReturnType<typeof import("../lib/server/store").getStore>>;
+let store: Awaited<ReturnType<typeof import("../lib/store/web").getStore>>;
 beforeAll(async () => {
-  store = await (await import("../lib/server/store")).getStore();
+  store = await (await import("../lib/store/web")).getStore();
 });
 afterAll(async () => {
   await store.close();

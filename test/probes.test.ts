@@ -19,7 +19,7 @@ let store: Store;
 let ready: typeof import("../app/api/ready/route");
 let readinessMod: typeof import("../lib/server/readiness");
 beforeAll(async () => {
-  store = await (await import("../lib/server/store")).getStore();
+  store = await (await import("../lib/store/web")).getStore();
   ready = await import("../app/api/ready/route");
   readinessMod = await import("../lib/server/readiness");
 });

@@ -7,7 +7,7 @@ import { requirePage } from "@/lib/auth/guard";
 import { auditFilterSchema, type AuditFilter } from "@/lib/audit/filter";
 import { auditPage } from "@/lib/audit/queries";
 import { formatRelative } from "@/lib/format";
-import { getStore } from "@/lib/server/store";
+import { getStore } from "@/lib/store/web";
 
 export const dynamic = "force-dynamic";
 

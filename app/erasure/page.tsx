@@ -17,7 +17,7 @@ import { subjectLabel } from "@/lib/erasure/subjects";
 import { unreviewedText } from "@/lib/erasure/trace";
 import { formatNumber, formatRelative } from "@/lib/format";
 import { serverConfig } from "@/lib/server/config";
-import { getStore } from "@/lib/server/store";
+import { getStore } from "@/lib/store/web";
 
 export const dynamic = "force-dynamic";
 

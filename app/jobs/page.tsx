@@ -8,7 +8,7 @@ import { TextLink } from "@/components/ui/text-link";
 import { requirePage } from "@/lib/auth/guard";
 import { formatDuration, formatNumber, formatRelative } from "@/lib/format";
 import { jobsList } from "@/lib/jobs/queries";
-import { getStore } from "@/lib/server/store";
+import { getStore } from "@/lib/store/web";
 
 export const dynamic = "force-dynamic";
 

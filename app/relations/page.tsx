@@ -6,7 +6,7 @@ import { Table, Td } from "@/components/ui/table";
 import { TextLink } from "@/components/ui/text-link";
 import { requirePage } from "@/lib/auth/guard";
 import { loadRelationRows, loadSuggestions } from "@/lib/dashboard/relations";
-import { getStore } from "@/lib/server/store";
+import { getStore } from "@/lib/store/web";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { SetupForm } from "@/components/auth/setup-form";
 import { peekSetupToken } from "@/lib/auth/setup-tokens";
-import { getStore } from "@/lib/server/store";
+import { getStore } from "@/lib/store/web";
 
 export const dynamic = "force-dynamic";
 

@@ -4,7 +4,7 @@ import { RequestsTable } from "@/components/softdelete/requests-table";
 import { requirePage } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
 import { serverConfig } from "@/lib/server/config";
-import { getStore } from "@/lib/server/store";
+import { getStore } from "@/lib/store/web";
 import { loadBacklog } from "@/lib/softdelete/backlog";
 import { recentPurges } from "@/lib/softdelete/purge-control";
 import { recentRequests } from "@/lib/softdelete/requests-list";

@@ -6,7 +6,7 @@ import { Table, Td } from "@/components/ui/table";
 import { requirePage } from "@/lib/auth/guard";
 import { can, isRole } from "@/lib/auth/permissions";
 import { formatRelative, formatUntil } from "@/lib/format";
-import { getStore } from "@/lib/server/store";
+import { getStore } from "@/lib/store/web";
 import { usersPage } from "@/lib/users/queries";
 
 export const dynamic = "force-dynamic";

@@ -1,6 +1,6 @@
 import { pendingApprovalCount, pendingApprovals } from "@/lib/cleanup/approval";
 import { formatNumber, formatRelative } from "@/lib/format";
-import { getStore } from "@/lib/server/store";
+import { getStore } from "@/lib/store/web";
 import { TextLink } from "@/components/ui/text-link";
 
 /** The navigation's count of cleanups waiting for this person's approval (rendered only for roles that approve). */

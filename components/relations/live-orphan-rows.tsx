@@ -1,7 +1,7 @@
 import { OrphanPreview } from "@/components/orphan-preview";
 import type { Config } from "@/lib/config/types";
 import type { Relation } from "@/lib/relations/types";
-import { getStore } from "@/lib/server/store";
+import { getStore } from "@/lib/store/web";
 import { sightingsOf } from "@/lib/sightings/record";
 import { readLive } from "./read-live";
 

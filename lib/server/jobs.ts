@@ -4,7 +4,7 @@ import { env } from "../env";
 import { startJobRuntime, type JobRuntime } from "../jobs/runtime";
 import { log } from "../log/logger";
 import { serverConfig } from "./config";
-import { getStore } from "./store";
+import { getStore } from "../store/web";
 
 const holder = globalThis as unknown as { __custodianJobs?: Promise<JobRuntime> };
 

@@ -9,7 +9,7 @@ import { lastSweep } from "../store/scans";
 import { serverConfig } from "./config";
 import { clientAddressStamped } from "../auth/client-address-stamp";
 import { isDemo } from "./mode";
-import { getStore } from "./store";
+import { getStore } from "../store/web";
 
 const SWEEP_AT_START_IF_OLDER_MS = 60 * 60 * 1000;
 

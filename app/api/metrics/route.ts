@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { guardedRoute } from "@/lib/auth/guard";
 import { metricsText } from "@/lib/dashboard/metrics";
-import { getStore } from "@/lib/server/store";
+import { getStore } from "@/lib/store/web";
 
 /** Prometheus scrape target: a signed-in session, or `Authorization: Bearer $CUSTODIAN_METRICS_TOKEN`. */
 export const GET = guardedRoute(

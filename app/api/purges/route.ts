@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { guardedRoute } from "@/lib/auth/guard";
-import { getStore } from "@/lib/server/store";
+import { getStore } from "@/lib/store/web";
 import { purgeStatus, recentPurges } from "@/lib/softdelete/purge-control";
 
 /** Purge jobs' progress, polled by their pages: one job (`?id=`), or the latest ten. */

@@ -1,6 +1,6 @@
 import { phase, readiness } from "@/lib/server/readiness";
 import { serverConfig } from "@/lib/server/config";
-import { getStore } from "@/lib/server/store";
+import { getStore } from "@/lib/store/web";
 
 /**
  * Readiness: 200 once startup finished and the store answers with every migration

@@ -16,7 +16,7 @@ import { shownEvidenceKey } from "@/lib/erasure/store-key";
 import { subjectLabel } from "@/lib/erasure/subjects";
 import { seenByCustodian, traceSummary, unreviewedText, verdictText } from "@/lib/erasure/trace";
 import { formatNumber, formatRelative } from "@/lib/format";
-import { getStore } from "@/lib/server/store";
+import { getStore } from "@/lib/store/web";
 
 export const dynamic = "force-dynamic";
 

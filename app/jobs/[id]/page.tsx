@@ -9,7 +9,7 @@ import { relationHref } from "@/lib/dashboard/href";
 import { formatNumber, formatRelative } from "@/lib/format";
 import { cleanupJobPage, liveApprovalFigures } from "@/lib/jobs/queries";
 import { serverConfig } from "@/lib/server/config";
-import { getStore } from "@/lib/server/store";
+import { getStore } from "@/lib/store/web";
 
 export const dynamic = "force-dynamic";
 

@@ -18,7 +18,7 @@ import { isRange } from "@/lib/dashboard/series";
 import { formatDuration, formatNumber, formatRelative } from "@/lib/format";
 import { relationPage } from "@/lib/relations/queries";
 import { serverConfig } from "@/lib/server/config";
-import { getStore } from "@/lib/server/store";
+import { getStore } from "@/lib/store/web";
 
 export const dynamic = "force-dynamic";
 

@@ -2,7 +2,7 @@ import { guardedRoute } from "@/lib/auth/guard";
 import { auditFilterSchema } from "@/lib/audit/filter";
 import { allActorNames, streamAuditEvents } from "@/lib/audit/query";
 import { csvResponse } from "@/lib/csv";
-import { getStore } from "@/lib/server/store";
+import { getStore } from "@/lib/store/web";
 
 export const GET = guardedRoute(
   { action: "audit.export", permission: "audit.export", query: auditFilterSchema, audit: ["actor", "action", "result", "from", "to"] },

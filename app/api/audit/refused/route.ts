@@ -2,7 +2,7 @@ import { z } from "zod";
 import { AuditWriteError, mustRecord } from "@/lib/audit/must-record";
 import { REFUSED_ACTION_HEADER } from "@/lib/auth/origin";
 import { requestContext } from "@/lib/auth/session";
-import { getStore } from "@/lib/server/store";
+import { getStore } from "@/lib/store/web";
 
 const refusalSchema = z.object({ reason: z.string().max(500), action: z.string().max(200).nullable(), path: z.string().max(2000) });
 

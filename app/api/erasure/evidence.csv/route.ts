@@ -2,7 +2,7 @@ import { allActorNames } from "@/lib/audit/query";
 import { guardedRoute } from "@/lib/auth/guard";
 import { csvResponse } from "@/lib/csv";
 import { CSV_HEADER, evidenceCsvRows, evidenceScopeSchema } from "@/lib/erasure/export";
-import { getStore } from "@/lib/server/store";
+import { getStore } from "@/lib/store/web";
 
 /** Evidence of one subject (?request=) or of a period (?from=&to=), a line per table checked. */
 export const GET = guardedRoute(

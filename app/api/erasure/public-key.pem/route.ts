@@ -2,7 +2,7 @@ import { z } from "zod";
 import { guardedRoute } from "@/lib/auth/guard";
 import { publicKeyPem } from "@/lib/erasure/signing";
 import { signingKey } from "@/lib/erasure/store-key";
-import { getStore } from "@/lib/server/store";
+import { getStore } from "@/lib/store/web";
 
 /** The evidence key's public half (PEM): what `custodian verify-evidence --public-key` takes. Only the key that signs the store's chain. */
 export const GET = guardedRoute({ action: "evidence.public_key", permission: "evidence_key.read", query: z.object({}) }, async () => {

@@ -6,7 +6,7 @@ import { evidenceScopeSchema, scopeLabel } from "@/lib/erasure/export";
 import { evidencePdf } from "@/lib/erasure/report-pdf";
 import { getRequest } from "@/lib/erasure/requests";
 import { subjectLabel } from "@/lib/erasure/subjects";
-import { getStore } from "@/lib/server/store";
+import { getStore } from "@/lib/store/web";
 
 /** The evidence report a DPO files, for one subject (?request=) or a period (?from=&to=). */
 export const GET = guardedRoute(

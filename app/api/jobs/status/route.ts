@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { guardedRoute } from "@/lib/auth/guard";
 import { cleanupStatus } from "@/lib/cleanup/status";
-import { getStore } from "@/lib/server/store";
+import { getStore } from "@/lib/store/web";
 
 /** A cleanup job's progress, polled by its page. */
 export const GET = guardedRoute(

@@ -5,7 +5,7 @@ import { latestScanOf, relationOf } from "@/lib/dashboard/relation";
 import { openRelation } from "@/lib/detect/orphan-keys";
 import { orphanRows } from "@/lib/detect/preview";
 import { serverConfig } from "@/lib/server/config";
-import { getStore } from "@/lib/server/store";
+import { getStore } from "@/lib/store/web";
 import { TargetPool } from "@/lib/targets/pool";
 
 /** Every orphan row of a relation, streamed as CSV straight from the targets (never held in memory). */

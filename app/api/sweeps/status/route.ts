@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { guardedRoute } from "@/lib/auth/guard";
-import { getStore } from "@/lib/server/store";
+import { getStore } from "@/lib/store/web";
 import { sweepStatus } from "@/lib/sweeps/status";
 
 /** A sweep's progress, polled by the page that started it. */

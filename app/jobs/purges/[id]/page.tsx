@@ -6,7 +6,7 @@ import { requirePage } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
 import { formatRelative } from "@/lib/format";
 import { purgeJobPage } from "@/lib/jobs/queries";
-import { getStore } from "@/lib/server/store";
+import { getStore } from "@/lib/store/web";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { guardedRoute } from "@/lib/auth/guard";
 import { runStatus } from "@/lib/erasure/runs";
-import { getStore } from "@/lib/server/store";
+import { getStore } from "@/lib/store/web";
 
 /** A bulk verification's progress, polled by the page that started it. */
 export const GET = guardedRoute(
