@@ -33,8 +33,20 @@ const NOT_LAYERED = `${TEST}|${ENTRY}`;
 module.exports = {
   forbidden: [
     { name: "no-circular", severity: "error", comment: "Modules that import each other (directly or around a loop).", from: {}, to: { circular: true } },
-    { name: "lib-not-ui", severity: "error", comment: "lib/ is below the web app and its components.", from: { path: "^lib/", pathNot: TEST }, to: { path: "^(app|components)/" } },
-    { name: "components-not-app", severity: "error", comment: "Components are below routes; server actions belong to their capability.", from: { path: "^components/", pathNot: TEST }, to: { path: "^app/" } },
+    {
+      name: "lib-not-ui",
+      severity: "error",
+      comment: "lib/ is below the web app and its components.",
+      from: { path: "^lib/", pathNot: TEST },
+      to: { path: "^(app|components)/" },
+    },
+    {
+      name: "components-not-app",
+      severity: "error",
+      comment: "Components are below routes; server actions belong to their capability.",
+      from: { path: "^components/", pathNot: TEST },
+      to: { path: "^app/" },
+    },
     {
       name: "foundation-down",
       severity: "error",
@@ -70,7 +82,12 @@ module.exports = {
       from: { path: "^lib/(audit|auth)/", pathNot: NOT_LAYERED },
       to: { path: "^lib/(cleanup|softdelete|erasure|alerts)/" },
     },
-    { name: "cleanup-below-softdelete", severity: "error", from: { path: "^lib/cleanup/", pathNot: NOT_LAYERED }, to: { path: "^lib/(softdelete|erasure|alerts)/" } },
+    {
+      name: "cleanup-below-softdelete",
+      severity: "error",
+      from: { path: "^lib/cleanup/", pathNot: NOT_LAYERED },
+      to: { path: "^lib/(softdelete|erasure|alerts)/" },
+    },
     { name: "softdelete-below-alerts", severity: "error", from: { path: "^lib/softdelete/", pathNot: NOT_LAYERED }, to: { path: "^lib/(erasure|alerts)/" } },
     { name: "alerts-below-erasure", severity: "error", from: { path: "^lib/alerts/", pathNot: NOT_LAYERED }, to: { path: "^lib/erasure/" } },
     {
@@ -88,7 +105,13 @@ module.exports = {
       to: { path: above(FEATURES, COMPOSITION, PROCESS) },
     },
     { name: "sweeps-below-dashboard", severity: "error", from: { path: "^lib/sweeps/", pathNot: NOT_LAYERED }, to: { path: "^lib/dashboard/" } },
-    { name: "processes-on-top", severity: "error", comment: "Only a process starts the other.", from: { path: "^lib/", pathNot: `${PROCESS}|${NOT_LAYERED}` }, to: { path: PROCESS } },
+    {
+      name: "processes-on-top",
+      severity: "error",
+      comment: "Only a process starts the other.",
+      from: { path: "^lib/", pathNot: `${PROCESS}|${NOT_LAYERED}` },
+      to: { path: PROCESS },
+    },
     {
       name: "entries-on-top",
       severity: "error",

@@ -30,7 +30,9 @@ export function proxy(request: NextRequest) {
   if (request.nextUrl.pathname === REFUSED_ACTION_ROUTE && request.nextUrl.searchParams.get("internal") !== internalToken()) {
     return new NextResponse("Not found.", { status: 404 });
   }
-  const response = refusal ? NextResponse.rewrite(refusedActionUrl(request, requestHeaders), { request: { headers: requestHeaders } }) : NextResponse.next({ request: { headers: requestHeaders } });
+  const response = refusal
+    ? NextResponse.rewrite(refusedActionUrl(request, requestHeaders), { request: { headers: requestHeaders } })
+    : NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("content-security-policy", csp);
   response.headers.set("x-frame-options", "DENY");
   response.headers.set("x-content-type-options", "nosniff");

@@ -42,8 +42,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
       <div className="card border-dashed p-10 text-center">
         <h1 className="text-xl font-semibold">No scans yet</h1>
         <p className="mt-2 text-zinc-500">
-          Custodian sweeps every relation at start and then {config.schedule.sweep === "0 * * * *" ? "every hour" : `on "${config.schedule.sweep}"`}.
-          If nothing shows up, the server log names the configuration or connection problem.
+          Custodian sweeps every relation at start and then {config.schedule.sweep === "0 * * * *" ? "every hour" : `on "${config.schedule.sweep}"`}. If nothing
+          shows up, the server log names the configuration or connection problem.
         </p>
         {mayScan && (
           <div className="mt-4 flex justify-center">
@@ -105,8 +105,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         {o.alerts.length === 0 ? (
           <p className="mt-1 text-sm text-zinc-500">
             None active. An alert fires when a relation has more than {formatNumber(config.alerts.orphans)} orphans or grows by more than{" "}
-            {formatNumber(config.alerts.growthPerDay)} a day (set <code className="font-mono">alerts:</code> in the config), or when a soft-delete table has more rows past grace
-            than its <code className="font-mono">pendingAlert</code>.
+            {formatNumber(config.alerts.growthPerDay)} a day (set <code className="font-mono">alerts:</code> in the config), or when a soft-delete table has
+            more rows past grace than its <code className="font-mono">pendingAlert</code>.
           </p>
         ) : (
           <ul className="mt-2 space-y-1 text-sm">

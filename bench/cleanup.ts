@@ -117,7 +117,8 @@ async function build(dialect: Dialect): Promise<number> {
   else buildSqlite(SQLITE_DIR);
   const ms = performance.now() - t;
   const c = await counts(dialect);
-  if (c.childRows !== ROWS || c.orphans !== ORPHANS) throw new Error(`built ${c.childRows} rows with ${c.orphans} orphans on ${dialect}; expected ${ROWS} and ${ORPHANS}`);
+  if (c.childRows !== ROWS || c.orphans !== ORPHANS)
+    throw new Error(`built ${c.childRows} rows with ${c.orphans} orphans on ${dialect}; expected ${ROWS} and ${ORPHANS}`);
   return ms;
 }
 
@@ -176,7 +177,11 @@ async function custodian(dialect: Dialect): Promise<CustodianRun> {
     const wallMs = performance.now() - t;
     const job = await store.prisma.cleanupJob.findUniqueOrThrow({ where: { id: outcome.jobId } });
     if (end !== "completed") throw new Error(`job ended ${end}: ${job.error}`);
-    const rows = await store.prisma.cleanupBatch.findMany({ where: { jobId: outcome.jobId }, select: { durationMs: true, deleted: true }, orderBy: { seq: "asc" } });
+    const rows = await store.prisma.cleanupBatch.findMany({
+      where: { jobId: outcome.jobId },
+      select: { durationMs: true, deleted: true },
+      orderBy: { seq: "asc" },
+    });
     await checkPurged(dialect, "Custodian");
     const sizes = rows.map((r) => r.deleted);
     return {
@@ -207,12 +212,24 @@ function ptArchiver(): ArchiverRun | string {
   const which = spawnSync("sh", ["-c", "command -v pt-archiver"], { encoding: "utf8" });
   if (which.status !== 0) return "pt-archiver NOT FOUND on PATH (Debian package percona-toolkit): no baseline, no ratio";
   const u = new URL(MYSQL_ROOT_URL);
-  const dsn = [`h=${u.hostname}`, `P=${u.port || 3306}`, `u=${decodeURIComponent(u.username)}`, ...(u.password ? [`p=${decodeURIComponent(u.password)}`] : []), `D=${MYSQL_DB}`, "t=child"].join(",");
+  const dsn = [
+    `h=${u.hostname}`,
+    `P=${u.port || 3306}`,
+    `u=${decodeURIComponent(u.username)}`,
+    ...(u.password ? [`p=${decodeURIComponent(u.password)}`] : []),
+    `D=${MYSQL_DB}`,
+    "t=child",
+  ].join(",");
   const args = [
-    "--source", dsn,
+    "--source",
+    dsn,
     "--purge",
-    "--where", "NOT EXISTS (SELECT 1 FROM parent p WHERE p.id = child.parent_id)",
-    "--bulk-delete", "--limit", String(BATCH), "--commit-each",
+    "--where",
+    "NOT EXISTS (SELECT 1 FROM parent p WHERE p.id = child.parent_id)",
+    "--bulk-delete",
+    "--limit",
+    String(BATCH),
+    "--commit-each",
     "--no-check-charset",
     // by default it leaves the row with the highest id alone
     "--nosafe-auto-increment",
@@ -244,9 +261,14 @@ function report(dialect: Dialect, buildMs: number, c: CustodianRun) {
   const p99 = p(99);
   log(`\n${NAMES[dialect]} (${int(ROWS)} child rows, ${int(ORPHANS)} orphans, ${int(PARENTS)} parents; built in ${secs(buildMs)})`);
   log(`  preview (dry run, before the job)  ${secs(c.previewMs)}`);
-  log(`  Custodian job                      ${int(c.deleted)} deleted in ${secs(c.wallMs)} = ${int(rate).padStart(7)} rows/s  (${c.batches} batches of ${c.minSize}–${c.maxSize} rows; ${load()})`);
-  if (c.retries.length) log(`  (the engine retried ${c.retries.length} transient error(s), included in the time: ${c.retries[0].replace(/^cleanup \S+: /, "")})`);
-  log(`  batch duration (cleanup_batches)   p50 ${p(50)} ms  p95 ${p(95)} ms  p99 ${p99} ms  max ${Math.max(...c.batchMs)} ms  ${p99 <= GOAL_P99_MS ? "OK" : "OVER GOAL"} (p99 ≤ ${GOAL_P99_MS} ms)`);
+  log(
+    `  Custodian job                      ${int(c.deleted)} deleted in ${secs(c.wallMs)} = ${int(rate).padStart(7)} rows/s  (${c.batches} batches of ${c.minSize}–${c.maxSize} rows; ${load()})`,
+  );
+  if (c.retries.length)
+    log(`  (the engine retried ${c.retries.length} transient error(s), included in the time: ${c.retries[0].replace(/^cleanup \S+: /, "")})`);
+  log(
+    `  batch duration (cleanup_batches)   p50 ${p(50)} ms  p95 ${p(95)} ms  p99 ${p99} ms  max ${Math.max(...c.batchMs)} ms  ${p99 <= GOAL_P99_MS ? "OK" : "OVER GOAL"} (p99 ≤ ${GOAL_P99_MS} ms)`,
+  );
   return rate;
 }
 
@@ -254,7 +276,9 @@ assertLocal(PG_URL);
 assertLocal(MYSQL_ROOT_URL);
 mkdirSync(SQLITE_DIR, { recursive: true });
 const runStarted = performance.now();
-log(`bench:cleanup — ${int(ROWS)} child rows, ${int(ORPHANS)} orphans (every other row), batchSize ${BATCH}, store: embedded PGlite (temporary folder); ${load()}`);
+log(
+  `bench:cleanup — ${int(ROWS)} child rows, ${int(ORPHANS)} orphans (every other row), batchSize ${BATCH}, store: embedded PGlite (temporary folder); ${load()}`,
+);
 if (ROWS !== 2_000_000) log(`  NOTE: scaled by BENCH_ROWS=${ROWS}; the issue's figure is for 2,000,000 rows`);
 for (const dialect of DIALECTS) {
   try {

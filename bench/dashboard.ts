@@ -102,7 +102,12 @@ function buildTargets(dir: string, specs: RelationSpec[]): void {
         for (let r = 0; r < s.rows; r++) {
           const orphan = r < s.orphans;
           const userId = orphan ? orphanKey(i, r) : 1 + ((r * 7919 + i * 104_729) % PARENTS);
-          row.run(userId, (r * 31) % 1000, `row ${r} of ${s.table}: ${"lorem ipsum ".repeat(1 + (r % 12))}`, new Date(Date.UTC(2025, 0, 1) + r * 3_600_000).toISOString());
+          row.run(
+            userId,
+            (r * 31) % 1000,
+            `row ${r} of ${s.table}: ${"lorem ipsum ".repeat(1 + (r % 12))}`,
+            new Date(Date.UTC(2025, 0, 1) + r * 3_600_000).toISOString(),
+          );
         }
       })();
     }
@@ -122,7 +127,8 @@ function writeConfig(file: string, specs: RelationSpec[]): void {
     '  events: { dialect: sqlite, url: "file:./events.db" }',
     "relations:",
     ...specs.map(
-      (s) => `  - { name: ${s.name}, child: { target: ${s.target}, table: ${s.table}, columns: [user_id] }, parent: { target: app, table: users, columns: [id] } }`,
+      (s) =>
+        `  - { name: ${s.name}, child: { target: ${s.target}, table: ${s.table}, columns: [user_id] }, parent: { target: app, table: users, columns: [id] } }`,
     ),
     `alerts: { orphans: ${ALERT_AT}, growthPerDay: 100 }`,
     // once a year: no scheduled sweep lands inside the measurement
@@ -140,10 +146,14 @@ async function seedHistory(url: string, specs: RelationSpec[], end: Date): Promi
   try {
     await c.query("SELECT setseed(0.42)");
     await c.query(`CREATE TEMP TABLE bench_rel (i int, name text, target text, tbl text, live int, child_rows int)`);
-    await c.query(
-      `INSERT INTO bench_rel SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[])`,
-      [specs.map((_, i) => i), specs.map((s) => s.name), specs.map((s) => s.target), specs.map((s) => s.table), specs.map((s) => s.orphans), specs.map((s) => s.rows)],
-    );
+    await c.query(`INSERT INTO bench_rel SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[])`, [
+      specs.map((_, i) => i),
+      specs.map((s) => s.name),
+      specs.map((s) => s.target),
+      specs.map((s) => s.table),
+      specs.map((s) => s.orphans),
+      specs.map((s) => s.rows),
+    ]);
     // hour h's sweep starts at its slot: the last one an hour before `end`, where the real sweep runs
     await c.query(
       `CREATE TEMP TABLE bench_hours AS
@@ -418,7 +428,8 @@ try {
   const { result } = await sweepNow(store, config, "cli");
   const sweepMs = performance.now() - t;
   const wrong = result.results.filter((r) => r.error || r.orphans !== specs.find((s) => s.name === r.relation.name)?.orphans);
-  if (result.results.length !== RELATIONS || wrong.length) throw new Error(`the real sweep disagrees with the targets: ${wrong.map((r) => `${r.relation.name}=${r.orphans ?? r.error}`).join(", ")}`);
+  if (result.results.length !== RELATIONS || wrong.length)
+    throw new Error(`the real sweep disagrees with the targets: ${wrong.map((r) => `${r.relation.name}=${r.orphans ?? r.error}`).join(", ")}`);
   const newSightings = await store.prisma.orphanSighting.count({ where: { firstSeen: { gte: realSweepAt } } });
   if (newSightings) throw new Error(`the real sweep opened ${newSightings} sightings: the seeded keys are not in the product's format`);
   const counts = {
@@ -436,7 +447,12 @@ try {
   const secret = randomBytes(32).toString("base64url");
   const email = "ops@bench.custodian.local";
   const password = randomBytes(18).toString("base64url");
-  await createPasswordUser(createAuth(store, { CUSTODIAN_URL: base, BETTER_AUTH_SECRET: secret }), store, { email, name: "Bench ops", password, roles: ["ops"] });
+  await createPasswordUser(createAuth(store, { CUSTODIAN_URL: base, BETTER_AUTH_SECRET: secret }), store, {
+    email,
+    name: "Bench ops",
+    password,
+    roles: ["ops"],
+  });
 
   const logFile = path.join(work, "server.log");
   t = performance.now();
@@ -475,10 +491,12 @@ try {
   // The store part of each page, in this process (same queries, no rendering, no HTTP).
   const relation = relationOf((await latestScanOf(store, top.name))!, config);
   const s = store;
-  const storeOnly = (range: "7d" | "all"): Probe => async () => {
-    const scan = await latestScanOf(s, top.name);
-    await Promise.all([orphanSeries(s, range, [scan!.relation]), activeAlerts(s)]);
-  };
+  const storeOnly =
+    (range: "7d" | "all"): Probe =>
+    async () => {
+      const scan = await latestScanOf(s, top.name);
+      await Promise.all([orphanSeries(s, range, [scan!.relation]), activeAlerts(s)]);
+    };
   const previewKeys = await (async () => {
     const pool = new TargetPool(config.targets);
     try {
@@ -520,7 +538,9 @@ try {
     `  seeded ${fmt(seeded.sweeps)} hourly sweeps × ${RELATIONS} relations = ${fmt(seeded.scans)} scans, ${fmt(seeded.sightings)} orphan sightings, ${fmt(seeded.alerts)} alerts in ${(seedMs / 1000).toFixed(1)} s (incl. VACUUM ANALYZE);` +
       ` then one real sweep of the live targets (${Math.round(sweepMs)} ms)`,
   );
-  log(`  in the store: ${fmt(counts.sweeps)} sweeps, ${fmt(counts.scans)} scans, ${fmt(counts.sightings)} sightings, ${fmt(counts.alerts)} alerts (${counts.active} active)`);
+  log(
+    `  in the store: ${fmt(counts.sweeps)} sweeps, ${fmt(counts.scans)} scans, ${fmt(counts.sightings)} sightings, ${fmt(counts.alerts)} alerts (${counts.active} active)`,
+  );
   log(`  targets: two SQLite files, ${fmt(specs.reduce((n, s) => n + s.rows, 0))} child rows in ${RELATIONS} tables, ${fmt(PARENTS)} parents`);
   log(`  server: next start (${build}), ready in ${(startMs / 1000).toFixed(1)} s; signed in as ops`);
   log(`  ${ROUNDS} rounds after ${WARMUP} warm-up, sequential, order rotated each round (${(httpMs / 1000).toFixed(0)} s); full response body timed\n`);
@@ -528,8 +548,7 @@ try {
   const baseline = http[BASELINE];
   const bp50 = quantile(baseline, 0.5);
   const width = Math.max(...Object.keys(http).map((k) => k.length), ...Object.keys(local).map((k) => k.length)) + 2;
-  const row = (name: string, xs: number[]) =>
-    `  ${name.padEnd(width)}${[0.5, 0.95, 0.99].map((q) => `${quantile(xs, q).toFixed(1).padStart(8)}`).join("")} ms`;
+  const row = (name: string, xs: number[]) => `  ${name.padEnd(width)}${[0.5, 0.95, 0.99].map((q) => `${quantile(xs, q).toFixed(1).padStart(8)}`).join("")} ms`;
   log(`  ${"HTTP GET".padEnd(width)}${"p50".padStart(8)}${"p95".padStart(8)}${"p99".padStart(8)}`);
   for (const [name, xs] of Object.entries(http)) {
     if (name === BASELINE || name === RELATIONS_PAGE) {

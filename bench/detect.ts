@@ -44,7 +44,8 @@ async function time(queries: Record<string, Query>): Promise<Timings> {
   for (const [name, q] of Object.entries(queries)) {
     const n = await q(); // warm-up, and a correctness check
     if (n.orphans !== EXPECTED_ORPHANS) throw new Error(`${name} counted ${n.orphans} orphans, expected ${EXPECTED_ORPHANS}`);
-    if ((name === "custodian" || name.endsWith(SAME)) && n.childRows !== CHILDREN) throw new Error(`${name} counted ${n.childRows} child rows, expected ${CHILDREN}`);
+    if ((name === "custodian" || name.endsWith(SAME)) && n.childRows !== CHILDREN)
+      throw new Error(`${name} counted ${n.childRows} child rows, expected ${CHILDREN}`);
   }
   // Interleaved rounds with the order rotated each round: these machines drift by tens of
   // percent within a minute, and drift must hit every contender alike.
@@ -102,7 +103,9 @@ function report(dialect: string, { medians, rounds }: Timings): { name: string; 
   log(`\n${dialect} (${CHILDREN.toLocaleString()} child / ${PARENTS.toLocaleString()} parent rows, median of ${RUNS} interleaved rounds)`);
   for (const [k, v] of Object.entries(medians)) log(`  ${k.padEnd(40)} ${v.toFixed(0).padStart(6)} ms`);
   const r = ratio(sameName);
-  log(`  custodian / best hand-written giving the same output (${sameName}), median of per-round ratios: ${r.toFixed(2)}×  ${r <= 1.15 ? "OK (goal ≤ 1.15×)" : "OVER GOAL (≤ 1.15×)"}`);
+  log(
+    `  custodian / best hand-written giving the same output (${sameName}), median of per-round ratios: ${r.toFixed(2)}×  ${r <= 1.15 ? "OK (goal ≤ 1.15×)" : "OVER GOAL (≤ 1.15×)"}`,
+  );
   log(`  custodian / best orphans-only anti-join (${onlyName}), which leaves the child rows out: ${ratio(onlyName).toFixed(2)}×`);
   // the cross-target references: the fastest anti-join of this database
   return { name: onlyName, ms: onlyMs };
@@ -128,7 +131,9 @@ async function postgres(): Promise<{ ms: number; sql: string }> {
       [`NOT EXISTS, count(*)${SAME}`]: () => count(`SELECT (${notExists}) AS n, (SELECT count(*) FROM ${s}.child) AS child_rows`),
       [`LEFT JOIN … IS NULL, count(*)${SAME}`]: () => count(`SELECT (${leftJoin}) AS n, (SELECT count(*) FROM ${s}.child) AS child_rows`),
       [`one-pass LEFT JOIN, FILTER${SAME}`]: () =>
-        count(`SELECT count(*) FILTER (WHERE c.parent_id IS NOT NULL AND p.id IS NULL) AS n, count(*) AS child_rows FROM ${s}.child c LEFT JOIN ${s}.parent p ON p.id = c.parent_id`),
+        count(
+          `SELECT count(*) FILTER (WHERE c.parent_id IS NOT NULL AND p.id IS NULL) AS n, count(*) AS child_rows FROM ${s}.child c LEFT JOIN ${s}.parent p ON p.id = c.parent_id`,
+        ),
       custodian: custodian.query,
     });
     const best = report("PostgreSQL", m);
@@ -163,7 +168,8 @@ async function mariadb(): Promise<number> {
       "LEFT JOIN … IS NULL": () => count(leftJoin),
       [`NOT EXISTS ∥ COUNT(*)${SAME}`]: () => beside(notExists),
       [`LEFT JOIN … IS NULL ∥ COUNT(*)${SAME}`]: () => beside(leftJoin),
-      [`one-pass LEFT JOIN, SUM${SAME}`]: () => both(`SELECT SUM(c.parent_id IS NOT NULL AND p.id IS NULL) AS n, COUNT(*) AS child_rows FROM child c LEFT JOIN parent p ON p.id = c.parent_id`),
+      [`one-pass LEFT JOIN, SUM${SAME}`]: () =>
+        both(`SELECT SUM(c.parent_id IS NOT NULL AND p.id IS NULL) AS n, COUNT(*) AS child_rows FROM child c LEFT JOIN parent p ON p.id = c.parent_id`),
       [`one-pass LEFT JOIN, COUNT - COUNT${SAME}`]: () =>
         both(`SELECT COUNT(c.parent_id) - COUNT(p.id) AS n, COUNT(*) AS child_rows FROM child c LEFT JOIN parent p ON p.id = c.parent_id`),
       custodian: custodian.query,
@@ -192,10 +198,12 @@ async function sqlite(): Promise<number> {
   const custodian = custodianScan("sqlite");
   try {
     const m = await time({
-      "NOT IN (NULL-filtered)": () => count(`SELECT count(*) AS n FROM child c WHERE c.parent_id IS NOT NULL AND c.parent_id NOT IN (SELECT id FROM parent WHERE id IS NOT NULL)`),
+      "NOT IN (NULL-filtered)": () =>
+        count(`SELECT count(*) AS n FROM child c WHERE c.parent_id IS NOT NULL AND c.parent_id NOT IN (SELECT id FROM parent WHERE id IS NOT NULL)`),
       "NOT IN (rowid parent key)": () => count(`SELECT (${notInRowid}) AS n`),
       "LEFT JOIN … IS NULL": () => count(`SELECT (${leftJoin}) AS n`),
-      "NOT EXISTS": () => count(`SELECT count(*) AS n FROM child c WHERE c.parent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM parent p WHERE p.id = c.parent_id)`),
+      "NOT EXISTS": () =>
+        count(`SELECT count(*) AS n FROM child c WHERE c.parent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM parent p WHERE p.id = c.parent_id)`),
       [`NOT IN (rowid), count(*)${SAME}`]: () => count(`SELECT (${notInRowid}) AS n, ${childRows}`),
       [`LEFT JOIN … IS NULL, count(*)${SAME}`]: () => count(`SELECT (${leftJoin}) AS n, ${childRows}`),
       [`one-pass LEFT JOIN${SAME}`]: () =>
@@ -221,7 +229,11 @@ const CROSS_RUNS = Number(process.env.BENCH_CROSS_RUNS ?? 3);
 async function cross(childDialect: Dialect, parentDialect: Dialect, references: Record<string, number>, pgAntiJoin: () => Promise<number>) {
   const runs: { ms: number; vsPg: number; peakRssMB: number; rssAtTenthMB: number; rssAtEndMB: number }[] = [];
   for (let i = 0; i < CROSS_RUNS; i++) {
-    const r = spawnSync(process.execPath, ["--max-old-space-size=64", "--import", "tsx", path.join(import.meta.dirname, "cross-worker.ts"), childDialect, parentDialect], { encoding: "utf8" });
+    const r = spawnSync(
+      process.execPath,
+      ["--max-old-space-size=64", "--import", "tsx", path.join(import.meta.dirname, "cross-worker.ts"), childDialect, parentDialect],
+      { encoding: "utf8" },
+    );
     if (r.status !== 0) throw new Error(`cross-target worker failed: ${r.stderr}`);
     const out = JSON.parse(r.stdout.trim().split("\n").pop()!);
     if (out.orphans !== EXPECTED_ORPHANS || out.childRows !== CHILDREN) {
@@ -250,8 +262,12 @@ const references = { PostgreSQL: rate(pgBest.ms), MariaDB: rate(myBest), SQLite:
 // and its anti-join is the faster of the two servers', so it is the goal's reference. Not
 // SQLite's in-process one: at 0.5× it leaves a 2M-row scan ~150 ms, less than SQLite's own
 // walk of the child's distinct keys (~140 ms) or PostgreSQL's (~140 ms) before any lookup.
-log(`\nCross-target scans (key-order walk + batched parent lookups, heap capped at 64 MB, median of ${CROSS_RUNS} runs), rows/s against each same-DB anti-join`);
-log(`  (PostgreSQL ${Math.round(references.PostgreSQL).toLocaleString()}, MariaDB ${Math.round(references.MariaDB).toLocaleString()}, SQLite ${Math.round(references.SQLite).toLocaleString()} rows/s; the goal, ≥ 0.5×, is checked against PostgreSQL's, run again beside each run)`);
+log(
+  `\nCross-target scans (key-order walk + batched parent lookups, heap capped at 64 MB, median of ${CROSS_RUNS} runs), rows/s against each same-DB anti-join`,
+);
+log(
+  `  (PostgreSQL ${Math.round(references.PostgreSQL).toLocaleString()}, MariaDB ${Math.round(references.MariaDB).toLocaleString()}, SQLite ${Math.round(references.SQLite).toLocaleString()} rows/s; the goal, ≥ 0.5×, is checked against PostgreSQL's, run again beside each run)`,
+);
 const pgPool = new pg.Pool({ connectionString: PG_URL, max: 1 });
 const pgAntiJoin = async () => {
   const t = performance.now();

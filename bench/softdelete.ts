@@ -66,11 +66,17 @@ CREATE TABLE likes (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES us
 CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES users, total numeric(10,2), deleted_at timestamptz);
 CREATE TABLE payments (id bigint PRIMARY KEY, order_id bigint NOT NULL REFERENCES orders, amount numeric(10,2), deleted_at timestamptz);`);
   const stamp = "date_trunc('second', now()) - interval '3 days'";
-  await c.query(`INSERT INTO users SELECT i, 'user' || i || '@example.com', 'User ' || i, CASE WHEN i <= 2 THEN ${stamp} END FROM generate_series(1, ${LIVE_USERS}) i`);
+  await c.query(
+    `INSERT INTO users SELECT i, 'user' || i || '@example.com', 'User ' || i, CASE WHEN i <= 2 THEN ${stamp} END FROM generate_series(1, ${LIVE_USERS}) i`,
+  );
   // Live users: 5 posts, 20 comments, 10 likes, 1 order with 1 payment each. Ids above 10M.
   await c.query(`INSERT INTO posts SELECT 10000000 + i, 3 + (i % ${LIVE_USERS - 2}), 'post', NULL FROM generate_series(1, ${(LIVE_USERS - 2) * 5}) i`);
-  await c.query(`INSERT INTO comments SELECT 10000000 + i, 3 + (i % ${LIVE_USERS - 2}), 10000001 + (i % ${(LIVE_USERS - 2) * 5}), 'nice', NULL FROM generate_series(1, ${(LIVE_USERS - 2) * 20}) i`);
-  await c.query(`INSERT INTO likes SELECT 10000000 + i, 3 + (i % ${LIVE_USERS - 2}), 10000001 + (i % ${(LIVE_USERS - 2) * 5}), NULL FROM generate_series(1, ${(LIVE_USERS - 2) * 10}) i`);
+  await c.query(
+    `INSERT INTO comments SELECT 10000000 + i, 3 + (i % ${LIVE_USERS - 2}), 10000001 + (i % ${(LIVE_USERS - 2) * 5}), 'nice', NULL FROM generate_series(1, ${(LIVE_USERS - 2) * 20}) i`,
+  );
+  await c.query(
+    `INSERT INTO likes SELECT 10000000 + i, 3 + (i % ${LIVE_USERS - 2}), 10000001 + (i % ${(LIVE_USERS - 2) * 5}), NULL FROM generate_series(1, ${(LIVE_USERS - 2) * 10}) i`,
+  );
   await c.query(`INSERT INTO orders SELECT 10000000 + i, 3 + (i % ${LIVE_USERS - 2}), 10, NULL FROM generate_series(1, ${LIVE_USERS - 2}) i`);
   await c.query(`INSERT INTO payments SELECT 10000000 + i, 10000000 + i, 10, NULL FROM generate_series(1, ${LIVE_USERS - 2}) i`);
   // Accounts 1 and 2: ids u * 1,000,000 + n, every row stamped with the account's own stamp (one cascade).
@@ -167,7 +173,8 @@ async function main() {
     const after1 = await below(c, 1);
     const baseRestore = await timedStatements(c, naiveRestore(2), true);
     const after2 = await below(c, 2);
-    if (after1.stamped !== 0 || after2.stamped !== 0 || restoredRows !== CHILD_ROWS) throw new Error(`restore incomplete: custodian ${restoredRows} rows (${after1.stamped} still stamped), baseline ${after2.stamped} still stamped`);
+    if (after1.stamped !== 0 || after2.stamped !== 0 || restoredRows !== CHILD_ROWS)
+      throw new Error(`restore incomplete: custodian ${restoredRows} rows (${after1.stamped} still stamped), baseline ${after2.stamped} still stamped`);
 
     // 2. Deleted again, now past grace; purged.
     // Account 1 past grace (account 2 stays inside it, for the baseline's own DELETEs after).
@@ -184,7 +191,9 @@ async function main() {
     const basePurge = await timedStatements(c, naivePurge(2), false);
     const left2 = await below(c, 2);
     if (end !== "completed" || left1.rows + left1.user !== 0 || left2.rows + left2.user !== 0) {
-      const errors = (await store.prisma.deletionRequest.findMany({ where: { jobId }, include: { steps: true } })).map((r) => `${r.key} ${r.status}: ${r.error ?? ""} ${r.steps.map((x) => x.error).join(" ")}`);
+      const errors = (await store.prisma.deletionRequest.findMany({ where: { jobId }, include: { steps: true } })).map(
+        (r) => `${r.key} ${r.status}: ${r.error ?? ""} ${r.steps.map((x) => x.error).join(" ")}`,
+      );
       throw new Error(`purge incomplete: ${end}, ${left1.rows} rows left below account 1; ${errors.join("; ")}`);
     }
     const orphans = await c.query(`SELECT

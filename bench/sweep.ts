@@ -186,7 +186,8 @@ async function sweepStore(kind: "postgres" | "pglite", config: Config, sqliteFil
       const r = result.results[0];
       if (r.error || r.sightingsError) throw new Error(`${label}: ${r.error ?? r.sightingsError}`);
       const got = await openCounts(store);
-      if (got.open !== expect.open || got.all !== expect.all) throw new Error(`${label}: ${got.open} open of ${got.all} sightings, expected ${expect.open} of ${expect.all}`);
+      if (got.open !== expect.open || got.all !== expect.all)
+        throw new Error(`${label}: ${got.open} open of ${got.all} sightings, expected ${expect.open} of ${expect.all}`);
       const phases: SweepPhases = {
         total,
         count: r.durationMs,
@@ -212,7 +213,9 @@ async function sweepStore(kind: "postgres" | "pglite", config: Config, sqliteFil
     } finally {
       // put the removed rows back for the next store
       const back = new Database(sqliteFile);
-      back.exec(`WITH RECURSIVE s(i) AS (SELECT 100 UNION ALL SELECT i + 100 FROM s WHERE i + 100 <= ${ORPHANS}) INSERT INTO child SELECT i, 1000000000 + i FROM s`);
+      back.exec(
+        `WITH RECURSIVE s(i) AS (SELECT 100 UNION ALL SELECT i + 100 FROM s WHERE i + 100 <= ${ORPHANS}) INSERT INTO child SELECT i, 1000000000 + i FROM s`,
+      );
       back.close();
     }
   } finally {
@@ -226,24 +229,40 @@ async function sweepStore(kind: "postgres" | "pglite", config: Config, sqliteFil
 async function cliPeakRss(work: string, rows: number, orphanKeys: number): Promise<number> {
   const dir = mkdtempSync(path.join(work, "rss-"));
   buildSqlite(path.join(dir, "kids.db"), rows, Math.round(rows / orphanKeys), false);
-  writeConfig(dir, ['  kids:    { dialect: sqlite, url: "file:./kids.db" }', '  parents: { dialect: postgres, url: "${BENCH_PARENT_URL}" }'], { target: "parents", schema: PARENT_SCHEMA });
+  writeConfig(dir, ['  kids:    { dialect: sqlite, url: "file:./kids.db" }', '  parents: { dialect: postgres, url: "${BENCH_PARENT_URL}" }'], {
+    target: "parents",
+    schema: PARENT_SCHEMA,
+  });
   await admin(`DROP DATABASE IF EXISTS ${STORE_DB} WITH (FORCE)`);
   await admin(`CREATE DATABASE ${STORE_DB}`);
   try {
-    const res = spawnSync("/usr/bin/time", ["-v", process.execPath, path.resolve(import.meta.dirname, "../bin/custodian.mjs"), "scan", "--config", path.join(dir, "custodian.config.yaml"), "--json"], {
-      env: {
-        ...process.env,
-        // BENCH_RSS_STORE=pglite: the embedded store (in the CLI's own process, so its memory counts too)
-        DATABASE_URL: RSS_STORE === "pglite" ? "" : adminUrl(STORE_DB),
-        CUSTODIAN_DATA_DIR: dir,
-        BENCH_PARENT_URL: adminUrl(new URL(PG_URL).pathname.slice(1)),
+    const res = spawnSync(
+      "/usr/bin/time",
+      [
+        "-v",
+        process.execPath,
+        path.resolve(import.meta.dirname, "../bin/custodian.mjs"),
+        "scan",
+        "--config",
+        path.join(dir, "custodian.config.yaml"),
+        "--json",
+      ],
+      {
+        env: {
+          ...process.env,
+          // BENCH_RSS_STORE=pglite: the embedded store (in the CLI's own process, so its memory counts too)
+          DATABASE_URL: RSS_STORE === "pglite" ? "" : adminUrl(STORE_DB),
+          CUSTODIAN_DATA_DIR: dir,
+          BENCH_PARENT_URL: adminUrl(new URL(PG_URL).pathname.slice(1)),
+        },
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
       },
-      encoding: "utf8",
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    );
     const doc = JSON.parse(res.stdout);
     const r = doc.relations[0];
-    if (res.status !== 0 || r.orphans !== orphanKeys || r.sightingsError) throw new Error(`scan of ${fmt(rows)} rows: exit ${res.status}, ${JSON.stringify(r)}\n${res.stderr.slice(-2000)}`);
+    if (res.status !== 0 || r.orphans !== orphanKeys || r.sightingsError)
+      throw new Error(`scan of ${fmt(rows)} rows: exit ${res.status}, ${JSON.stringify(r)}\n${res.stderr.slice(-2000)}`);
     const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(res.stderr)?.[1]);
     return kb / 1024;
   } finally {
@@ -278,7 +297,9 @@ async function main() {
     await pool.close();
     if (walked !== ORPHANS) throw new Error(`walk listed ${walked} keys, expected ${ORPHANS}`);
     const walkRssMb = peakRssMb();
-    log(`  baselines: bare count statement ${secs(countMs)}; walk listing the orphan keys (no store) ${secs(walkMs)}; peak RSS ${walkRssMb.toFixed(0)} MB (${load()})`);
+    log(
+      `  baselines: bare count statement ${secs(countMs)}; walk listing the orphan keys (no store) ${secs(walkMs)}; peak RSS ${walkRssMb.toFixed(0)} MB (${load()})`,
+    );
 
     const runs: StoreRun[] = [];
     for (const kind of STORES) runs.push(await sweepStore(kind, config, sqliteFile, walkMs));
@@ -297,7 +318,9 @@ async function main() {
     if (runs.length) {
       log("");
       log(`Sightings (the sweep less its count) of ${fmt(ORPHANS)} orphan keys; baseline: the walk listing them, ${secs(walkMs)} in this run`);
-      log(`| store | first sweep | vs walk | goal | second (nothing changed) | vs first | third (1% gone) | vs first | peak RSS (growth over the walk's) | load |`);
+      log(
+        `| store | first sweep | vs walk | goal | second (nothing changed) | vs first | third (1% gone) | vs first | peak RSS (growth over the walk's) | load |`,
+      );
       log(`|---|---|---|---|---|---|---|---|---|---|`);
       for (const r of runs) {
         const [first, second, third] = [r.first, r.second, r.third].map(recordingMs);
@@ -307,7 +330,10 @@ async function main() {
       }
     }
     if (rss.length) log("");
-    if (rss.length) log(`CLI peak RSS, \`custodian scan --json\`, ${fmt(keys)} orphan keys, SQLite child → PostgreSQL parent, ${RSS_STORE === "pglite" ? "embedded PGlite" : "PostgreSQL"} store:`);
+    if (rss.length)
+      log(
+        `CLI peak RSS, \`custodian scan --json\`, ${fmt(keys)} orphan keys, SQLite child → PostgreSQL parent, ${RSS_STORE === "pglite" ? "embedded PGlite" : "PostgreSQL"} store:`,
+      );
     for (const r of rss) log(`  ${fmt(r.rows)}-row child: ${r.mb.toFixed(0)} MB`);
     if (rss.length > 1) log(`  ratio ${(rss.at(-1)!.mb / rss[0].mb).toFixed(2)} for ${(rss.at(-1)!.rows / rss[0].rows).toFixed(0)}× the rows (flat: ≈ 1)`);
   } finally {

@@ -28,17 +28,24 @@ export function OrphanPreview({
 }) {
   if (page.rows.length === 0) {
     return (
-      <EmptyState testId="preview-empty">{firstHref ? "No more orphans after this point." : "No orphan rows right now: every child row has its parent."}</EmptyState>
+      <EmptyState testId="preview-empty">
+        {firstHref ? "No more orphans after this point." : "No orphan rows right now: every child row has its parent."}
+      </EmptyState>
     );
   }
   return (
     <div className="space-y-2">
-      <Table testId="orphan-preview" dense className="font-mono" columns={[{ label: "First seen", className: "font-sans" }, ...page.columns.map((c) => ({ label: c, className: "font-mono normal-case" }))]}>
+      <Table
+        testId="orphan-preview"
+        dense
+        className="font-mono"
+        columns={[{ label: "First seen", className: "font-sans" }, ...page.columns.map((c) => ({ label: c, className: "font-mono normal-case" }))]}
+      >
         {page.rows.map((r, i) => {
           const seen = sightings.get(sightingKey(r.key));
           return (
             <tr key={i} data-key={sightingKey(r.key)}>
-              <Td className="whitespace-nowrap font-sans text-zinc-500" title={seen?.firstSeen.toISOString()}>
+              <Td className="font-sans whitespace-nowrap text-zinc-500" title={seen?.firstSeen.toISOString()}>
                 {seen ? formatRelative(seen.firstSeen) : "not yet swept"}
               </Td>
               {page.columns.map((c) => {

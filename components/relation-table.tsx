@@ -9,7 +9,7 @@ import { formatDuration, formatNumber, formatSigned } from "@/lib/format";
 
 function endpoint(target: string, schema: string, table: string, columns: string[]) {
   return (
-    <span className="break-all font-mono text-xs">
+    <span className="font-mono text-xs break-all">
       <span className="text-zinc-500">{target}:</span>
       {schema}.{table}({columns.join(", ")})
     </span>
@@ -58,7 +58,7 @@ export function RelationTable({ rows }: { rows: RelationRow[] }) {
             {s.indexAdvice && !s.error && (
               <details className="mt-1 text-xs text-amber-700 dark:text-amber-400">
                 <summary>No index on this key: scans and cleanups will be slow</summary>
-                <pre className="mt-1 whitespace-pre-wrap font-mono">{s.indexAdvice}</pre>
+                <pre className="mt-1 font-mono whitespace-pre-wrap">{s.indexAdvice}</pre>
               </details>
             )}
           </Td>
@@ -75,8 +75,12 @@ export function RelationTable({ rows }: { rows: RelationRow[] }) {
           <Td>
             <Sparkline values={s.spark} />
           </Td>
-          <Td numeric className="whitespace-nowrap text-zinc-500">{formatNumber(s.childRows)}</Td>
-          <Td numeric className="whitespace-nowrap text-xs text-zinc-500">{formatDuration(s.durationMs)}</Td>
+          <Td numeric className="whitespace-nowrap text-zinc-500">
+            {formatNumber(s.childRows)}
+          </Td>
+          <Td numeric className="text-xs whitespace-nowrap text-zinc-500">
+            {formatDuration(s.durationMs)}
+          </Td>
         </tr>
       ))}
     </Table>

@@ -17,7 +17,7 @@ export function Tile({
 }) {
   const body = (
     <>
-      <div className="text-xs uppercase tracking-wide text-zinc-500">{label}</div>
+      <div className="text-xs tracking-wide text-zinc-500 uppercase">{label}</div>
       <div className="tabular mt-1 text-2xl font-semibold" data-testid={testId}>
         {value}
       </div>

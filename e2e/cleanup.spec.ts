@@ -70,7 +70,10 @@ test("ops adds an orphan to the allowlist with a reason and an expiry; the DPO s
   await expect(dpo.getByTestId("allowlist").getByRole("button", { name: "Add to allowlist" })).toHaveCount(0);
 });
 
-test("four eyes: over the threshold (rows below included) a job waits; the approver sees what the requester saw and rejects with a reason, or approves with a confirmation", async ({ page, browser }) => {
+test("four eyes: over the threshold (rows below included) a job waits; the approver sees what the requester saw and rejects with a reason, or approves with a confirmation", async ({
+  page,
+  browser,
+}) => {
   // Two people, two requests and a restore: server actions that each preview or sweep, slow on a loaded machine.
   test.setTimeout(240_000);
   // e2e/server.ts sets both relations' threshold to 10

@@ -64,7 +64,9 @@ test("a relation opens on its chart, the exact injected orphans, their CSV and t
 
   const download = page.waitForEvent("download");
   await page.getByTestId("export-csv").click();
-  const csv = readFileSync((await (await download).path())!, "utf8").trim().split("\r\n");
+  const csv = readFileSync((await (await download).path())!, "utf8")
+    .trim()
+    .split("\r\n");
   expect(csv).toEqual(["id,order_id,amount", "300001,999991,5.00", "300002,999992,5.00", "300003,999993,5.00"]);
 });
 

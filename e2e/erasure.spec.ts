@@ -30,7 +30,9 @@ test("the DPO files a request, verifies it and sees the rows another database ke
   await page.getByTestId("verify-now").click();
   await expect(page.getByTestId("verify-result")).toContainText("incomplete", { timeout: 30_000 });
   // what Custodian knew before this first verification (the startup sweep saw 3047's activity rows orphaned), and the gap it did not check
-  await expect(page.getByTestId("trace-summary")).toHaveText(/^Orphaned references seen by sweeps since \d{4}-\d{2}-\d{2} \(activity_profile, email_link_profile\)\.$/);
+  await expect(page.getByTestId("trace-summary")).toHaveText(
+    /^Orphaned references seen by sweeps since \d{4}-\d{2}-\d{2} \(activity_profile, email_link_profile\)\.$/,
+  );
   await expect(page.getByTestId("unreviewed-note")).toContainText("1 column not yet reviewed, so never checked: social.main.customer_sessions.profile_id");
   const activity = page.locator('[data-testid="residue-row"][data-table="customer_activity"]');
   await expect(activity).toContainText("47");

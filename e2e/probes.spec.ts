@@ -6,7 +6,11 @@ import { expect, test } from "@playwright/test";
  */
 test("/api/health answers ok and /api/ready answers ready to a caller who is not signed in", async ({ request }) => {
   const health = await request.get("/api/health", { maxRedirects: 0 });
-  expect({ status: health.status(), body: await health.text(), cache: health.headers()["cache-control"] }).toEqual({ status: 200, body: "ok\n", cache: "no-store" });
+  expect({ status: health.status(), body: await health.text(), cache: health.headers()["cache-control"] }).toEqual({
+    status: 200,
+    body: "ok\n",
+    cache: "no-store",
+  });
   // the proxy still gives it a request id, for the logs
   expect(health.headers()["x-request-id"]).toMatch(/^[\w.-]{8,100}$/);
 

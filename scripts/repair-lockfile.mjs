@@ -15,7 +15,18 @@ const lock = JSON.parse(readFileSync(file, "utf8"));
 const packages = lock.packages;
 
 const OS = ["darwin", "win32", "linux", "freebsd", "android", "openbsd", "sunos", "aix", "netbsd"];
-const CPU = { arm64: "arm64", x64: "x64", ia32: "ia32", arm: "arm", gnueabihf: "arm", wasm32: "wasm32", riscv64: "riscv64", ppc64: "ppc64", s390x: "s390x", loong64: "loong64" };
+const CPU = {
+  arm64: "arm64",
+  x64: "x64",
+  ia32: "ia32",
+  arm: "arm",
+  gnueabihf: "arm",
+  wasm32: "wasm32",
+  riscv64: "riscv64",
+  ppc64: "ppc64",
+  s390x: "s390x",
+  loong64: "loong64",
+};
 
 function platformOf(name) {
   const parts = name.split("/").pop().split("-");

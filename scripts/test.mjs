@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: the quality gate, then every test. First typecheck, lint and the import layers
+// `npm test`: the quality gate, then every test. First typecheck, formatting, lint and the import layers
 // (as pg-boss's `test` script does): if one fails, no test runs. Then unit and integration
 // tests (vitest: PGlite, SQLite, and the machine's PostgreSQL and MariaDB), then browser
 // tests (Playwright in Debian's Chromium).
@@ -12,7 +12,7 @@ const run = (cmd, args) => spawnSync(cmd, args, { stdio: "inherit", env: process
 
 const results = [];
 const gate = () => {
-  for (const script of ["typecheck", "lint", "check:imports"]) {
+  for (const script of ["typecheck", "format:check", "lint", "check:imports"]) {
     results.push([`${script} (npm run ${script})`, run("npm", ["run", "--silent", script])]);
     if (results.at(-1)[1] !== 0) return false;
   }

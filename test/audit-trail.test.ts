@@ -45,7 +45,12 @@ const NUL = "a\u0000b";
 
 beforeAll(async () => {
   store = await getStore();
-  const { id } = await createPasswordUser(await getAuth(), store, { email: "root@example.com", name: "Root", password: "a long enough passphrase", roles: ["admin"] });
+  const { id } = await createPasswordUser(await getAuth(), store, {
+    email: "root@example.com",
+    name: "Root",
+    password: "a long enough passphrase",
+    roles: ["admin"],
+  });
   admin = { userId: id, email: "root@example.com", name: "Root", roles: ["admin"] };
 });
 afterAll(async () => {
@@ -137,7 +142,9 @@ describe("a server action refused by the origin check", () => {
   it("is recorded as denied, with the action's id and why, and answered 403", async () => {
     const requestId = as(admin);
     const refusal = { reason: "cross-origin server action: origin https://evil.example is not c.local", action: "7f00aa", path: "/users" };
-    const res = await refusedRoute.POST(new Request("http://c.local/api/audit/refused", { method: "POST", headers: { [REFUSED_ACTION_HEADER]: JSON.stringify(refusal) } }));
+    const res = await refusedRoute.POST(
+      new Request("http://c.local/api/audit/refused", { method: "POST", headers: { [REFUSED_ACTION_HEADER]: JSON.stringify(refusal) } }),
+    );
     expect(res.status).toBe(403);
     expect((await eventsOf(requestId)).map((e) => [e.actorId, e.action, e.object, e.result, e.reason])).toEqual([
       [admin!.userId, "server_action.cross_origin", "server_action:7f00aa", "denied", refusal.reason],
@@ -147,7 +154,9 @@ describe("a server action refused by the origin check", () => {
   it("is nothing without the proxy's word for it", async () => {
     const requestId = as(null);
     expect((await refusedRoute.POST(new Request("http://c.local/api/audit/refused", { method: "POST" }))).status).toBe(404);
-    expect((await refusedRoute.POST(new Request("http://c.local/api/audit/refused", { method: "POST", headers: { [REFUSED_ACTION_HEADER]: "{not json" } }))).status).toBe(404);
+    expect(
+      (await refusedRoute.POST(new Request("http://c.local/api/audit/refused", { method: "POST", headers: { [REFUSED_ACTION_HEADER]: "{not json" } }))).status,
+    ).toBe(404);
     expect(await eventsOf(requestId)).toEqual([]);
   });
 });
@@ -155,8 +164,12 @@ describe("a server action refused by the origin check", () => {
 describe("an audit record the store will not take", () => {
   // The store itself refuses the write (a trigger, as a full disk or a lost connection would).
   async function refuse(where: string, run: () => Promise<void>) {
-    await store.prisma.$executeRawUnsafe(`CREATE FUNCTION test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit store unavailable'; END $$`);
-    await store.prisma.$executeRawUnsafe(`CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_events FOR EACH ROW WHEN (${where}) EXECUTE FUNCTION test_refuse_audit()`);
+    await store.prisma.$executeRawUnsafe(
+      `CREATE FUNCTION test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit store unavailable'; END $$`,
+    );
+    await store.prisma.$executeRawUnsafe(
+      `CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_events FOR EACH ROW WHEN (${where}) EXECUTE FUNCTION test_refuse_audit()`,
+    );
     try {
       await run();
     } finally {

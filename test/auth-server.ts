@@ -23,7 +23,11 @@ export async function serveAuth(auth: Auth, proxies: string, base = "http://loca
   return {
     /** POST /api/auth/sign-in/email as a browser on `base` would, with extra headers (X-Forwarded-For…). */
     post(body: unknown, headers: Record<string, string> = {}) {
-      return fetch(`${url}/api/auth/sign-in/email`, { method: "POST", headers: { "content-type": "application/json", origin: base, ...headers }, body: JSON.stringify(body) });
+      return fetch(`${url}/api/auth/sign-in/email`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: base, ...headers },
+        body: JSON.stringify(body),
+      });
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
@@ -42,7 +46,9 @@ async function bodyOf(req: IncomingMessage): Promise<Buffer> {
 }
 
 /** Counts the password hashes and verifications the auth library does (each still done for real). */
-export function countPasswordWork(ctx: { password: { hash: (p: string) => Promise<string>; verify: (a: { hash: string; password: string }) => Promise<boolean> } }) {
+export function countPasswordWork(ctx: {
+  password: { hash: (p: string) => Promise<string>; verify: (a: { hash: string; password: string }) => Promise<boolean> };
+}) {
   const counter = { count: 0 };
   const { hash, verify } = ctx.password;
   ctx.password.hash = (p) => (counter.count++, hash(p));

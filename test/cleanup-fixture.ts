@@ -59,8 +59,13 @@ function ddl(d: Dialect, t: (n: string) => string, q: (n: string) => string): st
     `CREATE TABLE ${t(PLAIN)} (id INTEGER PRIMARY KEY, account_id INTEGER NULL, payload VARCHAR(100) NOT NULL)`,
     `CREATE INDEX ${q("plain_events_account_idx")} ON ${t(PLAIN)} (account_id)`,
     `INSERT INTO ${t(PARENT)} (id, name) VALUES ${Array.from({ length: LIVE_ACCOUNTS }, (_, i) => `(${i + 1}, 'acct ${i + 1}')`).join(", ")}`,
-    ...chunks(rows, 500).map((c) => `INSERT INTO ${t(CHILD)} (id, account_id, payload) VALUES ${c.map((id) => `(${id}, ${accountOf(id) ?? "NULL"}, 'event ${id} o''clock')`).join(", ")}`),
-    ...chunks(rows, 500).map((c) => `INSERT INTO ${t(PLAIN)} (id, account_id, payload) VALUES ${c.map((id) => `(${id}, ${accountOf(id) ?? "NULL"}, 'plain ${id}')`).join(", ")}`),
+    ...chunks(rows, 500).map(
+      (c) =>
+        `INSERT INTO ${t(CHILD)} (id, account_id, payload) VALUES ${c.map((id) => `(${id}, ${accountOf(id) ?? "NULL"}, 'event ${id} o''clock')`).join(", ")}`,
+    ),
+    ...chunks(rows, 500).map(
+      (c) => `INSERT INTO ${t(PLAIN)} (id, account_id, payload) VALUES ${c.map((id) => `(${id}, ${accountOf(id) ?? "NULL"}, 'plain ${id}')`).join(", ")}`,
+    ),
     ...chunks(rows.filter(hasTag), 500).map((c) => `INSERT INTO ${t(TAGS)} (id, event_id, tag) VALUES ${c.map((id) => `(${id}, ${id}, 'tag')`).join(", ")}`),
   ];
 }

@@ -41,7 +41,9 @@ export async function cutConnections(fx: CleanupFixture): Promise<number> {
   const o = own(fx);
   if (o.server === "postgres") {
     return onPostgres(async (c) => {
-      const r = await c.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()", [o.applicationName]);
+      const r = await c.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()", [
+        o.applicationName,
+      ]);
       return r.rowCount ?? 0;
     });
   }
@@ -106,7 +108,11 @@ export async function bystander(fx: CleanupFixture): Promise<{ alive(): Promise<
     c.on("error", () => {});
     await c.connect();
     return {
-      alive: () => c.query("SELECT 1").then(() => true, () => false),
+      alive: () =>
+        c.query("SELECT 1").then(
+          () => true,
+          () => false,
+        ),
       close: () => c.end().catch(() => {}),
     };
   }
@@ -114,7 +120,11 @@ export async function bystander(fx: CleanupFixture): Promise<{ alive(): Promise<
   const c = await mysql.createConnection({ uri: MYSQL_URL });
   c.on("error", () => {});
   return {
-    alive: () => c.query("SELECT 1").then(() => true, () => false),
+    alive: () =>
+      c.query("SELECT 1").then(
+        () => true,
+        () => false,
+      ),
     close: () => c.end().catch(() => {}),
   };
 }

@@ -8,10 +8,7 @@ export default async function setup() {
   const [pgError, myError] = await Promise.all([probePostgres(), probeMysql()]);
   process.env.CUSTODIAN_TEST_POSTGRES = pgError ? "0" : "1";
   process.env.CUSTODIAN_TEST_MYSQL = myError ? "0" : "1";
-  const missing = [
-    pgError && `PostgreSQL at ${POSTGRES_URL}: ${pgError}`,
-    myError && `MariaDB/MySQL at ${MYSQL_URL}: ${myError}`,
-  ].filter(Boolean) as string[];
+  const missing = [pgError && `PostgreSQL at ${POSTGRES_URL}: ${pgError}`, myError && `MariaDB/MySQL at ${MYSQL_URL}: ${myError}`].filter(Boolean) as string[];
   if (missing.length === 0) return;
   const banner = [
     "",

@@ -33,7 +33,7 @@ const PUBLIC_ROUTES: Record<string, string> = {
   "app/api/audit/refused/route.ts": "reached only through the proxy, which hands it a cross-origin server action to record as denied (403)",
   // Probes of a load balancer, systemd or Kubernetes, which cannot sign in; they say ok / ready or a
   // short reason, read nothing a person owns (test/probes.test.ts).
-  "app/api/health/route.ts": "liveness: 200 \"ok\", no store access, no details",
+  "app/api/health/route.ts": 'liveness: 200 "ok", no store access, no details',
   "app/api/ready/route.ts": "readiness: 200 or 503 with a short reason (starting, stopping, store unreachable, migrations pending)",
 };
 
@@ -75,7 +75,7 @@ describe("every server action", () => {
     expect(actionFiles.map(rel)).toEqual(expect.arrayContaining(["lib/users/actions.ts", "lib/users/setup.actions.ts"]));
   });
 
-  it("lives in an actions module: no inline \"use server\" function the walk could miss", () => {
+  it('lives in an actions module: no inline "use server" function the walk could miss', () => {
     const inline = files.filter((f) => !actionFiles.includes(f) && /["']use server["']/.test(readFileSync(f, "utf8")));
     expect(inline.map(rel)).toEqual([]);
   });
@@ -92,7 +92,9 @@ describe("every server action", () => {
       ] as const) {
         context = ctx;
         const before = await lastEventId();
-        await expect(fn({}), `${file} ${name} as ${ctx.actor ? "a user with no role" : "a signed-out caller"}`).rejects.toMatchObject({ digest: digest(status) });
+        await expect(fn({}), `${file} ${name} as ${ctx.actor ? "a user with no role" : "a signed-out caller"}`).rejects.toMatchObject({
+          digest: digest(status),
+        });
         const denied = await deniedSince(before);
         expect(denied, `${name} audits its refusal`).toHaveLength(1);
         expect(denied[0].actorId).toBe(ctx.actor?.userId ?? null);
@@ -120,25 +122,22 @@ describe("every route handler", () => {
     expect(routeFiles.map(rel)).toEqual(expect.arrayContaining(["app/api/audit/export/route.ts"]));
   });
 
-  it.each(routeFiles.map((f) => [rel(f)]).filter(([f]) => !PUBLIC_ROUTES[f]))(
-    "in %s answers 401 signed out and 403 without a role, audited",
-    async (file) => {
-      const mod = await import(path.join(root, file));
-      const methods = ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) => typeof mod[m] === "function");
-      expect(methods.length).toBeGreaterThan(0);
-      for (const m of methods) {
-        expect(mod[m].guard, `${file} ${m} is built with guardedRoute`).toBeDefined();
-        for (const [ctx, status] of [
-          [signedOut, 401],
-          [noRole, 403],
-        ] as const) {
-          context = ctx;
-          const before = await lastEventId();
-          const res: Response = await mod[m](new Request("http://localhost/x", { method: m }), { params: Promise.resolve({}) });
-          expect(res.status, `${file} ${m}`).toBe(status);
-          expect(await deniedSince(before)).toHaveLength(1);
-        }
+  it.each(routeFiles.map((f) => [rel(f)]).filter(([f]) => !PUBLIC_ROUTES[f]))("in %s answers 401 signed out and 403 without a role, audited", async (file) => {
+    const mod = await import(path.join(root, file));
+    const methods = ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) => typeof mod[m] === "function");
+    expect(methods.length).toBeGreaterThan(0);
+    for (const m of methods) {
+      expect(mod[m].guard, `${file} ${m} is built with guardedRoute`).toBeDefined();
+      for (const [ctx, status] of [
+        [signedOut, 401],
+        [noRole, 403],
+      ] as const) {
+        context = ctx;
+        const before = await lastEventId();
+        const res: Response = await mod[m](new Request("http://localhost/x", { method: m }), { params: Promise.resolve({}) });
+        expect(res.status, `${file} ${m}`).toBe(status);
+        expect(await deniedSince(before)).toHaveLength(1);
       }
-    },
-  );
+    }
+  });
 });

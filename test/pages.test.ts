@@ -17,7 +17,14 @@ function pageFiles(dir: string): string[] {
   });
 }
 /** app/jobs/[id]/page.tsx → /jobs/x */
-const routeOf = (file: string) => "/" + path.relative(path.join(root, "app"), path.dirname(file)).split(path.sep).filter(Boolean).map((s) => (s.startsWith("[") ? "x" : s)).join("/");
+const routeOf = (file: string) =>
+  "/" +
+  path
+    .relative(path.join(root, "app"), path.dirname(file))
+    .split(path.sep)
+    .filter(Boolean)
+    .map((s) => (s.startsWith("[") ? "x" : s))
+    .join("/");
 
 const guarded = pageFiles(path.join(root, "app")).flatMap((f) =>
   [...readFileSync(f, "utf8").matchAll(/requirePage\("([a-z.]+)"/g)].map((m) => ({ route: routeOf(f), permission: m[1] })),

@@ -47,7 +47,12 @@ describe("a cross-origin server action", () => {
   });
 
   it("the recording route cannot be asked for directly (a client cannot write refusals through its query)", () => {
-    const direct = proxy(new NextRequest(`http://c.local:3000/api/audit/refused?refusal=${encodeURIComponent('{"reason":"forged","action":null,"path":"/"}')}`, { method: "POST", headers: { host: "c.local:3000" } }));
+    const direct = proxy(
+      new NextRequest(`http://c.local:3000/api/audit/refused?refusal=${encodeURIComponent('{"reason":"forged","action":null,"path":"/"}')}`, {
+        method: "POST",
+        headers: { host: "c.local:3000" },
+      }),
+    );
     expect(direct.status).toBe(404);
     expect(direct.headers.get("x-middleware-rewrite")).toBeNull();
   });

@@ -14,13 +14,16 @@ process.on("SIGTERM", (signal) => {
 });
 setPhase("serving");
 let stops = 0;
-stopGracefullyOnSignals(async () => {
-  stops++;
-  say(`jobs: stopping (${stops}), phase ${phase()}`);
-  // a second signal arrives while the jobs stop: it must not start a second stop, nor reach Next early
-  process.kill(process.pid, "SIGTERM");
-  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
-  say("jobs: stopped");
-}, createLogger({ level: "silent", format: "json", problems: [] }));
+stopGracefullyOnSignals(
+  async () => {
+    stops++;
+    say(`jobs: stopping (${stops}), phase ${phase()}`);
+    // a second signal arrives while the jobs stop: it must not start a second stop, nor reach Next early
+    process.kill(process.pid, "SIGTERM");
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    say("jobs: stopped");
+  },
+  createLogger({ level: "silent", format: "json", problems: [] }),
+);
 say("ready");
 setInterval(() => {}, 1000); // a server keeps running until stopped

@@ -64,8 +64,10 @@ export default async function ErasurePage({ searchParams }: { searchParams: Prom
       <section className="grid gap-4 sm:grid-cols-4" data-testid="erasure-counts">
         {(["incomplete", "complete", "pending", "failed"] as const).map((s) => (
           <Link key={s} href={`/erasure?state=${s}`} className="card p-4 hover:border-indigo-400">
-            <div className="text-xs uppercase tracking-wide text-zinc-500">{TABS.find((t) => t.state === s)!.label}</div>
-            <div className={`tabular mt-1 text-2xl font-semibold ${s === "incomplete" && data.counts[s] ? "text-red-600" : ""}`}>{formatNumber(data.counts[s])}</div>
+            <div className="text-xs tracking-wide text-zinc-500 uppercase">{TABS.find((t) => t.state === s)!.label}</div>
+            <div className={`tabular mt-1 text-2xl font-semibold ${s === "incomplete" && data.counts[s] ? "text-red-600" : ""}`}>
+              {formatNumber(data.counts[s])}
+            </div>
           </Link>
         ))}
       </section>
@@ -96,34 +98,44 @@ export default async function ErasurePage({ searchParams }: { searchParams: Prom
         </nav>
         {data.rows.length === 0 ? (
           <p className="p-6 text-sm text-zinc-500">
-            {withdrawnTab ? "No request was withdrawn." : filter.state ? "No request in this state." : mayVerify ? "No erasure requests yet: add a subject's key below, or upload a CSV of keys." : "No erasure requests yet: the DPO files them."}
+            {withdrawnTab
+              ? "No request was withdrawn."
+              : filter.state
+                ? "No request in this state."
+                : mayVerify
+                  ? "No erasure requests yet: add a subject's key below, or upload a CSV of keys."
+                  : "No erasure requests yet: the DPO files them."}
           </p>
         ) : (
-          <Table framed={false} testId="erasure-requests" columns={["Subject", "Verdict", { label: "Rows left", numeric: true }, "Last verified", "Source", "Requested"]}>
-          {data.rows.map((r) => (
-            <tr key={r.id} data-state={r.state}>
-              <Td className="font-mono">
-                <TextLink href={`/erasure/${r.id}`}>{subjectLabel(r)}</TextLink>
-              </Td>
-              <Td>
-                <StateBadge state={r.state} />
-                {data.withdrawals.has(r.id) && (
-                  <span className="ml-1">
-                    <WithdrawnBadge />
-                  </span>
-                )}
-                {r.state === "complete" && !!data.unreviewed.get(r.subject) && (
-                  <span className="ml-1 text-xs text-amber-700 dark:text-amber-400" data-testid="unreviewed-note">
-                    — {unreviewedText(data.unreviewed.get(r.subject)!)}
-                  </span>
-                )}
-              </Td>
-              <Td numeric>{r.residualRows == null ? "—" : formatNumber(r.residualRows)}</Td>
-              <Td className="text-zinc-500">{r.lastVerifiedAt ? formatRelative(r.lastVerifiedAt) : "never"}</Td>
-              <Td className="text-zinc-500">{r.source}</Td>
-              <Td className="text-zinc-500">{formatRelative(r.createdAt)}</Td>
-            </tr>
-          ))}
+          <Table
+            framed={false}
+            testId="erasure-requests"
+            columns={["Subject", "Verdict", { label: "Rows left", numeric: true }, "Last verified", "Source", "Requested"]}
+          >
+            {data.rows.map((r) => (
+              <tr key={r.id} data-state={r.state}>
+                <Td className="font-mono">
+                  <TextLink href={`/erasure/${r.id}`}>{subjectLabel(r)}</TextLink>
+                </Td>
+                <Td>
+                  <StateBadge state={r.state} />
+                  {data.withdrawals.has(r.id) && (
+                    <span className="ml-1">
+                      <WithdrawnBadge />
+                    </span>
+                  )}
+                  {r.state === "complete" && !!data.unreviewed.get(r.subject) && (
+                    <span className="ml-1 text-xs text-amber-700 dark:text-amber-400" data-testid="unreviewed-note">
+                      — {unreviewedText(data.unreviewed.get(r.subject)!)}
+                    </span>
+                  )}
+                </Td>
+                <Td numeric>{r.residualRows == null ? "—" : formatNumber(r.residualRows)}</Td>
+                <Td className="text-zinc-500">{r.lastVerifiedAt ? formatRelative(r.lastVerifiedAt) : "never"}</Td>
+                <Td className="text-zinc-500">{r.source}</Td>
+                <Td className="text-zinc-500">{formatRelative(r.createdAt)}</Td>
+              </tr>
+            ))}
           </Table>
         )}
         {pages > 1 && (
@@ -132,8 +144,20 @@ export default async function ErasurePage({ searchParams }: { searchParams: Prom
               {formatNumber(data.total)} requests · page {filter.page} of {pages}
             </span>
             <span className="flex gap-3">
-              {filter.page > 1 && <Link href={`/erasure?${new URLSearchParams({ ...(filter.state ? { state: filter.state } : {}), ...(withdrawnTab ? { withdrawn: "1" } : {}), page: String(filter.page - 1) })}`}>← newer</Link>}
-              {filter.page < pages && <Link href={`/erasure?${new URLSearchParams({ ...(filter.state ? { state: filter.state } : {}), ...(withdrawnTab ? { withdrawn: "1" } : {}), page: String(filter.page + 1) })}`}>older →</Link>}
+              {filter.page > 1 && (
+                <Link
+                  href={`/erasure?${new URLSearchParams({ ...(filter.state ? { state: filter.state } : {}), ...(withdrawnTab ? { withdrawn: "1" } : {}), page: String(filter.page - 1) })}`}
+                >
+                  ← newer
+                </Link>
+              )}
+              {filter.page < pages && (
+                <Link
+                  href={`/erasure?${new URLSearchParams({ ...(filter.state ? { state: filter.state } : {}), ...(withdrawnTab ? { withdrawn: "1" } : {}), page: String(filter.page + 1) })}`}
+                >
+                  older →
+                </Link>
+              )}
             </span>
           </div>
         )}
@@ -150,7 +174,9 @@ export default async function ErasurePage({ searchParams }: { searchParams: Prom
         </section>
       )}
       {subjects.length === 0 && (
-        <p className="card p-4 text-sm text-zinc-500">No subjects are configured: add `subjects:` (whose erasure you verify, e.g. shop users by id) to the config.</p>
+        <p className="card p-4 text-sm text-zinc-500">
+          No subjects are configured: add `subjects:` (whose erasure you verify, e.g. shop users by id) to the config.
+        </p>
       )}
 
       {mayExport && (

@@ -17,7 +17,10 @@ export default async function JobsPage() {
   const { cleanups, purges, sweeps } = await jobsList(await getStore());
   return (
     <div className="space-y-8">
-      <PageHeader title="Jobs" description="Cleanups, purges and sweeps, newest first. Start a cleanup from a relation's page, a purge from the soft-deletes page." />
+      <PageHeader
+        title="Jobs"
+        description="Cleanups, purges and sweeps, newest first. Start a cleanup from a relation's page, a purge from the soft-deletes page."
+      />
       <section className="space-y-2">
         <h2 className="text-lg font-semibold">Cleanups</h2>
         {cleanups.length === 0 ? (
@@ -29,7 +32,10 @@ export default async function JobsPage() {
             page and preview its cleanup.
           </EmptyState>
         ) : (
-          <Table testId="cleanup-jobs" columns={["Relation", "Action", "Status", { label: "Changed", numeric: true }, { label: "Skipped", numeric: true }, "Requested"]}>
+          <Table
+            testId="cleanup-jobs"
+            columns={["Relation", "Action", "Status", { label: "Changed", numeric: true }, { label: "Skipped", numeric: true }, "Requested"]}
+          >
             {cleanups.map((j) => (
               <tr key={j.id} data-job={j.id}>
                 <Td>
@@ -63,7 +69,16 @@ export default async function JobsPage() {
       </section>
       <section className="space-y-2">
         <h2 className="text-lg font-semibold">Sweeps</h2>
-        <Table columns={["Started", "Trigger", "Status", { label: "Relations", numeric: true }, { label: "Failed", numeric: true }, { label: "Took", numeric: true }]}>
+        <Table
+          columns={[
+            "Started",
+            "Trigger",
+            "Status",
+            { label: "Relations", numeric: true },
+            { label: "Failed", numeric: true },
+            { label: "Took", numeric: true },
+          ]}
+        >
           {sweeps.map((s) => (
             <tr key={s.id}>
               <Td className="whitespace-nowrap" title={s.startedAt.toISOString()}>

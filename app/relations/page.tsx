@@ -25,7 +25,10 @@ export default async function RelationsPage({ searchParams }: { searchParams: Pr
   };
   return (
     <div className="space-y-6">
-      <PageHeader title="Relations" description="Declared foreign keys are discovered in every target; configured ones come from the config file, also across databases." />
+      <PageHeader
+        title="Relations"
+        description="Declared foreign keys are discovered in every target; configured ones come from the config file, also across databases."
+      />
       <div className="flex flex-wrap items-center gap-2 text-sm" data-testid="relation-filters">
         <span className="text-zinc-500">Target:</span>
         <Link href={link({ target: undefined })} className={!target ? "font-semibold" : "hover:underline"}>
@@ -57,8 +60,8 @@ export default async function RelationsPage({ searchParams }: { searchParams: Pr
       <section className="space-y-2" data-testid="suggestions">
         <h2 className="text-lg font-semibold">Suggested relations</h2>
         <p className="text-sm text-zinc-500">
-          Columns that look like references but no foreign key or configured relation covers. Never scanned until you confirm one by adding it
-          under <code className="font-mono">relations:</code> in the config.
+          Columns that look like references but no foreign key or configured relation covers. Never scanned until you confirm one by adding it under{" "}
+          <code className="font-mono">relations:</code> in the config.
         </p>
         {suggestions.length === 0 ? (
           <EmptyState>None: every column that looks like a reference is covered.</EmptyState>

@@ -24,7 +24,8 @@ export default async function RestorePage() {
       </div>
       {tables.length === 0 ? (
         <EmptyState>
-          No soft-delete table is configured, so there is nothing to restore. An admin adds them under <code className="font-mono">softDelete:</code> in the config file.
+          No soft-delete table is configured, so there is nothing to restore. An admin adds them under <code className="font-mono">softDelete:</code> in the
+          config file.
         </EmptyState>
       ) : (
         <>

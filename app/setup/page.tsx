@@ -25,8 +25,8 @@ export default async function SetupPage({ searchParams }: { searchParams: Promis
           <>
             <h1 className="text-xl font-semibold">This link does not work</h1>
             <p className="mt-2 text-sm text-zinc-500">
-              It was already used, has expired, or was mistyped. Ask an admin for a new invitation; for the first admin,
-              restart the server and use the link it prints.
+              It was already used, has expired, or was mistyped. Ask an admin for a new invitation; for the first admin, restart the server and use the link it
+              prints.
             </p>
           </>
         )}

@@ -18,24 +18,21 @@ export default async function SoftDeletesPage() {
   const actor = await requirePage("softdeletes.read", "/soft-deletes");
   const config = serverConfig();
   const store = await getStore();
-  const [backlog, requests, jobs] = await Promise.all([
-    loadBacklog(config),
-    recentRequests(store),
-    recentPurges(store),
-  ]);
+  const [backlog, requests, jobs] = await Promise.all([loadBacklog(config), recentRequests(store), recentPurges(store)]);
   const names = new Map(config.softDelete.map((e, i) => [i, configName(e)]));
   return (
     <div className="space-y-8">
       <div>
         <h1 className="text-2xl font-semibold">Soft deletes</h1>
         <p className="text-sm text-zinc-500">
-          Rows stamped deleted wait out their grace period, then a purge removes them with everything below them (or redacts their PII where the row must stay). Counted live from
-          the databases.
+          Rows stamped deleted wait out their grace period, then a purge removes them with everything below them (or redacts their PII where the row must stay).
+          Counted live from the databases.
         </p>
       </div>
       {backlog.gauges.length === 0 ? (
         <EmptyState>
-          No soft-delete table is configured. Add one under <code className="font-mono">softDelete:</code> in the config file (table, column, graceDays, unique, pii).
+          No soft-delete table is configured. Add one under <code className="font-mono">softDelete:</code> in the config file (table, column, graceDays, unique,
+          pii).
         </EmptyState>
       ) : (
         backlog.gauges.map((g, i) => <GaugeCard key={g.table} g={g} name={names.get(i)!} canPurge={can(actor.roles, "purges.run")} />)
@@ -43,7 +40,9 @@ export default async function SoftDeletesPage() {
       <section className="space-y-2">
         <h2 className="text-lg font-semibold">Purges</h2>
         {jobs.length === 0 ? (
-          <p className="text-sm text-zinc-500">No purge has run yet{config.schedule.purge ? ` (scheduled: ${config.schedule.purge})` : "; none is scheduled (config schedule.purge)"}.</p>
+          <p className="text-sm text-zinc-500">
+            No purge has run yet{config.schedule.purge ? ` (scheduled: ${config.schedule.purge})` : "; none is scheduled (config schedule.purge)"}.
+          </p>
         ) : (
           <PurgeJobs initial={jobs} />
         )}

@@ -45,8 +45,16 @@ export default async function UsersPage() {
             <Td>
               <UserRoles userId={u.id} roles={u.roles.filter(isRole)} editable={manage && u.active} />
             </Td>
-            <Td className="whitespace-nowrap text-zinc-500">{u.sessions[0] ? formatRelative(u.sessions[0].updatedAt) : `created ${formatRelative(u.createdAt)}`}</Td>
-            <Td>{manage && u.id !== actor.userId ? <UserActive userId={u.id} email={u.email} active={u.active} /> : <span>{u.active ? "active" : "deactivated"}</span>}</Td>
+            <Td className="whitespace-nowrap text-zinc-500">
+              {u.sessions[0] ? formatRelative(u.sessions[0].updatedAt) : `created ${formatRelative(u.createdAt)}`}
+            </Td>
+            <Td>
+              {manage && u.id !== actor.userId ? (
+                <UserActive userId={u.id} email={u.email} active={u.active} />
+              ) : (
+                <span>{u.active ? "active" : "deactivated"}</span>
+              )}
+            </Td>
           </tr>
         ))}
       </Table>

@@ -9,9 +9,7 @@ export function SetupForm({ token }: { token: string }) {
   return (
     <form
       className="space-y-4"
-      action={(form) =>
-        execute({ token, email: String(form.get("email")), name: String(form.get("name")), password: String(form.get("password")) })
-      }
+      action={(form) => execute({ token, email: String(form.get("email")), name: String(form.get("name")), password: String(form.get("password")) })}
     >
       <label className="block">
         <span className="text-sm font-medium">Email</span>

@@ -45,11 +45,7 @@ export function SignInForm({ next, sso }: { next: string; sso: boolean }) {
         {busy ? "Signing in…" : "Sign in"}
       </button>
       {sso && (
-        <button
-          type="button"
-          className="btn-secondary w-full"
-          onClick={() => signInWithSso(next)}
-        >
+        <button type="button" className="btn-secondary w-full" onClick={() => signInWithSso(next)}>
           Sign in with SSO
         </button>
       )}

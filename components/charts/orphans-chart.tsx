@@ -8,7 +8,6 @@ export interface ChartPoint {
   values: Record<string, number>;
 }
 
-
 function tick(t: number, spanMs: number) {
   const d = new Date(t);
   return spanMs <= 2 * 86_400_000
@@ -17,7 +16,17 @@ function tick(t: number, spanMs: number) {
 }
 
 /** Orphans over time, one band per relation, stacked: the top of the stack is the total. */
-export function OrphansChart({ points, series, other = "other relations", height = 280 }: { points: ChartPoint[]; series: string[]; other?: string; height?: number }) {
+export function OrphansChart({
+  points,
+  series,
+  other = "other relations",
+  height = 280,
+}: {
+  points: ChartPoint[];
+  series: string[];
+  other?: string;
+  height?: number;
+}) {
   const data = points.map((p) => ({ t: p.t, ...p.values }));
   const span = points.length > 1 ? points[points.length - 1].t - points[0].t : 0;
   return (

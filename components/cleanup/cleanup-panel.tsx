@@ -40,8 +40,8 @@ export function CleanupPanel({ relation }: { relation: string }) {
             <Figure label="Orphan rows in all" value={fmt(p.orphans)} />
           </dl>
           <p className="text-sm">
-            The job will <strong>{ACTION_LABEL[p.action]}</strong>, in batches of up to {fmt(p.batchSize)} by primary key ({p.pk.join(", ")}), re-checking
-            in each batch that every row is still an orphan.
+            The job will <strong>{ACTION_LABEL[p.action]}</strong>, in batches of up to {fmt(p.batchSize)} by primary key ({p.pk.join(", ")}), re-checking in
+            each batch that every row is still an orphan.
           </p>
           {p.dependents.length > 0 && (
             <div className="text-sm">
@@ -56,9 +56,7 @@ export function CleanupPanel({ relation }: { relation: string }) {
             </div>
           )}
           {p.cycles.length > 0 && (
-            <p className="text-sm text-amber-700 dark:text-amber-400">
-              Reference cycles below this table are not followed: {p.cycles.join("; ")}
-            </p>
+            <p className="text-sm text-amber-700 dark:text-amber-400">Reference cycles below this table are not followed: {p.cycles.join("; ")}</p>
           )}
           {p.sample.length > 0 && (
             <details className="text-sm">
@@ -71,20 +69,24 @@ export function CleanupPanel({ relation }: { relation: string }) {
           {p.eligible === 0 ? (
             <p className="text-sm text-zinc-500">Nothing is eligible now: there is nothing to clean up.</p>
           ) : (
-            <form
-              className="space-y-2 border-t border-zinc-200 pt-4 dark:border-zinc-800"
-              action={() => start.execute({ relation, confirm: typed })}
-            >
+            <form className="space-y-2 border-t border-zinc-200 pt-4 dark:border-zinc-800" action={() => start.execute({ relation, confirm: typed })}>
               {p.needsApproval && (
                 <p className="text-sm text-amber-700 dark:text-amber-400">
-                  More than {fmt(Math.max(0, p.approvalThreshold - p.removedWithoutApproval))} rows ({fmt(p.scope)} with the rows below them): the job will wait for a second person (ops or admin) to
-                  approve it, and for approval again if it would ever remove more than approved.
-                  {p.removedWithoutApproval > 0 && ` Earlier cleanups of this relation removed ${fmt(p.removedWithoutApproval)} rows without approval in the last 24 hours: they count against the threshold of ${fmt(p.approvalThreshold)}.`}
+                  More than {fmt(Math.max(0, p.approvalThreshold - p.removedWithoutApproval))} rows ({fmt(p.scope)} with the rows below them): the job will wait
+                  for a second person (ops or admin) to approve it, and for approval again if it would ever remove more than approved.
+                  {p.removedWithoutApproval > 0 &&
+                    ` Earlier cleanups of this relation removed ${fmt(p.removedWithoutApproval)} rows without approval in the last 24 hours: they count against the threshold of ${fmt(p.approvalThreshold)}.`}
                 </p>
               )}
               <label className="block text-sm">
                 Type <code className="font-mono font-semibold">{relation}</code> to confirm
-                <input className="input mt-1 font-mono" value={typed} onChange={(e) => setTyped(e.target.value)} data-testid="cleanup-confirm" autoComplete="off" />
+                <input
+                  className="input mt-1 font-mono"
+                  value={typed}
+                  onChange={(e) => setTyped(e.target.value)}
+                  data-testid="cleanup-confirm"
+                  autoComplete="off"
+                />
               </label>
               <FormError message={start.result.serverError} />
               <button className="btn-primary bg-red-600 hover:bg-red-500" disabled={typed !== relation || start.isPending} data-testid="cleanup-start">

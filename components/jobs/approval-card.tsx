@@ -8,7 +8,6 @@ import type { RequestSnapshot } from "@/lib/cleanup/approval";
 import { formatNumber as fmt } from "@/lib/format";
 import type { FreshCount } from "@/lib/jobs/queries";
 
-
 /**
  * What the approver decides on: the figures the requester saw when asking (kept on the job,
  * with the keys of a sample of rows), the same counted now, and approve (confirmed, for a
@@ -56,7 +55,9 @@ export function ApprovalCard({
           <thead className="text-left text-xs text-zinc-500">
             <tr>
               <th className="py-1 pr-4 font-normal" />
-              <th className="py-1 pr-4 text-right font-normal">When requested{snapshot ? ` (${new Date(snapshot.at).toISOString().slice(0, 16).replace("T", " ")} UTC)` : ""}</th>
+              <th className="py-1 pr-4 text-right font-normal">
+                When requested{snapshot ? ` (${new Date(snapshot.at).toISOString().slice(0, 16).replace("T", " ")} UTC)` : ""}
+              </th>
               <th className="py-1 text-right font-normal">Now</th>
             </tr>
           </thead>
@@ -73,14 +74,26 @@ export function ApprovalCard({
                 id={`below-${d.table}`}
               />
             ))}
-            <Figure label="Rows the job removes in all" then={snapshot?.scope ?? job.scope} now={freshCount ? job.touched + freshCount.scope : undefined} id="scope" strong />
+            <Figure
+              label="Rows the job removes in all"
+              then={snapshot?.scope ?? job.scope}
+              now={freshCount ? job.touched + freshCount.scope : undefined}
+              id="scope"
+              strong
+            />
           </tbody>
         </table>
         {fresh && "error" in fresh && <p className="mt-1 text-xs text-red-600 dark:text-red-400">Could not count again now: {fresh.error}</p>}
         {snapshot && snapshot.dependentSampleOf < snapshot.eligible && (
-          <p className="mt-1 text-xs text-zinc-500">Rows below were counted for the first {fmt(snapshot.dependentSampleOf)} eligible rows and scaled to all of them.</p>
+          <p className="mt-1 text-xs text-zinc-500">
+            Rows below were counted for the first {fmt(snapshot.dependentSampleOf)} eligible rows and scaled to all of them.
+          </p>
         )}
-        {job.touched > 0 && <p className="mt-1 text-xs text-zinc-500" data-testid="approval-done">Already removed: {fmt(job.touched)} rows{job.approvedScope != null ? ` of the ${fmt(job.approvedScope)} approved` : ""}.</p>}
+        {job.touched > 0 && (
+          <p className="mt-1 text-xs text-zinc-500" data-testid="approval-done">
+            Already removed: {fmt(job.touched)} rows{job.approvedScope != null ? ` of the ${fmt(job.approvedScope)} approved` : ""}.
+          </p>
+        )}
       </div>
       {snapshot && snapshot.sampleKeys.rows.length > 0 && (
         <details className="text-sm">
@@ -91,7 +104,9 @@ export function ApprovalCard({
         </details>
       )}
       {snapshot?.sampleRemoved ? (
-        <p className="text-xs text-zinc-500">The {snapshot.sampleRemoved} sample rows kept with this older request were removed from the store (copies of the data it deletes).</p>
+        <p className="text-xs text-zinc-500">
+          The {snapshot.sampleRemoved} sample rows kept with this older request were removed from the store (copies of the data it deletes).
+        </p>
       ) : null}
       {liveSample && "error" in liveSample && <p className="text-xs text-red-600 dark:text-red-400">Could not read sample rows now: {liveSample.error}</p>}
       {liveSample && "rows" in liveSample && liveSample.rows.length > 0 && (
@@ -114,11 +129,17 @@ export function ApprovalCard({
       ) : step === "approve" ? (
         <div className="space-y-2 rounded-md bg-amber-50 p-3 text-sm dark:bg-amber-950/40" data-testid="approve-confirm">
           <p>
-            Let this cleanup of <strong className="font-mono">{job.relation}</strong> remove up to <strong>{fmt(rows)}</strong> rows in all, the rows below included
+            Let this cleanup of <strong className="font-mono">{job.relation}</strong> remove up to <strong>{fmt(rows)}</strong> rows in all, the rows below
+            included
             {job.touched > 0 ? ` (${fmt(job.touched)} already removed)` : ""}? It stops and asks again if it would remove more.
           </p>
           <div className="flex gap-2">
-            <button className="btn-primary" disabled={approve.isPending} onClick={() => approve.execute({ jobId: job.id, rows })} data-testid="approve-confirm-button">
+            <button
+              className="btn-primary"
+              disabled={approve.isPending}
+              onClick={() => approve.execute({ jobId: job.id, rows })}
+              data-testid="approve-confirm-button"
+            >
               {approve.isPending ? "Approving…" : `Approve ${fmt(rows)} rows`}
             </button>
             <button className="btn-secondary" onClick={() => setStep("idle")}>

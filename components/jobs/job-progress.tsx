@@ -12,13 +12,7 @@ import { formatEta, formatNumber as fmt } from "@/lib/format";
 const LIVE = new Set(["queued", "running", "awaiting_approval"]);
 
 /** A cleanup job as it runs: progress bar, counts, rate, ETA, and what the viewer may do to it. */
-export function JobProgress({
-  initial,
-  may,
-}: {
-  initial: CleanupStatus;
-  may: { control: boolean };
-}) {
+export function JobProgress({ initial, may }: { initial: CleanupStatus; may: { control: boolean } }) {
   const router = useRouter();
   const q = useQuery({
     queryKey: ["cleanup", initial.id],
@@ -57,7 +51,14 @@ export function JobProgress({
             {s.rowsPerSecond ? `${fmt(Math.round(s.rowsPerSecond))} rows/s examined · ETA ${formatEta(s.etaSeconds)}` : ""}
           </span>
         </div>
-        <div className="h-3 overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100} data-testid="job-progress">
+        <div
+          className="h-3 overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800"
+          role="progressbar"
+          aria-valuenow={pct}
+          aria-valuemin={0}
+          aria-valuemax={100}
+          data-testid="job-progress"
+        >
           <div className={`h-full transition-all ${s.status === "completed" ? "bg-emerald-500" : "bg-indigo-500"}`} style={{ width: `${pct}%` }} />
         </div>
         <dl className="grid gap-3 text-sm sm:grid-cols-3 lg:grid-cols-6">
@@ -105,7 +106,8 @@ export function JobProgress({
         )}
         {restore.result.data && (
           <span className="text-sm text-emerald-700 dark:text-emerald-400" data-testid="job-restored">
-            Restored {fmt(restore.result.data.restored)} rows{restore.result.data.alreadyThere ? `; ${fmt(restore.result.data.alreadyThere)} were already back` : ""}.
+            Restored {fmt(restore.result.data.restored)} rows
+            {restore.result.data.alreadyThere ? `; ${fmt(restore.result.data.alreadyThere)} were already back` : ""}.
           </span>
         )}
       </div>

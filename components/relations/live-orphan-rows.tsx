@@ -10,7 +10,17 @@ import { readLive } from "./read-live";
  * asks to see rows), with when a sweep first saw each key. Rendered under Suspense: the rest
  * of the page does not wait for the target.
  */
-export async function LiveOrphanRows({ relation, targets, after, href }: { relation: Relation; targets: Config["targets"]; after: string | null; href: (after?: string) => string }) {
+export async function LiveOrphanRows({
+  relation,
+  targets,
+  after,
+  href,
+}: {
+  relation: Relation;
+  targets: Config["targets"];
+  after: string | null;
+  href: (after?: string) => string;
+}) {
   const { preview } = await readLive(relation, targets, after, true);
   if (!preview || "error" in preview) return <PreviewError message={preview?.error ?? "not read"} />;
   const sightings = await sightingsOf(await getStore(), relation.name, preview.keys);

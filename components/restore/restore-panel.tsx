@@ -47,7 +47,14 @@ export function RestorePanel({ tables }: { tables: string[] }) {
         )}
         <label className="min-w-72 flex-1 text-sm">
           Exact account id or email
-          <input className="input mt-1" value={query} onChange={(e) => setQuery(e.target.value)} data-testid="restore-query" autoComplete="off" placeholder="e.g. 2003 or jane@example.com" />
+          <input
+            className="input mt-1"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            data-testid="restore-query"
+            autoComplete="off"
+            placeholder="e.g. 2003 or jane@example.com"
+          />
         </label>
         <button className="btn-primary" disabled={!query.trim() || search.isPending} data-testid="restore-search">
           {search.isPending ? "Searching…" : "Find"}
@@ -62,7 +69,8 @@ export function RestorePanel({ tables }: { tables: string[] }) {
           {done.restored.map((t) => `${t.table}: ${fmt(t.rows)}`).join("; ") || "no rows below it"}).
           {done.failed.length > 0 && (
             <p className="mt-2 text-amber-700 dark:text-amber-400" data-testid="restore-incomplete">
-              Not restored yet (another database, its own transaction): {done.failed.map((f) => `${f.table}: ${f.error}`).join("; ")}. Restore the account again once it is reachable.
+              Not restored yet (another database, its own transaction): {done.failed.map((f) => `${f.table}: ${f.error}`).join("; ")}. Restore the account again
+              once it is reachable.
             </p>
           )}
         </div>
@@ -119,13 +127,22 @@ export function RestorePanel({ tables }: { tables: string[] }) {
               {p.children.length === 0 && <li className="text-zinc-500">no table below it has a deletion stamp</li>}
               {p.children.map((c) => (
                 <li key={c.table} className="font-mono text-xs">
-                  {c.table}: {c.rows === null ? <span className="text-red-600 dark:text-red-400">cannot be read now ({c.error})</span> : `${fmt(c.rows)} row${c.rows === 1 ? "" : "s"}`}
+                  {c.table}:{" "}
+                  {c.rows === null ? (
+                    <span className="text-red-600 dark:text-red-400">cannot be read now ({c.error})</span>
+                  ) : (
+                    `${fmt(c.rows)} row${c.rows === 1 ? "" : "s"}`
+                  )}
                 </li>
               ))}
             </ul>
           </div>
           {p.refusal ? (
-            <p role="alert" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800 dark:bg-amber-950 dark:text-amber-300" data-testid="restore-refusal">
+            <p
+              role="alert"
+              className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800 dark:bg-amber-950 dark:text-amber-300"
+              data-testid="restore-refusal"
+            >
               Cannot be restored: {p.refusal.reason}.
             </p>
           ) : (

@@ -8,7 +8,6 @@ export interface AgeBucket {
   pastGrace: boolean;
 }
 
-
 /** Soft-deleted rows by age since deletion; the bars past the grace period (waiting for their purge) in red. */
 export function AgeHistogram({ buckets, graceDays, height = 200 }: { buckets: AgeBucket[]; graceDays: number; height?: number }) {
   return (

@@ -29,7 +29,8 @@ export function GaugeCard({ g, name, canPurge }: { g: SoftDeleteGauge; name: str
       </dl>
       {g.alert && (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300" data-testid="gauge-alert">
-          {formatNumber(g.pending)} rows wait past grace, more than the {formatNumber(g.alertAt)} allowed: run a purge or schedule one (<code>schedule.purge</code>).
+          {formatNumber(g.pending)} rows wait past grace, more than the {formatNumber(g.alertAt)} allowed: run a purge or schedule one (
+          <code>schedule.purge</code>).
         </p>
       )}
       {g.deleted === 0 ? (
@@ -39,7 +40,8 @@ export function GaugeCard({ g, name, canPurge }: { g: SoftDeleteGauge; name: str
       )}
       <div className="space-y-1 text-sm" data-testid="index-advice">
         <p>
-          {g.columnIndexed ? "✓" : "✗"} <span className="font-mono">{g.column}</span> is {g.columnIndexed ? "indexed" : "not indexed: counting the backlog and finding rows past grace scan the whole table"}
+          {g.columnIndexed ? "✓" : "✗"} <span className="font-mono">{g.column}</span> is{" "}
+          {g.columnIndexed ? "indexed" : "not indexed: counting the backlog and finding rows past grace scan the whole table"}
         </p>
         {g.columnIndexStatement && <Ddl sql={g.columnIndexStatement} />}
         {g.unique.map((u) => (
@@ -51,7 +53,14 @@ export function GaugeCard({ g, name, canPurge }: { g: SoftDeleteGauge; name: str
                 : `has no partial unique index over live rows (WHERE ${g.column} IS NULL): a full unique index blocks re-registration, none allows duplicates`}
             </p>
             {!u.partialUnique &&
-              (u.statement ? <Ddl sql={u.statement} /> : <p className="text-xs text-zinc-500">This database has no partial indexes (MySQL, MariaDB): enforce it with a generated column that is NULL for deleted rows and a unique index on it.</p>)}
+              (u.statement ? (
+                <Ddl sql={u.statement} />
+              ) : (
+                <p className="text-xs text-zinc-500">
+                  This database has no partial indexes (MySQL, MariaDB): enforce it with a generated column that is NULL for deleted rows and a unique index on
+                  it.
+                </p>
+              ))}
           </div>
         ))}
       </div>

@@ -38,7 +38,16 @@ export function PurgeJobs({ initial }: { initial: PurgeStatus[] }) {
   return (
     <Table
       testId="purge-jobs"
-      columns={["Table", "Status", { label: "Progress", className: "min-w-40" }, { label: "Completed", numeric: true }, { label: "Partial", numeric: true }, { label: "Failed", numeric: true }, "Trigger", "Requested"]}
+      columns={[
+        "Table",
+        "Status",
+        { label: "Progress", className: "min-w-40" },
+        { label: "Completed", numeric: true },
+        { label: "Partial", numeric: true },
+        { label: "Failed", numeric: true },
+        "Trigger",
+        "Requested",
+      ]}
     >
       {q.data.map((j) => (
         <tr key={j.id} data-purge={j.id}>
@@ -51,7 +60,13 @@ export function PurgeJobs({ initial }: { initial: PurgeStatus[] }) {
             {j.status}
           </Td>
           <Td>
-            <div className="h-2 overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800" role="progressbar" aria-valuenow={Math.round(j.progress * 100)} aria-valuemin={0} aria-valuemax={100}>
+            <div
+              className="h-2 overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800"
+              role="progressbar"
+              aria-valuenow={Math.round(j.progress * 100)}
+              aria-valuemin={0}
+              aria-valuemax={100}
+            >
               <div className={`h-full ${BAR_STYLE[j.status] ?? "bg-indigo-500"}`} style={{ width: `${Math.round(j.progress * 100)}%` }} />
             </div>
             <div className="mt-0.5 text-xs text-zinc-500">

@@ -25,7 +25,8 @@ export function PurgeProgress({ initial, mayControl }: { initial: PurgeStatus; m
     initialData: initial,
     queryFn: () => fetchPurge(initial.id),
     // Paused: the subject under way when it was paused still finishes; shown as it does.
-    refetchInterval: (query) => (!query.state.data ? false : LIVE_PURGE.has(query.state.data.status) ? 1000 : query.state.data.status === "paused" ? 5000 : false),
+    refetchInterval: (query) =>
+      !query.state.data ? false : LIVE_PURGE.has(query.state.data.status) ? 1000 : query.state.data.status === "paused" ? 5000 : false,
   });
   const s = q.data;
   const ended = !LIVE_PURGE.has(s.status) && s.status !== "paused";
@@ -50,8 +51,18 @@ export function PurgeProgress({ initial, mayControl }: { initial: PurgeStatus; m
             {s.subjectsPerMinute ? `${formatNumber(Math.round(s.subjectsPerMinute))} subjects/min · ETA ${formatEta(s.etaSeconds)}` : ""}
           </span>
         </div>
-        <div className="h-3 overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100} data-testid="purge-progress">
-          <div className={`h-full transition-all ${s.status === "completed" ? "bg-emerald-500" : s.status === "partial" ? "bg-amber-500" : "bg-indigo-500"}`} style={{ width: `${pct}%` }} />
+        <div
+          className="h-3 overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800"
+          role="progressbar"
+          aria-valuenow={pct}
+          aria-valuemin={0}
+          aria-valuemax={100}
+          data-testid="purge-progress"
+        >
+          <div
+            className={`h-full transition-all ${s.status === "completed" ? "bg-emerald-500" : s.status === "partial" ? "bg-amber-500" : "bg-indigo-500"}`}
+            style={{ width: `${pct}%` }}
+          />
         </div>
         <dl className="grid gap-3 text-sm sm:grid-cols-4">
           <ProgressCount label="Subjects taken on" value={s.subjects} of={s.total} testId="purge-subjects" />
@@ -81,7 +92,10 @@ export function PurgeProgress({ initial, mayControl }: { initial: PurgeStatus; m
           {(LIVE_PURGE.has(s.status) || s.status === "paused") && (
             <button
               className="btn-danger"
-              onClick={() => window.confirm("Cancel this purge? Subjects already purged stay purged; the one under way finishes; no further one starts.") && cancel.execute({ jobId: s.id })}
+              onClick={() =>
+                window.confirm("Cancel this purge? Subjects already purged stay purged; the one under way finishes; no further one starts.") &&
+                cancel.execute({ jobId: s.id })
+              }
               data-testid="purge-cancel"
             >
               Cancel

@@ -47,8 +47,15 @@ export function RequestsTable({ requests }: { requests: RequestRow[] }) {
                     <span className="font-mono">{s.target}</span>: <span className={statusText(s.status)}>{s.status}</span> — {formatNumber(s.removed)} removed
                     {s.redacted ? `, ${formatNumber(s.redacted)} redacted` : ""}
                     {s.nulled ? `, ${formatNumber(s.nulled)} unlinked` : ""}
-                    {s.status !== "completed" && planned > s.removed && <span className="text-amber-700 dark:text-amber-400"> · about {formatNumber(planned - s.removed)} left</span>}
-                    {s.statements > 0 && <span className="text-zinc-500"> · {formatNumber(s.statements)} statements, longest {Math.round(s.maxStatementMs)} ms</span>}
+                    {s.status !== "completed" && planned > s.removed && (
+                      <span className="text-amber-700 dark:text-amber-400"> · about {formatNumber(planned - s.removed)} left</span>
+                    )}
+                    {s.statements > 0 && (
+                      <span className="text-zinc-500">
+                        {" "}
+                        · {formatNumber(s.statements)} statements, longest {Math.round(s.maxStatementMs)} ms
+                      </span>
+                    )}
                     {s.error && <div className="text-red-600 dark:text-red-400">{s.error}</div>}
                   </li>
                 );

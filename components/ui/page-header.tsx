@@ -24,7 +24,7 @@ export function PageHeader({
   const heading = (
     <div>
       {back && <BackLink href={back.href}>{back.label}</BackLink>}
-      <h1 className={`${back ? "mt-1 " : ""}text-2xl font-semibold`}>{title}</h1>
+      <h1 className={`${back ? "mt-1" : ""}text-2xl font-semibold`}>{title}</h1>
       {description && <p className="text-sm text-zinc-500">{description}</p>}
     </div>
   );

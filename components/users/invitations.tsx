@@ -17,7 +17,9 @@ export function Invitations({ invitations, manage }: { invitations: InvitationRo
   return (
     <div className="card overflow-x-auto">
       <h2 className="px-4 pt-4 font-medium">Open invitations</h2>
-      <p className="px-4 text-sm text-zinc-500">Links not used yet. One dies when it is used, revoked or expires, or when the admin who made it is deactivated.</p>
+      <p className="px-4 text-sm text-zinc-500">
+        Links not used yet. One dies when it is used, revoked or expires, or when the admin who made it is deactivated.
+      </p>
       {invitations.length === 0 ? (
         <p className="p-4 text-sm text-zinc-500" data-testid="no-invitations">
           None.

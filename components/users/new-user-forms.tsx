@@ -64,7 +64,7 @@ export function InviteForm() {
       {result.data && (
         <div className="rounded-md bg-zinc-100 p-3 text-sm dark:bg-zinc-800">
           Send this link to the invitee (shown once):
-          <code className="mt-1 block break-all font-mono text-xs" data-testid="invite-url">
+          <code className="mt-1 block font-mono text-xs break-all" data-testid="invite-url">
             {result.data.url}
           </code>
         </div>

@@ -109,7 +109,11 @@ export async function evaluateAlerts(store: Store, config: Config, opts: { now?:
   }
   if (config.alerts.webhook) {
     for (const [event, alert] of [...fired.map((a) => ["fired", a] as const), ...resolved.map((a) => ["resolved", a] as const)]) {
-      const error = await notifyWebhook(config.alerts.webhook, { event, relation: alert.relation, kind: alert.kind, threshold: alert.threshold, value: alert.value, at: now.toISOString() }, opts.fetch);
+      const error = await notifyWebhook(
+        config.alerts.webhook,
+        { event, relation: alert.relation, kind: alert.kind, threshold: alert.threshold, value: alert.value, at: now.toISOString() },
+        opts.fetch,
+      );
       await store.prisma.alert.update({ where: { id: alert.id }, data: error ? { notifyError: error } : { notifiedAt: new Date(), notifyError: null } });
       if (error) opts.log?.(`alert webhook failed: ${error}`);
     }

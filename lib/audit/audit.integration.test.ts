@@ -66,7 +66,13 @@ describe.each(STORE_KINDS)("the audit trail on $name", (kind) => {
 
   it.runIf(kind.available)("filters by actor, action prefix, result and day, newest first, a page at a time", async () => {
     for (let i = 0; i < 7; i++) {
-      await recordAudit(store, { actorId: i % 2 ? "alice" : "bob", actorRoles: ["ops"], action: i % 3 ? "cleanups.start" : "scans.run", result: i === 4 ? "denied" : "ok", requestId: `f${i}` });
+      await recordAudit(store, {
+        actorId: i % 2 ? "alice" : "bob",
+        actorRoles: ["ops"],
+        action: i % 3 ? "cleanups.start" : "scans.run",
+        result: i === 4 ? "denied" : "ok",
+        requestId: `f${i}`,
+      });
     }
     const alice = await listAuditEvents(store, { actor: "alice", result: undefined });
     expect(alice.rows.map((r) => r.requestId)).toEqual(["f5", "f3", "f1"]);

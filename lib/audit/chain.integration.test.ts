@@ -33,7 +33,7 @@ describe.each(STORE_KINDS)("the audit trail's hash chain on $name", (kind) => {
     actorRoles: n % 3 ? ["ops", "dpo"] : [],
     action: "scans.run",
     object: n % 2 ? `relation:shop.comments.user_id` : null,
-    params: { n, note: "ünïcode ✓ \"quoted\"", ids: ["b", "a"], dryRun: n % 2 === 0 },
+    params: { n, note: 'ünïcode ✓ "quoted"', ids: ["b", "a"], dryRun: n % 2 === 0 },
     result: "ok" as const,
     reason: n % 4 ? null : "a reason",
     requestId: `r${n}`,
@@ -77,7 +77,11 @@ describe.each(STORE_KINDS)("the audit trail's hash chain on $name", (kind) => {
     await recordAudit(store, event(101));
     await recordAudit(store, event(102));
     await store.close();
-    const run = (...args: string[]) => spawnSync(process.execPath, [bin, "verify-audit", ...args], { encoding: "utf8", env: { ...process.env, CUSTODIAN_CONFIG: "", DATABASE_URL: "", ...env } });
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [bin, "verify-audit", ...args], {
+        encoding: "utf8",
+        env: { ...process.env, CUSTODIAN_CONFIG: "", DATABASE_URL: "", ...env },
+      });
     try {
       const ok = run("--json");
       expect(ok.status, ok.stderr).toBe(0);

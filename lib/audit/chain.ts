@@ -32,8 +32,7 @@ const field = (v: string | null) => (v == null ? "N" : `${Buffer.byteLength(v, "
 export function auditEventHash(e: Omit<AuditChainRow, "hash">): string {
   const roles = e.actor_roles == null || e.actor_roles.length === 0 ? null : e.actor_roles.map(field).join("");
   const text =
-    "custodian-audit-v1" +
-    [e.id, e.at, e.actor_id, roles, e.action, e.object, e.params, e.result, e.reason, e.request_id, e.prev_hash].map(field).join("");
+    "custodian-audit-v1" + [e.id, e.at, e.actor_id, roles, e.action, e.object, e.params, e.result, e.reason, e.request_id, e.prev_hash].map(field).join("");
   return createHash("sha256").update(text, "utf8").digest("hex");
 }
 
@@ -74,7 +73,12 @@ export async function verifyAuditChain(store: Store, opts: { expectHead?: string
     after = page[page.length - 1].id;
   }
   if (opts.expectHead && !sawExpected) {
-    return { ok: false, records, head: prev, broken: { reason: `the head recorded earlier (${opts.expectHead}) is not in the trail: events were removed or the trail was rewritten` } };
+    return {
+      ok: false,
+      records,
+      head: prev,
+      broken: { reason: `the head recorded earlier (${opts.expectHead}) is not in the trail: events were removed or the trail was rewritten` },
+    };
   }
   return { ok: true, records, head: prev };
 }

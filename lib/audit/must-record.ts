@@ -16,7 +16,11 @@ export class AuditWriteError extends UserError {
  * then goes to the server log in full (ids and options only, like the trail), so it is
  * not lost, and the caller gets an AuditWriteError saying so.
  */
-export async function mustRecord(store: Store, entry: AuditEntry, failure = `${entry.action} was not run: its audit record could not be written`): Promise<void> {
+export async function mustRecord(
+  store: Store,
+  entry: AuditEntry,
+  failure = `${entry.action} was not run: its audit record could not be written`,
+): Promise<void> {
   try {
     await recordAudit(store, entry);
   } catch (err) {

@@ -13,7 +13,24 @@ describe("scrubParams", () => {
   });
 
   it("drops secrets and personal fields by name, whatever their case", () => {
-    const input = { password: "p", newPassword: "p", currentPassword: "p", secret: "s", clientSecret: "s", token: "t", ApiToken: "t", email: "e", EMAIL: "e", name: "n", fullName: "n", phone: "1", address: "x", cookie: "c", Authorization: "a", id: 1 };
+    const input = {
+      password: "p",
+      newPassword: "p",
+      currentPassword: "p",
+      secret: "s",
+      clientSecret: "s",
+      token: "t",
+      ApiToken: "t",
+      email: "e",
+      EMAIL: "e",
+      name: "n",
+      fullName: "n",
+      phone: "1",
+      address: "x",
+      cookie: "c",
+      Authorization: "a",
+      id: 1,
+    };
     expect(scrubParams(input)).toEqual({ id: 1 });
   });
 

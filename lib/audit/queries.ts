@@ -6,6 +6,9 @@ import { actorNames, listAuditEvents } from "./query";
 
 export async function auditPage(store: Store, filter: AuditFilter) {
   const [{ rows, nextBefore }, users] = await Promise.all([listAuditEvents(store, filter), userChoices(store)]);
-  const names = await actorNames(store, rows.map((r) => r.actorId));
+  const names = await actorNames(
+    store,
+    rows.map((r) => r.actorId),
+  );
   return { rows, nextBefore, users, names };
 }

@@ -41,7 +41,9 @@ function handleServerError(err: Error, { metadata, ctx }: { metadata?: { action?
   const shown = userErrorOf(err);
   if (shown) return shown.message;
   const requestId = (ctx as { requestId?: string } | undefined)?.requestId;
-  log().child({ requestId }).error({ action: metadata?.action, ...errorFields(err) }, `action ${metadata?.action ?? "?"} failed`);
+  log()
+    .child({ requestId })
+    .error({ action: metadata?.action, ...errorFields(err) }, `action ${metadata?.action ?? "?"} failed`);
   return "Something went wrong; the server log has the details.";
 }
 
@@ -72,7 +74,9 @@ export const action = createSafeActionClient({ defineMetadataSchema: () => metad
   let named: string | null = null;
   // Capped (auditObjectText): the input it is taken from is the caller's, signed in or not.
   const objectOf = (values: Record<string, unknown> | undefined) =>
-    auditObjectText(named ?? (metadata.object && values && values[metadata.object[1]] != null ? `${metadata.object[0]}:${String(values[metadata.object[1]])}` : null));
+    auditObjectText(
+      named ?? (metadata.object && values && values[metadata.object[1]] != null ? `${metadata.object[0]}:${String(values[metadata.object[1]])}` : null),
+    );
   const audit = (result: AuditResult, reason: string | null, values: Record<string, unknown> | undefined, failure?: string) =>
     mustRecord(
       store,

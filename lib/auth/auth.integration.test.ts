@@ -30,7 +30,11 @@ function post(auth: Auth, path: string, body: unknown, opts: { ip?: string; cook
   );
 }
 
-const cookieOf = (res: Response) => res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+const cookieOf = (res: Response) =>
+  res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
 const session = (auth: Auth, cookie: string) => auth.api.getSession({ headers: new Headers({ cookie }) });
 
 describe.each(STORE_KINDS)("accounts on the $name store", (kind) => {
@@ -100,7 +104,14 @@ describe.each(STORE_KINDS)("accounts on the $name store", (kind) => {
       const statuses: number[] = [];
       // a fresh made-up address per attempt: the socket (127.0.0.1) is what counts
       for (let i = 0; i < SIGN_IN_ATTEMPTS_PER_MINUTE + 5; i++) {
-        statuses.push((await server.post({ email: "limited@example.com", password: `guess ${i} guess ${i}` }, { "x-forwarded-for": `198.51.100.${i}`, "x-real-ip": `198.51.100.${i}` })).status);
+        statuses.push(
+          (
+            await server.post(
+              { email: "limited@example.com", password: `guess ${i} guess ${i}` },
+              { "x-forwarded-for": `198.51.100.${i}`, "x-real-ip": `198.51.100.${i}` },
+            )
+          ).status,
+        );
       }
       expect(statuses).toEqual([...Array(SIGN_IN_ATTEMPTS_PER_MINUTE).fill(401), ...Array(5).fill(429)]);
       // past the limit no password was looked at
@@ -141,29 +152,38 @@ describe.each(STORE_KINDS)("accounts on the $name store", (kind) => {
     const server = await serveAuth(auth, "127.0.0.1");
     try {
       const from = { "x-forwarded-for": "192.0.2.77" };
-      for (let i = 0; i < SIGN_IN_ATTEMPTS_PER_MINUTE * 3; i++) expect((await server.post({ email: "team@example.com", password: PASSWORD }, from)).status).toBe(200);
+      for (let i = 0; i < SIGN_IN_ATTEMPTS_PER_MINUTE * 3; i++)
+        expect((await server.post({ email: "team@example.com", password: PASSWORD }, from)).status).toBe(200);
       expect((await server.post({ email: "team@example.com", password: "a wrong password" }, from)).status).toBe(401);
       const other = { "x-forwarded-for": "192.0.2.78" };
-      const burst = await Promise.all(Array.from({ length: 12 }, (_, i) => server.post({ email: `nobody${i}@example.com`, password: "a wrong password" }, other)));
-      expect(burst.map((r) => r.status).sort()).toEqual([...Array(SIGN_IN_ATTEMPTS_PER_MINUTE).fill(401), ...Array(12 - SIGN_IN_ATTEMPTS_PER_MINUTE).fill(429)]);
+      const burst = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => server.post({ email: `nobody${i}@example.com`, password: "a wrong password" }, other)),
+      );
+      expect(burst.map((r) => r.status).sort()).toEqual([
+        ...Array(SIGN_IN_ATTEMPTS_PER_MINUTE).fill(401),
+        ...Array(12 - SIGN_IN_ATTEMPTS_PER_MINUTE).fill(429),
+      ]);
       expect(burst.find((r) => r.status === 429)!.headers.get("retry-after")).toBe("60");
     } finally {
       await server.close();
     }
   });
 
-  it.runIf(kind.available)("with no client address stamped (a bare `next start`), limits per account only: one client's wrong passwords lock no one else out", async () => {
-    await createPasswordUser(auth, store, { email: "guessed@example.com", name: "G", password: PASSWORD, roles: ["dpo"] });
-    await createPasswordUser(auth, store, { email: "colleague@example.com", name: "C", password: PASSWORD, roles: ["dpo"] });
-    const statuses: number[] = [];
-    for (let i = 0; i <= SIGN_IN_ATTEMPTS_PER_ACCOUNT_PER_MINUTE; i++) {
-      statuses.push((await post(auth, "/sign-in/email", { email: "guessed@example.com", password: `wrong ${i} wrong ${i}` }, { ip: "203.0.113.70" })).status);
-    }
-    // the guessed account is limited…
-    expect(statuses).toEqual([...Array(SIGN_IN_ATTEMPTS_PER_ACCOUNT_PER_MINUTE).fill(401), 429]);
-    // …but not everyone else whose address is unknown too
-    expect((await post(auth, "/sign-in/email", { email: "colleague@example.com", password: PASSWORD }, { ip: "203.0.113.71" })).status).toBe(200);
-  });
+  it.runIf(kind.available)(
+    "with no client address stamped (a bare `next start`), limits per account only: one client's wrong passwords lock no one else out",
+    async () => {
+      await createPasswordUser(auth, store, { email: "guessed@example.com", name: "G", password: PASSWORD, roles: ["dpo"] });
+      await createPasswordUser(auth, store, { email: "colleague@example.com", name: "C", password: PASSWORD, roles: ["dpo"] });
+      const statuses: number[] = [];
+      for (let i = 0; i <= SIGN_IN_ATTEMPTS_PER_ACCOUNT_PER_MINUTE; i++) {
+        statuses.push((await post(auth, "/sign-in/email", { email: "guessed@example.com", password: `wrong ${i} wrong ${i}` }, { ip: "203.0.113.70" })).status);
+      }
+      // the guessed account is limited…
+      expect(statuses).toEqual([...Array(SIGN_IN_ATTEMPTS_PER_ACCOUNT_PER_MINUTE).fill(401), 429]);
+      // …but not everyone else whose address is unknown too
+      expect((await post(auth, "/sign-in/email", { email: "colleague@example.com", password: PASSWORD }, { ip: "203.0.113.71" })).status).toBe(200);
+    },
+  );
 
   it.runIf(kind.available)("records sign-ins refused by the rate limit, as denied", async () => {
     await createPasswordUser(auth, store, { email: "hammer@example.com", name: "H", password: PASSWORD, roles: ["ops"] });
@@ -175,7 +195,9 @@ describe.each(STORE_KINDS)("accounts on the $name store", (kind) => {
     }
     expect(statuses.at(-1)).toBe(429);
     const refused = await store.prisma.auditEvent.findMany({ where: { id: { gt: since }, action: "auth.sign_in", result: "denied" } });
-    expect(refused.map((e) => [e.actorId, e.reason, e.params])).toEqual([[null, "rate limited: too many attempts (from this address or on this account)", { method: "password" }]]);
+    expect(refused.map((e) => [e.actorId, e.reason, e.params])).toEqual([
+      [null, "rate limited: too many attempts (from this address or on this account)", { method: "password" }],
+    ]);
   });
 
   it.runIf(kind.available)("records self-service changes under /api/auth: name, password, sessions (ids only)", async () => {
@@ -240,7 +262,9 @@ describe.each(STORE_KINDS)("accounts on the $name store", (kind) => {
     await expect(setRoles(store, last.id, ["ops"])).rejects.toThrow(/last active admin/);
     await expect(setActive(auth, store, last.id, false, last.id)).rejects.toThrow(/cannot deactivate yourself/);
     await expect(setRoles(store, last.id, ["admin", "wizard" as never])).rejects.toThrow(/unknown role wizard/);
-    await expect(createPasswordUser(auth, store, { email: "boss@example.com", name: "Dup", password: PASSWORD, roles: ["ops"] })).rejects.toThrow(/already exists/);
+    await expect(createPasswordUser(auth, store, { email: "boss@example.com", name: "Dup", password: PASSWORD, roles: ["ops"] })).rejects.toThrow(
+      /already exists/,
+    );
     await expect(createPasswordUser(auth, store, { email: "short@example.com", name: "S", password: "short", roles: ["ops"] })).rejects.toThrow(/at least 12/);
     expect(await store.prisma.user.count({ where: { email: "short@example.com" } })).toBe(0);
   });

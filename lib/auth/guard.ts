@@ -105,16 +105,20 @@ export function guardedRoute<S extends z.ZodType>(
     try {
       const response = await handler({ query: parsed.data, actor, request, requestId });
       if (!(spec.quiet && response.ok)) {
-        await audit(response.ok ? "ok" : "failed", response.ok ? undefined : `HTTP ${response.status}`, parsed.data as Record<string, unknown>).catch(async (err) => {
-          // the audit failure is what the caller gets; a body that will not cancel is only logged
-          await response.body?.cancel().catch(logFailure("guard", "cancelling the unaudited response body"));
-          throw err;
-        });
+        await audit(response.ok ? "ok" : "failed", response.ok ? undefined : `HTTP ${response.status}`, parsed.data as Record<string, unknown>).catch(
+          async (err) => {
+            // the audit failure is what the caller gets; a body that will not cancel is only logged
+            await response.body?.cancel().catch(logFailure("guard", "cancelling the unaudited response body"));
+            throw err;
+          },
+        );
       }
       return response;
     } catch (err) {
       if (err instanceof AuditWriteError) throw err;
-      log().child({ requestId }).error({ action: spec.action, ...errorFields(err) }, `${spec.action} failed`);
+      log()
+        .child({ requestId })
+        .error({ action: spec.action, ...errorFields(err) }, `${spec.action} failed`);
       await audit("failed", (err as Error)?.message ?? String(err), parsed.data as Record<string, unknown>);
       return text(500, `Something went wrong (request ${requestId}); the server log has the details.`);
     }

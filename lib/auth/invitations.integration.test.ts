@@ -34,7 +34,9 @@ describe.each(STORE_KINDS)("invitations on the $name store", (kind) => {
     await setActive(auth, store, maker.id, false, keeper);
     expect(await pendingInvitations(store)).toEqual([]);
     expect(await peekSetupToken(store, token)).toBeNull();
-    await expect(redeemSetupToken(auth, store, token, { email: "mallory@example.com", name: "M", password: PASSWORD })).rejects.toThrow(/already used or has expired/);
+    await expect(redeemSetupToken(auth, store, token, { email: "mallory@example.com", name: "M", password: PASSWORD })).rejects.toThrow(
+      /already used or has expired/,
+    );
     // reactivating the maker does not revive them
     await setActive(auth, store, maker.id, true, keeper);
     await expect(redeemSetupToken(auth, store, token, { email: "mallory@example.com", name: "M", password: PASSWORD })).rejects.toThrow();
@@ -51,7 +53,9 @@ describe.each(STORE_KINDS)("invitations on the $name store", (kind) => {
     // listed exactly when a redeem would accept it
     expect(await listedMakers()).not.toContain(maker.id);
     expect(await peekSetupToken(store, token)).toBeNull();
-    await expect(redeemSetupToken(auth, store, token, { email: "mallory2@example.com", name: "M", password: PASSWORD })).rejects.toThrow(/can no longer invite/);
+    await expect(redeemSetupToken(auth, store, token, { email: "mallory2@example.com", name: "M", password: PASSWORD })).rejects.toThrow(
+      /can no longer invite/,
+    );
     await store.prisma.user.update({ where: { id: maker.id }, data: { active: false, roles: ["admin"] } });
     await expect(redeemSetupToken(auth, store, token, { email: "mallory2@example.com", name: "M", password: PASSWORD })).rejects.toThrow();
     expect(await store.prisma.user.count({ where: { email: "mallory2@example.com" } })).toBe(0);
@@ -100,7 +104,9 @@ describe.each(STORE_KINDS)("invitations on the $name store", (kind) => {
     await revokeInvitation(store, inv.id);
     expect(await pendingInvitations(store)).toEqual([]);
     expect(await peekSetupToken(store, token)).toBeNull();
-    await expect(redeemSetupToken(auth, store, token, { email: "late@example.com", name: "L", password: PASSWORD })).rejects.toThrow(/already used or has expired/);
+    await expect(redeemSetupToken(auth, store, token, { email: "late@example.com", name: "L", password: PASSWORD })).rejects.toThrow(
+      /already used or has expired/,
+    );
     await expect(revokeInvitation(store, inv.id)).rejects.toThrow(/already used, has expired or was revoked/);
     // a valid one still works
     const ok = await issueSetupToken(store, { roles: ["dpo"], createdBy: keeper });

@@ -43,6 +43,9 @@ export async function pendingInvitations(store: Store, now = new Date()): Promis
 /** Ends an unused invitation now (its link stops working). */
 export async function revokeInvitation(store: Store, id: string): Promise<void> {
   const now = new Date();
-  const n = await store.prisma.setupToken.updateMany({ where: { id, createdBy: { not: null }, usedAt: null, expiresAt: { gt: now } }, data: { expiresAt: now } });
+  const n = await store.prisma.setupToken.updateMany({
+    where: { id, createdBy: { not: null }, usedAt: null, expiresAt: { gt: now } },
+    data: { expiresAt: now },
+  });
   if (n.count === 0) throw refused("this invitation was already used, has expired or was revoked");
 }

@@ -33,7 +33,10 @@ describe.each(STORE_KINDS)("the last active admin on the $name store", (kind) =>
     for (let round = 0; round < 5; round++) {
       const [a, b] = await twoAdmins(`race${round}`);
       const results = await Promise.allSettled([setActive(auth, store, a, false, b), setActive(auth, store, b, false, a)]);
-      expect(results.filter((r) => r.status === "fulfilled"), `round ${round}`).toHaveLength(1);
+      expect(
+        results.filter((r) => r.status === "fulfilled"),
+        `round ${round}`,
+      ).toHaveLength(1);
       expect(String((results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason)).toMatch(/last active admin/);
       expect(await activeAdminCount(store)).toBe(1);
     }
@@ -43,7 +46,10 @@ describe.each(STORE_KINDS)("the last active admin on the $name store", (kind) =>
     for (let round = 0; round < 5; round++) {
       const [a, b] = await twoAdmins(`roles${round}`);
       const results = await Promise.allSettled([setRoles(store, a, ["ops"]), setActive(auth, store, b, false, a)]);
-      expect(results.filter((r) => r.status === "fulfilled"), `round ${round}`).toHaveLength(1);
+      expect(
+        results.filter((r) => r.status === "fulfilled"),
+        `round ${round}`,
+      ).toHaveLength(1);
       expect(await activeAdminCount(store)).toBe(1);
     }
   });

@@ -10,7 +10,11 @@ describe("single sign-on configuration", () => {
   });
 
   it("reads the issuer's discovery document, with PKCE and the OpenID scopes", () => {
-    const c = oidcConfig({ CUSTODIAN_OIDC_ISSUER: "https://sso.example.com/realms/ops/", CUSTODIAN_OIDC_CLIENT_ID: "custodian", CUSTODIAN_OIDC_CLIENT_SECRET: "s" });
+    const c = oidcConfig({
+      CUSTODIAN_OIDC_ISSUER: "https://sso.example.com/realms/ops/",
+      CUSTODIAN_OIDC_CLIENT_ID: "custodian",
+      CUSTODIAN_OIDC_CLIENT_SECRET: "s",
+    });
     expect(c).toMatchObject({
       providerId: "sso",
       discoveryUrl: "https://sso.example.com/realms/ops/.well-known/openid-configuration",

@@ -18,7 +18,10 @@ export async function issueSetupToken(
 ): Promise<{ id: string; token: string; expiresAt: Date }> {
   const token = randomBytes(24).toString("base64url");
   const expiresAt = new Date(Date.now() + (opts.hours ?? 72) * 3600_000);
-  const { id } = await store.prisma.setupToken.create({ data: { tokenHash: hashOf(token), roles: opts.roles, createdBy: opts.createdBy, expiresAt }, select: { id: true } });
+  const { id } = await store.prisma.setupToken.create({
+    data: { tokenHash: hashOf(token), roles: opts.roles, createdBy: opts.createdBy, expiresAt },
+    select: { id: true },
+  });
   return { id, token, expiresAt };
 }
 

@@ -71,7 +71,10 @@ export function refuseSignIn(which: "client" | "account"): never {
   throw new APIError(
     "TOO_MANY_REQUESTS",
     {
-      message: which === "client" ? "Too many sign-in attempts from this address. Wait a minute, then try again." : "Too many sign-in attempts on this account. Wait a minute, then try again.",
+      message:
+        which === "client"
+          ? "Too many sign-in attempts from this address. Wait a minute, then try again."
+          : "Too many sign-in attempts on this account. Wait a minute, then try again.",
       code: "TOO_MANY_SIGN_IN_ATTEMPTS",
     },
     { "Retry-After": String(SIGN_IN_WINDOW_SECONDS) },

@@ -83,7 +83,10 @@ export type Tx = Parameters<Parameters<Store["prisma"]["$transaction"]>[0]>[0];
 async function withAdminsLocked(store: Store, change: (tx: Tx, activeAdmins: string[]) => Promise<void>): Promise<void> {
   await store.prisma.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM users WHERE active AND 'admin' = ANY(roles) ORDER BY id FOR UPDATE`;
-    await change(tx, rows.map((r) => r.id));
+    await change(
+      tx,
+      rows.map((r) => r.id),
+    );
   });
 }
 

@@ -23,7 +23,10 @@ export const startCleanupAction = action
   .inputSchema(startCleanupSchema)
   .action(async ({ parsedInput, ctx }) => {
     if (parsedInput.confirm !== parsedInput.relation) throw usageError("type the relation's name exactly to confirm");
-    const { outcome } = await startCleanup(ctx.store, serverConfig(), parsedInput.relation, { requestedBy: ctx.actor.userId, batchSize: parsedInput.batchSize });
+    const { outcome } = await startCleanup(ctx.store, serverConfig(), parsedInput.relation, {
+      requestedBy: ctx.actor.userId,
+      batchSize: parsedInput.batchSize,
+    });
     if (outcome.kind === "refused") throw refused(`${outcome.reason}: see /jobs/${outcome.jobId}`);
     if (outcome.kind === "resumed" || outcome.status === "queued") await enqueueCleanup((await getJobs()).boss, outcome.jobId);
     revalidatePath("/jobs");

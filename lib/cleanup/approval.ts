@@ -181,12 +181,14 @@ export async function rejectJob(store: Store, jobId: string, by: string, reason:
 
 /** Jobs waiting for someone other than `viewerId` to approve them, oldest first. */
 export async function pendingApprovals(store: Store, viewerId: string) {
-  return store.prisma.cleanupJob.findMany({
-    where: { status: "awaiting_approval", requestedBy: { not: viewerId } },
-    orderBy: { createdAt: "asc" },
-    select: { id: true, relation: true, scope: true, estimate: true, requestedBy: true, createdAt: true, waitReason: true },
-    take: 50,
-  }).then((jobs) => jobs.map((j) => ({ ...j, scope: Number(j.scope) })));
+  return store.prisma.cleanupJob
+    .findMany({
+      where: { status: "awaiting_approval", requestedBy: { not: viewerId } },
+      orderBy: { createdAt: "asc" },
+      select: { id: true, relation: true, scope: true, estimate: true, requestedBy: true, createdAt: true, waitReason: true },
+      take: 50,
+    })
+    .then((jobs) => jobs.map((j) => ({ ...j, scope: Number(j.scope) })));
 }
 
 export async function pendingApprovalCount(store: Store, viewerId: string): Promise<number> {

@@ -81,7 +81,12 @@ export async function runBatch(
   counts.examined = examined;
   if (!rows.length) return { counts, cursor, wrote: false };
 
-  const el = await eligibility(store, plan.relation, rows.map((r) => r.key), plan.graceDays);
+  const el = await eligibility(
+    store,
+    plan.relation,
+    rows.map((r) => r.key),
+    plan.graceDays,
+  );
   const eligible: Candidate[] = [];
   for (const r of rows) {
     const k = sightingKey(r.key);
@@ -95,15 +100,28 @@ export async function runBatch(
   // Full rows, read before the transaction: only what dependents in other databases need
   // (whether they protect these rows, and what they reference, kept in the intent).
   const deferredNodes = plan.dependents.filter((d) => !d.sameTarget);
-  const full = deferredNodes.length ? await plan.child.query(rowsByPk(plan.childRef, plan.pk, eligible.map((r) => r.pk))) : [];
+  const full = deferredNodes.length
+    ? await plan.child.query(
+        rowsByPk(
+          plan.childRef,
+          plan.pk,
+          eligible.map((r) => r.pk),
+        ),
+      )
+    : [];
   // Cross-database dependents that protect their parent must be asked before the parent goes.
-  const crossBlocked = await crossTargetBlocked(deferredNodes.filter((d) => d.policy === "protect"), full);
+  const crossBlocked = await crossTargetBlocked(
+    deferredNodes.filter((d) => d.policy === "protect"),
+    full,
+  );
   let toApply = eligible.filter((r) => !crossBlocked.has(pkText(r.pk)));
   counts.skippedProtected += eligible.length - toApply.length;
 
   // The intent: which rows this batch means to change, and what their cross-database dependents reference.
   const fullByPk = new Map(full.map((r) => [pkText(pkOf(r, plan.pk.length)), r]));
-  const intent = toApply.map((r) => (deferredNodes.length ? { pk: r.pk.map(String), row: jsonRow(fullByPk.get(pkText(r.pk)) ?? {}) } : { pk: r.pk.map(String) }));
+  const intent = toApply.map((r) =>
+    deferredNodes.length ? { pk: r.pk.map(String), row: jsonRow(fullByPk.get(pkText(r.pk)) ?? {}) } : { pk: r.pk.map(String) },
+  );
   // Raw: Prisma's create took ~10 ms to carry 1,000 keys as JSON, the statement ~2 ms.
   await store.prisma.$executeRaw`
     INSERT INTO cleanup_batches (job_id, seq, status, keys, cursor_to)
@@ -119,45 +137,51 @@ export async function runBatch(
   let deferred: { node: DependentNode; parents: Row[] }[] = [];
   if (toApply.length) {
     const parentCheck = plan.sameTarget ? { ref: plan.parentRef, live: plan.child.parentLive("p", plan.softDelete), probe: plan.child.orphanProbe } : undefined;
-    const result = await plan.child.transaction(plan.timeoutMs, async (tx) => {
-      if (plan.directDelete) {
-        // Nothing to archive, nothing below the child: the DELETE re-checks each row itself.
-        const changed = await tx.execute(deleteStillOrphans(plan.child.deleteFromAliased(plan.childRef, "c"), { child: plan.childRef, pk: plan.pk, rows: toApply, parent: parentCheck }));
-        return { locked: changed, blocked: 0, changed, archived: 0, dependentsRemoved: 0, deferred: [] };
-      }
-      const found = await tx.query(
-        lockStillOrphans({
-          child: plan.childRef,
-          pk: plan.pk,
-          rows: toApply,
-          parent: parentCheck,
-          forUpdate: plan.child.rowLocks,
-        }),
-      );
-      const locked = stillSameKey(found, toApply, plan.pk.length, plan.childRef.columns.length);
-      const { removable, blocked, work } = await dependentsOfRemovable(tx, plan.dependents, locked, plan.child.rowLocks);
-      if (Number.isFinite(budget)) {
-        const rows = removable.length + (await rowsBelow(plan, work));
-        if (rows > budget) throw new OverBudget(plan.child.name, rows);
-      }
-      let archived = 0;
-      if (plan.action === "archive_then_delete") {
-        // Written to the store before the target commits: a crash leaves an archive entry
-        // for a row that may still exist (reconciled on resume), never a deleted row without one.
-        archived = await archiveRows(store, job.id, plan, removable, 0);
-        archived += await archiveDependents(store, job.id, work);
-      }
-      const dependentsRemoved = await applyDependents(tx, work);
-      const pks = removable.map((r) => pkOf(r, plan.pk.length));
-      let changed = 0;
-      if (pks.length) {
-        changed = await tx.execute(plan.action === "set_null" ? nullColumnsByPk(plan.childRef, plan.pk, pks, plan.childRef.columns) : deleteByPk(plan.childRef, plan.pk, pks));
-      }
-      return { locked: locked.length, blocked: blocked.length, changed, archived, dependentsRemoved, deferred: work.deferred };
-    }).catch((err) => {
-      if (err instanceof OverBudget) return err;
-      throw err;
-    });
+    const result = await plan.child
+      .transaction(plan.timeoutMs, async (tx) => {
+        if (plan.directDelete) {
+          // Nothing to archive, nothing below the child: the DELETE re-checks each row itself.
+          const changed = await tx.execute(
+            deleteStillOrphans(plan.child.deleteFromAliased(plan.childRef, "c"), { child: plan.childRef, pk: plan.pk, rows: toApply, parent: parentCheck }),
+          );
+          return { locked: changed, blocked: 0, changed, archived: 0, dependentsRemoved: 0, deferred: [] };
+        }
+        const found = await tx.query(
+          lockStillOrphans({
+            child: plan.childRef,
+            pk: plan.pk,
+            rows: toApply,
+            parent: parentCheck,
+            forUpdate: plan.child.rowLocks,
+          }),
+        );
+        const locked = stillSameKey(found, toApply, plan.pk.length, plan.childRef.columns.length);
+        const { removable, blocked, work } = await dependentsOfRemovable(tx, plan.dependents, locked, plan.child.rowLocks);
+        if (Number.isFinite(budget)) {
+          const rows = removable.length + (await rowsBelow(plan, work));
+          if (rows > budget) throw new OverBudget(plan.child.name, rows);
+        }
+        let archived = 0;
+        if (plan.action === "archive_then_delete") {
+          // Written to the store before the target commits: a crash leaves an archive entry
+          // for a row that may still exist (reconciled on resume), never a deleted row without one.
+          archived = await archiveRows(store, job.id, plan, removable, 0);
+          archived += await archiveDependents(store, job.id, work);
+        }
+        const dependentsRemoved = await applyDependents(tx, work);
+        const pks = removable.map((r) => pkOf(r, plan.pk.length));
+        let changed = 0;
+        if (pks.length) {
+          changed = await tx.execute(
+            plan.action === "set_null" ? nullColumnsByPk(plan.childRef, plan.pk, pks, plan.childRef.columns) : deleteByPk(plan.childRef, plan.pk, pks),
+          );
+        }
+        return { locked: locked.length, blocked: blocked.length, changed, archived, dependentsRemoved, deferred: work.deferred };
+      })
+      .catch((err) => {
+        if (err instanceof OverBudget) return err;
+        throw err;
+      });
     if (result instanceof OverBudget) {
       // Rolled back: nothing of the batch reached the target; its intent goes, the cursor stays.
       await store.prisma.cleanupBatch.deleteMany({ where: { jobId: job.id, seq: job.seq } });
@@ -232,7 +256,14 @@ async function crossTargetBlocked(nodes: DependentNode[], parents: Row[]): Promi
     const rows = await node.target.query(rowsReferencing(node.ref, node.pk, node.ref.columns, tuples, false));
     for (const r of rows) {
       const parent = parents.find((p) => node.referenced.every((c, i) => String(p[c]) === String(r[node.ref.columns[i]])));
-      if (parent) blocked.add(pkText(Object.keys(parent).filter((k) => k.startsWith("__pk")).map((k) => parent[k])));
+      if (parent)
+        blocked.add(
+          pkText(
+            Object.keys(parent)
+              .filter((k) => k.startsWith("__pk"))
+              .map((k) => parent[k]),
+          ),
+        );
     }
   }
   return blocked;

@@ -25,7 +25,9 @@ export async function nextCandidates(plan: CleanupPlan, after: unknown[] | null,
   const { child, childRef, pk } = plan;
   const split = (r: Row): Candidate => ({ pk: pk.map((_, i) => r[`p${i}`]), key: childRef.columns.map((_, i) => r[`k${i}`]) });
   if (plan.sameTarget) {
-    const rows = (await child.query(sameTargetCandidates(childRef, pk, plan.parentRef, child.parentLive("p", plan.softDelete), after, size, child.orphanProbe))).map(split);
+    const rows = (
+      await child.query(sameTargetCandidates(childRef, pk, plan.parentRef, child.parentLive("p", plan.softDelete), after, size, child.orphanProbe))
+    ).map(split);
     return { rows, examined: rows.length, cursor: rows.length < size ? null : rows[rows.length - 1].pk };
   }
   const limit = size * CROSS_TARGET_STRETCH;
@@ -81,7 +83,8 @@ const positionText = (p: unknown[] | null) => (p ? JSON.stringify(p.map(String))
 
 /** Whether the child is its own parent, or a table below it at any depth is its own table (a tree: comments under comments). */
 function reachesItself(plan: CleanupPlan): boolean {
-  const isChild = (target: string, ref: { schema: string; table: string }) => target === plan.child.name && ref.schema === plan.childRef.schema && ref.table === plan.childRef.table;
+  const isChild = (target: string, ref: { schema: string; table: string }) =>
+    target === plan.child.name && ref.schema === plan.childRef.schema && ref.table === plan.childRef.table;
   const self = (n: DependentNode): boolean => isChild(n.target.name, n.ref) || n.children.some(self);
   return isChild(plan.parent.name, plan.parentRef) || plan.dependents.some(self);
 }

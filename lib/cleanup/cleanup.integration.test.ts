@@ -43,7 +43,15 @@ describe("cleanups on the demo", () => {
     try {
       const relation = (await resolveRelations(c, pool)).relations.find((r) => r.name === name)!;
       const preview = await previewCleanup(store, c, pool, relation);
-      const req = await requestCleanup(store, { relation: name, action: preview.action, requestedBy: "u-ops", eligible: preview.eligible, total: preview.walkTotal, approvalThreshold: c.cleanup.approvalThreshold, batchSize: 2 });
+      const req = await requestCleanup(store, {
+        relation: name,
+        action: preview.action,
+        requestedBy: "u-ops",
+        eligible: preview.eligible,
+        total: preview.walkTotal,
+        approvalThreshold: c.cleanup.approvalThreshold,
+        batchSize: 2,
+      });
       if (req.kind !== "created") throw new Error(JSON.stringify(req));
       if (req.status === "awaiting_approval") await approveJob(store, req.jobId, "u-admin");
       const end = await runCleanupJob(store, c, req.jobId);
@@ -78,7 +86,10 @@ describe("cleanups on the demo", () => {
     expect(await edges()).toBe(3000 + 60 + 40);
     // what the other tests may have cleaned meanwhile is theirs: everything else stays as it was
     const before = await counts();
-    for (const [name, n] of [["codegraph.edges.from_fqn", 60], ["codegraph.edges.to_fqn", 40]] as const) {
+    for (const [name, n] of [
+      ["codegraph.edges.from_fqn", 60],
+      ["codegraph.edges.to_fqn", 40],
+    ] as const) {
       const { preview, end, job } = await clean(name);
       expect({ eligible: preview.eligible, dependents: preview.dependents }).toEqual({ eligible: n, dependents: [] });
       expect({ end, deleted: Number(job.deleted), notOrphan: Number(job.skippedNotOrphan) }).toEqual({ end: "completed", deleted: n, notOrphan: 0 });
@@ -96,7 +107,9 @@ describe("cleanups on the demo", () => {
     await pool.close();
     const withAllow: Config = {
       ...config,
-      relations: config.relations.map((r) => (r.name === "email_link_profile" ? { ...r, allow: [{ key: [String(oneKey)], reason: "fraud case 118", until: "2999-01-01" }] } : r)),
+      relations: config.relations.map((r) =>
+        r.name === "email_link_profile" ? { ...r, allow: [{ key: [String(oneKey)], reason: "fraud case 118", until: "2999-01-01" }] } : r,
+      ),
     };
     const { preview, end, job } = await clean("email_link_profile", withAllow);
     expect(end).toBe("completed");
@@ -109,7 +122,9 @@ describe("cleanups on the demo", () => {
   it("archives before deleting, and puts the archive back", async () => {
     const archiving: Config = {
       ...config,
-      relations: config.relations.map((r) => (r.name === "summary_symbol" ? { ...r, cleanup: { action: "archive_then_delete" as const, onParentRemoved: "cascade" as const } } : r)),
+      relations: config.relations.map((r) =>
+        r.name === "summary_symbol" ? { ...r, cleanup: { action: "archive_then_delete" as const, onParentRemoved: "cascade" as const } } : r,
+      ),
     };
     const { end, job } = await clean("summary_symbol", archiving);
     expect(end).toBe("completed");
@@ -124,9 +139,25 @@ describe("cleanups on the demo", () => {
   });
 
   it("refuses a second job for the same relation while one is active", async () => {
-    const a = await requestCleanup(store, { relation: "shop.likes.user_id", action: "delete", requestedBy: "u1", eligible: 250, total: 250, approvalThreshold: 100, batchSize: 50 });
+    const a = await requestCleanup(store, {
+      relation: "shop.likes.user_id",
+      action: "delete",
+      requestedBy: "u1",
+      eligible: 250,
+      total: 250,
+      approvalThreshold: 100,
+      batchSize: 50,
+    });
     expect(a).toMatchObject({ kind: "created", status: "awaiting_approval" });
-    const b = await requestCleanup(store, { relation: "shop.likes.user_id", action: "delete", requestedBy: "u2", eligible: 250, total: 250, approvalThreshold: 100, batchSize: 50 });
+    const b = await requestCleanup(store, {
+      relation: "shop.likes.user_id",
+      action: "delete",
+      requestedBy: "u2",
+      eligible: 250,
+      total: 250,
+      approvalThreshold: 100,
+      batchSize: 50,
+    });
     expect(b).toMatchObject({ kind: "refused", jobId: (a as { jobId: string }).jobId });
     await expect(approveJob(store, (a as { jobId: string }).jobId, "u1")).rejects.toThrow(/second person/);
   });

@@ -68,7 +68,15 @@ export async function dependentsOfRemovable(
 /** Archives the dependents about to be removed (before they are), depth-tagged for restoring in order. */
 export async function archiveDependents(store: Store, jobId: string, work: DependentWork): Promise<number> {
   const data = work.deletes.flatMap((d) =>
-    d.rows.map((r) => ({ jobId, target: d.node.target.name, schema: d.node.ref.schema, table: d.node.ref.table, pk: pkText(pkOf(r, d.node.pk.length)), row: jsonRow(r) as object, depth: d.depth })),
+    d.rows.map((r) => ({
+      jobId,
+      target: d.node.target.name,
+      schema: d.node.ref.schema,
+      table: d.node.ref.table,
+      pk: pkText(pkOf(r, d.node.pk.length)),
+      row: jsonRow(r) as object,
+      depth: d.depth,
+    })),
   );
   if (!data.length) return 0;
   await store.prisma.archivedRow.createMany({ data, skipDuplicates: true });
@@ -79,10 +87,25 @@ export async function archiveDependents(store: Store, jobId: string, work: Depen
 export async function applyDependents(tx: TargetTransaction, work: DependentWork): Promise<number> {
   let n = 0;
   for (const u of work.nulls) {
-    if (u.rows.length) n += await tx.execute(nullColumnsByPk(u.node.ref, u.node.pk, u.rows.map((r) => pkOf(r, u.node.pk.length)), u.node.ref.columns));
+    if (u.rows.length)
+      n += await tx.execute(
+        nullColumnsByPk(
+          u.node.ref,
+          u.node.pk,
+          u.rows.map((r) => pkOf(r, u.node.pk.length)),
+          u.node.ref.columns,
+        ),
+      );
   }
   for (const d of [...work.deletes].sort((a, b) => b.depth - a.depth)) {
-    if (d.rows.length) n += await tx.execute(deleteByPk(d.node.ref, d.node.pk, d.rows.map((r) => pkOf(r, d.node.pk.length))));
+    if (d.rows.length)
+      n += await tx.execute(
+        deleteByPk(
+          d.node.ref,
+          d.node.pk,
+          d.rows.map((r) => pkOf(r, d.node.pk.length)),
+        ),
+      );
   }
   return n;
 }

@@ -54,7 +54,17 @@ describe(`cleanup eligibility on the ${kind.name} store`, () => {
   it("matches keys in their sighting form: numbers as text, composite keys in order, duplicates once", async () => {
     const rel = relation();
     await sighting(rel, '["7","acme"]', new Date(NOW.getTime() - 90 * DAY));
-    const e = await eligibility(store, rel, [[7, "acme"], ["7", "acme"], ["acme", 7]], 30, NOW);
+    const e = await eligibility(
+      store,
+      rel,
+      [
+        [7, "acme"],
+        ["7", "acme"],
+        ["acme", 7],
+      ],
+      30,
+      NOW,
+    );
     expect([...e.inGrace]).toEqual(['["acme","7"]']);
   });
 

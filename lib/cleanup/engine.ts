@@ -75,7 +75,8 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
   const awaitApproval = async (wouldRemove: number, left: number): Promise<JobEnd> => {
     await spent();
     const removed = touchedBy(await store.prisma.cleanupJob.findUniqueOrThrow({ where: { id: jobId } }));
-    const under = earlier > 0 ? ` (${earlier} removed without approval by earlier cleanups of this relation in the last ${UNAPPROVED_WINDOW_MS / 3_600_000} h)` : "";
+    const under =
+      earlier > 0 ? ` (${earlier} removed without approval by earlier cleanups of this relation in the last ${UNAPPROVED_WINDOW_MS / 3_600_000} h)` : "";
     const reason = `stopped after ${removed} rows: the next batch would remove ${wouldRemove} more, ${left} ${job.approvedScope != null || job.approvedBy ? "left of what was approved" : `left under the approval threshold${under}`}`;
     // Only a job still running: a pause or a cancel meanwhile stands.
     const n = await store.prisma.cleanupJob.updateMany({ where: { id: jobId, status: "running" }, data: { status: "awaiting_approval", waitReason: reason } });
@@ -105,7 +106,8 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
     const relation = relations.find((r) => r.name === job.relation);
     if (!relation) return await end("failed", `relation ${job.relation} is no longer in the config or the targets' catalogs`);
     const plan = await planCleanup(config, pool, relation);
-    if (job.action !== plan.action) return await end("failed", `the relation's cleanup action changed from ${job.action} to ${plan.action} since the job was requested; request it again`);
+    if (job.action !== plan.action)
+      return await end("failed", `the relation's cleanup action changed from ${job.action} to ${plan.action} since the job was requested; request it again`);
     let size = job.batchSize;
     // Batch numbers only grow (a dropped intent leaves a gap); read once, not counted per batch.
     let nextSeq = ((await store.prisma.cleanupBatch.aggregate({ where: { jobId }, _max: { seq: true } }))._max.seq ?? 0) + 1;
@@ -236,6 +238,10 @@ async function skipFailedRow(store: Store, plan: CleanupPlan, jobId: string, cur
   const pk = rows[0]?.pk ?? null;
   await store.prisma.cleanupJob.update({
     where: { id: jobId },
-    data: { failed: { increment: 1n }, cursor: pk ? pk.map(String) : [], error: `row ${pk ? JSON.stringify(pk.map(String)) : "?"} failed: ${reason}`.slice(0, 1000) },
+    data: {
+      failed: { increment: 1n },
+      cursor: pk ? pk.map(String) : [],
+      error: `row ${pk ? JSON.stringify(pk.map(String)) : "?"} failed: ${reason}`.slice(0, 1000),
+    },
   });
 }

@@ -4,7 +4,22 @@ import { sql, type RawBuilder } from "kysely";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { bystander, cutConnections, holdRowLock, waitingForLock } from "../../test/connections";
 import { waitFor } from "../../test/wait";
-import { accountOf, ACCOUNTS, CHILD, createCleanupFixture, EVENTS, hasTag, isOrphan, LIVE_ACCOUNTS, ORPHAN_IDS, PARENT, PLAIN, TAGS, tempDir, type CleanupFixture } from "../../test/cleanup-fixture";
+import {
+  accountOf,
+  ACCOUNTS,
+  CHILD,
+  createCleanupFixture,
+  EVENTS,
+  hasTag,
+  isOrphan,
+  LIVE_ACCOUNTS,
+  ORPHAN_IDS,
+  PARENT,
+  PLAIN,
+  TAGS,
+  tempDir,
+  type CleanupFixture,
+} from "../../test/cleanup-fixture";
 import { postgresAdmin, WORKER_TEST_DIALECTS } from "../../test/services";
 import { STORE_KINDS } from "../../test/stores";
 import { loadConfig } from "../config/load";
@@ -60,75 +75,95 @@ describe.each(DIALECTS)("cleanup faults on $dialect", ({ dialect, available }) =
       // the dead worker's heartbeat goes stale, as it would after JOB_STALE_MS
       await store.prisma.cleanupJob.update({ where: { id: jobId }, data: { heartbeatAt: new Date(Date.now() - 3_600_000) } });
     }
-    const last = spawn(process.execPath, ["--import", "tsx", "test/cleanup-worker.ts"], { cwd: root, env: { ...env, BATCH_DELAY_MS: "0" }, stdio: ["ignore", "pipe", "inherit"] });
+    const last = spawn(process.execPath, ["--import", "tsx", "test/cleanup-worker.ts"], {
+      cwd: root,
+      env: { ...env, BATCH_DELAY_MS: "0" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let out = "";
     last.stdout.on("data", (d) => (out += d));
     await new Promise((r) => last.once("exit", r));
     return out.trim();
   }
 
-  const plainPlan = async (config: Config, pool: TargetPool) => planCleanup(config, pool, (await resolveRelations(config, pool)).relations.find((x) => x.name === "plain_account")!);
+  const plainPlan = async (config: Config, pool: TargetPool) =>
+    planCleanup(
+      config,
+      pool,
+      (await resolveRelations(config, pool)).relations.find((x) => x.name === "plain_account")!,
+    );
 
   const ids = async (table: string) => (await fx.query(`SELECT id FROM ${fx.table(table)} ORDER BY id`)).map((r) => Number(r.id));
 
-  it.runIf(available)("a worker killed (SIGKILL) mid-job again and again still ends exact: every eligible orphan gone once, nothing else touched, archive complete", async () => {
-    const config = loadConfig(fx.configFile, { ...process.env, ...fx.env });
-    const { outcome, preview } = await startCleanup(store, config, "events_account", { requestedBy: "fault-test" });
-    expect(outcome.kind).toBe("created");
-    const jobId = (outcome as { jobId: string }).jobId;
-    expect(preview.eligible).toBe(ORPHAN_IDS.length);
-    expect(preview.dependents).toEqual([expect.objectContaining({ policy: "cascade", rows: ORPHAN_IDS.filter(hasTag).length })]);
+  it.runIf(available)(
+    "a worker killed (SIGKILL) mid-job again and again still ends exact: every eligible orphan gone once, nothing else touched, archive complete",
+    async () => {
+      const config = loadConfig(fx.configFile, { ...process.env, ...fx.env });
+      const { outcome, preview } = await startCleanup(store, config, "events_account", { requestedBy: "fault-test" });
+      expect(outcome.kind).toBe("created");
+      const jobId = (outcome as { jobId: string }).jobId;
+      expect(preview.eligible).toBe(ORPHAN_IDS.length);
+      expect(preview.dependents).toEqual([expect.objectContaining({ policy: "cascade", rows: ORPHAN_IDS.filter(hasTag).length })]);
 
-    expect(await killThreeTimesThenFinish(jobId)).toBe("completed");
+      expect(await killThreeTimesThenFinish(jobId)).toBe("completed");
 
-    expect(await ids(CHILD)).toEqual(LIVE_IDS);
-    expect(await ids(TAGS)).toEqual(LIVE_IDS.filter(hasTag));
-    expect((await ids(PARENT)).length).toBe(LIVE_ACCOUNTS);
-    const job = await store.prisma.cleanupJob.findUniqueOrThrow({ where: { id: jobId } });
-    expect(job.status).toBe("completed");
-    expect(Number(job.deleted)).toBe(ORPHAN_IDS.length);
-    expect(Number(job.dependentsRemoved)).toBe(ORPHAN_IDS.filter(hasTag).length);
-    const batches = await store.prisma.cleanupBatch.findMany({ where: { jobId } });
-    expect(batches.length).toBeGreaterThan(0); // every() over none would pass
-    expect(batches.every((b) => b.status === "applied")).toBe(true);
-    expect(batches.reduce((s, b) => s + b.deleted, 0)).toBe(ORPHAN_IDS.length);
-    const archived = await store.prisma.archivedRow.findMany({ where: { jobId }, select: { table: true, pk: true, depth: true } });
-    expect(archived.filter((a) => a.depth === 0).map((a) => Number(JSON.parse(a.pk)[0])).sort((a, b) => a - b)).toEqual(ORPHAN_IDS);
-    expect(archived.filter((a) => a.depth === 1).length).toBe(ORPHAN_IDS.filter(hasTag).length);
-  });
+      expect(await ids(CHILD)).toEqual(LIVE_IDS);
+      expect(await ids(TAGS)).toEqual(LIVE_IDS.filter(hasTag));
+      expect((await ids(PARENT)).length).toBe(LIVE_ACCOUNTS);
+      const job = await store.prisma.cleanupJob.findUniqueOrThrow({ where: { id: jobId } });
+      expect(job.status).toBe("completed");
+      expect(Number(job.deleted)).toBe(ORPHAN_IDS.length);
+      expect(Number(job.dependentsRemoved)).toBe(ORPHAN_IDS.filter(hasTag).length);
+      const batches = await store.prisma.cleanupBatch.findMany({ where: { jobId } });
+      expect(batches.length).toBeGreaterThan(0); // every() over none would pass
+      expect(batches.every((b) => b.status === "applied")).toBe(true);
+      expect(batches.reduce((s, b) => s + b.deleted, 0)).toBe(ORPHAN_IDS.length);
+      const archived = await store.prisma.archivedRow.findMany({ where: { jobId }, select: { table: true, pk: true, depth: true } });
+      expect(
+        archived
+          .filter((a) => a.depth === 0)
+          .map((a) => Number(JSON.parse(a.pk)[0]))
+          .sort((a, b) => a - b),
+      ).toEqual(ORPHAN_IDS);
+      expect(archived.filter((a) => a.depth === 1).length).toBe(ORPHAN_IDS.filter(hasTag).length);
+    },
+  );
 
   // SQLite runs in this process: it has no connection to drop.
   if (dialect !== "sqlite")
-  it.runIf(available)("a connection dropped mid-batch is retried and loses nothing", async () => {
-    const config = loadConfig(fx.configFile, { ...process.env, ...fx.env });
-    const { outcome } = await startCleanup(store, config, "events_account", { requestedBy: "fault-test" });
-    const jobId = (outcome as { jobId: string }).jobId;
-    // An orphan a few batches in is held locked: the batch that reaches it waits there, and
-    // is cut while it waits (mid-batch, every run, whatever the timing).
-    const held = await holdRowLock(fx, CHILD, ORPHAN_IDS[100]);
-    const devConsole = await bystander(fx);
-    const log: string[] = [];
-    const run = runCleanupJob(store, config, jobId, { log: (l) => log.push(l) });
-    let cut: number;
-    try {
-      await waitFor(() => waitingForLock(fx), { what: "a batch waiting for the held row" });
-      cut = await cutConnections(fx);
-    } finally {
-      await held.release();
-    }
-    const end = await run;
-    expect(cut).toBeGreaterThan(0);
-    // only the fixture's connections were cut: a console on the same server kept its own
-    expect(await devConsole.alive()).toBe(true);
-    await devConsole.close();
-    expect(log.some((l) => /unreachable, retrying/.test(l)), log.join("\n")).toBe(true);
-    expect(end).toBe("completed");
-    const job = await store.prisma.cleanupJob.findUniqueOrThrow({ where: { id: jobId } });
-    expect({ failed: Number(job.failed), error: job.error }).toEqual({ failed: 0, error: null });
-    expect(await ids(CHILD)).toEqual(LIVE_IDS);
-    expect(await ids(TAGS)).toEqual(LIVE_IDS.filter(hasTag));
-    expect(Number(job.deleted)).toBe(ORPHAN_IDS.length);
-  });
+    it.runIf(available)("a connection dropped mid-batch is retried and loses nothing", async () => {
+      const config = loadConfig(fx.configFile, { ...process.env, ...fx.env });
+      const { outcome } = await startCleanup(store, config, "events_account", { requestedBy: "fault-test" });
+      const jobId = (outcome as { jobId: string }).jobId;
+      // An orphan a few batches in is held locked: the batch that reaches it waits there, and
+      // is cut while it waits (mid-batch, every run, whatever the timing).
+      const held = await holdRowLock(fx, CHILD, ORPHAN_IDS[100]);
+      const devConsole = await bystander(fx);
+      const log: string[] = [];
+      const run = runCleanupJob(store, config, jobId, { log: (l) => log.push(l) });
+      let cut: number;
+      try {
+        await waitFor(() => waitingForLock(fx), { what: "a batch waiting for the held row" });
+        cut = await cutConnections(fx);
+      } finally {
+        await held.release();
+      }
+      const end = await run;
+      expect(cut).toBeGreaterThan(0);
+      // only the fixture's connections were cut: a console on the same server kept its own
+      expect(await devConsole.alive()).toBe(true);
+      await devConsole.close();
+      expect(
+        log.some((l) => /unreachable, retrying/.test(l)),
+        log.join("\n"),
+      ).toBe(true);
+      expect(end).toBe("completed");
+      const job = await store.prisma.cleanupJob.findUniqueOrThrow({ where: { id: jobId } });
+      expect({ failed: Number(job.failed), error: job.error }).toEqual({ failed: 0, error: null });
+      expect(await ids(CHILD)).toEqual(LIVE_IDS);
+      expect(await ids(TAGS)).toEqual(LIVE_IDS.filter(hasTag));
+      expect(Number(job.deleted)).toBe(ORPHAN_IDS.length);
+    });
 
   // plain_account: a plain delete with nothing below the child, one DELETE per batch that
   // re-checks each row itself; on servers the next batch's candidates are read meanwhile.
@@ -184,56 +219,56 @@ describe.each(DIALECTS)("cleanup faults on $dialect", ({ dialect, available }) =
   });
 
   if (dialect !== "sqlite")
-  it.runIf(available)("a plain delete, its candidates read ahead, never deletes rows added, re-pointed or whose parent came back meanwhile", async () => {
-    const config = loadConfig(fx.configFile, { ...process.env, ...fx.env });
-    const pool = new TargetPool(config.targets);
-    try {
-      const target = await pool.get("fx");
-      const { childRef: table, parentRef } = await plainPlan(config, pool);
-      const write = (statement: RawBuilder<unknown>) => target.transaction(5000, (tx) => tx.execute(statement));
-      const returning = ACCOUNTS - 1;
-      const ofReturning = ORPHAN_IDS.filter((id) => accountOf(id) === returning);
-      const repointed = ORPHAN_IDS.filter((id) => accountOf(id) !== returning).slice(-10); // the walk reaches them last
-      const { outcome } = await startCleanup(store, config, "plain_account", { requestedBy: "race-test" });
-      const run = runCleanupJob(store, config, (outcome as { jobId: string }).jobId, { batchDelayMs: 40 });
-      await write(sql`INSERT INTO ${tableId(parentRef)} (id, name) VALUES (${returning}, 'came back')`);
-      const added: number[] = [];
-      for (let i = 0; i < 20; i++) {
-        const id = 200_000 + i;
-        await write(sql`INSERT INTO ${tableId(table)} (id, account_id, payload) VALUES (${id}, ${(i % LIVE_ACCOUNTS) + 1}, 'new')`);
-        added.push(id);
-        if (i < repointed.length) await write(sql`UPDATE ${tableId(table)} SET account_id = 1 WHERE id = ${repointed[i]}`);
-        await new Promise((r) => setTimeout(r, 30));
+    it.runIf(available)("a plain delete, its candidates read ahead, never deletes rows added, re-pointed or whose parent came back meanwhile", async () => {
+      const config = loadConfig(fx.configFile, { ...process.env, ...fx.env });
+      const pool = new TargetPool(config.targets);
+      try {
+        const target = await pool.get("fx");
+        const { childRef: table, parentRef } = await plainPlan(config, pool);
+        const write = (statement: RawBuilder<unknown>) => target.transaction(5000, (tx) => tx.execute(statement));
+        const returning = ACCOUNTS - 1;
+        const ofReturning = ORPHAN_IDS.filter((id) => accountOf(id) === returning);
+        const repointed = ORPHAN_IDS.filter((id) => accountOf(id) !== returning).slice(-10); // the walk reaches them last
+        const { outcome } = await startCleanup(store, config, "plain_account", { requestedBy: "race-test" });
+        const run = runCleanupJob(store, config, (outcome as { jobId: string }).jobId, { batchDelayMs: 40 });
+        await write(sql`INSERT INTO ${tableId(parentRef)} (id, name) VALUES (${returning}, 'came back')`);
+        const added: number[] = [];
+        for (let i = 0; i < 20; i++) {
+          const id = 200_000 + i;
+          await write(sql`INSERT INTO ${tableId(table)} (id, account_id, payload) VALUES (${id}, ${(i % LIVE_ACCOUNTS) + 1}, 'new')`);
+          added.push(id);
+          if (i < repointed.length) await write(sql`UPDATE ${tableId(table)} SET account_id = 1 WHERE id = ${repointed[i]}`);
+          await new Promise((r) => setTimeout(r, 30));
+        }
+        expect(await run).toBe("completed");
+        // exact: every other orphan gone, all of these still there
+        expect(await ids(PLAIN)).toEqual([...LIVE_IDS, ...ofReturning, ...repointed, ...added].sort((a, b) => a - b));
+      } finally {
+        await pool.close();
       }
-      expect(await run).toBe("completed");
-      // exact: every other orphan gone, all of these still there
-      expect(await ids(PLAIN)).toEqual([...LIVE_IDS, ...ofReturning, ...repointed, ...added].sort((a, b) => a - b));
-    } finally {
-      await pool.close();
-    }
-  });
+    });
 
   // One server is enough to race against: the re-check is the same statement in every dialect.
   if (dialect === "postgres")
-  it.runIf(available)("never deletes rows added meanwhile under live parents, nor the children of a parent that came back", async () => {
-    const config = loadConfig(fx.configFile, { ...process.env, ...fx.env });
-    const returning = ACCOUNTS; // its children have the highest ids: the walk reaches them last
-    const { outcome } = await startCleanup(store, config, "events_account", { requestedBy: "race-test" });
-    const jobId = (outcome as { jobId: string }).jobId;
-    const run = runCleanupJob(store, config, jobId, { batchDelayMs: 40 });
-    // meanwhile: the account comes back, and new events keep arriving for live accounts
-    await postgresAdmin(`INSERT INTO ${fx.table(PARENT)} (id, name) VALUES (${returning}, 'came back')`);
-    const added: number[] = [];
-    for (let i = 0; i < 20; i++) {
-      const id = 100_000 + i;
-      await postgresAdmin(`INSERT INTO ${fx.table(CHILD)} (id, account_id, payload) VALUES (${id}, ${(i % LIVE_ACCOUNTS) + 1}, 'new')`);
-      added.push(id);
-      await new Promise((r) => setTimeout(r, 30));
-    }
-    expect(await run).toBe("completed");
-    const left = new Set(await ids(CHILD));
-    for (const id of added) expect(left.has(id), `new event ${id}`).toBe(true);
-    const ofReturning = Array.from({ length: EVENTS }, (_, i) => i + 1).filter((id) => ((id - 1) % ACCOUNTS) + 1 === returning && id % 97 !== 0);
-    for (const id of ofReturning) expect(left.has(id), `event ${id} of the account that came back`).toBe(true);
-  });
+    it.runIf(available)("never deletes rows added meanwhile under live parents, nor the children of a parent that came back", async () => {
+      const config = loadConfig(fx.configFile, { ...process.env, ...fx.env });
+      const returning = ACCOUNTS; // its children have the highest ids: the walk reaches them last
+      const { outcome } = await startCleanup(store, config, "events_account", { requestedBy: "race-test" });
+      const jobId = (outcome as { jobId: string }).jobId;
+      const run = runCleanupJob(store, config, jobId, { batchDelayMs: 40 });
+      // meanwhile: the account comes back, and new events keep arriving for live accounts
+      await postgresAdmin(`INSERT INTO ${fx.table(PARENT)} (id, name) VALUES (${returning}, 'came back')`);
+      const added: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const id = 100_000 + i;
+        await postgresAdmin(`INSERT INTO ${fx.table(CHILD)} (id, account_id, payload) VALUES (${id}, ${(i % LIVE_ACCOUNTS) + 1}, 'new')`);
+        added.push(id);
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      expect(await run).toBe("completed");
+      const left = new Set(await ids(CHILD));
+      for (const id of added) expect(left.has(id), `new event ${id}`).toBe(true);
+      const ofReturning = Array.from({ length: EVENTS }, (_, i) => i + 1).filter((id) => ((id - 1) % ACCOUNTS) + 1 === returning && id % 97 !== 0);
+      for (const id of ofReturning) expect(left.has(id), `event ${id} of the account that came back`).toBe(true);
+    });
 });

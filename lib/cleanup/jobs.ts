@@ -8,7 +8,12 @@ export { approveJob, rejectJob } from "./approval";
 const ACTIVE = ["awaiting_approval", "queued", "running", "paused"] as const satisfies readonly CleanupJobStatus[];
 
 /** Cleanup jobs in the one job lifecycle (lib/jobs/lifecycle.ts). */
-export const cleanupJobs: JobModel<CleanupJobStatus> = { noun: "job", missing: "no such cleanup job", rows: (store) => store.prisma.cleanupJob, active: ACTIVE };
+export const cleanupJobs: JobModel<CleanupJobStatus> = {
+  noun: "job",
+  missing: "no such cleanup job",
+  rows: (store) => store.prisma.cleanupJob,
+  active: ACTIVE,
+};
 
 export interface CleanupRequest {
   relation: string;
@@ -26,9 +31,7 @@ export interface CleanupRequest {
 }
 
 export type RequestOutcome =
-  | { kind: "created"; jobId: string; status: string }
-  | { kind: "resumed"; jobId: string }
-  | { kind: "refused"; jobId: string; status: string; reason: string };
+  { kind: "created"; jobId: string; status: string } | { kind: "resumed"; jobId: string } | { kind: "refused"; jobId: string; status: string; reason: string };
 
 /**
  * One active job per relation. Asking again while one is alive is refused with that job;

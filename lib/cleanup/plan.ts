@@ -49,8 +49,15 @@ export async function planCleanup(config: Config, pool: TargetPool, relation: Re
   const action: CleanupAction = relation.config?.cleanup?.action ?? "delete";
   if (action === "set_null") {
     const columns = await w.child.columns();
-    const notNull = w.childRef.columns.filter((c) => columns.find((x) => x.schema === w.childRef.schema && x.table === w.childRef.table && x.column === c)?.nullable === false);
-    if (notNull.length) throw new TargetError("query_failed", w.child.name, `set_null needs nullable key columns; ${notNull.join(", ")} ${notNull.length > 1 ? "are" : "is"} NOT NULL in ${w.childRef.table}`);
+    const notNull = w.childRef.columns.filter(
+      (c) => columns.find((x) => x.schema === w.childRef.schema && x.table === w.childRef.table && x.column === c)?.nullable === false,
+    );
+    if (notNull.length)
+      throw new TargetError(
+        "query_failed",
+        w.child.name,
+        `set_null needs nullable key columns; ${notNull.join(", ")} ${notNull.length > 1 ? "are" : "is"} NOT NULL in ${w.childRef.table}`,
+      );
   }
   const { relations } = await resolveRelations(config, pool);
   // set_null keeps the child row: nothing that points at it loses its parent.
@@ -58,7 +65,8 @@ export async function planCleanup(config: Config, pool: TargetPool, relation: Re
   const dependents = await openDependents(pool, tree.nodes);
   const keyTypes = await w.child.columnTypes(w.childRef);
   const ownParent = w.child === w.parent && w.childRef.schema === w.parentRef.schema && w.childRef.table === w.parentRef.table;
-  const directDelete = action === "delete" && dependents.length === 0 && !ownParent && w.child.deleteRechecksLatest && keyTypes.every((t) => typeFamily(t) === "integer");
+  const directDelete =
+    action === "delete" && dependents.length === 0 && !ownParent && w.child.deleteRechecksLatest && keyTypes.every((t) => typeFamily(t) === "integer");
   return {
     relation,
     child: w.child,

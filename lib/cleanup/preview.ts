@@ -64,7 +64,9 @@ export async function previewCleanup(store: Store, config: Config, pool: TargetP
       const work = await collectDependents(tx, plan.dependents, rows, false);
       await tally(work);
       for (const d of work.deferred) {
-        await d.node.target.transaction(plan.timeoutMs, async (other) => tally(await collectDependents(other, [{ ...d.node, sameTarget: true }], d.parents, false)));
+        await d.node.target.transaction(plan.timeoutMs, async (other) =>
+          tally(await collectDependents(other, [{ ...d.node, sameTarget: true }], d.parents, false)),
+        );
       }
       if (work.blocked.size) add(plan.child.name, plan.childRef, "protected (kept)", work.blocked.size);
     });

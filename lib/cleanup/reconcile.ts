@@ -25,7 +25,16 @@ export async function reconcilePending(store: Store, plan: CleanupPlan, jobId: s
   const pending = await store.prisma.cleanupBatch.findFirst({ where: { jobId, status: "applying" }, orderBy: { seq: "asc" } });
   if (!pending) return false;
   const intents = pending.keys as unknown as Intent[];
-  const present = intents.length ? await plan.child.query(existingPks(plan.childRef, plan.pk, intents.map((i) => i.pk), plan.childRef.columns)) : [];
+  const present = intents.length
+    ? await plan.child.query(
+        existingPks(
+          plan.childRef,
+          plan.pk,
+          intents.map((i) => i.pk),
+          plan.childRef.columns,
+        ),
+      )
+    : [];
   const still = new Map(present.map((r) => [pkText(plan.pk.map((_, i) => r[`p${i}`])), plan.childRef.columns.map((_, i) => r[`k${i}`])]));
   const done = intents.filter((i) => {
     const key = still.get(pkText(i.pk));
@@ -33,7 +42,9 @@ export async function reconcilePending(store: Store, plan: CleanupPlan, jobId: s
   });
   if (done.length === 0) {
     await store.prisma.$transaction([
-      store.prisma.archivedRow.deleteMany({ where: { jobId, depth: 0, target: plan.child.name, table: plan.childRef.table, pk: { in: intents.map((i) => pkText(i.pk)) } } }),
+      store.prisma.archivedRow.deleteMany({
+        where: { jobId, depth: 0, target: plan.child.name, table: plan.childRef.table, pk: { in: intents.map((i) => pkText(i.pk)) } },
+      }),
       store.prisma.cleanupBatch.delete({ where: { id: pending.id } }),
     ]);
     return true;
@@ -44,7 +55,8 @@ export async function reconcilePending(store: Store, plan: CleanupPlan, jobId: s
   counts.skippedNotOrphan = intents.length - done.length;
   if (plan.action === "archive_then_delete") {
     const kept = intents.filter((i) => still.has(pkText(i.pk))).map((i) => pkText(i.pk));
-    if (kept.length) await store.prisma.archivedRow.deleteMany({ where: { jobId, depth: 0, target: plan.child.name, table: plan.childRef.table, pk: { in: kept } } });
+    if (kept.length)
+      await store.prisma.archivedRow.deleteMany({ where: { jobId, depth: 0, target: plan.child.name, table: plan.childRef.table, pk: { in: kept } } });
     counts.archived = done.length;
   }
   // Intents carry the row only when the plan had dependents in other databases.

@@ -9,7 +9,12 @@ import type { Row } from "./rows";
  * them after (depth order), one transaction per table. A row whose primary key exists
  * again is left as it is (counted), never overwritten.
  */
-export async function restoreArchive(store: Store, config: Config, jobId: string, opts: { timeoutMs?: number } = {}): Promise<{ restored: number; alreadyThere: number }> {
+export async function restoreArchive(
+  store: Store,
+  config: Config,
+  jobId: string,
+  opts: { timeoutMs?: number } = {},
+): Promise<{ restored: number; alreadyThere: number }> {
   const rows = await store.prisma.archivedRow.findMany({ where: { jobId, restoredAt: null }, orderBy: [{ depth: "asc" }, { id: "asc" }] });
   const pool = new TargetPool(config.targets);
   let restored = 0;
@@ -27,7 +32,13 @@ export async function restoreArchive(store: Store, config: Config, jobId: string
       await target.transaction(opts.timeoutMs ?? 5000, async (tx) => {
         const present = new Set<string>();
         if (pkColumns.length) {
-          const existing = await tx.query(rowsByPk({ schema, table }, pkColumns, group.map((r) => JSON.parse(r.pk))));
+          const existing = await tx.query(
+            rowsByPk(
+              { schema, table },
+              pkColumns,
+              group.map((r) => JSON.parse(r.pk)),
+            ),
+          );
           for (const e of existing) present.add(JSON.stringify(pkColumns.map((_, i) => String(e[`__pk${i}`]))));
         }
         for (const r of group) {

@@ -237,7 +237,11 @@ describe("custodian verify-erasure and verify-evidence", () => {
       // a single verification publishes the record it filed as the head, with the audit head
       const single = JSON.parse((await runAsync("verify-erasure", "--subject", "shop.users:3002")).stdout);
       expect(received).toHaveLength(2);
-      expect(received[1]).toMatchObject({ event: "evidence_head", evidenceId: Number(single.evidenceId), publicKeyFingerprint: received[0].publicKeyFingerprint });
+      expect(received[1]).toMatchObject({
+        event: "evidence_head",
+        evidenceId: Number(single.evidenceId),
+        publicKeyFingerprint: received[0].publicKeyFingerprint,
+      });
       const after = JSON.parse((await runAsync("verify-evidence")).stdout);
       expect(received[1].head).toBe(after.head);
 

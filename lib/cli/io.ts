@@ -1,7 +1,6 @@
 /** Exit codes are part of the CLI contract: cron jobs and scripts depend on them. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, awaitingApproval: 3 } as const;
 
-
 export interface Output {
   json: boolean;
   /** Human progress: always stderr, so stdout stays one JSON document under --json. */
@@ -27,6 +26,11 @@ export function formatCount(n: number | null | undefined): string {
 export function table(rows: string[][], align: ("l" | "r")[] = []): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
   return rows
-    .map((r) => r.map((cell, i) => (align[i] === "r" ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join("  ").trimEnd())
+    .map((r) =>
+      r
+        .map((cell, i) => (align[i] === "r" ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
+        .join("  ")
+        .trimEnd(),
+    )
     .join("\n");
 }

@@ -104,7 +104,11 @@ export async function main(argv: string[]): Promise<number> {
     if (command === "demo") return await demoCommand(out, values.force);
     if (command === "store") return await storeCommand(out, positionals[1], values.role);
     if (command === "verify-evidence") {
-      return await verifyEvidenceCommand(out, { config: optionalConfig(values.config), publicKeyFile: values["public-key"], expectHead: values["expect-head"] });
+      return await verifyEvidenceCommand(out, {
+        config: optionalConfig(values.config),
+        publicKeyFile: values["public-key"],
+        expectHead: values["expect-head"],
+      });
     }
     if (command === "verify-audit") return await verifyAuditCommand(out, { config: optionalConfig(values.config), expectHead: values["expect-head"] });
     const config = loadConfig(configPathFrom(values.config));

@@ -73,7 +73,9 @@ describe("custodian purge and restore", () => {
     const doc = JSON.parse(r.stdout);
     expect(doc.tables[0]).toMatchObject({ status: "completed", subjects: 20, completed: 20, partial: 0, failed: 0 });
     expect(doc.tables[0].requests).toHaveLength(20); // every() over none would pass
-    expect(doc.tables[0].requests.every((q: { steps: { status: string }[] }) => q.steps.length > 0 && q.steps.every((s) => s.status === "completed"))).toBe(true);
+    expect(doc.tables[0].requests.every((q: { steps: { status: string }[] }) => q.steps.length > 0 && q.steps.every((s) => s.status === "completed"))).toBe(
+      true,
+    );
     expect(JSON.parse(run("purge", "--json").stdout).tables[0].pending).toBe(0);
     expect(run("purge", "--table", "shop.nope").code).toBe(2);
   });

@@ -86,7 +86,10 @@ describe("config", () => {
   });
 
   it("rejects duplicate relation names", () => {
-    const twice = GOOD.replace("softDelete:", `  - name: activity_profile\n    child: { target: activity, table: t, columns: [a] }\n    parent: { target: shop, table: users, columns: [id] }\nsoftDelete:`);
+    const twice = GOOD.replace(
+      "softDelete:",
+      `  - name: activity_profile\n    child: { target: activity, table: t, columns: [a] }\n    parent: { target: shop, table: users, columns: [id] }\nsoftDelete:`,
+    );
     expect(errorOf(twice).message).toMatch(/relations\[1\]\.name: duplicate relation name "activity_profile"/);
   });
 
@@ -129,7 +132,9 @@ describe("config", () => {
     expect(parseConfigText(GOOD, "/etc/c.yaml", ENV).softDelete[0].purge).toBe("delete");
     expect(errorOf(sd(", purge: shred")).message).toMatch(/softDelete\[0\]\.purge: expected delete or redact/);
     expect(errorOf(sd(", redactWith: { phone: null }")).message).toMatch(/softDelete\[0\]\.redactWith\.phone: "phone" is not one of the pii columns/);
-    expect(errorOf(GOOD.replace('schedule: { sweep: "0 * * * *" }', 'schedule: { sweep: "0 * * * *", purge: "nightly" }')).message).toMatch(/schedule\.purge: expected a cron expression/);
+    expect(errorOf(GOOD.replace('schedule: { sweep: "0 * * * *" }', 'schedule: { sweep: "0 * * * *", purge: "nightly" }')).message).toMatch(
+      /schedule\.purge: expected a cron expression/,
+    );
   });
 
   it("reports a missing file plainly", () => {

@@ -38,12 +38,7 @@ export function parseConfigText(text: string, file: string, env: Record<string, 
 }
 
 /** Validates an already-parsed config object (tests build configs this way). */
-export function validateConfig(
-  value: unknown,
-  file: string,
-  env: Record<string, string | undefined> = process.env,
-  source?: YamlSource,
-): Config {
+export function validateConfig(value: unknown, file: string, env: Record<string, string | undefined> = process.env, source?: YamlSource): Config {
   const parsed = configSchema.safeParse(value);
   if (!parsed.success) {
     // A misspelt key also leaves its correct twin missing: name the misspelling first.
@@ -89,7 +84,12 @@ function checkSchedule(cron: string, file: string, source?: YamlSource, key: "sw
   try {
     CronExpressionParser.parse(cron, { tz: "UTC" });
   } catch (err) {
-    throw new ConfigError(file, `schedule.${key}`, `expected a cron expression such as "0 * * * *" (${(err as Error).message})`, source && lineOf(source, ["schedule", key]));
+    throw new ConfigError(
+      file,
+      `schedule.${key}`,
+      `expected a cron expression such as "0 * * * *" (${(err as Error).message})`,
+      source && lineOf(source, ["schedule", key]),
+    );
   }
 }
 
@@ -125,7 +125,8 @@ function checkReferences(raw: RawConfig, file: string, source?: YamlSource) {
   raw.softDelete.forEach((s, i) => {
     checkTarget(["softDelete", i, "target"], s.target);
     for (const column of Object.keys(s.redactWith ?? {})) {
-      if (!(s.pii ?? []).includes(column)) fail(["softDelete", i, "redactWith", column], `"${column}" is not one of the pii columns (${(s.pii ?? []).join(", ") || "none"})`);
+      if (!(s.pii ?? []).includes(column))
+        fail(["softDelete", i, "redactWith", column], `"${column}" is not one of the pii columns (${(s.pii ?? []).join(", ") || "none"})`);
     }
     if (s.purge === "redact" && !s.pii?.length) fail(["softDelete", i, "purge"], "redact needs the pii columns to redact (pii: [..])");
   });

@@ -4,9 +4,7 @@ import { z } from "zod";
 // a misspelt key is an error that names it, never a silently ignored option.
 
 const identifier = z.string().min(1, "expected a non-empty name");
-const columnList = z
-  .array(identifier, { error: "expected a list of column names, e.g. [user_id]" })
-  .min(1, "expected at least one column");
+const columnList = z.array(identifier, { error: "expected a list of column names, e.g. [user_id]" }).min(1, "expected at least one column");
 
 export const dialectSchema = z.enum(["postgres", "mysql", "sqlite", "pglite"], {
   error: "expected one of postgres, mysql, sqlite, pglite",
@@ -50,9 +48,7 @@ export const relationSchema = z
     name: identifier,
     child: endpointSchema,
     parent: endpointSchema,
-    parentSoftDelete: z
-      .strictObject({ column: identifier, graceDays: z.number().nonnegative() })
-      .optional(),
+    parentSoftDelete: z.strictObject({ column: identifier, graceDays: z.number().nonnegative() }).optional(),
     cleanup: z
       .strictObject({
         action: z.enum(["delete", "archive_then_delete", "set_null"]).default("delete"),

@@ -44,6 +44,6 @@ export function resolveWebhookUrl(raw: string, env: Record<string, string | unde
   const ref = ENV_REF.exec(raw.trim());
   const url = ref ? env[ref[1]] : raw.trim();
   if (ref && !url) throw new Error(`environment variable ${ref[1]} is not set`);
-  if (!/^https?:\/\//.test(url!)) throw new Error("expected an http:// or https:// URL, or a reference such as \"${ALERT_WEBHOOK_URL}\"");
+  if (!/^https?:\/\//.test(url!)) throw new Error('expected an http:// or https:// URL, or a reference such as "${ALERT_WEBHOOK_URL}"');
   return url!;
 }

@@ -23,7 +23,13 @@ export async function loadRelationRows(store: Store, now = new Date()): Promise<
   const [dayAgo, alerts, series] = await Promise.all([
     countsAt(store, new Date(now.getTime() - 86_400_000)),
     activeAlerts(store),
-    orphanSeries(store, "7d", scans.map((s) => s.relation), now, SPARK_POINTS),
+    orphanSeries(
+      store,
+      "7d",
+      scans.map((s) => s.relation),
+      now,
+      SPARK_POINTS,
+    ),
   ]);
   return scans.map((s) => {
     const then = dayAgo.get(s.relation);

@@ -27,7 +27,10 @@ export async function orphanSeries(store: Store, range: Range, relations: string
     SELECT finished_at AS t FROM sweeps
     WHERE status = 'completed' AND finished_at >= ${from} AND finished_at <= ${now}
     ORDER BY finished_at`;
-  const times = thin(sweeps.map((s) => s.t.getTime()), maxPoints);
+  const times = thin(
+    sweeps.map((s) => s.t.getTime()),
+    maxPoints,
+  );
   if (!times.length) return [];
   const rows = await store.prisma.$queryRaw<{ t: Date; relation: string; orphans: bigint }[]>`
     SELECT t.t, r.relation, s.orphans

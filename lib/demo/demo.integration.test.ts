@@ -35,7 +35,9 @@ describe("the demo databases", () => {
     try {
       const { relations } = await resolveRelations(config, pool);
       const suggestions = await suggestRelations(config, pool, relations);
-      const shown = suggestions.map((s) => `${s.child.target}.${s.child.table}.${s.child.columns[0]} -> ${s.parent?.target}.${s.parent?.table}.${s.parent?.columns[0]}`);
+      const shown = suggestions.map(
+        (s) => `${s.child.target}.${s.child.table}.${s.child.columns[0]} -> ${s.parent?.target}.${s.parent?.table}.${s.parent?.columns[0]}`,
+      );
       expect(shown).toContain("social.customer_sessions.profile_id -> shop.users.id");
       expect(shown).toContain("codegraph.glossary.source_fqn -> codegraph.symbols.fqn");
       // configured and declared relations are never suggested again

@@ -28,9 +28,7 @@ export async function assertColumnsExist(target: Target, ref: ColumnsRef, role: 
 export async function isUniqueKey(target: Target, ref: ColumnsRef): Promise<boolean> {
   const keys = await target.uniqueKeys();
   const want = new Set(ref.columns);
-  return keys.some(
-    (k) => k.schema === ref.schema && k.table === ref.table && k.columns.length === want.size && k.columns.every((c) => want.has(c)),
-  );
+  return keys.some((k) => k.schema === ref.schema && k.table === ref.table && k.columns.length === want.size && k.columns.every((c) => want.has(c)));
 }
 
 /** True when some index starts with these columns (in any order): it serves lookups and key-order walks. */
@@ -38,11 +36,7 @@ export async function hasLeadingIndex(target: Target, ref: ColumnsRef): Promise<
   const indexes = await target.indexes();
   const want = new Set(ref.columns);
   return indexes.some(
-    (i) =>
-      i.schema === ref.schema &&
-      i.table === ref.table &&
-      i.columns.length >= want.size &&
-      i.columns.slice(0, want.size).every((c) => want.has(c)),
+    (i) => i.schema === ref.schema && i.table === ref.table && i.columns.length >= want.size && i.columns.slice(0, want.size).every((c) => want.has(c)),
   );
 }
 

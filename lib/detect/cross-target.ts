@@ -93,4 +93,3 @@ export async function countOrphansAcross(
 function ioTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
-

@@ -52,7 +52,10 @@ describe.each(dialects)("detection inside one %s target", (dialect) => {
     // On PostgreSQL the fixture is two schemas of the shared `test` database, where other test files keep theirs meanwhile
     const ours = (schema: string) => !fx.schema || schema === fx.schema || schema === fx.otherSchema;
     const byChild = (table: string, columns: string, rs = results) =>
-      rs.filter((r) => r.relation.origin === "declared" && ours(r.relation.child.schema) && r.relation.child.table === table && r.relation.child.columns.join() === columns);
+      rs.filter(
+        (r) =>
+          r.relation.origin === "declared" && ours(r.relation.child.schema) && r.relation.child.table === table && r.relation.child.columns.join() === columns,
+      );
     // posts_live is configured over the same columns as the declared FK: it replaces it, with its options
     expect(byChild("posts", "user_id")).toEqual([]);
     const plain = await sweep(config(false));
@@ -91,7 +94,7 @@ describe.each(dialects)("detection inside one %s target", (dialect) => {
     const weird = results.find((r) => r.relation.name === "weird")!;
     expect(weird.indexAdvice).toMatch(/CREATE INDEX/);
     expect(weird.indexAdvice).toContain(dialect === "mysql" ? "`User Id`" : '"User Id"');
-    expect(weird.indexAdvice).toContain(dialect === "mysql" ? "`Weird \"Items\"`" : '"Weird ""Items"""');
+    expect(weird.indexAdvice).toContain(dialect === "mysql" ? '`Weird "Items"`' : '"Weird ""Items"""');
     expect(results.find((r) => r.relation.name === "posts_live")?.indexAdvice).toBeUndefined();
   });
 
@@ -114,8 +117,18 @@ describe.each(dialects)("detection inside one %s target", (dialect) => {
 const pairs: [Dialect, Dialect][] = [
   ["pglite", "sqlite"],
   ["sqlite", "pglite"],
-  ...(hasPostgres ? ([["postgres", "sqlite"], ["sqlite", "postgres"]] as [Dialect, Dialect][]) : []),
-  ...(hasPostgres && hasMysql ? ([["mysql", "postgres"], ["postgres", "mysql"]] as [Dialect, Dialect][]) : []),
+  ...(hasPostgres
+    ? ([
+        ["postgres", "sqlite"],
+        ["sqlite", "postgres"],
+      ] as [Dialect, Dialect][])
+    : []),
+  ...(hasPostgres && hasMysql
+    ? ([
+        ["mysql", "postgres"],
+        ["postgres", "mysql"],
+      ] as [Dialect, Dialect][])
+    : []),
   ...(hasMysql ? ([["sqlite", "mysql"]] as [Dialect, Dialect][]) : []),
 ];
 
@@ -135,14 +148,22 @@ describe.each(pairs)("detection across targets: child in %s, parent in %s", (chi
         targets: { ...targetEntry("a", a), ...targetEntry("b", b) },
         relations: [
           { name: "x_posts", child: at("a", a, "posts", ["user_id"]), parent: at("b", b, "users", ["id"]) },
-          { name: "x_posts_live", child: at("a", a, "posts", ["user_id"]), parent: at("b", b, "users", ["id"]), parentSoftDelete: { column: "deleted_at", graceDays: 30 } },
+          {
+            name: "x_posts_live",
+            child: at("a", a, "posts", ["user_id"]),
+            parent: at("b", b, "users", ["id"]),
+            parentSoftDelete: { column: "deleted_at", graceDays: 30 },
+          },
           { name: "x_grants", child: at("a", a, "grants", ["org_id", "user_no"]), parent: at("b", b, "memberships", ["org_id", "user_no"]) },
           { name: "x_weird", child: at("a", a, WEIRD_TABLE, [WEIRD_COLUMN]), parent: at("b", b, "users", ["id"]) },
           { name: "x_taggings", child: at("a", a, "taggings", ["tag_name"]), parent: at("b", b, "tags", ["name"]) },
         ],
       },
       "test.yaml",
-      envFor([["a", a], ["b", b]]),
+      envFor([
+        ["a", a],
+        ["b", b],
+      ]),
     );
 
   it("walks child keys and looks them up in the other database, exactly", async () => {
@@ -254,7 +275,10 @@ describe.each(parentsForOddKeys)("odd child keys from SQLite against a %s parent
         ],
       },
       "test.yaml",
-      envFor([["a", child], ["b", parent]]),
+      envFor([
+        ["a", child],
+        ["b", parent],
+      ]),
     );
     const { results } = await sweep(config, { only: ["x_posts", "x_taggings", "x_narrow_id", "x_narrow_code"] });
     const byName = Object.fromEntries(results.map((r) => [r.relation.name, r.error ?? r.orphans]));

@@ -94,7 +94,13 @@ describe.runIf(hasPostgres)("permission denied on PostgreSQL", () => {
     const config = validateConfig(
       {
         targets: { ro: { dialect: "postgres", url: "${RO_URL}" } },
-        relations: [{ name: "ro_posts", child: { target: "ro", schema: fx.schema, table: "posts", columns: ["user_id"] }, parent: { target: "ro", schema: fx.schema, table: "users", columns: ["id"] } }],
+        relations: [
+          {
+            name: "ro_posts",
+            child: { target: "ro", schema: fx.schema, table: "posts", columns: ["user_id"] },
+            parent: { target: "ro", schema: fx.schema, table: "users", columns: ["id"] },
+          },
+        ],
       },
       "test.yaml",
       { RO_URL: url.toString() },

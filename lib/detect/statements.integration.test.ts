@@ -17,7 +17,11 @@ describe("the statements a relation's page shows", () => {
     demo?.dispose();
   });
 
-  const statementsOf = async (name: string) => relationStatements((await resolveRelations(demo.config, pool)).relations.find((r) => r.name === name)!, pool);
+  const statementsOf = async (name: string) =>
+    relationStatements(
+      (await resolveRelations(demo.config, pool)).relations.find((r) => r.name === name)!,
+      pool,
+    );
 
   it("across databases: the packed page walk, and the integer lookup with its batch's range", async () => {
     // customer_email_links (SQLite) → users.id (PGlite, bigint)

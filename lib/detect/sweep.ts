@@ -60,7 +60,11 @@ export async function sweep(config: Config, opts: SweepOptions = {}): Promise<Sw
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 2) }, worker));
-    return { scannedAt, results, failures: opts.only ? failures.filter((f) => selected.some((r) => r.child.target === f.target || r.parent.target === f.target)) : failures };
+    return {
+      scannedAt,
+      results,
+      failures: opts.only ? failures.filter((f) => selected.some((r) => r.child.target === f.target || r.parent.target === f.target)) : failures,
+    };
   } finally {
     await pool.close();
   }
@@ -69,6 +73,11 @@ export async function sweep(config: Config, opts: SweepOptions = {}): Promise<Sw
 function select(relations: Relation[], only: string[] | undefined, failures: TargetFailure[]): Relation[] {
   if (!only || only.length === 0) return relations;
   const unknown = only.filter((n) => !relations.some((r) => r.name === n));
-  if (unknown.length) throw new UnknownRelationError(unknown, relations.map((r) => r.name), failures);
+  if (unknown.length)
+    throw new UnknownRelationError(
+      unknown,
+      relations.map((r) => r.name),
+      failures,
+    );
   return relations.filter((r) => only.includes(r.name));
 }

@@ -27,7 +27,12 @@ export const addErasureRequest = action
     const key = parseKey(subject, parsedInput.key);
     // as the CLI names it (verify-erasure --subject shop.users:3047); as typed: a refused key is recorded too
     ctx.auditObject(`subject:${subjectLabel({ target: subject.target, table: subject.table, key })}`);
-    const { ids, created } = await addRequests(ctx.store, config, { subject: parsedInput.subject, keys: [key], source: "manual", requestedBy: ctx.actor.userId });
+    const { ids, created } = await addRequests(ctx.store, config, {
+      subject: parsedInput.subject,
+      keys: [key],
+      source: "manual",
+      requestedBy: ctx.actor.userId,
+    });
     revalidatePath("/erasure");
     return { id: ids[0], created: created > 0 };
   });
@@ -38,7 +43,13 @@ export const uploadErasureKeys = action
   .action(async ({ parsedInput, ctx }) => {
     const config = serverConfig();
     const { keys, lines } = parseKeyCsvLines(parsedInput.csv, subjectByName(config, parsedInput.subject).key);
-    const { created, existing } = await addRequests(ctx.store, config, { subject: parsedInput.subject, keys, lines, source: "csv", requestedBy: ctx.actor.userId });
+    const { created, existing } = await addRequests(ctx.store, config, {
+      subject: parsedInput.subject,
+      keys,
+      lines,
+      source: "csv",
+      requestedBy: ctx.actor.userId,
+    });
     revalidatePath("/erasure");
     return { created, existing };
   });

@@ -31,7 +31,12 @@ describe("coverage report on the demo", () => {
   });
 
   it("keeps the DPO's 'not personal data' review with its reason, and forgets the entry once a relation covers it", async () => {
-    await markNotPersonal(store, { target: "social", schema: "main", table: "customer_sessions", column: "profile_id" }, "sessions hold a hashed device id only", "dpo-1");
+    await markNotPersonal(
+      store,
+      { target: "social", schema: "main", table: "customer_sessions", column: "profile_id" },
+      "sessions hold a hashed device id only",
+      "dpo-1",
+    );
     const reviewed = await coverageReport(demo.config, pool, store);
     expect(reviewed.entries[0].decision).toMatchObject({ reason: "sessions hold a hashed device id only", decidedBy: "dpo-1" });
 
@@ -39,7 +44,11 @@ describe("coverage report on the demo", () => {
       ...demo.config,
       relations: [
         ...demo.config.relations,
-        { name: "session_profile", child: { target: "social", table: "customer_sessions", columns: ["profile_id"] }, parent: { target: "shop", table: "users", columns: ["id"] } },
+        {
+          name: "session_profile",
+          child: { target: "social", table: "customer_sessions", columns: ["profile_id"] },
+          parent: { target: "shop", table: "users", columns: ["id"] },
+        },
       ],
     };
     expect((await coverageReport(covered, pool, store)).entries).toEqual([]);

@@ -156,11 +156,20 @@ export async function verifyChain(store: Store, opts: VerifyChainOptions = {}): 
       ok: false,
       records,
       head: prev,
-      broken: { id: firstUnsigned, reason: "it and every record after it are unsigned (written before evidence signing): nothing outside the store vouches for them until the next verification seals them" },
+      broken: {
+        id: firstUnsigned,
+        reason:
+          "it and every record after it are unsigned (written before evidence signing): nothing outside the store vouches for them until the next verification seals them",
+      },
     };
   }
   if (opts.expectHead && !sawExpected) {
-    return { ok: false, records, head: prev, broken: { reason: `the head recorded earlier (${opts.expectHead}) is not in the chain: records were removed or the chain was rewritten` } };
+    return {
+      ok: false,
+      records,
+      head: prev,
+      broken: { reason: `the head recorded earlier (${opts.expectHead}) is not in the chain: records were removed or the chain was rewritten` },
+    };
   }
   return { ok: true, records, head: prev, ...(firstUnsigned ? { unsignedBefore: firstSigned } : {}) };
 }

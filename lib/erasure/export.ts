@@ -50,7 +50,10 @@ export async function* streamEvidence(store: Store, scope: EvidenceScope, pageSi
 export async function* streamMarkedEvidence(store: Store, scope: EvidenceScope): AsyncGenerator<{ e: ErasureEvidence; withdrawal: ErasureWithdrawal | null }> {
   let page: ErasureEvidence[] = [];
   const flush = async function* () {
-    const withdrawals = await withdrawalsOf(store, page.flatMap((e) => (e.requestId ? [e.requestId] : [])));
+    const withdrawals = await withdrawalsOf(
+      store,
+      page.flatMap((e) => (e.requestId ? [e.requestId] : [])),
+    );
     for (const e of page) yield { e, withdrawal: (e.requestId && withdrawals.get(e.requestId)) || null };
     page = [];
   };
@@ -131,7 +134,17 @@ export async function* evidenceCsvRows(store: Store, scope: EvidenceScope, names
     ];
     const tail = [e.hash, e.prevHash, e.signature, signedBy(e)];
     for (const t of tables) {
-      yield [...head, t.target, t.schema, t.table, t.error ? null : t.residualRows, t.redactedRows, t.sampleKeys.map((k) => k.join("/")).join(" "), t.error ?? null, ...tail];
+      yield [
+        ...head,
+        t.target,
+        t.schema,
+        t.table,
+        t.error ? null : t.residualRows,
+        t.redactedRows,
+        t.sampleKeys.map((k) => k.join("/")).join(" "),
+        t.error ?? null,
+        ...tail,
+      ];
     }
     for (const f of failures ?? []) yield [...head, f.target, null, null, null, null, null, `catalog unreadable: ${f.error}`, ...tail];
   }

@@ -34,7 +34,8 @@ export async function canonicalKeys(pool: TargetPool, subject: SubjectConfig, ke
   const { types, schema, parse } = await keyColumnTypes(pool, subject);
   const errors: string[] = [];
   keys.forEach((key, i) => {
-    if (key.length !== subject.key.length) errors.push(`${lines?.[i] ? `line ${lines[i]}: ` : ""}expected ${subject.key.length} key value(s) (${subject.key.join(", ")}), found ${key.length}`);
+    if (key.length !== subject.key.length)
+      errors.push(`${lines?.[i] ? `line ${lines[i]}: ` : ""}expected ${subject.key.length} key value(s) (${subject.key.join(", ")}), found ${key.length}`);
   });
   const out = keys.map((key, i) =>
     key.map((text, j) => {
@@ -47,7 +48,9 @@ export async function canonicalKeys(pool: TargetPool, subject: SubjectConfig, ke
   );
   if (errors.length) {
     // every problem of an upload at once (the first few), so a person fixes the file in one go
-    throw new KeyValueError(`${errors.slice(0, LISTED).join("; ")}${errors.length > LISTED ? `; and ${errors.length - LISTED} more` : ""}. Nothing was stored.`);
+    throw new KeyValueError(
+      `${errors.slice(0, LISTED).join("; ")}${errors.length > LISTED ? `; and ${errors.length - LISTED} more` : ""}. Nothing was stored.`,
+    );
   }
   return out;
 }
@@ -57,10 +60,12 @@ async function keyColumnTypes(pool: TargetPool, subject: SubjectConfig) {
     const target = await pool.get(subject.target);
     const schema = subject.schema ?? (await target.defaultSchema());
     const columns = (await target.columns()).filter((c) => c.schema === schema && c.table === subject.table);
-    if (!columns.length) throw new KeyCheckError(`subject "${subject.name}": table ${subject.target}.${schema}.${subject.table} does not exist, so its keys cannot be checked`);
+    if (!columns.length)
+      throw new KeyCheckError(`subject "${subject.name}": table ${subject.target}.${schema}.${subject.table} does not exist, so its keys cannot be checked`);
     const types = subject.key.map((k) => {
       const column = columns.find((c) => c.column === k);
-      if (!column) throw new KeyCheckError(`subject "${subject.name}": ${subject.target}.${schema}.${subject.table} has no column "${k}", so its keys cannot be checked`);
+      if (!column)
+        throw new KeyCheckError(`subject "${subject.name}": ${subject.target}.${schema}.${subject.table} has no column "${k}", so its keys cannot be checked`);
       return column.dataType;
     });
     return { types, schema, parse: target.parseKeyValue.bind(target) };

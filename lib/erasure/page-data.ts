@@ -30,7 +30,10 @@ export async function loadErasureList(store: Store, config: Config, filter: { st
   // a verdict of a subject whose table has gaps nobody reviewed says so (the gaps as they are now)
   const unreviewed = new Map<string, number>();
   for (const e of coverage.entries) if (!e.decision) unreviewed.set(e.subject, (unreviewed.get(e.subject) ?? 0) + 1);
-  const withdrawals = await withdrawalsOf(store, list.rows.map((r) => r.id));
+  const withdrawals = await withdrawalsOf(
+    store,
+    list.rows.map((r) => r.id),
+  );
   return { ...list, take, counts, running, coverage, unreviewed, withdrawals, withdrawnCount };
 }
 
@@ -49,5 +52,13 @@ export async function loadErasureRequest(store: Store, id: string) {
   const latest: StoredTables | null = history[0] ? storedTables(history[0]) : null;
   const people = new Set([...history.map((h) => h.verifiedBy), ...(withdrawal ? [withdrawal.withdrawnBy] : [])]);
   const staff = await store.prisma.user.findMany({ where: { id: { in: [...people] } }, select: { id: true, email: true } });
-  return { request, history, latest, withdrawal, trace: latest?.trace ?? null, unreviewed: latest?.unreviewed ?? null, names: new Map(staff.map((u) => [u.id, u.email])) };
+  return {
+    request,
+    history,
+    latest,
+    withdrawal,
+    trace: latest?.trace ?? null,
+    unreviewed: latest?.unreviewed ?? null,
+    names: new Map(staff.map((u) => [u.id, u.email])),
+  };
 }

@@ -56,7 +56,13 @@ describe("publishing the evidence and audit heads after verifications", () => {
     const audit = await verifyAuditChain(store);
     expect(audit).toMatchObject({ ok: true, records: 1 });
     expect(received).toEqual([
-      expect.objectContaining({ event: "evidence_chain", holds: true, records: 2, head: report!.head, publicKeyFingerprint: keyFingerprint(evidenceKey(env).publicKey) }),
+      expect.objectContaining({
+        event: "evidence_chain",
+        holds: true,
+        records: 2,
+        head: report!.head,
+        publicKeyFingerprint: keyFingerprint(evidenceKey(env).publicKey),
+      }),
       expect.objectContaining({ event: "audit_chain", holds: true, records: 1, head: audit.head }),
     ]);
     expect(lines).toEqual([]);

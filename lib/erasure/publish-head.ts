@@ -58,7 +58,12 @@ export function publishAuditChain(url: string, report: AuditChainReport, fetchIm
  * has an alert webhook, publish their heads (or that one is broken). Never throws: the run
  * is done. Returns the evidence chain's report.
  */
-export async function verifyAndPublishHead(store: Store, config: Config, log: (line: string) => void, fetchImpl: typeof fetch = fetch): Promise<ChainReport | null> {
+export async function verifyAndPublishHead(
+  store: Store,
+  config: Config,
+  log: (line: string) => void,
+  fetchImpl: typeof fetch = fetch,
+): Promise<ChainReport | null> {
   const url = config.alerts.webhook;
   if (!url) return null;
   let report: ChainReport | null = null;

@@ -43,7 +43,11 @@ export function evidencePdf(store: Store, scope: EvidenceScope, meta: ReportMeta
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
     doc.save().font("Helvetica").fontSize(8).fillColor(MUTED);
-    doc.text(`Custodian erasure evidence · ${meta.scopeLabel} · page ${page}`, MARGIN, y, { width: doc.page.width - 2 * MARGIN, align: "center", lineBreak: false });
+    doc.text(`Custodian erasure evidence · ${meta.scopeLabel} · page ${page}`, MARGIN, y, {
+      width: doc.page.width - 2 * MARGIN,
+      align: "center",
+      lineBreak: false,
+    });
     doc.restore();
     doc.page.margins.bottom = bottom;
     doc.x = MARGIN;
@@ -84,17 +88,20 @@ async function write(doc: PDFKit.PDFDocument, store: Store, scope: EvidenceScope
   ];
   for (const [k, v] of facts) keyValue(doc, k, v, k === "Evidence chain" && !meta.chain.ok ? BAD : INK);
   doc.moveDown(0.6);
-  doc.fontSize(9).fillColor(MUTED).text(
-    "Each verification followed the relations Custodian knows of (declared foreign keys and configured relations) that reach the subject, " +
-      "transitively and across databases, and counted the rows still referencing it. Rows kept on purpose count only when their PII columns " +
-      "still hold data. A column that looks like a reference to the subject's table but that no relation reaches was not checked: until a " +
-      "person reviews it, the verdict says so (\u201ccomplete \u2014 1 column not yet reviewed\u201d) and names it. Each record also says what " +
-      "Custodian knew of the key before (a purge that erased it, orphaned references seen by sweeps, rows an earlier verification found), or " +
-      "that it never saw it. Sample keys are row ids; no other value is shown. Each record is chained by SHA-256 to the one before it " +
-      "and its hash is signed with the Ed25519 evidence key kept outside Custodian's store: compare the key's fingerprint above with the " +
-      "published one, and check the chain with custodian verify-evidence --public-key.",
-    { width },
-  );
+  doc
+    .fontSize(9)
+    .fillColor(MUTED)
+    .text(
+      "Each verification followed the relations Custodian knows of (declared foreign keys and configured relations) that reach the subject, " +
+        "transitively and across databases, and counted the rows still referencing it. Rows kept on purpose count only when their PII columns " +
+        "still hold data. A column that looks like a reference to the subject's table but that no relation reaches was not checked: until a " +
+        "person reviews it, the verdict says so (\u201ccomplete \u2014 1 column not yet reviewed\u201d) and names it. Each record also says what " +
+        "Custodian knew of the key before (a purge that erased it, orphaned references seen by sweeps, rows an earlier verification found), or " +
+        "that it never saw it. Sample keys are row ids; no other value is shown. Each record is chained by SHA-256 to the one before it " +
+        "and its hash is signed with the Ed25519 evidence key kept outside Custodian's store: compare the key's fingerprint above with the " +
+        "published one, and check the chain with custodian verify-evidence --public-key.",
+      { width },
+    );
   doc.moveDown(0.8);
 
   let count = 0;
@@ -109,35 +116,76 @@ async function write(doc: PDFKit.PDFDocument, store: Store, scope: EvidenceScope
 
 const BADGE = 230;
 
-function record(doc: PDFKit.PDFDocument, e: ErasureEvidence, withdrawal: ErasureWithdrawal | null, names: Map<string, string>, width: number, signedBy: string) {
+function record(
+  doc: PDFKit.PDFDocument,
+  e: ErasureEvidence,
+  withdrawal: ErasureWithdrawal | null,
+  names: Map<string, string>,
+  width: number,
+  signedBy: string,
+) {
   const { tables, failures, unreviewed, unreviewedColumns, trace } = storedTables(e);
   ensureSpace(doc, 130);
   rule(doc, width);
   const top = doc.y + 6;
-  doc.font("Helvetica-Bold").fontSize(12).fillColor(INK).text(`#${e.id}  ${subjectLabel(e)}`, MARGIN, top, { width: width - BADGE });
+  doc
+    .font("Helvetica-Bold")
+    .fontSize(12)
+    .fillColor(INK)
+    .text(`#${e.id}  ${subjectLabel(e)}`, MARGIN, top, { width: width - BADGE });
   const titleBottom = doc.y;
   const complete = e.verdict === "complete";
   // a complete verdict with columns nobody reviewed is not the same claim: it says so where the verdict is
-  const verdict = complete ? `COMPLETE${unreviewedColumns ? ` \u2014 ${unreviewedText(unreviewedColumns)}` : ""}` : `INCOMPLETE · ${formatNumber(e.residualRows)} rows`;
-  doc.font("Helvetica-Bold").fontSize(10).fillColor(complete ? (unreviewedColumns ? WARN : GOOD) : BAD)
+  const verdict = complete
+    ? `COMPLETE${unreviewedColumns ? ` \u2014 ${unreviewedText(unreviewedColumns)}` : ""}`
+    : `INCOMPLETE · ${formatNumber(e.residualRows)} rows`;
+  doc
+    .font("Helvetica-Bold")
+    .fontSize(10)
+    .fillColor(complete ? (unreviewedColumns ? WARN : GOOD) : BAD)
     .text(verdict, MARGIN + width - BADGE, top, { width: BADGE, align: "right" });
   doc.x = MARGIN;
   doc.y = Math.max(doc.y, titleBottom);
-  doc.font("Helvetica").fontSize(9).fillColor(MUTED)
-    .text(`Verified ${iso(e.verifiedAt)} by ${names.get(e.verifiedBy) ?? e.verifiedBy} · subject "${e.subject}" · config ${e.configHash} · Custodian ${e.custodianVersion}`, MARGIN, doc.y + 2, { width });
-  if (withdrawal) {
-    doc.font("Helvetica-Bold").fontSize(9).fillColor(BAD)
-      .text(`WITHDRAWN on ${iso(withdrawal.withdrawnAt).slice(0, 10)} by ${names.get(withdrawal.withdrawnBy) ?? withdrawal.withdrawnBy}: ${withdrawal.reason}`, MARGIN, doc.y + 2, { width });
-  }
-  if (trace) doc.font("Helvetica").fontSize(9).fillColor(INK).text(`Custodian's trace of this key: ${traceSummary(trace)}.`, MARGIN, doc.y + 2, { width });
-  if (unreviewed?.length) {
-    doc.font("Helvetica").fontSize(9).fillColor(WARN).text(
-      `Not checked: ${unreviewed.map((c) => `${c.target}.${c.schema}.${c.table}.${c.column}`).join(", ")} \u2014 looks like a reference to ${e.table}, ` +
-        `no relation reaches it and nobody marked it \u201cnot personal data\u201d.`,
+  doc
+    .font("Helvetica")
+    .fontSize(9)
+    .fillColor(MUTED)
+    .text(
+      `Verified ${iso(e.verifiedAt)} by ${names.get(e.verifiedBy) ?? e.verifiedBy} · subject "${e.subject}" · config ${e.configHash} · Custodian ${e.custodianVersion}`,
       MARGIN,
       doc.y + 2,
       { width },
     );
+  if (withdrawal) {
+    doc
+      .font("Helvetica-Bold")
+      .fontSize(9)
+      .fillColor(BAD)
+      .text(
+        `WITHDRAWN on ${iso(withdrawal.withdrawnAt).slice(0, 10)} by ${names.get(withdrawal.withdrawnBy) ?? withdrawal.withdrawnBy}: ${withdrawal.reason}`,
+        MARGIN,
+        doc.y + 2,
+        { width },
+      );
+  }
+  if (trace)
+    doc
+      .font("Helvetica")
+      .fontSize(9)
+      .fillColor(INK)
+      .text(`Custodian's trace of this key: ${traceSummary(trace)}.`, MARGIN, doc.y + 2, { width });
+  if (unreviewed?.length) {
+    doc
+      .font("Helvetica")
+      .fontSize(9)
+      .fillColor(WARN)
+      .text(
+        `Not checked: ${unreviewed.map((c) => `${c.target}.${c.schema}.${c.table}.${c.column}`).join(", ")} \u2014 looks like a reference to ${e.table}, ` +
+          `no relation reaches it and nobody marked it \u201cnot personal data\u201d.`,
+        MARGIN,
+        doc.y + 2,
+        { width },
+      );
   }
   doc.moveDown(0.4);
 
@@ -148,18 +196,29 @@ function record(doc: PDFKit.PDFDocument, e: ErasureEvidence, withdrawal: Erasure
     { label: "Redacted", w: 0.1, right: true },
     { label: "Sample keys / note", w: 0.32 },
   ];
-  const header = () => row(cols.map((c) => c.label), { bold: true, color: MUTED });
+  const header = () =>
+    row(
+      cols.map((c) => c.label),
+      { bold: true, color: MUTED },
+    );
   const row = (cells: string[], opts: { bold?: boolean; color?: string }) => {
     if (ensureSpace(doc, 16)) {
       // a table split over pages says whose it is again, with its header
-      doc.font("Helvetica-Bold").fontSize(9).fillColor(MUTED).text(`#${e.id}  ${subjectLabel(e)} (continued)`, MARGIN, doc.y, { width });
+      doc
+        .font("Helvetica-Bold")
+        .fontSize(9)
+        .fillColor(MUTED)
+        .text(`#${e.id}  ${subjectLabel(e)} (continued)`, MARGIN, doc.y, { width });
       doc.moveDown(0.3);
       header();
     }
     const y = doc.y;
     let x = MARGIN;
     let h = 0;
-    doc.font(opts.bold ? "Helvetica-Bold" : "Helvetica").fontSize(8.5).fillColor(opts.color ?? INK);
+    doc
+      .font(opts.bold ? "Helvetica-Bold" : "Helvetica")
+      .fontSize(8.5)
+      .fillColor(opts.color ?? INK);
     cells.forEach((c, i) => {
       const w = cols[i].w * width;
       doc.text(c, x + 2, y, { width: w - 4, align: cols[i].right ? "right" : "left" });
@@ -178,14 +237,21 @@ function record(doc: PDFKit.PDFDocument, e: ErasureEvidence, withdrawal: Erasure
         t.schema && t.schema !== "main" && t.schema !== "public" ? `${t.schema}.${t.table}` : t.table,
         t.error ? "not checked" : formatNumber(t.residualRows),
         t.redactedRows ? formatNumber(t.redactedRows) : "",
-        t.error ?? (t.sampleKeys.length ? `${t.keyColumns.join("/")}: ${t.sampleKeys.map((k) => k.join("/")).join(", ")}${t.residualRows > t.sampleKeys.length ? ", …" : ""}` : ""),
+        t.error ??
+          (t.sampleKeys.length
+            ? `${t.keyColumns.join("/")}: ${t.sampleKeys.map((k) => k.join("/")).join(", ")}${t.residualRows > t.sampleKeys.length ? ", …" : ""}`
+            : ""),
       ],
       { color: left ? BAD : INK },
     );
   }
   for (const f of failures ?? []) row([f.target, "(catalog)", "not checked", "", f.error], { color: BAD });
   doc.moveDown(0.3);
-  doc.font("Courier").fontSize(7).fillColor(MUTED).text(`sha256 ${e.hash}  previous ${e.prevHash.slice(0, 16)}…  ${signatureNote(signedBy)}`, MARGIN, doc.y, { width });
+  doc
+    .font("Courier")
+    .fontSize(7)
+    .fillColor(MUTED)
+    .text(`sha256 ${e.hash}  previous ${e.prevHash.slice(0, 16)}…  ${signatureNote(signedBy)}`, MARGIN, doc.y, { width });
   doc.moveDown(0.8);
 }
 
@@ -197,12 +263,23 @@ function signatureNote(signedBy: string): string {
 function keyValue(doc: PDFKit.PDFDocument, k: string, v: string, color: string) {
   const y = doc.y;
   doc.font("Helvetica-Bold").fontSize(10).fillColor(MUTED).text(k, MARGIN, y, { width: 100 });
-  doc.font("Helvetica").fontSize(10).fillColor(color).text(v, MARGIN + 100, y, { width: doc.page.width - 2 * MARGIN - 100 });
+  doc
+    .font("Helvetica")
+    .fontSize(10)
+    .fillColor(color)
+    .text(v, MARGIN + 100, y, { width: doc.page.width - 2 * MARGIN - 100 });
   doc.x = MARGIN;
 }
 
 function rule(doc: PDFKit.PDFDocument, width: number) {
-  doc.save().strokeColor(RULE).lineWidth(0.7).moveTo(MARGIN, doc.y).lineTo(MARGIN + width, doc.y).stroke().restore();
+  doc
+    .save()
+    .strokeColor(RULE)
+    .lineWidth(0.7)
+    .moveTo(MARGIN, doc.y)
+    .lineTo(MARGIN + width, doc.y)
+    .stroke()
+    .restore();
 }
 
 /** Starts a new page when fewer than `needed` points are left; true when it did. */

@@ -45,7 +45,12 @@ describe("evidence exports", () => {
     const lines: string[] = [];
     for await (const r of evidenceCsvRows(store, scope, new Map([["dpo-1", "dpo@example.com"]]))) lines.push(csvLine(r));
     // RFC 4180: a quoted field (the verdict text) may hold commas
-    const rows = lines.map((l) => l.trimEnd().match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((f) => f.replace(/,$/, "").replace(/^"|"$/g, "").replace(/""/g, '"')));
+    const rows = lines.map((l) =>
+      l
+        .trimEnd()
+        .match(/("([^"]|"")*"|[^,]*)(,|$)/g)!
+        .map((f) => f.replace(/,$/, "").replace(/^"|"$/g, "").replace(/""/g, '"')),
+    );
     expect(rows.length).toBeGreaterThan(0); // every() over none would pass
     expect(rows.every((r) => r[5] === "shop.users:3002" && r[2] === "dpo@example.com")).toBe(true);
     const byTable = Object.fromEntries(rows.map((r) => [r[CSV_HEADER.indexOf("table")], r[CSV_HEADER.indexOf("residual_rows")]]));

@@ -13,7 +13,6 @@ export type RequestSource = (typeof SOURCES)[number];
 export const STATES = ["pending", "complete", "incomplete", "failed"] as const;
 export type RequestState = (typeof STATES)[number];
 
-
 /**
  * Files erasure requests for keys of a configured subject. Every key is first read by its
  * column's type and kept in canonical form (lib/erasure/keys.ts): one that is no value of

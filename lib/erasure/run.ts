@@ -35,7 +35,9 @@ export async function verifyRequest(
 ): Promise<VerifiedRequest> {
   const withdrawn = await withdrawalOf(store, request.id);
   if (withdrawn) {
-    throw new RequestWithdrawnError(`This request was withdrawn on ${withdrawn.withdrawnAt.toISOString().slice(0, 10)} (${withdrawn.reason}): it is not verified again.`);
+    throw new RequestWithdrawnError(
+      `This request was withdrawn on ${withdrawn.withdrawnAt.toISOString().slice(0, 10)} (${withdrawn.reason}): it is not verified again.`,
+    );
   }
   // a missing key, or one that is not the store's, stops a single verification before it walks
   // (a bulk run, which shares its resolved relations, checked once at its start)
@@ -73,7 +75,9 @@ async function readCoverage(config: Config, pool: TargetPool, store: Store, reso
 
 /** The subject's coverage gaps nobody has reviewed: columns a "complete" verdict did not check. */
 export function unreviewedColumns(coverage: CoverageReport, subject: string): UnreviewedColumn[] {
-  return coverage.entries.filter((e) => e.subject === subject && !e.decision).map((e) => ({ target: e.target, schema: e.schema, table: e.table, column: e.column }));
+  return coverage.entries
+    .filter((e) => e.subject === subject && !e.decision)
+    .map((e) => ({ target: e.target, schema: e.schema, table: e.table, column: e.column }));
 }
 
 /** Marks a request that could not be verified at all (its subject is no longer configured…). */

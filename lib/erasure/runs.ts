@@ -36,7 +36,6 @@ export interface RunStatus {
   error: string | null;
 }
 
-
 /** Queues a bulk verification, or returns the one already queued or running (an abandoned one is not). */
 export async function requestRun(store: Store, requestedBy: string): Promise<{ id: string; created: boolean }> {
   return store.prisma.$transaction(async (tx) => {

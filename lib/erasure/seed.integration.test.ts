@@ -67,7 +67,9 @@ describe.each(STORE_KINDS.filter((k) => k.available))("the seed scenario, eviden
     expect(await verifyChain(store)).toMatchObject({ ok: true, records: 2, head: second.evidence.hash });
 
     // the store refuses to change evidence…
-    await expect(store.prisma.$executeRawUnsafe(`UPDATE erasure_evidence SET verdict = 'complete' WHERE id = ${first.evidence.id}`)).rejects.toThrow(/append-only/);
+    await expect(store.prisma.$executeRawUnsafe(`UPDATE erasure_evidence SET verdict = 'complete' WHERE id = ${first.evidence.id}`)).rejects.toThrow(
+      /append-only/,
+    );
     await expect(store.prisma.$executeRawUnsafe(`DELETE FROM erasure_evidence`)).rejects.toThrow(/append-only/);
     // …unless a DBA switches the trigger off; the chain then shows where
     await store.prisma.$executeRawUnsafe(`ALTER TABLE erasure_evidence DISABLE TRIGGER erasure_evidence_no_update_delete`);
@@ -103,7 +105,12 @@ describe("verification on the demo shop", () => {
 
   it("counts a soft-deleted subject whose PII was kept as residue, and not once the PII is emptied", async () => {
     const before = await verify("2015");
-    expect(before.tables.find((t) => t.table === "users")).toMatchObject({ residualRows: 1, redactedRows: 0, piiColumns: ["email", "name"], sampleKeys: [["2015"]] });
+    expect(before.tables.find((t) => t.table === "users")).toMatchObject({
+      residualRows: 1,
+      redactedRows: 0,
+      piiColumns: ["email", "name"],
+      sampleKeys: [["2015"]],
+    });
     const shop = await pool.get("shop");
     await shop.query(sql`UPDATE users SET email = '', name = '' WHERE id = 2015`);
     const after = await verify("2015");

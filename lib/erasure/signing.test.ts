@@ -3,7 +3,17 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { EVIDENCE_KEY_FILE, EvidenceKeyError, evidenceKey, existingEvidenceKey, keyFingerprint, parsePublicKey, publicKeyPem, signatureHolds, signHash } from "./signing";
+import {
+  EVIDENCE_KEY_FILE,
+  EvidenceKeyError,
+  evidenceKey,
+  existingEvidenceKey,
+  keyFingerprint,
+  parsePublicKey,
+  publicKeyPem,
+  signatureHolds,
+  signHash,
+} from "./signing";
 
 const HASH = "ab".repeat(32);
 
@@ -46,7 +56,9 @@ describe("the evidence signing key", () => {
       expect(key.source).toBe("CUSTODIAN_EVIDENCE_KEY");
     }
     expect(() => evidenceKey({ CUSTODIAN_EVIDENCE_KEY: "not a key", CUSTODIAN_DATA_DIR: dir })).toThrow(EvidenceKeyError);
-    expect(() => evidenceKey({ CUSTODIAN_EVIDENCE_KEY: "not a key", CUSTODIAN_DATA_DIR: dir })).toThrow(/^CUSTODIAN_EVIDENCE_KEY: not a PEM or base64 PKCS#8 private key/);
+    expect(() => evidenceKey({ CUSTODIAN_EVIDENCE_KEY: "not a key", CUSTODIAN_DATA_DIR: dir })).toThrow(
+      /^CUSTODIAN_EVIDENCE_KEY: not a PEM or base64 PKCS#8 private key/,
+    );
     const rsa = generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
     expect(() => evidenceKey({ CUSTODIAN_EVIDENCE_KEY: rsa, CUSTODIAN_DATA_DIR: dir })).toThrow(/an Ed25519 key is needed, this is rsa/);
   });

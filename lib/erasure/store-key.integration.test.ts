@@ -62,7 +62,10 @@ describe.each(STORE_KINDS.filter((k) => k.available))("one evidence key per stor
     // a bulk run fails as a whole with the reason, leaving every request as it was
     const run = await store.prisma.erasureRun.create({ data: { trigger: "manual", status: "running", requestedBy: "dpo-1" } });
     await expect(runVerifications(other, demo.config, run.id, "dpo-1")).rejects.toThrow(/is not the store's/);
-    expect(await store.prisma.erasureRun.findUnique({ where: { id: run.id } })).toMatchObject({ status: "failed", error: expect.stringMatching(/is not the store's/) });
+    expect(await store.prisma.erasureRun.findUnique({ where: { id: run.id } })).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/is not the store's/),
+    });
     expect(await getRequest(store, ids[0])).toMatchObject({ state: "pending" });
 
     // the right key goes on signing, and the chain holds under it

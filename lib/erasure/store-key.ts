@@ -15,7 +15,9 @@ export class EvidenceKeyMismatchError extends EvidenceKeyError {}
 type Tx = Prisma.TransactionClient;
 
 function mismatch(mine: string, theirs: string): EvidenceKeyMismatchError {
-  return new EvidenceKeyMismatchError(`this process's evidence key ${mine} is not the store's ${theirs}: set CUSTODIAN_EVIDENCE_KEY to the key that signed the chain`);
+  return new EvidenceKeyMismatchError(
+    `this process's evidence key ${mine} is not the store's ${theirs}: set CUSTODIAN_EVIDENCE_KEY to the key that signed the chain`,
+  );
 }
 
 /**
@@ -42,7 +44,11 @@ export async function claimSigningKey(tx: Tx, key: EvidenceKey): Promise<void> {
     if (recorded.fingerprint !== mine) throw mismatch(mine, recorded.fingerprint);
     return;
   }
-  const signed = await tx.erasureEvidence.findFirst({ where: { signature: { not: null } }, orderBy: { id: "desc" }, select: { id: true, hash: true, signature: true } });
+  const signed = await tx.erasureEvidence.findFirst({
+    where: { signature: { not: null } },
+    orderBy: { id: "desc" },
+    select: { id: true, hash: true, signature: true },
+  });
   if (signed && !signatureHolds(key.publicKey, signed.hash, signed.signature!)) {
     throw new EvidenceKeyMismatchError(
       `this process's evidence key ${mine} did not sign the chain (evidence #${signed.id} does not verify with it): set CUSTODIAN_EVIDENCE_KEY to the key that signed the chain`,

@@ -53,9 +53,17 @@ export async function subjectTrace(store: Store, subject: ResolvedSubject, relat
     }),
   ]);
   return {
-    deletions: deletions.map((d) => ({ id: d.id, jobId: d.jobId, status: d.status, createdAt: d.createdAt.toISOString(), finishedAt: d.finishedAt?.toISOString() ?? null })),
+    deletions: deletions.map((d) => ({
+      id: d.id,
+      jobId: d.jobId,
+      status: d.status,
+      createdAt: d.createdAt.toISOString(),
+      finishedAt: d.finishedAt?.toISOString() ?? null,
+    })),
     sightings: sightings.map((s) => ({ relation: s.relation, firstSeen: s.firstSeen.toISOString(), lastSeen: s.lastSeen.toISOString(), open: s.open })),
-    residueFound: residue ? { evidenceId: residue.id.toString(), verifiedAt: residue.verifiedAt.toISOString(), residualRows: Number(residue.residualRows) } : null,
+    residueFound: residue
+      ? { evidenceId: residue.id.toString(), verifiedAt: residue.verifiedAt.toISOString(), residualRows: Number(residue.residualRows) }
+      : null,
   };
 }
 
@@ -79,7 +87,9 @@ export function traceSummary(t: SubjectTrace): string {
     const first = t.sightings.reduce((a, s) => (s.firstSeen < a ? s.firstSeen : a), t.sightings[0].firstSeen);
     const last = t.sightings.reduce((a, s) => (s.lastSeen > a ? s.lastSeen : a), t.sightings[0].lastSeen);
     const open = t.sightings.some((s) => s.open);
-    parts.push(`orphaned references seen by sweeps ${open ? `since ${day(first)}` : `from ${day(first)} to ${day(last)}`} (${[...new Set(t.sightings.map((s) => s.relation))].join(", ")})`);
+    parts.push(
+      `orphaned references seen by sweeps ${open ? `since ${day(first)}` : `from ${day(first)} to ${day(last)}`} (${[...new Set(t.sightings.map((s) => s.relation))].join(", ")})`,
+    );
   }
   if (t.residueFound) parts.push(`rows found by verification #${t.residueFound.evidenceId} on ${day(t.residueFound.verifiedAt)}`);
   return parts.join("; ");

@@ -59,7 +59,8 @@ describe("erasure verdicts say what they did not check and what Custodian knew",
     await dispose?.();
     demo?.dispose();
   });
-  const file = async (key: string) => (await addRequests(store, demo.config, { subject: "user", keys: [[key]], source: "manual", requestedBy: "dpo-1" })).ids[0];
+  const file = async (key: string) =>
+    (await addRequests(store, demo.config, { subject: "user", keys: [[key]], source: "manual", requestedBy: "dpo-1" })).ids[0];
   const verify = async (id: string) => verifyRequest(store, demo.config, (await getRequest(store, id))!, "dpo-1");
 
   it("a complete verdict carries the unreviewed coverage gaps of its table, in the evidence, the CSV and the PDF", async () => {
@@ -74,7 +75,13 @@ describe("erasure verdicts say what they did not check and what Custodian knew",
     expect(row).toMatchObject({ verdict: "complete", unreviewed_columns: "1", verdict_text: "complete — 1 column not yet reviewed, never seen by Custodian" });
 
     const text = await pdfText(
-      evidencePdf(store, evidenceScopeSchema.parse({ request: id }), { scopeLabel: "subject shop.users:999999", generatedBy: "dpo", generatedAt: new Date(), chain: await verifyChain(store), names: new Map() }),
+      evidencePdf(store, evidenceScopeSchema.parse({ request: id }), {
+        scopeLabel: "subject shop.users:999999",
+        generatedBy: "dpo",
+        generatedAt: new Date(),
+        chain: await verifyChain(store),
+        names: new Map(),
+      }),
       "unreviewed",
     );
     expect(text).toMatch(/COMPLETE — 1 column not yet reviewed/);
@@ -112,9 +119,19 @@ describe("erasure verdicts say what they did not check and what Custodian knew",
 
     // a sweep saw rows pointing at 999996 with no parent
     const pool = new TargetPool(demo.config.targets);
-    const relation = (await resolveRelations(demo.config, pool)).relations.find((r) => r.parent.table === "users" && r.parent.target === "shop" && r.child.table === "comments")!;
+    const relation = (await resolveRelations(demo.config, pool)).relations.find(
+      (r) => r.parent.table === "users" && r.parent.target === "shop" && r.child.table === "comments",
+    )!;
     await pool.close();
-    await store.prisma.orphanSighting.create({ data: { relation: relation.name, key: '["999996"]', firstSeen: new Date("2026-11-01T00:00:00Z"), lastSeen: new Date("2026-11-03T00:00:00Z"), open: false } });
+    await store.prisma.orphanSighting.create({
+      data: {
+        relation: relation.name,
+        key: '["999996"]',
+        firstSeen: new Date("2026-11-01T00:00:00Z"),
+        lastSeen: new Date("2026-11-03T00:00:00Z"),
+        open: false,
+      },
+    });
     const sighted = await verify(await file("999996"));
     expect(traceSummary(sighted.verification.trace!)).toBe(`orphaned references seen by sweeps from 2026-11-01 to 2026-11-03 (${relation.name})`);
 
@@ -129,7 +146,13 @@ describe("erasure verdicts say what they did not check and what Custodian knew",
     const rows = await csv(store, { from: day, to: day });
     expect(rows.find((r) => r.subject === "shop.users:999997")!.verdict_text).toBe(`complete, erased on 2026-11-30 by purge ${jobId}`);
     const text = await pdfText(
-      evidencePdf(store, evidenceScopeSchema.parse({ from: day, to: day }), { scopeLabel: day, generatedBy: "dpo", generatedAt: new Date(), chain: await verifyChain(store), names: new Map() }),
+      evidencePdf(store, evidenceScopeSchema.parse({ from: day, to: day }), {
+        scopeLabel: day,
+        generatedBy: "dpo",
+        generatedAt: new Date(),
+        chain: await verifyChain(store),
+        names: new Map(),
+      }),
       "trace",
     );
     expect(text).toContain("never seen by Custodian");
@@ -168,7 +191,13 @@ describe("erasure verdicts say what they did not check and what Custodian knew",
     expect(row).toMatchObject({ evidence_id: evidence.id.toString(), withdrawn_by: "dpo-1", withdrawal_reason: "filed for the wrong customer" });
     expect(row.withdrawn_at).toMatch(/^\d{4}-\d{2}-\d{2}/);
     const text = await pdfText(
-      evidencePdf(store, evidenceScopeSchema.parse({ request: id }), { scopeLabel: "subject shop.users:42", generatedBy: "dpo", generatedAt: new Date(), chain: await verifyChain(store), names: new Map() }),
+      evidencePdf(store, evidenceScopeSchema.parse({ request: id }), {
+        scopeLabel: "subject shop.users:42",
+        generatedBy: "dpo",
+        generatedAt: new Date(),
+        chain: await verifyChain(store),
+        names: new Map(),
+      }),
       "withdrawn",
     );
     expect(text).toMatch(/WITHDRAWN on \d{4}-\d{2}-\d{2} by dpo-1: filed for the wrong customer/);

@@ -101,8 +101,16 @@ describe.runIf(hasPostgres && hasMysql)("erasure walk across PostgreSQL, MariaDB
           events: { dialect: "sqlite", url: `file:${sqliteFile}` },
         },
         relations: [
-          { name: "shipment_order", child: { target: "ship", table: "shipments", columns: ["order_ref"] }, parent: { target: "core", schema: pgSchema, table: "orders", columns: ["id"] } },
-          { name: "event_user", child: { target: "events", table: EVENTS, columns: ["User Id"] }, parent: { target: "core", schema: pgSchema, table: USERS, columns: ["id"] } },
+          {
+            name: "shipment_order",
+            child: { target: "ship", table: "shipments", columns: ["order_ref"] },
+            parent: { target: "core", schema: pgSchema, table: "orders", columns: ["id"] },
+          },
+          {
+            name: "event_user",
+            child: { target: "events", table: EVENTS, columns: ["User Id"] },
+            parent: { target: "core", schema: pgSchema, table: USERS, columns: ["id"] },
+          },
         ],
         softDelete: [{ target: "core", schema: pgSchema, table: USERS, column: "deleted_at", graceDays: 30, pii: ["E-mail", "name"] }],
         subjects: [{ name: "account", target: "core", schema: pgSchema, table: USERS, key: ["id"] }],
@@ -136,14 +144,25 @@ describe.runIf(hasPostgres && hasMysql)("erasure walk across PostgreSQL, MariaDB
       "events.event_tags": 2,
     });
     expect(v.verdict).toBe("incomplete");
-    expect(v.tables.find((t) => t.table === "shipment_items")).toMatchObject({ schema: myDb, keyColumns: ["id"], sampleKeys: [["10"], ["11"], ["12"], ["13"]] });
+    expect(v.tables.find((t) => t.table === "shipment_items")).toMatchObject({
+      schema: myDb,
+      keyColumns: ["id"],
+      sampleKeys: [["10"], ["11"], ["12"], ["13"]],
+    });
     expect(v.tables.find((t) => t.table === EVENTS)).toMatchObject({ schema: "main", via: ["event_user"], sampleKeys: [["1"], ["2"], ["3"]] });
   });
 
   it("gives the same counts when keys travel in batches of one (chunked statements, keys carried within a target)", async () => {
     const v = await verify("7", 1);
     expect(v.tables.filter((t) => t.error)).toEqual([]);
-    expect(residue(v)).toMatchObject({ "core.orders": 2, "core.payments": 3, "ship.shipments": 3, "ship.shipment_items": 4, [`events.${EVENTS}`]: 3, "events.event_tags": 2 });
+    expect(residue(v)).toMatchObject({
+      "core.orders": 2,
+      "core.payments": 3,
+      "ship.shipments": 3,
+      "ship.shipment_items": 4,
+      [`events.${EVENTS}`]: 3,
+      "events.event_tags": 2,
+    });
     expect(v.tables.find((t) => t.table === "shipment_items")!.sampleKeys).toEqual([["10"], ["11"], ["12"], ["13"]]);
   });
 
@@ -160,7 +179,15 @@ describe.runIf(hasPostgres && hasMysql)("erasure walk across PostgreSQL, MariaDB
     expect(kept.verdict).toBe("complete");
 
     const live = await verify("8");
-    expect(residue(live)).toMatchObject({ [`core.${USERS}`]: 1, "core.orders": 1, "core.payments": 1, "ship.shipments": 1, "ship.shipment_items": 1, [`events.${EVENTS}`]: 2, "events.event_tags": 1 });
+    expect(residue(live)).toMatchObject({
+      [`core.${USERS}`]: 1,
+      "core.orders": 1,
+      "core.payments": 1,
+      "ship.shipments": 1,
+      "ship.shipment_items": 1,
+      [`events.${EVENTS}`]: 2,
+      "events.event_tags": 1,
+    });
   });
 
   it("refuses a key that is no value of the key column's type, and the walk itself does not fail on one", async () => {

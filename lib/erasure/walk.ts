@@ -102,9 +102,16 @@ async function incomingFilter(
       continue;
     }
     const parent = walked.get(tableKey(from));
-    if (!parent?.filter || !parent.target) throw new WalkLimitError(`not verified: ${from.target}.${from.table}, which it is reached through (${r.name}), could not be read`);
+    if (!parent?.filter || !parent.target)
+      throw new WalkLimitError(`not verified: ${from.target}.${from.table}, which it is reached through (${r.name}), could not be read`);
     if (from.target === t.target && boundValues(parent.filter) <= target.lookupBatchSize(1)) {
-      parts.push({ kind: "parent", columns: r.child.columns, parent: { schema: from.schema, table: from.table }, parentColumns: r.parent.columns, filter: parent.filter });
+      parts.push({
+        kind: "parent",
+        columns: r.child.columns,
+        parent: { schema: from.schema, table: from.table },
+        parentColumns: r.parent.columns,
+        filter: parent.filter,
+      });
       continue;
     }
     const keys = await referencedKeys(parent.target, from, r.parent.columns, parent.filter);
@@ -145,7 +152,9 @@ async function referencedKeys(target: Target, t: TableNode, columns: string[], f
         seen.add(id);
         out.push(key);
         if (out.length > MAX_CARRIED_KEYS) {
-          throw new WalkLimitError(`more than ${MAX_CARRIED_KEYS.toLocaleString("en-US")} keys of ${t.target}.${t.table} would have to be carried to another database`);
+          throw new WalkLimitError(
+            `more than ${MAX_CARRIED_KEYS.toLocaleString("en-US")} keys of ${t.target}.${t.table} would have to be carried to another database`,
+          );
         }
       }
       if (rows.length < KEY_PAGE) return;

@@ -13,12 +13,18 @@ describe("userErrorOf", () => {
   });
 
   it("maps domain errors by what they are: a bad config or an unknown subject is the person's usage", () => {
-    expect(userErrorOf(new ConfigError("c.yaml", "targets.shop.url", "expected a URL", 3))).toMatchObject({ kind: "usage", message: "c.yaml:3: targets.shop.url: expected a URL" });
+    expect(userErrorOf(new ConfigError("c.yaml", "targets.shop.url", "expected a URL", 3))).toMatchObject({
+      kind: "usage",
+      message: "c.yaml:3: targets.shop.url: expected a URL",
+    });
     expect(userErrorOf(new SubjectError("unknown subject shop.users"))).toMatchObject({ kind: "usage", name: "SubjectError" });
   });
 
   it("maps a target's failure by its kind, keeping the message that names the target", () => {
-    expect(userErrorOf(new TargetError("unreachable", "shop", "cannot reach target shop"))).toMatchObject({ kind: "unreachable", message: "cannot reach target shop" });
+    expect(userErrorOf(new TargetError("unreachable", "shop", "cannot reach target shop"))).toMatchObject({
+      kind: "unreachable",
+      message: "cannot reach target shop",
+    });
     expect(userErrorOf(new TargetError("locked", "shop", "lock wait on shop"))?.kind).toBe("timeout");
     expect(userErrorOf(new TargetError("unknown_table", "shop", "no table shop.orders"))?.kind).toBe("not_found");
   });

@@ -100,7 +100,14 @@ export async function abandonedIds(store: Store, model: JobModel, statuses: read
 }
 
 /** Moves a job from one of `from` with `data`, or refuses with what the job is now. */
-export async function transition<S extends string>(store: Store, model: JobModel<S>, id: string, from: readonly S[], data: Record<string, unknown>, refusal: (status: string) => string): Promise<void> {
+export async function transition<S extends string>(
+  store: Store,
+  model: JobModel<S>,
+  id: string,
+  from: readonly S[],
+  data: Record<string, unknown>,
+  refusal: (status: string) => string,
+): Promise<void> {
   const rows = rowsOf(store, model);
   const n = await rows.updateMany({ where: { id, status: { in: from } }, data });
   if (n.count === 1) return;

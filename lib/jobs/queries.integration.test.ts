@@ -6,7 +6,20 @@ import type { Store } from "../store/client";
 import { cleanupJobPage, cleanupsOf } from "./queries";
 
 const [PGLITE] = STORE_KINDS;
-const SNAPSHOT = { at: "2026-11-30T10:00:00.000Z", orphans: 3, eligible: 2, inGrace: 1, allowlisted: 0, graceDays: 7, dependents: [], dependentSampleOf: 2, scope: 2, approvalThreshold: 1, cycles: [], sampleKeys: { columns: ["id"], rows: [["1"]] } };
+const SNAPSHOT = {
+  at: "2026-11-30T10:00:00.000Z",
+  orphans: 3,
+  eligible: 2,
+  inGrace: 1,
+  allowlisted: 0,
+  graceDays: 7,
+  dependents: [],
+  dependentSampleOf: 2,
+  scope: 2,
+  approvalThreshold: 1,
+  cycles: [],
+  sampleKeys: { columns: ["id"], rows: [["1"]] },
+};
 
 describe("the job pages' queries", () => {
   let store: Store;

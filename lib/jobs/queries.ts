@@ -28,7 +28,12 @@ export async function cleanupJobPage(store: Store, id: string) {
     actorNames(store, [status.requestedBy, status.approvedBy, status.rejectedBy]),
     waiting ? store.prisma.cleanupJob.findUnique({ where: { id }, select: { requestSnapshot: true } }) : null,
   ]);
-  return { status, waiting, snapshot: waiting ? readSnapshot(row?.requestSnapshot) : null, who: (uid: string | null) => (uid ? (people.get(uid) ?? uid) : "—") };
+  return {
+    status,
+    waiting,
+    snapshot: waiting ? readSnapshot(row?.requestSnapshot) : null,
+    who: (uid: string | null) => (uid ? (people.get(uid) ?? uid) : "—"),
+  };
 }
 
 /** One purge job, the deletion requests it opened, and who asked for it. */

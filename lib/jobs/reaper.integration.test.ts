@@ -35,9 +35,16 @@ describe.runIf(kind.available)("the reaper", () => {
     const boss = await startQueue(store);
     try {
       await reapAbandoned(boss, { store, log: (line) => expect.fail(line) });
-      const sent = await store.prisma.$queryRaw<{ name: string; data: { jobId: string } }[]>`SELECT name, data FROM pgboss.job WHERE state = 'created' ORDER BY name`;
+      const sent = await store.prisma.$queryRaw<
+        { name: string; data: { jobId: string } }[]
+      >`SELECT name, data FROM pgboss.job WHERE state = 'created' ORDER BY name`;
       expect(sent.filter((j) => j.name === "custodian.cleanup").map((j) => j.data.jobId)).toEqual([deadCleanup.id]);
-      expect(sent.filter((j) => j.name === "custodian.purge").map((j) => j.data.jobId).sort()).toEqual([deadPurge.id, resumedPurge.id].sort());
+      expect(
+        sent
+          .filter((j) => j.name === "custodian.purge")
+          .map((j) => j.data.jobId)
+          .sort(),
+      ).toEqual([deadPurge.id, resumedPurge.id].sort());
     } finally {
       await boss.stop({ graceful: false });
     }

@@ -54,11 +54,15 @@ describe.runIf(hasPostgres)("a worker stopped with SIGTERM", () => {
     const child = spawn(process.execPath, ["bin/custodian.mjs", "worker", "--config", fx.configFile], { cwd: root, env, stdio: ["ignore", "ignore", "pipe"] });
     children.push(child);
     let err = "";
-    child.stderr!.on("data", (d) => { err += d; if (process.env.DEBUG_WORKER) process.stderr.write(d); });
+    child.stderr!.on("data", (d) => {
+      err += d;
+      if (process.env.DEBUG_WORKER) process.stderr.write(d);
+    });
     const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     return { child, stderr: () => err, exit };
   }
-  const scanning = async () => (await postgresRows(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'custodian' AND state = 'active'`))[0].n as number > 0;
+  const scanning = async () =>
+    ((await postgresRows(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'custodian' AND state = 'active'`))[0].n as number) > 0;
   const job = (id: string) => store.prisma.cleanupJob.findUniqueOrThrow({ where: { id } });
   const ids = async (table: string) => (await fx.query(`SELECT id FROM ${fx.table(table)} ORDER BY id`)).map((r) => Number(r.id));
 
@@ -81,7 +85,8 @@ describe.runIf(hasPostgres)("a worker stopped with SIGTERM", () => {
       await waitFor(
         async () =>
           // (another session: inside the holder's transaction pg_stat_activity is a snapshot)
-          (await postgresRows(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'custodian' AND wait_event_type = 'Lock'`))[0].n as number > 0,
+          ((await postgresRows(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'custodian' AND wait_event_type = 'Lock'`))[0]
+            .n as number) > 0,
         { what: "the worker to wait for the locked rows" },
       );
       const reached = await job(jobId);
@@ -106,8 +111,17 @@ describe.runIf(hasPostgres)("a worker stopped with SIGTERM", () => {
       SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'custodian.cleanup' AND data->>'jobId' = ${jobId} AND state = 'created'`;
     expect(queued[0].n).toBe(1);
     // Its log: JSON lines, the job's lines carrying its id and the worker's name.
-    const lines = first.stderr().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
-    expect(lines.find((l) => /released at its checkpoint/.test(l.msg))).toMatchObject({ job: "cleanup", jobId, worker: expect.stringMatching(/:\d+$/), level: 30 });
+    const lines = first
+      .stderr()
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l));
+    expect(lines.find((l) => /released at its checkpoint/.test(l.msg))).toMatchObject({
+      job: "cleanup",
+      jobId,
+      worker: expect.stringMatching(/:\d+$/),
+      level: 30,
+    });
 
     const second = startWorker();
     try {
@@ -146,18 +160,25 @@ describe.runIf(hasPostgres)("a worker stopped with SIGTERM", () => {
       ({ id: sweepId } = await requestSweep(store, { requestedBy: "sigterm-test", configHash: configHash(config.file) }));
       await enqueueRequestedSweep(runtime.boss, sweepId);
       await waitFor(
-        async () => (await postgresRows(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'custodian' AND wait_event_type = 'Lock'`))[0].n as number > 0,
+        async () =>
+          ((await postgresRows(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'custodian' AND wait_event_type = 'Lock'`))[0]
+            .n as number) > 0,
         { what: "the sweep to wait for the locked table" },
       );
       await runtime.stop();
       const s = await store.prisma.sweep.findUniqueOrThrow({ where: { id: sweepId } });
-      expect({ status: s.status, error: s.error }).toEqual({ status: "failed", error: "interrupted: the worker stopped before the sweep finished; it runs again" });
+      expect({ status: s.status, error: s.error }).toEqual({
+        status: "failed",
+        error: "interrupted: the worker stopped before the sweep finished; it runs again",
+      });
       expect(s.finishedAt).not.toBeNull();
     } finally {
       await holder.query("ROLLBACK");
       await holder.end();
     }
     // (in a real worker the process has exited by now; here the abandoned scan runs on: let it end before the store goes)
-    await waitFor(async () => (await store.prisma.sweep.findUniqueOrThrow({ where: { id: sweepId } })).status !== "failed" || !(await scanning()), { what: "the abandoned scan to end" });
+    await waitFor(async () => (await store.prisma.sweep.findUniqueOrThrow({ where: { id: sweepId } })).status !== "failed" || !(await scanning()), {
+      what: "the abandoned scan to end",
+    });
   });
 });

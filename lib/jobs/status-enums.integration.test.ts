@@ -13,10 +13,16 @@ import { applyMigrations, readMigrations, type SqlRunner } from "../store/migrat
 
 const ENUMS = "20261201123000_job_status_enums";
 const all = readMigrations();
-const before = all.slice(0, all.findIndex((m) => m.name === ENUMS));
+const before = all.slice(
+  0,
+  all.findIndex((m) => m.name === ENUMS),
+);
 
 const ROWS = {
-  sweeps: { statuses: ["queued", "running", "completed", "failed"], insert: `INSERT INTO sweeps (id, trigger, status, config_hash) VALUES (gen_random_uuid(), 'manual', $1, 'h')` },
+  sweeps: {
+    statuses: ["queued", "running", "completed", "failed"],
+    insert: `INSERT INTO sweeps (id, trigger, status, config_hash) VALUES (gen_random_uuid(), 'manual', $1, 'h')`,
+  },
   cleanup_jobs: {
     statuses: ["awaiting_approval", "completed", "cancelled", "failed", "rejected"],
     insert: `INSERT INTO cleanup_jobs (id, relation, action, status, requested_by, estimate, batch_size) VALUES (gen_random_uuid(), 'r_' || $2, 'delete', $1, 'u', 1, 10)`,
@@ -25,7 +31,10 @@ const ROWS = {
     statuses: ["paused", "completed", "partial", "failed", "cancelled"],
     insert: `INSERT INTO purge_jobs (id, "table", status, trigger, requested_by) VALUES (gen_random_uuid(), 't_' || $2, $1, 'manual', 'u')`,
   },
-  erasure_runs: { statuses: ["queued", "running", "completed", "failed"], insert: `INSERT INTO erasure_runs (id, trigger, status) VALUES (gen_random_uuid(), 'manual', $1)` },
+  erasure_runs: {
+    statuses: ["queued", "running", "completed", "failed"],
+    insert: `INSERT INTO erasure_runs (id, trigger, status) VALUES (gen_random_uuid(), 'manual', $1)`,
+  },
 };
 
 async function upgradeKeepsRows(db: SqlRunner) {
@@ -33,7 +42,9 @@ async function upgradeKeepsRows(db: SqlRunner) {
   for (const { statuses, insert } of Object.values(ROWS)) for (const s of statuses) await db.query(insert, insert.includes("$2") ? [s, s] : [s]);
   expect(await applyMigrations(db, all)).toEqual([ENUMS]);
   for (const [table, { statuses }] of Object.entries(ROWS)) {
-    const rows = await db.query<{ status: string; type: string }>(`SELECT status::text AS status, pg_typeof(status)::text AS type FROM "${table}" ORDER BY status::text`);
+    const rows = await db.query<{ status: string; type: string }>(
+      `SELECT status::text AS status, pg_typeof(status)::text AS type FROM "${table}" ORDER BY status::text`,
+    );
     expect(rows.map((r) => r.status)).toEqual([...statuses].sort());
     expect(new Set(rows.map((r) => r.type))).toEqual(new Set([`${table === "sweeps" ? "sweep" : table.replace(/s$/, "")}_status`]));
   }

@@ -32,7 +32,11 @@ export async function startWorkers(boss: PgBoss, deps: WorkerDeps, defs: readonl
 }
 
 /** Sends again the jobs whose worker went silent, for every kind that can tell (the claim makes a duplicate harmless). */
-export async function reapAbandoned(boss: PgBoss, deps: Pick<WorkerDeps, "store" | "log">, defs: readonly JobDefinition<unknown>[] = JOB_DEFINITIONS): Promise<void> {
+export async function reapAbandoned(
+  boss: PgBoss,
+  deps: Pick<WorkerDeps, "store" | "log">,
+  defs: readonly JobDefinition<unknown>[] = JOB_DEFINITIONS,
+): Promise<void> {
   for (const def of defs) {
     if (!def.abandoned) continue;
     try {

@@ -11,7 +11,17 @@ function sink() {
       done();
     },
   });
-  return { stream, text: () => chunks.join(""), records: () => chunks.join("").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l)) };
+  return {
+    stream,
+    text: () => chunks.join(""),
+    records: () =>
+      chunks
+        .join("")
+        .trim()
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l)),
+  };
 }
 
 describe("logSettings", () => {
@@ -61,7 +71,7 @@ describe("createLogger", () => {
   it("logs the environment's problems as a warning once it exists", () => {
     const out = sink();
     createLogger(logSettings({ CUSTODIAN_LOG_LEVEL: "loud" }, false), out.stream);
-    expect(out.records()).toEqual([expect.objectContaining({ level: 40, msg: expect.stringContaining("CUSTODIAN_LOG_LEVEL=\"loud\"") })]);
+    expect(out.records()).toEqual([expect.objectContaining({ level: 40, msg: expect.stringContaining('CUSTODIAN_LOG_LEVEL="loud"') })]);
   });
 
   it("pretty-prints for a terminal: readable lines, the context kept", () => {
@@ -71,7 +81,7 @@ describe("createLogger", () => {
     const text = out.text();
     expect(text).toContain("INFO");
     expect(text).toContain("released for the next worker");
-    expect(text).toContain("jobId: \"j-42\"");
+    expect(text).toContain('jobId: "j-42"');
     expect(() => JSON.parse(text)).toThrow();
   });
 });

@@ -25,12 +25,14 @@ export interface LogSettings {
 /** CUSTODIAN_LOG_LEVEL (default info) and CUSTODIAN_LOG_FORMAT (json | pretty; default pretty on a terminal). */
 export function logSettings(env: Record<string, string | undefined> = process.env, isTty = !!process.stderr.isTTY): LogSettings {
   const problems: string[] = [];
-  const read = <T,>(name: string, schema: z.ZodType<T>, fallback: T): T => {
+  const read = <T>(name: string, schema: z.ZodType<T>, fallback: T): T => {
     const raw = env[name]?.trim();
     if (!raw) return fallback;
     const parsed = schema.safeParse(raw.toLowerCase());
     if (parsed.success) return parsed.data;
-    problems.push(`${name}=${JSON.stringify(raw).slice(0, 40)} is not one of ${(schema as unknown as { options: string[] }).options.join(", ")}; using ${fallback}`);
+    problems.push(
+      `${name}=${JSON.stringify(raw).slice(0, 40)} is not one of ${(schema as unknown as { options: string[] }).options.join(", ")}; using ${fallback}`,
+    );
     return fallback;
   };
   const autoFormat = isTty ? "pretty" : "json";
@@ -41,7 +43,13 @@ export function logSettings(env: Record<string, string | undefined> = process.en
 export function createLogger(settings: LogSettings, destination?: DestinationStream | NodeJS.WritableStream): Logger {
   const stream =
     settings.format === "pretty"
-      ? pretty({ sync: true, destination: destination ?? 2, colorize: !destination && !!process.stderr.isTTY, ignore: "pid,hostname", translateTime: "SYS:HH:MM:ss.l" })
+      ? pretty({
+          sync: true,
+          destination: destination ?? 2,
+          colorize: !destination && !!process.stderr.isTTY,
+          ignore: "pid,hostname",
+          translateTime: "SYS:HH:MM:ss.l",
+        })
       : (destination ?? pino.destination({ fd: 2, sync: true }));
   const logger = pino({ level: settings.level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime }, stream as DestinationStream);
   for (const problem of settings.problems) logger.warn(problem);

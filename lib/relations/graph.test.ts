@@ -7,7 +7,13 @@ const rel = (name: string, child: string, parent: string, onParentRemoved?: "cas
     const [target, schema, table] = s.split("/");
     return { target, schema, table, columns: ["id"] };
   };
-  return { name, origin: "configured", child: end(child), parent: end(parent), config: onParentRemoved ? ({ cleanup: { onParentRemoved } } as Relation["config"]) : undefined };
+  return {
+    name,
+    origin: "configured",
+    child: end(child),
+    parent: end(parent),
+    config: onParentRemoved ? ({ cleanup: { onParentRemoved } } as Relation["config"]) : undefined,
+  };
 };
 
 describe("dependentTree", () => {
@@ -54,6 +60,11 @@ describe("subjectGraph", () => {
     const g = subjectGraph({ target: "shop", schema: "public", table: "users" }, relations);
     expect(g.order.map((t) => t.table)).toEqual(["users", "orders", "items"]);
     expect(g.cycles.map((r) => r.name)).toEqual(["replies"]);
-    expect(g.incoming.get(tableKey({ target: "shop", schema: "public", table: "items" }))?.map((r) => r.name).sort()).toEqual(["items→orders", "items→users"]);
+    expect(
+      g.incoming
+        .get(tableKey({ target: "shop", schema: "public", table: "items" }))
+        ?.map((r) => r.name)
+        .sort(),
+    ).toEqual(["items→orders", "items→users"]);
   });
 });

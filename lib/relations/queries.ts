@@ -25,7 +25,12 @@ export async function relationPage(store: Store, config: Config, name: string, r
   const scan = await latestScanOf(store, name);
   if (!scan) return null;
   const relation = relationOf(scan, config);
-  const [points, alerts, allowlist, jobs] = await Promise.all([orphanSeries(store, range, [name]), activeAlerts(store), allowlistOf(store, name, relation), cleanupsOf(store, name)]);
+  const [points, alerts, allowlist, jobs] = await Promise.all([
+    orphanSeries(store, range, [name]),
+    activeAlerts(store),
+    allowlistOf(store, name, relation),
+    cleanupsOf(store, name),
+  ]);
   return {
     scan,
     relation,
@@ -45,6 +50,13 @@ async function allowlistOf(store: Store, name: string, relation: Relation, now =
       const until = new Date(a.until);
       return { id: null, key: a.key.map(String), reason: a.reason, until: until.toISOString().slice(0, 10), source: "config" as const, expired: until <= now };
     }),
-    ...stored.map((e) => ({ id: String(e.id), key: JSON.parse(e.key) as string[], reason: e.reason, until: e.until.toISOString().slice(0, 10), source: "console" as const, expired: e.until <= now })),
+    ...stored.map((e) => ({
+      id: String(e.id),
+      key: JSON.parse(e.key) as string[],
+      reason: e.reason,
+      until: e.until.toISOString().slice(0, 10),
+      source: "console" as const,
+      expired: e.until <= now,
+    })),
   ];
 }

@@ -49,9 +49,7 @@ export async function suggestRelations(config: Config, pool: TargetPool, relatio
   }
   const subjects = new Set(config.subjects.map((s) => `${s.target}.${s.table}`));
   const covered = (t: TableInfo, column: string) =>
-    relations.some(
-      (r) => r.child.target === t.target && r.child.schema === t.schema && r.child.table === t.table && r.child.columns.includes(column),
-    );
+    relations.some((r) => r.child.target === t.target && r.child.schema === t.schema && r.child.table === t.table && r.child.columns.includes(column));
 
   const out: Suggestion[] = [];
   for (const t of tables) {
@@ -66,7 +64,12 @@ export async function suggestRelations(config: Config, pool: TargetPool, relatio
       const guess = kind === "fqn" ? guessFqnParent(t, tables) : guessIdParent(stem, t, tables, subjects);
       if (!guess) {
         if (kind === "id") continue; // plenty of *_id columns are external ids (stripe_id…): only report ones we can place
-        out.push({ child, parent: null, confidence: "low", evidence: [`column name "${c.column}" looks like a reference`, "no table found that it could point at"] });
+        out.push({
+          child,
+          parent: null,
+          confidence: "low",
+          evidence: [`column name "${c.column}" looks like a reference`, "no table found that it could point at"],
+        });
         continue;
       }
       const parentCol = guess.table.columns.find((x) => x.column === guess.column)!;
@@ -101,15 +104,29 @@ function singlePk(t: TableInfo): string | null {
 
 function guessIdParent(stem: string, child: TableInfo, tables: TableInfo[], subjects: Set<string>): Guess | null {
   const names = new Set([stem, `${stem}s`, `${stem}es`, stem.endsWith("y") ? `${stem.slice(0, -1)}ies` : stem]);
-  const byName = rank(tables.filter((t) => t !== child && names.has(t.table.toLowerCase()) && singlePk(t)), child);
-  if (byName) return { table: byName, column: singlePk(byName)!, why: `table ${byName.table} has primary key ${singlePk(byName)}`, strong: byName.target === child.target };
+  const byName = rank(
+    tables.filter((t) => t !== child && names.has(t.table.toLowerCase()) && singlePk(t)),
+    child,
+  );
+  if (byName)
+    return {
+      table: byName,
+      column: singlePk(byName)!,
+      why: `table ${byName.table} has primary key ${singlePk(byName)}`,
+      strong: byName.target === child.target,
+    };
   if (PERSON_WORDS.has(stem)) {
     const people = rank(
       tables.filter((t) => singlePk(t) && (subjects.has(`${t.target}.${t.table}`) || t.table.toLowerCase() === "users")),
       child,
     );
     if (people) {
-      return { table: people, column: singlePk(people)!, why: `no ${stem} table exists; "${stem}" usually names a person, and ${people.target}.${people.table} holds people`, strong: false };
+      return {
+        table: people,
+        column: singlePk(people)!,
+        why: `no ${stem} table exists; "${stem}" usually names a person, and ${people.target}.${people.table} holds people`,
+        strong: false,
+      };
     }
   }
   return null;

@@ -23,10 +23,13 @@ export function stopGracefullyOnSignals(stopJobs: () => Promise<void>, logger: L
       // One stop however many signals arrive (a terminal's Ctrl-C reaches the whole process group).
       if (stopping) return;
       setPhase("stopping");
-      logger.info(`${signal}: closing the HTTP server (requests in flight finish), then stopping the job queue (the batch under way finishes and its job is given back)`);
+      logger.info(
+        `${signal}: closing the HTTP server (requests in flight finish), then stopping the job queue (the batch under way finishes and its job is given back)`,
+      );
       stopping = closeHttpServer()
         .then(
-          ({ cut }) => logger.info(cut ? `HTTP server closed, ${cut} connection(s) cut after the grace period` : "HTTP server closed, requests in flight answered"),
+          ({ cut }) =>
+            logger.info(cut ? `HTTP server closed, ${cut} connection(s) cut after the grace period` : "HTTP server closed, requests in flight answered"),
           (err) => logger.error(errorFields(err), "closing the HTTP server failed"),
         )
         .then(stopJobs)

@@ -23,7 +23,9 @@ export async function startup(): Promise<void> {
   env(); // a malformed variable stops the start, named (lib/env.ts)
   if (!clientAddressStamped()) {
     // A bare `next start`: no client address on requests, so sign-in is limited per account only.
-    logger.warn("the per-client sign-in limit is off: this server does not stamp client addresses (start it with `npm start` or scripts/serve.ts, not `next start`); sign-in is limited per account only");
+    logger.warn(
+      "the per-client sign-in limit is off: this server does not stamp client addresses (start it with `npm start` or scripts/serve.ts, not `next start`); sign-in is limited per account only",
+    );
   }
   const store = await getStore();
   logger.info(`store open (${store.kind} ${store.location}), migrations applied`);
@@ -31,13 +33,17 @@ export async function startup(): Promise<void> {
   // the first verification; the rest of the start goes on (sign-in, sweeps need no key)
   try {
     const key = await signingKey(store);
-    logger.info(`evidence signing key ${keyFingerprint(key.publicKey)} (${key.source === "CUSTODIAN_EVIDENCE_KEY" ? "CUSTODIAN_EVIDENCE_KEY" : "data folder"})`);
+    logger.info(
+      `evidence signing key ${keyFingerprint(key.publicKey)} (${key.source === "CUSTODIAN_EVIDENCE_KEY" ? "CUSTODIAN_EVIDENCE_KEY" : "data folder"})`,
+    );
   } catch (err) {
     if (!(err instanceof EvidenceKeyError)) throw err;
     logger.error(`evidence cannot be signed: ${err.message}`);
   }
   // A failure here must not stop the sweep: the pages still show numbers to whoever can sign in.
-  await bootstrapAccounts(await getAuth(), store, { demo: isDemo(), log: lineSink(logger) }).catch((err) => logger.error(errorFields(err), "account setup failed"));
+  await bootstrapAccounts(await getAuth(), store, { demo: isDemo(), log: lineSink(logger) }).catch((err) =>
+    logger.error(errorFields(err), "account setup failed"),
+  );
   const config = serverConfig();
   const last = await lastSweep(store);
   if (last && Date.now() - last.startedAt.getTime() < SWEEP_AT_START_IF_OLDER_MS) return;

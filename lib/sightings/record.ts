@@ -245,7 +245,10 @@ async function openKeys(query: SessionQuery, keys: string, relation: string, see
     return Number(row.n);
   } catch (err) {
     if ((err as { code?: string }).code !== "23505") throw err;
-    const [row] = await query<{ n: string }>(`WITH opened AS (${insert} ON CONFLICT (relation, key) WHERE open DO NOTHING RETURNING 1) SELECT count(*)::text AS n FROM opened`, [keys, relation, seen]);
+    const [row] = await query<{ n: string }>(
+      `WITH opened AS (${insert} ON CONFLICT (relation, key) WHERE open DO NOTHING RETURNING 1) SELECT count(*)::text AS n FROM opened`,
+      [keys, relation, seen],
+    );
     return Number(row.n);
   }
 }
@@ -258,7 +261,12 @@ async function openKeys(query: SessionQuery, keys: string, relation: string, see
  * Adds to `timings` the stream's wall time, and within it the waits for the walk's next
  * page and for the store's previous batch (the slower side is the one waited for).
  */
-async function streamBatches(pages: AsyncIterable<unknown[][]>, size: number, timings: SightingsTimings, send: (keys: string, n: number) => Promise<void>): Promise<void> {
+async function streamBatches(
+  pages: AsyncIterable<unknown[][]>,
+  size: number,
+  timings: SightingsTimings,
+  send: (keys: string, n: number) => Promise<void>,
+): Promise<void> {
   const started = performance.now();
   let buffer: string[] = [];
   let sending: Promise<void> = Promise.resolve();

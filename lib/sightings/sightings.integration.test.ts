@@ -44,13 +44,22 @@ describe.each(STORE_KINDS)("orphan sightings on the $name store", (kind) => {
 
   const sightings = async (relation: string) =>
     store.prisma.orphanSighting.findMany({ where: { relation }, orderBy: { id: "asc" }, select: { key: true, open: true, firstSeen: true, lastSeen: true } });
-  const openKeys = async (relation: string) => (await sightings(relation)).filter((s) => s.open).map((s) => JSON.parse(s.key)[0]).sort();
+  const openKeys = async (relation: string) =>
+    (await sightings(relation))
+      .filter((s) => s.open)
+      .map((s) => JSON.parse(s.key)[0])
+      .sort();
   /** The planner's estimate of orphan_sightings' rows (ANALYZE sets it; -1 or 0 before the first). */
   const estimatedRows = async () =>
-    Math.max(0, Number((await store.prisma.$queryRaw<{ n: number }[]>`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = 'orphan_sightings'::regclass`)[0].n));
+    Math.max(
+      0,
+      Number((await store.prisma.$queryRaw<{ n: number }[]>`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = 'orphan_sightings'::regclass`)[0].n),
+    );
   /** Each row's physical version: unchanged when nothing was written to it. */
   const versions = async (relation: string) =>
-    store.prisma.$queryRaw<{ id: bigint; v: string }[]>`SELECT id, xmin::text || ctid::text AS v FROM orphan_sightings WHERE relation = ${relation} ORDER BY id`;
+    store.prisma.$queryRaw<
+      { id: bigint; v: string }[]
+    >`SELECT id, xmin::text || ctid::text AS v FROM orphan_sightings WHERE relation = ${relation} ORDER BY id`;
 
   it.runIf(kind.available)("opens and closes exactly what changed over sweeps, across staging and comparing batch boundaries", async () => {
     const rel = { name: "t.batches" };
@@ -74,7 +83,11 @@ describe.each(STORE_KINDS)("orphan sightings on the $name store", (kind) => {
     const second = await recordRelationSightings(store, rel, t2, t1, pagesOf(ints(2, 45, [10, 20, 25])), { ...small, onProgress: (p) => progress.push(p) });
     expect(second).toMatchObject({ opened: 5, closed: 5 });
     expect(progress.filter((p) => p.phase === "comparing").map((p) => p.done)).toEqual([5, 10, 15, 20, 25, 30, 35, 40, 41]);
-    expect(await openKeys("t.batches")).toEqual(ints(2, 45, [10, 20, 25]).map((k) => String(k[0])).sort());
+    expect(await openKeys("t.batches")).toEqual(
+      ints(2, 45, [10, 20, 25])
+        .map((k) => String(k[0]))
+        .sort(),
+    );
     const rows = await sightings("t.batches");
     const byKey = (k: number, open: boolean) => rows.find((r) => r.key === JSON.stringify([String(k)]) && r.open === open)!;
     for (const k of [1, 10, 20, 25, 99]) expect(byKey(k, false).lastSeen).toEqual(t1); // last seen by the sweep before
@@ -118,13 +131,22 @@ describe.each(STORE_KINDS)("orphan sightings on the $name store", (kind) => {
     await recordRelationSightings(store, rel, new Date("2026-02-01T00:00:00Z"), null, pagesOf(ints(1, 10)));
     for (const sql of refuseSightingsOf("t.refused")) await store.prisma.$executeRawUnsafe(sql);
     try {
-      await expect(recordRelationSightings(store, rel, new Date("2026-02-02T00:00:00Z"), null, pagesOf(ints(5, 15)), { compareBatch: 3 })).rejects.toThrow(/refused by the test/);
+      await expect(recordRelationSightings(store, rel, new Date("2026-02-02T00:00:00Z"), null, pagesOf(ints(5, 15)), { compareBatch: 3 })).rejects.toThrow(
+        /refused by the test/,
+      );
     } finally {
       for (const sql of allowSightings) await store.prisma.$executeRawUnsafe(sql);
     }
     // the session's temporary table and lock went with the failure: the next recording runs
-    expect(await recordRelationSightings(store, rel, new Date("2026-02-03T00:00:00Z"), null, pagesOf(ints(5, 15)), { compareBatch: 3 })).toMatchObject({ opened: 5, closed: 4 });
-    expect(await openKeys("t.refused")).toEqual(ints(5, 15).map((k) => String(k[0])).sort());
+    expect(await recordRelationSightings(store, rel, new Date("2026-02-03T00:00:00Z"), null, pagesOf(ints(5, 15)), { compareBatch: 3 })).toMatchObject({
+      opened: 5,
+      closed: 4,
+    });
+    expect(await openKeys("t.refused")).toEqual(
+      ints(5, 15)
+        .map((k) => String(k[0]))
+        .sort(),
+    );
   });
 });
 
@@ -191,10 +213,24 @@ describe.each(STORE_KINDS)("a sweep whose sightings fail on the $name store", (k
       await s.prisma.orphanSighting.updateMany({ where: { relation: "summary_symbol", open: true }, data: { open: false } });
       for (const sql of refuseSightingsOf("summary_symbol")) await s.prisma.$executeRawUnsafe(sql);
     });
-    const r = spawnSync(process.execPath, [path.join(root, "bin/custodian.mjs"), "scan", "--config", demo.configFile, "--json", "--relation", "summary_symbol", "--relation", "shop.payments.order_id"], {
-      encoding: "utf8",
-      env: { ...process.env, ...env, CUSTODIAN_CONFIG: "" },
-    });
+    const r = spawnSync(
+      process.execPath,
+      [
+        path.join(root, "bin/custodian.mjs"),
+        "scan",
+        "--config",
+        demo.configFile,
+        "--json",
+        "--relation",
+        "summary_symbol",
+        "--relation",
+        "shop.payments.order_id",
+      ],
+      {
+        encoding: "utf8",
+        env: { ...process.env, ...env, CUSTODIAN_CONFIG: "" },
+      },
+    );
     await withStore(async (s) => {
       for (const sql of allowSightings) await s.prisma.$executeRawUnsafe(sql);
     });

@@ -108,7 +108,10 @@ describe("soft deletes on the demo", () => {
     await resumePurge(store, jobId);
     const b = runPurgeJob(store, config, jobId, { batchDelayMs: 20 });
     const ends = (await Promise.all([a, b])).sort();
-    expect([["completed", "skipped"], ["completed", "paused"]]).toContainEqual(ends);
+    expect([
+      ["completed", "skipped"],
+      ["completed", "paused"],
+    ]).toContainEqual(ends);
     const done = await purgeStatus(store, jobId);
     expect(done).toMatchObject({ status: "completed", total: 20, subjects: 20, completed: 20, progress: 1, etaSeconds: null });
     await expect(cancelPurge(store, jobId)).rejects.toThrow(/already completed/);
@@ -162,7 +165,11 @@ describe("scheduled purges on the demo", () => {
     const audit = await store.prisma.auditEvent.findMany({ where: { action: "purges.finish", object: `purge_job:${job.id}` } });
     expect(audit.map((a) => a.result)).toEqual(["ok"]);
 
-    const unscheduled = await startJobRuntime(store, { config: () => ({ ...scheduled, schedule: { ...scheduled.schedule, purge: undefined } }), log: () => {}, work: true });
+    const unscheduled = await startJobRuntime(store, {
+      config: () => ({ ...scheduled, schedule: { ...scheduled.schedule, purge: undefined } }),
+      log: () => {},
+      work: true,
+    });
     try {
       expect(await unscheduled.boss.getSchedules(QUEUES.purge)).toEqual([]);
     } finally {
@@ -194,7 +201,9 @@ describe("purge by redaction on the demo", () => {
     const shop = async (q: string) => (await (await pool.get("shop")).query((await import("kysely")).sql.raw(q))) as Record<string, unknown>[];
     const { jobId } = await requestPurge(store, "shop.users", { requestedBy: "u-ops", trigger: "manual" });
     expect(await runPurgeJob(store, config, jobId)).toBe("completed");
-    expect(await shop("SELECT DISTINCT email, name, deleted_at IS NOT NULL AS deleted FROM users WHERE id BETWEEN 2011 AND 2030")).toEqual([{ email: "redacted", name: "redacted", deleted: true }]);
+    expect(await shop("SELECT DISTINCT email, name, deleted_at IS NOT NULL AS deleted FROM users WHERE id BETWEEN 2011 AND 2030")).toEqual([
+      { email: "redacted", name: "redacted", deleted: true },
+    ]);
     expect(await shop("SELECT count(*)::int AS n FROM posts WHERE user_id BETWEEN 2011 AND 2030")).toEqual([{ n: 0 }]);
     expect(await shop("SELECT count(*)::int AS n FROM users WHERE id BETWEEN 2001 AND 2010 AND email LIKE 'user%'")).toEqual([{ n: 10 }]);
     const requests = await store.prisma.deletionRequest.findMany();
@@ -218,7 +227,16 @@ describe("a kept table below the subject on the demo", () => {
     ({ store, dispose } = await kind.open());
     demo = await privateDemo();
     const users = { ...demo.config.softDelete[0], redactWith: { email: "redacted", name: "redacted" } };
-    const orders = { target: "shop", table: "orders", column: "deleted_at", graceDays: 30, purge: "redact" as const, pii: ["total"], redactWith: { total: "0" }, pendingAlert: 10_000 };
+    const orders = {
+      target: "shop",
+      table: "orders",
+      column: "deleted_at",
+      graceDays: 30,
+      purge: "redact" as const,
+      pii: ["total"],
+      redactWith: { total: "0" },
+      pendingAlert: 10_000,
+    };
     config = { ...demo.config, softDelete: [users, orders] };
     pool = new TargetPool(config.targets);
   });

@@ -39,7 +39,8 @@ export interface SoftDeleteGauge {
   error?: string;
 }
 
-const isLiveOnly = (p: PartialIndex, stamp: string) => new RegExp(`${stamp.replace(/[^a-z0-9_]/gi, "")}"?\\)?\\s+IS\\s+NULL`, "i").test(p.predicate) && !/NOT\s+NULL/i.test(p.predicate);
+const isLiveOnly = (p: PartialIndex, stamp: string) =>
+  new RegExp(`${stamp.replace(/[^a-z0-9_]/gi, "")}"?\\)?\\s+IS\\s+NULL`, "i").test(p.predicate) && !/NOT\s+NULL/i.test(p.predicate);
 const mentions = (p: PartialIndex, stamp: string) => p.predicate.toLowerCase().includes(stamp.toLowerCase());
 
 /** The gauges of every soft-delete table (a table whose database cannot be read says so, with the others shown). */
@@ -50,7 +51,11 @@ export async function softDeleteGauges(config: Config, pool: TargetPool, now = n
 export async function gaugeOf(config: Config, pool: TargetPool, entry: SoftDeleteConfig, now = new Date()): Promise<SoftDeleteGauge> {
   const base = { target: entry.target, column: entry.column, graceDays: entry.graceDays, purge: entry.purge, alertAt: entry.pendingAlert };
   try {
-    const sd = await resolveSoftDeleteTable(config, pool, findSoftDeleteConfig(config, `${entry.target}.${entry.schema ? `${entry.schema}.` : ""}${entry.table}`));
+    const sd = await resolveSoftDeleteTable(
+      config,
+      pool,
+      findSoftDeleteConfig(config, `${entry.target}.${entry.schema ? `${entry.schema}.` : ""}${entry.table}`),
+    );
     const t = sd.target;
     const edges = [...new Set([...EDGES, entry.graceDays])].filter((d) => d > 0).sort((a, b) => a - b);
     const older = edges.map((d) => olderThan(t, "r", entry.column, graceCutoff(d, now)));
@@ -63,7 +68,13 @@ export async function gaugeOf(config: Config, pool: TargetPool, entry: SoftDelet
       const to = i < edges.length ? edges[i] : null;
       const olderThanFrom = i === 0 ? deleted : olderCounts[i - 1];
       const olderThanTo = to === null ? 0 : olderCounts[i];
-      return { label: to === null ? `${from}+ d` : `${from}–${to} d`, fromDays: from, toDays: to, rows: olderThanFrom - olderThanTo, pastGrace: from >= entry.graceDays };
+      return {
+        label: to === null ? `${from}+ d` : `${from}–${to} d`,
+        fromDays: from,
+        toDays: to,
+        rows: olderThanFrom - olderThanTo,
+        pastGrace: from >= entry.graceDays,
+      };
     });
 
     const [indexes, partial] = await Promise.all([t.indexes(), t.partialIndexes()]);
@@ -71,7 +82,11 @@ export async function gaugeOf(config: Config, pool: TargetPool, entry: SoftDelet
     const columnIndexed = indexes.some((i) => onTable(i) && i.columns[0] === entry.column) || partial.some((p) => onTable(p) && mentions(p, entry.column));
     const unique = (entry.unique ?? []).map((column) => {
       const partialUnique = partial.some((p) => onTable(p) && p.unique && p.columns.length === 1 && p.columns[0] === column && isLiveOnly(p, entry.column));
-      return { column, partialUnique, statement: partialUnique ? null : t.partialIndexStatement({ ...sd.ref, columns: [column] }, entry.column, { unique: true, live: true }) };
+      return {
+        column,
+        partialUnique,
+        statement: partialUnique ? null : t.partialIndexStatement({ ...sd.ref, columns: [column] }, entry.column, { unique: true, live: true }),
+      };
     });
     const pending = Number(row.pending ?? 0);
     return {
@@ -85,7 +100,8 @@ export async function gaugeOf(config: Config, pool: TargetPool, entry: SoftDelet
       columnIndexed,
       columnIndexStatement: columnIndexed
         ? null
-        : (t.partialIndexStatement({ ...sd.ref, columns: sd.pk }, entry.column, { unique: false, live: false }) ?? t.createIndexStatement({ ...sd.ref, columns: [entry.column] })),
+        : (t.partialIndexStatement({ ...sd.ref, columns: sd.pk }, entry.column, { unique: false, live: false }) ??
+          t.createIndexStatement({ ...sd.ref, columns: [entry.column] })),
       unique,
     };
   } catch (err) {

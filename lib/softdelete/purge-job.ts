@@ -20,7 +20,12 @@ export type PurgeJobEnd = "completed" | "partial" | "failed" | "skipped" | "paus
 export const ACTIVE_PURGE_STATUSES = ["queued", "running", "paused"] as const satisfies readonly PurgeJobStatus[];
 
 /** Purge jobs in the one job lifecycle (lib/jobs/lifecycle.ts). */
-export const purgeJobs: JobModel<PurgeJobStatus> = { noun: "purge", missing: "no such purge job", rows: (store) => store.prisma.purgeJob, active: ACTIVE_PURGE_STATUSES };
+export const purgeJobs: JobModel<PurgeJobStatus> = {
+  noun: "purge",
+  missing: "no such purge job",
+  rows: (store) => store.prisma.purgeJob,
+  active: ACTIVE_PURGE_STATUSES,
+};
 
 /**
  * One active purge per table: asking again while one is alive (or paused) returns it; one
@@ -65,7 +70,10 @@ export async function runPurgeJob(store: Store, config: Config, jobId: string, o
   };
   const end = async (status: "completed" | "partial" | "failed", error?: string): Promise<PurgeJobEnd> => {
     // Only a job still running ends here: one a person paused or cancelled meanwhile keeps that.
-    const n = await store.prisma.purgeJob.updateMany({ where: { id: jobId, status: "running" }, data: { status, finishedAt: new Date(), error: error ?? null } });
+    const n = await store.prisma.purgeJob.updateMany({
+      where: { id: jobId, status: "running" },
+      data: { status, finishedAt: new Date(), error: error ?? null },
+    });
     const done = await store.prisma.purgeJob.findUniqueOrThrow({ where: { id: jobId } });
     if (n.count === 0) return done.status as PurgeJobEnd;
     await recordAudit(store, {
@@ -95,7 +103,10 @@ export async function runPurgeJob(store: Store, config: Config, jobId: string, o
       }
     }
     for (;;) {
-      const mine = await store.prisma.purgeJob.updateMany({ where: { id: jobId, status: { in: ["running", "queued"] } }, data: { status: "running", heartbeatAt: new Date() } });
+      const mine = await store.prisma.purgeJob.updateMany({
+        where: { id: jobId, status: { in: ["running", "queued"] } },
+        data: { status: "running", heartbeatAt: new Date() },
+      });
       if (mine.count === 1) return null;
       const stopped = await store.prisma.purgeJob.updateMany({ where: { id: jobId, status: { in: ["paused", "cancelled"] } }, data: { heartbeatAt: null } });
       if (stopped.count === 1) return (await store.prisma.purgeJob.findUniqueOrThrow({ where: { id: jobId }, select: { status: true } })).status as PurgeJobEnd;

@@ -66,7 +66,14 @@ export async function planPurge(config: Config, sd: SoftDeleteTable): Promise<Pu
   };
   const all: PurgeNode[] = [];
 
-  const walk = async (nodes: DependentNode<Target | UnreachableTarget>[], part: PurgePart, here: string, prefix: PathLink[], chain: DependentNode<Target | UnreachableTarget>[], depth: number) => {
+  const walk = async (
+    nodes: DependentNode<Target | UnreachableTarget>[],
+    part: PurgePart,
+    here: string,
+    prefix: PathLink[],
+    chain: DependentNode<Target | UnreachableTarget>[],
+    depth: number,
+  ) => {
     for (const node of nodes) {
       if (node.target.name !== here) {
         // Another database: its rows reference rows of this one; its part is its own step.
@@ -77,9 +84,17 @@ export async function planPurge(config: Config, sd: SoftDeleteTable): Promise<Pu
       }
       const path = [...prefix, { ref: node.ref, referenced: node.referenced }];
       const own = softDeleteConfigOf(config, node.target.name, node.ref, await schemaOf(node.target));
-      const action: PurgeAction =
-        node.policy === "set_null" ? "null" : node.policy === "protect" ? "protect" : own?.purge === "redact" ? "redact" : "delete";
-      const pn: PurgeNode = { relation: node.relation, label: labelOf(node), node, path, chain: [...chain, node], depth, action, redact: action === "redact" && own ? redactionOf(own) : undefined };
+      const action: PurgeAction = node.policy === "set_null" ? "null" : node.policy === "protect" ? "protect" : own?.purge === "redact" ? "redact" : "delete";
+      const pn: PurgeNode = {
+        relation: node.relation,
+        label: labelOf(node),
+        node,
+        path,
+        chain: [...chain, node],
+        depth,
+        action,
+        redact: action === "redact" && own ? redactionOf(own) : undefined,
+      };
       part.nodes.push(pn);
       all.push(pn);
       // A redacted table keeps its rows, and with them everything below them.

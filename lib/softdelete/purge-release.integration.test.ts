@@ -37,12 +37,19 @@ describe("a purge stopped by its worker", () => {
     const { jobId } = await requestPurge(store, "fx.users", { requestedBy: "stop-test", trigger: "manual" });
     const stopping = new AbortController();
     const run = runPurgeJob(store, config, jobId, { signal: stopping.signal, batchDelayMs: 30 });
-    await waitFor(async () => (await store.prisma.deletionRequest.count({ where: { status: "completed" } })) >= 1, { everyMs: 10, what: "a first subject purged" });
+    await waitFor(async () => (await store.prisma.deletionRequest.count({ where: { status: "completed" } })) >= 1, {
+      everyMs: 10,
+      what: "a first subject purged",
+    });
     stopping.abort();
     expect(await run).toBe("released");
 
     const released = await store.prisma.purgeJob.findUniqueOrThrow({ where: { id: jobId } });
-    expect({ status: released.status, heartbeatAt: released.heartbeatAt, finishedAt: released.finishedAt }).toEqual({ status: "queued", heartbeatAt: null, finishedAt: null });
+    expect({ status: released.status, heartbeatAt: released.heartbeatAt, finishedAt: released.finishedAt }).toEqual({
+      status: "queued",
+      heartbeatAt: null,
+      finishedAt: null,
+    });
     const requests = await store.prisma.deletionRequest.findMany();
     // the subject under way was finished, not left marked or deleting; the others not begun
     expect(requests.filter((r) => r.status !== "completed")).toEqual([]);
@@ -55,6 +62,11 @@ describe("a purge stopped by its worker", () => {
     expect(new Set(all.map((r) => JSON.stringify(r.key))).size).toBe(PAST.length);
     for (const u of PAST) expect((await fx.query(`SELECT count(*) AS n FROM ${fx.table("users")} WHERE id = ${u}`))[0].n).toBe(0);
     const done = await store.prisma.purgeJob.findUniqueOrThrow({ where: { id: jobId } });
-    expect({ status: done.status, completed: done.completed, failed: done.failed, partial: done.partial }).toEqual({ status: "completed", completed: PAST.length, failed: 0, partial: 0 });
+    expect({ status: done.status, completed: done.completed, failed: done.failed, partial: done.partial }).toEqual({
+      status: "completed",
+      completed: PAST.length,
+      failed: 0,
+      partial: 0,
+    });
   });
 });

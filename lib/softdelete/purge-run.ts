@@ -43,7 +43,13 @@ class SubjectCameBack extends Error {}
  * Each batch records its intent in the store before it touches the target; a step that
  * fails (a target unreachable) leaves the request partial, retried later with backoff.
  */
-export async function runDeletionRequest(store: Store, config: Config, pool: TargetPool, requestId: string, opts: PurgeRunOptions = {}): Promise<RequestStatus> {
+export async function runDeletionRequest(
+  store: Store,
+  config: Config,
+  pool: TargetPool,
+  requestId: string,
+  opts: PurgeRunOptions = {},
+): Promise<RequestStatus> {
   const now = opts.now ?? new Date();
   let request = await store.prisma.deletionRequest.findUniqueOrThrow({ where: { id: requestId } });
   if (request.status === "completed" || request.status === "cancelled") return request.status as RequestStatus;
@@ -92,7 +98,10 @@ export async function runDeletionRequest(store: Store, config: Config, pool: Tar
     const stepPlan = plan.steps.find((s) => s.target.name === step.target);
     if (!stepPlan) {
       errors.push(`${step.target}: no longer below ${sd.id} in the config`);
-      await store.prisma.deletionStep.update({ where: { id: step.id }, data: { status: "failed", error: "the database is no longer below this table in the config" } });
+      await store.prisma.deletionStep.update({
+        where: { id: step.id },
+        data: { status: "failed", error: "the database is no longer below this table in the config" },
+      });
       continue;
     }
     try {
@@ -137,7 +146,10 @@ async function mark(
   const [still] = await sd.target.query(subjectStillPending(sd.ref, sd.pk, key, pastGrace("r"), false));
   if (!still) {
     const [row] = await sd.target.query(subjectRow(sd.ref, sd.pk, key, false));
-    return { end: "cancelled", reason: row ? "no longer soft-deleted past its grace period (restored, or deleted again later)" : "the subject no longer exists" };
+    return {
+      end: "cancelled",
+      reason: row ? "no longer soft-deleted past its grace period (restored, or deleted again later)" : "the subject no longer exists",
+    };
   }
   const subject: Anchor = { kind: "subject", table: sd.ref, pk: sd.pk, key };
   for (const step of plan.steps) {
@@ -145,7 +157,11 @@ async function mark(
       for (const n of part.nodes.filter((x) => x.action === "protect")) {
         if (part.crossing) continue; // asked when its step runs: the other database may be down now
         const [c] = await timedQuery(sd.target, countBelow(subject, n.path));
-        if (Number(c.n) > 0) return { end: "failed", reason: `${Number(c.n)} row(s) of ${n.label} reference it and relation ${n.relation} protects them (onParentRemoved: protect)` };
+        if (Number(c.n) > 0)
+          return {
+            end: "failed",
+            reason: `${Number(c.n)} row(s) of ${n.label} reference it and relation ${n.relation} protects them (onParentRemoved: protect)`,
+          };
       }
     }
   }
@@ -169,7 +185,15 @@ async function mark(
     }
     if (step.home) tables.push({ table: `${sd.target.name}:${sd.ref.schema}.${sd.ref.table}`, action: plan.subject, rows: 1 });
     await store.prisma.deletionStep.create({
-      data: { requestId, seq: ++seq, target: step.target.name, status: "pending", plan: { tables }, ...clockOf(step.target.name).totals(), anchorKeys: anchorKeys.map((ks) => ks.map((k) => k.map(jsonKey))) as object },
+      data: {
+        requestId,
+        seq: ++seq,
+        target: step.target.name,
+        status: "pending",
+        plan: { tables },
+        ...clockOf(step.target.name).totals(),
+        anchorKeys: anchorKeys.map((ks) => ks.map((k) => k.map(jsonKey))) as object,
+      },
     });
   }
   return { reason: null };
@@ -193,13 +217,23 @@ async function crossingKeys(
   } else {
     const parentAnchor: Anchor = c.parent.crossing ? { kind: "keys", tuples: anchors.get(c.parent) ?? [] } : subject;
     const target = c.parent.crossing ? reachable(c.parent.nodes[0].node.target) : sd.target;
-    keys = c.from.length === 0 ? (anchors.get(c.parent) ?? []) : await chunked(parentAnchor, (a) => q(target, keysBelow(a, c.from, c.referenced)).then((rows) => rows.map((r) => c.referenced.map((_, i) => r[`k${i}`]))));
+    keys =
+      c.from.length === 0
+        ? (anchors.get(c.parent) ?? [])
+        : await chunked(parentAnchor, (a) =>
+            q(target, keysBelow(a, c.from, c.referenced)).then((rows) => rows.map((r) => c.referenced.map((_, i) => r[`k${i}`]))),
+          );
   }
   anchors.set(part, keys);
   return keys;
 }
 
-async function countRows(q: (t: Target, s: RawBuilder<{ n: number | string }>) => Promise<{ n: number | string }[]>, target: Target, anchor: Anchor, n: PurgeNode): Promise<number> {
+async function countRows(
+  q: (t: Target, s: RawBuilder<{ n: number | string }>) => Promise<{ n: number | string }[]>,
+  target: Target,
+  anchor: Anchor,
+  n: PurgeNode,
+): Promise<number> {
   const where = n.action === "redact" ? (a: string) => sql`NOT ${redacted(a, n.redact ?? {})}` : undefined;
   const counts = await chunked(anchor, async (a) => [Number((await q(target, countBelow(a, n.path, undefined, where)))[0].n)]);
   return counts.reduce((x, y) => x + y, 0);
@@ -246,11 +280,13 @@ async function runStep(
   // locked) in its own database; from another database, asked just before each batch.
   const guard = async (tx: TargetTransaction) => {
     if (step.home) {
-      if (!(await tx.query(subjectStillPending(sd.ref, sd.pk, key, pastGrace("r"), target.rowLocks))).length) throw new SubjectCameBack("the subject is no longer soft-deleted past grace: it was restored meanwhile");
+      if (!(await tx.query(subjectStillPending(sd.ref, sd.pk, key, pastGrace("r"), target.rowLocks))).length)
+        throw new SubjectCameBack("the subject is no longer soft-deleted past grace: it was restored meanwhile");
       return;
     }
     const [live] = await sd.target.query(subjectRow(sd.ref, sd.pk, key, false));
-    if (live && !(await sd.target.query(subjectStillPending(sd.ref, sd.pk, key, pastGrace("r"), false))).length) throw new SubjectCameBack("the subject is no longer soft-deleted past grace: it was restored meanwhile");
+    if (live && !(await sd.target.query(subjectStillPending(sd.ref, sd.pk, key, pastGrace("r"), false))).length)
+      throw new SubjectCameBack("the subject is no longer soft-deleted past grace: it was restored meanwhile");
   };
 
   const apply = async (intent: Omit<Intent, "pks">, select: (tx: TargetTransaction) => Promise<unknown[][]>, size: number) => {
@@ -260,7 +296,10 @@ async function runStep(
       await guard(tx);
       const pks = await select(tx);
       if (!pks.length) return 0;
-      await store.prisma.deletionStep.update({ where: { id: stepId }, data: { intent: JSON.parse(JSON.stringify({ ...intent, pks: pks.map((k) => k.map(jsonKey)) })) } });
+      await store.prisma.deletionStep.update({
+        where: { id: stepId },
+        data: { intent: JSON.parse(JSON.stringify({ ...intent, pks: pks.map((k) => k.map(jsonKey)) })) },
+      });
       if (intent.action === "delete") return tx.execute(deleteByPk(intent.table, intent.pk, pks));
       if (intent.action === "null") return tx.execute(nullColumnsByPk(intent.table, intent.pk, pks, intent.check));
       return tx.execute(redactByPk(intent.table, intent.pk, pks, Object.fromEntries(intent.check.map((c, i) => [c, intent.expect[i]]))));
@@ -276,9 +315,7 @@ async function runStep(
   };
 
   for (const [pi, part] of step.parts.entries()) {
-    const anchors: Anchor[] = part.crossing
-      ? chunks(anchorKeys[pi] ?? [], ANCHOR_CHUNK).map((tuples) => ({ kind: "keys" as const, tuples }))
-      : [subject];
+    const anchors: Anchor[] = part.crossing ? chunks(anchorKeys[pi] ?? [], ANCHOR_CHUNK).map((tuples) => ({ kind: "keys" as const, tuples })) : [subject];
     for (const n of part.nodes) {
       if (n.action === "keep" || n.action === "protect") {
         if (n.action === "protect" && part.crossing) {
@@ -300,7 +337,11 @@ async function runStep(
       for (const a of anchors) {
         let size = FIRST_BATCH;
         for (;;) {
-          const { n: changed, next } = await apply(intent, async (tx) => (await tx.query(rowsBelow(a, n.path, n.node.pk, { limit: size, where }))).map((r) => pkOf(r, n.node.pk.length)), size);
+          const { n: changed, next } = await apply(
+            intent,
+            async (tx) => (await tx.query(rowsBelow(a, n.path, n.node.pk, { limit: size, where }))).map((r) => pkOf(r, n.node.pk.length)),
+            size,
+          );
           if (changed === 0) break;
           size = next;
         }
@@ -315,7 +356,11 @@ async function runStep(
         : { table: sd.ref, pk: sd.pk, action: "redact", check: Object.keys(plan.redact), expect: Object.values(plan.redact) };
     // A redacted subject keeps its stamp: it stays soft-deleted, its PII gone, and no longer counts as pending.
     const notYet = plan.subject === "redact" ? sql` AND NOT ${redacted("r", plan.redact)}` : sql``;
-    await apply(intent, async (tx) => (await tx.query(sql<Record<string, unknown>>`${subjectRow(sd.ref, sd.pk, key, false)}${notYet}`)).map((r) => pkOf(r, sd.pk.length)), 1);
+    await apply(
+      intent,
+      async (tx) => (await tx.query(sql<Record<string, unknown>>`${subjectRow(sd.ref, sd.pk, key, false)}${notYet}`)).map((r) => pkOf(r, sd.pk.length)),
+      1,
+    );
   }
 }
 

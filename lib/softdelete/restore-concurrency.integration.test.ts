@@ -77,7 +77,9 @@ describe.each(DIALECTS)("concurrent restores of one account on $dialect", ({ dia
       expect(await stamped("users", `id = ${IN_GRACE}`)).toBe(1);
       const outcomes = await Promise.allSettled(Array.from({ length: CONCURRENT }, () => restoreSubject(store, config, pool, "fx.users", [String(IN_GRACE)])));
       expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);
-      expect(outcomes.filter((o) => o.status === "rejected").map((o) => (o as PromiseRejectedResult).reason.code)).toEqual(Array(CONCURRENT - 1).fill("not_found"));
+      expect(outcomes.filter((o) => o.status === "rejected").map((o) => (o as PromiseRejectedResult).reason.code)).toEqual(
+        Array(CONCURRENT - 1).fill("not_found"),
+      );
       expect(await stamped("users", `id = ${IN_GRACE}`)).toBe(0);
     } finally {
       await pool.close();

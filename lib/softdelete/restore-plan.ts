@@ -23,7 +23,8 @@ export interface RestoreNode {
  */
 export async function restoreNodes(config: Config, sd: SoftDeleteTable): Promise<RestoreNode[]> {
   const columns = await sd.target.columns();
-  const has = (n: DependentNode<Target | UnreachableTarget>, c: string) => columns.some((x) => x.schema === n.ref.schema && x.table === n.ref.table && x.column === c);
+  const has = (n: DependentNode<Target | UnreachableTarget>, c: string) =>
+    columns.some((x) => x.schema === n.ref.schema && x.table === n.ref.table && x.column === c);
   const defaultSchema = await sd.target.defaultSchema();
   const out: RestoreNode[] = [];
   const walk = (nodes: DependentNode<Target | UnreachableTarget>[], prefix: PathLink[], depth: number) => {
@@ -61,7 +62,10 @@ export interface CrossRestoreNode {
  * without it was not soft-deleted, so nothing below it is either). A database that cannot
  * be reached now is listed with why.
  */
-export async function crossRestoreNodes(config: Config, sd: SoftDeleteTable): Promise<{ nodes: CrossRestoreNode[]; unreachable: { label: string; error: string }[] }> {
+export async function crossRestoreNodes(
+  config: Config,
+  sd: SoftDeleteTable,
+): Promise<{ nodes: CrossRestoreNode[]; unreachable: { label: string; error: string }[] }> {
   const nodes: CrossRestoreNode[] = [];
   const unreachable: { label: string; error: string }[] = [];
   const labelOf = (n: DependentNode<Target | UnreachableTarget>) => `${n.target.name}:${n.ref.schema}.${n.ref.table} (${n.ref.columns.join(", ")})`;
@@ -70,7 +74,8 @@ export async function crossRestoreNodes(config: Config, sd: SoftDeleteTable): Pr
       const target = reachable(top.target);
       const columns = await target.columns();
       const defaultSchema = await target.defaultSchema();
-      const has = (n: DependentNode<Target | UnreachableTarget>, c: string) => columns.some((x) => x.schema === n.ref.schema && x.table === n.ref.table && x.column === c);
+      const has = (n: DependentNode<Target | UnreachableTarget>, c: string) =>
+        columns.some((x) => x.schema === n.ref.schema && x.table === n.ref.table && x.column === c);
       const walk = (n: DependentNode<Target | UnreachableTarget>, prefix: PathLink[], depth: number) => {
         if (n.target.name !== top.target.name) return; // a third database: only what references the subject itself
         const stamp = softDeleteConfigOf(config, n.target.name, n.ref, defaultSchema)?.column ?? sd.column;

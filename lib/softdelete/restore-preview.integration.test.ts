@@ -55,7 +55,9 @@ describe.each(DIALECTS)("the restore preview on $dialect", ({ dialect, available
       refusal: { code: "not_found", reason: "not found among soft-deleted rows" },
     });
     // a restore of it is refused the same way
-    await expect(restoreSubject(store, config, pool, "fx.users", [String(LIVE)])).rejects.toThrow(new RestoreRefused("not_found", "not found among soft-deleted rows"));
+    await expect(restoreSubject(store, config, pool, "fx.users", [String(LIVE)])).rejects.toThrow(
+      new RestoreRefused("not_found", "not found among soft-deleted rows"),
+    );
     // a soft-deleted one still shows what support needs
     expect((await previewRestore(store, config, pool, "fx.users", [String(IN_GRACE)])).unique.email).toMatch(/@/);
   });

@@ -73,17 +73,32 @@ const subjectAnchor = (sd: SoftDeleteTable, key: unknown[]): Anchor => ({ kind: 
 const matchColumn = (sd: SoftDeleteTable) => sd.config.cascadeId ?? sd.column;
 
 /** Why this subject cannot be restored now, or null. Reads the target and the store; changes nothing. */
-async function refusalFor(store: Store, sd: SoftDeleteTable, key: string[], row: Record<string, unknown> | undefined, now: Date, q: (s: any) => Promise<any[]>) {
+async function refusalFor(
+  store: Store,
+  sd: SoftDeleteTable,
+  key: string[],
+  row: Record<string, unknown> | undefined,
+  now: Date,
+  q: (s: any) => Promise<any[]>,
+) {
   const text = keyText(key);
   if (!row) {
-    const purged = await store.prisma.deletionRequest.findFirst({ where: { table: sd.id, key: text, status: "completed", mode: "delete" }, orderBy: { finishedAt: "desc" } });
-    if (purged) return { code: "purged" as const, reason: `already purged on ${purged.finishedAt?.toISOString().slice(0, 10)} (deletion request ${purged.token}): nothing is left to restore` };
+    const purged = await store.prisma.deletionRequest.findFirst({
+      where: { table: sd.id, key: text, status: "completed", mode: "delete" },
+      orderBy: { finishedAt: "desc" },
+    });
+    if (purged)
+      return {
+        code: "purged" as const,
+        reason: `already purged on ${purged.finishedAt?.toISOString().slice(0, 10)} (deletion request ${purged.token}): nothing is left to restore`,
+      };
     return { code: "not_found" as const, reason: NOT_SOFT_DELETED };
   }
   const stamp = stampToDate(row[sd.column]);
   if (row[sd.column] == null) return { code: "not_found" as const, reason: NOT_SOFT_DELETED };
   const open = await store.prisma.deletionRequest.findFirst({ where: { table: sd.id, key: text, status: { in: [...OPEN_REQUEST_STATUSES] } } });
-  if (open) return { code: "purge_started" as const, reason: `its purge has started (deletion request ${open.token}, ${open.status}): it can no longer be restored` };
+  if (open)
+    return { code: "purge_started" as const, reason: `its purge has started (deletion request ${open.token}, ${open.status}): it can no longer be restored` };
   if (!stamp || stamp < graceCutoff(sd.config.graceDays, now)) {
     const ago = stamp ? `deleted ${Math.floor(daysBetween(stamp, now))} days ago` : "its deletion time is unreadable";
     return { code: "past_grace" as const, reason: `past the ${sd.config.graceDays}-day grace period (${ago}); it waits to be purged` };
@@ -92,7 +107,10 @@ async function refusalFor(store: Store, sd: SoftDeleteTable, key: string[], row:
     const value = row[column];
     if (value == null) continue;
     if ((await q(liveHolder(sd.ref, sd.pk, sd.column, column, value, key))).length) {
-      return { code: "unique_taken" as const, reason: `its ${column} is now used by another live account (registered again after the deletion); restoring would make two` };
+      return {
+        code: "unique_taken" as const,
+        reason: `its ${column} is now used by another live account (registered again after the deletion); restoring would make two`,
+      };
     }
   }
   return null;
@@ -174,7 +192,14 @@ export async function restoreSubject(store: Store, config: Config, pool: TargetP
           const found = await tx.query(rowsBelow(crossAnchor(n, subject), crossPath(sd, n, subject, stamp), n.node.pk));
           let done = 0;
           for (let i = 0; i < found.length; i += RESTORE_BATCH) {
-            done += await tx.execute(clearStampByPk(n.node.ref, n.node.pk, found.slice(i, i + RESTORE_BATCH).map((r) => pkOf(r, n.node.pk.length)), n.stamp));
+            done += await tx.execute(
+              clearStampByPk(
+                n.node.ref,
+                n.node.pk,
+                found.slice(i, i + RESTORE_BATCH).map((r) => pkOf(r, n.node.pk.length)),
+                n.stamp,
+              ),
+            );
           }
           out.push({ table: n.label, rows: done });
         }
@@ -189,7 +214,10 @@ export async function restoreSubject(store: Store, config: Config, pool: TargetP
 }
 
 /** Where a path in another database starts: the subject's values its first table references. */
-const crossAnchor = (n: CrossRestoreNode, subject: Record<string, unknown>): Anchor => ({ kind: "keys", tuples: [n.path[0].referenced.map((c) => subject[c])] });
+const crossAnchor = (n: CrossRestoreNode, subject: Record<string, unknown>): Anchor => ({
+  kind: "keys",
+  tuples: [n.path[0].referenced.map((c) => subject[c])],
+});
 
 /** The node's path with every table on it held to the subject's cascade. */
 const crossPath = (sd: SoftDeleteTable, n: CrossRestoreNode, subject: Record<string, unknown>, stamp: Date) =>
@@ -199,7 +227,13 @@ const crossPath = (sd: SoftDeleteTable, n: CrossRestoreNode, subject: Record<str
  * Same cascade in another database: the same cascade id, or a stamp in the same second as
  * the subject's (two databases keep time at different precisions; no comparison in Node).
  */
-function crossMatch(sd: SoftDeleteTable, target: Target, column: string, subject: Record<string, unknown>, stamp: Date): (alias: string) => RawBuilder<unknown> {
+function crossMatch(
+  sd: SoftDeleteTable,
+  target: Target,
+  column: string,
+  subject: Record<string, unknown>,
+  stamp: Date,
+): (alias: string) => RawBuilder<unknown> {
   if (sd.config.cascadeId) return (a) => sql`${sql.id(a, column)} = ${subject[sd.config.cascadeId!] as string}`;
   const from = new Date(Math.floor(stamp.getTime() / 1000) * 1000);
   const to = new Date(from.getTime() + 1000);

@@ -1,6 +1,10 @@
 import { z } from "zod";
 
-const table = z.string().min(3).max(300).regex(/^[^.]+(\.[^.]+){1,2}$/, "expected TARGET.TABLE");
+const table = z
+  .string()
+  .min(3)
+  .max(300)
+  .regex(/^[^.]+(\.[^.]+){1,2}$/, "expected TARGET.TABLE");
 const key = z.array(z.string().min(1).max(200)).min(1).max(8);
 
 /** An exact id or an exact email: never a pattern, so nothing can list accounts. */

@@ -34,7 +34,12 @@ export async function searchSoftDeleted(config: Config, pool: TargetPool, table:
   return [...hits.values()];
 }
 
-async function looksLikeKey(target: { columns(): Promise<{ schema: string; table: string; column: string; dataType: string }[]> }, ref: { schema: string; table: string }, column: string, value: string) {
+async function looksLikeKey(
+  target: { columns(): Promise<{ schema: string; table: string; column: string; dataType: string }[]> },
+  ref: { schema: string; table: string },
+  column: string,
+  value: string,
+) {
   const info = (await target.columns()).find((c) => c.schema === ref.schema && c.table === ref.table && c.column === column);
   const numeric = /int|serial|numeric|decimal|real|double|float/i.test(info?.dataType ?? "");
   const uuid = /uuid/i.test(info?.dataType ?? "");

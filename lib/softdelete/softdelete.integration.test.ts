@@ -5,7 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../../test/wait";
 import { tempDir } from "../../test/cleanup-fixture";
 import { WORKER_TEST_DIALECTS } from "../../test/services";
-import { BULK, BULK_POSTS, COMMENTS_PER_POST, createSoftDeleteFixture, DUP, IN_GRACE, PAST, PAST_GRACE, type SoftDeleteFixture } from "../../test/softdelete-fixture";
+import {
+  BULK,
+  BULK_POSTS,
+  COMMENTS_PER_POST,
+  createSoftDeleteFixture,
+  DUP,
+  IN_GRACE,
+  PAST,
+  PAST_GRACE,
+  type SoftDeleteFixture,
+} from "../../test/softdelete-fixture";
 import { STORE_KINDS } from "../../test/stores";
 import { loadConfig } from "../config/load";
 import type { Config } from "../config/types";
@@ -53,7 +63,14 @@ describe.each(DIALECTS)("soft deletes on $dialect", ({ dialect, available }) => 
     const p = await previewRestore(store, config, pool, "fx.users", [String(IN_GRACE)]);
     expect(p.refusal).toBeNull();
     const rows = Object.fromEntries(p.children.map((c) => [c.table.replace(/^[^.]+\./, ""), c.rows]));
-    expect(rows).toEqual({ "posts (user_id)": 3, "comments (post_id)": 3 * COMMENTS_PER_POST, "comments (user_id)": 1, "orders (user_id)": 2, "customer_activity (profile_id)": 3, "activity_notes (activity_id)": 3 });
+    expect(rows).toEqual({
+      "posts (user_id)": 3,
+      "comments (post_id)": 3 * COMMENTS_PER_POST,
+      "comments (user_id)": 1,
+      "orders (user_id)": 2,
+      "customer_activity (profile_id)": 3,
+      "activity_notes (activity_id)": 3,
+    });
     const ownPost = `user_id = ${IN_GRACE} AND id NOT IN (SELECT id FROM (SELECT id FROM ${fx.table("posts")} WHERE user_id = ${IN_GRACE} ORDER BY id LIMIT 3) AS f)`;
     expect(await stamped("posts", ownPost)).toBe(1);
     const r = await restoreSubject(store, config, pool, "fx.users", [String(IN_GRACE)]);
@@ -127,7 +144,9 @@ describe.each(DIALECTS)("soft deletes on $dialect", ({ dialect, available }) => 
         db.close();
       } else await (await pool.get("fx")).query((await import("kysely")).sql.raw(q));
     };
-    await exec(`UPDATE ${fx.table("users")} SET deleted_at = ${dialect === "postgres" ? "now() - interval '60 days'" : dialect === "mysql" ? "NOW() - INTERVAL 60 DAY" : "datetime('now', '-60 days')"} WHERE id = 5`);
+    await exec(
+      `UPDATE ${fx.table("users")} SET deleted_at = ${dialect === "postgres" ? "now() - interval '60 days'" : dialect === "mysql" ? "NOW() - INTERVAL 60 DAY" : "datetime('now', '-60 days')"} WHERE id = 5`,
+    );
     const hidden = `${fx.activityFile}.away`;
     renameSync(fx.activityFile, hidden);
     const { request } = await requestDeletion(store, (await softDeleteTableByName(config, pool, "fx.users")).id, ["5"], { requestedBy: "test" });

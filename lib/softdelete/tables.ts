@@ -31,7 +31,8 @@ export class UnknownSoftDeleteTable extends UserError {
 }
 
 /** How the config names a soft-delete table (purge jobs, the CLI and the pages use it): "target.table" or "target.schema.table". */
-export const configName = (entry: { target: string; schema?: string; table: string }) => `${entry.target}.${entry.schema ? `${entry.schema}.` : ""}${entry.table}`;
+export const configName = (entry: { target: string; schema?: string; table: string }) =>
+  `${entry.target}.${entry.schema ? `${entry.schema}.` : ""}${entry.table}`;
 
 export const tableIdOf = (target: string, t: TableRef) => `${target}.${t.schema}.${t.table}`;
 
@@ -39,7 +40,9 @@ export const tableIdOf = (target: string, t: TableRef) => `${target}.${t.schema}
 export function findSoftDeleteConfig(config: Config, name: string): SoftDeleteConfig {
   const parts = name.split(".");
   const [target, schema, table] = parts.length === 3 ? parts : [parts[0], undefined, parts[1]];
-  const found = config.softDelete.find((s) => s.target === target && s.table === table && (schema === undefined || s.schema === undefined || s.schema === schema));
+  const found = config.softDelete.find(
+    (s) => s.target === target && s.table === table && (schema === undefined || s.schema === undefined || s.schema === schema),
+  );
   if (!found || parts.length < 2 || parts.length > 3) {
     const known = config.softDelete.map((s) => `${s.target}.${s.table}`).join(", ") || "none configured";
     throw new UnknownSoftDeleteTable(`unknown soft-delete table "${name}" (expected TARGET.TABLE; known: ${known})`);
@@ -53,7 +56,16 @@ export async function resolveSoftDeleteTable(config: Config, pool: TargetPool, e
   const { relations } = await resolveRelations(config, pool);
   const tree = dependentTree(relations, { target: entry.target, ...ref });
   const dependents = await openDependentsReachable(pool, tree.nodes);
-  return { id: tableIdOf(entry.target, ref), config: entry, target, ref, pk: await primaryKeyOf(target, ref), column: entry.column, dependents, cycles: tree.cycles };
+  return {
+    id: tableIdOf(entry.target, ref),
+    config: entry,
+    target,
+    ref,
+    pk: await primaryKeyOf(target, ref),
+    column: entry.column,
+    dependents,
+    cycles: tree.cycles,
+  };
 }
 
 export async function softDeleteTableByName(config: Config, pool: TargetPool, name: string): Promise<SoftDeleteTable> {
@@ -62,7 +74,8 @@ export async function softDeleteTableByName(config: Config, pool: TargetPool, na
 
 /** The soft-delete config of a table reached below a subject, if it has one of its own. */
 export function softDeleteConfigOf(config: Config, target: string, ref: TableRef, defaultSchema: string): SoftDeleteConfig | undefined {
-  return config.softDelete.find((s) => s.target === target && s.table === ref.table && (s.schema ?? defaultSchema) === ref.schema) as SoftDeleteConfig | undefined;
+  return config.softDelete.find((s) => s.target === target && s.table === ref.table && (s.schema ?? defaultSchema) === ref.schema) as
+    SoftDeleteConfig | undefined;
 }
 
 /** The values PII columns are redacted to (NULL unless the config names a replacement). */

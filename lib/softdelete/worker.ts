@@ -6,7 +6,10 @@ import { abandonedPurges, requestPurge, runPurgeJob } from "./purge-job";
 import { configName } from "./tables";
 
 /** A purge job's data: one requested job, or the schedule's tick (which purges every soft-delete table). */
-export const purgeJobSchema = z.discriminatedUnion("trigger", [z.object({ trigger: z.literal("manual"), jobId: z.uuid() }), z.object({ trigger: z.literal("schedule") })]);
+export const purgeJobSchema = z.discriminatedUnion("trigger", [
+  z.object({ trigger: z.literal("manual"), jobId: z.uuid() }),
+  z.object({ trigger: z.literal("schedule") }),
+]);
 export type PurgeJobData = z.infer<typeof purgeJobSchema>;
 
 /** Runs one purge job; one given back by a stopping worker is queued again for the next one. */

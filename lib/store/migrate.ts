@@ -21,8 +21,6 @@ export interface Migration {
   checksum: string;
 }
 
-
-
 // Beside this file when run from source (CLI, tests); from the project root when bundled by Next.
 const besideSource = path.resolve(import.meta.dirname ?? ".", "../../prisma/migrations");
 export const MIGRATIONS_DIR = existsSync(besideSource) ? besideSource : path.join(/* turbopackIgnore: true */ process.cwd(), "prisma/migrations");
@@ -54,7 +52,8 @@ export async function applyMigrations(db: SqlRunner, migrations = readMigrations
   try {
     // Checked first: a runtime role without CREATE on the schema may not even run CREATE … IF NOT EXISTS.
     const [{ present }] = await db.query<{ present: boolean }>(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS present`);
-    if (!present) await db.exec(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+    if (!present)
+      await db.exec(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
       "id" VARCHAR(36) PRIMARY KEY NOT NULL,
       "checksum" VARCHAR(64) NOT NULL,
       "finished_at" TIMESTAMPTZ,
@@ -81,10 +80,11 @@ export async function applyMigrations(db: SqlRunner, migrations = readMigrations
         throw new MigrationError(`migration ${m.name} failed earlier and is marked unfinished in _prisma_migrations; fix the store by hand, then resolve it`);
       }
       const id = randomUUID();
-      await db.query(
-        `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)`,
-        [id, m.checksum, m.name],
-      );
+      await db.query(`INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)`, [
+        id,
+        m.checksum,
+        m.name,
+      ]);
       try {
         await db.exec(`BEGIN;\n${m.sql}\nCOMMIT;`);
       } catch (err) {

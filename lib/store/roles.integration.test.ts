@@ -103,7 +103,10 @@ describe.runIf(hasPostgres)("the two-role PostgreSQL store", () => {
       [`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_delete`, /must be owner/],
       [`ALTER TABLE audit_events DISABLE TRIGGER ALL`, /must be owner/],
       [`DROP TRIGGER audit_events_chain ON audit_events`, /must be owner/],
-      [`CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN OLD; END $$`, /must be owner|permission denied/],
+      [
+        `CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN OLD; END $$`,
+        /must be owner|permission denied/,
+      ],
       [`SET session_replication_role = replica`, /permission denied/],
       [`DELETE FROM erasure_evidence`, /permission denied/],
       [`UPDATE erasure_evidence SET verdict = 'complete'`, /permission denied/],

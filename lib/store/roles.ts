@@ -48,17 +48,25 @@ export async function runtimeRoleProblem(owner: Client, role: string): Promise<s
   if (found.rolcreaterole) return `role "${role}" may create roles (CREATEROLE): it could make itself a member of the tables' owner`;
   if (found.rolbypassrls) return `role "${role}" bypasses row-level security (BYPASSRLS): the runtime role needs no such power`;
   for (const table of APPEND_ONLY_TABLES) {
-    const r = (await owner.query<{ owns: boolean }>(`SELECT pg_has_role($1, c.relowner, 'MEMBER') AS owns FROM pg_class c WHERE c.oid = to_regclass($2)`, [role, table])).rows[0];
+    const r = (
+      await owner.query<{ owns: boolean }>(`SELECT pg_has_role($1, c.relowner, 'MEMBER') AS owns FROM pg_class c WHERE c.oid = to_regclass($2)`, [role, table])
+    ).rows[0];
     if (r?.owns) return `role "${role}" owns ${table} (or is a member of its owner): it could disable its append-only triggers`;
   }
   // A schema's owner may drop any table in it, owned or not; on PostgreSQL 15+ public belongs
   // to pg_database_owner, of which the database's owner is a member.
   const schema = (
-    await owner.query<{ name: string; owns: boolean }>(`SELECT n.nspname AS name, pg_has_role($1, n.nspowner, 'MEMBER') AS owns FROM pg_namespace n WHERE n.nspname = current_schema()`, [role])
+    await owner.query<{ name: string; owns: boolean }>(
+      `SELECT n.nspname AS name, pg_has_role($1, n.nspowner, 'MEMBER') AS owns FROM pg_namespace n WHERE n.nspname = current_schema()`,
+      [role],
+    )
   ).rows[0];
   if (schema?.owns) return `role "${role}" owns the schema "${schema.name}" (or is a member of its owner): it could drop the append-only tables`;
   const db = (
-    await owner.query<{ name: string; owns: boolean }>(`SELECT d.datname AS name, pg_has_role($1, d.datdba, 'MEMBER') AS owns FROM pg_database d WHERE d.datname = current_database()`, [role])
+    await owner.query<{ name: string; owns: boolean }>(
+      `SELECT d.datname AS name, pg_has_role($1, d.datdba, 'MEMBER') AS owns FROM pg_database d WHERE d.datname = current_database()`,
+      [role],
+    )
   ).rows[0];
   if (db?.owns) return `role "${role}" owns the database "${db.name}" (or is a member of its owner): it could drop the store`;
   return null;
@@ -85,7 +93,9 @@ export async function grantRuntime(owner: pg.Client, role: string): Promise<void
     await owner.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${schema} TO ${r}`);
     // pg-boss keeps its queue in a schema of its own, which it creates and owns: the runtime
     // role may create schemas (that gives it nothing over the tables above).
-    const boss = (await owner.query<{ theirs: boolean }>(`SELECT pg_has_role($1, nspowner, 'USAGE') AS theirs FROM pg_namespace WHERE nspname = 'pgboss'`, [name])).rows[0];
+    const boss = (
+      await owner.query<{ theirs: boolean }>(`SELECT pg_has_role($1, nspowner, 'USAGE') AS theirs FROM pg_namespace WHERE nspname = 'pgboss'`, [name])
+    ).rows[0];
     if (boss?.theirs) {
       // created by the runtime role's own pg-boss: nothing to grant
     } else if (!boss) {

@@ -7,7 +7,13 @@ import type { Store } from "../store/client";
 export const ABANDONED_AFTER_MS = 10 * 60_000;
 
 /** Sweeps in the one job lifecycle (lib/jobs/lifecycle.ts); their heartbeat is their progress, written as relations finish. */
-export const sweeps: JobModel<SweepStatus> = { noun: "sweep", missing: "no such sweep", rows: (store) => store.prisma.sweep, active: ["queued", "running"], staleMs: ABANDONED_AFTER_MS };
+export const sweeps: JobModel<SweepStatus> = {
+  noun: "sweep",
+  missing: "no such sweep",
+  rows: (store) => store.prisma.sweep,
+  active: ["queued", "running"],
+  staleMs: ABANDONED_AFTER_MS,
+};
 
 /**
  * Claims a scheduled slot: the first worker creates the slot's sweep; any other worker, or

@@ -11,7 +11,11 @@ import { TargetPool } from "../targets/pool";
 export async function storeSuggestions(store: Store, config: Config, sweepId: string, result: SweepResult): Promise<void> {
   const pool = new TargetPool(config.targets);
   try {
-    const suggestions = await suggestRelations(config, pool, result.results.map((r) => r.relation));
+    const suggestions = await suggestRelations(
+      config,
+      pool,
+      result.results.map((r) => r.relation),
+    );
     await store.prisma.sweep.update({ where: { id: sweepId }, data: { suggestions: JSON.parse(JSON.stringify(suggestions)) } });
   } finally {
     await pool.close();

@@ -124,7 +124,10 @@ describe.each(STORE_KINDS)("sweeps on the $name store", (kind) => {
     await evaluateAlerts(store, strict, { fetch: fakeFetch });
     expect(sent).toHaveLength(2);
     // a per-relation threshold overrides the global one
-    const perRelation: Config = { ...strict, relations: strict.relations.map((r) => (r.name === "activity_profile" ? { ...r, alerts: { orphans: 10_000 } } : r)) };
+    const perRelation: Config = {
+      ...strict,
+      relations: strict.relations.map((r) => (r.name === "activity_profile" ? { ...r, alerts: { orphans: 10_000 } } : r)),
+    };
     await evaluateAlerts(store, perRelation, { fetch: fakeFetch });
     expect(sent.at(-1)).toMatchObject({ event: "resolved", relation: "activity_profile", kind: "count" });
     // growth: a day-old scan with fewer orphans makes the per-day rate
@@ -164,13 +167,29 @@ describe.each(STORE_KINDS)("sweeps on the $name store", (kind) => {
     await evaluateAlerts(store, tight, { fetch: fakeFetch });
     const firing = await store.prisma.alert.findMany({ where: { resolvedAt: null } });
     expect(firing.map((a) => [a.relation, a.kind, a.value, a.threshold])).toEqual([["shop.public.users", "pending", 20, 19]]);
-    expect(sent).toEqual([expect.objectContaining({ event: "fired", relation: "shop.public.users", kind: "pending", value: 20, text: expect.stringContaining("20 soft-deleted rows past grace") })]);
+    expect(sent).toEqual([
+      expect.objectContaining({
+        event: "fired",
+        relation: "shop.public.users",
+        kind: "pending",
+        value: 20,
+        text: expect.stringContaining("20 soft-deleted rows past grace"),
+      }),
+    ]);
     // a sweep that could not read the table keeps the alert: unknown is not back under the threshold
-    const last = await store.prisma.sweep.findFirstOrThrow({ where: { status: "completed", backlog: { not: { equals: null } } }, orderBy: { startedAt: "desc" } });
+    const last = await store.prisma.sweep.findFirstOrThrow({
+      where: { status: "completed", backlog: { not: { equals: null } } },
+      orderBy: { startedAt: "desc" },
+    });
     const measured = last.backlog as { gauges: Record<string, unknown>[] };
-    await store.prisma.sweep.update({ where: { id: last.id }, data: { backlog: { ...measured, gauges: measured.gauges.map((g) => ({ ...g, pending: 0, error: "cannot reach target shop" })) } } });
+    await store.prisma.sweep.update({
+      where: { id: last.id },
+      data: { backlog: { ...measured, gauges: measured.gauges.map((g) => ({ ...g, pending: 0, error: "cannot reach target shop" })) } },
+    });
     await evaluateAlerts(store, tight, { fetch: fakeFetch });
-    expect((await store.prisma.alert.findMany({ where: { resolvedAt: null } })).map((a) => [a.relation, a.kind, a.value])).toEqual([["shop.public.users", "pending", 20]]);
+    expect((await store.prisma.alert.findMany({ where: { resolvedAt: null } })).map((a) => [a.relation, a.kind, a.value])).toEqual([
+      ["shop.public.users", "pending", 20],
+    ]);
     expect(sent).toHaveLength(1);
     await store.prisma.sweep.update({ where: { id: last.id }, data: { backlog: measured as object } });
     // exactly at the threshold is not over it
@@ -186,7 +205,11 @@ describe.each(STORE_KINDS)("sweeps on the $name store", (kind) => {
     await sweepNow(store, config, "test");
     // exactly one alert firing: the soft-delete backlog (20) over a pendingAlert of 19
     await quietAlerts();
-    await evaluateAlerts(store, { ...config, alerts: { orphans: 1e9, growthPerDay: 1e9 }, softDelete: config.softDelete.map((e) => ({ ...e, pendingAlert: 19 })) });
+    await evaluateAlerts(store, {
+      ...config,
+      alerts: { orphans: 1e9, growthPerDay: 1e9 },
+      softDelete: config.softDelete.map((e) => ({ ...e, pendingAlert: 19 })),
+    });
     const text = await metricsText(store);
     const families = parsePrometheus(text) as { name: string; type: string; metrics: { labels?: Record<string, string>; value: string }[] }[];
     const orphans = families.find((f) => f.name === "custodian_orphans")!;
@@ -194,7 +217,9 @@ describe.each(STORE_KINDS)("sweeps on the $name store", (kind) => {
     const byRelation = Object.fromEntries(orphans.metrics.map((m) => [m.labels!.relation, Number(m.value)]));
     expect(byRelation["shop.payments.order_id"]).toBe(3);
     expect(byRelation["shop.refunds.order_id+line_no"]).toBe(4);
-    expect(families.find((f) => f.name === "custodian_alert_active")!.metrics.map((m) => m.labels)).toEqual([{ relation: "shop.public.users", kind: "pending" }]);
+    expect(families.find((f) => f.name === "custodian_alert_active")!.metrics.map((m) => m.labels)).toEqual([
+      { relation: "shop.public.users", kind: "pending" },
+    ]);
     expect(families.map((f) => f.name)).toContain("custodian_last_sweep_timestamp_seconds");
     const sample = (name: string) => families.find((f) => f.name === name)!.metrics.map((m) => [m.labels!.table, Number(m.value)]);
     expect(sample("custodian_softdelete_rows")).toEqual([["shop.public.users", 31]]);

@@ -3,7 +3,18 @@ import type { TargetSpec } from "../config/types";
 import type { Driver } from "./driver";
 import type { KeyValueParse } from "./features/key-values";
 import type { ErrorMapper, Session } from "./session";
-import type { ColumnInfo, ColumnsRef, DeclaredForeignKey, IndexInfo, KeyPage, ParentSoftDelete, PartialIndex, SameTargetOrphanQuery, TableRef, UniqueKey } from "./types";
+import type {
+  ColumnInfo,
+  ColumnsRef,
+  DeclaredForeignKey,
+  IndexInfo,
+  KeyPage,
+  ParentSoftDelete,
+  PartialIndex,
+  SameTargetOrphanQuery,
+  TableRef,
+  UniqueKey,
+} from "./types";
 
 // A dialect is split the way Kysely splits one (src/dialect/<dialect>/): every folder
 // (postgres, mysql, sqlite; pglite reuses postgres's parts with its own driver) holds the

@@ -6,15 +6,7 @@ import { UserError, type UserErrorKind } from "../errors/user-error";
  * what went wrong (and never report 0 orphans for a relation that was not scanned).
  */
 export type TargetErrorKind =
-  | "unreachable"
-  | "auth_failed"
-  | "unknown_database"
-  | "unknown_table"
-  | "unknown_column"
-  | "permission_denied"
-  | "timeout"
-  | "locked"
-  | "query_failed";
+  "unreachable" | "auth_failed" | "unknown_database" | "unknown_table" | "unknown_column" | "permission_denied" | "timeout" | "locked" | "query_failed";
 
 /** A target's failure as the person reads it (lib/errors): only the kind changes, the message naming the target stays. */
 const USER_KINDS: Record<TargetErrorKind, UserErrorKind> = {

@@ -73,7 +73,8 @@ describe("integerRange and outsideRange", () => {
   it("says which keys no row of the type can hold, whatever form they come in", () => {
     const int = integerRange("int")!;
     for (const v of [2147483647, "2147483647", 2147483647n, -2147483648, " -2147483648 ", 0, "0", null]) expect(outsideRange(v, int), String(v)).toBe(false);
-    for (const v of [2147483648, "2147483648", 2147483648n, -2147483649, "-2147483649", "99999999999999999999", 2 ** 60]) expect(outsideRange(v, int), String(v)).toBe(true);
+    for (const v of [2147483648, "2147483648", 2147483648n, -2147483649, "-2147483649", "99999999999999999999", 2 ** 60])
+      expect(outsideRange(v, int), String(v)).toBe(true);
     const u64 = integerRange("bigint unsigned")!;
     expect(outsideRange("18446744073709551615", u64)).toBe(false);
     expect(outsideRange("18446744073709551616", u64)).toBe(true);

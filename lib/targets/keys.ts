@@ -121,7 +121,8 @@ export function integerRange(type: string): IntegerRange | null {
  */
 export function outsideRange(value: unknown, range: IntegerRange): boolean {
   if (value == null) return false;
-  if (typeof value === "number") return Number.isSafeInteger(value) ? value < Number(range.min) || value > Number(range.max) : Number.isInteger(value) && outsideRange(BigInt(value), range);
+  if (typeof value === "number")
+    return Number.isSafeInteger(value) ? value < Number(range.min) || value > Number(range.max) : Number.isInteger(value) && outsideRange(BigInt(value), range);
   if (typeof value === "bigint") return value < range.min || value > range.max;
   if (typeof value !== "string") return false;
   // bigint keys (pg hands them over as text): the common case, asked of every key a walk looks up

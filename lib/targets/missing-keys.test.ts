@@ -3,7 +3,10 @@ import { impossibleKeys, lookUpInBatches, missingOrds } from "./missing-keys";
 
 describe("missing keys", () => {
   it("flags the keys no row of an integer or uuid column could hold", () => {
-    const keys = [["1", "abc", "99999999999999999999", "-3"], ["0f8fad5b-d9cb-469f-a165-70867728950e", "0f8fad5b-d9cb-469f-a165-70867728950e", "x", "nope"]];
+    const keys = [
+      ["1", "abc", "99999999999999999999", "-3"],
+      ["0f8fad5b-d9cb-469f-a165-70867728950e", "0f8fad5b-d9cb-469f-a165-70867728950e", "x", "nope"],
+    ];
     expect([...impossibleKeys(["smallint", "uuid"], keys, 4)!]).toEqual([0, 1, 1, 1]);
     expect(impossibleKeys(["text", "varchar(36)"], keys, 4)).toBeNull();
   });

@@ -11,7 +11,16 @@ describe("walk pages", () => {
       2,
       2,
     );
-    expect(page).toEqual({ keys: [[1, 1], ["a", "b"]], rows: [3, 2], size: 2, rowCount: 5, next: [1, "b"] });
+    expect(page).toEqual({
+      keys: [
+        [1, 1],
+        ["a", "b"],
+      ],
+      rows: [3, 2],
+      size: 2,
+      rowCount: 5,
+      next: [1, "b"],
+    });
     expect(pageFromRows([{ k0: 7, n: 1 }], 1, 2).next).toBeNull();
     expect(pageFromRows([], 1, 2)).toEqual({ keys: [[]], rows: [], size: 0, rowCount: 0, next: null });
   });

@@ -36,6 +36,15 @@ export class TargetPool {
   async close(): Promise<void> {
     const all = [...this.opened.values()];
     this.opened.clear();
-    await Promise.all(all.map((p) => p.then((t) => t.close(), () => undefined /* never opened: its caller was told */).catch(logFailure("targets", "closing a target"))));
+    await Promise.all(
+      all.map((p) =>
+        p
+          .then(
+            (t) => t.close(),
+            () => undefined /* never opened: its caller was told */,
+          )
+          .catch(logFailure("targets", "closing a target")),
+      ),
+    );
   }
 }

@@ -92,7 +92,9 @@ describe("SerialLock", () => {
     expect(outcomes.map((o) => o.status).sort()).toEqual(["fulfilled", "rejected"]);
     const refused = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected")!;
     expect(refused.reason).toBeInstanceOf(SerialDeadlock);
-    expect(refused.reason.message).toMatch(/^deadlock: a transaction waited for circle-[ab] while the one holding it waited for a database this transaction holds/);
+    expect(refused.reason.message).toMatch(
+      /^deadlock: a transaction waited for circle-[ab] while the one holding it waited for a database this transaction holds/,
+    );
     // and the locks are free again
     expect(await Promise.all([a.turn(async () => 1), b.turn(async () => 2)])).toEqual([1, 2]);
   });

@@ -93,7 +93,9 @@ export class SerialLock {
 /** Refused: waiting for this database would wait forever (see SerialLock.turn). */
 export class SerialDeadlock extends Error {
   constructor(key: string) {
-    super(`deadlock: a transaction waited for ${key.replace(/^[a-z]+:/, "")} while the one holding it waited for a database this transaction holds; rolled back, try again`);
+    super(
+      `deadlock: a transaction waited for ${key.replace(/^[a-z]+:/, "")} while the one holding it waited for a database this transaction holds; rolled back, try again`,
+    );
     this.name = "SerialDeadlock";
   }
 }

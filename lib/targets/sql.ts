@@ -42,7 +42,12 @@ export function keyAfter(alias: string, columns: string[], after: unknown[]): Ra
     const eqs = columns.slice(0, i).map((p, j) => sql`${col(alias, p)} = ${after[j]}`);
     return sql.join([...eqs, sql`${col(alias, c)} > ${after[i]}`], sql` AND `);
   });
-  return branches.length === 1 ? branches[0] : sql`(${sql.join(branches.map((b) => sql`(${b})`), sql` OR `)})`;
+  return branches.length === 1
+    ? branches[0]
+    : sql`(${sql.join(
+        branches.map((b) => sql`(${b})`),
+        sql` OR `,
+      )})`;
 }
 
 export function orderBy(alias: string, columns: string[]): RawBuilder<unknown> {

@@ -26,7 +26,9 @@ describe("index statements", () => {
 
   it("MySQL builds them in place, and has no partial indexes", async () => {
     const t = await open("mysql");
-    expect(t.createIndexStatement(ref)).toBe('CREATE INDEX `order "items"_user_id_x``y_idx` ON `app`.`order "items"` (`user_id`, `x``y`) ALGORITHM=INPLACE LOCK=NONE');
+    expect(t.createIndexStatement(ref)).toBe(
+      'CREATE INDEX `order "items"_user_id_x``y_idx` ON `app`.`order "items"` (`user_id`, `x``y`) ALGORITHM=INPLACE LOCK=NONE',
+    );
     expect(t.partialIndexStatement(ref, "deleted_at", { unique: false, live: false })).toBeNull();
   });
 

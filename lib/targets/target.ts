@@ -35,7 +35,13 @@ class ComposedTarget implements Target {
     private readonly statements: Statements,
   ) {
     this.name = session.name;
-    ({ inProcess: this.inProcess, rowLocks: this.rowLocks, deleteRechecksLatest: this.deleteRechecksLatest, implicitRowKey: this.implicitRowKey, orphanProbe: this.orphanProbe } = adapter);
+    ({
+      inProcess: this.inProcess,
+      rowLocks: this.rowLocks,
+      deleteRechecksLatest: this.deleteRechecksLatest,
+      implicitRowKey: this.implicitRowKey,
+      orphanProbe: this.orphanProbe,
+    } = adapter);
   }
 
   defaultSchema() {

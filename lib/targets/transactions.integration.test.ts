@@ -48,7 +48,11 @@ async function counterDatabase(dialect: Dialect, dir: string): Promise<{ spec: T
   if (dialect === "postgres") {
     const schema = `tx_${suffix}`;
     await postgresAdmin([`CREATE SCHEMA ${schema}`, ...ddl(`${schema}.counter`)].join(";\n"));
-    return { spec: { name: "t", dialect, url: POSTGRES_URL }, counter: { schema, table: "counter" }, drop: () => postgresAdmin(`DROP SCHEMA ${schema} CASCADE`) };
+    return {
+      spec: { name: "t", dialect, url: POSTGRES_URL },
+      counter: { schema, table: "counter" },
+      drop: () => postgresAdmin(`DROP SCHEMA ${schema} CASCADE`),
+    };
   }
   const name = `cust_tx_${suffix}`;
   const db = await createMysqlDatabase(name);
@@ -130,27 +134,30 @@ describe.each(DIALECTS)("transactions from several targets on one $dialect datab
     expect(await read(b)).toBe(7);
   });
 
-  it.runIf(available && (dialect === "pglite" || dialect === "sqlite"))("a transaction inside a transaction is a savepoint of it: rolled back alone, committed with it", async () => {
-    await a.query(set(0));
-    await a.transaction(5000, async (tx) => {
-      await tx.execute(set(1));
+  it.runIf(available && (dialect === "pglite" || dialect === "sqlite"))(
+    "a transaction inside a transaction is a savepoint of it: rolled back alone, committed with it",
+    async () => {
+      await a.query(set(0));
+      await a.transaction(5000, async (tx) => {
+        await tx.execute(set(1));
+        await expect(
+          b.transaction(5000, async (inner) => {
+            await inner.execute(set(50));
+            throw new Error("inner fails");
+          }),
+        ).rejects.toThrow("inner fails");
+        expect(await read(a)).toBe(1);
+        await b.transaction(5000, async (inner) => inner.execute(set(2)));
+      });
+      expect(await read(b)).toBe(2);
       await expect(
-        b.transaction(5000, async (inner) => {
-          await inner.execute(set(50));
-          throw new Error("inner fails");
+        a.transaction(5000, async (tx) => {
+          await tx.execute(set(3));
+          await b.transaction(5000, async (inner) => inner.execute(set(4)));
+          throw new Error("outer fails");
         }),
-      ).rejects.toThrow("inner fails");
-      expect(await read(a)).toBe(1);
-      await b.transaction(5000, async (inner) => inner.execute(set(2)));
-    });
-    expect(await read(b)).toBe(2);
-    await expect(
-      a.transaction(5000, async (tx) => {
-        await tx.execute(set(3));
-        await b.transaction(5000, async (inner) => inner.execute(set(4)));
-        throw new Error("outer fails");
-      }),
-    ).rejects.toThrow("outer fails");
-    expect(await read(b)).toBe(2);
-  });
+      ).rejects.toThrow("outer fails");
+      expect(await read(b)).toBe(2);
+    },
+  );
 });

@@ -6,7 +6,15 @@ import type { Store } from "../store/client";
 export function listUsers(store: Store) {
   return store.prisma.user.findMany({
     orderBy: [{ active: "desc" }, { email: "asc" }],
-    select: { id: true, email: true, name: true, roles: true, active: true, createdAt: true, sessions: { select: { updatedAt: true }, orderBy: { updatedAt: "desc" }, take: 1 } },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      roles: true,
+      active: true,
+      createdAt: true,
+      sessions: { select: { updatedAt: true }, orderBy: { updatedAt: "desc" }, take: 1 },
+    },
   });
 }
 

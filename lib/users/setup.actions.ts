@@ -13,4 +13,3 @@ export const redeemSetupLink = publicAction
     ctx.auditObject(`user:${user.id}`);
     redirect("/sign-in?created=1");
   });
-

@@ -49,7 +49,8 @@ export default async function ErasureSubjectPage({ params }: { params: Promise<{
           {withdrawal && <WithdrawnBadge />}
         </div>
         <p className="text-sm text-zinc-500">
-          Subject &ldquo;{request.subject}&rdquo; · {request.source === "csv" ? "uploaded in a CSV" : request.source === "purge" ? `from purge request ${request.purgeRequestId}` : "added by hand"}{" "}
+          Subject &ldquo;{request.subject}&rdquo; ·{" "}
+          {request.source === "csv" ? "uploaded in a CSV" : request.source === "purge" ? `from purge request ${request.purgeRequestId}` : "added by hand"}{" "}
           {formatRelative(request.createdAt)}
           {request.lastVerifiedAt && ` · last verified ${formatRelative(request.lastVerifiedAt)}`}
         </p>
@@ -58,22 +59,33 @@ export default async function ErasureSubjectPage({ params }: { params: Promise<{
 
       {withdrawal && (
         <p className="card border-red-300 p-4 text-sm" data-testid="withdrawn-note">
-          <span className="font-medium text-red-700 dark:text-red-400">Withdrawn</span> {formatRelative(withdrawal.withdrawnAt)} ({withdrawal.withdrawnAt.toISOString().slice(0, 10)}) by{" "}
-          {names.get(withdrawal.withdrawnBy) ?? withdrawal.withdrawnBy}: &ldquo;{withdrawal.reason}&rdquo;. It is kept with its evidence, out of the open lists and of &ldquo;Verify all&rdquo;.
+          <span className="font-medium text-red-700 dark:text-red-400">Withdrawn</span> {formatRelative(withdrawal.withdrawnAt)} (
+          {withdrawal.withdrawnAt.toISOString().slice(0, 10)}) by {names.get(withdrawal.withdrawnBy) ?? withdrawal.withdrawnBy}: &ldquo;{withdrawal.reason}
+          &rdquo;. It is kept with its evidence, out of the open lists and of &ldquo;Verify all&rdquo;.
         </p>
       )}
 
       {history[0] && latest && (
         <p className="text-sm" data-testid="verdict-text">
           <span className="text-zinc-500">Latest verdict (evidence #{history[0].id.toString()}): </span>
-          <span className={history[0].verdict === "complete" ? (latest.unreviewedColumns ? "text-amber-700 dark:text-amber-400" : "text-emerald-700 dark:text-emerald-400") : "text-red-600"}>
+          <span
+            className={
+              history[0].verdict === "complete"
+                ? latest.unreviewedColumns
+                  ? "text-amber-700 dark:text-amber-400"
+                  : "text-emerald-700 dark:text-emerald-400"
+                : "text-red-600"
+            }
+          >
             {verdictText(history[0], { unreviewedColumns: latest.unreviewedColumns, trace: latest.trace })}
           </span>
         </p>
       )}
 
       <section className="card space-y-1 p-4 text-sm" data-testid="trace">
-        <h2 className="font-medium">What Custodian knew of this key {history[0] && <span className="font-normal text-zinc-500">(before evidence #{history[0].id.toString()})</span>}</h2>
+        <h2 className="font-medium">
+          What Custodian knew of this key {history[0] && <span className="font-normal text-zinc-500">(before evidence #{history[0].id.toString()})</span>}
+        </h2>
         {trace ? (
           <>
             <p data-testid="trace-summary" className={seenByCustodian(trace) ? "" : "text-zinc-500"}>
@@ -81,19 +93,23 @@ export default async function ErasureSubjectPage({ params }: { params: Promise<{
             </p>
             {!seenByCustodian(trace) && (
               <p className="text-zinc-500">
-                No purge or deletion request of it, no sweep saw rows pointing at it, no verification found its rows: a &ldquo;complete&rdquo; here means nothing of this key was found, not that Custodian erased it.
+                No purge or deletion request of it, no sweep saw rows pointing at it, no verification found its rows: a &ldquo;complete&rdquo; here means
+                nothing of this key was found, not that Custodian erased it.
               </p>
             )}
           </>
         ) : (
           <p className="text-zinc-500">
-            {history[0] ? "Not recorded by this verification (made before Custodian recorded traces)." : "Each verification records it: a purge or deletion request of this key, rows sweeps saw pointing at it, an earlier verification that found its rows — or that Custodian never saw it."}
+            {history[0]
+              ? "Not recorded by this verification (made before Custodian recorded traces)."
+              : "Each verification records it: a purge or deletion request of this key, rows sweeps saw pointing at it, an earlier verification that found its rows — or that Custodian never saw it."}
           </p>
         )}
         {unreviewed && unreviewed.length > 0 && (
           <p className="text-amber-700 dark:text-amber-400" data-testid="unreviewed-note">
             {unreviewedText(unreviewed.length).replace(/^./, (c) => c.toUpperCase())}, so never checked:{" "}
-            <span className="font-mono text-xs">{unreviewed.map((c) => `${c.target}.${c.schema}.${c.table}.${c.column}`).join(", ")}</span> — map a relation, or mark it &ldquo;not personal data&rdquo; on{" "}
+            <span className="font-mono text-xs">{unreviewed.map((c) => `${c.target}.${c.schema}.${c.table}.${c.column}`).join(", ")}</span> — map a relation, or
+            mark it &ldquo;not personal data&rdquo; on{" "}
             <Link href="/erasure" className="underline">
               the erasure page
             </Link>
@@ -123,11 +139,14 @@ export default async function ErasureSubjectPage({ params }: { params: Promise<{
         <section className="space-y-4" data-testid="breakdown">
           <h2 className="text-lg font-semibold">
             What is left, by database{" "}
-            <span className="text-sm font-normal text-zinc-500">(evidence #{history[0].id.toString()}, {formatRelative(history[0].verifiedAt)})</span>
+            <span className="text-sm font-normal text-zinc-500">
+              (evidence #{history[0].id.toString()}, {formatRelative(history[0].verifiedAt)})
+            </span>
           </h2>
           {!!latest.cycles?.length && (
             <p className="text-sm text-zinc-500">
-              Not followed, because they lead back into a table already walked (a row reached only that way belongs to someone else): {latest.cycles.join(", ")}.
+              Not followed, because they lead back into a table already walked (a row reached only that way belongs to someone else): {latest.cycles.join(", ")}
+              .
             </p>
           )}
           {(latest.failures ?? []).map((f) => (
@@ -154,15 +173,23 @@ export default async function ErasureSubjectPage({ params }: { params: Promise<{
               >
                 {tables.map((t) => (
                   <tr key={`${t.schema}.${t.table}`} data-testid="residue-row" data-table={t.table}>
-                    <Td className="break-all font-mono">
+                    <Td className="font-mono break-all">
                       {t.schema}.{t.table}
                     </Td>
                     <Td numeric className={`${t.residualRows || t.error ? "font-semibold text-red-600" : ""}`}>
                       {t.error ? "not checked" : formatNumber(t.residualRows)}
                     </Td>
-                    <Td numeric className="text-zinc-500">{t.redactedRows ? formatNumber(t.redactedRows) : ""}</Td>
+                    <Td numeric className="text-zinc-500">
+                      {t.redactedRows ? formatNumber(t.redactedRows) : ""}
+                    </Td>
                     <Td className="font-mono text-xs text-zinc-500">
-                      {t.error ? <span className="font-sans text-red-600">{t.error}</span> : t.sampleKeys.length ? `${t.keyColumns.join("/")}: ${t.sampleKeys.map((k) => k.join("/")).join(", ")}${t.residualRows > t.sampleKeys.length ? ", …" : ""}` : ""}
+                      {t.error ? (
+                        <span className="font-sans text-red-600">{t.error}</span>
+                      ) : t.sampleKeys.length ? (
+                        `${t.keyColumns.join("/")}: ${t.sampleKeys.map((k) => k.join("/")).join(", ")}${t.residualRows > t.sampleKeys.length ? ", …" : ""}`
+                      ) : (
+                        ""
+                      )}
                     </Td>
                     <Td className="text-xs text-zinc-500">{t.via.length ? t.via.join(", ") : "the subject's own table"}</Td>
                   </tr>
@@ -177,28 +204,26 @@ export default async function ErasureSubjectPage({ params }: { params: Promise<{
         <section className="space-y-2">
           <h2 className="text-lg font-semibold">Evidence history</h2>
           <Table testId="evidence-history" columns={["#", "Verified", "By", "Verdict", { label: "Rows left", numeric: true }, "Custodian / config", "Hash"]}>
-          {history.map((e) => (
-            <tr key={e.id.toString()}>
-              <Td>{e.id.toString()}</Td>
-              <Td title={e.verifiedAt.toISOString()}>
-                {formatRelative(e.verifiedAt)}
-              </Td>
-              <Td className="text-zinc-500">{names.get(e.verifiedBy) ?? e.verifiedBy}</Td>
-              <Td>
-                <StateBadge state={e.verdict} />
-                {e.verdict === "complete" && !!storedTables(e).unreviewedColumns && (
-                  <span className="ml-1 text-xs text-amber-700 dark:text-amber-400">— {unreviewedText(storedTables(e).unreviewedColumns!)}</span>
-                )}
-              </Td>
-              <Td numeric>{formatNumber(e.residualRows)}</Td>
-              <Td className="font-mono text-xs text-zinc-500">
-                {e.custodianVersion} / {e.configHash}
-              </Td>
-              <Td className="font-mono text-xs text-zinc-500" title={e.hash}>
-                {e.hash.slice(0, 12)}…
-              </Td>
-            </tr>
-          ))}
+            {history.map((e) => (
+              <tr key={e.id.toString()}>
+                <Td>{e.id.toString()}</Td>
+                <Td title={e.verifiedAt.toISOString()}>{formatRelative(e.verifiedAt)}</Td>
+                <Td className="text-zinc-500">{names.get(e.verifiedBy) ?? e.verifiedBy}</Td>
+                <Td>
+                  <StateBadge state={e.verdict} />
+                  {e.verdict === "complete" && !!storedTables(e).unreviewedColumns && (
+                    <span className="ml-1 text-xs text-amber-700 dark:text-amber-400">— {unreviewedText(storedTables(e).unreviewedColumns!)}</span>
+                  )}
+                </Td>
+                <Td numeric>{formatNumber(e.residualRows)}</Td>
+                <Td className="font-mono text-xs text-zinc-500">
+                  {e.custodianVersion} / {e.configHash}
+                </Td>
+                <Td className="font-mono text-xs text-zinc-500" title={e.hash}>
+                  {e.hash.slice(0, 12)}…
+                </Td>
+              </tr>
+            ))}
           </Table>
         </section>
       )}

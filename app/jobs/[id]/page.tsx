@@ -23,7 +23,9 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
   const { status, waiting, snapshot, who } = job;
   const mayApprove = can(actor.roles, "jobs.approve") && actor.userId !== status.requestedBy;
   // Row values (a sample) only for those who may preview orphans; the approver decides on today's figures too.
-  const live = waiting ? await liveApprovalFigures(store, serverConfig(), status.relation, { approve: mayApprove, preview: can(actor.roles, "orphans.preview") }) : { fresh: null, sample: null };
+  const live = waiting
+    ? await liveApprovalFigures(store, serverConfig(), status.relation, { approve: mayApprove, preview: can(actor.roles, "orphans.preview") })
+    : { fresh: null, sample: null };
   return (
     <div className="space-y-6">
       <div>
@@ -40,7 +42,8 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
           description={
             <>
               {status.action.replace(/_/g, " ")} · requested by {who(status.requestedBy)} {formatRelative(new Date(status.createdAt))}
-              {status.approvedBy && ` · approved by ${who(status.approvedBy)}${status.approvedScope != null ? ` for up to ${formatNumber(status.approvedScope)} rows` : ""}`}
+              {status.approvedBy &&
+                ` · approved by ${who(status.approvedBy)}${status.approvedScope != null ? ` for up to ${formatNumber(status.approvedScope)} rows` : ""}`}
             </>
           }
         />
@@ -50,7 +53,16 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
           </p>
         )}
       </div>
-      {waiting && <ApprovalCard job={status} snapshot={snapshot} fresh={live.fresh} liveSample={live.sample} requester={who(status.requestedBy)} may={{ approve: mayApprove }} />}
+      {waiting && (
+        <ApprovalCard
+          job={status}
+          snapshot={snapshot}
+          fresh={live.fresh}
+          liveSample={live.sample}
+          requester={who(status.requestedBy)}
+          may={{ approve: mayApprove }}
+        />
+      )}
       <JobProgress initial={status} may={{ control: can(actor.roles, "cleanups.run") }} />
     </div>
   );

@@ -49,12 +49,12 @@ export default async function RelationPage({
     <div className="space-y-6">
       <div>
         <BackLink href="/relations">Relations</BackLink>
-        <h1 className="mt-1 break-all text-2xl font-semibold" data-testid="relation-name">
+        <h1 className="mt-1 text-2xl font-semibold break-all" data-testid="relation-name">
           {name}
         </h1>
         <p className="mt-1 font-mono text-xs text-zinc-500">
-          {scan.childTarget}:{scan.childSchema}.{scan.childTable}({scan.childColumns.join(", ")}) → {scan.parentTarget}:{scan.parentSchema}.
-          {scan.parentTable}({scan.parentColumns.join(", ")}) · {scan.origin}
+          {scan.childTarget}:{scan.childSchema}.{scan.childTable}({scan.childColumns.join(", ")}) → {scan.parentTarget}:{scan.parentSchema}.{scan.parentTable}(
+          {scan.parentColumns.join(", ")}) · {scan.origin}
           {relation.parentSoftDelete && ` · parents soft-deleted over ${relation.parentSoftDelete.graceDays} days ago count as missing`}
         </p>
       </div>
@@ -65,7 +65,13 @@ export default async function RelationPage({
           value={scan.error ? "failed" : formatNumber(scan.orphans)}
           testId="relation-orphans"
           tone={scan.error || mine.length ? "bad" : undefined}
-          note={scan.error ? `${scan.errorKind}: ${scan.error}` : mine.length ? mine.map((a) => alertBadge(a.kind)).join(", ") : `alerts over ${formatNumber(thresholds.orphans)} or +${formatNumber(thresholds.growthPerDay)}/day`}
+          note={
+            scan.error
+              ? `${scan.errorKind}: ${scan.error}`
+              : mine.length
+                ? mine.map((a) => alertBadge(a.kind)).join(", ")
+                : `alerts over ${formatNumber(thresholds.orphans)} or +${formatNumber(thresholds.growthPerDay)}/day`
+          }
         />
         <Tile label="Child rows examined" value={formatNumber(scan.childRows)} note={`scan took ${formatDuration(scan.durationMs)}`} />
         <Tile label="Last scanned" value={formatRelative(scan.scannedAt)} note={scan.scannedAt.toISOString()} />
@@ -74,7 +80,8 @@ export default async function RelationPage({
       {scan.sightingsError && (
         <div className="card border-amber-300 p-4 text-sm dark:border-amber-800" data-testid="sightings-error">
           <p className="font-medium text-amber-800 dark:text-amber-300">
-            The count above is stored, but this scan&apos;s orphan sightings could not be recorded: first-seen dates and the cleanup grace period are as of the sweep before.
+            The count above is stored, but this scan&apos;s orphan sightings could not be recorded: first-seen dates and the cleanup grace period are as of the
+            sweep before.
           </p>
           <p className="mt-2 font-mono text-xs">{scan.sightingsError}</p>
         </div>
@@ -83,7 +90,7 @@ export default async function RelationPage({
       {scan.indexAdvice && (
         <div className="card border-amber-300 p-4 text-sm dark:border-amber-800">
           <p className="font-medium text-amber-800 dark:text-amber-300">The child&apos;s key has no index: scans and cleanups of this relation will be slow.</p>
-          <pre className="mt-2 whitespace-pre-wrap font-mono text-xs">{scan.indexAdvice}</pre>
+          <pre className="mt-2 font-mono text-xs whitespace-pre-wrap">{scan.indexAdvice}</pre>
         </div>
       )}
 
@@ -113,7 +120,13 @@ export default async function RelationPage({
         ) : (
           // keyed by the page of rows: another page starts with a fresh boundary
           <ErrorBoundary key={after ?? ""} fallback={<PreviewError message="the page failed to show them" />}>
-            <Suspense fallback={<p className="text-sm text-zinc-500" aria-busy="true">Reading the orphan rows from the target…</p>}>
+            <Suspense
+              fallback={
+                <p className="text-sm text-zinc-500" aria-busy="true">
+                  Reading the orphan rows from the target…
+                </p>
+              }
+            >
               <LiveOrphanRows relation={relation} targets={config.targets} after={after ?? null} href={(next) => q({ after: next })} />
             </Suspense>
           </ErrorBoundary>
@@ -144,9 +157,17 @@ export default async function RelationPage({
 
       <section className="space-y-2">
         <h2 className="text-lg font-semibold">What Custodian runs</h2>
-        <p className="text-sm text-zinc-500">Read-only: the statements of this relation&apos;s scan, as sent to the database (values are bound, never spliced).</p>
+        <p className="text-sm text-zinc-500">
+          Read-only: the statements of this relation&apos;s scan, as sent to the database (values are bound, never spliced).
+        </p>
         <ErrorBoundary fallback={<p className="text-sm text-zinc-500">The statements could not be shown.</p>}>
-          <Suspense fallback={<p className="text-sm text-zinc-500" aria-busy="true">Compiling the statements for the target…</p>}>
+          <Suspense
+            fallback={
+              <p className="text-sm text-zinc-500" aria-busy="true">
+                Compiling the statements for the target…
+              </p>
+            }
+          >
             <LiveStatements relation={relation} targets={config.targets} after={after ?? null} mayPreview={mayPreview} />
           </Suspense>
         </ErrorBoundary>

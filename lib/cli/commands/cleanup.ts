@@ -24,7 +24,9 @@ export async function cleanupCommand(config: Config, out: Output, opts: { relati
         [
           `dry run of ${p.relation} (${p.action.replace(/_/g, " ")}; nothing changed):`,
           `  ${formatCount(p.eligible)} eligible now, ${formatCount(p.inGrace)} inside the ${p.graceDays}-day grace period, ${formatCount(p.allowlisted)} allowlisted (${formatCount(p.orphans)} orphan rows)`,
-          ...p.dependents.map((d) => `  below them: ${d.table}: ${formatCount(d.rows)} rows (${d.policy}; counted for the first ${formatCount(p.dependentSampleOf)})`),
+          ...p.dependents.map(
+            (d) => `  below them: ${d.table}: ${formatCount(d.rows)} rows (${d.policy}; counted for the first ${formatCount(p.dependentSampleOf)})`,
+          ),
           ...p.cycles.map((c) => `  cycle not followed: ${c}`),
           p.needsApproval
             ? `  over ${formatCount(Math.max(0, p.approvalThreshold - p.removedWithoutApproval))} rows${p.removedWithoutApproval ? ` (the threshold of ${formatCount(p.approvalThreshold)} less ${formatCount(p.removedWithoutApproval)} removed without approval in the last 24 h)` : ""}: the job will wait for a second person's approval`
@@ -82,7 +84,9 @@ async function awaitingApproval(store: Store, out: Output, jobId: string): Promi
   out.result({ ...summary(s), url, approval: { scope: s.scope, allowance: s.allowance, removed: s.touched, waitReason: s.waitReason } }, () =>
     [
       `job ${s.id} waits for a second person's approval (ops or admin): ${url}`,
-      s.waitReason ? `  ${s.waitReason}` : `  ${formatCount(s.scope)} rows (the rows below included), over the approval threshold of ${formatCount(s.allowance)}`,
+      s.waitReason
+        ? `  ${s.waitReason}`
+        : `  ${formatCount(s.scope)} rows (the rows below included), over the approval threshold of ${formatCount(s.allowance)}`,
     ].join("\n"),
   );
   return EXIT.awaitingApproval;

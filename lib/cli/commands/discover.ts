@@ -27,7 +27,9 @@ export async function discoverCommand(config: Config, out: Output): Promise<numb
 }
 
 function human(relations: Awaited<ReturnType<typeof resolveRelations>>["relations"], suggestions: Suggestion[], failures: { target: string; error: string }[]) {
-  const lines = [table([["relation", "origin", "child", "parent"], ...relations.map((r) => [r.name, r.origin, describeEndpoint(r.child), describeEndpoint(r.parent)])])];
+  const lines = [
+    table([["relation", "origin", "child", "parent"], ...relations.map((r) => [r.name, r.origin, describeEndpoint(r.child), describeEndpoint(r.parent)])]),
+  ];
   if (suggestions.length) {
     lines.push("", `Suggested relations (not scanned until you add them under relations: in ${"the config"}):`);
     for (const s of suggestions) {

@@ -23,7 +23,14 @@ export async function purgeCommand(config: Config, out: Output, opts: { table?: 
   if (!opts.execute) {
     const pool = new TargetPool(config.targets);
     try {
-      const tables: { table: string; deleted: number; pending: number; graceDays: number; subject: string; below: { table: string; relation: string; action: string }[] }[] = [];
+      const tables: {
+        table: string;
+        deleted: number;
+        pending: number;
+        graceDays: number;
+        subject: string;
+        below: { table: string; relation: string; action: string }[];
+      }[] = [];
       for (const entry of entries) {
         const g = await gaugeOf(config, pool, entry);
         if (g.error) throw new Error(g.error);
@@ -52,7 +59,15 @@ export async function purgeCommand(config: Config, out: Output, opts: { table?: 
     for (const entry of entries) {
       const name = configName(entry);
       const { jobId, created } = await requestPurge(store, name, { requestedBy: actor, trigger: "manual" });
-      await recordAudit(store, { actorId: actor, actorRoles: [], action: "purges.start", object: `table:${name}`, params: { table: name, source: "cli", resumed: !created }, result: "ok", requestId: `cli-${process.pid}` });
+      await recordAudit(store, {
+        actorId: actor,
+        actorRoles: [],
+        action: "purges.start",
+        object: `table:${name}`,
+        params: { table: name, source: "cli", resumed: !created },
+        result: "ok",
+        requestId: `cli-${process.pid}`,
+      });
       out.progress(`purge of ${name}: job ${jobId}`);
       const end = await runPurgeJob(store, config, jobId, { log: out.progress });
       const job = await store.prisma.purgeJob.findUniqueOrThrow({ where: { id: jobId } });
@@ -71,7 +86,14 @@ export async function purgeCommand(config: Config, out: Output, opts: { table?: 
           key: JSON.parse(r.key),
           status: r.status,
           error: r.error,
-          steps: r.steps.map((s) => ({ target: s.target, status: s.status, removed: Number(s.removed), redacted: Number(s.redacted), maxStatementMs: Math.round(s.maxStatementMs), error: s.error })),
+          steps: r.steps.map((s) => ({
+            target: s.target,
+            status: s.status,
+            removed: Number(s.removed),
+            redacted: Number(s.redacted),
+            maxStatementMs: Math.round(s.maxStatementMs),
+            error: s.error,
+          })),
         })),
       });
     }
@@ -80,7 +102,9 @@ export async function purgeCommand(config: Config, out: Output, opts: { table?: 
         .map((r) =>
           [
             `${r.table}: ${r.status} — ${formatCount(r.completed)} completed, ${formatCount(r.partial)} partial, ${formatCount(r.failed)} failed of ${formatCount(r.subjects)} subjects`,
-            ...r.requests.filter((q) => q.status !== "completed" && q.status !== "cancelled").map((q) => `  ${q.key.join(", ")} (${q.token}): ${q.status}: ${q.error ?? ""}`),
+            ...r.requests
+              .filter((q) => q.status !== "completed" && q.status !== "cancelled")
+              .map((q) => `  ${q.key.join(", ")} (${q.token}): ${q.status}: ${q.error ?? ""}`),
           ].join("\n"),
         )
         .join("\n"),

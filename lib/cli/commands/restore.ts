@@ -46,7 +46,16 @@ export async function restoreCommand(config: Config, out: Output, opts: { table:
       return EXIT.ok;
     }
     const audit = (result: "ok" | "failed", reason: string | null) =>
-      recordAudit(store, { actorId: actor, actorRoles: [], action: "restore.run", object: `account:${key.join(",")}`, params: { table: opts.table, key, source: "cli" }, result, reason, requestId: `cli-${process.pid}` });
+      recordAudit(store, {
+        actorId: actor,
+        actorRoles: [],
+        action: "restore.run",
+        object: `account:${key.join(",")}`,
+        params: { table: opts.table, key, source: "cli" },
+        result,
+        reason,
+        requestId: `cli-${process.pid}`,
+      });
     try {
       const r = await restoreSubject(store, config, pool, opts.table, key);
       await audit("ok", null);

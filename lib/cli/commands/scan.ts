@@ -13,7 +13,8 @@ export async function scanCommand(config: Config, out: Output, only: string[]): 
   try {
     ({ result } = await sweepNow(store, config, "cli", {
       only,
-      onResult: (r, done, total) => out.progress(`[${done}/${total}] ${r.relation.name}: ${r.error ? `FAILED ${r.error}` : `${formatCount(r.orphans)} orphans`}`),
+      onResult: (r, done, total) =>
+        out.progress(`[${done}/${total}] ${r.relation.name}: ${r.error ? `FAILED ${r.error}` : `${formatCount(r.orphans)} orphans`}`),
       onSightings: throttled((p) => out.progress(describeProgress(p))),
     }));
   } finally {
@@ -23,11 +24,11 @@ export async function scanCommand(config: Config, out: Output, only: string[]): 
   // Sightings that could not be recorded fail the command too (exit 1), the counts printed and stored.
   const failed = result.results.some((r) => r.error || r.sightingsError) || result.failures.length > 0;
   out.result(
-      {
-        scannedAt: result.scannedAt.toISOString(),
-        relations: result.results.map(toJson),
-        ...(result.failures.length ? { errors: result.failures } : {}),
-      },
+    {
+      scannedAt: result.scannedAt.toISOString(),
+      relations: result.results.map(toJson),
+      ...(result.failures.length ? { errors: result.failures } : {}),
+    },
     () => humanReport(result.results, result.failures),
   );
   return failed ? EXIT.failed : EXIT.ok;
@@ -84,6 +85,9 @@ function humanReport(results: ScanResult[], failures: { target: string; error: s
   }
   for (const f of failures) lines.push(`target ${f.target}: ${f.error}`);
   const total = results.reduce((s, r) => s + (r.orphans ?? 0), 0);
-  lines.push("", `${formatCount(total)} orphans in ${results.length} relations${results.some((r) => r.error) ? ` (${results.filter((r) => r.error).length} could not be scanned)` : ""}`);
+  lines.push(
+    "",
+    `${formatCount(total)} orphans in ${results.length} relations${results.some((r) => r.error) ? ` (${results.filter((r) => r.error).length} could not be scanned)` : ""}`,
+  );
   return lines.join("\n");
 }

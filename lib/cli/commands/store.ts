@@ -24,8 +24,10 @@ export async function storeCommand(out: Output, sub: string | undefined, role: s
       query: async (sql, params) => (await client.query(sql, params as unknown[])).rows,
     });
     await grantRuntime(client, parsed.data);
-    out.result({ role: parsed.data, migrationsApplied: applied }, () =>
-      `${applied.length ? `Applied ${applied.length} migrations. ` : ""}Granted role "${parsed.data}" the runtime rights: SELECT and INSERT only on audit_events and erasure_evidence.`,
+    out.result(
+      { role: parsed.data, migrationsApplied: applied },
+      () =>
+        `${applied.length ? `Applied ${applied.length} migrations. ` : ""}Granted role "${parsed.data}" the runtime rights: SELECT and INSERT only on audit_events and erasure_evidence.`,
     );
     return EXIT.ok;
   } finally {

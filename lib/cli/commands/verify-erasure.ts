@@ -76,14 +76,24 @@ export async function verifyErasureCommand(config: Config, out: Output, ref: str
     () => {
       const rows = [["target", "schema", "table", "residual rows", "sample keys"]];
       for (const t of v.tables) {
-        rows.push([t.target, t.schema, t.table, t.error ? "NOT CHECKED" : formatCount(t.residualRows), t.error ?? t.sampleKeys.map((k) => k.join("/")).join(", ")]);
+        rows.push([
+          t.target,
+          t.schema,
+          t.table,
+          t.error ? "NOT CHECKED" : formatCount(t.residualRows),
+          t.error ?? t.sampleKeys.map((k) => k.join("/")).join(", "),
+        ]);
       }
       return [
         table(rows, ["l", "l", "l", "r", "l"]),
         ...errors.map((f) => `target ${f.target}: ${f.error}`),
         "",
         `${v.verdict === "complete" ? "COMPLETE" : "INCOMPLETE"}: ${formatCount(v.residualRows)} rows still hold this subject's data. Evidence #${evidence.id}.`,
-        ...(v.unreviewed?.length ? [`Not checked: ${unreviewedText(v.unreviewed.length)} (${v.unreviewed.map((c) => `${c.target}.${c.table}.${c.column}`).join(", ")}): map a relation or mark it "not personal data".`] : []),
+        ...(v.unreviewed?.length
+          ? [
+              `Not checked: ${unreviewedText(v.unreviewed.length)} (${v.unreviewed.map((c) => `${c.target}.${c.table}.${c.column}`).join(", ")}): map a relation or mark it "not personal data".`,
+            ]
+          : []),
         ...(v.trace ? [`Custodian's trace of this key: ${traceSummary(v.trace)}.`] : []),
       ].join("\n");
     },

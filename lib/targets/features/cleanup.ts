@@ -12,7 +12,15 @@ export function tuplesMatch(alias: string | null, columns: string[], tuples: unk
   // UPDATE and DELETE name their table bare: their columns go unqualified.
   const ref = (c: string) => (alias ? col(alias, c) : sql.id(c));
   if (columns.length === 1) return sql`${ref(columns[0])} IN (${sql.join(tuples.map((t) => sql`${t[0]}`))})`;
-  return orTree(tuples.map((t) => sql`(${sql.join(columns.map((c, i) => sql`${ref(c)} = ${t[i]}`), sql` AND `)})`));
+  return orTree(
+    tuples.map(
+      (t) =>
+        sql`(${sql.join(
+          columns.map((c, i) => sql`${ref(c)} = ${t[i]}`),
+          sql` AND `,
+        )})`,
+    ),
+  );
 }
 
 /**
@@ -28,7 +36,9 @@ function orTree(parts: RawBuilder<unknown>[]): RawBuilder<unknown> {
 /** No live parent for the child row `c`, probed per row through the parent's key index, in the target's way (Target.orphanProbe). */
 function noLiveParent(parent: ColumnsRef, child: ColumnsRef, live: RawBuilder<unknown>, probe: "not_exists" | "count"): RawBuilder<unknown> {
   const match = sql`${keysEqual("p", parent.columns, "c", child.columns)} AND ${live}`;
-  return probe === "count" ? sql`(SELECT COUNT(*) FROM ${tableId(parent)} AS p WHERE ${match}) = 0` : sql`NOT EXISTS (SELECT 1 FROM ${tableId(parent)} AS p WHERE ${match})`;
+  return probe === "count"
+    ? sql`(SELECT COUNT(*) FROM ${tableId(parent)} AS p WHERE ${match}) = 0`
+    : sql`NOT EXISTS (SELECT 1 FROM ${tableId(parent)} AS p WHERE ${match})`;
 }
 
 const aliased = (alias: string, columns: string[], prefix: string) => sql.join(columns.map((c, i) => sql`${col(alias, c)} AS ${sql.id(`${prefix}${i}`)}`));
@@ -81,7 +91,11 @@ export function lockStillOrphans(opts: {
   forUpdate: boolean;
 }): RawBuilder<Record<string, unknown>> {
   const { child, pk, rows, parent } = opts;
-  const match = tuplesMatch("c", pk, rows.map((r) => r.pk));
+  const match = tuplesMatch(
+    "c",
+    pk,
+    rows.map((r) => r.pk),
+  );
   const orphan = parent ? sql` AND ${noLiveParent(parent.ref, child, parent.live, parent.probe ?? "not_exists")}` : sql``;
   return sql`SELECT ${aliased("c", pk, "__pk")}, ${aliased("c", child.columns, "__key")}, c.* FROM ${tableId(child)} AS c WHERE ${match}${orphan}${opts.forUpdate ? sql` FOR UPDATE` : sql``}`;
 }
@@ -96,19 +110,34 @@ export function lockStillOrphans(opts: {
  */
 export function deleteStillOrphans(
   head: RawBuilder<unknown>,
-  opts: { child: ColumnsRef; pk: string[]; rows: { pk: unknown[]; key: unknown[] }[]; parent?: { ref: ColumnsRef; live: RawBuilder<unknown>; probe?: "not_exists" | "count" } },
+  opts: {
+    child: ColumnsRef;
+    pk: string[];
+    rows: { pk: unknown[]; key: unknown[] }[];
+    parent?: { ref: ColumnsRef; live: RawBuilder<unknown>; probe?: "not_exists" | "count" };
+  },
 ): RawBuilder<unknown> {
   const { child, pk, rows, parent } = opts;
   const keys = new Map(rows.map((r) => [JSON.stringify(r.key.map(String)), r.key]));
   const orphan = parent ? sql` AND ${noLiveParent(parent.ref, child, parent.live, parent.probe ?? "not_exists")}` : sql``;
-  return sql`${head} WHERE ${tuplesMatch("c", pk, rows.map((r) => r.pk))} AND ${tuplesMatch("c", child.columns, [...keys.values()])}${orphan}`;
+  return sql`${head} WHERE ${tuplesMatch(
+    "c",
+    pk,
+    rows.map((r) => r.pk),
+  )} AND ${tuplesMatch("c", child.columns, [...keys.values()])}${orphan}`;
 }
 
 /**
  * Rows of a table whose columns hold one of `tuples` (a dependent's rows referencing the
  * rows being removed), with their primary key as __pk0… (SQLite's rowid is not in `*`).
  */
-export function rowsReferencing(table: TableRef, pk: string[], columns: string[], tuples: unknown[][], forUpdate: boolean): RawBuilder<Record<string, unknown>> {
+export function rowsReferencing(
+  table: TableRef,
+  pk: string[],
+  columns: string[],
+  tuples: unknown[][],
+  forUpdate: boolean,
+): RawBuilder<Record<string, unknown>> {
   return sql`SELECT ${aliased("c", pk, "__pk")}, c.* FROM ${tableId(table)} AS c WHERE ${tuplesMatch("c", columns, tuples)}${forUpdate ? sql` FOR UPDATE` : sql``}`;
 }
 

@@ -30,7 +30,8 @@ describe.each(Object.keys(compilers) as (keyof typeof compilers)[])("%s soft-del
     // every name present only in its quoted form: with the quoted names taken out, nothing of them is left
     let bare = text;
     for (const id of [HOSTILE, "Shop Dept", 'Posts "P"', "User Id", "post`id", "deleted at", "e-mail", "full name"]) bare = bare.split(quote(id)).join("");
-    for (const piece of ["DROP TABLE", "Shop Dept", "Posts", "User Id", "post`id", "deleted at", "e-mail", "full name", "o'brien", "DELETE FROM"]) expect(bare).not.toContain(piece);
+    for (const piece of ["DROP TABLE", "Shop Dept", "Posts", "User Id", "post`id", "deleted at", "e-mail", "full name", "o'brien", "DELETE FROM"])
+      expect(bare).not.toContain(piece);
     if (name === "softDeletedBy" || name === "liveHolder") expect(parameters).toContain(EMAIL);
     if (name === "rowsBelowSubject") {
       expect(parameters).toEqual(["42"]);

@@ -31,7 +31,9 @@ function joinsAndWhere(anchor: Anchor, path: PathLink[], sameCascade?: string, e
   const last = path.length - 1;
   const joins: RawBuilder<unknown>[] = [];
   for (let i = last - 1; i >= 0; i--) {
-    joins.push(sql`JOIN ${tableId(path[i].ref)} AS ${sql.id(alias(i))} ON ${keysEqual(alias(i), path[i + 1].referenced, alias(i + 1), path[i + 1].ref.columns)}`);
+    joins.push(
+      sql`JOIN ${tableId(path[i].ref)} AS ${sql.id(alias(i))} ON ${keysEqual(alias(i), path[i + 1].referenced, alias(i + 1), path[i + 1].ref.columns)}`,
+    );
   }
   const where: RawBuilder<unknown>[] = [];
   if (anchor.kind === "subject") {
@@ -61,12 +63,21 @@ export function rowsBelow(
 ): RawBuilder<Record<string, unknown>> {
   const n = alias(path.length - 1);
   return sql`SELECT ${aliased(n, pk, "__pk")} FROM ${tableId(path[path.length - 1].ref)} AS ${sql.id(n)}
-${joinsAndWhere(anchor, path, opts.sameCascade, opts.where?.(n))}${opts.limit ? sql`
-LIMIT ${sql.lit(Math.trunc(opts.limit))}` : sql``}`;
+${joinsAndWhere(anchor, path, opts.sameCascade, opts.where?.(n))}${
+    opts.limit
+      ? sql`
+LIMIT ${sql.lit(Math.trunc(opts.limit))}`
+      : sql``
+  }`;
 }
 
 /** How many rows of the path's last table hang below the anchor. */
-export function countBelow(anchor: Anchor, path: PathLink[], sameCascade?: string, where?: (alias: string) => RawBuilder<unknown>): RawBuilder<{ n: number | string }> {
+export function countBelow(
+  anchor: Anchor,
+  path: PathLink[],
+  sameCascade?: string,
+  where?: (alias: string) => RawBuilder<unknown>,
+): RawBuilder<{ n: number | string }> {
   const n = alias(path.length - 1);
   return sql`SELECT count(*) AS n FROM ${tableId(path[path.length - 1].ref)} AS ${sql.id(n)}
 ${joinsAndWhere(anchor, path, sameCascade, where?.(n))}`;
@@ -85,19 +96,39 @@ export function subjectRow(table: TableRef, pk: string[], key: unknown[], forUpd
 }
 
 /** The subject, locked where the dialect has row locks, if it is still soft-deleted past grace (`pastGrace` on alias r). */
-export function subjectStillPending(table: TableRef, pk: string[], key: unknown[], pastGrace: RawBuilder<unknown>, forUpdate: boolean): RawBuilder<Record<string, unknown>> {
+export function subjectStillPending(
+  table: TableRef,
+  pk: string[],
+  key: unknown[],
+  pastGrace: RawBuilder<unknown>,
+  forUpdate: boolean,
+): RawBuilder<Record<string, unknown>> {
   return sql`SELECT ${aliased("r", pk, "__pk")} FROM ${tableId(table)} AS r WHERE ${tuplesMatch("r", pk, [key])} AND ${pastGrace}${forUpdate ? sql` FOR UPDATE` : sql``}`;
 }
 
 /** Soft-deleted rows whose `column` is exactly `value` (support searches by id or email; live rows are never listed). */
-export function softDeletedBy(table: TableRef, pk: string[], stamp: string, column: string, value: unknown, limit: number): RawBuilder<Record<string, unknown>> {
+export function softDeletedBy(
+  table: TableRef,
+  pk: string[],
+  stamp: string,
+  column: string,
+  value: unknown,
+  limit: number,
+): RawBuilder<Record<string, unknown>> {
   return sql`SELECT ${aliased("r", pk, "__pk")}, r.* FROM ${tableId(table)} AS r
 WHERE ${col("r", column)} = ${value} AND ${col("r", stamp)} IS NOT NULL
 LIMIT ${sql.lit(Math.trunc(limit))}`;
 }
 
 /** A live row other than the subject holding this unique value (the re-registration case). */
-export function liveHolder(table: TableRef, pk: string[], stamp: string, column: string, value: unknown, subjectKey: unknown[]): RawBuilder<Record<string, unknown>> {
+export function liveHolder(
+  table: TableRef,
+  pk: string[],
+  stamp: string,
+  column: string,
+  value: unknown,
+  subjectKey: unknown[],
+): RawBuilder<Record<string, unknown>> {
   return sql`SELECT ${aliased("r", pk, "__pk")} FROM ${tableId(table)} AS r
 WHERE ${col("r", column)} = ${value} AND ${col("r", stamp)} IS NULL AND NOT (${tuplesMatch("r", pk, [subjectKey])})
 LIMIT 1`;
@@ -140,12 +171,23 @@ FROM ${tableId(table)} AS r WHERE ${col("r", stamp)} IS NOT NULL`;
 }
 
 /** How many subjects wait past grace (a purge job's whole, for its progress bar). */
-export function countPendingSubjects(table: TableRef, pastGrace: RawBuilder<unknown>, notRedacted: RawBuilder<unknown> | null): RawBuilder<{ n: number | string }> {
+export function countPendingSubjects(
+  table: TableRef,
+  pastGrace: RawBuilder<unknown>,
+  notRedacted: RawBuilder<unknown> | null,
+): RawBuilder<{ n: number | string }> {
   return sql`SELECT count(*) AS n FROM ${tableId(table)} AS r WHERE ${sql.join([pastGrace, ...(notRedacted ? [notRedacted] : [])], sql` AND `)}`;
 }
 
 /** Subjects waiting past grace, in primary-key order after `after`: what a purge job walks. */
-export function pendingSubjects(table: TableRef, pk: string[], pastGrace: RawBuilder<unknown>, notRedacted: RawBuilder<unknown> | null, after: unknown[] | null, limit: number): RawBuilder<Record<string, unknown>> {
+export function pendingSubjects(
+  table: TableRef,
+  pk: string[],
+  pastGrace: RawBuilder<unknown>,
+  notRedacted: RawBuilder<unknown> | null,
+  after: unknown[] | null,
+  limit: number,
+): RawBuilder<Record<string, unknown>> {
   const where = [pastGrace, ...(notRedacted ? [notRedacted] : []), ...(after ? [keyAfter("r", pk, after)] : [])];
   return sql`SELECT ${aliased("r", pk, "p")} FROM ${tableId(table)} AS r
 WHERE ${sql.join(where, sql` AND `)}

@@ -30,7 +30,13 @@ export function filterSql(f: RowFilter, depth = 0): RawBuilder<unknown> {
     if (!f.keys.length) return sql`1 = 0`;
     if (f.columns.length === 1) return sql`${col(alias, f.columns[0])} IN (${sql.join(f.keys.map((k) => sql`${k[0]}`))})`;
     return sql`(${sql.join(
-      f.keys.map((k) => sql`(${sql.join(f.columns.map((c, i) => sql`${col(alias, c)} = ${k[i]}`), sql` AND `)})`),
+      f.keys.map(
+        (k) =>
+          sql`(${sql.join(
+            f.columns.map((c, i) => sql`${col(alias, c)} = ${k[i]}`),
+            sql` AND `,
+          )})`,
+      ),
       sql` OR `,
     )})`;
   }
@@ -43,7 +49,10 @@ export function filterSql(f: RowFilter, depth = 0): RawBuilder<unknown> {
     return sql`EXISTS (SELECT 1 FROM ${tableId(f.parent)} AS ${sql.id(p)} WHERE ${join} AND ${filterSql(f.filter, depth + 1)})`;
   }
   if (!f.of.length) return sql`1 = 0`;
-  return sql`(${sql.join(f.of.map((g) => filterSql(g, depth)), sql` OR `)})`;
+  return sql`(${sql.join(
+    f.of.map((g) => filterSql(g, depth)),
+    sql` OR `,
+  )})`;
 }
 
 /**

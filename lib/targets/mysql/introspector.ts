@@ -101,7 +101,9 @@ export function createMysqlIntrospector(session: Session): MysqlIntrospector {
     columns,
     declarations: async (ref) => columnsOf(await columns(), ref).map((c) => c?.declaration ?? ""),
     jsonTable: session.memo(async () => hasJsonTable((await session.run(versionQuery))[0].version)),
-    uniqueKeys: session.memo(async () => (await indexes()).filter((i) => i.unique).map((i) => ({ schema: i.schema, table: i.table, columns: i.columns, primary: i.primary }))),
+    uniqueKeys: session.memo(async () =>
+      (await indexes()).filter((i) => i.unique).map((i) => ({ schema: i.schema, table: i.table, columns: i.columns, primary: i.primary })),
+    ),
     indexes: session.memo(async () => (await indexes()).map(({ schema, table, name, columns }) => ({ schema, table, name, columns }))),
     /** MySQL and MariaDB have no partial indexes. */
     partialIndexes: async () => [],
@@ -122,6 +124,13 @@ function indexesOf(rows: RowsOf<typeof indexesQuery>): MysqlIndex[] {
     .filter((parts) => parts.every((p) => p.column != null))
     .map((parts) => {
       const [r] = parts;
-      return { schema: r.schema, table: r.table, name: r.name, columns: parts.map((p) => p.column as string), unique: Number(r.non_unique) === 0, primary: r.name === "PRIMARY" };
+      return {
+        schema: r.schema,
+        table: r.table,
+        name: r.name,
+        columns: parts.map((p) => p.column as string),
+        unique: Number(r.non_unique) === 0,
+        primary: r.name === "PRIMARY",
+      };
     });
 }

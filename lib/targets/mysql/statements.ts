@@ -50,11 +50,14 @@ export function missingKeysJsonTable(
   softDelete?: ParentSoftDelete,
 ): RawBuilder<{ ord: number }> {
   const single = parent.columns.length === 1;
-  const json = single ? ((typeFamily(declarations[0]) === "integer" && integerJson(keys[0])) || jsonArray(keys[0])) : JSON.stringify(keys[0].map((_, i) => keys.map((column) => jsonValue(column[i]))));
-  const columns = sql.join(
-    parent.columns.map((_, i) => sql`${sql.id(`k${i}`)} ${sql.raw(declarations[i])} PATH ${sql.lit(single ? "$" : `$[${i}]`)}`),
+  const json = single
+    ? (typeFamily(declarations[0]) === "integer" && integerJson(keys[0])) || jsonArray(keys[0])
+    : JSON.stringify(keys[0].map((_, i) => keys.map((column) => jsonValue(column[i]))));
+  const columns = sql.join(parent.columns.map((_, i) => sql`${sql.id(`k${i}`)} ${sql.raw(declarations[i])} PATH ${sql.lit(single ? "$" : `$[${i}]`)}`));
+  const match = sql.join(
+    parent.columns.map((c, i) => sql`${col("p", c)} = ${col("x", `k${i}`)}`),
+    sql` AND `,
   );
-  const match = sql.join(parent.columns.map((c, i) => sql`${col("p", c)} = ${col("x", `k${i}`)}`), sql` AND `);
   return sql`SELECT x.ord FROM JSON_TABLE(${json}, '$[*]' COLUMNS (ord FOR ORDINALITY, ${columns})) AS x
 WHERE NOT EXISTS (SELECT 1 FROM ${tableId(parent)} AS p WHERE ${match} AND ${parentLive("p", softDelete)})`;
 }
@@ -94,12 +97,7 @@ function jsonValue(v: unknown): unknown {
  * (portable across MySQL and MariaDB, whose VALUES syntaxes differ), each cast to the
  * parent's integer type where it has one so the lookup compares integers, not doubles.
  */
-export function missingKeysUnion(
-  parent: ColumnsRef,
-  parentTypes: string[],
-  keys: unknown[][],
-  softDelete?: ParentSoftDelete,
-): RawBuilder<{ ord: number }> {
+export function missingKeysUnion(parent: ColumnsRef, parentTypes: string[], keys: unknown[][], softDelete?: ParentSoftDelete): RawBuilder<{ ord: number }> {
   const cast = (v: unknown, i: number) => {
     const t = parentTypes[i]?.toLowerCase() ?? "";
     if (/^(tiny|small|medium|big)?int\b.*unsigned/.test(t)) return sql`CAST(${v} AS UNSIGNED)`;
@@ -110,7 +108,10 @@ export function missingKeysUnion(
     const values = keys.map((column, i) => (r === 0 ? sql`${cast(column[r], i)} AS ${sql.id(`k${i}`)}` : cast(column[r], i)));
     return sql`SELECT ${r === 0 ? sql`${sql.lit(r + 1)} AS ord` : sql.lit(r + 1)}, ${sql.join(values)}`;
   });
-  const match = sql.join(parent.columns.map((c, i) => sql`${col("p", c)} = ${col("x", `k${i}`)}`), sql` AND `);
+  const match = sql.join(
+    parent.columns.map((c, i) => sql`${col("p", c)} = ${col("x", `k${i}`)}`),
+    sql` AND `,
+  );
   return sql`SELECT x.ord FROM (${sql.join(rows, sql` UNION ALL `)}) AS x
 WHERE NOT EXISTS (SELECT 1 FROM ${tableId(parent)} AS p WHERE ${match} AND ${parentLive("p", softDelete)})`;
 }

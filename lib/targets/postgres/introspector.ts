@@ -65,7 +65,6 @@ GROUP BY n.nspname, c.relname, ic.relname, i.indisunique, i.indisprimary, i.indp
 ORDER BY 1, 2, 3`;
 }
 
-
 export interface PostgresColumn extends ColumnInfo {
   /**
    * The type without its size (varchar(36) → character varying): what a lookup casts keys
@@ -83,7 +82,14 @@ export interface PostgresIntrospector extends Introspector {
 /** PostgreSQL's catalog (pg_catalog), each part read once per target. */
 export function createPostgresIntrospector(session: Session): PostgresIntrospector {
   const columns = session.memo(async (): Promise<PostgresColumn[]> =>
-    (await session.run(columnsQuery)).map((r) => ({ schema: r.schema, table: r.table, column: r.column, dataType: r.data_type, castType: r.base_type, nullable: r.nullable })),
+    (await session.run(columnsQuery)).map((r) => ({
+      schema: r.schema,
+      table: r.table,
+      column: r.column,
+      dataType: r.data_type,
+      castType: r.base_type,
+      nullable: r.nullable,
+    })),
   );
   const indexRows = session.memo(() => session.run(indexesQuery(false)));
   return {
@@ -103,6 +109,15 @@ export function createPostgresIntrospector(session: Session): PostgresIntrospect
     indexes: session.memo(async () => (await indexRows()).map((r) => ({ schema: r.schema, table: r.table, columns: r.columns, name: r.name }))),
     // read afresh every time: they are what a person is asked to create
     partialIndexes: () =>
-      session.guard(async () => (await session.run(indexesQuery(true))).map((r) => ({ schema: r.schema, table: r.table, name: r.name, columns: r.columns, unique: r.is_unique, predicate: r.predicate ?? "" }))),
+      session.guard(async () =>
+        (await session.run(indexesQuery(true))).map((r) => ({
+          schema: r.schema,
+          table: r.table,
+          name: r.name,
+          columns: r.columns,
+          unique: r.is_unique,
+          predicate: r.predicate ?? "",
+        })),
+      ),
   };
 }

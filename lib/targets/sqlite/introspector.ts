@@ -63,7 +63,14 @@ export interface SqliteIntrospector extends Introspector {
 /** The pragmas of the main database, each part read once per target. */
 export function createSqliteIntrospector(session: Session): SqliteIntrospector {
   const columns = session.memo(async (): Promise<SqliteColumn[]> =>
-    (await session.run(columnsQuery)).map((r) => ({ schema: SCHEMA, table: r.tbl, column: r.name, dataType: r.type, nullable: !Number(r.notnull), pk: Number(r.pk) })),
+    (await session.run(columnsQuery)).map((r) => ({
+      schema: SCHEMA,
+      table: r.tbl,
+      column: r.name,
+      dataType: r.type,
+      nullable: !Number(r.notnull),
+      pk: Number(r.pk),
+    })),
   );
   const primaryKeys = async () => primaryKeysOf(await columns());
   const indexRows = session.memo(() => session.run(indexesQuery));
@@ -74,7 +81,9 @@ export function createSqliteIntrospector(session: Session): SqliteIntrospector {
     rowidKeys: session.memo(async () => rowidKeysOf(await primaryKeys(), await indexRows())),
     uniqueKeys: session.memo(async () => [
       ...(await primaryKeys()).map((k) => ({ ...k, primary: true })),
-      ...fullIndexesOf(await indexRows()).filter((i) => i.unique).map((i) => ({ schema: SCHEMA, table: i.table, columns: i.columns, primary: false })),
+      ...fullIndexesOf(await indexRows())
+        .filter((i) => i.unique)
+        .map((i) => ({ schema: SCHEMA, table: i.table, columns: i.columns, primary: false })),
     ]),
     indexes: session.memo(async () => [
       // The primary key orders the table itself (rowid or WITHOUT ROWID): it serves as an index.
@@ -124,6 +133,13 @@ function fullIndexesOf(rows: RowsOf<typeof indexesQuery>): { table: string; name
 function partialIndexesOf(rows: RowsOf<typeof partialIndexesQuery>): PartialIndex[] {
   return groupRows(rows, (r) => r.idx).map((parts) => {
     const [r] = parts;
-    return { schema: SCHEMA, table: r.tbl, name: r.idx, columns: parts.flatMap((p) => (p.col != null ? [p.col] : [])), unique: Number(r.is_unique) === 1, predicate: predicateOf(r.ddl) };
+    return {
+      schema: SCHEMA,
+      table: r.tbl,
+      name: r.idx,
+      columns: parts.flatMap((p) => (p.col != null ? [p.col] : [])),
+      unique: Number(r.is_unique) === 1,
+      predicate: predicateOf(r.ddl),
+    };
   });
 }

@@ -122,7 +122,8 @@ export function jsonArray(values: unknown[]): string {
 
 /** JSON has no bigint: pass big integers (and everything non-JSON) as their text. */
 function jsonValue(v: unknown): unknown {
-  if (typeof v === "bigint" || v instanceof Date || Buffer.isBuffer(v)) return String(v instanceof Date ? v.toISOString() : Buffer.isBuffer(v) ? v.toString("hex") : v);
+  if (typeof v === "bigint" || v instanceof Date || Buffer.isBuffer(v))
+    return String(v instanceof Date ? v.toISOString() : Buffer.isBuffer(v) ? v.toString("hex") : v);
   return v;
 }
 

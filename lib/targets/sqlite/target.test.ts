@@ -58,7 +58,9 @@ describe("SQLite orphan counts onto every kind of primary key", () => {
   it("recognises exactly the rowid keys", async () => {
     // the introspector on its own session: a part of the dialect, tested without a Target
     const session = new Session("pk", openSqliteDriver({ name: "pk", dialect: "sqlite", url: path.join(dir, "pk.db") }), mapSqliteError);
-    const keys = await createSqliteIntrospector(session).rowidKeys().finally(() => session.close());
+    const keys = await createSqliteIntrospector(session)
+      .rowidKeys()
+      .finally(() => session.close());
     expect([...keys.entries()].sort()).toEqual([
       ["child", "id"],
       ["rowid", "id"],

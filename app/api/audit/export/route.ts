@@ -15,6 +15,10 @@ export const GET = guardedRoute(
       }
     }
     const stamp = new Date().toISOString().slice(0, 10);
-    return csvResponse(`custodian-audit-${stamp}.csv`, ["id", "at", "actor_id", "actor", "roles", "action", "object", "params", "result", "reason", "request_id"], rows());
+    return csvResponse(
+      `custodian-audit-${stamp}.csv`,
+      ["id", "at", "actor_id", "actor", "roles", "action", "object", "params", "result", "reason", "request_id"],
+      rows(),
+    );
   },
 );

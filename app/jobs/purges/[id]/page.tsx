@@ -29,8 +29,8 @@ export default async function PurgeJobPage({ params }: { params: Promise<{ id: s
         }
         description={
           <>
-            Hard delete past grace, one two-phase deletion request per subject · {status.trigger === "schedule" ? "started by the schedule" : `requested by ${requester}`}{" "}
-            {formatRelative(new Date(status.createdAt))}
+            Hard delete past grace, one two-phase deletion request per subject ·{" "}
+            {status.trigger === "schedule" ? "started by the schedule" : `requested by ${requester}`} {formatRelative(new Date(status.createdAt))}
           </>
         }
       />
