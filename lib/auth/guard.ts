@@ -133,7 +133,7 @@ export function guardedRoute<S extends z.ZodType>(
 
 /** The machine caller a valid bearer token stands for; null without one (a wrong one is simply not signed in). */
 function bearerActor(request: Request, env: string | undefined): Actor | null {
-  const expected = env ? process.env[env] : undefined;
+  const expected = env ? process.env[env]?.trim() : undefined; // as lib/env.ts validated it
   const given = request.headers.get("authorization")?.match(/^Bearer (.+)$/)?.[1];
   if (!expected || !given || expected.length < 16) return null;
   const a = Buffer.from(given);

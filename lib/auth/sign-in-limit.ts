@@ -28,7 +28,7 @@ export interface SignInLimits {
 
 export function signInLimits(env: Record<string, string | undefined>): SignInLimits {
   const read = (name: string, fallback: number) => {
-    const n = Number(env[name] ?? fallback);
+    const n = Number(env[name] || fallback); // empty counts as unset (lib/env.ts)
     if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number of at least 1`);
     return n;
   };

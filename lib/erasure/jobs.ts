@@ -11,7 +11,7 @@ export const ERASURE_QUEUE = "custodian.erasure-verify";
 
 /** Nightly, after the hourly sweeps of the small hours; override with CUSTODIAN_ERASURE_SCHEDULE (cron, UTC). */
 export function erasureSchedule(env: Record<string, string | undefined> = process.env): string {
-  return env.CUSTODIAN_ERASURE_SCHEDULE ?? "30 3 * * *";
+  return env.CUSTODIAN_ERASURE_SCHEDULE || "30 3 * * *"; // empty counts as unset (lib/env.ts)
 }
 
 export const erasureJobSchema = z.discriminatedUnion("trigger", [

@@ -1,7 +1,7 @@
 import type { Config } from "../config/types";
 import { TargetError } from "../targets/errors";
 import type { TargetPool } from "../targets/pool";
-import { UserError } from "../errors/user-error";
+import { UserError, type UserErrorKind } from "../errors/user-error";
 
 type SubjectConfig = Config["subjects"][number];
 
@@ -14,8 +14,9 @@ export class KeyValueError extends UserError {
 
 /** The key column's types could not be read (the subject's database is unreachable…): nothing is stored either. */
 export class KeyCheckError extends UserError {
-  constructor(message: string) {
-    super("usage", message);
+  /** usage when the configured table or column does not exist; the target's own kind (unreachable, timeout…) otherwise. */
+  constructor(message: string, kind: UserErrorKind = "usage") {
+    super(kind, message);
   }
 }
 
@@ -70,7 +71,8 @@ async function keyColumnTypes(pool: TargetPool, subject: SubjectConfig) {
     });
     return { types, schema, parse: target.parseKeyValue.bind(target) };
   } catch (err) {
-    if (err instanceof TargetError) throw new KeyCheckError(`cannot check the key against ${subject.target}.${subject.table}'s column types: ${err.message}`);
+    if (err instanceof TargetError)
+      throw new KeyCheckError(`cannot check the key against ${subject.target}.${subject.table}'s column types: ${err.message}`, err.toUserError().kind);
     throw err;
   }
 }

@@ -1,3 +1,4 @@
+import { logFailure } from "../errors/logged";
 import { notFound, refused } from "../errors/user-error";
 import type { Store } from "../store/client";
 
@@ -78,7 +79,8 @@ export function startHeartbeat(store: Store, model: JobModel, id: string, everyM
   const timer = setInterval(() => {
     void rowsOf(store, model)
       .updateMany({ where: { id, status: "running" }, data: { heartbeatAt: new Date() } })
-      .catch(() => {}); // the next beat tries again; a job silent for JOB_STALE_MS is taken over, which is the point
+      // the next beat tries again; a job silent for JOB_STALE_MS is taken over, and the log says why
+      .catch(logFailure("jobs", `${model.noun} ${id} heartbeat`));
   }, everyMs);
   timer.unref();
   return () => clearInterval(timer);

@@ -1,4 +1,5 @@
 import type { PgBoss } from "pg-boss";
+import { logFailure } from "../errors/logged";
 import { sweepNow } from "../sweeps/run";
 import { HEARTBEAT_MS } from "./lifecycle";
 import type { WorkerDeps } from "./context";
@@ -24,7 +25,8 @@ export async function startWorkers(boss: PgBoss, deps: WorkerDeps, defs: readonl
     if (!def.schedule) continue;
     const cron = def.schedule.cron(deps.config());
     if (cron) await boss.schedule(def.queue, cron, def.schedule.data as object, { tz: "UTC" });
-    else await boss.unschedule(def.queue);
+    // a schedule that cannot be removed is logged; it must not keep every other kind from starting
+    else await boss.unschedule(def.queue).catch(logFailure("jobs", `removing the ${def.queue} schedule`));
   }
   const reap = setInterval(() => void reapAbandoned(boss, deps, defs), REAP_EVERY_MS);
   reap.unref();
