@@ -144,7 +144,7 @@ relations:
     await postgresAdmin([`CREATE SCHEMA ${dq(schema)}`, ...ddl("postgres", t, dq)].join(";\n"));
     writeFileSync(configFile, `targets:\n  fx: { dialect: postgres, url: "\${FX_URL}" }\n${relation(schema)}`);
     // pg lets the URL's application_name win over the target's own "custodian"
-    const applicationName = `h_tests_fx_${suffix}`;
+    const applicationName = `custodian_test_fx_${suffix}`;
     const url = new URL(POSTGRES_URL);
     url.searchParams.set("application_name", applicationName);
     return {

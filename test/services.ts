@@ -60,12 +60,12 @@ export const hasPostgres = process.env.CUSTODIAN_TEST_POSTGRES === "1";
 export const hasMysql = process.env.CUSTODIAN_TEST_MYSQL === "1";
 
 /** Rows of one query on the test PostgreSQL (fixtures reading back what a test did). */
-export async function postgresRows(sql: string): Promise<Record<string, unknown>[]> {
+export async function postgresRows(sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
   assertLocal(POSTGRES_URL);
   const c = new pg.Client({ connectionString: POSTGRES_URL });
   await c.connect();
   try {
-    return (await c.query(sql)).rows;
+    return (await c.query(sql, params)).rows;
   } finally {
     await c.end();
   }

@@ -132,7 +132,10 @@ describe.each(DIALECTS)("cleanup faults on $dialect", ({ dialect, available }) =
   // SQLite runs in this process: it has no connection to drop.
   if (dialect !== "sqlite")
     it.runIf(available)("a connection dropped mid-batch is retried and loses nothing", async () => {
-      const config = loadConfig(fx.configFile, { ...process.env, ...fx.env });
+      const loaded = loadConfig(fx.configFile, { ...process.env, ...fx.env });
+      // A batch waits for the held row up to the statement timeout, then retries: a long one
+      // keeps it waiting while the test (polling the server, slow on a loaded machine) finds it.
+      const config = { ...loaded, cleanup: { ...loaded.cleanup, statementTimeoutMs: 60_000 } };
       const { outcome } = await startCleanup(store, config, "events_account", { requestedBy: "fault-test" });
       const jobId = (outcome as { jobId: string }).jobId;
       // An orphan a few batches in is held locked: the batch that reaches it waits there, and
@@ -143,7 +146,7 @@ describe.each(DIALECTS)("cleanup faults on $dialect", ({ dialect, available }) =
       const run = runCleanupJob(store, config, jobId, { log: (l) => log.push(l) });
       let cut: number;
       try {
-        await waitFor(() => waitingForLock(fx), { what: "a batch waiting for the held row" });
+        await waitFor(() => waitingForLock(fx), { what: "a batch waiting for the held row", timeoutMs: 90_000 });
         cut = await cutConnections(fx);
       } finally {
         await held.release();

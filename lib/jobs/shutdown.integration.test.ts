@@ -61,8 +61,14 @@ describe.runIf(hasPostgres)("a worker stopped with SIGTERM", () => {
     const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     return { child, stderr: () => err, exit };
   }
+  /** The application_name the fixture's target connections carry (the workers' connections to it). */
+  const ownConnections = () => {
+    if (fx.connections?.server !== "postgres") throw new Error("a PostgreSQL fixture marks its connections");
+    return fx.connections.applicationName;
+  };
   const scanning = async () =>
-    ((await postgresRows(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'custodian' AND state = 'active'`))[0].n as number) > 0;
+    ((await postgresRows(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND state = 'active'`, [ownConnections()]))[0]
+      .n as number) > 0;
   const job = (id: string) => store.prisma.cleanupJob.findUniqueOrThrow({ where: { id } });
   const ids = async (table: string) => (await fx.query(`SELECT id FROM ${fx.table(table)} ORDER BY id`)).map((r) => Number(r.id));
 
@@ -85,8 +91,9 @@ describe.runIf(hasPostgres)("a worker stopped with SIGTERM", () => {
       await waitFor(
         async () =>
           // (another session: inside the holder's transaction pg_stat_activity is a snapshot)
-          ((await postgresRows(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'custodian' AND wait_event_type = 'Lock'`))[0]
-            .n as number) > 0,
+          ((
+            await postgresRows(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`, [ownConnections()])
+          )[0].n as number) > 0,
         { what: "the worker to wait for the locked rows" },
       );
       const reached = await job(jobId);
@@ -161,8 +168,9 @@ describe.runIf(hasPostgres)("a worker stopped with SIGTERM", () => {
       await enqueueRequestedSweep(runtime.boss, sweepId);
       await waitFor(
         async () =>
-          ((await postgresRows(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'custodian' AND wait_event_type = 'Lock'`))[0]
-            .n as number) > 0,
+          ((
+            await postgresRows(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`, [ownConnections()])
+          )[0].n as number) > 0,
         { what: "the sweep to wait for the locked table" },
       );
       await runtime.stop();

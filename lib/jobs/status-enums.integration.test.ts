@@ -66,7 +66,7 @@ describe("job statuses become enums on upgrade", () => {
     }
   });
 
-  const database = `h_jobs_enums_${randomBytes(4).toString("hex")}`;
+  const database = `custodian_test_enums_${randomBytes(4).toString("hex")}`;
   afterAll(async () => {
     if (hasPostgres) await postgresAdmin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   });

@@ -6,7 +6,7 @@ import { ConfigError } from "../config/errors";
 import { DEMO_CONFIG } from "../demo/build";
 import { reloadServerConfig, serverConfig } from "./config";
 
-const dir = mkdtempSync(path.join(tmpdir(), "h_errors_config-"));
+const dir = mkdtempSync(path.join(tmpdir(), "custodian-test-config-"));
 const file = path.join(dir, "custodian.config.yaml");
 copyFileSync(DEMO_CONFIG, file);
 process.env.CUSTODIAN_CONFIG = file;

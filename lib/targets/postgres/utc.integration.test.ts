@@ -18,7 +18,7 @@ describe("utcSessions", () => {
 describe.runIf(hasPostgres)("a PostgreSQL target's sessions", () => {
   it("run in UTC even when the URL asks for another time zone", async () => {
     const url = `${POSTGRES_URL}${POSTGRES_URL.includes("?") ? "&" : "?"}options=${encodeURIComponent("-c TimeZone=Pacific/Auckland")}`;
-    const target = await openTarget({ name: "h_errors_utc", dialect: "postgres", url });
+    const target = await openTarget({ name: "utc_check", dialect: "postgres", url });
     try {
       const rows = await target.query(sql<{ TimeZone: string }>`SHOW TimeZone`);
       expect(rows[0].TimeZone).toBe("UTC");
@@ -29,7 +29,7 @@ describe.runIf(hasPostgres)("a PostgreSQL target's sessions", () => {
 
   it("refuse the connection when the session settings cannot be applied, instead of going on in another time zone", async () => {
     const url = `${POSTGRES_URL}${POSTGRES_URL.includes("?") ? "&" : "?"}options=${encodeURIComponent("-c no_such_setting_h_errors=1")}`;
-    const target = await openTarget({ name: "h_errors_utc", dialect: "postgres", url });
+    const target = await openTarget({ name: "utc_check", dialect: "postgres", url });
     try {
       await expect(target.query(sql`SELECT 1`)).rejects.toThrow();
     } finally {
