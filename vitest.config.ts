@@ -15,6 +15,10 @@ export default defineConfig({
     // Native drivers (better-sqlite3) and PGlite's wasm are happiest in forked workers.
     pool: "forks",
     testTimeout: 120_000,
+    // Under CI, a failed test runs once more before it fails the run: the integration tests
+    // drive real servers and worker processes on a shared 2-core machine, where a wait can
+    // miss its window. A test that fails twice is a failure; the retry is printed.
+    retry: process.env.CI === "true" ? 1 : 0,
     hookTimeout: 120_000,
   },
 });

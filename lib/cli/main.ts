@@ -9,6 +9,7 @@ import { cleanupCommand } from "./commands/cleanup";
 import { purgeCommand } from "./commands/purge";
 import { restoreCommand } from "./commands/restore";
 import { scanCommand } from "./commands/scan";
+import { sweepCommand } from "./commands/sweep";
 import { workerCommand } from "./commands/worker";
 import { verifyErasureCommand } from "./commands/verify-erasure";
 import { verifyEvidenceCommand } from "./commands/verify-evidence";
@@ -21,6 +22,9 @@ const USAGE = `usage: custodian <command> [--config FILE] [--json]
 
 commands:
   scan [--relation NAME]...   count orphans of every relation (or the named ones) and store the scans
+  sweep [--relation NAME]... [--wait]
+                              ask the workers for a sweep (PostgreSQL store); --wait follows it to
+                              its end and prints the counts and who counted each part
   discover                    list declared and configured relations, and suggested ones to confirm
   cleanup --relation NAME [--execute] [--batch-size N]
                               dry run of a cleanup (counts, sample, rows below); --execute runs the job
@@ -52,6 +56,7 @@ const OPTIONS = {
   json: { type: "boolean", default: false },
   relation: { type: "string", multiple: true },
   force: { type: "boolean", default: false },
+  wait: { type: "boolean", default: false },
   execute: { type: "boolean", default: false },
   "batch-size": { type: "string" },
   subject: { type: "string" },
@@ -65,6 +70,7 @@ const OPTIONS = {
 
 const ALLOWED: Record<string, (keyof typeof OPTIONS)[]> = {
   scan: ["config", "json", "relation"],
+  sweep: ["config", "json", "relation", "wait"],
   discover: ["config", "json"],
   demo: ["json", "force"],
   cleanup: ["config", "json", "relation", "execute", "batch-size"],
@@ -113,6 +119,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === "verify-audit") return await verifyAuditCommand(out, { config: optionalConfig(values.config), expectHead: values["expect-head"] });
     const config = loadConfig(configPathFrom(values.config));
     if (command === "scan") return await scanCommand(config, out, values.relation ?? []);
+    if (command === "sweep") return await sweepCommand(config, out, { only: values.relation ?? [], wait: values.wait });
     if (command === "cleanup") {
       const relation = values.relation ?? [];
       if (relation.length !== 1) throw usageError("cleanup needs exactly one --relation NAME");

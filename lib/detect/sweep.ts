@@ -36,19 +36,33 @@ export interface SweepOptions {
   known?: Relation[];
 }
 
-/** Scans every relation (or the named ones): one failing relation never stops the others. */
+/** What a sweep will scan: every relation (or the named ones), and the targets whose catalogs could not be read. */
+export interface SweepPlan {
+  relations: Relation[];
+  failures: TargetFailure[];
+}
+
+/** Resolves what a sweep scans, without scanning: a sweep run by the queue plans its parts from it. */
+export async function planSweep(config: Config, pool: TargetPool, opts: Pick<SweepOptions, "only" | "known"> = {}): Promise<SweepPlan> {
+  const resolved = await resolveRelations(config, pool);
+  const { failures } = resolved;
+  const unreadable = new Map(failures.map((f) => [f.target, f]));
+  const missing = (opts.known ?? []).filter(
+    (k) => unreadable.has(k.child.target) && config.targets[k.child.target] && !resolved.relations.some((r) => r.name === k.name),
+  );
+  const selected = select([...resolved.relations, ...missing], opts.only, failures);
+  return {
+    relations: selected,
+    failures: opts.only ? failures.filter((f) => selected.some((r) => r.child.target === f.target || r.parent.target === f.target)) : failures,
+  };
+}
+
+/** Scans every relation (or the named ones) in this process: one failing relation never stops the others. */
 export async function sweep(config: Config, opts: SweepOptions = {}): Promise<SweepResult> {
   const pool = new TargetPool(config.targets);
   const scannedAt = new Date();
   try {
-    const resolved = await resolveRelations(config, pool);
-    const { failures } = resolved;
-    const unreadable = new Map(failures.map((f) => [f.target, f]));
-    const missing = (opts.known ?? []).filter(
-      (k) => unreadable.has(k.child.target) && config.targets[k.child.target] && !resolved.relations.some((r) => r.name === k.name),
-    );
-    const relations = [...resolved.relations, ...missing];
-    const selected = select(relations, opts.only, failures);
+    const { relations: selected, failures } = await planSweep(config, pool, opts);
     const results: ScanResult[] = new Array(selected.length);
     let next = 0;
     let done = 0;
@@ -60,11 +74,7 @@ export async function sweep(config: Config, opts: SweepOptions = {}): Promise<Sw
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 2) }, worker));
-    return {
-      scannedAt,
-      results,
-      failures: opts.only ? failures.filter((f) => selected.some((r) => r.child.target === f.target || r.parent.target === f.target)) : failures,
-    };
+    return { scannedAt, results, failures };
   } finally {
     await pool.close();
   }

@@ -31,6 +31,8 @@ export interface JobDefinition<T> {
    * the expiry, and the retry takes the store's row over (its heartbeat is as old).
    */
   queueOptions: QueueOptions & { heartbeatSeconds?: number };
+  /** Jobs of this kind one process runs at once (default 1): a sweep's parts, two at a time as an in-process sweep counts. */
+  localConcurrency?: number;
   /** Options each job of this kind is sent with (a singleton key, retries). */
   sendOptions?(data: T): SendOptions;
   /** A recurring job: its cron (UTC) from the config, or null for none (an earlier schedule is removed). */

@@ -19,8 +19,10 @@ export async function startWorkers(boss: PgBoss, deps: WorkerDeps, defs: readonl
   for (const def of defs) {
     // pg-boss refreshes its heartbeat as often as the store's is written, so a retry never finds the store's row fresher than the queue's
     const heartbeatRefreshSeconds = def.queueOptions.heartbeatSeconds ? HEARTBEAT_MS / 1000 : undefined;
-    await boss.work(def.queue, { pollingIntervalSeconds: 1, batchSize: 1, includeMetadata: true, heartbeatRefreshSeconds }, async ([job]) =>
-      def.handle(def.schema.parse(job.data), { ...deps, boss, createdOn: job.createdOn, rescan }),
+    await boss.work(
+      def.queue,
+      { pollingIntervalSeconds: 1, batchSize: 1, includeMetadata: true, heartbeatRefreshSeconds, localConcurrency: def.localConcurrency ?? 1 },
+      async ([job]) => def.handle(def.schema.parse(job.data), { ...deps, boss, createdOn: job.createdOn, rescan }),
     );
     if (!def.schedule) continue;
     const cron = def.schedule.cron(deps.config());

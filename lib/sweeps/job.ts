@@ -6,7 +6,9 @@ import { slotKey } from "../jobs/slots";
 import type { Store } from "../store/client";
 import { configHash } from "../store/scans";
 import { ABANDONED_AFTER_MS, claimRequestedSweep, claimScheduledSweep } from "./claim";
-import { runClaimedSweep } from "./run";
+import { planParts } from "./parts";
+import { sendParts } from "./part-jobs";
+import { markSweepFailed } from "./run";
 
 export const sweepJobSchema = z.discriminatedUnion("trigger", [
   z.object({ trigger: z.literal("schedule") }),
@@ -24,17 +26,31 @@ function releaseSweep(store: Store, sweepId: string) {
 }
 
 /**
- * Runs one sweep job. Scheduled: the slot is the cron tick the job was created for, and
- * only the worker that claims it sweeps. Requested: the queued sweep row is claimed.
- * Returns what happened, for the job's result.
+ * Runs one sweep job: claims the sweep, plans its parts (one per relation) and sends them
+ * to the queue, where any worker counts them (lib/sweeps/part-jobs.ts); the worker that
+ * lands the last part completes the sweep. Scheduled: the slot is the cron tick the job
+ * was created for, and only the worker that claims it plans. Requested: the queued sweep
+ * row is claimed. A sweep taken over (its planner died, or it failed while completing)
+ * keeps the parts already planned: only those not landed are sent again.
  */
-export async function handleSweepJob(deps: WorkerDeps, data: unknown, createdOn: Date): Promise<{ sweepId: string | null; skipped?: string }> {
+export async function handleSweepJob(
+  deps: WorkerDeps & { boss: PgBoss },
+  data: unknown,
+  createdOn: Date,
+): Promise<{ sweepId: string | null; skipped?: string }> {
   const job = sweepJobSchema.parse(data);
   const config = deps.config();
   const run = (sweepId: string) =>
-    interruptible(deps, `sweep ${sweepId}`, releaseSweep(deps.store, sweepId), () =>
-      runClaimedSweep(deps.store, config, sweepId, { log: jobLog(deps, { job: "sweep", jobId: sweepId }) }),
-    );
+    interruptible(deps, `sweep ${sweepId}`, releaseSweep(deps.store, sweepId), async () => {
+      try {
+        const { pending, total } = await planParts(deps.store, config, sweepId);
+        jobLog(deps, { job: "sweep", jobId: sweepId })(`sweep ${sweepId}: ${pending.length} of ${total} parts sent to the workers`);
+        await sendParts(deps.boss, sweepId, pending);
+      } catch (err) {
+        await markSweepFailed(deps.store, sweepId, err);
+        throw err;
+      }
+    });
   if (job.trigger === "schedule") {
     const slot = slotKey(config.schedule.sweep, createdOn);
     const sweepId = await claimScheduledSweep(deps.store, slot, configHash(config.file));

@@ -28,27 +28,12 @@ export async function sweepNow(store: Store, config: Config, trigger: string, ho
 }
 
 /**
- * Runs a claimed sweep: scans every relation, reporting progress and a heartbeat on the
- * sweep row as relations finish, stores the scans (the counts are safe from here on), then
- * records the orphan sightings (progress and heartbeat on the sweep's `activity`; a
- * relation whose sightings fail keeps its count, the error stored beside it), the
- * suggestions, the backlog and the alerts, and marks the sweep completed. A failure
- * before that marks the sweep failed (and is thrown, so the job is retried).
+ * Runs a claimed sweep in this process: scans every relation, reporting progress and a
+ * heartbeat on the sweep row as relations finish, then does what follows the counts
+ * (`completeCounted`). A failure marks the sweep failed (and is thrown, so the job is retried).
  */
 export async function runClaimedSweep(store: Store, config: Config, sweepId: string, hooks: SweepRunHooks = {}): Promise<SweepResult> {
-  let lastWrite = 0;
-  let writes = Promise.resolve();
-  const write = (data: { done?: number; total?: number; activity?: string | null }, force = false) => {
-    const now = Date.now();
-    if (!force && now - lastWrite < PROGRESS_EVERY_MS) return;
-    lastWrite = now;
-    writes = writes.then(() =>
-      store.prisma.sweep.update({ where: { id: sweepId }, data: { ...data, heartbeatAt: new Date() } }).then(
-        () => undefined,
-        () => undefined, // progress is advisory; the sweep's result is what matters
-      ),
-    );
-  };
+  const progress = sweepProgress(store, sweepId);
   // alive while a big relation is scanned too, not only as relations finish
   const stopHeartbeat = startHeartbeat(store, sweeps, sweepId);
   try {
@@ -56,39 +41,82 @@ export async function runClaimedSweep(store: Store, config: Config, sweepId: str
       only: hooks.only,
       known: await knownDeclaredRelations(store),
       onResult: (r, done, total) => {
-        write({ done, total }, done === total);
+        progress.write({ done, total }, done === total);
         hooks.onResult?.(r, done, total);
       },
     });
-    await writes;
-    await storeScans(store, sweepId, result);
-    const sightings = await recordSightings(store, config, result, {
-      sweepId,
-      onProgress: (p) => {
-        write({ activity: describeProgress(p) });
-        hooks.onSightings?.(p);
-      },
-    });
-    await writes;
-    for (const s of sightings) if (s.error) hooks.log?.(`sightings of ${s.relation}: ${s.error}`);
-    // Suggestions read catalogs only; an unreadable one leaves the last known suggestions in place.
-    if (!hooks.only?.length) {
-      await storeSuggestions(store, config, sweepId, result).catch((err) => hooks.log?.(`suggestions: ${(err as Error).message}`));
-      await storeBacklog(store, config, sweepId).catch((err) => hooks.log?.(`soft-delete backlog: ${(err as Error).message}`));
-    }
-    // After the backlog: its pending counts are alerted on too.
-    await evaluateAlerts(store, config, { log: hooks.log });
-    await store.prisma.sweep.update({ where: { id: sweepId }, data: { status: "completed", finishedAt: new Date(), activity: null } });
+    await progress.flushed();
+    await completeCounted(store, config, sweepId, result, { ...hooks, all: !hooks.only?.length }, progress);
     return result;
   } catch (err) {
-    await writes;
-    await store.prisma.sweep
-      .update({ where: { id: sweepId }, data: { status: "failed", finishedAt: new Date(), activity: null, error: (err as Error)?.message ?? String(err) } })
-      .catch(logFailure("sweeps", `marking sweep ${sweepId} failed`));
+    await progress.flushed();
+    await markSweepFailed(store, sweepId, err);
     throw err;
   } finally {
     stopHeartbeat();
   }
+}
+
+/**
+ * What follows a sweep's counts, wherever they were made (in this process, or by the
+ * queue's workers part by part): stores the scans (the counts are safe from here on),
+ * records the orphan sightings (progress on the sweep's `activity`; a relation whose
+ * sightings fail keeps its count, the error stored beside it), the suggestions and the
+ * backlog (for a sweep of every relation), the alerts, and marks the sweep completed.
+ */
+export async function completeCounted(
+  store: Store,
+  config: Config,
+  sweepId: string,
+  result: SweepResult,
+  hooks: Pick<SweepRunHooks, "log" | "onSightings"> & { all: boolean },
+  progress = sweepProgress(store, sweepId),
+): Promise<void> {
+  await storeScans(store, sweepId, result);
+  const sightings = await recordSightings(store, config, result, {
+    sweepId,
+    onProgress: (p) => {
+      progress.write({ activity: describeProgress(p) });
+      hooks.onSightings?.(p);
+    },
+  });
+  await progress.flushed();
+  for (const s of sightings) if (s.error) hooks.log?.(`sightings of ${s.relation}: ${s.error}`);
+  // Suggestions read catalogs only; an unreadable one leaves the last known suggestions in place.
+  if (hooks.all) {
+    await storeSuggestions(store, config, sweepId, result).catch((err) => hooks.log?.(`suggestions: ${(err as Error).message}`));
+    await storeBacklog(store, config, sweepId).catch((err) => hooks.log?.(`soft-delete backlog: ${(err as Error).message}`));
+  }
+  // After the backlog: its pending counts are alerted on too.
+  await evaluateAlerts(store, config, { log: hooks.log });
+  await store.prisma.sweep.update({ where: { id: sweepId }, data: { status: "completed", finishedAt: new Date(), activity: null } });
+}
+
+/** Marks a sweep failed with the reason (a failure to say so is logged: the sweep's own error is what is thrown). */
+export async function markSweepFailed(store: Store, sweepId: string, err: unknown): Promise<void> {
+  await store.prisma.sweep
+    .update({ where: { id: sweepId }, data: { status: "failed", finishedAt: new Date(), activity: null, error: (err as Error)?.message ?? String(err) } })
+    .catch(logFailure("sweeps", `marking sweep ${sweepId} failed`));
+}
+
+/** The sweep row's progress and heartbeat, written at most every PROGRESS_EVERY_MS (or when forced), in order. */
+export function sweepProgress(store: Store, sweepId: string) {
+  let lastWrite = 0;
+  let writes = Promise.resolve();
+  return {
+    write(data: { done?: number; total?: number; activity?: string | null }, force = false) {
+      const now = Date.now();
+      if (!force && now - lastWrite < PROGRESS_EVERY_MS) return;
+      lastWrite = now;
+      writes = writes.then(() =>
+        store.prisma.sweep.update({ where: { id: sweepId }, data: { ...data, heartbeatAt: new Date() } }).then(
+          () => undefined,
+          () => undefined, // progress is advisory; the sweep's result is what matters
+        ),
+      );
+    },
+    flushed: () => writes,
+  };
 }
 
 /** A sweep's activity while it records sightings, as the progress line shows it. */

@@ -26,7 +26,7 @@ export async function scanCommand(config: Config, out: Output, only: string[]): 
   out.result(
     {
       scannedAt: result.scannedAt.toISOString(),
-      relations: result.results.map(toJson),
+      relations: result.results.map(scanJson),
       ...(result.failures.length ? { errors: result.failures } : {}),
     },
     () => humanReport(result.results, result.failures),
@@ -34,7 +34,7 @@ export async function scanCommand(config: Config, out: Output, only: string[]): 
   return failed ? EXIT.failed : EXIT.ok;
 }
 
-function toJson(r: ScanResult) {
+export function scanJson(r: ScanResult) {
   const { relation } = r;
   return {
     name: relation.name,
