@@ -18,7 +18,7 @@ export interface LiveRead {
  * SQLite) must not be opened twice at once.
  */
 export const readLive = cache(async (relation: Relation, targets: Config["targets"], after: string | null, mayPreview: boolean): Promise<LiveRead> => {
-  const pool = new TargetPool(targets);
+  const pool = new TargetPool(targets, { use: "reads" });
   try {
     const statements = await relationStatements(relation, pool).catch(() => []);
     if (!mayPreview) return { statements, preview: null };

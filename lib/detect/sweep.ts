@@ -38,7 +38,8 @@ export interface SweepOptions {
 
 /** Scans every relation (or the named ones): one failing relation never stops the others. */
 export async function sweep(config: Config, opts: SweepOptions = {}): Promise<SweepResult> {
-  const pool = new TargetPool(config.targets);
+  // Counts read a replica where the target has one.
+  const pool = new TargetPool(config.targets, { use: "reads" });
   const scannedAt = new Date();
   try {
     const resolved = await resolveRelations(config, pool);

@@ -12,7 +12,15 @@ import { awaitedLater, logFailure } from "../errors/logged";
 export class TargetPool {
   private opened = new Map<string, Promise<Target>>();
 
-  constructor(private specs: Record<string, TargetSpec>) {}
+  /**
+   * `use: "reads"` opens each target's replica (`readUrl`) where it has one: for scans,
+   * previews and verification reads. The default, the primary, is what every cleanup,
+   * purge and restore writes to and re-checks on.
+   */
+  constructor(
+    private specs: Record<string, TargetSpec>,
+    private readonly opts: { use?: "primary" | "reads" } = {},
+  ) {}
 
   names(): string[] {
     return Object.keys(this.specs);
@@ -23,7 +31,7 @@ export class TargetPool {
     if (!p) {
       const spec = this.specs[name];
       p = spec
-        ? openTarget(spec).catch((err) => {
+        ? openTarget(this.opts.use === "reads" ? readSpecOf(spec) : spec).catch((err) => {
             throw isTargetError(err) ? err : new TargetError("unreachable", name, `cannot open target "${name}": ${(err as Error).message}`, err);
           })
         : Promise.reject(new TargetError("unreachable", name, `target "${name}" is not defined in the config`));
@@ -47,4 +55,9 @@ export class TargetPool {
       ),
     );
   }
+}
+
+/** The spec reads go to: the replica's URL in place of the primary's, the rest (name, limits) alike. */
+export function readSpecOf(spec: TargetSpec): TargetSpec {
+  return spec.readUrl ? { ...spec, url: spec.readUrl, readUrl: undefined } : spec;
 }
