@@ -50,10 +50,10 @@ describe("config", () => {
     expect(c.schedule.sweep).toBe("0 * * * *");
   });
 
-  it("reads a target's protections: connection limit, replica, scan statement timeout, throttle limits", () => {
+  it("reads a target's protections: connection limit, replica, throttle limits", () => {
     const text = GOOD.replace(
       'shop:     { dialect: postgres, url: "\${SHOP_DATABASE_URL}" }',
-      'shop:     { dialect: postgres, url: "\${SHOP_DATABASE_URL}", readUrl: "\${SHOP_REPLICA_URL}", maxConnections: 5, scanStatementTimeoutMs: 30000, maxReplicaLagMs: 1000, maxThreadsRunning: 25 }',
+      'shop:     { dialect: postgres, url: "\${SHOP_DATABASE_URL}", readUrl: "\${SHOP_REPLICA_URL}", maxConnections: 5, maxReplicaLagMs: 1000, maxThreadsRunning: 25 }',
     );
     const env = { ...ENV, SHOP_REPLICA_URL: "postgres://app:s3cret@replica/shop" };
     expect(parseConfigText(text, "/etc/c.yaml", env).targets.shop).toEqual({
@@ -62,7 +62,6 @@ describe("config", () => {
       url: ENV.SHOP_DATABASE_URL,
       readUrl: env.SHOP_REPLICA_URL,
       maxConnections: 5,
-      scanStatementTimeoutMs: 30000,
       throttle: { maxReplicaLagMs: 1000, maxThreadsRunning: 25 },
     });
     expect(errorOf(text, ENV).message).toMatch(/targets\.shop\.readUrl.*SHOP_REPLICA_URL is not set/s);

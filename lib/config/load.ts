@@ -62,7 +62,6 @@ export function validateConfig(value: unknown, file: string, env: Record<string,
           url,
           maxConnections: t.maxConnections,
           ...(readUrl ? { readUrl } : {}),
-          ...(t.scanStatementTimeoutMs ? { scanStatementTimeoutMs: t.scanStatementTimeoutMs } : {}),
           ...(throttle ? { throttle } : {}),
         };
         return [name, spec];

@@ -19,8 +19,6 @@ export const targetSchema = z.strictObject({
   maxConnections: positiveInt.max(100, "expected at most 100").default(2),
   /** A replica for scans, previews and verification reads; cleanups and restores always write to (and re-check on) `url`. */
   readUrl: z.string({ error: 'expected a URL reference such as "${SHOP_REPLICA_URL}"' }).min(1).optional(),
-  /** A scan statement running longer is stopped; the relation is counted again in smaller key ranges. */
-  scanStatementTimeoutMs: positiveInt.optional(),
   /** Cleanup and purge batches wait while a replica lags more than this (gh-ost's max-lag-millis). */
   maxReplicaLagMs: positiveInt.optional(),
   /** …or while more statements than this run on the server (Threads_running; active backends on PostgreSQL). */

@@ -12,8 +12,6 @@ export interface TargetSpec {
   maxConnections?: number;
   /** A replica for scans, previews and verification reads (resolved like `url`); writes never go there. */
   readUrl?: string;
-  /** A scan statement that runs longer is stopped and its relation counted in smaller key ranges. */
-  scanStatementTimeoutMs?: number;
   /** Cleanup and purge batches wait while the target is over either limit. */
   throttle?: { maxReplicaLagMs?: number; maxThreadsRunning?: number };
 }

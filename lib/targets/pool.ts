@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { TargetSpec } from "../config/types";
 import { isTargetError, TargetError } from "./errors";
 import { openTarget } from "./open";
@@ -24,6 +25,17 @@ export class TargetPool {
 
   names(): string[] {
     return Object.keys(this.specs);
+  }
+
+  /**
+   * What these targets are in this pool (dialect, URL, limits, primary or replica), as a
+   * digest: a key for reads shared between pools, which never holds a URL's credentials.
+   */
+  fingerprint(names: string[]): string {
+    const specs = names.map((n) => this.specs[n] ?? null);
+    return createHash("sha256")
+      .update(JSON.stringify([this.opts.use ?? "primary", specs]))
+      .digest("base64url");
   }
 
   get(name: string): Promise<Target> {
