@@ -52,8 +52,8 @@ describe("config", () => {
 
   it("reads a target's protections: connection limit, replica, throttle limits", () => {
     const text = GOOD.replace(
-      'shop:     { dialect: postgres, url: "\${SHOP_DATABASE_URL}" }',
-      'shop:     { dialect: postgres, url: "\${SHOP_DATABASE_URL}", readUrl: "\${SHOP_REPLICA_URL}", maxConnections: 5, maxReplicaLagMs: 1000, maxThreadsRunning: 25 }',
+      'shop:     { dialect: postgres, url: "${SHOP_DATABASE_URL}" }',
+      'shop:     { dialect: postgres, url: "${SHOP_DATABASE_URL}", readUrl: "${SHOP_REPLICA_URL}", maxConnections: 5, maxReplicaLagMs: 1000, maxThreadsRunning: 25 }',
     );
     const env = { ...ENV, SHOP_REPLICA_URL: "postgres://app:s3cret@replica/shop" };
     expect(parseConfigText(text, "/etc/c.yaml", env).targets.shop).toEqual({
@@ -66,7 +66,7 @@ describe("config", () => {
     });
     expect(errorOf(text, ENV).message).toMatch(/targets\.shop\.readUrl.*SHOP_REPLICA_URL is not set/s);
     expect(errorOf(text.replace("maxConnections: 5", "maxConnections: 0"), env).message).toMatch(/targets\.shop\.maxConnections.*above 0/s);
-    expect(errorOf(text.replace('readUrl: "\${SHOP_REPLICA_URL}"', 'readUrl: "postgres://app:pw@replica/shop"'), env).message).toMatch(
+    expect(errorOf(text.replace('readUrl: "${SHOP_REPLICA_URL}"', 'readUrl: "postgres://app:pw@replica/shop"'), env).message).toMatch(
       /targets\.shop\.readUrl.*environment variable reference/s,
     );
   });

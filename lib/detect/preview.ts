@@ -1,7 +1,7 @@
 import type { Relation } from "../relations/types";
 import { rowsByKeys } from "../targets/features/rows";
 import type { TargetPool } from "../targets/pool";
-import { sharedRead } from "./shared-read";
+import { sharedRead } from "../targets/shared-read";
 import { decodeCursor, encodeCursor, openRelation, orphanKeyStretch } from "./orphan-keys";
 
 export interface OrphanPreviewPage {

@@ -11,15 +11,18 @@ import type { Driver } from "./driver";
  */
 interface Entry {
   driver: Promise<Driver>;
+  /** Told apart from an earlier pool of the same key: reads shared on that one are not this one's. */
+  generation: number;
   users: number;
   closing: ReturnType<typeof setTimeout> | null;
 }
 
 // On globalThis: Next bundles the server's layers separately, and a module-level map would
 // be one per bundle, each with its own pools (and its own maxConnections).
-const registry = ((globalThis as any)[Symbol.for("custodian.targetDrivers")] ??= { drivers: new Map<string, Entry>(), lingerMs: 0 }) as {
+const registry = ((globalThis as any)[Symbol.for("custodian.targetDrivers")] ??= { drivers: new Map<string, Entry>(), lingerMs: 0, generations: 0 }) as {
   drivers: Map<string, Entry>;
   lingerMs: number;
+  generations: number;
 };
 const drivers = registry.drivers;
 
@@ -36,7 +39,7 @@ export async function sharedDriver(key: string, open: () => Driver | Promise<Dri
   let entry = drivers.get(key);
   if (!entry) {
     const driver = Promise.resolve().then(open);
-    entry = { driver, users: 0, closing: null };
+    entry = { driver, generation: ++registry.generations, users: 0, closing: null };
     drivers.set(key, entry);
     // A driver that fails to open is not kept: the next user tries again.
     driver.catch(() => {
@@ -60,6 +63,7 @@ export async function sharedDriver(key: string, open: () => Driver | Promise<Dri
   return {
     db: driver.db,
     serial: driver.serial,
+    sharedAs: `${key}#${e.generation}`,
     close: async () => {
       if (released) return;
       released = true;
