@@ -7,7 +7,8 @@
  * overview and a relation page sequentially, interleaved with a baseline measured in the
  * same rounds: the sign-in page (a cheap server render through the same layout and
  * session code). Also times the store part of each page in this process.
- * Goal (issue 4): overview and relation page p95 < 300 ms.
+ * Goal (issue 4): overview and relation page p95 < 300 ms. Then the relation preview with
+ * 20 concurrent users on a 500K-row PostgreSQL target (bench/preview-load.ts; issue 13).
  *
  *   BENCH_ROUNDS=60 BENCH_WARMUP=10 npm run bench:dashboard
  *   BENCH_KEEP_DB=1 …   keeps the seeded store database (to EXPLAIN its queries); the next run drops it
@@ -34,6 +35,7 @@ import { sightingsOf } from "../lib/sightings/record";
 import { openStore, type Store } from "../lib/store/client";
 import { sweepNow } from "../lib/sweeps/run";
 import { TargetPool } from "../lib/targets/pool";
+import { previewUnderLoad } from "./preview-load";
 
 const root = path.resolve(import.meta.dirname, "..");
 const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -51,6 +53,12 @@ const RELATIONS_PAGE = "relations list /relations";
 
 const log = (s: string) => console.log(s);
 const fmt = (n: number) => n.toLocaleString("en-US");
+
+// The relation preview under 20 concurrent users (bench/preview-load.ts), alone: no store, no server build.
+if (process.env.BENCH_DASHBOARD_PART === "preview") {
+  assertLocal(ADMIN_URL);
+  process.exit((await previewUnderLoad(ADMIN_URL, log)) ? 0 : 1);
+}
 
 /** The bench creates and drops a database: never anywhere but this machine. */
 function assertLocal(url: string): void {
@@ -563,6 +571,7 @@ try {
   log(`\n  ${"store part, in this process".padEnd(width)}${"p50".padStart(8)}${"p95".padStart(8)}${"p99".padStart(8)}`);
   for (const [name, xs] of Object.entries(local)) log(`${row(name, xs)}   p50 = ${(quantile(xs, 0.5) / bp50).toFixed(1)}× the sign-in page's`);
   log(`\n  ${failed ? "A page is OVER its goal." : `Both pages are within the goal (p95 < ${GOAL_MS} ms).`}`);
+  if (!(await previewUnderLoad(ADMIN_URL, log))) failed = true;
 } catch (err) {
   failed = true;
   console.error(`bench:dashboard failed: ${(err as Error).stack ?? err}`);

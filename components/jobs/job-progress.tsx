@@ -6,6 +6,7 @@ import { useEffect } from "react";
 import { cancelCleanup, pauseCleanup, resumeCleanup, restoreCleanupArchive } from "@/lib/cleanup/actions";
 import { FormError } from "@/components/form-errors";
 import { ProgressCount } from "@/components/jobs/progress-count";
+import { ThrottleStatus } from "@/components/jobs/throttle-status";
 import type { CleanupStatus } from "@/lib/cleanup/status";
 import { formatEta, formatNumber as fmt } from "@/lib/format";
 
@@ -51,6 +52,7 @@ export function JobProgress({ initial, may }: { initial: CleanupStatus; may: { c
             {s.rowsPerSecond ? `${fmt(Math.round(s.rowsPerSecond))} rows/s examined · ETA ${formatEta(s.etaSeconds)}` : ""}
           </span>
         </div>
+        <ThrottleStatus reason={s.throttleReason} seconds={s.throttledSeconds} />
         <div
           className="h-3 overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800"
           role="progressbar"

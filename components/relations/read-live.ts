@@ -5,6 +5,9 @@ import { relationStatements } from "@/lib/detect/statements";
 import type { Relation } from "@/lib/relations/types";
 import { TargetPool } from "@/lib/targets/pool";
 
+/** Many people on one relation page at once share one read of each page for this long. */
+const PREVIEW_SHARED_MS = 5000;
+
 export interface LiveRead {
   statements: { purpose: string; sql: string }[];
   /** null when the reader may not see rows */
@@ -18,12 +21,12 @@ export interface LiveRead {
  * SQLite) must not be opened twice at once.
  */
 export const readLive = cache(async (relation: Relation, targets: Config["targets"], after: string | null, mayPreview: boolean): Promise<LiveRead> => {
-  const pool = new TargetPool(targets);
+  const pool = new TargetPool(targets, { use: "reads" });
   try {
     const statements = await relationStatements(relation, pool).catch(() => []);
     if (!mayPreview) return { statements, preview: null };
     try {
-      return { statements, preview: await orphanPreview(relation, pool, { after }) };
+      return { statements, preview: await orphanPreview(relation, pool, { after, sharedForMs: PREVIEW_SHARED_MS }) };
     } catch (err) {
       return { statements, preview: { error: (err as Error).message } };
     }

@@ -6,6 +6,7 @@ import { claim, release as giveBack, startHeartbeat } from "../jobs/lifecycle";
 import type { Store } from "../store/client";
 import { isTargetError } from "../targets/errors";
 import { TargetPool } from "../targets/pool";
+import { recordedOn, Throttle, type LoadSource } from "../targets/throttle";
 import { allowanceOf, removedWithoutApproval, touchedBy, unapproved, UNAPPROVED_WINDOW_MS } from "./approval";
 import { increments, runBatch, type zeroCounts } from "./batch";
 import { CandidateReader, nextCandidates } from "./candidates";
@@ -26,6 +27,8 @@ export interface RunOptions {
   batchDelayMs?: number;
   /** The worker is stopping: the batch under way finishes, then the job is released for the next worker. */
   signal?: AbortSignal;
+  /** Tests: where throttling reads the target's replica lag and load (no replica runs here). */
+  loadSource?: LoadSource;
 }
 
 /** Takes a queued job, or one whose worker died; false when another worker has it or it is not runnable. */
@@ -44,6 +47,12 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
   if (!(await claimJob(store, jobId))) return "skipped";
   const job = await store.prisma.cleanupJob.findUniqueOrThrow({ where: { id: jobId } });
   const pool = new TargetPool(config.targets);
+  const throttle = new Throttle(
+    config.targets,
+    pool,
+    recordedOn((data) => store.prisma.cleanupJob.update({ where: { id: jobId }, data })),
+    { source: opts.loadSource, signal: opts.signal },
+  );
   let runStarted = Date.now();
   const stopHeartbeat = startHeartbeat(store, cleanupJobs, jobId);
   const spent = async () => {
@@ -159,6 +168,8 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
             continue;
           }
         }
+        // A lagging replica or a loaded server: the batch waits (the job says why).
+        await throttle.before(plan.child.name);
         const seq = nextSeq++;
         const left = Math.max(0, allowance - touched);
         const outcome = await runBatch(store, plan, { id: jobId, seq }, cursor, Math.max(1, Math.min(left, rowByRow > 0 ? 1 : size)), reader, left);
@@ -207,6 +218,7 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
     return await end("failed", (err as Error)?.message ?? String(err));
   } finally {
     stopHeartbeat();
+    await throttle.close();
     await pool.close();
   }
 }

@@ -43,6 +43,10 @@ export interface CleanupStatus {
   finishedAt: string | null;
   error: string | null;
   restorable: number;
+  /** Why the next batch waits for the target's load ("replica lag 3.2 s > 1 s"), or null. */
+  throttleReason: string | null;
+  /** Seconds spent throttled in all. */
+  throttledSeconds: number;
 }
 
 export async function cleanupStatus(store: Store, id: string): Promise<CleanupStatus | null> {
@@ -90,5 +94,7 @@ export async function cleanupStatus(store: Store, id: string): Promise<CleanupSt
     finishedAt: j.finishedAt?.toISOString() ?? null,
     error: j.error,
     restorable,
+    throttleReason: j.status === "running" ? j.throttleReason : null,
+    throttledSeconds: j.throttledSeconds,
   };
 }

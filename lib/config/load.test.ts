@@ -40,7 +40,7 @@ function errorOf(text: string, env: Record<string, string> = ENV): ConfigError {
 describe("config", () => {
   it("accepts exactly the documented shape (docs/configuration.md), resolving env URLs and local files", () => {
     const c = parseConfigText(GOOD, "/etc/custodian/custodian.config.yaml", ENV);
-    expect(c.targets.shop).toEqual({ name: "shop", dialect: "postgres", url: ENV.SHOP_DATABASE_URL });
+    expect(c.targets.shop).toEqual({ name: "shop", dialect: "postgres", url: ENV.SHOP_DATABASE_URL, maxConnections: 2 });
     expect(c.targets.activity.url).toBe("/etc/custodian/data/activity.db");
     expect(c.relations[0].cleanup).toEqual({ action: "delete", batchSize: 1000, graceDays: 7, onParentRemoved: "cascade" });
     expect(c.cleanup).toEqual({ graceDays: 7, batchSize: 1000, approvalThreshold: 10_000, statementTimeoutMs: 5000 });
@@ -48,6 +48,27 @@ describe("config", () => {
     expect(c.relations[0].allow?.[0].until).toBe("2027-06-30");
     expect(c.softDelete[0].pii).toEqual(["email", "name"]);
     expect(c.schedule.sweep).toBe("0 * * * *");
+  });
+
+  it("reads a target's protections: connection limit, replica, throttle limits", () => {
+    const text = GOOD.replace(
+      'shop:     { dialect: postgres, url: "${SHOP_DATABASE_URL}" }',
+      'shop:     { dialect: postgres, url: "${SHOP_DATABASE_URL}", readUrl: "${SHOP_REPLICA_URL}", maxConnections: 5, maxReplicaLagMs: 1000, maxThreadsRunning: 25 }',
+    );
+    const env = { ...ENV, SHOP_REPLICA_URL: "postgres://app:s3cret@replica/shop" };
+    expect(parseConfigText(text, "/etc/c.yaml", env).targets.shop).toEqual({
+      name: "shop",
+      dialect: "postgres",
+      url: ENV.SHOP_DATABASE_URL,
+      readUrl: env.SHOP_REPLICA_URL,
+      maxConnections: 5,
+      throttle: { maxReplicaLagMs: 1000, maxThreadsRunning: 25 },
+    });
+    expect(errorOf(text, ENV).message).toMatch(/targets\.shop\.readUrl.*SHOP_REPLICA_URL is not set/s);
+    expect(errorOf(text.replace("maxConnections: 5", "maxConnections: 0"), env).message).toMatch(/targets\.shop\.maxConnections.*above 0/s);
+    expect(errorOf(text.replace('readUrl: "${SHOP_REPLICA_URL}"', 'readUrl: "postgres://app:pw@replica/shop"'), env).message).toMatch(
+      /targets\.shop\.readUrl.*environment variable reference/s,
+    );
   });
 
   it("needs only targets", () => {

@@ -6,7 +6,7 @@ import { ConfigError, formatPath } from "./errors";
 import { configSchema, type RawConfig } from "./schema";
 import { CronExpressionParser } from "cron-parser";
 import { resolveTargetUrl, resolveWebhookUrl } from "./urls";
-import type { Config } from "./types";
+import type { Config, TargetSpec } from "./types";
 
 export const DEFAULT_CONFIG_FILE = "custodian.config.yaml";
 
@@ -50,9 +50,21 @@ export function validateConfig(value: unknown, file: string, env: Record<string,
   const baseDir = path.dirname(path.resolve(file));
   const targets = Object.fromEntries(
     Object.entries(raw.targets).map(([name, t]) => {
-      const keyPath = ["targets", name, "url"];
+      let keyPath = ["targets", name, "url"];
       try {
-        return [name, { name, dialect: t.dialect, url: resolveTargetUrl(t.url, t.dialect, env, baseDir) }];
+        const url = resolveTargetUrl(t.url, t.dialect, env, baseDir);
+        keyPath = ["targets", name, "readUrl"];
+        const readUrl = t.readUrl === undefined ? undefined : resolveTargetUrl(t.readUrl, t.dialect, env, baseDir);
+        const throttle = t.maxReplicaLagMs || t.maxThreadsRunning ? { maxReplicaLagMs: t.maxReplicaLagMs, maxThreadsRunning: t.maxThreadsRunning } : undefined;
+        const spec: TargetSpec = {
+          name,
+          dialect: t.dialect,
+          url,
+          maxConnections: t.maxConnections,
+          ...(readUrl ? { readUrl } : {}),
+          ...(throttle ? { throttle } : {}),
+        };
+        return [name, spec];
       } catch (err) {
         throw new ConfigError(file, formatPath(keyPath), (err as Error).message, source && lineOf(source, keyPath));
       }

@@ -10,9 +10,19 @@ export const dialectSchema = z.enum(["postgres", "mysql", "sqlite", "pglite"], {
   error: "expected one of postgres, mysql, sqlite, pglite",
 });
 
+const positiveInt = z.number({ error: "expected a whole number" }).int("expected a whole number").positive("expected a number above 0");
+
 export const targetSchema = z.strictObject({
   dialect: dialectSchema,
   url: z.string({ error: 'expected a URL reference such as "${SHOP_DATABASE_URL}"' }).min(1),
+  /** Connections one process opens to this target at most, shared by scans, previews, cleanups and purges. */
+  maxConnections: positiveInt.max(100, "expected at most 100").default(2),
+  /** A replica for scans, previews and verification reads; cleanups and restores always write to (and re-check on) `url`. */
+  readUrl: z.string({ error: 'expected a URL reference such as "${SHOP_REPLICA_URL}"' }).min(1).optional(),
+  /** Cleanup and purge batches wait while a replica lags more than this (gh-ost's max-lag-millis). */
+  maxReplicaLagMs: positiveInt.optional(),
+  /** …or while more statements than this run on the server (Threads_running; active backends on PostgreSQL). */
+  maxThreadsRunning: positiveInt.optional(),
 });
 
 const endpointSchema = z.strictObject({

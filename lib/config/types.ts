@@ -8,6 +8,18 @@ export interface TargetSpec {
   name: string;
   dialect: Dialect;
   url: string;
+  /** Connections this process opens to the target at most, shared by every scan, preview, cleanup and purge (default 2). */
+  maxConnections?: number;
+  /** A replica for scans, previews and verification reads (resolved like `url`); writes never go there. */
+  readUrl?: string;
+  /** Cleanup and purge batches wait while the target is over either limit. */
+  throttle?: { maxReplicaLagMs?: number; maxThreadsRunning?: number };
+}
+
+export const DEFAULT_MAX_CONNECTIONS = 2;
+
+export function maxConnectionsOf(spec: TargetSpec): number {
+  return spec.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
 }
 
 export interface Config {

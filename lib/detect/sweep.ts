@@ -59,7 +59,8 @@ export async function planSweep(config: Config, pool: TargetPool, opts: Pick<Swe
 
 /** Scans every relation (or the named ones) in this process: one failing relation never stops the others. */
 export async function sweep(config: Config, opts: SweepOptions = {}): Promise<SweepResult> {
-  const pool = new TargetPool(config.targets);
+  // Counts read a replica where the target has one.
+  const pool = new TargetPool(config.targets, { use: "reads" });
   const scannedAt = new Date();
   try {
     const { relations: selected, failures } = await planSweep(config, pool, opts);

@@ -42,7 +42,7 @@ export async function verifyRequest(
   // a missing key, or one that is not the store's, stops a single verification before it walks
   // (a bulk run, which shares its resolved relations, checked once at its start)
   if (!shared?.resolved) await signingKey(store);
-  const pool = shared?.pool ?? new TargetPool(config.targets);
+  const pool = shared?.pool ?? new TargetPool(config.targets, { use: "reads" });
   try {
     const subject = await resolveSubject(pool, subjectByName(config, request.subject), request.key);
     const resolved = shared?.resolved ?? (await resolveRelations(config, pool));
@@ -93,7 +93,8 @@ const PAGE = 100;
  * page of requests and one subject's walk at a time.
  */
 export async function runVerifications(store: Store, config: Config, runId: string, verifiedBy: string, log?: (line: string) => void): Promise<void> {
-  const pool = new TargetPool(config.targets);
+  // Verification only reads: a replica where the target has one.
+  const pool = new TargetPool(config.targets, { use: "reads" });
   const counts = { done: 0, complete: 0, incomplete: 0, failed: 0 };
   // alive while one subject's walk takes long too, not only between requests
   const stopHeartbeat = startHeartbeat(store, erasureRuns, runId);

@@ -10,8 +10,10 @@ import { serverConfig } from "./config";
 import { clientAddressStamped } from "../auth/client-address-stamp";
 import { isDemo } from "./mode";
 import { getStore } from "../store/web";
+import { keepIdleDriversFor } from "../targets/shared-drivers";
 
 const SWEEP_AT_START_IF_OLDER_MS = 60 * 60 * 1000;
+const IDLE_TARGET_POOL_MS = 5 * 60 * 1000;
 
 /**
  * Runs once when the web process starts: opens the store (applying migrations), makes
@@ -20,6 +22,8 @@ const SWEEP_AT_START_IF_OLDER_MS = 60 * 60 * 1000;
  */
 export async function startup(): Promise<void> {
   const logger = log().child({ component: "startup" });
+  // Pages open targets per request: their connections stay open between requests (within maxConnections).
+  keepIdleDriversFor(IDLE_TARGET_POOL_MS);
   env(); // a malformed variable stops the start, named (lib/env.ts)
   if (!clientAddressStamped()) {
     // A bare `next start`: no client address on requests, so sign-in is limited per account only.

@@ -7,6 +7,7 @@ import { countPendingSubjects, pendingSubjects } from "../targets/features/softd
 import { TargetPool } from "../targets/pool";
 import { graceCutoff, olderThan } from "./grace";
 import { runDeletionRequest, type PurgeRunOptions } from "./purge-run";
+import { recordedOn, Throttle, type LoadSource } from "../targets/throttle";
 import { requestDeletion } from "./requests";
 import { notYetRedacted } from "./pending";
 import { softDeleteTableByName } from "./tables";
@@ -59,10 +60,23 @@ const claim = (store: Store, jobId: string) => claimJob(store, purgeJobs, jobId,
  * Pause and cancel are noticed before each subject: the one under way finishes first (its
  * request is two-phase; stopping inside it would leave it half done).
  */
-export async function runPurgeJob(store: Store, config: Config, jobId: string, opts: PurgeRunOptions & { signal?: AbortSignal } = {}): Promise<PurgeJobEnd> {
+export async function runPurgeJob(
+  store: Store,
+  config: Config,
+  jobId: string,
+  options: PurgeRunOptions & { signal?: AbortSignal; loadSource?: LoadSource } = {},
+): Promise<PurgeJobEnd> {
   if (!(await claim(store, jobId))) return "skipped";
   const job = await store.prisma.purgeJob.findUniqueOrThrow({ where: { id: jobId } });
   const pool = new TargetPool(config.targets);
+  // Every batch of the job's requests waits while its target's replica lags or its server is loaded (the job says why).
+  const throttle = new Throttle(
+    config.targets,
+    pool,
+    recordedOn((data) => store.prisma.purgeJob.update({ where: { id: jobId }, data })),
+    { source: options.loadSource, signal: options.signal },
+  );
+  const opts = { ...options, throttle };
   const stopHeartbeat = startHeartbeat(store, purgeJobs, jobId);
   const tally = async (status: string) => {
     const field = status === "completed" || status === "cancelled" ? "completed" : status === "partial" ? "partial" : "failed";
@@ -162,6 +176,7 @@ export async function runPurgeJob(store: Store, config: Config, jobId: string, o
     return await end("failed", ((err as Error)?.message ?? String(err)).slice(0, 1000));
   } finally {
     stopHeartbeat();
+    await throttle.close();
     await pool.close();
   }
 }

@@ -8,6 +8,7 @@ import { deleteByPk, existingPks, nullColumnsByPk } from "../targets/features/cl
 import type { TargetPool } from "../targets/pool";
 import { countBelow, keysBelow, redactByPk, redacted, rowsBelow, subjectRow, subjectStillPending, type Anchor } from "../targets/features/softdelete";
 import { sql, type RawBuilder } from "kysely";
+import type { Throttle } from "../targets/throttle";
 import type { TableRef, Target, TargetTransaction } from "../targets/types";
 import { graceCutoff, olderThan } from "./grace";
 import { keyFromText } from "./keys";
@@ -29,6 +30,8 @@ export interface PurgeRunOptions {
   log?: (line: string) => void;
   /** Tests: wait this long between batches so a kill lands mid-way. */
   batchDelayMs?: number;
+  /** Waits before each batch while the batch's target is over its load limits (a purge job's; none: no waiting). */
+  throttle?: Throttle;
 }
 
 class SubjectCameBack extends Error {}
@@ -290,6 +293,8 @@ async function runStep(
   };
 
   const apply = async (intent: Omit<Intent, "pks">, select: (tx: TargetTransaction) => Promise<unknown[][]>, size: number) => {
+    // A lagging replica or a loaded server: the batch waits (the job says why).
+    await opts.throttle?.before(target.name);
     const started = performance.now();
     const n = await transact(target, timeoutMs, async (raw) => {
       const tx = timed(raw, clock);

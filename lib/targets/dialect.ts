@@ -9,6 +9,7 @@ import type {
   DeclaredForeignKey,
   IndexInfo,
   KeyPage,
+  LoadReading,
   ParentSoftDelete,
   PartialIndex,
   SameTargetOrphanQuery,
@@ -101,4 +102,6 @@ export interface TargetDialect<I extends Introspector = Introspector> {
   openDriver(spec: TargetSpec): Driver | Promise<Driver>;
   createIntrospector(session: Session): I;
   createStatements(catalog: I): Statements;
+  /** Replica lag and running statements (load.ts); absent in-process, where there is neither. */
+  readLoad?(session: Session): Promise<LoadReading>;
 }

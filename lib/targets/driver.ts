@@ -13,6 +13,11 @@ export interface Driver {
    * Null on a server, whose connections the server itself keeps apart.
    */
   readonly serial: SerialLock | null;
+  /**
+   * Set on a server's pool shared in the process (shared-drivers.ts): what identifies it, so
+   * the Targets opened on it within a few seconds share their catalog reads.
+   */
+  readonly sharedAs?: string;
   close(): Promise<void>;
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { TargetSpec } from "../config/types";
 import { isTargetError, TargetError } from "./errors";
 import { openTarget } from "./open";
@@ -12,10 +13,29 @@ import { awaitedLater, logFailure } from "../errors/logged";
 export class TargetPool {
   private opened = new Map<string, Promise<Target>>();
 
-  constructor(private specs: Record<string, TargetSpec>) {}
+  /**
+   * `use: "reads"` opens each target's replica (`readUrl`) where it has one: for scans,
+   * previews and verification reads. The default, the primary, is what every cleanup,
+   * purge and restore writes to and re-checks on.
+   */
+  constructor(
+    private specs: Record<string, TargetSpec>,
+    private readonly opts: { use?: "primary" | "reads" } = {},
+  ) {}
 
   names(): string[] {
     return Object.keys(this.specs);
+  }
+
+  /**
+   * What these targets are in this pool (dialect, URL, limits, primary or replica), as a
+   * digest: a key for reads shared between pools, which never holds a URL's credentials.
+   */
+  fingerprint(names: string[]): string {
+    const specs = names.map((n) => this.specs[n] ?? null);
+    return createHash("sha256")
+      .update(JSON.stringify([this.opts.use ?? "primary", specs]))
+      .digest("base64url");
   }
 
   get(name: string): Promise<Target> {
@@ -23,7 +43,7 @@ export class TargetPool {
     if (!p) {
       const spec = this.specs[name];
       p = spec
-        ? openTarget(spec).catch((err) => {
+        ? openTarget(this.opts.use === "reads" ? readSpecOf(spec) : spec).catch((err) => {
             throw isTargetError(err) ? err : new TargetError("unreachable", name, `cannot open target "${name}": ${(err as Error).message}`, err);
           })
         : Promise.reject(new TargetError("unreachable", name, `target "${name}" is not defined in the config`));
@@ -47,4 +67,9 @@ export class TargetPool {
       ),
     );
   }
+}
+
+/** The spec reads go to: the replica's URL in place of the primary's, the rest (name, limits) alike. */
+export function readSpecOf(spec: TargetSpec): TargetSpec {
+  return spec.readUrl ? { ...spec, url: spec.readUrl, readUrl: undefined } : spec;
 }

@@ -2,6 +2,7 @@ import { sql, type Kysely, type RawBuilder } from "kysely";
 import type { Driver } from "./driver";
 import { TargetError } from "./errors";
 import { SerialDeadlock } from "./serial";
+import { sharedRead } from "./shared-read";
 import type { TargetTransaction } from "./types";
 
 /** How a dialect names a driver's failure (its errors.ts). */
@@ -13,6 +14,8 @@ export type ErrorMapper = (target: string, err: unknown) => TargetError;
  * every dialect: the introspector, the statements and the target all run through it.
  */
 export class Session {
+  private memos = 0;
+
   constructor(
     readonly name: string,
     private readonly driver: Driver,
@@ -38,12 +41,19 @@ export class Session {
     }
   }
 
-  /** A load run once and kept (catalog reads); a failed one is asked again next time. */
+  /**
+   * A load run once and kept (catalog reads); a failed one is asked again next time. On a
+   * pool shared in the process, the sessions opened on it within CATALOG_SHARED_MS share
+   * one read (a page request opens its targets anew: it must not read the catalog each time).
+   * Every session of a dialect makes its memos in the same order: the n-th is the same load.
+   */
   memo<R>(load: () => Promise<R>): () => Promise<R> {
     let hit: Promise<R> | null = null;
+    const slot = this.memos++;
+    const shared = this.driver.sharedAs;
     return () => {
       if (!hit) {
-        const p = this.guard(load);
+        const p = shared ? sharedRead(`${shared}#catalog${slot}`, CATALOG_SHARED_MS, () => this.guard(load)) : this.guard(load);
         hit = p;
         p.catch(() => {
           if (hit === p) hit = null;
@@ -140,6 +150,9 @@ export class Session {
     return this.driver.close();
   }
 }
+
+/** How long Targets opened on one shared pool share a catalog read. */
+const CATALOG_SHARED_MS = 5000;
 
 /** Savepoint names, unique in the process (nested transactions are rare: a counter is enough). */
 let savepoints = 0;

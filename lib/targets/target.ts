@@ -1,18 +1,26 @@
 import type { RawBuilder } from "kysely";
-import type { TargetSpec } from "../config/types";
+import { maxConnectionsOf, type TargetSpec } from "../config/types";
 import { columnsOf } from "./catalog";
 import type { Adapter, Introspector, Statements, TargetDialect } from "./dialect";
 import { lookUpInBatches, impossibleKeys, missingOrds } from "./missing-keys";
 import { pageFromRows } from "./page";
 import { Session } from "./session";
+import { sharedDriver } from "./shared-drivers";
 import { countNullKeysStatement, countRowsStatement, walkKeysStatement } from "./sql";
-import type { ColumnsRef, KeyPage, OrphanCount, ParentSoftDelete, SameTargetOrphanQuery, TableRef, Target, TargetTransaction } from "./types";
+import type { ColumnsRef, KeyPage, LoadReading, OrphanCount, ParentSoftDelete, SameTargetOrphanQuery, TableRef, Target, TargetTransaction } from "./types";
 
 /** Opens a target of this dialect: its driver, and the session, introspector and statements over it. */
 export async function openWith<I extends Introspector>(dialect: TargetDialect<I>, spec: TargetSpec): Promise<Target> {
-  const session = new Session(spec.name, await dialect.openDriver(spec), dialect.mapError);
+  // A server's pool is the process's (maxConnections per target per process); an in-process database has its one session.
+  const driver = dialect.adapter.inProcess ? await dialect.openDriver(spec) : await sharedDriver(driverKey(spec), () => dialect.openDriver(spec));
+  const session = new Session(spec.name, driver, dialect.mapError);
   const catalog = dialect.createIntrospector(session);
-  return new ComposedTarget(session, dialect.adapter, catalog, dialect.createStatements(catalog));
+  return new ComposedTarget(session, dialect.adapter, catalog, dialect.createStatements(catalog), dialect.readLoad);
+}
+
+/** One pool per target, URL and limit: a reloaded config that changes either gets a new pool. */
+function driverKey(spec: TargetSpec): string {
+  return JSON.stringify([spec.name, spec.url, maxConnectionsOf(spec)]);
 }
 
 /**
@@ -33,6 +41,7 @@ class ComposedTarget implements Target {
     private readonly adapter: Adapter,
     private readonly catalog: Introspector,
     private readonly statements: Statements,
+    private readonly load?: (session: Session) => Promise<LoadReading>,
   ) {
     this.name = session.name;
     ({
@@ -176,6 +185,10 @@ class ComposedTarget implements Target {
 
   transaction<T>(timeoutMs: number, fn: (tx: TargetTransaction) => Promise<T>): Promise<T> {
     return this.session.transaction(this.statements.timeouts(timeoutMs), fn);
+  }
+
+  async readLoad(): Promise<LoadReading> {
+    return this.load ? this.session.guard(() => this.load!(this.session)) : { replicaLagMs: null, threadsRunning: null };
   }
 
   close(): Promise<void> {

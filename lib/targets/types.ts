@@ -87,6 +87,14 @@ export interface KeyPage {
   next: unknown[] | null;
 }
 
+/** A server's load as throttling reads it; null where it has nothing to say (no replicas, an in-process database). */
+export interface LoadReading {
+  /** How far the replica (or the primary's slowest replica) is behind, in ms; Infinity when a replica reports it cannot say. */
+  replicaLagMs: number | null;
+  /** Statements running now besides the probe (MySQL's Threads_running; active client backends on PostgreSQL). */
+  threadsRunning: number | null;
+}
+
 export interface TargetTransaction {
   query<R>(statement: RawBuilder<R>): Promise<R[]>;
   /** Rows changed by an UPDATE or DELETE. */
@@ -192,6 +200,9 @@ export interface Target {
    * it (lib/targets/serial.ts).
    */
   transaction<T>(timeoutMs: number, fn: (tx: TargetTransaction) => Promise<T>): Promise<T>;
+
+  /** Replica lag and running statements, for throttling (lib/targets/throttle.ts); nulls in-process. */
+  readLoad(): Promise<LoadReading>;
 
   close(): Promise<void>;
 }

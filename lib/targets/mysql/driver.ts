@@ -1,13 +1,13 @@
 import { Kysely, MysqlDialect } from "kysely";
 import { createPool } from "mysql2";
-import type { TargetSpec } from "../../config/types";
+import { maxConnectionsOf, type TargetSpec } from "../../config/types";
 import { ownedDriver, type Driver } from "../driver";
 
-/** A pool of 4 mysql2 connections, each in UTC. */
+/** A pool of the target's maxConnections mysql2 connections, each in UTC; work beyond them waits in the pool's queue. */
 export function openMysqlDriver(spec: TargetSpec): Driver {
   const pool = createPool({
     uri: spec.url.replace(/^mariadb:/, "mysql:"),
-    connectionLimit: 4,
+    connectionLimit: maxConnectionsOf(spec),
     connectTimeout: 5000,
     // Exact big integers (ids, counts) as strings; timestamps compared in UTC.
     supportBigNumbers: true,

@@ -1,4 +1,5 @@
 import type { TargetDialect } from "../dialect";
+import { readMysqlLoad } from "./load";
 import { mysqlAdapter } from "./adapter";
 import { openMysqlDriver } from "./driver";
 import { mapMysqlError } from "./errors";
@@ -11,5 +12,6 @@ export const mysql: TargetDialect<MysqlIntrospector> = {
   mapError: mapMysqlError,
   openDriver: openMysqlDriver,
   createIntrospector: createMysqlIntrospector,
+  readLoad: readMysqlLoad,
   createStatements: createMysqlStatements,
 };

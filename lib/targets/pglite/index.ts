@@ -11,4 +11,6 @@ export const pglite: TargetDialect<PostgresIntrospector> = {
   ...postgres,
   adapter: { ...postgres.adapter, inProcess: true },
   openDriver: openPGliteDriver,
+  // One in-process session: no replicas, no other backends to count.
+  readLoad: undefined,
 };

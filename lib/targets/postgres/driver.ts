@@ -1,16 +1,20 @@
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
-import type { TargetSpec } from "../../config/types";
+import { maxConnectionsOf, type TargetSpec } from "../../config/types";
 import { ownedDriver, type Driver } from "../driver";
 
 // int8 (count(*), bigint keys) arrives as a string: exact, and converted where counted.
 
-/** A pool of 4 pg connections, each in UTC (see utcSessions). */
+/**
+ * A pool of the target's maxConnections pg connections, each in UTC (see utcSessions).
+ * Work beyond them waits its turn in the pool's queue (no time limit there: a preview
+ * behind a long scan waits for it); opening a connection gives up after 5 s.
+ */
 export function openPostgresDriver(spec: TargetSpec): Driver {
   const pool = new pg.Pool({
     connectionString: utcSessions(spec.url),
-    max: 4,
-    connectionTimeoutMillis: 5000,
+    max: maxConnectionsOf(spec),
+    Client: ConnectWithin5s,
     application_name: "custodian",
   });
   // An idle client that loses its server must not crash the process.
@@ -21,6 +25,13 @@ export function openPostgresDriver(spec: TargetSpec): Driver {
     client.on("error", () => {});
   });
   return ownedDriver(new Kysely<any>({ dialect: new PostgresDialect({ pool }) }));
+}
+
+/** pg-pool applies connectionTimeoutMillis to the queue too; here it bounds the connect only. */
+class ConnectWithin5s extends pg.Client {
+  constructor(config?: pg.ClientConfig) {
+    super({ ...config, connectionTimeoutMillis: 5000 });
+  }
 }
 
 /**

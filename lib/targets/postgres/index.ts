@@ -1,4 +1,5 @@
 import type { TargetDialect } from "../dialect";
+import { readPostgresLoad } from "./load";
 import { postgresAdapter } from "./adapter";
 import { openPostgresDriver } from "./driver";
 import { mapPostgresError } from "./errors";
@@ -11,5 +12,6 @@ export const postgres: TargetDialect<PostgresIntrospector> = {
   mapError: mapPostgresError,
   openDriver: openPostgresDriver,
   createIntrospector: createPostgresIntrospector,
+  readLoad: readPostgresLoad,
   createStatements: createPostgresStatements,
 };
