@@ -1,7 +1,7 @@
 import type { Config } from "../config/types";
 import { resolveRelations, type TargetFailure } from "../relations/resolve";
 import type { Relation } from "../relations/types";
-import { TargetPool } from "../targets/pool";
+import { withPool, type TargetPool } from "../targets/pool";
 import { scanRelation, type ScanResult } from "./scan";
 import { UserError } from "../errors/user-error";
 
@@ -34,13 +34,16 @@ export interface SweepOptions {
    * read now are reported as failed (never silently dropped, never 0).
    */
   known?: Relation[];
+  /** The sweep's time (default: the clock): scans are recorded at it, a parent's soft-delete grace ends relative to it. */
+  now?: Date;
+  /** Targets already open (left open); without it the sweep opens and closes its own. */
+  pool?: TargetPool;
 }
 
 /** Scans every relation (or the named ones): one failing relation never stops the others. */
 export async function sweep(config: Config, opts: SweepOptions = {}): Promise<SweepResult> {
-  const pool = new TargetPool(config.targets);
-  const scannedAt = new Date();
-  try {
+  const scannedAt = opts.now ?? new Date();
+  return withPool(config.targets, opts.pool, async (pool) => {
     const resolved = await resolveRelations(config, pool);
     const { failures } = resolved;
     const unreadable = new Map(failures.map((f) => [f.target, f]));
@@ -65,9 +68,7 @@ export async function sweep(config: Config, opts: SweepOptions = {}): Promise<Sw
       results,
       failures: opts.only ? failures.filter((f) => selected.some((r) => r.child.target === f.target || r.parent.target === f.target)) : failures,
     };
-  } finally {
-    await pool.close();
-  }
+  });
 }
 
 function select(relations: Relation[], only: string[] | undefined, failures: TargetFailure[]): Relation[] {

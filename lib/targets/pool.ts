@@ -48,3 +48,18 @@ export class TargetPool {
     );
   }
 }
+
+/**
+ * Runs `fn` with the caller's pool (left open: the caller keeps using it) or, without one,
+ * with a pool of its own, closed afterwards. A caller running many units of work in a row
+ * (the demo's replayed month) opens each in-process database once instead of per unit.
+ */
+export async function withPool<T>(specs: Record<string, TargetSpec>, given: TargetPool | undefined, fn: (pool: TargetPool) => Promise<T>): Promise<T> {
+  if (given) return fn(given);
+  const pool = new TargetPool(specs);
+  try {
+    return await fn(pool);
+  } finally {
+    await pool.close();
+  }
+}
