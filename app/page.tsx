@@ -32,7 +32,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   await requirePage("overview.read", "/");
   const mayScan = can(actor.roles, "scans.run");
   const { range: rawRange } = await searchParams;
-  const range = isRange(rawRange) ? rawRange : "7d";
+  // a month by default: the trend that matters (a failed cascade, a backlog growing) spans weeks
+  const range = isRange(rawRange) ? rawRange : "30d";
   const config = serverConfig();
   const store = await getStore();
   const [o, erasures, backlog] = await Promise.all([loadOverview(store, config, range), erasureCounts(store), latestBacklog(store)]);

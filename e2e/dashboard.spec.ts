@@ -8,6 +8,17 @@ const total = Object.values(DEMO_EXPECTED_ORPHANS).reduce((a, b) => a + b, 0);
 
 test.describe.configure({ mode: "serial" });
 
+test("on first open the overview tells the demo's month: a daily chart of growth, and its alerts", async ({ page }) => {
+  await signIn(page, "ops");
+  await expect(page.getByTestId("total-orphans")).toHaveText(fmt(total));
+  // the replayed month: a sweep a day over the last 30 days (the overview opens on 30 days)
+  const chart = page.getByTestId("orphans-chart");
+  await expect(chart).toBeVisible();
+  expect(Number(await chart.getAttribute("data-points"))).toBeGreaterThanOrEqual(30);
+  await expect(page.getByTestId("alerts")).toContainText("activity_profile");
+  await page.screenshot({ path: "e2e/artifacts/overview-first-open.png", fullPage: true });
+});
+
 test("the relations page lists every demo relation with its exact orphan count", async ({ page }) => {
   await signIn(page, "ops", "/relations");
   await page.goto("/relations");

@@ -1,7 +1,7 @@
 import type { Config } from "../config/types";
 import { resolveRelations, type TargetFailure } from "../relations/resolve";
 import type { Relation } from "../relations/types";
-import { TargetPool } from "../targets/pool";
+import { withPool, type TargetPool } from "../targets/pool";
 import { scanRelation, type ScanResult } from "./scan";
 import { UserError } from "../errors/user-error";
 
@@ -34,6 +34,10 @@ export interface SweepOptions {
    * read now are reported as failed (never silently dropped, never 0).
    */
   known?: Relation[];
+  /** The sweep's time (default: the clock): scans are recorded at it, a parent's soft-delete grace ends relative to it. */
+  now?: Date;
+  /** Targets already open (left open); without it the sweep opens and closes its own. */
+  pool?: TargetPool;
 }
 
 /** What a sweep will scan: every relation (or the named ones), and the targets whose catalogs could not be read. */
@@ -59,26 +63,28 @@ export async function planSweep(config: Config, pool: TargetPool, opts: Pick<Swe
 
 /** Scans every relation (or the named ones) in this process: one failing relation never stops the others. */
 export async function sweep(config: Config, opts: SweepOptions = {}): Promise<SweepResult> {
+  const scannedAt = opts.now ?? new Date();
   // Counts read a replica where the target has one.
-  const pool = new TargetPool(config.targets, { use: "reads" });
-  const scannedAt = new Date();
-  try {
-    const { relations: selected, failures } = await planSweep(config, pool, opts);
-    const results: ScanResult[] = new Array(selected.length);
-    let next = 0;
-    let done = 0;
-    const worker = async () => {
-      while (next < selected.length) {
-        const i = next++;
-        results[i] = await scanRelation(selected[i], pool, scannedAt);
-        opts.onResult?.(results[i], ++done, selected.length);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 2) }, worker));
-    return { scannedAt, results, failures };
-  } finally {
-    await pool.close();
-  }
+  return withPool(
+    config.targets,
+    opts.pool,
+    async (pool) => {
+      const { relations: selected, failures } = await planSweep(config, pool, opts);
+      const results: ScanResult[] = new Array(selected.length);
+      let next = 0;
+      let done = 0;
+      const worker = async () => {
+        while (next < selected.length) {
+          const i = next++;
+          results[i] = await scanRelation(selected[i], pool, scannedAt);
+          opts.onResult?.(results[i], ++done, selected.length);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 2) }, worker));
+      return { scannedAt, results, failures };
+    },
+    { use: "reads" },
+  );
 }
 
 function select(relations: Relation[], only: string[] | undefined, failures: TargetFailure[]): Relation[] {

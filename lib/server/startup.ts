@@ -11,6 +11,7 @@ import { clientAddressStamped } from "../auth/client-address-stamp";
 import { isDemo } from "./mode";
 import { getStore } from "../store/web";
 import { keepIdleDriversFor } from "../targets/shared-drivers";
+import { replayDemoHistory } from "../demo/replay";
 
 const SWEEP_AT_START_IF_OLDER_MS = 60 * 60 * 1000;
 const IDLE_TARGET_POOL_MS = 5 * 60 * 1000;
@@ -49,6 +50,8 @@ export async function startup(): Promise<void> {
     logger.error(errorFields(err), "account setup failed"),
   );
   const config = serverConfig();
+  // a fresh demo gets its last month of sweeps (its last one now: no startup sweep follows)
+  if (isDemo()) await replayDemoHistory(store, config, { log: lineSink(logger) }).catch((err) => logger.error(errorFields(err), "demo history failed"));
   const last = await lastSweep(store);
   if (last && Date.now() - last.startedAt.getTime() < SWEEP_AT_START_IF_OLDER_MS) return;
   const started = performance.now();

@@ -6,7 +6,7 @@ import type { Relation } from "../relations/types";
 import type { Store } from "../store/client";
 import { withStoreSession, type SessionQuery } from "../store/session";
 import { normaliseValue } from "../targets/keys";
-import { TargetPool } from "../targets/pool";
+import { withPool, type TargetPool } from "../targets/pool";
 
 /** Keys sent to the store per statement while staging: one short statement each. */
 export const STAGE_BATCH = 20_000;
@@ -68,11 +68,10 @@ export async function recordSightings(
   store: Store,
   config: Config,
   result: SweepResult,
-  opts: { sweepId?: string; onProgress?: (p: SightingsProgress) => void } = {},
+  opts: { sweepId?: string; onProgress?: (p: SightingsProgress) => void; pool?: TargetPool } = {},
 ): Promise<RelationSightings[]> {
-  const pool = new TargetPool(config.targets);
   const outcomes: RelationSightings[] = [];
-  try {
+  return withPool(config.targets, opts.pool, async (pool) => {
     for (const r of result.results) {
       if (r.error || r.orphans == null) continue;
       const name = r.relation.name;
@@ -90,10 +89,8 @@ export async function recordSightings(
         }
       }
     }
-  } finally {
-    await pool.close();
-  }
-  return outcomes;
+    return outcomes;
+  });
 }
 
 async function* emptyPages(): AsyncGenerator<unknown[][]> {}

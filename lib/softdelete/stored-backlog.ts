@@ -1,7 +1,7 @@
 import type { Config } from "../config/types";
 import { softDeleteGauges, type SoftDeleteGauge } from "./gauges";
 import type { Store } from "../store/client";
-import { TargetPool } from "../targets/pool";
+import { withPool, type TargetPool } from "../targets/pool";
 
 export interface BacklogSummary {
   gauges: SoftDeleteGauge[];
@@ -28,15 +28,13 @@ export function summarizeBacklog(gauges: SoftDeleteGauge[], measuredAt = new Dat
  * Each sweep measures the soft-delete backlog too (it is connected to the targets anyway)
  * and keeps it on the sweep, so the overview shows it without reading a live target.
  */
-export async function storeBacklog(store: Store, config: Config, sweepId: string): Promise<void> {
+export async function storeBacklog(store: Store, config: Config, sweepId: string, opts: { now?: Date; pool?: TargetPool } = {}): Promise<void> {
   if (config.softDelete.length === 0) return;
-  const pool = new TargetPool(config.targets);
-  try {
-    const summary = summarizeBacklog(await softDeleteGauges(config, pool));
+  const now = opts.now ?? new Date();
+  await withPool(config.targets, opts.pool, async (pool) => {
+    const summary = summarizeBacklog(await softDeleteGauges(config, pool, now), now);
     await store.prisma.sweep.update({ where: { id: sweepId }, data: { backlog: JSON.parse(JSON.stringify(summary)) } });
-  } finally {
-    await pool.close();
-  }
+  });
 }
 
 /** The backlog as the latest sweep that measured it saw it (null: never measured). */

@@ -9,10 +9,21 @@ import { storeBacklog } from "../softdelete/stored-backlog";
 import { sweeps } from "./claim";
 import { storeSuggestions } from "./suggestions";
 import { logFailure } from "../errors/logged";
+import type { TargetPool } from "../targets/pool";
 
 const PROGRESS_EVERY_MS = 500;
 
 export interface SweepRunHooks extends Pick<SweepOptions, "only" | "onResult"> {
+  /**
+   * The sweep's time (default: the clock): its scans, sightings, backlog ages and alerts are
+   * recorded as of it, its finish that much later as the work took. The demo replays a month of
+   * sweeps at their past times with it.
+   */
+  now?: Date;
+  /** Targets already open, used by every step and left open (the demo's replay keeps one pool for its month). */
+  pool?: TargetPool;
+  /** false: the suggestions are not computed again (the demo's past days: only today's are shown). */
+  suggestions?: boolean;
   log?: (line: string) => void;
   /** Called as sightings are recorded (the CLI prints it on stderr). */
   onSightings?: (p: SightingsProgress) => void;
@@ -20,7 +31,7 @@ export interface SweepRunHooks extends Pick<SweepOptions, "only" | "onResult"> {
 
 /** Sweeps at once in this process (at start, from the CLI): the sweep is recorded like a queued one. */
 export async function sweepNow(store: Store, config: Config, trigger: string, hooks: SweepRunHooks = {}): Promise<{ sweepId: string; result: SweepResult }> {
-  const now = new Date();
+  const now = hooks.now ?? new Date();
   const { id } = await store.prisma.sweep.create({
     data: { trigger, status: "running", startedAt: now, heartbeatAt: now, configHash: configHash(config.file) },
   });
@@ -36,8 +47,14 @@ export async function runClaimedSweep(store: Store, config: Config, sweepId: str
   const progress = sweepProgress(store, sweepId);
   // alive while a big relation is scanned too, not only as relations finish
   const stopHeartbeat = startHeartbeat(store, sweeps, sweepId);
+  // the sweep's clock: its own time plus the time the work has taken
+  const started = Date.now();
+  const clock = () => (hooks.now ? new Date(hooks.now.getTime() + (Date.now() - started)) : new Date());
+  const { pool } = hooks;
   try {
     const result = await sweep(config, {
+      now: hooks.now,
+      pool,
       only: hooks.only,
       known: await knownDeclaredRelations(store),
       onResult: (r, done, total) => {
@@ -46,11 +63,11 @@ export async function runClaimedSweep(store: Store, config: Config, sweepId: str
       },
     });
     await progress.flushed();
-    await completeCounted(store, config, sweepId, result, { ...hooks, all: !hooks.only?.length }, progress);
+    await completeCounted(store, config, sweepId, result, { ...hooks, all: !hooks.only?.length, clock }, progress);
     return result;
   } catch (err) {
     await progress.flushed();
-    await markSweepFailed(store, sweepId, err);
+    await markSweepFailed(store, sweepId, err, clock());
     throw err;
   } finally {
     stopHeartbeat();
@@ -69,12 +86,15 @@ export async function completeCounted(
   config: Config,
   sweepId: string,
   result: SweepResult,
-  hooks: Pick<SweepRunHooks, "log" | "onSightings"> & { all: boolean },
+  hooks: Pick<SweepRunHooks, "log" | "onSightings" | "now" | "pool" | "suggestions"> & { all: boolean; clock?: () => Date },
   progress = sweepProgress(store, sweepId),
 ): Promise<void> {
+  const { pool } = hooks;
+  const clock = hooks.clock ?? (() => new Date());
   await storeScans(store, sweepId, result);
   const sightings = await recordSightings(store, config, result, {
     sweepId,
+    pool,
     onProgress: (p) => {
       progress.write({ activity: describeProgress(p) });
       hooks.onSightings?.(p);
@@ -84,18 +104,21 @@ export async function completeCounted(
   for (const s of sightings) if (s.error) hooks.log?.(`sightings of ${s.relation}: ${s.error}`);
   // Suggestions read catalogs only; an unreadable one leaves the last known suggestions in place.
   if (hooks.all) {
-    await storeSuggestions(store, config, sweepId, result).catch((err) => hooks.log?.(`suggestions: ${(err as Error).message}`));
-    await storeBacklog(store, config, sweepId).catch((err) => hooks.log?.(`soft-delete backlog: ${(err as Error).message}`));
+    if (hooks.suggestions !== false)
+      await storeSuggestions(store, config, sweepId, result, pool).catch((err) => hooks.log?.(`suggestions: ${(err as Error).message}`));
+    await storeBacklog(store, config, sweepId, { now: hooks.now && clock(), pool }).catch((err) =>
+      hooks.log?.(`soft-delete backlog: ${(err as Error).message}`),
+    );
   }
   // After the backlog: its pending counts are alerted on too.
-  await evaluateAlerts(store, config, { log: hooks.log });
-  await store.prisma.sweep.update({ where: { id: sweepId }, data: { status: "completed", finishedAt: new Date(), activity: null } });
+  await evaluateAlerts(store, config, { now: clock(), log: hooks.log });
+  await store.prisma.sweep.update({ where: { id: sweepId }, data: { status: "completed", finishedAt: clock(), activity: null } });
 }
 
 /** Marks a sweep failed with the reason (a failure to say so is logged: the sweep's own error is what is thrown). */
-export async function markSweepFailed(store: Store, sweepId: string, err: unknown): Promise<void> {
+export async function markSweepFailed(store: Store, sweepId: string, err: unknown, at = new Date()): Promise<void> {
   await store.prisma.sweep
-    .update({ where: { id: sweepId }, data: { status: "failed", finishedAt: new Date(), activity: null, error: (err as Error)?.message ?? String(err) } })
+    .update({ where: { id: sweepId }, data: { status: "failed", finishedAt: at, activity: null, error: (err as Error)?.message ?? String(err) } })
     .catch(logFailure("sweeps", `marking sweep ${sweepId} failed`));
 }
 

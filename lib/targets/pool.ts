@@ -73,3 +73,23 @@ export class TargetPool {
 export function readSpecOf(spec: TargetSpec): TargetSpec {
   return spec.readUrl ? { ...spec, url: spec.readUrl, readUrl: undefined } : spec;
 }
+
+/**
+ * Runs `fn` with the caller's pool (left open: the caller keeps using it) or, without one,
+ * with a pool of its own, closed afterwards. A caller running many units of work in a row
+ * (the demo's replayed month) opens each in-process database once instead of per unit.
+ */
+export async function withPool<T>(
+  specs: Record<string, TargetSpec>,
+  given: TargetPool | undefined,
+  fn: (pool: TargetPool) => Promise<T>,
+  options?: ConstructorParameters<typeof TargetPool>[1],
+): Promise<T> {
+  if (given) return fn(given);
+  const pool = new TargetPool(specs, options);
+  try {
+    return await fn(pool);
+  } finally {
+    await pool.close();
+  }
+}
