@@ -16,6 +16,8 @@ export interface SweepRunHooks extends Pick<SweepOptions, "only" | "onResult"> {
   log?: (line: string) => void;
   /** Called as sightings are recorded (the CLI prints it on stderr). */
   onSightings?: (p: SightingsProgress) => void;
+  /** Measure the soft-delete backlog on a sweep of only some relations too (a refresh after an action: lib/sweeps/refresh.ts). */
+  backlog?: boolean;
 }
 
 /** Sweeps at once in this process (at start, from the CLI): the sweep is recorded like a queued one. */
@@ -72,10 +74,9 @@ export async function runClaimedSweep(store: Store, config: Config, sweepId: str
     await writes;
     for (const s of sightings) if (s.error) hooks.log?.(`sightings of ${s.relation}: ${s.error}`);
     // Suggestions read catalogs only; an unreadable one leaves the last known suggestions in place.
-    if (!hooks.only?.length) {
-      await storeSuggestions(store, config, sweepId, result).catch((err) => hooks.log?.(`suggestions: ${(err as Error).message}`));
+    if (!hooks.only?.length) await storeSuggestions(store, config, sweepId, result).catch((err) => hooks.log?.(`suggestions: ${(err as Error).message}`));
+    if (!hooks.only?.length || hooks.backlog)
       await storeBacklog(store, config, sweepId).catch((err) => hooks.log?.(`soft-delete backlog: ${(err as Error).message}`));
-    }
     // After the backlog: its pending counts are alerted on too.
     await evaluateAlerts(store, config, { log: hooks.log });
     await store.prisma.sweep.update({ where: { id: sweepId }, data: { status: "completed", finishedAt: new Date(), activity: null } });
