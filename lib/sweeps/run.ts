@@ -57,6 +57,7 @@ export async function runClaimedSweep(store: Store, config: Config, sweepId: str
     const result = await sweep(config, {
       only: hooks.only,
       known: await knownDeclaredRelations(store),
+      onStart: (total) => write({ done: 0, total }, true),
       onResult: (r, done, total) => {
         write({ done, total }, done === total);
         hooks.onResult?.(r, done, total);
