@@ -13,7 +13,11 @@ export function FirstSweep({ initial }: { initial: SweepStatus }) {
   const label = s.total == null ? "first sweep starting: finding the relations…" : `first sweep running: ${s.done} of ${s.total} relations`;
   return (
     <div className="space-y-1" data-testid="first-sweep">
-      <RunProgress run={{ ...s, status: s.status === "queued" ? "running" : s.status }} label={s.activity ? `first sweep: ${s.activity}` : label} testId="first-sweep-progress" />
+      <RunProgress
+        run={{ ...s, status: s.status === "queued" ? "running" : s.status }}
+        label={s.activity ? `first sweep: ${s.activity}` : label}
+        testId="first-sweep-progress"
+      />
       <p className="text-xs text-zinc-500">The figures appear here as soon as it ends; the pages stay usable meanwhile.</p>
     </div>
   );

@@ -29,7 +29,6 @@ async function runPurge(run: JobRun, jobId: string) {
   return end;
 }
 
-
 /**
  * Purges: requested purge jobs, and on the purge schedule (config `schedule.purge`) one
  * per soft-delete table. Purges whose worker died are sent again by the reaper.

@@ -31,7 +31,7 @@ export function relationsTouched(scans: LatestScan[], touched: TouchedTargets): 
   for (const t of touched.tables ?? []) add(t);
   for (const s of scans) if (names.has(s.relation)) add({ target: s.childTarget, schema: s.childSchema, table: s.childTable });
   // Down the tree: a relation whose parent is touched has its child touched too.
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const s of scans) {
       if (!has(s.parentTarget, s.parentSchema, s.parentTable) || has(s.childTarget, s.childSchema, s.childTable)) continue;
@@ -52,7 +52,12 @@ export function relationsTouched(scans: LatestScan[], touched: TouchedTargets): 
  * soft-deletes page show the new values at once instead of after the next hourly sweep.
  * A failure is logged and never fails the action that already happened.
  */
-export async function refreshAfter(store: Store, config: Config, touched: TouchedTargets, log: (line: string) => void = () => {}): Promise<{ sweepId: string; relations: string[] } | null> {
+export async function refreshAfter(
+  store: Store,
+  config: Config,
+  touched: TouchedTargets,
+  log: (line: string) => void = () => {},
+): Promise<{ sweepId: string; relations: string[] } | null> {
   try {
     const relations = relationsTouched(await latestScans(store), touched);
     if (relations.length) {

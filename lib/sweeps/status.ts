@@ -42,6 +42,10 @@ export async function sweepStatus(store: Store, id: string): Promise<SweepStatus
 export async function firstSweepRunning(store: Store): Promise<SweepStatus | null> {
   const completed = await store.prisma.sweep.findFirst({ where: { status: "completed" }, select: { id: true } });
   if (completed) return null;
-  const running = await store.prisma.sweep.findFirst({ where: { status: { in: ["queued", "running"] } }, orderBy: { startedAt: "desc" }, select: { id: true } });
+  const running = await store.prisma.sweep.findFirst({
+    where: { status: { in: ["queued", "running"] } },
+    orderBy: { startedAt: "desc" },
+    select: { id: true },
+  });
   return running ? sweepStatus(store, running.id) : null;
 }
