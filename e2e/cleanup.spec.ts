@@ -32,6 +32,9 @@ test("preview → typed confirmation → a job whose progress completes, and the
   await expect(page.getByTestId("job-skipped")).toHaveText("1");
   await expect(page.getByTestId("job-skipped-detail")).toContainText("1 allowlisted");
   await expect(page.getByTestId("job-skipped-detail")).toContainText("batches");
+  // done, and too small to have a rate: neither a rate nor an ETA, nothing to pause
+  await expect(page.getByText(/rows\/s|ETA/)).toHaveCount(0);
+  await expect(page.getByTestId("job-pause")).toHaveCount(0);
   await page.screenshot({ path: "e2e/artifacts/cleanup-job.png", fullPage: true });
 
   await page.getByRole("link", { name: RELATION }).click();

@@ -36,7 +36,9 @@ export function JobProgress({ initial, may }: { initial: CleanupStatus; may: { c
   // Only the last action's error is shown: the next action clears it. An action refused because
   // the job moved on meanwhile (a pause as it completed) shows the job's new state, not the refusal.
   const [error, setError] = useState<string | undefined>();
-  const callbacks = {
+  // `applies`: the states the action makes sense in; refused in another one (the job moved on as
+  // it was clicked), the page shows the job's new state and no error.
+  const callbacks = (applies: (status: string) => boolean) => ({
     onExecute: () => setError(undefined),
     onSuccess: () => {
       void q.refetch();
@@ -44,13 +46,25 @@ export function JobProgress({ initial, may }: { initial: CleanupStatus; may: { c
     },
     onError: async ({ error: e }: { error: { serverError?: string } }) => {
       const now = (await q.refetch()).data;
-      setError(now && now.status !== s.status ? undefined : (e.serverError ?? "the action failed; try again"));
+      setError(now && !applies(now.status) ? undefined : (e.serverError ?? "the action failed; try again"));
     },
-  };
-  const pause = useAction(pauseCleanup, callbacks);
-  const resume = useAction(resumeCleanup, callbacks);
-  const cancel = useAction(cancelCleanup, callbacks);
-  const restore = useAction(restoreCleanupArchive, callbacks);
+  });
+  const pause = useAction(
+    pauseCleanup,
+    callbacks((st) => st === "queued" || st === "running"),
+  );
+  const resume = useAction(
+    resumeCleanup,
+    callbacks((st) => st === "paused"),
+  );
+  const cancel = useAction(
+    cancelCleanup,
+    callbacks((st) => LIVE.has(st) || st === "paused"),
+  );
+  const restore = useAction(
+    restoreCleanupArchive,
+    callbacks(() => true),
+  );
   const running = s.status === "running";
   const pct = Math.round(s.progress * 100);
   const skipped = s.skipped.grace + s.skipped.allowlist + s.skipped.notOrphan + s.skipped.protected;

@@ -38,17 +38,31 @@ export function PurgeProgress({ initial, mayControl }: { initial: PurgeStatus; m
   // Only the last action's error is shown (the next action clears it); one refused because the
   // purge moved on meanwhile (paused as it completed) shows the purge's new state instead.
   const [error, setError] = useState<string | undefined>();
-  const callbacks = {
+  // `applies`: the states the action makes sense in; refused in another one (the job moved on as
+  // it was clicked), the page shows the job's new state and no error.
+  const callbacks = (applies: (status: string) => boolean) => ({
     onExecute: () => setError(undefined),
-    onSuccess: () => void q.refetch(),
+    onSuccess: () => {
+      void q.refetch();
+      router.refresh();
+    },
     onError: async ({ error: e }: { error: { serverError?: string } }) => {
       const now = (await q.refetch()).data;
-      setError(now && now.status !== s.status ? undefined : (e.serverError ?? "the action failed; try again"));
+      setError(now && !applies(now.status) ? undefined : (e.serverError ?? "the action failed; try again"));
     },
-  };
-  const pause = useAction(pausePurgeAction, callbacks);
-  const resume = useAction(resumePurgeAction, callbacks);
-  const cancel = useAction(cancelPurgeAction, callbacks);
+  });
+  const pause = useAction(
+    pausePurgeAction,
+    callbacks((st) => LIVE_PURGE.has(st)),
+  );
+  const resume = useAction(
+    resumePurgeAction,
+    callbacks((st) => st === "paused"),
+  );
+  const cancel = useAction(
+    cancelPurgeAction,
+    callbacks((st) => LIVE_PURGE.has(st) || st === "paused"),
+  );
   const pct = Math.round(s.progress * 100);
   return (
     <div className="space-y-4">
