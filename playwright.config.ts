@@ -32,7 +32,7 @@ export default defineConfig({
     // A private demo and store, so the browser tests see exactly the demo's orphans.
     command: `node --import tsx e2e/server.ts --port ${PORT}`,
     url: `http://127.0.0.1:${PORT}/`,
-    timeout: 240_000,
+    timeout: 600_000,
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",
