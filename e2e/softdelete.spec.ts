@@ -22,6 +22,7 @@ test("the gauges page shows the users backlog, its age histogram and the index a
 });
 
 test("support finds an account by email, previews its cascade, restores it and sees it leave the backlog", async ({ page, browser }) => {
+  test.slow(); // two people signed in: support restores while ops watches
   // ops has the soft-deletes page open meanwhile: it shows the new backlog without a reload
   const ops = await (await browser.newContext()).newPage();
   await signIn(ops, "ops", "/soft-deletes");
