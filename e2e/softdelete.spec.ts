@@ -33,7 +33,7 @@ test("support finds an account by email, previews its cascade, restores it and s
   await expect(page.getByTestId("restorable-count")).toHaveText("11");
   await page.getByTestId("restore-query").fill("user2003@example.com");
   await page.getByTestId("restore-search").click();
-  await expect(page.getByTestId("restore-hits")).toContainText("Account 2003 (matched by email)");
+  await expect(page.getByTestId("restore-hits")).toContainText("Account 2003 (matched by email)", { timeout: 30_000 });
   await page.getByTestId("restore-preview").click();
   const preview = page.getByTestId("restore-preview-result");
   await expect(preview).toContainText("user2003@example.com");
