@@ -4,6 +4,8 @@ const PORT = Number(process.env.E2E_PORT ?? 3100);
 
 export default defineConfig({
   testDir: "e2e",
+  // The server serves before its first sweep ends; the tests expect the demo's numbers.
+  globalSetup: "./e2e/first-sweep.ts",
   outputDir: "e2e/artifacts/test-results",
   timeout: 60_000,
   workers: 1,

@@ -1,6 +1,9 @@
 import { redirect } from "next/navigation";
 import { OrphansChart } from "@/components/charts/orphans-chart";
 import { ScanNowButton } from "@/components/overview/scan-now-button";
+import { FirstSweep } from "@/components/ui/first-sweep";
+import { LiveFigures } from "@/components/ui/live-figures";
+import { firstSweepRunning } from "@/lib/sweeps/status";
 import { RangePicker } from "@/components/range-picker";
 import { alertBadge, alertDetail, alertHref } from "@/lib/alerts/describe";
 import { relationHref } from "@/lib/dashboard/href";
@@ -36,7 +39,24 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const range = isRange(rawRange) ? rawRange : "30d";
   const config = serverConfig();
   const store = await getStore();
-  const [o, erasures, backlog] = await Promise.all([loadOverview(store, config, range), erasureCounts(store), latestBacklog(store)]);
+  const [o, erasures, backlog, first] = await Promise.all([
+    loadOverview(store, config, range),
+    erasureCounts(store),
+    latestBacklog(store),
+    firstSweepRunning(store),
+  ]);
+
+  if (o.scans.length === 0 && first) {
+    return (
+      <div className="card border-dashed p-10 text-center">
+        <h1 className="text-xl font-semibold">Counting orphans for the first time</h1>
+        <p className="mt-2 text-zinc-500">Custodian sweeps every relation when it first starts; the overview fills in when the sweep ends.</p>
+        <div className="mt-4 flex justify-center">
+          <FirstSweep initial={first} />
+        </div>
+      </div>
+    );
+  }
 
   if (o.scans.length === 0) {
     return (
@@ -57,6 +77,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
 
   return (
     <div className="space-y-6">
+      <LiveFigures />
       <div className="flex flex-wrap items-center justify-between gap-4">
         <h1 className="text-2xl font-semibold">Overview</h1>
         {mayScan && <ScanNowButton running={o.pending?.id} />}

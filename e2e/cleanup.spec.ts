@@ -32,6 +32,9 @@ test("preview → typed confirmation → a job whose progress completes, and the
   await expect(page.getByTestId("job-skipped")).toHaveText("1");
   await expect(page.getByTestId("job-skipped-detail")).toContainText("1 allowlisted");
   await expect(page.getByTestId("job-skipped-detail")).toContainText("batches");
+  // done, and too small to have a rate: neither a rate nor an ETA, nothing to pause
+  await expect(page.getByText(/rows\/s|ETA/)).toHaveCount(0);
+  await expect(page.getByTestId("job-pause")).toHaveCount(0);
   await page.screenshot({ path: "e2e/artifacts/cleanup-job.png", fullPage: true });
 
   await page.getByRole("link", { name: RELATION }).click();
@@ -46,6 +49,13 @@ test("a second cleanup of the same relation while none is active starts; the arc
   page.once("dialog", (d) => d.accept());
   await page.getByTestId("job-restore").click();
   await expect(page.getByTestId("job-restored")).toContainText("Restored 6 rows");
+  // what was put back, by whom and when, stays on the job page; the archive is empty again
+  const restores = page.getByTestId("archive-restores");
+  await expect(restores).toContainText(/6 rows restored by \S+@\S+ just now/);
+  await expect(restores).toContainText(".summaries: 6");
+  await expect(page.getByTestId("job-archived")).toHaveText("0");
+  await expect(page.getByText("Archived (6 put back)")).toBeVisible();
+  await page.screenshot({ path: "e2e/artifacts/cleanup-archive-restored.png", fullPage: true });
   await page.getByRole("link", { name: RELATION }).click();
   await expect(page.getByTestId("relation-orphans")).toHaveText("7");
 });

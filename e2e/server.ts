@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parse, stringify } from "yaml";
 import { buildDemo, DEMO_CONFIG } from "../lib/demo/build";
+import { E2E_METRICS_TOKEN } from "./first-sweep";
 
 const root = path.resolve(import.meta.dirname, "..");
 const work = path.join(root, "e2e/artifacts/server");
@@ -40,6 +41,8 @@ const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scrip
     CUSTODIAN_DEMO: "1",
     // every test signs in from 127.0.0.1; the limit itself is tested in lib/auth
     CUSTODIAN_SIGN_IN_ATTEMPTS_PER_MINUTE: "100",
+    // e2e/first-sweep.ts reads /api/metrics with it to wait for the first sweep
+    CUSTODIAN_METRICS_TOKEN: E2E_METRICS_TOKEN,
   },
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));

@@ -21,13 +21,19 @@ test("the gauges page shows the users backlog, its age histogram and the index a
   await page.screenshot({ path: "e2e/artifacts/soft-deletes.png", fullPage: true });
 });
 
-test("support finds an account by email, previews its cascade, restores it and sees it leave the backlog", async ({ page }) => {
+test("support finds an account by email, previews its cascade, restores it and sees it leave the backlog", async ({ page, browser }) => {
+  test.slow(); // two people signed in: support restores while ops watches
+  // ops has the soft-deletes page open meanwhile: it shows the new backlog without a reload
+  const ops = await (await browser.newContext()).newPage();
+  await signIn(ops, "ops", "/soft-deletes");
+  await ops.goto("/soft-deletes");
+  await expect(ops.locator(USERS).getByTestId("gauge-deleted")).toHaveText("31");
   await signIn(page, "support", "/restore");
   await page.goto("/restore");
   await expect(page.getByTestId("restorable-count")).toHaveText("11");
   await page.getByTestId("restore-query").fill("user2003@example.com");
   await page.getByTestId("restore-search").click();
-  await expect(page.getByTestId("restore-hits")).toContainText("Account 2003 (matched by email)");
+  await expect(page.getByTestId("restore-hits")).toContainText("Account 2003 (matched by email)", { timeout: 30_000 });
   await page.getByTestId("restore-preview").click();
   const preview = page.getByTestId("restore-preview-result");
   await expect(preview).toContainText("user2003@example.com");
@@ -42,6 +48,9 @@ test("support finds an account by email, previews its cascade, restores it and s
   await expect(page.getByTestId("restore-none")).toBeVisible();
   await expect(page.getByTestId("restorable-count")).toHaveText("10");
   await page.screenshot({ path: "e2e/artifacts/restore-done.png", fullPage: true });
+  await expect(ops.locator(USERS).getByTestId("gauge-deleted")).toHaveText("30", { timeout: 15_000 });
+  await ops.screenshot({ path: "e2e/artifacts/soft-deletes-after-restore.png", fullPage: true });
+  await ops.context().close();
 });
 
 test("support is told why the re-registered email cannot be restored, and past-grace accounts neither", async ({ page }) => {

@@ -10,6 +10,7 @@ import { recentPurges } from "@/lib/softdelete/purge-control";
 import { recentRequests } from "@/lib/softdelete/requests-list";
 import { configName } from "@/lib/softdelete/tables";
 import { EmptyState } from "@/components/ui/empty-state";
+import { LiveFigures } from "@/components/ui/live-figures";
 
 export const dynamic = "force-dynamic";
 
@@ -22,6 +23,8 @@ export default async function SoftDeletesPage() {
   const names = new Map(config.softDelete.map((e, i) => [i, configName(e)]));
   return (
     <div className="space-y-8">
+      {/* A purge, or a support restore elsewhere, refreshes the stored figures: the page follows. */}
+      <LiveFigures />
       <div>
         <h1 className="text-2xl font-semibold">Soft deletes</h1>
         <p className="text-sm text-zinc-500">

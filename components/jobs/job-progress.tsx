@@ -2,7 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useAction } from "next-safe-action/hooks";
 import { useRouter } from "next/navigation";
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import { cancelCleanup, pauseCleanup, resumeCleanup, restoreCleanupArchive } from "@/lib/cleanup/actions";
 import { FormError } from "@/components/form-errors";
 import { ProgressCount } from "@/components/jobs/progress-count";
@@ -11,6 +11,8 @@ import type { CleanupStatus } from "@/lib/cleanup/status";
 import { formatEta, formatNumber as fmt } from "@/lib/format";
 
 const LIVE = new Set(["queued", "running", "awaiting_approval"]);
+/** Polled this often while the job can change by itself: its page shows a state change within a second. */
+const POLL_MS = 400;
 
 /** A cleanup job as it runs: progress bar, counts, rate, ETA, and what the viewer may do to it. */
 export function JobProgress({ initial, may }: { initial: CleanupStatus; may: { control: boolean } }) {
@@ -23,7 +25,7 @@ export function JobProgress({ initial, may }: { initial: CleanupStatus; may: { c
       if (!res.ok) throw new Error(await res.text());
       return res.json();
     },
-    refetchInterval: (query) => (query.state.data && LIVE.has(query.state.data.status) ? 800 : false),
+    refetchInterval: (query) => (query.state.data && LIVE.has(query.state.data.status) ? POLL_MS : false),
   });
   const s = q.data;
   const finished = !LIVE.has(s.status) && s.status !== "paused";
@@ -32,12 +34,39 @@ export function JobProgress({ initial, may }: { initial: CleanupStatus; may: { c
   useEffect(() => {
     if (finished || waiting) router.refresh();
   }, [finished, waiting, router]);
-  const refresh = { onSuccess: () => void q.refetch() };
-  const pause = useAction(pauseCleanup, refresh);
-  const resume = useAction(resumeCleanup, refresh);
-  const cancel = useAction(cancelCleanup, refresh);
-  const restore = useAction(restoreCleanupArchive, refresh);
-  const error = pause.result.serverError ?? resume.result.serverError ?? cancel.result.serverError ?? restore.result.serverError;
+  // Only the last action's error is shown: the next action clears it. An action refused because
+  // the job moved on meanwhile (a pause as it completed) shows the job's new state, not the refusal.
+  const [error, setError] = useState<string | undefined>();
+  // `applies`: the states the action makes sense in; refused in another one (the job moved on as
+  // it was clicked), the page shows the job's new state and no error.
+  const callbacks = (applies: (status: string) => boolean) => ({
+    onExecute: () => setError(undefined),
+    onSuccess: () => {
+      void q.refetch();
+      router.refresh();
+    },
+    onError: async ({ error: e }: { error: { serverError?: string } }) => {
+      const now = (await q.refetch()).data;
+      setError(now && !applies(now.status) ? undefined : (e.serverError ?? "the action failed; try again"));
+    },
+  });
+  const pause = useAction(
+    pauseCleanup,
+    callbacks((st) => st === "queued" || st === "running"),
+  );
+  const resume = useAction(
+    resumeCleanup,
+    callbacks((st) => st === "paused"),
+  );
+  const cancel = useAction(
+    cancelCleanup,
+    callbacks((st) => LIVE.has(st) || st === "paused"),
+  );
+  const restore = useAction(
+    restoreCleanupArchive,
+    callbacks(() => true),
+  );
+  const running = s.status === "running";
   const pct = Math.round(s.progress * 100);
   const skipped = s.skipped.grace + s.skipped.allowlist + s.skipped.notOrphan + s.skipped.protected;
 
@@ -49,7 +78,8 @@ export function JobProgress({ initial, may }: { initial: CleanupStatus; may: { c
             {s.stalled ? "running (worker silent: it will be resumed)" : s.status.replace("_", " ")}
           </span>
           <span className="text-sm text-zinc-500">
-            {s.rowsPerSecond ? `${fmt(Math.round(s.rowsPerSecond))} rows/s examined · ETA ${formatEta(s.etaSeconds)}` : ""}
+            {running && s.rowsPerSecond ? `${fmt(Math.round(s.rowsPerSecond))} rows/s examined` : ""}
+            {running && s.etaSeconds != null ? ` · ETA ${formatEta(s.etaSeconds)}` : ""}
           </span>
         </div>
         <ThrottleStatus reason={s.throttleReason} seconds={s.throttledSeconds} />
@@ -69,7 +99,11 @@ export function JobProgress({ initial, may }: { initial: CleanupStatus; may: { c
           <ProgressCount label="Rows below, removed first" value={s.dependentsRemoved} />
           <ProgressCount label="Skipped" value={skipped} testId="job-skipped" />
           <ProgressCount label="Failed" value={s.failed} />
-          <ProgressCount label="Archived" value={s.archived} />
+          {s.action === "archive_then_delete" ? (
+            <ProgressCount label={s.restored ? `Archived (${fmt(s.restored)} put back)` : "Archived"} value={s.restorable} testId="job-archived" />
+          ) : (
+            <ProgressCount label="Archived" value={s.archived} />
+          )}
         </dl>
         <p className="text-xs text-zinc-500" data-testid="job-skipped-detail">
           Skipped: {fmt(s.skipped.grace)} inside the grace period, {fmt(s.skipped.allowlist)} allowlisted, {fmt(s.skipped.notOrphan)} no longer orphans,{" "}
@@ -106,9 +140,11 @@ export function JobProgress({ initial, may }: { initial: CleanupStatus; may: { c
             Restore {fmt(s.restorable)} archived rows
           </button>
         )}
+        {restore.isPending && <span className="text-sm text-zinc-500">Putting the archived rows back…</span>}
         {restore.result.data && (
           <span className="text-sm text-emerald-700 dark:text-emerald-400" data-testid="job-restored">
             Restored {fmt(restore.result.data.restored)} rows
+            {restore.result.data.tables.length ? ` (${restore.result.data.tables.map((t) => `${t.schema}.${t.table}: ${fmt(t.restored)}`).join(", ")})` : ""}
             {restore.result.data.alreadyThere ? `; ${fmt(restore.result.data.alreadyThere)} were already back` : ""}.
           </span>
         )}

@@ -2,7 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useAction } from "next-safe-action/hooks";
 import { useRouter } from "next/navigation";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { cancelPurgeAction, pausePurgeAction, resumePurgeAction } from "@/lib/softdelete/actions";
 import { FormError } from "@/components/form-errors";
 import { ProgressCount } from "@/components/jobs/progress-count";
@@ -26,7 +26,7 @@ export function PurgeProgress({ initial, mayControl }: { initial: PurgeStatus; m
     queryFn: () => fetchPurge(initial.id),
     // Paused: the subject under way when it was paused still finishes; shown as it does.
     refetchInterval: (query) =>
-      !query.state.data ? false : LIVE_PURGE.has(query.state.data.status) ? 1000 : query.state.data.status === "paused" ? 5000 : false,
+      !query.state.data ? false : LIVE_PURGE.has(query.state.data.status) ? 400 : query.state.data.status === "paused" ? 5000 : false,
   });
   const s = q.data;
   const ended = !LIVE_PURGE.has(s.status) && s.status !== "paused";
@@ -35,10 +35,34 @@ export function PurgeProgress({ initial, mayControl }: { initial: PurgeStatus; m
     if (ended && !endedBefore.current) router.refresh(); // it ended while shown: the requests table below is the server's
     endedBefore.current = ended;
   }, [ended, router]);
-  const refresh = { onSuccess: () => void q.refetch() };
-  const pause = useAction(pausePurgeAction, refresh);
-  const resume = useAction(resumePurgeAction, refresh);
-  const cancel = useAction(cancelPurgeAction, refresh);
+  // Only the last action's error is shown (the next action clears it); one refused because the
+  // purge moved on meanwhile (paused as it completed) shows the purge's new state instead.
+  const [error, setError] = useState<string | undefined>();
+  // `applies`: the states the action makes sense in; refused in another one (the job moved on as
+  // it was clicked), the page shows the job's new state and no error.
+  const callbacks = (applies: (status: string) => boolean) => ({
+    onExecute: () => setError(undefined),
+    onSuccess: () => {
+      void q.refetch();
+      router.refresh();
+    },
+    onError: async ({ error: e }: { error: { serverError?: string } }) => {
+      const now = (await q.refetch()).data;
+      setError(now && !applies(now.status) ? undefined : (e.serverError ?? "the action failed; try again"));
+    },
+  });
+  const pause = useAction(
+    pausePurgeAction,
+    callbacks((st) => LIVE_PURGE.has(st)),
+  );
+  const resume = useAction(
+    resumePurgeAction,
+    callbacks((st) => st === "paused"),
+  );
+  const cancel = useAction(
+    cancelPurgeAction,
+    callbacks((st) => LIVE_PURGE.has(st) || st === "paused"),
+  );
   const pct = Math.round(s.progress * 100);
   return (
     <div className="space-y-4">
@@ -48,7 +72,8 @@ export function PurgeProgress({ initial, mayControl }: { initial: PurgeStatus; m
             {s.stalled ? "running (worker silent: it will be resumed)" : s.status}
           </span>
           <span className="text-sm text-zinc-500">
-            {s.subjectsPerMinute ? `${formatNumber(Math.round(s.subjectsPerMinute))} subjects/min · ETA ${formatEta(s.etaSeconds)}` : ""}
+            {!ended && s.subjectsPerMinute ? `${formatNumber(Math.round(s.subjectsPerMinute))} subjects/min` : ""}
+            {!ended && s.etaSeconds != null ? ` · ETA ${formatEta(s.etaSeconds)}` : ""}
           </span>
         </div>
         <div
@@ -103,7 +128,7 @@ export function PurgeProgress({ initial, mayControl }: { initial: PurgeStatus; m
           )}
         </div>
       )}
-      <FormError message={pause.result.serverError ?? resume.result.serverError ?? cancel.result.serverError} />
+      <FormError message={error} />
     </div>
   );
 }

@@ -5,7 +5,7 @@ import { notFound, refused, usageError } from "../errors/user-error";
 import { enqueueCleanup } from "./job";
 import { serverConfig } from "../server/config";
 import { getJobs } from "../server/jobs";
-import { sweepNow } from "../sweeps/run";
+import { refreshAfter } from "../sweeps/refresh";
 import { approveJob, rejectJob } from "./approval";
 import { approveSchema, jobIdSchema, previewSchema, rejectSchema, startCleanupSchema } from "./cleanup.validation";
 import { cancelJob, pauseJob, resumeJob } from "./jobs";
@@ -84,9 +84,10 @@ export const restoreCleanupArchive = action
     if (!job) throw notFound("no such cleanup job");
     if (["queued", "running"].includes(job.status)) throw refused("pause or cancel the job before restoring its archive");
     const config = serverConfig();
-    const result = await restoreArchive(ctx.store, config, parsedInput.jobId);
-    // the rows are orphans again: the relation's count says so at once
-    await sweepNow(ctx.store, config, "restore", { only: [job.relation] });
+    const result = await restoreArchive(ctx.store, config, parsedInput.jobId, { restoredBy: ctx.actor.userId });
+    // the rows are orphans again: the relation's count (and those of the tables put back) say so at once
+    await refreshAfter(ctx.store, config, { relations: [job.relation], tables: result.tables });
     revalidatePath(`/jobs/${parsedInput.jobId}`);
+    revalidatePath("/");
     return result;
   });

@@ -21,9 +21,9 @@ export const cleanupJob: JobDefinition<CleanupJobData> = {
     // Given back at its checkpoint by a stopping worker: queued again for the next one (here or elsewhere).
     if (end === "released") await enqueueCleanup(run.boss, jobId);
     if (end === "completed") {
-      // The relation's count on every page comes from scans: scan it again now that it changed.
+      // Every page's counts come from scans: the relation and those below its child table are scanned again now that they changed.
       const { relation } = await run.store.prisma.cleanupJob.findUniqueOrThrow({ where: { id: jobId }, select: { relation: true } });
-      await run.rescan(config, [relation], log).catch((err) => log(`rescan after cleanup: ${(err as Error).message}`));
+      await run.refresh(config, { relations: [relation] }, log);
     }
     return { end };
   },

@@ -42,23 +42,36 @@ export interface CleanupStatus {
   startedAt: string | null;
   finishedAt: string | null;
   error: string | null;
+  /** Archived rows still in the archive (what a restore would put back). */
   restorable: number;
   /** Why the next batch waits for the target's load ("replica lag 3.2 s > 1 s"), or null. */
   throttleReason: string | null;
   /** Seconds spent throttled in all. */
   throttledSeconds: number;
+  /** Archived rows put back by restores. */
+  restored: number;
 }
+
+/** Below this much running time, or this few batches, a rate (and an ETA from it) would be noise: none is shown. */
+export const RATE_MIN_SECONDS = 2;
+export const RATE_MIN_BATCHES = 2;
 
 export async function cleanupStatus(store: Store, id: string): Promise<CleanupStatus | null> {
   const j = await store.prisma.cleanupJob.findUnique({ where: { id } });
   if (!j) return null;
-  const restorable = j.action === "archive_then_delete" ? await store.prisma.archivedRow.count({ where: { jobId: id, restoredAt: null } }) : 0;
+  const archive = j.action === "archive_then_delete";
+  const [restorable, restored] = archive
+    ? await Promise.all([
+        store.prisma.archivedRow.count({ where: { jobId: id, restoredAt: null } }),
+        store.prisma.archivedRow.count({ where: { jobId: id, restoredAt: { not: null } } }),
+      ])
+    : [0, 0];
   const n = (v: bigint) => Number(v);
   const earlier = unapproved(j) && cleanupJobs.active.includes(j.status) ? await removedWithoutApproval(store, j.relation, new Date(), j.id) : 0;
   const examined = n(j.examined);
   const live = j.status === "running" && j.startedAt ? Math.max(0, (Date.now() - (j.heartbeatAt ?? j.startedAt).getTime()) / 1000) : 0;
   const seconds = j.runSeconds + Math.min(live, 5);
-  const rate = seconds > 0.5 && examined > 0 ? examined / seconds : null;
+  const rate = seconds >= RATE_MIN_SECONDS && j.batches >= RATE_MIN_BATCHES && examined > 0 ? examined / seconds : null;
   const progress = j.status === "completed" ? 1 : j.total > 0 ? Math.min(0.99, examined / j.total) : 0;
   return {
     id: j.id,
@@ -96,5 +109,6 @@ export async function cleanupStatus(store: Store, id: string): Promise<CleanupSt
     restorable,
     throttleReason: j.status === "running" ? j.throttleReason : null,
     throttledSeconds: j.throttledSeconds,
+    restored,
   };
 }

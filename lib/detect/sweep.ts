@@ -29,6 +29,8 @@ export interface SweepOptions {
   /** Relations scanned at once; statements on one PGlite or SQLite target still queue. */
   concurrency?: number;
   onResult?: (r: ScanResult, done: number, total: number) => void;
+  /** Called once the relations to scan are known, before the first is scanned (progress reads "0 of 17", never "0 of ?"). */
+  onStart?: (total: number) => void;
   /**
    * Declared relations seen in earlier sweeps: those of a target whose catalog cannot be
    * read now are reported as failed (never silently dropped, never 0).
@@ -70,6 +72,7 @@ export async function sweep(config: Config, opts: SweepOptions = {}): Promise<Sw
     opts.pool,
     async (pool) => {
       const { relations: selected, failures } = await planSweep(config, pool, opts);
+      opts.onStart?.(selected.length);
       const results: ScanResult[] = new Array(selected.length);
       let next = 0;
       let done = 0;

@@ -21,6 +21,19 @@ export interface WorkerDeps {
   interrupted?: Map<string, () => Promise<unknown>>;
 }
 
+/** A table an action removed rows from, put rows back into, or changed soft-delete stamps of ("target.table" when the schema is the default). */
+export interface TouchedTables {
+  target: string;
+  schema?: string;
+  table: string;
+}
+
+/** What an action changed in the targets, so the figures of it are refreshed (lib/sweeps/refresh.ts). */
+export interface TouchedTargets {
+  relations?: string[];
+  tables?: TouchedTables[];
+}
+
 /** The line sink of one job: its own child logger (job kind and id on every line), else the process's sink. */
 export function jobLog(deps: Pick<WorkerDeps, "log" | "logger">, fields: { job: string; jobId?: string }): (line: string) => void {
   return deps.logger ? lineSink(deps.logger.child(fields)) : deps.log;

@@ -2,15 +2,19 @@ import type { PgBoss, QueueOptions, SendOptions } from "pg-boss";
 import type { z } from "zod";
 import type { Config } from "../config/types";
 import type { Store } from "../store/client";
-import type { WorkerDeps } from "./context";
+import type { TouchedTargets, WorkerDeps } from "./context";
 
 /** What a handler gets besides its data: the process's dependencies, the queue (to enqueue follow-ups) and when its job was created. */
 export interface JobRun extends WorkerDeps {
   boss: PgBoss;
   /** When pg-boss created the job: a scheduled job's slot is the cron tick it was created for. */
   createdOn: Date;
-  /** Scans these relations again (a job that changed them keeps every page's counts true); given here so features need not import sweeps. */
-  rescan(config: Config, relations: string[], log: (line: string) => void): Promise<unknown>;
+  /**
+   * Refreshes the figures of what a job changed (its relations rescanned, the soft-delete
+   * backlog measured again: lib/sweeps/refresh.ts); given here so features need not import
+   * sweeps. Never throws: a failed refresh is logged.
+   */
+  refresh(config: Config, touched: TouchedTargets, log: (line: string) => void): Promise<unknown>;
 }
 
 /**

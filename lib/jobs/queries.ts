@@ -4,6 +4,7 @@ import { readSnapshot } from "../cleanup/approval";
 import { jsonRow } from "../cleanup/rows";
 import { previewByName } from "../cleanup/start";
 import { cleanupStatus } from "../cleanup/status";
+import { archiveRestores } from "../cleanup/restore-log";
 import type { Config } from "../config/types";
 import { purgeStatus, recentPurges } from "../softdelete/purge-control";
 import { recentRequests } from "../softdelete/requests-list";
@@ -24,13 +25,15 @@ export async function cleanupJobPage(store: Store, id: string) {
   const status = await cleanupStatus(store, id);
   if (!status) return null;
   const waiting = status.status === "awaiting_approval";
-  const [people, row] = await Promise.all([
-    actorNames(store, [status.requestedBy, status.approvedBy, status.rejectedBy]),
+  const [row, restores] = await Promise.all([
     waiting ? store.prisma.cleanupJob.findUnique({ where: { id }, select: { requestSnapshot: true } }) : null,
+    status.restored ? archiveRestores(store, id) : [],
   ]);
+  const people = await actorNames(store, [status.requestedBy, status.approvedBy, status.rejectedBy, ...restores.map((r) => r.by)]);
   return {
     status,
     waiting,
+    restores,
     snapshot: waiting ? readSnapshot(row?.requestSnapshot) : null,
     who: (uid: string | null) => (uid ? (people.get(uid) ?? uid) : "—"),
   };

@@ -1,6 +1,6 @@
 import type { PgBoss } from "pg-boss";
 import { logFailure } from "../errors/logged";
-import { sweepNow } from "../sweeps/run";
+import { refreshAfter } from "../sweeps/refresh";
 import { HEARTBEAT_MS } from "./lifecycle";
 import type { WorkerDeps } from "./context";
 import { enqueue, type JobDefinition, type JobRun } from "./definition";
@@ -15,14 +15,14 @@ const REAP_EVERY_MS = 15_000;
  * Returns the stop of the reaper.
  */
 export async function startWorkers(boss: PgBoss, deps: WorkerDeps, defs: readonly JobDefinition<unknown>[] = JOB_DEFINITIONS): Promise<() => void> {
-  const rescan: JobRun["rescan"] = (config, only, log) => sweepNow(deps.store, config, "cleanup", { only, log });
+  const refresh: JobRun["refresh"] = (config, touched, log) => refreshAfter(deps.store, config, touched, log);
   for (const def of defs) {
     // pg-boss refreshes its heartbeat as often as the store's is written, so a retry never finds the store's row fresher than the queue's
     const heartbeatRefreshSeconds = def.queueOptions.heartbeatSeconds ? HEARTBEAT_MS / 1000 : undefined;
     await boss.work(
       def.queue,
       { pollingIntervalSeconds: 1, batchSize: 1, includeMetadata: true, heartbeatRefreshSeconds, localConcurrency: def.localConcurrency ?? 1 },
-      async ([job]) => def.handle(def.schema.parse(job.data), { ...deps, boss, createdOn: job.createdOn, rescan }),
+      async ([job]) => def.handle(def.schema.parse(job.data), { ...deps, boss, createdOn: job.createdOn, refresh }),
     );
     if (!def.schedule) continue;
     const cron = def.schedule.cron(deps.config());

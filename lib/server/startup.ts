@@ -19,9 +19,12 @@ const IDLE_TARGET_POOL_MS = 5 * 60 * 1000;
 /**
  * Runs once when the web process starts: opens the store (applying migrations), makes
  * sure someone can sign in (demo users, the env admin, or a first-admin setup link) and,
- * unless a sweep ran within the hour, sweeps so the first page shows real numbers.
+ * unless a sweep ran within the hour, starts a sweep so the first pages show real numbers.
+ * The sweep runs beside the server, never before it: Next.js serves no request until this
+ * returns (a demo sweep took about a minute), and the pages say "first sweep running: 5 of
+ * 17 relations" meanwhile. Returns the sweep under way, for whoever wants to wait for it.
  */
-export async function startup(): Promise<void> {
+export async function startup(): Promise<{ sweep: Promise<void> | null }> {
   const logger = log().child({ component: "startup" });
   // Pages open targets per request: their connections stay open between requests (within maxConnections).
   keepIdleDriversFor(IDLE_TARGET_POOL_MS);
@@ -53,12 +56,19 @@ export async function startup(): Promise<void> {
   // a fresh demo gets its last month of sweeps (its last one now: no startup sweep follows)
   if (isDemo()) await replayDemoHistory(store, config, { log: lineSink(logger) }).catch((err) => logger.error(errorFields(err), "demo history failed"));
   const last = await lastSweep(store);
-  if (last && Date.now() - last.startedAt.getTime() < SWEEP_AT_START_IF_OLDER_MS) return;
+  if (last && Date.now() - last.startedAt.getTime() < SWEEP_AT_START_IF_OLDER_MS) return { sweep: null };
   const started = performance.now();
-  const { sweepId, result } = await sweepNow(store, config, "startup", { log: lineSink(logger) });
-  const failed = result.results.filter((r) => r.error).length;
-  logger.info(
-    { sweepId, relations: result.results.length, failed, ms: Math.round(performance.now() - started) },
-    `startup sweep of ${result.results.length} relations in ${Math.round(performance.now() - started)} ms` + (failed ? ` (${failed} failed)` : ""),
+  const sweep = sweepNow(store, config, "startup", { log: lineSink(logger) }).then(
+    ({ sweepId, result }) => {
+      const failed = result.results.filter((r) => r.error).length;
+      logger.info(
+        { sweepId, relations: result.results.length, failed, ms: Math.round(performance.now() - started) },
+        `startup sweep of ${result.results.length} relations in ${Math.round(performance.now() - started)} ms` + (failed ? ` (${failed} failed)` : ""),
+      );
+    },
+    // the sweep row says it failed and why; the schedule or "Scan now" sweeps again
+    (err) => logger.error(errorFields(err), "startup sweep failed"),
   );
+  logger.info("startup sweep started (the pages show its progress)");
+  return { sweep };
 }

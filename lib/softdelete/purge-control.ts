@@ -42,7 +42,8 @@ export function purgeStatusOf(j: PurgeJobRow, now = Date.now()): PurgeStatus {
   const ended = ENDED.has(j.status);
   const progress = ended ? 1 : j.total ? Math.min(1, j.subjects / j.total) : 0;
   const elapsed = j.startedAt ? ((j.finishedAt?.getTime() ?? now) - j.startedAt.getTime()) / 1000 : 0;
-  const perSecond = elapsed > 1 && j.subjects > 0 ? j.subjects / elapsed : null;
+  // a rate needs a few subjects over a few seconds; a purge of two subjects has none worth showing
+  const perSecond = elapsed >= 2 && j.subjects >= 3 ? j.subjects / elapsed : null;
   const left = j.total != null ? Math.max(0, j.total - j.subjects) : null;
   return {
     id: j.id,

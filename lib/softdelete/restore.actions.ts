@@ -6,6 +6,8 @@ import { TargetPool } from "../targets/pool";
 import { previewRestore, restoreSubject } from "./restore";
 import { previewRestoreSchema, restoreSchema, searchSchema } from "./restore.validation";
 import { searchSoftDeleted } from "./search";
+import { tableOfName } from "./tables";
+import { refreshAfter } from "../sweeps/refresh";
 
 /** Each call opens the targets it needs and closes them, whatever happened. */
 async function withPool<T>(fn: (pool: TargetPool) => Promise<T>): Promise<T> {
@@ -32,8 +34,12 @@ export const restoreAction = action
   .metadata({ action: "restore.run", permission: "restore.run", audit: ["table", "key"], object: ["account", "key"] })
   .inputSchema(restoreSchema)
   .action(async ({ parsedInput, ctx }) => {
-    const result = await withPool((pool) => restoreSubject(ctx.store, serverConfig(), pool, parsedInput.table, parsedInput.key));
+    const config = serverConfig();
+    const result = await withPool((pool) => restoreSubject(ctx.store, config, pool, parsedInput.table, parsedInput.key));
+    // The backlog and the counts of what hangs below the table changed: the pages show them at once.
+    await refreshAfter(ctx.store, config, { tables: [tableOfName(result.table)] });
     revalidatePath("/restore");
     revalidatePath("/soft-deletes");
+    revalidatePath("/");
     return result;
   });

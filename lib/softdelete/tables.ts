@@ -6,6 +6,7 @@ import { resolveRelations } from "../relations/resolve";
 import type { TargetPool } from "../targets/pool";
 import type { TableRef, Target } from "../targets/types";
 import type { z } from "zod";
+import type { TouchedTables } from "../jobs/context";
 import { UserError } from "../errors/user-error";
 
 export type SoftDeleteConfig = z.output<typeof softDeleteSchema>;
@@ -33,6 +34,12 @@ export class UnknownSoftDeleteTable extends UserError {
 /** How the config names a soft-delete table (purge jobs, the CLI and the pages use it): "target.table" or "target.schema.table". */
 export const configName = (entry: { target: string; schema?: string; table: string }) =>
   `${entry.target}.${entry.schema ? `${entry.schema}.` : ""}${entry.table}`;
+
+/** A soft-delete table's name ("target.schema.table" or "target.table") as the refresh matches it. */
+export function tableOfName(name: string): TouchedTables {
+  const [target, ...rest] = name.split(".");
+  return rest.length === 2 ? { target, schema: rest[0], table: rest[1] } : { target, table: rest.join(".") };
+}
 
 export const tableIdOf = (target: string, t: TableRef) => `${target}.${t.schema}.${t.table}`;
 

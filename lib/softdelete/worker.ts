@@ -3,7 +3,7 @@ import { z } from "zod";
 import { jobLog } from "../jobs/context";
 import { enqueue, type JobDefinition, type JobRun } from "../jobs/definition";
 import { abandonedPurges, requestPurge, runPurgeJob } from "./purge-job";
-import { configName } from "./tables";
+import { configName, tableOfName } from "./tables";
 
 /** A purge job's data: one requested job, or the schedule's tick (which purges every soft-delete table). */
 export const purgeJobSchema = z.discriminatedUnion("trigger", [
@@ -12,10 +12,20 @@ export const purgeJobSchema = z.discriminatedUnion("trigger", [
 ]);
 export type PurgeJobData = z.infer<typeof purgeJobSchema>;
 
-/** Runs one purge job; one given back by a stopping worker is queued again for the next one. */
+/**
+ * Runs one purge job; one given back by a stopping worker is queued again for the next one.
+ * A purge that ran (whatever its end) refreshes the figures of its table and what hangs
+ * below it, and the backlog: the soft-deletes page and the overview show them at once.
+ */
 async function runPurge(run: JobRun, jobId: string) {
-  const end = await runPurgeJob(run.store, run.config(), jobId, { log: jobLog(run, { job: "purge", jobId }), signal: run.signal });
+  const config = run.config();
+  const log = jobLog(run, { job: "purge", jobId });
+  const end = await runPurgeJob(run.store, config, jobId, { log, signal: run.signal });
   if (end === "released") await enqueuePurge(run.boss, jobId);
+  if (end !== "skipped") {
+    const { table } = await run.store.prisma.purgeJob.findUniqueOrThrow({ where: { id: jobId }, select: { table: true } });
+    await run.refresh(config, { tables: [tableOfName(table)] }, log);
+  }
   return end;
 }
 

@@ -151,7 +151,11 @@ export async function knownDeclaredRelations(store: Store): Promise<Relation[]> 
     }));
 }
 
-/** The latest completed sweep (queued and running ones are progress, not results). */
+/**
+ * The latest completed sweep (queued and running ones are progress, not results). A
+ * refresh after an action (trigger "refresh": lib/sweeps/refresh.ts) scans only what the
+ * action touched, so it is no sweep of the fleet and does not count.
+ */
 export async function lastSweep(store: Store) {
-  return store.prisma.sweep.findFirst({ where: { status: "completed" }, orderBy: { startedAt: "desc" } });
+  return store.prisma.sweep.findFirst({ where: { status: "completed", trigger: { not: "refresh" } }, orderBy: { startedAt: "desc" } });
 }

@@ -27,6 +27,8 @@ export interface SweepRunHooks extends Pick<SweepOptions, "only" | "onResult"> {
   log?: (line: string) => void;
   /** Called as sightings are recorded (the CLI prints it on stderr). */
   onSightings?: (p: SightingsProgress) => void;
+  /** Measure the soft-delete backlog on a sweep of only some relations too (a refresh after an action: lib/sweeps/refresh.ts). */
+  backlog?: boolean;
 }
 
 /** Sweeps at once in this process (at start, from the CLI): the sweep is recorded like a queued one. */
@@ -57,6 +59,7 @@ export async function runClaimedSweep(store: Store, config: Config, sweepId: str
       pool,
       only: hooks.only,
       known: await knownDeclaredRelations(store),
+      onStart: (total) => progress.write({ done: 0, total }, true),
       onResult: (r, done, total) => {
         progress.write({ done, total }, done === total);
         hooks.onResult?.(r, done, total);
@@ -86,7 +89,7 @@ export async function completeCounted(
   config: Config,
   sweepId: string,
   result: SweepResult,
-  hooks: Pick<SweepRunHooks, "log" | "onSightings" | "now" | "pool" | "suggestions"> & { all: boolean; clock?: () => Date },
+  hooks: Pick<SweepRunHooks, "log" | "onSightings" | "now" | "pool" | "suggestions" | "backlog"> & { all: boolean; clock?: () => Date },
   progress = sweepProgress(store, sweepId),
 ): Promise<void> {
   const { pool } = hooks;
@@ -103,13 +106,12 @@ export async function completeCounted(
   await progress.flushed();
   for (const s of sightings) if (s.error) hooks.log?.(`sightings of ${s.relation}: ${s.error}`);
   // Suggestions read catalogs only; an unreadable one leaves the last known suggestions in place.
-  if (hooks.all) {
-    if (hooks.suggestions !== false)
-      await storeSuggestions(store, config, sweepId, result, pool).catch((err) => hooks.log?.(`suggestions: ${(err as Error).message}`));
+  if (hooks.all && hooks.suggestions !== false)
+    await storeSuggestions(store, config, sweepId, result, pool).catch((err) => hooks.log?.(`suggestions: ${(err as Error).message}`));
+  if (hooks.all || hooks.backlog)
     await storeBacklog(store, config, sweepId, { now: hooks.now && clock(), pool }).catch((err) =>
       hooks.log?.(`soft-delete backlog: ${(err as Error).message}`),
     );
-  }
   // After the backlog: its pending counts are alerted on too.
   await evaluateAlerts(store, config, { now: clock(), log: hooks.log });
   await store.prisma.sweep.update({ where: { id: sweepId }, data: { status: "completed", finishedAt: clock(), activity: null } });

@@ -34,3 +34,18 @@ export async function sweepStatus(store: Store, id: string): Promise<SweepStatus
     activity: s.activity,
   };
 }
+
+/**
+ * The sweep under way while no sweep has ever completed (the first one, at the first start):
+ * pages that need figures show its progress instead of empty numbers. Null once one completed.
+ */
+export async function firstSweepRunning(store: Store): Promise<SweepStatus | null> {
+  const completed = await store.prisma.sweep.findFirst({ where: { status: "completed" }, select: { id: true } });
+  if (completed) return null;
+  const running = await store.prisma.sweep.findFirst({
+    where: { status: { in: ["queued", "running"] } },
+    orderBy: { startedAt: "desc" },
+    select: { id: true },
+  });
+  return running ? sweepStatus(store, running.id) : null;
+}

@@ -1,5 +1,6 @@
 import { notFound } from "next/navigation";
 import { ApprovalCard } from "@/components/jobs/approval-card";
+import { ArchiveRestores } from "@/components/jobs/archive-restores";
 import { JobProgress } from "@/components/jobs/job-progress";
 import { PageLink } from "@/components/page-link";
 import { PageHeader } from "@/components/ui/page-header";
@@ -20,7 +21,7 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
   const store = await getStore();
   const job = await cleanupJobPage(store, id);
   if (!job) notFound();
-  const { status, waiting, snapshot, who } = job;
+  const { status, waiting, snapshot, who, restores } = job;
   const mayApprove = can(actor.roles, "jobs.approve") && actor.userId !== status.requestedBy;
   // Row values (a sample) only for those who may preview orphans; the approver decides on today's figures too.
   const live = waiting
@@ -64,6 +65,7 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
         />
       )}
       <JobProgress initial={status} may={{ control: can(actor.roles, "cleanups.run") }} />
+      <ArchiveRestores restores={restores} who={who} />
     </div>
   );
 }

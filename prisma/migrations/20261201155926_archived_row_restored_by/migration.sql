@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "archived_rows" ADD COLUMN     "restored_by" TEXT;
