@@ -19,7 +19,19 @@ function endpoint(target: string, schema: string, table: string, columns: string
 }
 
 /** A column header that sorts by its column (a link: the sort lives in the URL), with the current direction. */
-function SortHeader({ column, label, sort, dir, href }: { column: RelationSort; label: string; sort: RelationSort; dir: "asc" | "desc"; href: (c: RelationSort) => string }) {
+function SortHeader({
+  column,
+  label,
+  sort,
+  dir,
+  href,
+}: {
+  column: RelationSort;
+  label: string;
+  sort: RelationSort;
+  dir: "asc" | "desc";
+  href: (c: RelationSort) => string;
+}) {
   const active = column === sort;
   return (
     <Link

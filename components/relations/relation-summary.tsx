@@ -55,10 +55,7 @@ export function RelationSummary({
       <div>
         <div className="text-xs tracking-wide text-zinc-500 uppercase">Trend, {RANGE_WORDS[range] ?? range}</div>
         <div className="mt-1 flex items-center gap-3">
-          <span
-            className={`tabular text-2xl font-semibold ${change && change > 0 ? "text-red-600 dark:text-red-400" : ""}`}
-            data-testid="relation-trend"
-          >
+          <span className={`tabular text-2xl font-semibold ${change && change > 0 ? "text-red-600 dark:text-red-400" : ""}`} data-testid="relation-trend">
             {change == null ? "—" : formatSigned(change)}
           </span>
           <Sparkline values={values} />

@@ -23,7 +23,8 @@ export function LocalTime({
   if (Number.isNaN(d.getTime())) return <span className={className}>—</span>;
   const utc = `${d.toISOString().replace("T", " ").slice(0, 19)} UTC`;
   const local = `${formatInZone(d, zone)} ${zoneLabel(zone, d)}`;
-  const text = mode === "relative" ? formatRelative(d) : mode === "date" ? formatInZone(d, zone, "date") : `${formatInZone(d, zone)}${zone === "UTC" ? " UTC" : ""}`;
+  const text =
+    mode === "relative" ? formatRelative(d) : mode === "date" ? formatInZone(d, zone, "date") : `${formatInZone(d, zone)}${zone === "UTC" ? " UTC" : ""}`;
   return (
     <time dateTime={d.toISOString()} title={zone === "UTC" ? utc : `${local} · ${utc}`} className={className} data-testid={testId} suppressHydrationWarning>
       {text}

@@ -19,7 +19,10 @@ export const RELATION_SORTS = Object.keys(SORT_VALUE) as RelationSort[];
 /** The list's state, all in the URL: a search, a sort column and direction (bad values fall back to the defaults). */
 export const relationListQuery = z.object({
   q: z.string().trim().max(200).optional().catch(undefined),
-  sort: z.enum(RELATION_SORTS as [RelationSort, ...RelationSort[]]).optional().catch(undefined),
+  sort: z
+    .enum(RELATION_SORTS as [RelationSort, ...RelationSort[]])
+    .optional()
+    .catch(undefined),
   dir: z.enum(["asc", "desc"]).optional().catch(undefined),
 });
 export type RelationListQuery = z.infer<typeof relationListQuery>;

@@ -20,13 +20,14 @@ export function encodePreviewCursor(c: PreviewCursor): string {
 
 export function decodePreviewCursor(text: string | null | undefined, keyColumns: number, pkColumns: number): PreviewCursor | null {
   if (!text) return null;
-  let parsed: z.infer<typeof shape> | null = null;
+  let parsed: z.infer<typeof shape> | null;
   try {
     const r = shape.safeParse(JSON.parse(Buffer.from(text, "base64url").toString("utf8")));
     parsed = r.success ? r.data : null;
   } catch {
     parsed = null;
   }
-  if (!parsed || parsed.k.length !== keyColumns || (parsed.p && parsed.p.length !== pkColumns)) throw usageError("That page link is not a position in this relation: start again from the first page.");
+  if (!parsed || parsed.k.length !== keyColumns || (parsed.p && parsed.p.length !== pkColumns))
+    throw usageError("That page link is not a position in this relation: start again from the first page.");
   return { key: parsed.k, pk: parsed.p };
 }

@@ -19,7 +19,10 @@ const childRows = () => {
   for (let r = 0; r < 9; r++) for (const k of [...ORPHAN_KEYS, 1, 2, 3]) rows.push([id++ * 3, k]);
   return rows;
 };
-const orphanIds = (key: number) => childRows().filter(([, k]) => k === key).map(([id]) => id);
+const orphanIds = (key: number) =>
+  childRows()
+    .filter(([, k]) => k === key)
+    .map(([id]) => id);
 
 describe.each(dialects)("the orphan preview on %s pages 50 rows by (child key, primary key)", (dialect) => {
   let fx: Fixture;

@@ -43,7 +43,16 @@ export async function orphanPreview(
   if (cursor) {
     walkFrom = cursor.key;
     // the key the last page ended in: its remaining rows, if it is still an orphan
-    const still = cursor.pk && (await w.parent.missingKeys(w.parentRef, cursor.key.map((v) => [v]), 1, w.softDelete)).length > 0;
+    const still =
+      cursor.pk &&
+      (
+        await w.parent.missingKeys(
+          w.parentRef,
+          cursor.key.map((v) => [v]),
+          1,
+          w.softDelete,
+        )
+      ).length > 0;
     if (still) found.push(...(await rowsOfKeyAfter(w.child, w.childRef, cursor.key, pk, cursor.pk!, size + 1)));
   }
   let done = false;

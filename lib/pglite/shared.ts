@@ -18,7 +18,7 @@ interface Entry {
 
 const registry: Map<string, Entry> = ((globalThis as any).__custodianPglite ??= new Map());
 const closing: Map<string, Promise<void>> = ((globalThis as any).__custodianPgliteClosing ??= new Map());
-const settings: { keepIdleMs: number } = ((globalThis as any).__custodianPgliteSettings ??= { keepIdleMs: 0 });
+const settings = ((globalThis as typeof globalThis & { __custodianPgliteSettings?: { keepIdleMs: number } }).__custodianPgliteSettings ??= { keepIdleMs: 0 });
 
 /**
  * Keep an instance nobody uses open this long before closing it (0, the default: close at

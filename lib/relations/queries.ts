@@ -72,7 +72,9 @@ async function orphanKeyStates(store: Store, name: string, allowlist: AllowlistE
   const [all, allowlisted, young] = await Promise.all([
     store.prisma.orphanSighting.count({ where: open }),
     allowed.length ? store.prisma.orphanSighting.count({ where: { ...open, key: { in: allowed } } }) : 0,
-    graceDays > 0 ? store.prisma.orphanSighting.count({ where: { ...open, firstSeen: { gt: cutoff }, ...(allowed.length ? { key: { notIn: allowed } } : {}) } }) : 0,
+    graceDays > 0
+      ? store.prisma.orphanSighting.count({ where: { ...open, firstSeen: { gt: cutoff }, ...(allowed.length ? { key: { notIn: allowed } } : {}) } })
+      : 0,
   ]);
   return { open: all, allowlisted, inGrace: young, eligible: all - allowlisted - young };
 }

@@ -26,11 +26,19 @@ import { getStore } from "@/lib/store/web";
 export const dynamic = "force-dynamic";
 
 // A page link's cursors are base64url (the way back: "~"-joined, "-" for the first page); anything else starts over.
-const cursor = z.string().max(2000).regex(/^[\w-]+$/);
+const cursor = z
+  .string()
+  .max(2000)
+  .regex(/^[\w-]+$/);
 const query = z.object({
   range: z.string().optional(),
   after: cursor.optional().catch(undefined),
-  back: z.string().max(40_000).regex(/^[\w~-]+$/).optional().catch(undefined),
+  back: z
+    .string()
+    .max(40_000)
+    .regex(/^[\w~-]+$/)
+    .optional()
+    .catch(undefined),
 });
 
 export default async function RelationPage({

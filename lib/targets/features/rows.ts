@@ -31,6 +31,13 @@ export async function rowsByKeys(target: Target, ref: ColumnsRef, keys: unknown[
   return target.query(rowsByKeysStatement(ref, keys, limit, pk));
 }
 
-export async function rowsOfKeyAfter(target: Target, ref: ColumnsRef, key: unknown[], pk: string[], afterPk: unknown[], limit: number): Promise<Record<string, unknown>[]> {
+export async function rowsOfKeyAfter(
+  target: Target,
+  ref: ColumnsRef,
+  key: unknown[],
+  pk: string[],
+  afterPk: unknown[],
+  limit: number,
+): Promise<Record<string, unknown>[]> {
   return target.query(rowsOfKeyAfterStatement(ref, key, pk, afterPk, limit));
 }

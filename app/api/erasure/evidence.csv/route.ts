@@ -11,7 +11,9 @@ export const GET = guardedRoute(
   async ({ query }) => {
     const store = await getStore();
     const names = await allActorNames(store);
-    const name = query.request ? exportFileName(`erasure-evidence-${query.request.slice(0, 8)}`, "csv") : exportFileName(`erasure-evidence-${query.from}-to-${query.to}`, "csv");
+    const name = query.request
+      ? exportFileName(`erasure-evidence-${query.request.slice(0, 8)}`, "csv")
+      : exportFileName(`erasure-evidence-${query.from}-to-${query.to}`, "csv");
     return csvResponse(name, CSV_HEADER, evidenceCsvRows(store, query, names));
   },
 );

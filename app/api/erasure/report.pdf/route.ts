@@ -23,7 +23,9 @@ export const GET = guardedRoute(
       chain: await verifyChain(store),
       names: await allActorNames(store),
     });
-    const name = request ? exportFileName(`erasure-evidence-${request.id.slice(0, 8)}`, "pdf") : exportFileName(`erasure-evidence-${query.from}-to-${query.to}`, "pdf");
+    const name = request
+      ? exportFileName(`erasure-evidence-${request.id.slice(0, 8)}`, "pdf")
+      : exportFileName(`erasure-evidence-${query.from}-to-${query.to}`, "pdf");
     return new Response(Readable.toWeb(doc) as ReadableStream<Uint8Array>, {
       headers: { "content-type": "application/pdf", "content-disposition": attachment(name), "cache-control": "no-store" },
     });
