@@ -121,8 +121,12 @@ test.describe("at 390 px wide", () => {
     await page.getByTestId("menu-button").click();
     await expect(nav).toBeVisible();
     await page.screenshot({ path: "e2e/artifacts/mobile-menu.png" });
-    await nav.getByRole("link", { name: "Relations" }).click();
-    await expect(page).toHaveURL(/\/relations$/);
+    await nav.getByRole("link", { name: "Jobs" }).click();
+    await expect(page).toHaveURL(/\/jobs$/);
+    await expect(nav).toBeHidden();
+    // a link to the page already shown closes it too
+    await page.getByTestId("menu-button").click();
+    await nav.getByRole("link", { name: "Jobs" }).click();
     await expect(nav).toBeHidden();
   });
 
