@@ -2,6 +2,10 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   // `next build` loads the server too; only a running server owns the store.
   if (process.env.NEXT_PHASE === "phase-production-build") return;
+  // Pages read embedded (PGlite) targets through a fresh pool each: keep an opened folder for
+  // the next request instead of paying 4–8 s to open it again (lib/pglite/shared.ts).
+  const { keepIdlePGlite } = await import("./lib/pglite/shared");
+  keepIdlePGlite(15 * 60_000);
   const { startup } = await import("./lib/server/startup");
   const { getJobs, stopJobs } = await import("./lib/server/jobs");
   const { setPhase } = await import("./lib/server/readiness");

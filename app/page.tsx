@@ -24,6 +24,7 @@ import { getStore } from "@/lib/store/web";
 import { latestBacklog } from "@/lib/softdelete/stored-backlog";
 import { TextLink } from "@/components/ui/text-link";
 import { StatusBadge } from "@/components/ui/status-badge";
+import { LocalTime } from "@/components/ui/local-time";
 
 // Reads stored scans only: the page never scans a live target.
 export const dynamic = "force-dynamic";
@@ -139,7 +140,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                   {a.relation}
                 </PageLink>
                 <span className="text-zinc-500">
-                  {alertDetail(a)}, since {formatRelative(a.firedAt)}
+                  {alertDetail(a)}, since <LocalTime date={a.firedAt} />
                 </span>
               </li>
             ))}

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { can, ROLE_LABELS, type Permission } from "@/lib/auth/permissions";
 import type { Actor } from "@/lib/auth/session";
 import { SignOutButton } from "./auth/sign-out-button";
+import { HeaderMenu } from "./header-menu";
 import { PendingApprovalsBadge } from "./jobs/pending-approvals";
 
 /** One navigation for everyone; each person sees the pages their roles open. */
@@ -19,8 +20,8 @@ export const NAV: { href: string; label: string; permission: Permission }[] = [
 export function Nav({ actor }: { actor: Actor }) {
   const items = NAV.filter((i) => can(actor.roles, i.permission));
   return (
-    <div className="flex flex-1 items-center gap-6">
-      <nav className="flex gap-4 text-sm" aria-label="Main">
+    <HeaderMenu>
+      <nav className="flex flex-col gap-3 text-sm md:flex-row md:gap-4" aria-label="Main">
         {items.map((i) => (
           <Link key={i.href} href={i.href} className="text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-white">
             {i.label}
@@ -28,12 +29,12 @@ export function Nav({ actor }: { actor: Actor }) {
           </Link>
         ))}
       </nav>
-      <div className="ml-auto flex items-center gap-3 text-sm">
-        <span className="text-zinc-500" data-testid="whoami">
+      <div className="flex flex-wrap items-center gap-3 border-t border-zinc-200 pt-3 text-sm md:ml-auto md:border-0 md:pt-0 dark:border-zinc-800">
+        <span className="break-all text-zinc-500" data-testid="whoami">
           {actor.email} · {actor.roles.map((r) => ROLE_LABELS[r]).join(", ") || "no role"}
         </span>
         <SignOutButton />
       </div>
-    </div>
+    </HeaderMenu>
   );
 }

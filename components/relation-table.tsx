@@ -1,8 +1,10 @@
+import Link from "next/link";
 import { Sparkline } from "@/components/charts/sparkline";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { Table, Td } from "@/components/ui/table";
 import { TextLink } from "@/components/ui/text-link";
 import { alertBadge } from "@/lib/alerts/describe";
+import type { RelationSort } from "@/lib/dashboard/relation-list";
 import type { RelationRow } from "@/lib/dashboard/relations";
 import { relationHref } from "@/lib/dashboard/href";
 import { formatDuration, formatNumber, formatSigned } from "@/lib/format";
@@ -16,19 +18,61 @@ function endpoint(target: string, schema: string, table: string, columns: string
   );
 }
 
-/** Every relation with its latest count; failed scans say why instead of showing 0. */
-export function RelationTable({ rows }: { rows: RelationRow[] }) {
+/** A column header that sorts by its column (a link: the sort lives in the URL), with the current direction. */
+function SortHeader({
+  column,
+  label,
+  sort,
+  dir,
+  href,
+}: {
+  column: RelationSort;
+  label: string;
+  sort: RelationSort;
+  dir: "asc" | "desc";
+  href: (c: RelationSort) => string;
+}) {
+  const active = column === sort;
+  return (
+    <Link
+      href={href(column)}
+      className={`inline-flex items-center gap-1 hover:underline ${active ? "text-zinc-900 dark:text-white" : ""}`}
+      aria-sort={active ? (dir === "asc" ? "ascending" : "descending") : undefined}
+      data-testid={`sort-${column}`}
+      scroll={false}
+    >
+      {label}
+      <span aria-hidden className={active ? "" : "opacity-30"}>
+        {active && dir === "asc" ? "▲" : "▼"}
+      </span>
+    </Link>
+  );
+}
+
+/** Every relation with its latest count; failed scans say why instead of showing 0. Every column sorts. */
+export function RelationTable({
+  rows,
+  sort,
+  dir,
+  sortHref,
+}: {
+  rows: RelationRow[];
+  sort: RelationSort;
+  dir: "asc" | "desc";
+  sortHref: (c: RelationSort) => string;
+}) {
+  const h = (column: RelationSort, label: string) => <SortHeader column={column} label={label} sort={sort} dir={dir} href={sortHref} />;
   return (
     <Table
       testId="relations"
       columns={[
-        "Relation",
-        { label: "Child → parent", className: "min-w-64" },
-        { label: "Orphans", numeric: true },
-        { label: "Δ 24h", numeric: true },
-        "7 days",
-        { label: "Child rows", numeric: true },
-        { label: "Took", numeric: true, className: "whitespace-nowrap" },
+        { label: h("relation", "Relation") },
+        { label: h("endpoints", "Child → parent"), className: "min-w-64" },
+        { label: h("orphans", "Orphans"), numeric: true },
+        { label: h("delta", "Δ 24h"), numeric: true, className: "whitespace-nowrap" },
+        { label: h("trend", "7 days"), className: "whitespace-nowrap" },
+        { label: h("childRows", "Child rows"), numeric: true, className: "whitespace-nowrap" },
+        { label: h("took", "Took"), numeric: true, className: "whitespace-nowrap" },
       ]}
     >
       {rows.map((s) => (

@@ -1,3 +1,5 @@
+import { attachment } from "./export-name";
+
 /** RFC 4180 CSV: fields with a comma, quote or line break are quoted, quotes doubled. */
 export function csvField(value: unknown): string {
   if (value == null) return "";
@@ -11,7 +13,7 @@ export function csvLine(values: unknown[]): string {
   return `${values.map(csvField).join(",")}\r\n`;
 }
 
-/** A streamed CSV response: rows are written as they come, never collected first. */
+/** A streamed CSV response (`filename` from `exportFileName`): rows are written as they come, never collected first. */
 export function csvResponse(filename: string, header: string[], rows: AsyncIterable<unknown[]>): Response {
   const encoder = new TextEncoder();
   const iterator = rows[Symbol.asyncIterator]();
@@ -31,7 +33,7 @@ export function csvResponse(filename: string, header: string[], rows: AsyncItera
   return new Response(stream, {
     headers: {
       "content-type": "text/csv; charset=utf-8",
-      "content-disposition": `attachment; filename="${filename.replace(/[^\w.-]/g, "_")}"`,
+      "content-disposition": attachment(filename),
       "cache-control": "no-store",
     },
   });

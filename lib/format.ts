@@ -40,3 +40,13 @@ export function formatEta(seconds: number | null): string {
   if (seconds < 3600) return `${Math.ceil(seconds / 60)} min`;
   return `${(seconds / 3600).toFixed(1)} h`;
 }
+
+/**
+ * "5 of 17 relations" once both are known; before the total is known, what is: never
+ * "0 of ? relations" (a run that has not told its size yet is "starting").
+ */
+export function formatProgress(done: number | null | undefined, total: number | null | undefined, noun: string): string {
+  if (total != null && total > 0) return `${formatNumber(done ?? 0)} of ${formatNumber(total)} ${noun}`;
+  if (done) return `${formatNumber(done)} ${noun} so far`;
+  return "starting…";
+}

@@ -6,8 +6,8 @@ import { Table, Td } from "@/components/ui/table";
 import { requirePage } from "@/lib/auth/guard";
 import { auditFilterSchema, type AuditFilter } from "@/lib/audit/filter";
 import { auditPage } from "@/lib/audit/queries";
-import { formatRelative } from "@/lib/format";
 import { getStore } from "@/lib/store/web";
+import { LocalTime } from "@/components/ui/local-time";
 
 export const dynamic = "force-dynamic";
 
@@ -79,8 +79,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <Table testId="audit-events" columns={["When", "Actor", "Action", "Object", "Parameters", "Result"]}>
           {rows.map((r) => (
             <tr key={String(r.id)} data-action={r.action} data-result={r.result}>
-              <Td className="whitespace-nowrap" title={r.at.toISOString()}>
-                {formatRelative(r.at)}
+              <Td className="whitespace-nowrap">
+                <LocalTime date={r.at} />
               </Td>
               <Td>
                 <div>{r.actorId === "system" ? "Custodian" : r.actorId ? (names.get(r.actorId) ?? r.actorId) : "not signed in"}</div>

@@ -15,9 +15,10 @@ import { shownEvidenceKey } from "@/lib/erasure/store-key";
 import { STATES } from "@/lib/erasure/requests";
 import { subjectLabel } from "@/lib/erasure/subjects";
 import { unreviewedText } from "@/lib/erasure/trace";
-import { formatNumber, formatRelative } from "@/lib/format";
+import { formatNumber } from "@/lib/format";
 import { serverConfig } from "@/lib/server/config";
 import { getStore } from "@/lib/store/web";
+import { LocalTime } from "@/components/ui/local-time";
 
 export const dynamic = "force-dynamic";
 
@@ -131,9 +132,11 @@ export default async function ErasurePage({ searchParams }: { searchParams: Prom
                   )}
                 </Td>
                 <Td numeric>{r.residualRows == null ? "—" : formatNumber(r.residualRows)}</Td>
-                <Td className="text-zinc-500">{r.lastVerifiedAt ? formatRelative(r.lastVerifiedAt) : "never"}</Td>
+                <Td className="text-zinc-500">{r.lastVerifiedAt ? <LocalTime date={r.lastVerifiedAt} /> : "never"}</Td>
                 <Td className="text-zinc-500">{r.source}</Td>
-                <Td className="text-zinc-500">{formatRelative(r.createdAt)}</Td>
+                <Td className="text-zinc-500">
+                  <LocalTime date={r.createdAt} />
+                </Td>
               </tr>
             ))}
           </Table>

@@ -6,9 +6,10 @@ import { statusText } from "@/components/ui/status-badge";
 import { Table, Td } from "@/components/ui/table";
 import { TextLink } from "@/components/ui/text-link";
 import { requirePage } from "@/lib/auth/guard";
-import { formatDuration, formatNumber, formatRelative } from "@/lib/format";
+import { formatDuration, formatNumber } from "@/lib/format";
 import { jobsList } from "@/lib/jobs/queries";
 import { getStore } from "@/lib/store/web";
+import { LocalTime } from "@/components/ui/local-time";
 
 export const dynamic = "force-dynamic";
 
@@ -47,7 +48,9 @@ export default async function JobsPage() {
                 <Td className={`font-medium ${statusText(j.status)}`}>{j.status.replace("_", " ")}</Td>
                 <Td numeric>{formatNumber(j.deleted + j.nulled)}</Td>
                 <Td numeric>{formatNumber(j.skippedGrace + j.skippedAllowlist + j.skippedNotOrphan + j.skippedProtected)}</Td>
-                <Td className="whitespace-nowrap text-zinc-500">{formatRelative(j.createdAt)}</Td>
+                <Td className="whitespace-nowrap text-zinc-500">
+                  <LocalTime date={j.createdAt} />
+                </Td>
               </tr>
             ))}
           </Table>
@@ -81,8 +84,8 @@ export default async function JobsPage() {
         >
           {sweeps.map((s) => (
             <tr key={s.id}>
-              <Td className="whitespace-nowrap" title={s.startedAt.toISOString()}>
-                {formatRelative(s.startedAt)}
+              <Td className="whitespace-nowrap">
+                <LocalTime date={s.startedAt} />
               </Td>
               <Td>{s.trigger}</Td>
               <Td className={statusText(s.status)}>{s.status}</Td>

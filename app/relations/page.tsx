@@ -5,23 +5,34 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td } from "@/components/ui/table";
 import { TextLink } from "@/components/ui/text-link";
 import { requirePage } from "@/lib/auth/guard";
+import { defaultDir, relationListQuery, searchRelations, sortRelations, type RelationSort } from "@/lib/dashboard/relation-list";
 import { loadRelationRows, loadSuggestions } from "@/lib/dashboard/relations";
 import { getStore } from "@/lib/store/web";
 
 export const dynamic = "force-dynamic";
 
-export default async function RelationsPage({ searchParams }: { searchParams: Promise<{ target?: string; orphans?: string }> }) {
+export default async function RelationsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requirePage("relations.read", "/relations");
-  const { target, orphans } = await searchParams;
+  const raw = await searchParams;
+  const target = typeof raw.target === "string" ? raw.target : undefined;
+  const orphans = typeof raw.orphans === "string" ? raw.orphans : undefined;
+  const { q, sort, dir } = relationListQuery.parse(raw);
   const store = await getStore();
   const [all, suggestions] = await Promise.all([loadRelationRows(store), loadSuggestions(store)]);
   const targets = [...new Set(all.flatMap((r) => [r.childTarget, r.parentTarget]))].sort();
-  const rows = all.filter(
+  const filtered = all.filter(
     (r) => (!target || r.childTarget === target || r.parentTarget === target) && (orphans !== "1" || Number(r.orphans ?? 0) > 0 || r.error),
   );
-  const link = (q: Record<string, string | undefined>) => {
-    const params = new URLSearchParams(Object.entries({ target, orphans, ...q }).filter(([, v]) => v) as [string, string][]);
+  const rows = sortRelations(searchRelations(filtered, q), sort, dir);
+  const link = (p: Record<string, string | undefined>) => {
+    const params = new URLSearchParams(Object.entries({ target, orphans, q, sort, dir, ...p }).filter(([, v]) => v) as [string, string][]);
     return `/relations${params.size ? `?${params}` : ""}`;
+  };
+  // a column's header sorts by it; again, the other way
+  const sortHref = (column: RelationSort) => {
+    const current = sort === column ? (dir ?? defaultDir(column)) : null;
+    const next = current ? (current === "asc" ? "desc" : "asc") : defaultDir(column);
+    return link({ sort: column, dir: next });
   };
   return (
     <div className="space-y-6">
@@ -29,6 +40,27 @@ export default async function RelationsPage({ searchParams }: { searchParams: Pr
         title="Relations"
         description="Declared foreign keys are discovered in every target; configured ones come from the config file, also across databases."
       />
+      <form action="/relations" className="flex flex-wrap items-center gap-2" role="search" data-testid="relation-search">
+        {Object.entries({ target, orphans, sort, dir }).map(([k, v]) => v && <input key={k} type="hidden" name={k} value={v} />)}
+        <label htmlFor="relation-q" className="sr-only">
+          Search relations
+        </label>
+        <input
+          id="relation-q"
+          name="q"
+          type="search"
+          defaultValue={q}
+          placeholder="Search by name, table or target"
+          className="input w-full max-w-sm"
+          data-testid="relation-q"
+        />
+        <button className="btn-secondary">Search</button>
+        {q && (
+          <Link href={link({ q: undefined })} className="text-sm text-zinc-500 underline">
+            clear
+          </Link>
+        )}
+      </form>
       <div className="flex flex-wrap items-center gap-2 text-sm" data-testid="relation-filters">
         <span className="text-zinc-500">Target:</span>
         <Link href={link({ target: undefined })} className={!target ? "font-semibold" : "hover:underline"}>
@@ -50,11 +82,11 @@ export default async function RelationsPage({ searchParams }: { searchParams: Pr
       {all.length === 0 ? (
         <EmptyState>No relation has been scanned yet. The first sweep runs at start; check the server log if it did not.</EmptyState>
       ) : rows.length === 0 ? (
-        <EmptyState>
-          No relation matches these filters. <TextLink href="/relations">Show every relation</TextLink>.
+        <EmptyState testId="relations-none-match">
+          No relation matches {q ? <>&ldquo;{q}&rdquo; with </> : ""}these filters. <TextLink href="/relations">Show every relation</TextLink>.
         </EmptyState>
       ) : (
-        <RelationTable rows={rows} />
+        <RelationTable rows={rows} sort={sort ?? "relation"} dir={dir ?? defaultDir(sort ?? "relation")} sortHref={sortHref} />
       )}
 
       <section className="space-y-2" data-testid="suggestions">

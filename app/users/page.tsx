@@ -8,6 +8,7 @@ import { can, isRole } from "@/lib/auth/permissions";
 import { formatRelative, formatUntil } from "@/lib/format";
 import { getStore } from "@/lib/store/web";
 import { usersPage } from "@/lib/users/queries";
+import { LocalTime } from "@/components/ui/local-time";
 
 export const dynamic = "force-dynamic";
 
@@ -46,7 +47,7 @@ export default async function UsersPage() {
               <UserRoles userId={u.id} roles={u.roles.filter(isRole)} editable={manage && u.active} />
             </Td>
             <Td className="whitespace-nowrap text-zinc-500">
-              {u.sessions[0] ? formatRelative(u.sessions[0].updatedAt) : `created ${formatRelative(u.createdAt)}`}
+              {u.sessions[0] ? <LocalTime date={u.sessions[0].updatedAt} /> : `created $<LocalTime date={u.createdAt} />`}
             </Td>
             <Td>
               {manage && u.id !== actor.userId ? (

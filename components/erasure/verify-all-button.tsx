@@ -1,4 +1,5 @@
 "use client";
+import { formatProgress } from "@/lib/format";
 import { useAction } from "next-safe-action/hooks";
 import { useState } from "react";
 import { verifyAllRequests } from "@/lib/erasure/actions";
@@ -17,7 +18,7 @@ export function VerifyAllButton({ running }: { running: string | null }) {
       <button className="btn-primary" onClick={() => execute({})} disabled={active} data-testid="verify-all">
         {active ? "Verifying…" : "Verify all"}
       </button>
-      {active && <RunProgress run={s} label={`${s?.done} of ${s?.total ?? "?"} requests`} testId="verify-all-progress" />}
+      {active && <RunProgress run={s} label={formatProgress(s?.done, s?.total, "requests")} testId="verify-all-progress" />}
       {finished && s && (
         <span className="text-sm text-zinc-500" data-testid="verify-all-result">
           {s.status === "completed"

@@ -2,6 +2,7 @@
 import { useAction } from "next-safe-action/hooks";
 import { useState } from "react";
 import { scanNow } from "@/lib/sweeps/actions";
+import { formatProgress } from "@/lib/format";
 import { RunProgress } from "@/components/ui/run-progress";
 import { usePolledStatus } from "@/components/ui/use-polled-status";
 import type { SweepStatus } from "@/lib/sweeps/status";
@@ -17,7 +18,7 @@ export function ScanNowButton({ running }: { running?: string | null }) {
       <button className="btn-primary" onClick={() => execute({})} disabled={active} data-testid="scan-now">
         {active ? "Scanning…" : "Scan now"}
       </button>
-      {active && <RunProgress run={s} label={s?.activity ?? `${s?.done} of ${s?.total ?? "?"} relations`} testId="scan-progress" />}
+      {active && <RunProgress run={s} label={s?.activity ?? formatProgress(s?.done, s?.total, "relations")} testId="scan-progress" />}
       {finished && s && (
         <span className="text-sm text-zinc-500" data-testid="scan-result">
           {s.status === "completed"

@@ -19,7 +19,7 @@ export async function LiveStatements({
   return statements.map((s, i) => (
     <div key={i} className="card p-3">
       <div className="text-xs text-zinc-500">{s.purpose}</div>
-      <pre className="mt-1 overflow-x-auto font-mono text-xs whitespace-pre" data-testid="relation-sql">
+      <pre className="mt-1 max-w-full overflow-x-auto font-mono text-xs break-all whitespace-pre-wrap" data-testid="relation-sql">
         {s.sql}
       </pre>
     </div>

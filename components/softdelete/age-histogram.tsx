@@ -20,7 +20,9 @@ export function AgeHistogram({ buckets, graceDays, height = 200 }: { buckets: Ag
           <Tooltip
             formatter={(v) => [formatNumber(Number(v)), "rows"]}
             labelFormatter={(l, p) => `${l} since deletion${p?.[0]?.payload?.pastGrace ? ` — past the ${graceDays}-day grace` : ""}`}
-            contentStyle={{ fontSize: 12 }}
+            allowEscapeViewBox={{ x: false, y: false }}
+            wrapperStyle={{ zIndex: 10, maxWidth: "min(18rem, 80%)" }}
+            contentStyle={{ fontSize: 12, whiteSpace: "normal", overflowWrap: "anywhere" }}
           />
           <Bar dataKey="rows" isAnimationActive={false}>
             {buckets.map((b) => (

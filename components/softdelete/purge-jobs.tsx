@@ -2,12 +2,13 @@
 import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
-import { formatNumber, formatRelative } from "@/lib/format";
+import { formatNumber } from "@/lib/format";
 import type { PurgeStatus } from "@/lib/softdelete/purge-control";
 import { LIVE_PURGE } from "./purge-progress";
 import { statusText } from "@/components/ui/status-badge";
 import { Table, Td } from "@/components/ui/table";
 import { TextLink } from "@/components/ui/text-link";
+import { LocalTime } from "@/components/ui/local-time";
 
 const BAR_STYLE: Record<string, string> = { completed: "bg-emerald-500", partial: "bg-amber-500", failed: "bg-red-500" };
 
@@ -78,7 +79,9 @@ export function PurgeJobs({ initial }: { initial: PurgeStatus[] }) {
           <Td numeric>{formatNumber(j.partial)}</Td>
           <Td numeric>{formatNumber(j.failed)}</Td>
           <Td>{j.trigger}</Td>
-          <Td className="whitespace-nowrap text-zinc-500">{formatRelative(new Date(j.createdAt))}</Td>
+          <Td className="whitespace-nowrap text-zinc-500">
+            <LocalTime date={new Date(j.createdAt)} />
+          </Td>
         </tr>
       ))}
     </Table>

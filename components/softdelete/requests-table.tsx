@@ -1,7 +1,8 @@
-import { formatNumber, formatRelative } from "@/lib/format";
+import { formatNumber } from "@/lib/format";
 import type { StepView } from "@/lib/softdelete/requests";
 import { statusText } from "@/components/ui/status-badge";
 import { Table, Td } from "@/components/ui/table";
+import { LocalTime } from "@/components/ui/local-time";
 
 export interface RequestRow {
   id: string;
@@ -34,7 +35,7 @@ export function RequestsTable({ requests }: { requests: RequestRow[] }) {
             {r.mode === "redact" && <div className="text-xs font-normal text-zinc-500">row kept, PII redacted</div>}
             {(r.status === "partial" || r.status === "failed") && r.nextAttemptAt && (
               <div className="text-xs font-normal text-zinc-500">
-                retry {formatRelative(r.nextAttemptAt)} (attempt {r.attempts})
+                retry <LocalTime date={r.nextAttemptAt} /> (attempt {r.attempts})
               </div>
             )}
           </Td>
@@ -63,7 +64,9 @@ export function RequestsTable({ requests }: { requests: RequestRow[] }) {
               {r.steps.length === 0 && r.error && <li className="text-xs text-red-600 dark:text-red-400">{r.error}</li>}
             </ul>
           </Td>
-          <Td className="whitespace-nowrap text-zinc-500">{formatRelative(r.createdAt)}</Td>
+          <Td className="whitespace-nowrap text-zinc-500">
+            <LocalTime date={r.createdAt} />
+          </Td>
         </tr>
       ))}
     </Table>

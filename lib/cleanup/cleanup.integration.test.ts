@@ -103,7 +103,7 @@ describe("cleanups on the demo", () => {
   it("cleans across databases in small batches, re-checking the parent, sparing allowlisted keys", async () => {
     const pool = new TargetPool(config.targets);
     const relation = (await resolveRelations(config, pool)).relations.find((r) => r.name === "email_link_profile")!;
-    const oneKey = (await orphanPreview(relation, pool, { keys: 1 })).keys[0][0];
+    const oneKey = (await orphanPreview(relation, pool, { rows: 1 })).keys[0][0];
     await pool.close();
     const withAllow: Config = {
       ...config,

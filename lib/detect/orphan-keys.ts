@@ -1,5 +1,4 @@
 import type { Relation } from "../relations/types";
-import { normaliseValue } from "../targets/keys";
 import type { TargetPool } from "../targets/pool";
 import type { ColumnsRef, ParentSoftDelete, Target } from "../targets/types";
 import { assertColumnsExist } from "./checks";
@@ -62,16 +61,4 @@ export async function* orphanKeyPages(relation: Relation, pool: TargetPool, opts
     if (page.keys.length) yield page.keys;
     after = page.next;
   } while (after);
-}
-
-/** A walk position as text (for a URL): the key's values, normalised. */
-export function encodeCursor(key: unknown[] | null): string | null {
-  return key ? Buffer.from(JSON.stringify(key.map(normaliseValue))).toString("base64url") : null;
-}
-
-export function decodeCursor(cursor: string | null | undefined, columns: number): unknown[] | null {
-  if (!cursor) return null;
-  const values = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  if (!Array.isArray(values) || values.length !== columns || values.some((v) => typeof v !== "string")) throw new Error("not a position in this relation");
-  return values;
 }

@@ -15,8 +15,9 @@ import { loadErasureRequest } from "@/lib/erasure/page-data";
 import { shownEvidenceKey } from "@/lib/erasure/store-key";
 import { subjectLabel } from "@/lib/erasure/subjects";
 import { seenByCustodian, traceSummary, unreviewedText, verdictText } from "@/lib/erasure/trace";
-import { formatNumber, formatRelative } from "@/lib/format";
+import { formatNumber } from "@/lib/format";
 import { getStore } from "@/lib/store/web";
+import { LocalTime } from "@/components/ui/local-time";
 
 export const dynamic = "force-dynamic";
 
@@ -51,15 +52,20 @@ export default async function ErasureSubjectPage({ params }: { params: Promise<{
         <p className="text-sm text-zinc-500">
           Subject &ldquo;{request.subject}&rdquo; ·{" "}
           {request.source === "csv" ? "uploaded in a CSV" : request.source === "purge" ? `from purge request ${request.purgeRequestId}` : "added by hand"}{" "}
-          {formatRelative(request.createdAt)}
-          {request.lastVerifiedAt && ` · last verified ${formatRelative(request.lastVerifiedAt)}`}
+          <LocalTime date={request.createdAt} />
+          {request.lastVerifiedAt && (
+            <>
+              {" · last verified "}
+              <LocalTime date={request.lastVerifiedAt} />
+            </>
+          )}
         </p>
         <EvidenceKey {...await shownEvidenceKey(await getStore())} mayDownload={can(actor.roles, "evidence_key.read")} />
       </div>
 
       {withdrawal && (
         <p className="card border-red-300 p-4 text-sm" data-testid="withdrawn-note">
-          <span className="font-medium text-red-700 dark:text-red-400">Withdrawn</span> {formatRelative(withdrawal.withdrawnAt)} (
+          <span className="font-medium text-red-700 dark:text-red-400">Withdrawn</span> <LocalTime date={withdrawal.withdrawnAt} /> (
           {withdrawal.withdrawnAt.toISOString().slice(0, 10)}) by {names.get(withdrawal.withdrawnBy) ?? withdrawal.withdrawnBy}: &ldquo;{withdrawal.reason}
           &rdquo;. It is kept with its evidence, out of the open lists and of &ldquo;Verify all&rdquo;.
         </p>
@@ -140,7 +146,7 @@ export default async function ErasureSubjectPage({ params }: { params: Promise<{
           <h2 className="text-lg font-semibold">
             What is left, by database{" "}
             <span className="text-sm font-normal text-zinc-500">
-              (evidence #{history[0].id.toString()}, {formatRelative(history[0].verifiedAt)})
+              (evidence #{history[0].id.toString()}, <LocalTime date={history[0].verifiedAt} />)
             </span>
           </h2>
           {!!latest.cycles?.length && (
@@ -207,7 +213,9 @@ export default async function ErasureSubjectPage({ params }: { params: Promise<{
             {history.map((e) => (
               <tr key={e.id.toString()}>
                 <Td>{e.id.toString()}</Td>
-                <Td title={e.verifiedAt.toISOString()}>{formatRelative(e.verifiedAt)}</Td>
+                <Td>
+                  <LocalTime date={e.verifiedAt} />
+                </Td>
                 <Td className="text-zinc-500">{names.get(e.verifiedBy) ?? e.verifiedBy}</Td>
                 <Td>
                   <StateBadge state={e.verdict} />

@@ -1,12 +1,13 @@
 import { notFound } from "next/navigation";
 import { Suspense } from "react";
+import { z } from "zod";
 import { OrphansChart } from "@/components/charts/orphans-chart";
 import { Allowlist } from "@/components/cleanup/allowlist";
 import { CleanupPanel } from "@/components/cleanup/cleanup-panel";
 import { RangePicker } from "@/components/range-picker";
 import { LiveOrphanRows, PreviewError } from "@/components/relations/live-orphan-rows";
 import { LiveStatements } from "@/components/relations/live-statements";
-import { Tile } from "@/components/tile";
+import { RelationSummary } from "@/components/relations/relation-summary";
 import { ErrorBoundary } from "@/components/ui/error-boundary";
 import { BackLink } from "@/components/ui/page-header";
 import { TextLink } from "@/components/ui/text-link";
@@ -15,28 +16,47 @@ import { can } from "@/lib/auth/permissions";
 import { alertBadge } from "@/lib/alerts/describe";
 import { relationHref } from "@/lib/dashboard/href";
 import { isRange } from "@/lib/dashboard/series";
-import { formatDuration, formatNumber, formatRelative } from "@/lib/format";
+import { LocalTime } from "@/components/ui/local-time";
+import { formatNumber } from "@/lib/format";
+import { parseBack } from "@/lib/relations/preview-pages";
 import { relationPage } from "@/lib/relations/queries";
 import { serverConfig } from "@/lib/server/config";
 import { getStore } from "@/lib/store/web";
 
 export const dynamic = "force-dynamic";
 
+// A page link's cursors are base64url (the way back: "~"-joined, "-" for the first page); anything else starts over.
+const cursor = z
+  .string()
+  .max(2000)
+  .regex(/^[\w-]+$/);
+const query = z.object({
+  range: z.string().optional(),
+  after: cursor.optional().catch(undefined),
+  back: z
+    .string()
+    .max(40_000)
+    .regex(/^[\w~-]+$/)
+    .optional()
+    .catch(undefined),
+});
+
 export default async function RelationPage({
   params,
   searchParams,
 }: {
   params: Promise<{ name: string }>;
-  searchParams: Promise<{ range?: string; after?: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const name = decodeURIComponent((await params).name);
   const actor = await requirePage("relations.read", relationHref(name));
-  const { range: rawRange, after } = await searchParams;
+  const parsed = query.safeParse(await searchParams);
+  const { range: rawRange, after, back } = parsed.success ? parsed.data : { range: undefined, after: undefined, back: undefined };
   const range = isRange(rawRange) ? rawRange : "7d";
   const config = serverConfig();
   const data = await relationPage(await getStore(), config, name, range);
   if (!data) notFound();
-  const { scan, relation, points, alerts: mine, thresholds, allowlist, jobs } = data;
+  const { scan, relation, points, alerts: mine, thresholds, allowlist, jobs, keyStates, graceDays } = data;
   // the live targets are read once, for the preview and the statements (components/relations/read-live.ts)
   const mayPreview = can(actor.roles, "orphans.preview");
   const base = relationHref(name);
@@ -52,30 +72,34 @@ export default async function RelationPage({
         <h1 className="mt-1 text-2xl font-semibold break-all" data-testid="relation-name">
           {name}
         </h1>
-        <p className="mt-1 font-mono text-xs text-zinc-500">
+        <p className="mt-1 font-mono text-xs break-all text-zinc-500">
           {scan.childTarget}:{scan.childSchema}.{scan.childTable}({scan.childColumns.join(", ")}) → {scan.parentTarget}:{scan.parentSchema}.{scan.parentTable}(
           {scan.parentColumns.join(", ")}) · {scan.origin}
           {relation.parentSoftDelete && ` · parents soft-deleted over ${relation.parentSoftDelete.graceDays} days ago count as missing`}
         </p>
       </div>
 
-      <section className="grid gap-4 sm:grid-cols-3">
-        <Tile
-          label="Orphans"
-          value={scan.error ? "failed" : formatNumber(scan.orphans)}
-          testId="relation-orphans"
-          tone={scan.error || mine.length ? "bad" : undefined}
-          note={
-            scan.error
-              ? `${scan.errorKind}: ${scan.error}`
-              : mine.length
-                ? mine.map((a) => alertBadge(a.kind)).join(", ")
-                : `alerts over ${formatNumber(thresholds.orphans)} or +${formatNumber(thresholds.growthPerDay)}/day`
-          }
-        />
-        <Tile label="Child rows examined" value={formatNumber(scan.childRows)} note={`scan took ${formatDuration(scan.durationMs)}`} />
-        <Tile label="Last scanned" value={formatRelative(scan.scannedAt)} note={scan.scannedAt.toISOString()} />
-      </section>
+      <RelationSummary
+        name={name}
+        scan={scan}
+        points={points}
+        range={range}
+        keyStates={keyStates}
+        graceDays={graceDays}
+        alertNote={
+          mine.length
+            ? mine.map((a) => alertBadge(a.kind)).join(", ")
+            : `alerts over ${formatNumber(thresholds.orphans)} or +${formatNumber(thresholds.growthPerDay)}/day`
+        }
+        alerting={mine.length > 0}
+        mayClean={can(actor.roles, "cleanups.run")}
+      />
+
+      {can(actor.roles, "cleanups.run") && (
+        <div id="cleanup" className="scroll-mt-4">
+          <CleanupPanel relation={name} />
+        </div>
+      )}
 
       {scan.sightingsError && (
         <div className="card border-amber-300 p-4 text-sm dark:border-amber-800" data-testid="sightings-error">
@@ -97,7 +121,7 @@ export default async function RelationPage({
       <section className="card p-4">
         <div className="mb-2 flex flex-wrap items-center justify-between gap-2">
           <h2 className="font-medium">Orphans over time</h2>
-          <RangePicker current={range} href={(r) => q({ range: r, after })} />
+          <RangePicker current={range} href={(r) => q({ range: r, after, back })} />
         </div>
         {points.length < 2 ? (
           <p className="py-8 text-center text-sm text-zinc-500">Fewer than two sweeps in this range: widen it, or wait for the next sweep.</p>
@@ -106,7 +130,7 @@ export default async function RelationPage({
         )}
       </section>
 
-      <section className="space-y-2">
+      <section className="scroll-mt-4 space-y-2" id="orphan-rows">
         <div className="flex flex-wrap items-center justify-between gap-2">
           <h2 className="text-lg font-semibold">Orphan rows</h2>
           {can(actor.roles, "orphans.export") && (
@@ -127,13 +151,18 @@ export default async function RelationPage({
                 </p>
               }
             >
-              <LiveOrphanRows relation={relation} targets={config.targets} after={after ?? null} href={(next) => q({ after: next })} />
+              <LiveOrphanRows
+                relation={relation}
+                targets={config.targets}
+                graceDays={graceDays}
+                after={after ?? null}
+                back={parseBack(back)}
+                href={(p) => `${q(p)}#orphan-rows`}
+              />
             </Suspense>
           </ErrorBoundary>
         )}
       </section>
-
-      {can(actor.roles, "cleanups.run") && <CleanupPanel relation={name} />}
 
       {jobs.length > 0 && (
         <section className="space-y-1 text-sm" data-testid="relation-jobs">
@@ -145,7 +174,7 @@ export default async function RelationPage({
                   {j.action.replace(/_/g, " ")} · {j.status.replace("_", " ")}
                 </TextLink>{" "}
                 <span className="text-zinc-500">
-                  {formatRelative(j.createdAt)} · {formatNumber(j.deleted + j.nulled)} changed
+                  <LocalTime date={j.createdAt} /> · {formatNumber(j.deleted + j.nulled)} changed
                 </span>
               </li>
             ))}

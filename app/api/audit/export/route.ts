@@ -2,6 +2,7 @@ import { guardedRoute } from "@/lib/auth/guard";
 import { auditFilterSchema } from "@/lib/audit/filter";
 import { allActorNames, streamAuditEvents } from "@/lib/audit/query";
 import { csvResponse } from "@/lib/csv";
+import { exportFileName } from "@/lib/export-name";
 import { getStore } from "@/lib/store/web";
 
 export const GET = guardedRoute(
@@ -14,9 +15,8 @@ export const GET = guardedRoute(
         yield [e.id, e.at, e.actorId, names.get(e.actorId ?? "") ?? "", e.actorRoles.join(" "), e.action, e.object, e.params, e.result, e.reason, e.requestId];
       }
     }
-    const stamp = new Date().toISOString().slice(0, 10);
     return csvResponse(
-      `custodian-audit-${stamp}.csv`,
+      exportFileName("audit", "csv"),
       ["id", "at", "actor_id", "actor", "roles", "action", "object", "params", "result", "reason", "request_id"],
       rows(),
     );

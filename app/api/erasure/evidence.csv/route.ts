@@ -1,6 +1,7 @@
 import { allActorNames } from "@/lib/audit/query";
 import { guardedRoute } from "@/lib/auth/guard";
 import { csvResponse } from "@/lib/csv";
+import { exportFileName } from "@/lib/export-name";
 import { CSV_HEADER, evidenceCsvRows, evidenceScopeSchema } from "@/lib/erasure/export";
 import { getStore } from "@/lib/store/web";
 
@@ -10,7 +11,9 @@ export const GET = guardedRoute(
   async ({ query }) => {
     const store = await getStore();
     const names = await allActorNames(store);
-    const name = query.request ? `custodian-erasure-${query.request.slice(0, 8)}.csv` : `custodian-erasure-${query.from}-${query.to}.csv`;
+    const name = query.request
+      ? exportFileName(`erasure-evidence-${query.request.slice(0, 8)}`, "csv")
+      : exportFileName(`erasure-evidence-${query.from}-to-${query.to}`, "csv");
     return csvResponse(name, CSV_HEADER, evidenceCsvRows(store, query, names));
   },
 );

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { guardedRoute } from "@/lib/auth/guard";
+import { attachment, exportFileName } from "@/lib/export-name";
 import { publicKeyPem } from "@/lib/erasure/signing";
 import { signingKey } from "@/lib/erasure/store-key";
 import { getStore } from "@/lib/store/web";
@@ -9,7 +10,7 @@ export const GET = guardedRoute({ action: "evidence.public_key", permission: "ev
   return new Response(publicKeyPem((await signingKey(await getStore())).publicKey), {
     headers: {
       "content-type": "application/x-pem-file",
-      "content-disposition": `attachment; filename="custodian-evidence-public-key.pem"`,
+      "content-disposition": attachment(exportFileName("evidence-public-key", "pem")),
       "cache-control": "no-store",
     },
   });

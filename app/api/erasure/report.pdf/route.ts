@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import { allActorNames } from "@/lib/audit/query";
 import { guardedRoute } from "@/lib/auth/guard";
+import { attachment, exportFileName } from "@/lib/export-name";
 import { verifyChain } from "@/lib/erasure/evidence";
 import { evidenceScopeSchema, scopeLabel } from "@/lib/erasure/export";
 import { evidencePdf } from "@/lib/erasure/report-pdf";
@@ -22,9 +23,11 @@ export const GET = guardedRoute(
       chain: await verifyChain(store),
       names: await allActorNames(store),
     });
-    const name = request ? `erasure-evidence-${request.id.slice(0, 8)}.pdf` : `erasure-evidence-${query.from}-${query.to}.pdf`;
+    const name = request
+      ? exportFileName(`erasure-evidence-${request.id.slice(0, 8)}`, "pdf")
+      : exportFileName(`erasure-evidence-${query.from}-to-${query.to}`, "pdf");
     return new Response(Readable.toWeb(doc) as ReadableStream<Uint8Array>, {
-      headers: { "content-type": "application/pdf", "content-disposition": `attachment; filename="${name}"`, "cache-control": "no-store" },
+      headers: { "content-type": "application/pdf", "content-disposition": attachment(name), "cache-control": "no-store" },
     });
   },
 );

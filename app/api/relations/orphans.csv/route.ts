@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { guardedRoute } from "@/lib/auth/guard";
 import { csvResponse } from "@/lib/csv";
+import { exportFileName } from "@/lib/export-name";
 import { latestScanOf, relationOf } from "@/lib/dashboard/relation";
 import { openRelation } from "@/lib/detect/orphan-keys";
 import { orphanRows } from "@/lib/detect/preview";
@@ -28,8 +29,7 @@ export const GET = guardedRoute(
           await pool.close();
         }
       }
-      const stamp = new Date().toISOString().slice(0, 10);
-      return csvResponse(`orphans-${relation.name}-${stamp}.csv`, columns, rows());
+      return csvResponse(exportFileName(`orphans-${relation.name}`, "csv"), columns, rows());
     } catch (err) {
       await pool.close();
       throw err;
