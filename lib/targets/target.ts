@@ -1,18 +1,31 @@
 import type { RawBuilder } from "kysely";
 import type { TargetSpec } from "../config/types";
 import { columnsOf } from "./catalog";
-import type { Adapter, Introspector, Statements, TargetDialect } from "./dialect";
+import { sql } from "kysely";
+import type { Adapter, Constraints, Introspector, Statements, TargetDialect } from "./dialect";
+import { TargetError } from "./errors";
 import { lookUpInBatches, impossibleKeys, missingOrds } from "./missing-keys";
 import { pageFromRows } from "./page";
 import { Session } from "./session";
 import { countNullKeysStatement, countRowsStatement, walkKeysStatement } from "./sql";
-import type { ColumnsRef, KeyPage, OrphanCount, ParentSoftDelete, SameTargetOrphanQuery, TableRef, Target, TargetTransaction } from "./types";
+import type {
+  ColumnsRef,
+  ForeignKeyToAdd,
+  KeyPage,
+  MigrationStep,
+  OrphanCount,
+  ParentSoftDelete,
+  SameTargetOrphanQuery,
+  TableRef,
+  Target,
+  TargetTransaction,
+} from "./types";
 
 /** Opens a target of this dialect: its driver, and the session, introspector and statements over it. */
 export async function openWith<I extends Introspector>(dialect: TargetDialect<I>, spec: TargetSpec): Promise<Target> {
   const session = new Session(spec.name, await dialect.openDriver(spec), dialect.mapError);
   const catalog = dialect.createIntrospector(session);
-  return new ComposedTarget(session, dialect.adapter, catalog, dialect.createStatements(catalog));
+  return new ComposedTarget(session, dialect.adapter, catalog, dialect.createStatements(catalog), dialect.createConstraints(session, catalog));
 }
 
 /**
@@ -33,6 +46,7 @@ class ComposedTarget implements Target {
     private readonly adapter: Adapter,
     private readonly catalog: Introspector,
     private readonly statements: Statements,
+    private readonly constraints: Constraints,
   ) {
     this.name = session.name;
     ({
@@ -160,6 +174,35 @@ class ComposedTarget implements Target {
   async lookupStatement(parent: ColumnsRef, softDelete?: ParentSoftDelete): Promise<string> {
     const lookup = await this.session.guard(() => this.statements.lookup(parent, softDelete));
     return this.session.compile(lookup.shown);
+  }
+
+  enforcedForeignKeys() {
+    return this.session.guard(() => this.constraints.enforced());
+  }
+
+  foreignKeyMigration(table: TableRef, fks: ForeignKeyToAdd[], lockTimeoutMs: number): Promise<MigrationStep[]> {
+    return this.session.guard(() => this.constraints.migration(table, fks, lockTimeoutMs, (s) => this.session.compile(s)));
+  }
+
+  /**
+   * The step's statements as compiled by foreignKeyMigration (identifiers quoted, no
+   * parameters), in order on one connection. When one fails, the step's onFailure statements
+   * (ROLLBACK, settings put back) run before the error is passed on.
+   */
+  async runMigrationStep(step: MigrationStep): Promise<void> {
+    await this.session.onOneConnection(async (run) => {
+      for (const statement of step.statements) {
+        try {
+          const rows = await run(sql.raw(statement.sql));
+          if (statement.expectNoRows && rows.length > 0) {
+            throw new TargetError("query_failed", this.name, `${this.name}: ${statement.sql} returned ${rows.length} row(s), expected none`);
+          }
+        } catch (err) {
+          for (const undo of step.onFailure) await run(sql.raw(undo)).catch(() => {});
+          throw err;
+        }
+      }
+    });
   }
 
   query<R>(statement: RawBuilder<R>): Promise<R[]> {

@@ -1,5 +1,6 @@
 import type { TargetDialect } from "../dialect";
 import { mysqlAdapter } from "./adapter";
+import { createMysqlConstraints } from "./constraints";
 import { openMysqlDriver } from "./driver";
 import { mapMysqlError } from "./errors";
 import { createMysqlIntrospector, type MysqlIntrospector } from "./introspector";
@@ -12,4 +13,5 @@ export const mysql: TargetDialect<MysqlIntrospector> = {
   openDriver: openMysqlDriver,
   createIntrospector: createMysqlIntrospector,
   createStatements: createMysqlStatements,
+  createConstraints: createMysqlConstraints,
 };

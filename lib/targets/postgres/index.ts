@@ -1,5 +1,6 @@
 import type { TargetDialect } from "../dialect";
 import { postgresAdapter } from "./adapter";
+import { createPostgresConstraints } from "./constraints";
 import { openPostgresDriver } from "./driver";
 import { mapPostgresError } from "./errors";
 import { createPostgresIntrospector, type PostgresIntrospector } from "./introspector";
@@ -12,4 +13,5 @@ export const postgres: TargetDialect<PostgresIntrospector> = {
   openDriver: openPostgresDriver,
   createIntrospector: createPostgresIntrospector,
   createStatements: createPostgresStatements,
+  createConstraints: createPostgresConstraints,
 };
