@@ -52,6 +52,7 @@ export function ProposalCard({ p, showRelation = true }: { p: Proposal; showRela
           {p.impact.copiesTable ? "; the table is copied" : ""}.
         </p>
       )}
+      {p.indexAdvice && <pre className="overflow-x-auto rounded bg-zinc-100 p-2 text-xs dark:bg-zinc-900">{p.indexAdvice};</pre>}
       {p.statements.length > 0 && (
         <details>
           <summary className="cursor-pointer text-sm">

@@ -46,6 +46,7 @@ async function proposeOne(pool: TargetPool, relation: Relation, override: Preven
     replaces: null,
     statements: [],
     impact: null,
+    indexAdvice: null,
     foreignKey: null,
   };
   const childRef: ColumnsRef = { schema: child.schema, table: child.table, columns: child.columns };
@@ -90,16 +91,17 @@ async function proposeOne(pool: TargetPool, relation: Relation, override: Preven
       sameTable(fk.parent, parentRef) &&
       sameColumns(fk.parent.columns, parent.columns),
   );
+  const needsIndex = !indexes.some((i) => sameTable(i, childRef) && sameColumns(i.columns.slice(0, child.columns.length), child.columns));
   if (current && current.validated && sameAction(current, chosen.action)) {
     return {
       ...withAction,
       status: "exists",
       constraint: current.constraint,
-      reason: `already enforced${current.constraint ? ` by ${current.constraint}` : ""} with ON DELETE ${current.onDelete}`,
+      reason: `already enforced${current.constraint ? ` by ${current.constraint}` : ""} with ON DELETE ${current.onDelete}${needsIndex ? "; no index leads with its columns: create it (below)" : ""}`,
+      indexAdvice: needsIndex ? target.createIndexStatement(childRef) : null,
     };
   }
   const { orphans, childRows } = await target.countOrphans({ child: childRef, parent: parentRef, parentKeyUnique: true });
-  const needsIndex = !indexes.some((i) => sameTable(i, childRef) && sameColumns(i.columns.slice(0, child.columns.length), child.columns));
   const name = constraintName(childRef, parentRef, enforced);
   const replaces = current ? (current.constraint ?? `(${current.child.columns.join(", ")}) ON DELETE ${current.onDelete}`) : null;
   const proposal: Proposal = {

@@ -123,7 +123,11 @@ describe("prevention on the SQLite code graph", () => {
 
     const db = new Database(file);
     try {
-      expect(snapshot(db)).toEqual(before);
+      // everything kept, and the two keys without an index got one
+      const after = snapshot(db);
+      const added = after.objects.filter((o) => !before.objects.some((b) => JSON.stringify(b) === JSON.stringify(o)));
+      expect(added.map((o) => (o as { name: string }).name)).toEqual(["entry_points_symbol_fqn_idx", "glossary_source_fqn_idx"]);
+      expect({ ...after, objects: after.objects.filter((o) => !added.includes(o)) }).toEqual(before);
       expect(db.prepare("PRAGMA foreign_key_check").all()).toEqual([]);
       const fks = db.prepare('SELECT m.name AS tbl, f."from" AS col, f.on_delete FROM sqlite_schema m, pragma_foreign_key_list(m.name) f ORDER BY 1, 2').all();
       expect(fks).toEqual([
@@ -157,6 +161,19 @@ describe("prevention on the SQLite code graph", () => {
     } finally {
       db.close();
     }
+  });
+
+  it("an enforced key without an index on its columns gets the index proposed on its own", async () => {
+    const db = new Database(file);
+    db.exec("CREATE TABLE tags (id INTEGER PRIMARY KEY, symbol_fqn TEXT REFERENCES symbols (fqn) ON DELETE CASCADE)");
+    db.close();
+    const [tags] = await proposePrevention(config, pool, { only: ["codegraph.tags.symbol_fqn"] });
+    expect(tags).toMatchObject({
+      status: "exists",
+      action: "CASCADE",
+      statements: [],
+      indexAdvice: 'CREATE INDEX "main"."tags_symbol_fqn_idx" ON "tags" ("symbol_fqn")',
+    });
   });
 
   it("refuses as blocked, changing nothing, when orphans appeared since the proposal", async () => {

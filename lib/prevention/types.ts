@@ -29,6 +29,8 @@ export interface Proposal {
   replaces: string | null;
   statements: MigrationStep[];
   impact: Impact | null;
+  /** An enforced key whose child columns no index leads with: the statement that indexes them (its checks and cascades scan the child without one). */
+  indexAdvice: string | null;
   /** The key the statements add (ready and blocked proposals); not printed, applying reads it. */
   foreignKey: ForeignKeyToAdd | null;
 }

@@ -105,6 +105,7 @@ export function toJson(p: Proposal) {
       copiesTable: s.copiesTable,
     })),
     impact: p.impact,
+    ...(p.indexAdvice ? { indexAdvice: p.indexAdvice } : {}),
   };
 }
 

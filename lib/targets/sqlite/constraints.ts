@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import { groupRows } from "../catalog";
 import type { Constraints } from "../dialect";
 import type { Session } from "../session";
-import { foreignKeyClause } from "../sql";
+import { createIndexStatement, foreignKeyClause } from "../sql";
 import type { EnforcedForeignKey, ForeignKeyAction, MigrationStep, TableRef } from "../types";
 import type { SqliteIntrospector } from "./introspector";
 import { rebuiltCreateTable } from "./rebuild";
@@ -93,6 +93,8 @@ export function createSqliteConstraints(session: Session, catalog: SqliteIntrosp
             { sql: compile(sql`DROP TABLE ${sql.id(SCHEMA, table.table)}`) },
             { sql: compile(sql`ALTER TABLE ${sql.id(SCHEMA, interim)} RENAME TO ${sql.id(table.table)}`) },
             ...indexes.map((o) => ({ sql: o.sql as string })),
+            // the index a key's checks and cascades probe, where none leads with its columns
+            ...fks.filter((fk) => fk.needsIndex).map((fk) => ({ sql: compile(createIndexStatement(fk.child, { concurrently: false, schemaOn: "index" })) })),
             ...triggers.map((o) => ({ sql: o.sql as string })),
             ...views.map((o) => ({ sql: o.sql as string })),
             { sql: compile(sql`PRAGMA ${sql.id(SCHEMA)}.foreign_key_check(${sql.id(table.table)})`), expectNoRows: true },
