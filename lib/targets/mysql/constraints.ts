@@ -29,6 +29,9 @@ JOIN information_schema.REFERENTIAL_CONSTRAINTS r
 WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME IS NOT NULL
 ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION`;
 
+/** The pool's connection goes back with the server's own lock wait. */
+const RESET_TIMEOUT = "SET SESSION lock_wait_timeout = DEFAULT";
+
 /** One orphan of the new key, if any: the check the server skipped. */
 function oneOrphan(fk: ForeignKeyToAdd) {
   return sql`SELECT 1 AS orphan FROM ${tableId(fk.child)} AS c
@@ -72,12 +75,13 @@ export function createMysqlConstraints(session: Session): Constraints {
             statements: [
               { sql: compile(timeout) },
               { sql: compile(createIndexStatement(fk.child, { concurrently: false, schemaOn: "table", suffix: sql` ALGORITHM=INPLACE LOCK=NONE` })) },
+              { sql: RESET_TIMEOUT },
             ],
             lock: "none (metadata lock at start and end)",
             writesBlocked: "no",
             readsWholeTable: true,
             copiesTable: false,
-            onFailure: [],
+            onFailure: [RESET_TIMEOUT],
           });
         }
         const drop = fk.replaces ? sql`DROP FOREIGN KEY ${sql.id(fk.replaces)}, ` : sql``;
@@ -92,12 +96,13 @@ export function createMysqlConstraints(session: Session): Constraints {
             { sql: compile(sql`ALTER TABLE ${tableId(table)} ${drop}ADD ${foreignKeyClause(fk, { parentSchema: true })}, ALGORITHM=INPLACE, LOCK=NONE`) },
             { sql: "SET SESSION foreign_key_checks = 1" },
             { sql: compile(oneOrphan(fk)), expectNoRows: true },
+            { sql: RESET_TIMEOUT },
           ],
           lock: "none (metadata lock on child and parent at start and end)",
           writesBlocked: "briefly",
           readsWholeTable: true,
           copiesTable: false,
-          onFailure: ["SET SESSION foreign_key_checks = 1", compile(sql`ALTER TABLE ${tableId(table)} DROP FOREIGN KEY ${sql.id(fk.name)}`)],
+          onFailure: ["SET SESSION foreign_key_checks = 1", compile(sql`ALTER TABLE ${tableId(table)} DROP FOREIGN KEY ${sql.id(fk.name)}`), RESET_TIMEOUT],
         });
       }
       return steps;

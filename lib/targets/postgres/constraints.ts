@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Constraints } from "../dialect";
 import type { Session } from "../session";
-import { createIndexStatement, foreignKeyClause, tableId } from "../sql";
+import { createIndexStatement, foreignKeyClause, indexName, tableId } from "../sql";
 import type { EnforcedForeignKey, ForeignKeyAction, MigrationStep } from "../types";
 
 // PostgreSQL adds a foreign key without blocking writes for longer than a moment:
@@ -61,7 +61,7 @@ export function createPostgresConstraints(session: Session): Constraints {
             title: `index ${table.table} (${fk.child.columns.join(", ")})`,
             constraints: [fk.name],
             comment:
-              "CREATE INDEX CONCURRENTLY cannot run in a transaction; it reads the whole table without blocking writes. If it fails, drop the INVALID index it leaves before retrying.",
+              "CREATE INDEX CONCURRENTLY cannot run in a transaction; it reads the whole table without blocking writes. If it fails, the INVALID index it leaves is dropped (DROP INDEX CONCURRENTLY).",
             statements: [
               { sql: compile(sql`SET lock_timeout = ${timeout}`) },
               { sql: compile(createIndexStatement(fk.child, { concurrently: true, schemaOn: "table" })) },
@@ -71,7 +71,8 @@ export function createPostgresConstraints(session: Session): Constraints {
             writesBlocked: "no",
             readsWholeTable: true,
             copiesTable: false,
-            onFailure: ["RESET lock_timeout"],
+            // a failed CREATE INDEX CONCURRENTLY leaves an INVALID index behind: it goes
+            onFailure: ["RESET lock_timeout", compile(sql`DROP INDEX CONCURRENTLY IF EXISTS ${sql.id(fk.child.schema, indexName(fk.child))}`)],
           });
         }
         steps.push({
