@@ -62,6 +62,9 @@ relations:
     child:  { target: pg, schema: ${schema}, table: events, columns: [user_id] }
     parent: { target: pg, schema: ${schema}, table: users, columns: [id] }
     cleanup: { onParentRemoved: protect }
+  - name: order_user
+    child:  { target: pg, schema: ${schema}, table: orders, columns: [user_id] }
+    parent: { target: pg, schema: ${schema}, table: users, columns: [id] }
 `,
     path.join(tmpdir(), "custodian.config.yaml"),
     { TEST_TARGET_URL: POSTGRES_URL },
@@ -77,6 +80,8 @@ INSERT INTO ${schema}.events (user_id) SELECT (g % 10000) + 1 FROM generate_seri
 CREATE TABLE ${schema}.notes (id bigserial PRIMARY KEY, user_id bigint REFERENCES ${schema}.users (id));
 CREATE INDEX ON ${schema}.notes (user_id);
 INSERT INTO ${schema}.notes (user_id) VALUES (1), (2);
+CREATE TABLE ${schema}.orders (id bigserial PRIMARY KEY, user_id bigint);
+INSERT INTO ${schema}.orders (user_id) VALUES (1), (2);
 ANALYZE ${schema}.events;`);
     pool = new TargetPool(config.targets);
   });
@@ -132,6 +137,30 @@ ANALYZE ${schema}.events;`);
       { name: "notes_user_id_users_fkey", validated: true, action: "c" },
     ]);
     expect((await proposePrevention(config, pool, { only: ["event_user", notes] })).map((p) => p.status)).toEqual(["exists", "exists"]);
+  });
+
+  it("a step that cannot get its lock within lock_timeout fails; the steps before it are reported done, the rest are not run", async () => {
+    const holder = new pg.Client({ connectionString: POSTGRES_URL });
+    await holder.connect();
+    let result;
+    try {
+      // SHARE lets the fresh orphan count read, and keeps CREATE INDEX CONCURRENTLY waiting
+      await holder.query(`BEGIN; LOCK TABLE ${schema}.orders IN SHARE MODE`);
+      result = await applyPrevention(config, pool, ["order_user"]);
+    } finally {
+      await holder.query("ROLLBACK").finally(() => holder.end());
+    }
+    expect(result.status).toBe("failed");
+    expect(result.steps.map((s) => s.status)).toEqual(["failed", "not_run", "not_run"]);
+    expect(result.reason).toMatch(/^step "index orders \(user_id\)" failed: .*Done before it: nothing\. Not run: 2 step\(s\)\.$/);
+    // nothing left behind: no constraint, no INVALID index
+    const left = await postgresRows(
+      `SELECT c.relname::text AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname LIKE 'orders_user_id%'`,
+      [schema],
+    );
+    expect(left).toEqual([]);
+    // released, it goes through
+    expect((await applyPrevention(config, pool, ["order_user"])).status).toBe("applied");
   });
 });
 

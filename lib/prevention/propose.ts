@@ -130,7 +130,8 @@ function sameAction(fk: EnforcedForeignKey, action: PreventionAction): boolean {
 /** `<child>_<columns>_fkey` as PostgreSQL names one, made unique among the table's constraints. */
 function constraintName(child: ColumnsRef, parent: ColumnsRef, enforced: EnforcedForeignKey[]): string {
   const base = `${child.table}_${child.columns.join("_")}_${parent.table}_fkey`.slice(0, 60);
-  const taken = new Set(enforced.map((fk) => fk.constraint));
+  // unique in the schema: MySQL/MariaDB name foreign keys per database, PostgreSQL per table
+  const taken = new Set(enforced.filter((fk) => fk.child.schema === child.schema).map((fk) => fk.constraint));
   let name = base;
   for (let i = 2; taken.has(name); i++) name = `${base.slice(0, 58)}_${i}`;
   return name;

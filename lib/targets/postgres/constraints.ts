@@ -72,7 +72,7 @@ export function createPostgresConstraints(session: Session): Constraints {
             readsWholeTable: true,
             copiesTable: false,
             // a failed CREATE INDEX CONCURRENTLY leaves an INVALID index behind: it goes
-            onFailure: ["RESET lock_timeout", compile(sql`DROP INDEX CONCURRENTLY IF EXISTS ${sql.id(fk.child.schema, indexName(fk.child))}`)],
+            onFailure: [compile(sql`DROP INDEX CONCURRENTLY IF EXISTS ${sql.id(fk.child.schema, indexName(fk.child))}`), "RESET lock_timeout"],
           });
         }
         steps.push({
