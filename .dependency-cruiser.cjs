@@ -11,8 +11,8 @@ const FOUNDATION = "^(lib/(config|log|pglite|errors)/|lib/[^/]+\\.ts$|lib/relati
 const DATA = "^lib/(store|targets)/";
 /** Reading the fleet: relations, orphan counts, sightings. */
 const CORE = "^lib/(relations|detect|sightings)/";
-/** Capabilities that act: audit, accounts, cleanup, soft delete, erasure, alerts. */
-const FEATURES = "^lib/(audit|auth|cleanup|softdelete|erasure|alerts)/";
+/** Capabilities that act: audit, accounts, cleanup, soft delete, erasure, alerts, prevention. */
+const FEATURES = "^lib/(audit|auth|cleanup|softdelete|erasure|alerts|prevention)/";
 /** What composes capabilities: sweeps, the dashboard's read models. */
 const COMPOSITION = "^lib/(sweeps|dashboard)/";
 /** The job registry, its queues and runtime start every feature's workers; features use lib/jobs' definition and lifecycle helpers only. */
@@ -78,15 +78,15 @@ module.exports = {
     {
       name: "features-order",
       severity: "error",
-      comment: "Among capabilities: audit < auth < cleanup < soft delete < alerts, erasure.",
+      comment: "Among capabilities: audit < auth < cleanup < soft delete < alerts, erasure, prevention.",
       from: { path: "^lib/(audit|auth)/", pathNot: NOT_LAYERED },
-      to: { path: "^lib/(cleanup|softdelete|erasure|alerts)/" },
+      to: { path: "^lib/(cleanup|softdelete|erasure|alerts|prevention)/" },
     },
     {
       name: "cleanup-below-softdelete",
       severity: "error",
       from: { path: "^lib/cleanup/", pathNot: NOT_LAYERED },
-      to: { path: "^lib/(softdelete|erasure|alerts)/" },
+      to: { path: "^lib/(softdelete|erasure|alerts|prevention)/" },
     },
     { name: "softdelete-below-alerts", severity: "error", from: { path: "^lib/softdelete/", pathNot: NOT_LAYERED }, to: { path: "^lib/(erasure|alerts)/" } },
     { name: "alerts-below-erasure", severity: "error", from: { path: "^lib/alerts/", pathNot: NOT_LAYERED }, to: { path: "^lib/erasure/" } },

@@ -11,6 +11,7 @@ export const NAV: { href: string; label: string; permission: Permission }[] = [
   { href: "/relations", label: "Relations", permission: "relations.read" },
   { href: "/jobs", label: "Jobs", permission: "jobs.read" },
   { href: "/soft-deletes", label: "Soft deletes", permission: "softdeletes.read" },
+  { href: "/prevention", label: "Prevention", permission: "relations.read" },
   { href: "/restore", label: "Restore", permission: "restore.search" },
   { href: "/erasure", label: "Erasure", permission: "erasure.read" },
   { href: "/audit", label: "Audit", permission: "audit.read" },

@@ -7,6 +7,7 @@ import { demoCommand } from "./commands/demo";
 import { discoverCommand } from "./commands/discover";
 import { cleanupCommand } from "./commands/cleanup";
 import { purgeCommand } from "./commands/purge";
+import { preventCommand } from "./commands/prevent";
 import { restoreCommand } from "./commands/restore";
 import { scanCommand } from "./commands/scan";
 import { sweepCommand } from "./commands/sweep";
@@ -32,6 +33,9 @@ commands:
                               dry run of a purge of soft-deleted rows past grace; --execute purges them
   restore --table TARGET.TABLE --key K [--execute]
                               preview a soft-deleted row's restore (or why not); --execute restores it
+  prevent [--relation NAME]... [--sql-dir DIR] [--execute]
+                              the foreign keys that keep clean relations clean; --sql-dir writes the
+                              migration, --execute applies the ready ones (exit 3: approval required)
   worker                      run sweeps, the sweep schedule and cleanups until stopped
   demo [--force]              build the demo databases (demo/data)
   verify-erasure --subject TARGET.TABLE:KEY
@@ -65,6 +69,7 @@ const OPTIONS = {
   "public-key": { type: "string" },
   "expect-head": { type: "string" },
   role: { type: "string" },
+  "sql-dir": { type: "string" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -81,6 +86,7 @@ const ALLOWED: Record<string, (keyof typeof OPTIONS)[]> = {
   store: ["json", "role"],
   purge: ["config", "json", "table", "execute"],
   restore: ["config", "json", "table", "key", "execute"],
+  prevent: ["config", "json", "relation", "execute", "sql-dir"],
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -130,6 +136,8 @@ export async function main(argv: string[]): Promise<number> {
       }
       return await cleanupCommand(config, out, { relation: relation[0], execute: values.execute, batchSize });
     }
+    if (command === "prevent")
+      return await preventCommand(config, out, { relations: values.relation ?? [], execute: values.execute, sqlDir: values["sql-dir"] });
     if (command === "worker") return await workerCommand(config, out);
     if (command === "verify-erasure") return await verifyErasureCommand(config, out, values.subject);
     if (command === "purge") return await purgeCommand(config, out, { table: values.table, execute: values.execute });

@@ -89,6 +89,7 @@ export function validateConfig(value: unknown, file: string, env: Record<string,
     schedule: raw.schedule,
     alerts: { orphans: raw.alerts.orphans, growthPerDay: raw.alerts.growthPerDay, webhook },
     cleanup: raw.cleanup,
+    prevention: raw.prevention,
   };
 }
 

@@ -126,6 +126,14 @@ export const cleanupDefaultsSchema = z.strictObject({
   statementTimeoutMs: z.number().int().positive().default(5000),
 });
 
+/** Adding the constraints that keep a clean relation clean (lib/prevention). */
+export const preventionSchema = z.strictObject({
+  /** Applying waits for a second person's approval, as a large cleanup does. */
+  requireApproval: z.boolean().default(true),
+  /** Each statement of a migration waits at most this long for its lock (lock_timeout / lock_wait_timeout). */
+  lockTimeoutMs: z.number().int().positive().default(5000),
+});
+
 export const configSchema = z.strictObject({
   targets: z.record(identifier, targetSchema, { error: "expected a map of target names to { dialect, url }" }),
   relations: z.array(relationSchema).default([]),
@@ -140,6 +148,7 @@ export const configSchema = z.strictObject({
     .default({ sweep: "0 * * * *" }),
   alerts: alertsSchema.default({ orphans: 1000, growthPerDay: 100 }),
   cleanup: cleanupDefaultsSchema.default({ graceDays: 7, batchSize: 1000, approvalThreshold: 10_000, statementTimeoutMs: 5000 }),
+  prevention: preventionSchema.default({ requireApproval: true, lockTimeoutMs: 5000 }),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

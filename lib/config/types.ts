@@ -32,4 +32,5 @@ export interface Config {
   /** Global thresholds (relations may override them); the webhook URL resolved, if any. */
   alerts: { orphans: number; growthPerDay: number; webhook?: string };
   cleanup: { graceDays: number; batchSize: number; approvalThreshold: number; statementTimeoutMs: number };
+  prevention: { requireApproval: boolean; lockTimeoutMs: number };
 }

@@ -7,7 +7,10 @@ import type {
   ColumnInfo,
   ColumnsRef,
   DeclaredForeignKey,
+  EnforcedForeignKey,
+  ForeignKeyToAdd,
   IndexInfo,
+  MigrationStep,
   KeyPage,
   LoadReading,
   ParentSoftDelete,
@@ -25,6 +28,7 @@ import type {
 //   introspector.ts  the catalog queries and their typed rows
 //   statements.ts    the statements whose SQL differs by dialect (counts, walks, lookups, DDL)
 //   adapter.ts       capability flags the dialect-neutral code branches on
+//   constraints.ts   the foreign keys it enforces, and the migration adding one safely
 //   errors.ts        driver errors named as TargetError kinds
 //   key-values.ts    a typed key value read by the dialect's type rules
 //   index.ts         the dialect: those parts, nothing else
@@ -95,6 +99,13 @@ export interface Statements {
   timeouts(ms: number): RawBuilder<unknown>[];
 }
 
+/** The foreign keys a dialect enforces, and how it adds one safely (lib/prevention). */
+export interface Constraints {
+  enforced(): Promise<EnforcedForeignKey[]>;
+  /** The steps adding these foreign keys to one child table; `compile` turns a statement into this dialect's SQL. */
+  migration(table: TableRef, fks: ForeignKeyToAdd[], lockTimeoutMs: number, compile: (s: RawBuilder<unknown>) => string): Promise<MigrationStep[]>;
+}
+
 /** One dialect: its parts, composed by target.ts (Kysely's Dialect: createDriver, createIntrospector, createQueryCompiler, createAdapter). */
 export interface TargetDialect<I extends Introspector = Introspector> {
   readonly adapter: Adapter;
@@ -102,6 +113,7 @@ export interface TargetDialect<I extends Introspector = Introspector> {
   openDriver(spec: TargetSpec): Driver | Promise<Driver>;
   createIntrospector(session: Session): I;
   createStatements(catalog: I): Statements;
+  createConstraints(session: Session, catalog: I): Constraints;
   /** Replica lag and running statements (load.ts); absent in-process, where there is neither. */
   readLoad?(session: Session): Promise<LoadReading>;
 }

@@ -42,6 +42,21 @@ export class Session {
   }
 
   /**
+   * Runs statements in order on one connection of the pool, in this database's turn: for
+   * DDL whose session settings (lock_timeout, PRAGMA foreign_keys) must reach the statements
+   * after them, and for steps that open and commit their own transaction.
+   */
+  async onOneConnection<T>(fn: (run: (statement: RawBuilder<unknown>) => Promise<unknown[]>) => Promise<T>): Promise<T> {
+    const { db, serial: lock } = this.driver;
+    const go = () => db.connection().execute((conn) => fn(async (s) => (await s.execute(conn)).rows));
+    try {
+      return await (lock ? lock.turn(go) : go());
+    } catch (err) {
+      throw this.targetError(err);
+    }
+  }
+
+  /**
    * A load run once and kept (catalog reads); a failed one is asked again next time. On a
    * pool shared in the process, the sessions opened on it within CATALOG_SHARED_MS share
    * one read (a page request opens its targets anew: it must not read the catalog each time).

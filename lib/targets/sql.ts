@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from "kysely";
-import type { ColumnsRef, ParentSoftDelete, SameTargetOrphanQuery, TableRef } from "./types";
+import type { ColumnsRef, ForeignKeyToAdd, ParentSoftDelete, SameTargetOrphanQuery, TableRef } from "./types";
 
 // Dialect-neutral fragments. Identifiers always go through sql.id / sql.ref, which the
 // dialect's query compiler quotes (doubling any embedded quote); values are bound.
@@ -142,4 +142,15 @@ export function createIndexStatement(
   const [index, table] = opts.schemaOn === "index" ? [sql.id(ref.schema, name), sql.id(ref.table)] : [sql.id(name), tableId(ref)];
   const where = partial ? sql` WHERE ${sql.id(partial.stamp)} IS ${partial.live ? sql`NULL` : sql`NOT NULL`}` : sql``;
   return sql`CREATE ${partial?.unique ? sql`UNIQUE ` : sql``}INDEX ${opts.concurrently ? sql`CONCURRENTLY ` : sql``}${index} ON ${table} (${columnNames(ref.columns)})${where}${opts.suffix ?? sql``}`;
+}
+
+const ON_DELETE = { CASCADE: sql`CASCADE`, "SET NULL": sql`SET NULL`, RESTRICT: sql`RESTRICT` } as const;
+
+/**
+ * `CONSTRAINT name FOREIGN KEY (cols) REFERENCES parent (cols) ON DELETE action`; SQLite
+ * names the parent without its schema (a foreign key never leaves its database there).
+ */
+export function foreignKeyClause(fk: ForeignKeyToAdd, opts: { parentSchema: boolean }): RawBuilder<unknown> {
+  const parent = opts.parentSchema ? tableId(fk.parent) : sql.id(fk.parent.table);
+  return sql`CONSTRAINT ${sql.id(fk.name)} FOREIGN KEY (${columnNames(fk.child.columns)}) REFERENCES ${parent} (${columnNames(fk.parent.columns)}) ON DELETE ${ON_DELETE[fk.onDelete]}`;
 }

@@ -1,13 +1,27 @@
 import type { RawBuilder } from "kysely";
 import { maxConnectionsOf, type TargetSpec } from "../config/types";
 import { columnsOf } from "./catalog";
-import type { Adapter, Introspector, Statements, TargetDialect } from "./dialect";
+import { sql } from "kysely";
+import type { Adapter, Constraints, Introspector, Statements, TargetDialect } from "./dialect";
+import { TargetError } from "./errors";
 import { lookUpInBatches, impossibleKeys, missingOrds } from "./missing-keys";
 import { pageFromRows } from "./page";
 import { Session } from "./session";
 import { sharedDriver } from "./shared-drivers";
 import { countNullKeysStatement, countRowsStatement, walkKeysStatement } from "./sql";
-import type { ColumnsRef, KeyPage, LoadReading, OrphanCount, ParentSoftDelete, SameTargetOrphanQuery, TableRef, Target, TargetTransaction } from "./types";
+import type {
+  ColumnsRef,
+  ForeignKeyToAdd,
+  KeyPage,
+  MigrationStep,
+  LoadReading,
+  OrphanCount,
+  ParentSoftDelete,
+  SameTargetOrphanQuery,
+  TableRef,
+  Target,
+  TargetTransaction,
+} from "./types";
 
 /** Opens a target of this dialect: its driver, and the session, introspector and statements over it. */
 export async function openWith<I extends Introspector>(dialect: TargetDialect<I>, spec: TargetSpec): Promise<Target> {
@@ -15,7 +29,14 @@ export async function openWith<I extends Introspector>(dialect: TargetDialect<I>
   const driver = dialect.adapter.inProcess ? await dialect.openDriver(spec) : await sharedDriver(driverKey(spec), () => dialect.openDriver(spec));
   const session = new Session(spec.name, driver, dialect.mapError);
   const catalog = dialect.createIntrospector(session);
-  return new ComposedTarget(session, dialect.adapter, catalog, dialect.createStatements(catalog), dialect.readLoad);
+  return new ComposedTarget(
+    session,
+    dialect.adapter,
+    catalog,
+    dialect.createStatements(catalog),
+    dialect.createConstraints(session, catalog),
+    dialect.readLoad,
+  );
 }
 
 /** One pool per target, URL and limit: a reloaded config that changes either gets a new pool. */
@@ -41,6 +62,7 @@ class ComposedTarget implements Target {
     private readonly adapter: Adapter,
     private readonly catalog: Introspector,
     private readonly statements: Statements,
+    private readonly constraints: Constraints,
     private readonly load?: (session: Session) => Promise<LoadReading>,
   ) {
     this.name = session.name;
@@ -169,6 +191,35 @@ class ComposedTarget implements Target {
   async lookupStatement(parent: ColumnsRef, softDelete?: ParentSoftDelete): Promise<string> {
     const lookup = await this.session.guard(() => this.statements.lookup(parent, softDelete));
     return this.session.compile(lookup.shown);
+  }
+
+  enforcedForeignKeys() {
+    return this.session.guard(() => this.constraints.enforced());
+  }
+
+  foreignKeyMigration(table: TableRef, fks: ForeignKeyToAdd[], lockTimeoutMs: number): Promise<MigrationStep[]> {
+    return this.session.guard(() => this.constraints.migration(table, fks, lockTimeoutMs, (s) => this.session.compile(s)));
+  }
+
+  /**
+   * The step's statements as compiled by foreignKeyMigration (identifiers quoted, no
+   * parameters), in order on one connection. When one fails, the step's onFailure statements
+   * (ROLLBACK, settings put back) run before the error is passed on.
+   */
+  async runMigrationStep(step: MigrationStep): Promise<void> {
+    await this.session.onOneConnection(async (run) => {
+      for (const statement of step.statements) {
+        try {
+          const rows = await run(sql.raw(statement.sql));
+          if (statement.expectNoRows && rows.length > 0) {
+            throw new TargetError("query_failed", this.name, `${this.name}: ${statement.sql} returned ${rows.length} row(s), expected none`);
+          }
+        } catch (err) {
+          for (const undo of step.onFailure) await run(sql.raw(undo)).catch(() => {});
+          throw err;
+        }
+      }
+    });
   }
 
   query<R>(statement: RawBuilder<R>): Promise<R[]> {

@@ -165,6 +165,19 @@ export interface Target {
   countStatements(q: SameTargetOrphanQuery): Promise<string[]>;
   walkStatement(child: ColumnsRef): Promise<string>;
   lookupStatement(parent: ColumnsRef, softDelete?: ParentSoftDelete): Promise<string>;
+  /** Foreign keys with their ON DELETE action and whether they are validated (read afresh every time). */
+  enforcedForeignKeys(): Promise<EnforcedForeignKey[]>;
+  /**
+   * The migration adding these foreign keys to one child table, in the dialect's safest
+   * way (PostgreSQL NOT VALID then VALIDATE; MySQL/MariaDB in place; SQLite the documented
+   * table rebuild), each statement bounded by `lockTimeoutMs` where the dialect can.
+   */
+  foreignKeyMigration(table: TableRef, fks: ForeignKeyToAdd[], lockTimeoutMs: number): Promise<MigrationStep[]>;
+  /**
+   * Runs one step's statements in order on one connection; a statement that expects no
+   * rows and gets some fails the step. A transactional step is rolled back on failure.
+   */
+  runMigrationStep(step: MigrationStep): Promise<void>;
   /** Runs a statement built elsewhere in lib/targets (features/), its driver errors mapped like every other. */
   query<R>(statement: RawBuilder<R>): Promise<R[]>;
 
@@ -205,4 +218,49 @@ export interface Target {
   readLoad(): Promise<LoadReading>;
 
   close(): Promise<void>;
+}
+
+// Constraints (lib/prevention): the foreign keys that keep a clean relation clean.
+
+/** What a foreign key does to a child row when its parent row is deleted. */
+export type ForeignKeyAction = "CASCADE" | "SET NULL" | "RESTRICT" | "NO ACTION" | "SET DEFAULT";
+
+/** A foreign key as the database enforces it. */
+export interface EnforcedForeignKey extends DeclaredForeignKey {
+  onDelete: ForeignKeyAction;
+  /** False for a PostgreSQL constraint added NOT VALID and not validated since. */
+  validated: boolean;
+}
+
+/** A foreign key to add; `replaces` names the weaker one on the same columns it takes the place of. */
+export interface ForeignKeyToAdd {
+  name: string;
+  child: ColumnsRef;
+  parent: ColumnsRef;
+  onDelete: "CASCADE" | "SET NULL" | "RESTRICT";
+  replaces: string | null;
+  /** No index leads with the child's columns: one is created first (an FK's checks and cascades probe it). */
+  needsIndex: boolean;
+}
+
+/**
+ * One group of statements of a migration, run in order on one connection (a step that
+ * opens a transaction commits it as its last statement). Statements are compiled for the
+ * dialect: identifiers quoted, values written as literals (DDL takes no parameters).
+ */
+export interface MigrationStep {
+  title: string;
+  /** The foreign keys (names) the step is part of: a SQLite rebuild adds every one of its table at once. */
+  constraints: string[];
+  /** Why the step is written this way (shown in the SQL file as a comment). */
+  comment: string;
+  statements: { sql: string; expectNoRows?: boolean }[];
+  /** The lock the step's main statement takes, in the database's words. */
+  lock: string;
+  writesBlocked: "no" | "briefly" | "yes";
+  /** The step reads (or writes) every row of the child. */
+  readsWholeTable: boolean;
+  copiesTable: boolean;
+  /** Run (each tried, failures ignored) when a statement of the step fails: ROLLBACK, settings put back. */
+  onFailure: string[];
 }

@@ -1,6 +1,7 @@
 import type { TargetDialect } from "../dialect";
 import { readMysqlLoad } from "./load";
 import { mysqlAdapter } from "./adapter";
+import { createMysqlConstraints } from "./constraints";
 import { openMysqlDriver } from "./driver";
 import { mapMysqlError } from "./errors";
 import { createMysqlIntrospector, type MysqlIntrospector } from "./introspector";
@@ -14,4 +15,5 @@ export const mysql: TargetDialect<MysqlIntrospector> = {
   createIntrospector: createMysqlIntrospector,
   readLoad: readMysqlLoad,
   createStatements: createMysqlStatements,
+  createConstraints: createMysqlConstraints,
 };

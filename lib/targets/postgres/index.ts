@@ -1,6 +1,7 @@
 import type { TargetDialect } from "../dialect";
 import { readPostgresLoad } from "./load";
 import { postgresAdapter } from "./adapter";
+import { createPostgresConstraints } from "./constraints";
 import { openPostgresDriver } from "./driver";
 import { mapPostgresError } from "./errors";
 import { createPostgresIntrospector, type PostgresIntrospector } from "./introspector";
@@ -14,4 +15,5 @@ export const postgres: TargetDialect<PostgresIntrospector> = {
   createIntrospector: createPostgresIntrospector,
   readLoad: readPostgresLoad,
   createStatements: createPostgresStatements,
+  createConstraints: createPostgresConstraints,
 };

@@ -1,5 +1,6 @@
 import type { TargetDialect } from "../dialect";
 import { sqliteAdapter } from "./adapter";
+import { createSqliteConstraints } from "./constraints";
 import { openSqliteDriver } from "./driver";
 import { mapSqliteError } from "./errors";
 import { createSqliteIntrospector, type SqliteIntrospector } from "./introspector";
@@ -12,4 +13,5 @@ export const sqlite: TargetDialect<SqliteIntrospector> = {
   openDriver: openSqliteDriver,
   createIntrospector: createSqliteIntrospector,
   createStatements: createSqliteStatements,
+  createConstraints: createSqliteConstraints,
 };
