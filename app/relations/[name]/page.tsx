@@ -4,6 +4,7 @@ import { z } from "zod";
 import { OrphansChart } from "@/components/charts/orphans-chart";
 import { Allowlist } from "@/components/cleanup/allowlist";
 import { CleanupPanel } from "@/components/cleanup/cleanup-panel";
+import { PreventionSection } from "@/components/prevention/prevention-section";
 import { RangePicker } from "@/components/range-picker";
 import { LiveOrphanRows, PreviewError } from "@/components/relations/live-orphan-rows";
 import { LiveStatements } from "@/components/relations/live-statements";
@@ -100,6 +101,8 @@ export default async function RelationPage({
           <CleanupPanel relation={name} />
         </div>
       )}
+
+      <PreventionSection relation={name} />
 
       {scan.sightingsError && (
         <div className="card border-amber-300 p-4 text-sm dark:border-amber-800" data-testid="sightings-error">
