@@ -2,6 +2,7 @@ import type { RawBuilder } from "kysely";
 import type { TargetSpec } from "../config/types";
 import type { Driver } from "./driver";
 import type { KeyValueParse } from "./features/key-values";
+import type { TablePrivileges } from "./privileges";
 import type { ErrorMapper, Session } from "./session";
 import type {
   ColumnInfo,
@@ -58,6 +59,10 @@ export interface Introspector {
   uniqueKeys(): Promise<UniqueKey[]>;
   indexes(): Promise<IndexInfo[]>;
   partialIndexes(): Promise<PartialIndex[]>;
+  /** The server's name and version as it reports them (privileges.ts). */
+  serverVersion(): Promise<string>;
+  /** What the connected user may do to these tables, from the server's catalogs (privileges.ts). */
+  privileges(tables: TableRef[]): Promise<TablePrivileges[]>;
 }
 
 /** What a lookup batch yields: a row per missing key (its 1-based position in the batch), or one row listing them. */

@@ -1,6 +1,7 @@
 import type { RawBuilder } from "kysely";
 import type { Dialect } from "../config/types";
 import type { KeyValueParse } from "./features/key-values";
+import type { TablePrivileges } from "./privileges";
 
 export type { Dialect };
 
@@ -143,6 +144,13 @@ export interface Target {
   createIndexStatement(ref: ColumnsRef): string;
   /** Partial indexes (none where the dialect has none: MySQL, MariaDB). */
   partialIndexes(): Promise<PartialIndex[]>;
+  /** The server's name and version as it reports them. */
+  serverVersion(): Promise<string>;
+  /**
+   * What Custodian's user may do to these tables, read from the server's catalogs (never by
+   * trying), in the order asked: a preview names what is missing before any work starts.
+   */
+  privileges(tables: TableRef[]): Promise<TablePrivileges[]>;
   /**
    * `CREATE [UNIQUE] INDEX … WHERE stamp IS [NOT] NULL` for a soft-delete table, quoted for
    * this dialect; null where the dialect has no partial indexes.
