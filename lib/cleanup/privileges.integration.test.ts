@@ -1,8 +1,7 @@
-import { randomBytes } from "node:crypto";
-import mysql from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHILD, createCleanupFixture, PLAIN, TAGS, tempDir, type CleanupFixture } from "../../test/cleanup-fixture";
-import { hasMysql, hasPostgres, MYSQL_URL, POSTGRES_URL, postgresAdmin } from "../../test/services";
+import { readOnlyUser, type ReadOnlyUser } from "../../test/read-only-user";
+import { hasMysql, hasPostgres } from "../../test/services";
 import { STORE_KINDS } from "../../test/stores";
 import { loadConfig } from "../config/load";
 import type { Config } from "../config/types";
@@ -11,61 +10,6 @@ import type { Store } from "../store/client";
 import { TargetPool } from "../targets/pool";
 import { previewCleanup } from "./preview";
 import { startCleanup } from "./start";
-
-const dq = (n: string) => `"${n.replace(/"/g, '""')}"`;
-const bq = (n: string) => `\`${n.replace(/`/g, "``")}\``;
-
-/**
- * A database user that may read the fixture but not delete from it: what a DBA grants a
- * new tool first. Its own login, so the fixture's admin connections stay as they are.
- */
-interface ReadOnlyUser {
-  url: string;
-  /** The schema (PostgreSQL) or database (MariaDB) the fixture's tables are in. */
-  schema: string;
-  grantDelete(table: string): Promise<void>;
-  drop(): Promise<void>;
-}
-
-async function readOnlyUser(fx: CleanupFixture, config: Config): Promise<ReadOnlyUser> {
-  const name = `custodian_ro_${randomBytes(4).toString("hex")}`;
-  if (fx.dialect === "postgres") {
-    const schema = config.relations[0].child.schema!;
-    await postgresAdmin(
-      `CREATE ROLE ${dq(name)} LOGIN; GRANT USAGE ON SCHEMA ${dq(schema)} TO ${dq(name)}; GRANT SELECT ON ALL TABLES IN SCHEMA ${dq(schema)} TO ${dq(name)}`,
-    );
-    const url = new URL(POSTGRES_URL);
-    url.username = name;
-    url.password = "";
-    return {
-      url: url.toString(),
-      schema,
-      grantDelete: (table) => postgresAdmin(`GRANT DELETE ON ${dq(schema)}.${dq(table)} TO ${dq(name)}`),
-      drop: () => postgresAdmin(`DROP OWNED BY ${dq(name)}; DROP ROLE ${dq(name)}`),
-    };
-  }
-  const database = fx.connections!.server === "mysql" ? fx.connections!.database : "";
-  const admin = async (statement: string) => {
-    const c = await mysql.createConnection({ uri: MYSQL_URL });
-    try {
-      await c.query(statement);
-    } finally {
-      await c.end();
-    }
-  };
-  const account = `'${name}'@'127.0.0.1'`;
-  await admin(`CREATE USER ${account}`);
-  await admin(`GRANT SELECT ON ${bq(database)}.* TO ${account}`);
-  const url = new URL(MYSQL_URL);
-  url.username = name;
-  url.pathname = `/${database}`;
-  return {
-    url: url.toString(),
-    schema: database,
-    grantDelete: (table) => admin(`GRANT DELETE ON ${bq(database)}.${bq(table)} TO ${account}`),
-    drop: () => admin(`DROP USER ${account}`),
-  };
-}
 
 const DIALECTS = [
   { dialect: "postgres" as const, available: hasPostgres },
@@ -78,6 +22,7 @@ describe.each(DIALECTS)("a cleanup whose database user may not delete ($dialect)
   let fx: CleanupFixture;
   let tmp: ReturnType<typeof tempDir>;
   let user: ReadOnlyUser;
+  let schema: string;
   let config: Config;
   let admin: Config;
 
@@ -87,7 +32,8 @@ describe.each(DIALECTS)("a cleanup whose database user may not delete ($dialect)
     tmp = tempDir();
     fx = await createCleanupFixture(dialect, tmp.dir);
     admin = loadConfig(fx.configFile, { ...process.env, ...fx.env });
-    user = await readOnlyUser(fx, admin);
+    schema = fx.connections?.server === "mysql" ? fx.connections.database : admin.relations[0].child.schema!;
+    user = await readOnlyUser(dialect, schema);
     config = loadConfig(fx.configFile, { ...process.env, ...fx.env, FX_URL: user.url });
   });
   afterAll(async () => {
@@ -112,8 +58,8 @@ describe.each(DIALECTS)("a cleanup whose database user may not delete ($dialect)
     try {
       const target = await pool.get("fx");
       const [child, missing] = await target.privileges([
-        { schema: user.schema, table: CHILD },
-        { schema: user.schema, table: "no such table" },
+        { schema: schema, table: CHILD },
+        { schema: schema, table: "no such table" },
       ]);
       expect(child).toMatchObject({ table: CHILD, exists: true, select: true, update: false, delete: false, ddl: false });
       expect(missing).toMatchObject({ exists: false, select: false, delete: false });

@@ -2,7 +2,6 @@ import type { RawBuilder } from "kysely";
 import type { TargetSpec } from "../config/types";
 import type { Driver } from "./driver";
 import type { KeyValueParse } from "./features/key-values";
-import type { TablePrivileges } from "./privileges";
 import type { ErrorMapper, Session } from "./session";
 import type {
   ColumnInfo,
@@ -13,6 +12,7 @@ import type {
   ParentSoftDelete,
   PartialIndex,
   SameTargetOrphanQuery,
+  TablePrivileges,
   TableRef,
   UniqueKey,
 } from "./types";

@@ -1,22 +1,6 @@
-import type { TableRef, Target } from "./types";
+import type { TablePrivileges, TableRef, Target } from "./types";
 
-/**
- * What Custodian's own database user may do to one table, read from the server's catalogs
- * (never by trying): a cleanup or purge names what it lacks in its preview instead of
- * failing half-way.
- */
-export interface TablePrivileges extends TableRef {
-  /** Whether the table exists (a missing one holds no privilege). */
-  exists: boolean;
-  select: boolean;
-  update: boolean;
-  delete: boolean;
-  /**
-   * The DDL prevention needs (CREATE INDEX, ADD FOREIGN KEY): owning the table on
-   * PostgreSQL, INDEX and ALTER on MariaDB/MySQL, a writable file on SQLite.
-   */
-  ddl: boolean;
-}
+export type { TablePrivileges };
 
 export type Privilege = "select" | "update" | "delete" | "ddl";
 

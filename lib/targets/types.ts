@@ -1,7 +1,6 @@
 import type { RawBuilder } from "kysely";
 import type { Dialect } from "../config/types";
 import type { KeyValueParse } from "./features/key-values";
-import type { TablePrivileges } from "./privileges";
 
 export type { Dialect };
 
@@ -9,6 +8,24 @@ export type { Dialect };
 export interface TableRef {
   schema: string;
   table: string;
+}
+
+/**
+ * What Custodian's own database user may do to one table, read from the server's catalogs
+ * (never by trying): a cleanup or purge names what it lacks in its preview instead of
+ * failing half-way.
+ */
+export interface TablePrivileges extends TableRef {
+  /** Whether the table exists (a missing one holds no privilege). */
+  exists: boolean;
+  select: boolean;
+  update: boolean;
+  delete: boolean;
+  /**
+   * The DDL prevention needs (CREATE INDEX, ADD FOREIGN KEY): owning the table on
+   * PostgreSQL, INDEX and ALTER on MariaDB/MySQL, a writable file on SQLite.
+   */
+  ddl: boolean;
 }
 
 /** Some columns of a table, in order: composite keys are normal. */
