@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { z } from "zod";
+import { DeadlineText } from "@/components/erasure/deadline-cell";
 import { EvidenceKey } from "@/components/erasure/evidence-key";
 import { StateBadge } from "@/components/erasure/state-badge";
 import { VerifyButton } from "@/components/erasure/verify-button";
@@ -53,6 +54,9 @@ export default async function ErasureSubjectPage({ params }: { params: Promise<{
           {request.source === "csv" ? "uploaded in a CSV" : request.source === "purge" ? `from purge request ${request.purgeRequestId}` : "added by hand"}{" "}
           {formatRelative(request.createdAt)}
           {request.lastVerifiedAt && ` · last verified ${formatRelative(request.lastVerifiedAt)}`}
+        </p>
+        <p className="mt-1 text-sm" data-testid="request-deadline">
+          Received {request.receivedAt.toISOString().slice(0, 10)} · answer due: {!withdrawal ? <DeadlineText request={request} /> : "withdrawn"}
         </p>
         <EvidenceKey {...await shownEvidenceKey(await getStore())} mayDownload={can(actor.roles, "evidence_key.read")} />
       </div>
