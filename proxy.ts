@@ -16,6 +16,8 @@ export function proxy(request: NextRequest) {
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-request-id", crypto.randomUUID());
   requestHeaders.set("x-nonce", nonce);
+  // the 403 page names the role the refused page needs (set here, so a client cannot choose it)
+  requestHeaders.set("x-pathname", request.nextUrl.pathname);
   requestHeaders.set("content-security-policy", csp);
   requestHeaders.delete(REFUSED_ACTION_HEADER);
   const refusal = refusedActionOrigin(request.method, request.headers);

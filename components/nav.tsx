@@ -16,6 +16,7 @@ export const NAV: { href: string; label: string; permission: Permission }[] = [
   { href: "/erasure", label: "Erasure", permission: "erasure.read" },
   { href: "/audit", label: "Audit", permission: "audit.read" },
   { href: "/users", label: "Users", permission: "users.read" },
+  { href: "/targets", label: "Targets", permission: "targets.read" },
 ];
 
 export function Nav({ actor }: { actor: Actor }) {

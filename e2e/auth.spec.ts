@@ -3,10 +3,13 @@ import { demoCredential, serverActionId, signIn } from "./session";
 
 // What each demo role sees in the navigation, and pages it must not open.
 const ROLE_VIEW = {
-  admin: { nav: ["Overview", "Jobs", "Audit", "Users"], refused: ["/restore", "/relations", "/relations/shop.payments.order_id", "/erasure", "/soft-deletes"] },
-  ops: { nav: ["Overview", "Relations", "Jobs", "Soft deletes", "Erasure"], refused: ["/audit", "/users", "/restore"] },
-  dpo: { nav: ["Overview", "Relations", "Jobs", "Soft deletes", "Erasure", "Audit", "Users"], refused: ["/restore"] },
-  support: { nav: ["Restore"], refused: ["/audit", "/users", "/erasure", "/soft-deletes"] },
+  admin: {
+    nav: ["Overview", "Jobs", "Audit", "Users", "Targets"],
+    refused: ["/restore", "/relations", "/relations/shop.payments.order_id", "/erasure", "/soft-deletes"],
+  },
+  ops: { nav: ["Overview", "Relations", "Jobs", "Soft deletes", "Erasure", "Targets"], refused: ["/audit", "/users", "/restore"] },
+  dpo: { nav: ["Overview", "Relations", "Jobs", "Soft deletes", "Erasure", "Audit", "Users"], refused: ["/restore", "/targets"] },
+  support: { nav: ["Restore"], refused: ["/audit", "/users", "/erasure", "/soft-deletes", "/targets"] },
 } as const;
 
 test("nothing is reachable without signing in", async ({ page, request }) => {

@@ -31,7 +31,8 @@ test("support finds an account by email, previews its cascade, restores it and s
   await signIn(page, "support", "/restore");
   await page.goto("/restore");
   await expect(page.getByTestId("restorable-count")).toHaveText("11");
-  await page.getByTestId("restore-query").fill("user2003@example.com");
+  // the email as a customer spells it on the phone: case does not matter
+  await page.getByTestId("restore-query").fill("User2003@Example.COM");
   await page.getByTestId("restore-search").click();
   await expect(page.getByTestId("restore-hits")).toContainText("Account 2003 (matched by email)", { timeout: 30_000 });
   await page.getByTestId("restore-preview").click();
@@ -43,6 +44,14 @@ test("support finds an account by email, previews its cascade, restores it and s
   await expect(children).toContainText("public.orders (user_id): 1 row");
   await page.screenshot({ path: "e2e/artifacts/restore-preview.png", fullPage: true });
   await page.getByTestId("restore-run").click();
+  // asked once more before anything changes; cancelling changes nothing
+  await expect(page.getByTestId("restore-confirm")).toContainText("Restore account 2003 and 6 rows deleted with it?");
+  await page.screenshot({ path: "e2e/artifacts/restore-confirm.png", fullPage: true });
+  await page.getByTestId("restore-confirm-no").click();
+  await expect(page.getByTestId("restore-confirm")).toHaveCount(0);
+  await expect(page.getByTestId("restorable-count")).toHaveText("11");
+  await page.getByTestId("restore-run").click();
+  await page.getByTestId("restore-confirm-yes").click();
   await expect(page.getByTestId("restore-done")).toContainText("Restored account 2003 with 6 rows of its cascade");
   // searched again: it is no longer a deleted account
   await expect(page.getByTestId("restore-none")).toBeVisible();

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { z } from "zod";
 import { CoverageList } from "@/components/erasure/coverage-list";
+import { DeadlineText } from "@/components/erasure/deadline-cell";
 import { EvidenceKey } from "@/components/erasure/evidence-key";
 import { AddRequestForm, UploadKeysForm } from "@/components/erasure/request-forms";
 import { StateBadge } from "@/components/erasure/state-badge";
@@ -26,6 +27,7 @@ const filterSchema = z.object({
   state: z.enum(STATES).optional().catch(undefined),
   withdrawn: z.literal("1").optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
+  q: z.string().trim().max(200).optional().catch(undefined),
 });
 const TABS: { state?: (typeof STATES)[number]; label: string }[] = [
   { label: "All (incomplete first)" },
@@ -42,7 +44,12 @@ export default async function ErasurePage({ searchParams }: { searchParams: Prom
   const filter = filterSchema.parse(await searchParams);
   const withdrawnTab = filter.withdrawn === "1";
   const config = serverConfig();
-  const data = await loadErasureList(await getStore(), config, { state: withdrawnTab ? undefined : filter.state, withdrawn: withdrawnTab, page: filter.page });
+  const data = await loadErasureList(await getStore(), config, {
+    state: withdrawnTab ? undefined : filter.state,
+    withdrawn: withdrawnTab,
+    search: filter.q || undefined,
+    page: filter.page,
+  });
   const subjects = config.subjects.map((s) => ({ name: s.name, label: `${s.target}.${s.table}`, key: s.key }));
   const today = new Date().toISOString().slice(0, 10);
   const monthAgo = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
@@ -96,25 +103,42 @@ export default async function ErasurePage({ searchParams }: { searchParams: Prom
           >
             Withdrawn ({formatNumber(data.withdrawnCount)})
           </Link>
+          <form method="get" action="/erasure" className="ml-auto flex gap-1" role="search">
+            {filter.state && <input type="hidden" name="state" value={filter.state} />}
+            {withdrawnTab && <input type="hidden" name="withdrawn" value="1" />}
+            <input
+              name="q"
+              defaultValue={filter.q ?? ""}
+              placeholder="Search key or subject"
+              aria-label="Search requests by key or subject"
+              className="input py-1"
+              data-testid="erasure-search"
+            />
+            <button className="btn-secondary py-1" type="submit">
+              Search
+            </button>
+          </form>
         </nav>
         {data.rows.length === 0 ? (
-          <p className="p-6 text-sm text-zinc-500">
-            {withdrawnTab
-              ? "No request was withdrawn."
-              : filter.state
-                ? "No request in this state."
-                : mayVerify
-                  ? "No erasure requests yet: add a subject's key below, or upload a CSV of keys."
-                  : "No erasure requests yet: the DPO files them."}
+          <p className="p-6 text-sm text-zinc-500" data-testid="erasure-empty">
+            {filter.q
+              ? `No request matches "${filter.q}". Search by a key (3047) or a subject's name.`
+              : withdrawnTab
+                ? "No request was withdrawn."
+                : filter.state
+                  ? "No request in this state."
+                  : mayVerify
+                    ? "No erasure requests yet: add a subject's key below, or upload a CSV of keys."
+                    : "No erasure requests yet: the DPO files them."}
           </p>
         ) : (
           <Table
             framed={false}
             testId="erasure-requests"
-            columns={["Subject", "Verdict", { label: "Rows left", numeric: true }, "Last verified", "Source", "Requested"]}
+            columns={["Subject", "Verdict", "Answer due (Art. 12(3))", { label: "Rows left", numeric: true }, "Last verified", "Source", "Received"]}
           >
             {data.rows.map((r) => (
-              <tr key={r.id} data-state={r.state}>
+              <tr key={r.id} data-state={r.state} data-request={r.keyText}>
                 <Td className="font-mono">
                   <TextLink href={`/erasure/${r.id}`}>{subjectLabel(r)}</TextLink>
                 </Td>
@@ -131,11 +155,14 @@ export default async function ErasurePage({ searchParams }: { searchParams: Prom
                     </span>
                   )}
                 </Td>
+                <Td className="text-sm whitespace-nowrap">
+                  <DeadlineText request={r} />
+                </Td>
                 <Td numeric>{r.residualRows == null ? "—" : formatNumber(r.residualRows)}</Td>
                 <Td className="text-zinc-500">{r.lastVerifiedAt ? <LocalTime date={r.lastVerifiedAt} /> : "never"}</Td>
                 <Td className="text-zinc-500">{r.source}</Td>
                 <Td className="text-zinc-500">
-                  <LocalTime date={r.createdAt} />
+                  <LocalTime date={r.receivedAt} />
                 </Td>
               </tr>
             ))}
@@ -149,14 +176,14 @@ export default async function ErasurePage({ searchParams }: { searchParams: Prom
             <span className="flex gap-3">
               {filter.page > 1 && (
                 <Link
-                  href={`/erasure?${new URLSearchParams({ ...(filter.state ? { state: filter.state } : {}), ...(withdrawnTab ? { withdrawn: "1" } : {}), page: String(filter.page - 1) })}`}
+                  href={`/erasure?${new URLSearchParams({ ...(filter.state ? { state: filter.state } : {}), ...(withdrawnTab ? { withdrawn: "1" } : {}), ...(filter.q ? { q: filter.q } : {}), page: String(filter.page - 1) })}`}
                 >
                   ← newer
                 </Link>
               )}
               {filter.page < pages && (
                 <Link
-                  href={`/erasure?${new URLSearchParams({ ...(filter.state ? { state: filter.state } : {}), ...(withdrawnTab ? { withdrawn: "1" } : {}), page: String(filter.page + 1) })}`}
+                  href={`/erasure?${new URLSearchParams({ ...(filter.state ? { state: filter.state } : {}), ...(withdrawnTab ? { withdrawn: "1" } : {}), ...(filter.q ? { q: filter.q } : {}), page: String(filter.page + 1) })}`}
                 >
                   older →
                 </Link>

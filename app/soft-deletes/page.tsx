@@ -9,6 +9,8 @@ import { loadBacklog } from "@/lib/softdelete/backlog";
 import { recentPurges } from "@/lib/softdelete/purge-control";
 import { recentRequests } from "@/lib/softdelete/requests-list";
 import { configName } from "@/lib/softdelete/tables";
+import { missingPurgePrivileges } from "@/lib/softdelete/purge-privileges";
+import { logFailure } from "@/lib/errors/logged";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LiveFigures } from "@/components/ui/live-figures";
 
@@ -21,6 +23,18 @@ export default async function SoftDeletesPage() {
   const store = await getStore();
   const [backlog, requests, jobs] = await Promise.all([loadBacklog(config), recentRequests(store), recentPurges(store)]);
   const names = new Map(config.softDelete.map((e, i) => [i, configName(e)]));
+  // The purge's preview says what the database user lacks, for the tables a purge would touch now.
+  const canPurge = can(actor.roles, "purges.run");
+  const missing = await Promise.all(
+    backlog.gauges.map((g, i) =>
+      canPurge && g.pending > 0
+        ? missingPurgePrivileges(config, names.get(i)!).catch((err) => {
+            logFailure("softdelete", "reading a purge's privileges")(err);
+            return [];
+          })
+        : [],
+    ),
+  );
   return (
     <div className="space-y-8">
       {/* A purge, or a support restore elsewhere, refreshes the stored figures: the page follows. */}
@@ -38,7 +52,7 @@ export default async function SoftDeletesPage() {
           pii).
         </EmptyState>
       ) : (
-        backlog.gauges.map((g, i) => <GaugeCard key={g.table} g={g} name={names.get(i)!} canPurge={can(actor.roles, "purges.run")} />)
+        backlog.gauges.map((g, i) => <GaugeCard key={g.table} g={g} name={names.get(i)!} canPurge={canPurge} missing={missing[i]} />)
       )}
       <section className="space-y-2">
         <h2 className="text-lg font-semibold">Purges</h2>

@@ -2,6 +2,7 @@ import { Invitations } from "@/components/users/invitations";
 import { CreateUserForm, InviteForm } from "@/components/users/new-user-forms";
 import { UserActive, UserRoles } from "@/components/users/user-row-controls";
 import { PageHeader } from "@/components/ui/page-header";
+import { StatusBadge } from "@/components/ui/status-badge";
 import { Table, Td } from "@/components/ui/table";
 import { requirePage } from "@/lib/auth/guard";
 import { can, isRole } from "@/lib/auth/permissions";
@@ -44,17 +45,18 @@ export default async function UsersPage() {
               <div className="text-xs text-zinc-500">{u.email}</div>
             </Td>
             <Td>
-              <UserRoles userId={u.id} roles={u.roles.filter(isRole)} editable={manage && u.active} />
+              <UserRoles userId={u.id} email={u.email} roles={u.roles.filter(isRole)} editable={manage && u.active} />
             </Td>
             <Td className="whitespace-nowrap text-zinc-500">
               {u.sessions[0] ? <LocalTime date={u.sessions[0].updatedAt} /> : `created $<LocalTime date={u.createdAt} />`}
             </Td>
             <Td>
-              {manage && u.id !== actor.userId ? (
-                <UserActive userId={u.id} email={u.email} active={u.active} />
-              ) : (
-                <span>{u.active ? "active" : "deactivated"}</span>
-              )}
+              <div className="flex flex-wrap items-center gap-2">
+                <StatusBadge status={u.active ? "ok" : "failed"} testId="user-status">
+                  {u.active ? "Active" : "Deactivated"}
+                </StatusBadge>
+                {manage && u.id !== actor.userId && <UserActive userId={u.id} email={u.email} active={u.active} />}
+              </div>
             </Td>
           </tr>
         ))}

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { previewCleanupAction, startCleanupAction } from "@/lib/cleanup/actions";
 import { FormError } from "@/components/form-errors";
+import { MissingPrivileges } from "@/components/ui/missing-privileges";
 import { formatNumber as fmt } from "@/lib/format";
 
 const ACTION_LABEL: Record<string, string> = {
@@ -66,6 +67,7 @@ export function CleanupPanel({ relation }: { relation: string }) {
               </pre>
             </details>
           )}
+          <MissingPrivileges missing={p.missingPrivileges} work="cleanup" />
           {p.eligible === 0 ? (
             <p className="text-sm text-zinc-500">Nothing is eligible now: there is nothing to clean up.</p>
           ) : (
@@ -89,7 +91,11 @@ export function CleanupPanel({ relation }: { relation: string }) {
                 />
               </label>
               <FormError message={start.result.serverError} />
-              <button className="btn-primary bg-red-600 hover:bg-red-500" disabled={typed !== relation || start.isPending} data-testid="cleanup-start">
+              <button
+                className="btn-primary bg-red-600 hover:bg-red-500"
+                disabled={typed !== relation || start.isPending || p.missingPrivileges.length > 0}
+                data-testid="cleanup-start"
+              >
                 {start.isPending ? "Starting…" : `Clean up ${fmt(p.eligible)} rows`}
               </button>
             </form>

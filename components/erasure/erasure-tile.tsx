@@ -5,6 +5,7 @@ import { formatNumber } from "@/lib/format";
 /** Overview tile: "erasures verified: N complete / M incomplete" (data: erasureCounts in lib/erasure/requests.ts). */
 export function ErasureTile({ counts }: { counts: Record<RequestState, number> }) {
   const waiting = counts.pending + counts.failed;
+  const none = waiting + counts.complete + counts.incomplete === 0;
   return (
     <Tile
       label="Erasures verified"
@@ -12,7 +13,15 @@ export function ErasureTile({ counts }: { counts: Record<RequestState, number> }
       testId="erasure-tile"
       href={counts.incomplete ? "/erasure?state=incomplete" : "/erasure"}
       tone={counts.incomplete ? "bad" : undefined}
-      note={counts.incomplete ? "data left behind: see what remains" : waiting ? `${formatNumber(waiting)} not verified yet` : "every request verified"}
+      note={
+        none
+          ? "no erasure requests yet"
+          : counts.incomplete
+            ? "data left behind: see what remains"
+            : waiting
+              ? `${formatNumber(waiting)} not verified yet`
+              : "every request verified"
+      }
     />
   );
 }

@@ -33,7 +33,10 @@ export function AddRequestForm({ subjects }: { subjects: Subject[] }) {
   const { execute, result, isPending } = useAction(addErasureRequest, { onSuccess: ({ data }) => data && router.push(`/erasure/${data.id}`) });
   const v = result.validationErrors as Errors;
   return (
-    <form className="space-y-3" action={(f) => execute({ subject: String(f.get("subject")), key: String(f.get("key")) })}>
+    <form
+      className="space-y-3"
+      action={(f) => execute({ subject: String(f.get("subject")), key: String(f.get("key")), receivedOn: String(f.get("receivedOn") ?? "") })}
+    >
       <h2 className="font-medium">Add a request</h2>
       <div className="grid gap-3 sm:grid-cols-2">
         <SubjectSelect subjects={subjects} />
@@ -41,6 +44,11 @@ export function AddRequestForm({ subjects }: { subjects: Subject[] }) {
           <span className="text-xs text-zinc-500">Key ({subjects[0]?.key.length > 1 ? "a JSON array" : subjects[0]?.key.join(", ")})</span>
           <input name="key" required className="input mt-1" placeholder="e.g. 3047" data-testid="request-key" />
           <FieldError errors={v?.key?._errors} />
+        </label>
+        <label>
+          <span className="text-xs text-zinc-500">Received on (the one-month deadline runs from it; empty: today)</span>
+          <input name="receivedOn" type="date" className="input mt-1" max={new Date().toISOString().slice(0, 10)} data-testid="request-received" />
+          <FieldError errors={v?.receivedOn?._errors} />
         </label>
       </div>
       <FormError message={result.serverError} />

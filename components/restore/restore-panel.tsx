@@ -13,10 +13,13 @@ export function RestorePanel({ tables }: { tables: string[] }) {
   const router = useRouter();
   const [table, setTable] = useState(tables[0] ?? "");
   const [query, setQuery] = useState("");
+  // Restoring brings rows back into a live database: asked once more, naming what comes back.
+  const [confirming, setConfirming] = useState(false);
   const search = useAction(searchRestoreAction);
   const preview = useAction(previewRestoreAction);
   const restore = useAction(restoreAction, {
     onSuccess: () => {
+      setConfirming(false);
       preview.reset();
       search.execute({ table, query });
       router.refresh();
@@ -89,7 +92,14 @@ export function RestorePanel({ tables }: { tables: string[] }) {
                   <span>
                     Account <span className="font-mono">{h.key.join(", ")}</span> (matched by {h.by}), deleted {day(h.deletedAt)}
                   </span>
-                  <button className="btn-secondary" onClick={() => preview.execute({ table, key: h.key })} data-testid="restore-preview">
+                  <button
+                    className="btn-secondary"
+                    onClick={() => {
+                      setConfirming(false);
+                      preview.execute({ table, key: h.key });
+                    }}
+                    data-testid="restore-preview"
+                  >
                     Preview
                   </button>
                 </li>
@@ -148,9 +158,32 @@ export function RestorePanel({ tables }: { tables: string[] }) {
           ) : (
             <div className="space-y-2 border-t border-zinc-200 pt-3 dark:border-zinc-800">
               <FormError message={restore.result.serverError} />
-              <button className="btn-primary" onClick={() => restore.execute({ table, key: p.key })} disabled={restore.isPending} data-testid="restore-run">
-                {restore.isPending ? "Restoring…" : `Restore account ${p.key.join(", ")}`}
-              </button>
+              {confirming ? (
+                <div role="alertdialog" aria-label="Confirm restore" className="space-y-2" data-testid="restore-confirm">
+                  <p className="text-sm">
+                    Restore account <span className="font-mono">{p.key.join(", ")}</span>
+                    {p.children.some((c) => c.rows) ? ` and ${fmt(p.children.reduce((n, c) => n + (c.rows ?? 0), 0))} rows deleted with it` : ""}? It becomes
+                    live again in {p.table} at once; the restore is recorded in the audit trail.
+                  </p>
+                  <div className="flex gap-2">
+                    <button
+                      className="btn-primary"
+                      onClick={() => restore.execute({ table, key: p.key })}
+                      disabled={restore.isPending}
+                      data-testid="restore-confirm-yes"
+                    >
+                      {restore.isPending ? "Restoring…" : "Yes, restore it"}
+                    </button>
+                    <button className="btn-secondary" onClick={() => setConfirming(false)} disabled={restore.isPending} data-testid="restore-confirm-no">
+                      Cancel
+                    </button>
+                  </div>
+                </div>
+              ) : (
+                <button className="btn-primary" onClick={() => setConfirming(true)} data-testid="restore-run">
+                  Restore account {p.key.join(", ")}…
+                </button>
+              )}
             </div>
           )}
         </section>

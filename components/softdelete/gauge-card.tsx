@@ -1,10 +1,12 @@
 import { AgeHistogram } from "@/components/softdelete/age-histogram";
 import { PurgeButton } from "@/components/softdelete/purge-button";
+import { MissingPrivileges } from "@/components/ui/missing-privileges";
 import { formatNumber, formatRelative } from "@/lib/format";
 import type { SoftDeleteGauge } from "@/lib/softdelete/gauges";
+import type { PrivilegeNeed } from "@/lib/targets/privileges";
 
 /** One soft-delete table: its backlog figures, the age histogram, index advice and (for ops) the purge. */
-export function GaugeCard({ g, name, canPurge }: { g: SoftDeleteGauge; name: string; canPurge: boolean }) {
+export function GaugeCard({ g, name, canPurge, missing = [] }: { g: SoftDeleteGauge; name: string; canPurge: boolean; missing?: PrivilegeNeed[] }) {
   if (g.error) {
     return (
       <section className="card p-4" data-table={g.table}>
@@ -64,7 +66,8 @@ export function GaugeCard({ g, name, canPurge }: { g: SoftDeleteGauge; name: str
           </div>
         ))}
       </div>
-      {canPurge && <PurgeButton table={name} pending={g.pending} />}
+      {canPurge && <MissingPrivileges missing={missing} work="purge" />}
+      {canPurge && <PurgeButton table={name} pending={g.pending} blocked={missing.length > 0} />}
     </section>
   );
 }

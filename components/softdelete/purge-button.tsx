@@ -8,7 +8,7 @@ import { formatNumber } from "@/lib/format";
 import { TextLink } from "@/components/ui/text-link";
 
 /** Confirm (type the table's name) → a purge job of the rows past grace. */
-export function PurgeButton({ table, pending }: { table: string; pending: number }) {
+export function PurgeButton({ table, pending, blocked = false }: { table: string; pending: number; blocked?: boolean }) {
   const router = useRouter();
   const [typed, setTyped] = useState("");
   const start = useAction(startPurgeAction, { onSuccess: () => router.refresh() });
@@ -26,7 +26,7 @@ export function PurgeButton({ table, pending }: { table: string; pending: number
         Type <code className="font-mono font-semibold">{table}</code> to purge {formatNumber(pending)} subject{pending === 1 ? "" : "s"} past grace
         <input className="input mt-1 font-mono" value={typed} onChange={(e) => setTyped(e.target.value)} data-testid="purge-confirm" autoComplete="off" />
       </label>
-      <button className="btn-primary bg-red-600 hover:bg-red-500" disabled={typed !== table || start.isPending} data-testid="purge-start">
+      <button className="btn-primary bg-red-600 hover:bg-red-500" disabled={typed !== table || start.isPending || blocked} data-testid="purge-start">
         {start.isPending ? "Starting…" : "Purge past grace"}
       </button>
       {started}

@@ -5,11 +5,19 @@ import { FormError } from "@/components/form-errors";
 import type { Role } from "@/lib/auth/permissions";
 import { RolePicker, rolesFrom } from "./role-picker";
 
-export function UserRoles({ userId, roles, editable }: { userId: string; roles: Role[]; editable: boolean }) {
+export function UserRoles({ userId, email, roles, editable }: { userId: string; email: string; roles: Role[]; editable: boolean }) {
   const { execute, result, isPending, hasSucceeded } = useAction(setUserRoles);
   if (!editable) return <span>{roles.join(", ") || "no role"}</span>;
   return (
-    <form className="space-y-1" action={(f) => execute({ userId, roles: rolesFrom(f) })}>
+    <form
+      className="space-y-1"
+      action={(f) => {
+        const chosen = rolesFrom(f);
+        // No role is allowed (a person between jobs), but it is rarely meant: said before it is saved.
+        if (!chosen.length && !window.confirm(`Save ${email} with no role? They can still sign in, but will open no page until given one.`)) return;
+        execute({ userId, roles: chosen });
+      }}
+    >
       <RolePicker selected={roles} />
       <div className="flex items-center gap-2">
         <button className="btn-secondary !px-2 !py-0.5 text-xs" disabled={isPending}>

@@ -16,6 +16,7 @@ export const PAGE_PERMISSIONS: readonly (readonly [prefix: string, permission: P
   ["/erasure", "erasure.read"],
   ["/audit", "audit.read"],
   ["/users", "users.read"],
+  ["/targets", "targets.read"],
   ["/", "overview.read"],
 ];
 

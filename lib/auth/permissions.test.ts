@@ -4,7 +4,8 @@ import { can, PERMISSION_NAMES, PERMISSIONS, ROLES } from "./permissions";
 describe("the permission matrix", () => {
   it("lets the DPO read everything and change nothing but erasure evidence", () => {
     const reads = PERMISSION_NAMES.filter((p) => p.endsWith(".read"));
-    for (const p of reads.filter((p) => !p.startsWith("restore"))) expect(can(["dpo"], p), p).toBe(true);
+    // the Targets page (database users' privileges, connection settings) is ops' and admin's, as the issue names it
+    for (const p of reads.filter((p) => !p.startsWith("restore") && p !== "targets.read")) expect(can(["dpo"], p), p).toBe(true);
     const dpoDoes = PERMISSION_NAMES.filter((p) => !p.endsWith(".read") && can(["dpo"], p));
     expect(dpoDoes.sort()).toEqual(["audit.export", "erasure.verify", "evidence.export", "orphans.export", "orphans.preview"]);
     for (const destructive of ["cleanups.run", "purges.run", "restore.run", "allowlist.manage", "users.manage"] as const) {

@@ -48,6 +48,7 @@ export const PERMISSIONS = {
   "users.read": [A, D],
   "users.manage": [A],
   "settings.read": [A, D],
+  "targets.read": [O, A],
   "settings.manage": [A],
 } as const satisfies Record<string, readonly Role[]>;
 

@@ -1,3 +1,4 @@
+import type { PrivilegeNeed } from "../targets/privileges";
 import type { CleanupAction } from "./plan";
 import type { Row } from "./rows";
 
@@ -29,4 +30,6 @@ export interface CleanupPreview {
   /** Rows earlier unapproved jobs of the relation removed within the window (approval.ts): taken off the threshold. */
   removedWithoutApproval: number;
   needsApproval: boolean;
+  /** What Custodian's database user lacks for this cleanup (from the catalogs): a job is not started while any is missing. */
+  missingPrivileges: PrivilegeNeed[];
 }

@@ -5,11 +5,13 @@ import { sightingKey } from "../sightings/record";
 import type { Store } from "../store/client";
 import { rowsByKeys } from "../targets/features/rows";
 import type { TargetPool } from "../targets/pool";
+import { missingPrivileges } from "../targets/privileges";
 import { removalScope, removedWithoutApproval } from "./approval";
 import { collectDependents } from "./dependents";
 import { eligibility } from "./eligibility";
 import { describeDependents, planCleanup } from "./plan";
 import type { CleanupPreview } from "./preview-result";
+import { cleanupNeeds } from "./privileges";
 import { plainRow } from "./rows";
 
 export type { CleanupPreview } from "./preview-result";
@@ -20,6 +22,7 @@ const DEPENDENT_SAMPLE = 1000;
 /** The dry run: what a cleanup would do now, changing nothing. */
 export async function previewCleanup(store: Store, config: Config, pool: TargetPool, relation: Relation, now = new Date()): Promise<CleanupPreview> {
   const plan = await planCleanup(config, pool, relation, now);
+  const missing = await missingPrivileges(cleanupNeeds(plan));
   const w = await openRelation(relation, pool, now);
   let orphans = 0;
   let inGrace = 0;
@@ -96,5 +99,6 @@ export async function previewCleanup(store: Store, config: Config, pool: TargetP
     approvalThreshold: plan.approvalThreshold,
     removedWithoutApproval: earlier,
     needsApproval: scope > plan.approvalThreshold - earlier,
+    missingPrivileges: missing,
   };
 }

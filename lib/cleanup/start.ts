@@ -7,6 +7,7 @@ import { snapshotOf } from "./approval";
 import { requestCleanup, type RequestOutcome } from "./jobs";
 import { previewCleanup, type CleanupPreview } from "./preview";
 import { UserError } from "../errors/user-error";
+import { describeNeed } from "../targets/privileges";
 
 export class UnknownRelationForCleanup extends UserError {
   constructor(message: string) {
@@ -42,6 +43,13 @@ export async function startCleanup(
   opts: { requestedBy: string; batchSize?: number },
 ): Promise<{ outcome: RequestOutcome; preview: CleanupPreview }> {
   const preview = await previewByName(store, config, name);
+  // Refused before the job exists: a missing privilege found by the first batch would leave it half done.
+  if (preview.eligible > 0 && preview.missingPrivileges.length) {
+    throw new UserError(
+      "refused",
+      `Custodian's database user lacks what this cleanup needs: ${preview.missingPrivileges.map(describeNeed).join("; ")}. Grant it, then preview again.`,
+    );
+  }
   const outcome = await requestCleanup(store, {
     relation: name,
     action: preview.action,

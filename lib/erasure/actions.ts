@@ -32,6 +32,7 @@ export const addErasureRequest = action
       keys: [key],
       source: "manual",
       requestedBy: ctx.actor.userId,
+      receivedAt: parsedInput.receivedOn ? new Date(`${parsedInput.receivedOn}T00:00:00Z`) : undefined,
     });
     revalidatePath("/erasure");
     return { id: ids[0], created: created > 0 };

@@ -6,6 +6,11 @@ export const addRequestSchema = z.object({
   subject: name,
   /** One value, or a JSON array for a composite key. */
   key: z.string().trim().min(1, "enter the subject's key").max(500),
+  /** The day the request reached the controller (YYYY-MM-DD, UTC); empty: today. Its one-month deadline runs from it. */
+  receivedOn: z
+    .union([z.literal(""), z.iso.date("enter the day the request was received (YYYY-MM-DD)")])
+    .optional()
+    .refine((d) => !d || d <= new Date().toISOString().slice(0, 10), "the day it was received cannot be in the future"),
 });
 
 export const uploadKeysSchema = z.object({

@@ -9,10 +9,10 @@ import { activeRun } from "./runs";
 import { withdrawalOf, withdrawalsOf } from "./withdraw";
 
 /** What /erasure shows: requests (incomplete first), counts, the run in progress, coverage. */
-export async function loadErasureList(store: Store, config: Config, filter: { state?: RequestState; withdrawn?: boolean; page: number }) {
+export async function loadErasureList(store: Store, config: Config, filter: { state?: RequestState; withdrawn?: boolean; search?: string; page: number }) {
   const take = 50;
   const [list, counts, running, withdrawnCount] = await Promise.all([
-    listRequests(store, { state: filter.state, withdrawn: filter.withdrawn, take, skip: (filter.page - 1) * take }),
+    listRequests(store, { state: filter.state, withdrawn: filter.withdrawn, search: filter.search, take, skip: (filter.page - 1) * take }),
     erasureCounts(store),
     activeRun(store),
     store.prisma.erasureWithdrawal.count(),

@@ -24,7 +24,17 @@ export type RequestState = (typeof STATES)[number];
 export async function addRequests(
   store: Store,
   config: Config,
-  input: { subject: string; keys: string[][]; lines?: number[]; source: RequestSource; purgeRequestId?: string; requestedBy: string | null; pool?: TargetPool },
+  input: {
+    subject: string;
+    keys: string[][];
+    lines?: number[];
+    source: RequestSource;
+    purgeRequestId?: string;
+    requestedBy: string | null;
+    pool?: TargetPool;
+    /** When the request was received (its Art. 12(3) deadline runs from it); now when not given. */
+    receivedAt?: Date;
+  },
 ): Promise<{ created: number; existing: number; ids: string[] }> {
   const s = subjectByName(config, input.subject);
   const pool = input.pool ?? new TargetPool(config.targets);
@@ -45,6 +55,7 @@ export async function addRequests(
     source: input.source,
     purgeRequestId: input.purgeRequestId ?? null,
     requestedBy: input.requestedBy,
+    ...(input.receivedAt ? { receivedAt: input.receivedAt } : {}),
   }));
   const { count } = await store.prisma.erasureRequest.createMany({ data: rows, skipDuplicates: true });
   const ids = (
@@ -61,6 +72,8 @@ export interface RequestFilter {
   /** Withdrawn requests only; without it, the open ones (withdrawn left out). */
   withdrawn?: boolean;
   subject?: string;
+  /** Part of a key or of a subject's name, in any case. */
+  search?: string;
   take?: number;
   skip?: number;
 }
@@ -73,6 +86,9 @@ export async function listRequests(store: Store, f: RequestFilter = {}): Promise
     ...(f.state ? { state: f.state } : {}),
     ...(f.subject ? { subject: f.subject } : {}),
     ...(f.withdrawn ? { withdrawal: { isNot: null } } : NOT_WITHDRAWN),
+    ...(f.search
+      ? { OR: [{ keyText: { contains: f.search, mode: "insensitive" as const } }, { subject: { contains: f.search, mode: "insensitive" as const } }] }
+      : {}),
   };
   const [total, ranked] = await Promise.all([
     store.prisma.erasureRequest.count({ where }),

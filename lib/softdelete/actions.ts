@@ -6,6 +6,7 @@ import { serverConfig } from "../server/config";
 import { getJobs } from "../server/jobs";
 import { cancelPurge, pausePurge, resumePurge } from "./purge-control";
 import { requestPurge } from "./purge-job";
+import { assertPurgePrivileges } from "./purge-privileges";
 import { purgeJobIdSchema, startPurgeSchema } from "./softdelete.validation";
 import { configName, findSoftDeleteConfig } from "./tables";
 import { enqueuePurge } from "./worker";
@@ -17,6 +18,7 @@ export const startPurgeAction = action
   .action(async ({ parsedInput, ctx }) => {
     if (parsedInput.confirm !== parsedInput.table) throw usageError("type the table's name exactly to confirm");
     const name = configName(findSoftDeleteConfig(serverConfig(), parsedInput.table));
+    await assertPurgePrivileges(serverConfig(), name);
     const { jobId, created } = await requestPurge(ctx.store, name, { requestedBy: ctx.actor.userId, trigger: "manual" });
     await enqueuePurge((await getJobs()).boss, jobId);
     revalidatePath("/soft-deletes");

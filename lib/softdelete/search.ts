@@ -16,7 +16,8 @@ const MAX_HITS = 20;
 
 /**
  * Soft-deleted rows of a table whose primary key or one of its unique columns is exactly
- * `value`. Live rows are never returned: support cannot list or look up live accounts here.
+ * `value` (a unique column, such as an email, in any letter case). Live rows are never
+ * returned: support cannot list or look up live accounts here.
  */
 export async function searchSoftDeleted(config: Config, pool: TargetPool, table: string, value: string): Promise<SearchHit[]> {
   const sd = await softDeleteTableByName(config, pool, table);
@@ -25,7 +26,8 @@ export async function searchSoftDeleted(config: Config, pool: TargetPool, table:
   for (const column of columns) {
     // An id column compared with text that is not a number would be an error on PostgreSQL.
     if (column === sd.pk[0] && sd.pk.length === 1 && !(await looksLikeKey(sd.target, sd.ref, column, value))) continue;
-    for (const row of await sd.target.query(softDeletedBy(sd.ref, sd.pk, sd.column, column, value, MAX_HITS))) {
+    const byKey = column === sd.pk[0] && sd.pk.length === 1;
+    for (const row of await sd.target.query(softDeletedBy(sd.ref, sd.pk, sd.column, column, value, MAX_HITS, !byKey))) {
       const key = pkOf(row, sd.pk.length).map(String);
       const id = JSON.stringify(key);
       if (!hits.has(id)) hits.set(id, { key, by: column, deletedAt: stampToDate(row[sd.column])?.toISOString() ?? null });

@@ -16,6 +16,7 @@ import type {
   ParentSoftDelete,
   PartialIndex,
   SameTargetOrphanQuery,
+  TablePrivileges,
   TableRef,
   UniqueKey,
 } from "./types";
@@ -63,6 +64,10 @@ export interface Introspector {
   uniqueKeys(): Promise<UniqueKey[]>;
   indexes(): Promise<IndexInfo[]>;
   partialIndexes(): Promise<PartialIndex[]>;
+  /** The server's name and version as it reports them (privileges.ts). */
+  serverVersion(): Promise<string>;
+  /** What the connected user may do to these tables, from the server's catalogs (privileges.ts). */
+  privileges(tables: TableRef[]): Promise<TablePrivileges[]>;
 }
 
 /** What a lookup batch yields: a row per missing key (its 1-based position in the batch), or one row listing them. */

@@ -93,6 +93,12 @@ class ComposedTarget implements Target {
   partialIndexes() {
     return this.catalog.partialIndexes();
   }
+  serverVersion() {
+    return this.session.guard(() => this.catalog.serverVersion());
+  }
+  privileges(tables: TableRef[]) {
+    return this.session.guard(() => this.catalog.privileges(tables));
+  }
 
   /** The declared types of some columns, in order ("" when unknown). */
   async columnTypes(ref: ColumnsRef): Promise<string[]> {

@@ -10,6 +10,24 @@ export interface TableRef {
   table: string;
 }
 
+/**
+ * What Custodian's own database user may do to one table, read from the server's catalogs
+ * (never by trying): a cleanup or purge names what it lacks in its preview instead of
+ * failing half-way.
+ */
+export interface TablePrivileges extends TableRef {
+  /** Whether the table exists (a missing one holds no privilege). */
+  exists: boolean;
+  select: boolean;
+  update: boolean;
+  delete: boolean;
+  /**
+   * The DDL prevention needs (CREATE INDEX, ADD FOREIGN KEY): owning the table on
+   * PostgreSQL, INDEX and ALTER on MariaDB/MySQL, a writable file on SQLite.
+   */
+  ddl: boolean;
+}
+
 /** Some columns of a table, in order: composite keys are normal. */
 export interface ColumnsRef extends TableRef {
   columns: string[];
@@ -151,6 +169,13 @@ export interface Target {
   createIndexStatement(ref: ColumnsRef): string;
   /** Partial indexes (none where the dialect has none: MySQL, MariaDB). */
   partialIndexes(): Promise<PartialIndex[]>;
+  /** The server's name and version as it reports them. */
+  serverVersion(): Promise<string>;
+  /**
+   * What Custodian's user may do to these tables, read from the server's catalogs (never by
+   * trying), in the order asked: a preview names what is missing before any work starts.
+   */
+  privileges(tables: TableRef[]): Promise<TablePrivileges[]>;
   /**
    * `CREATE [UNIQUE] INDEX … WHERE stamp IS [NOT] NULL` for a soft-delete table, quoted for
    * this dialect; null where the dialect has no partial indexes.

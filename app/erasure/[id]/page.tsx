@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { z } from "zod";
+import { DeadlineText } from "@/components/erasure/deadline-cell";
 import { EvidenceKey } from "@/components/erasure/evidence-key";
 import { StateBadge } from "@/components/erasure/state-badge";
 import { VerifyButton } from "@/components/erasure/verify-button";
@@ -59,6 +60,9 @@ export default async function ErasureSubjectPage({ params }: { params: Promise<{
               <LocalTime date={request.lastVerifiedAt} />
             </>
           )}
+        </p>
+        <p className="mt-1 text-sm" data-testid="request-deadline">
+          Received {request.receivedAt.toISOString().slice(0, 10)} · answer due: {!withdrawal ? <DeadlineText request={request} /> : "withdrawn"}
         </p>
         <EvidenceKey {...await shownEvidenceKey(await getStore())} mayDownload={can(actor.roles, "evidence_key.read")} />
       </div>

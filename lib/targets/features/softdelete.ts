@@ -114,9 +114,12 @@ export function softDeletedBy(
   column: string,
   value: unknown,
   limit: number,
+  ignoreCase = false,
 ): RawBuilder<Record<string, unknown>> {
+  // lower() on both sides: what a person types for an email need not match its stored case.
+  const match = ignoreCase ? sql`lower(${col("r", column)}) = lower(${value})` : sql`${col("r", column)} = ${value}`;
   return sql`SELECT ${aliased("r", pk, "__pk")}, r.* FROM ${tableId(table)} AS r
-WHERE ${col("r", column)} = ${value} AND ${col("r", stamp)} IS NOT NULL
+WHERE ${match} AND ${col("r", stamp)} IS NOT NULL
 LIMIT ${sql.lit(Math.trunc(limit))}`;
 }
 

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { columnsOf, groupRows, type RowsOf } from "../catalog";
 import type { Introspector } from "../dialect";
 import type { Session } from "../session";
+import { createMysqlPrivileges } from "./privileges";
 import type { ColumnInfo, ColumnsRef, DeclaredForeignKey, IndexInfo } from "../types";
 
 // information_schema of the connected database only (MySQL's "schema" is a database).
@@ -96,6 +97,7 @@ export function createMysqlIntrospector(session: Session): MysqlIntrospector {
   );
   const indexes = session.memo(async () => indexesOf(await session.run(indexesQuery)));
   return {
+    ...createMysqlPrivileges(session),
     defaultSchema: session.memo(async () => (await session.run(defaultSchemaQuery))[0].schema),
     foreignKeys: session.memo(async () => foreignKeysOf(await session.run(foreignKeysQuery))),
     columns,

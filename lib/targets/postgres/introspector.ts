@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { columnsOf } from "../catalog";
 import type { Introspector } from "../dialect";
 import type { Session } from "../session";
+import { createPostgresPrivileges } from "./privileges";
 import type { ColumnInfo, ColumnsRef } from "../types";
 
 // Catalog queries. All schemas but the system ones; partial indexes are read apart
@@ -93,6 +94,7 @@ export function createPostgresIntrospector(session: Session): PostgresIntrospect
   );
   const indexRows = session.memo(() => session.run(indexesQuery(false)));
   return {
+    ...createPostgresPrivileges(session),
     defaultSchema: session.memo(async () => (await session.run(defaultSchemaQuery))[0].schema),
     foreignKeys: session.memo(async () =>
       (await session.run(foreignKeysQuery)).map((r) => ({

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { groupRows, type RowsOf } from "../catalog";
 import type { Introspector } from "../dialect";
 import type { Session } from "../session";
+import { createSqlitePrivileges } from "./privileges";
 import type { ColumnInfo, ColumnsRef, DeclaredForeignKey, PartialIndex } from "../types";
 
 // One statement per catalog view: the pragma table-valued functions take the table name
@@ -75,6 +76,7 @@ export function createSqliteIntrospector(session: Session): SqliteIntrospector {
   const primaryKeys = async () => primaryKeysOf(await columns());
   const indexRows = session.memo(() => session.run(indexesQuery));
   return {
+    ...createSqlitePrivileges(session),
     defaultSchema: async () => SCHEMA,
     foreignKeys: session.memo(async () => foreignKeysOf(await session.run(foreignKeysQuery), await columns())),
     columns,
