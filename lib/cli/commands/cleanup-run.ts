@@ -10,10 +10,13 @@ import { EXIT, formatCount, type Output } from "../io";
  * letting the job go on (the CLI has no job queue: the job would otherwise wait for none).
  */
 export async function runJobHere(store: Store, config: Config, out: Output, jobId: string): Promise<number> {
-  const ticker = setInterval(async () => {
-    const s = await cleanupStatus(store, jobId).catch(() => null);
-    if (s) out.progress(`  ${Math.round(s.progress * 100)}%  ${formatCount(s.deleted + s.nulled)} changed, ${formatCount(s.examined)} examined`);
-  }, 2000);
+  // A progress line every 2 s; a failed read skips one line (the job's own errors end it below).
+  const tick = () =>
+    void cleanupStatus(store, jobId).then(
+      (s) => s && out.progress(`  ${Math.round(s.progress * 100)}%  ${formatCount(s.deleted + s.nulled)} changed, ${formatCount(s.examined)} examined`),
+      () => undefined,
+    );
+  const ticker = setInterval(tick, 2000);
   let end: Awaited<ReturnType<typeof runCleanupJob>>;
   try {
     end = await runCleanupJob(store, config, jobId, { log: out.progress });
