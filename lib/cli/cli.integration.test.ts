@@ -1,5 +1,5 @@
-import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,24 +9,28 @@ import { DEMO_EXPECTED_ORPHANS } from "../../test/demo-expected";
 const root = path.resolve(import.meta.dirname, "../..");
 const bin = path.join(root, "bin/custodian.mjs");
 
-describe("custodian CLI contract", () => {
+describe("custodian CLI contract", { timeout: 900_000 }, () => {
   let dir: string;
   let config: string;
-  const run = (...args: string[]) => {
+  const runIn = (cwd: string, ...args: string[]) => {
     const r = spawnSync(process.execPath, [bin, ...args], {
-      cwd: dir,
+      cwd,
       encoding: "utf8",
-      env: { ...process.env, CUSTODIAN_DATA_DIR: path.join(dir, "state"), CUSTODIAN_CONFIG: "" },
+      env: { ...process.env, CUSTODIAN_DATA_DIR: path.join(dir, "state"), CUSTODIAN_CONFIG: "", CUSTODIAN_URL: "" },
     });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   };
+  const run = (...args: string[]) => runIn(dir, ...args);
 
   beforeAll(async () => {
+    // What `npm ci` ships (postinstall): the tests run the built CLI, not the TypeScript sources.
+    execFileSync(process.execPath, [path.join(root, "scripts/build-cli.mjs"), "--if-stale"], { stdio: "ignore" });
     dir = mkdtempSync(path.join(tmpdir(), "custodian-cli-"));
     config = path.join(dir, "custodian.config.yaml");
     cpSync(DEMO_CONFIG, config);
     await buildDemo({ dir: path.join(dir, "data") });
-  });
+    // a loaded machine builds the demo slowly; the per-test limit is the describe's
+  }, 900_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("scan --json prints exactly one document with every relation, and exits 0", () => {
@@ -117,7 +121,8 @@ relations:
     expect(r.code).toBe(3);
     const doc = JSON.parse(r.stdout);
     expect(doc.status).toBe("awaiting_approval");
-    expect(doc.url).toMatch(/^http:\/\/localhost:\d+\/jobs\/[0-9a-f-]{36}$/);
+    // no CUSTODIAN_URL: the job page's path (custodian job ID approve is printed too)
+    expect(doc.url).toMatch(/^\/jobs\/[0-9a-f-]{36}$/);
     expect(doc.url.endsWith(doc.jobId)).toBe(true);
     expect(doc.deleted).toBe(0);
     expect(r.stderr).toContain(doc.url);
@@ -127,5 +132,51 @@ relations:
     expect(again.stdout).toContain(doc.jobId);
     const scan = run("scan", "--config", gated, "--relation", "summary_symbol", "--json");
     expect(JSON.parse(scan.stdout).relations[0].orphans).toBe(DEMO_EXPECTED_ORPHANS.summary_symbol);
+  });
+
+  it("--version and each command's --help answer from the built CLI, which loads no command for them", () => {
+    const version = run("--version");
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toBe(`custodian ${JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).version}`);
+    expect(JSON.parse(run("--version", "--json").stdout)).toEqual({ version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    const help = run("cleanup", "--help");
+    expect(help.code).toBe(0);
+    expect(help.stderr).toMatch(/^usage: custodian cleanup --relation NAME/);
+    for (const option of ["--relation NAME", "--execute", "--as EMAIL", "--batch-size N", "--config FILE", "--json"]) expect(help.stderr).toContain(option);
+    expect(help.stderr).toMatch(/examples:\n {2}custodian cleanup --relation/);
+    expect(run("verify-evidence", "--help").stderr).toMatch(/--config FILE +--config is optional/);
+    // The bundle's entry and what it imports before any command is chosen: only its own small
+    // chunks and node: builtins, never a package (zod, prisma, drivers) nor a command's chunk.
+    const dist = path.join(root, "dist/cli");
+    const seen = new Set<string>();
+    const walk = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = readFileSync(path.join(dist, file), "utf8");
+      for (const [, spec] of text.matchAll(/^import\s+(?:[^"';]*?\s+from\s+)?"([^"]+)";?$/gms)) {
+        if (spec.startsWith("./")) walk(spec.slice(2));
+        else expect(spec, `${file} imports ${spec} at start-up`).toMatch(/^node:/);
+      }
+    };
+    walk("main.mjs");
+    expect(seen.size).toBeGreaterThan(1);
+    expect(seen.size).toBeLessThan(8);
+  });
+
+  it("every command takes --config, even those that read none", () => {
+    const schema = run("config", "schema", "--config", config);
+    expect(schema.code).toBe(0);
+    expect(JSON.parse(schema.stdout).$schema).toMatch(/json-schema\.org/);
+    expect(run("verify-evidence", "--config", path.join(dir, "nope.yaml")).stderr).toMatch(/nope\.yaml: file not found/);
+  });
+
+  it("without a config, the error says how to run against the demo", () => {
+    const empty = path.join(dir, "empty");
+    mkdirSync(empty, { recursive: true });
+    const r = runIn(empty, "scan");
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/no config found: custodian\.config\.yaml is not in .*empty/);
+    expect(r.stderr).toContain("--config demo/custodian.config.yaml");
   });
 });

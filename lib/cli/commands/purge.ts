@@ -1,4 +1,3 @@
-import { userInfo } from "node:os";
 import { recordAudit } from "../../audit/record";
 import type { Config } from "../../config/types";
 import { gaugeOf } from "../../softdelete/gauges";
@@ -7,14 +6,16 @@ import { requestPurge, runPurgeJob } from "../../softdelete/purge-job";
 import { configName, findSoftDeleteConfig, resolveSoftDeleteTable } from "../../softdelete/tables";
 import { openStore } from "../../store/client";
 import { TargetPool } from "../../targets/pool";
+import { cliActor } from "../actor";
 import { EXIT, formatCount, type Output } from "../io";
 
 /**
  * `custodian purge [--table TARGET.TABLE] [--execute]`: a dry run by default (rows past
  * grace per table and what a purge does below them); with --execute, a purge job per
- * table run here to its end. Exit 1 when a subject's purge is partial or failed.
+ * table run here to its end, as --as EMAIL (who must hold purges.run) or the OS user.
+ * Exit 1 when a subject's purge is partial or failed.
  */
-export async function purgeCommand(config: Config, out: Output, opts: { table?: string; execute: boolean }): Promise<number> {
+export async function purgeCommand(config: Config, out: Output, opts: { table?: string; execute: boolean; as?: string }): Promise<number> {
   const entries = opts.table ? [findSoftDeleteConfig(config, opts.table)] : config.softDelete;
   if (!entries.length) {
     out.result({ tables: [] }, () => "no soft-delete table is configured (softDelete: in the config)");
@@ -53,20 +54,21 @@ export async function purgeCommand(config: Config, out: Output, opts: { table?: 
     }
   }
   const store = await openStore({ purpose: "custodian purge" });
-  const actor = `cli:${userInfo().username}`;
   try {
+    const what = opts.table ? `table:${configName(entries[0])}` : "table:*";
+    const actor = await cliActor(store, opts.as, { action: "purges.start", permission: "purges.run", object: what });
     const results: PurgeResult[] = [];
     for (const entry of entries) {
       const name = configName(entry);
-      const { jobId, created } = await requestPurge(store, name, { requestedBy: actor, trigger: "manual" });
+      const { jobId, created } = await requestPurge(store, name, { requestedBy: actor.userId, trigger: "manual" });
       await recordAudit(store, {
-        actorId: actor,
-        actorRoles: [],
+        actorId: actor.userId,
+        actorRoles: actor.roles,
         action: "purges.start",
         object: `table:${name}`,
         params: { table: name, source: "cli", resumed: !created },
         result: "ok",
-        requestId: `cli-${process.pid}`,
+        requestId: actor.requestId,
       });
       out.progress(`purge of ${name}: job ${jobId}`);
       const end = await runPurgeJob(store, config, jobId, { log: out.progress });

@@ -1,10 +1,10 @@
-import { userInfo } from "node:os";
 import { recordAudit } from "../../audit/record";
 import type { Config } from "../../config/types";
 import { parseKeyInput } from "../../softdelete/keys";
 import { previewRestore, restoreSubject, RestoreRefused } from "../../softdelete/restore";
 import { openStore } from "../../store/client";
 import { TargetPool } from "../../targets/pool";
+import { cliActor } from "../actor";
 import { EXIT, formatCount, type Output } from "../io";
 import { usageError } from "../../errors/user-error";
 
@@ -13,7 +13,7 @@ import { usageError } from "../../errors/user-error";
  * (what comes back, or why it cannot); with --execute, the restore. A refusal exits 1
  * with the reason on stderr (and in `reason` under --json).
  */
-export async function restoreCommand(config: Config, out: Output, opts: { table: string; key: string; execute: boolean }): Promise<number> {
+export async function restoreCommand(config: Config, out: Output, opts: { table: string; key: string; execute: boolean; as?: string }): Promise<number> {
   let key: string[];
   try {
     key = parseKeyInput(opts.key);
@@ -22,7 +22,6 @@ export async function restoreCommand(config: Config, out: Output, opts: { table:
   }
   const store = await openStore({ purpose: "custodian restore" });
   const pool = new TargetPool(config.targets);
-  const actor = `cli:${userInfo().username}`;
   const refuse = (reason: string, extra: object) => {
     out.progress(`custodian: restore refused: ${reason}`);
     out.result({ ...extra, refused: true, reason }, () => `refused: ${reason}`);
@@ -45,16 +44,18 @@ export async function restoreCommand(config: Config, out: Output, opts: { table:
       );
       return EXIT.ok;
     }
+    const object = `account:${key.join(",")}`;
+    const actor = await cliActor(store, opts.as, { action: "restore.run", permission: "restore.run", object });
     const audit = (result: "ok" | "failed", reason: string | null) =>
       recordAudit(store, {
-        actorId: actor,
-        actorRoles: [],
+        actorId: actor.userId,
+        actorRoles: actor.roles,
         action: "restore.run",
-        object: `account:${key.join(",")}`,
+        object,
         params: { table: opts.table, key, source: "cli" },
         result,
         reason,
-        requestId: `cli-${process.pid}`,
+        requestId: actor.requestId,
       });
     try {
       const r = await restoreSubject(store, config, pool, opts.table, key);
