@@ -2,10 +2,11 @@
 import { useQuery } from "@tanstack/react-query";
 import { useAction } from "next-safe-action/hooks";
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useEffect } from "react";
 import { cancelCleanup, pauseCleanup, resumeCleanup, restoreCleanupArchive } from "@/lib/cleanup/actions";
 import { FormError } from "@/components/form-errors";
 import { ProgressCount } from "@/components/jobs/progress-count";
+import { useJobActionCallbacks } from "@/components/jobs/use-job-actions";
 import { ThrottleStatus } from "@/components/jobs/throttle-status";
 import type { CleanupStatus } from "@/lib/cleanup/status";
 import { formatEta, formatNumber as fmt } from "@/lib/format";
@@ -34,22 +35,7 @@ export function JobProgress({ initial, may }: { initial: CleanupStatus; may: { c
   useEffect(() => {
     if (finished || waiting) router.refresh();
   }, [finished, waiting, router]);
-  // Only the last action's error is shown: the next action clears it. An action refused because
-  // the job moved on meanwhile (a pause as it completed) shows the job's new state, not the refusal.
-  const [error, setError] = useState<string | undefined>();
-  // `applies`: the states the action makes sense in; refused in another one (the job moved on as
-  // it was clicked), the page shows the job's new state and no error.
-  const callbacks = (applies: (status: string) => boolean) => ({
-    onExecute: () => setError(undefined),
-    onSuccess: () => {
-      void q.refetch();
-      router.refresh();
-    },
-    onError: async ({ error: e }: { error: { serverError?: string } }) => {
-      const now = (await q.refetch()).data;
-      setError(now && !applies(now.status) ? undefined : (e.serverError ?? "the action failed; try again"));
-    },
-  });
+  const { error, callbacks } = useJobActionCallbacks(q.refetch);
   const pause = useAction(
     pauseCleanup,
     callbacks((st) => st === "queued" || st === "running"),

@@ -2,10 +2,11 @@
 import { useQuery } from "@tanstack/react-query";
 import { useAction } from "next-safe-action/hooks";
 import { useRouter } from "next/navigation";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef } from "react";
 import { cancelPurgeAction, pausePurgeAction, resumePurgeAction } from "@/lib/softdelete/actions";
 import { FormError } from "@/components/form-errors";
 import { ProgressCount } from "@/components/jobs/progress-count";
+import { useJobActionCallbacks } from "@/components/jobs/use-job-actions";
 import { formatEta, formatNumber } from "@/lib/format";
 import type { PurgeStatus } from "@/lib/softdelete/purge-control";
 
@@ -35,22 +36,7 @@ export function PurgeProgress({ initial, mayControl }: { initial: PurgeStatus; m
     if (ended && !endedBefore.current) router.refresh(); // it ended while shown: the requests table below is the server's
     endedBefore.current = ended;
   }, [ended, router]);
-  // Only the last action's error is shown (the next action clears it); one refused because the
-  // purge moved on meanwhile (paused as it completed) shows the purge's new state instead.
-  const [error, setError] = useState<string | undefined>();
-  // `applies`: the states the action makes sense in; refused in another one (the job moved on as
-  // it was clicked), the page shows the job's new state and no error.
-  const callbacks = (applies: (status: string) => boolean) => ({
-    onExecute: () => setError(undefined),
-    onSuccess: () => {
-      void q.refetch();
-      router.refresh();
-    },
-    onError: async ({ error: e }: { error: { serverError?: string } }) => {
-      const now = (await q.refetch()).data;
-      setError(now && !applies(now.status) ? undefined : (e.serverError ?? "the action failed; try again"));
-    },
-  });
+  const { error, callbacks } = useJobActionCallbacks(q.refetch);
   const pause = useAction(
     pausePurgeAction,
     callbacks((st) => LIVE_PURGE.has(st)),

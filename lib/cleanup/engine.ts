@@ -1,3 +1,4 @@
+import { sleep } from "../sleep";
 import { recordAudit } from "../audit/record";
 import type { Config } from "../config/types";
 import { resolveRelations } from "../relations/resolve";
@@ -221,19 +222,6 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
     await throttle.close();
     await pool.close();
   }
-}
-
-/** Waits `ms`, or less when the worker starts stopping. */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }
 
 /** A stretch with nothing to change still moves the job on (and counts what was examined and skipped). */

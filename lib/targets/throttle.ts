@@ -1,3 +1,4 @@
+import { sleep } from "../sleep";
 import type { TargetSpec } from "../config/types";
 import { TargetPool } from "./pool";
 import type { LoadReading } from "./types";
@@ -85,18 +86,6 @@ export function overLimit(load: LoadReading, limits: { maxReplicaLagMs?: number;
 /** 3200 → "3.2 s", 1000 → "1 s", 250 → "0.25 s". */
 function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(ms < 1000 ? 2 : 1))} s`;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }
 
 /**
