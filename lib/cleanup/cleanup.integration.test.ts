@@ -133,9 +133,11 @@ describe("cleanups on the demo", () => {
     expect(Number(job.skippedAllowlist)).toBe(1);
     expect(await store.prisma.archivedRow.count({ where: { jobId: job.id } })).toBe(6);
     expect((await counts(archiving)).summary_symbol).toBe(1);
-    expect(await restoreArchive(store, archiving, job.id)).toEqual({ restored: 6, alreadyThere: 0 });
+    expect(await restoreArchive(store, archiving, job.id, { restoredBy: "restore-test" })).toMatchObject({ restored: 6, alreadyThere: 0 });
     expect((await counts(archiving)).summary_symbol).toBe(7);
-    expect(await restoreArchive(store, archiving, job.id)).toEqual({ restored: 0, alreadyThere: 0 });
+    // who put them back is kept on the archive
+    expect(await store.prisma.archivedRow.count({ where: { jobId: job.id, restoredBy: "restore-test" } })).toBe(6);
+    expect(await restoreArchive(store, archiving, job.id)).toMatchObject({ restored: 0, alreadyThere: 0 });
   });
 
   it("refuses a second job for the same relation while one is active", async () => {

@@ -154,10 +154,10 @@ describe.runIf(hasPostgres)("a worker stopped with SIGTERM", () => {
     expect(await store.prisma.cleanupJob.count({ where: { status: "running" } })).toBe(0);
   });
 
-  it("marks a sweep still under way after the grace period interrupted: failed with the reason, not running", async () => {
+  it("gives back a sweep part still under way after the grace period: queued for the next worker, the sweep not failed, its count not landed", async () => {
     const config = loadConfig(fx.configFile, { ...process.env, ...fx.env });
     const runtime = await startJobRuntime(store, { config: () => config, log: () => {}, work: true, stopGraceMs: 1000 });
-    // the parent table locked: the sweep's scans wait behind it for as long as it is held
+    // the parent table locked: the parts' scans wait behind it for as long as it is held
     const holder = new pg.Client({ connectionString: POSTGRES_URL, application_name: "sigterm-test-holder" });
     await holder.connect();
     await holder.query("BEGIN");
@@ -171,22 +171,25 @@ describe.runIf(hasPostgres)("a worker stopped with SIGTERM", () => {
           ((
             await postgresRows(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`, [ownConnections()])
           )[0].n as number) > 0,
-        { what: "the sweep to wait for the locked table" },
+        { what: "a sweep part to wait for the locked table" },
       );
       await runtime.stop();
+      const parts = await store.prisma.sweepPart.findMany({ where: { sweepId } });
+      expect(parts.length).toBeGreaterThan(0);
+      // nothing left running with a heartbeat nobody sends: the parts under way are queued again
+      expect(parts.filter((p) => p.status === "running")).toEqual([]);
+      const givenBack = parts.filter((p) => p.status === "queued" && p.attempts === 1);
+      expect(givenBack.length).toBeGreaterThan(0);
+      for (const p of givenBack) expect({ heartbeatAt: p.heartbeatAt, result: p.result }).toEqual({ heartbeatAt: null, result: null });
       const s = await store.prisma.sweep.findUniqueOrThrow({ where: { id: sweepId } });
-      expect({ status: s.status, error: s.error }).toEqual({
-        status: "failed",
-        error: "interrupted: the worker stopped before the sweep finished; it runs again",
-      });
-      expect(s.finishedAt).not.toBeNull();
+      expect(s.status).toBe("running");
     } finally {
       await holder.query("ROLLBACK");
       await holder.end();
     }
     // (in a real worker the process has exited by now; here the abandoned scan runs on: let it end before the store goes)
-    await waitFor(async () => (await store.prisma.sweep.findUniqueOrThrow({ where: { id: sweepId } })).status !== "failed" || !(await scanning()), {
-      what: "the abandoned scan to end",
-    });
+    await waitFor(async () => !(await scanning()), { what: "the abandoned scan to end" });
+    // it ended after its part was given back: its count is not landed (the next worker's is)
+    expect(await store.prisma.sweepPart.count({ where: { sweepId, status: "queued" } })).toBeGreaterThan(0);
   });
 });
