@@ -17,7 +17,8 @@ export interface JobRuntime {
    * Stops taking jobs, lets each running cleanup and purge finish its current batch or
    * subject and give its job back (queued at its checkpoint, heartbeat cleared, enqueued
    * for the next worker), waits for the other handlers up to STOP_GRACE_MS, then marks a
-   * sweep still under way as interrupted (the queue retries it) and closes the queue.
+   * sweep part still being counted given back, a sweep still being planned interrupted (the
+   * queue retries both), and closes the queue.
    */
   stop(): Promise<void>;
 }
