@@ -41,7 +41,8 @@ describe("starting the workers", () => {
       stop();
       expect(worked.sort()).toEqual(JOB_DEFINITIONS.map((d) => d.queue).sort());
     } finally {
-      await boss.stop({ graceful: false });
+      // graceful: the workers it started stop polling before the store (one PGlite connection) closes
+      await boss.stop({ graceful: true, timeout: 5000 });
     }
   });
 });
