@@ -49,67 +49,72 @@ describe.runIf(available)("a sweep fanned out to worker processes", () => {
       stdio: ["ignore", "pipe", "pipe"],
     });
 
-  it("counts 33 relations across PostgreSQL, MariaDB and SQLite exactly, one worker SIGKILLed mid-part: each part lands once, its retry counted", async () => {
-    // The last PostgreSQL child is locked: the worker that takes its part waits inside the count, and is killed there.
-    const lock = new pg.Client({ connectionString: POSTGRES_URL });
-    await lock.connect();
-    await lock.query("BEGIN");
-    await lock.query(`LOCK TABLE ${fleet.slowTable} IN ACCESS EXCLUSIVE MODE`);
-    let locked = true;
-    try {
-      for (let i = 0; i < 3; i++) workers.push(cli(["worker"]));
-      const asked = cli(["sweep", "--wait", "--json"]);
-      let out = "";
-      let err = "";
-      asked.stdout!.on("data", (d) => (out += d));
-      asked.stderr!.on("data", (d) => (err += d));
-      const exited = new Promise<number | null>((r) => asked.once("exit", (code) => r(code)));
+  // Long by design: three workers start, and the killed one's part waits out pg-boss's 30 s heartbeat before it is retried.
+  it(
+    "counts 33 relations across PostgreSQL, MariaDB and SQLite exactly, one worker SIGKILLed mid-part: each part lands once, its retry counted",
+    { timeout: 600_000 },
+    async () => {
+      // The last PostgreSQL child is locked: the worker that takes its part waits inside the count, and is killed there.
+      const lock = new pg.Client({ connectionString: POSTGRES_URL });
+      await lock.connect();
+      await lock.query("BEGIN");
+      await lock.query(`LOCK TABLE ${fleet.slowTable} IN ACCESS EXCLUSIVE MODE`);
+      let locked = true;
+      try {
+        for (let i = 0; i < 3; i++) workers.push(cli(["worker"]));
+        const asked = cli(["sweep", "--wait", "--json"]);
+        let out = "";
+        let err = "";
+        asked.stdout!.on("data", (d) => (out += d));
+        asked.stderr!.on("data", (d) => (err += d));
+        const exited = new Promise<number | null>((r) => asked.once("exit", (code) => r(code)));
 
-      await waitFor(async () => (await store.prisma.sweepPart.count({ where: { relationName: fleet.slowRelation, status: "running" } })) === 1, {
-        what: "a worker counting the locked table",
-        timeoutMs: 180_000,
-      });
-      const holder = await store.prisma.sweepPart.findFirstOrThrow({ where: { relationName: fleet.slowRelation } });
-      const victim = workers.find((w) => holder.worker?.endsWith(`:${w.pid}`));
-      expect(victim, `the part's worker ${holder.worker} is one of ours`).toBeDefined();
-      victim!.kill("SIGKILL");
-      await new Promise((r) => victim!.once("exit", r));
-      // what it was counting when it died (it counts two parts at a time): those parts, and only those, are counted again
-      const lost = (await store.prisma.sweepPart.findMany({ where: { worker: holder.worker, status: "running" }, select: { relationName: true } }))
-        .map((p) => p.relationName)
-        .sort();
-      expect(lost).toContain(fleet.slowRelation);
-      await lock.query("ROLLBACK");
-      locked = false;
+        await waitFor(async () => (await store.prisma.sweepPart.count({ where: { relationName: fleet.slowRelation, status: "running" } })) === 1, {
+          what: "a worker counting the locked table",
+          timeoutMs: 180_000,
+        });
+        const holder = await store.prisma.sweepPart.findFirstOrThrow({ where: { relationName: fleet.slowRelation } });
+        const victim = workers.find((w) => holder.worker?.endsWith(`:${w.pid}`));
+        expect(victim, `the part's worker ${holder.worker} is one of ours`).toBeDefined();
+        victim!.kill("SIGKILL");
+        await new Promise((r) => victim!.once("exit", r));
+        // what it was counting when it died (it counts two parts at a time): those parts, and only those, are counted again
+        const lost = (await store.prisma.sweepPart.findMany({ where: { worker: holder.worker, status: "running" }, select: { relationName: true } }))
+          .map((p) => p.relationName)
+          .sort();
+        expect(lost).toContain(fleet.slowRelation);
+        await lock.query("ROLLBACK");
+        locked = false;
 
-      expect(await exited, err).toBe(0);
-      const report = JSON.parse(out) as SweepReport;
-      expect(report.status).toBe("completed");
-      // exact: what the fleet was built with, and what one in-process statement per relation counts
-      expect(Object.fromEntries(report.relations.map((r) => [r.name, r.orphans]))).toEqual(fleet.expected);
-      const inProcess = await sweep(loadConfig(fleet.configFile, { ...process.env, ...fleet.env }));
-      expect(Object.fromEntries(inProcess.results.map((r) => [r.relation.name, r.orphans]))).toEqual(fleet.expected);
+        expect(await exited, err).toBe(0);
+        const report = JSON.parse(out) as SweepReport;
+        expect(report.status).toBe("completed");
+        // exact: what the fleet was built with, and what one in-process statement per relation counts
+        expect(Object.fromEntries(report.relations.map((r) => [r.name, r.orphans]))).toEqual(fleet.expected);
+        const inProcess = await sweep(loadConfig(fleet.configFile, { ...process.env, ...fleet.env }));
+        expect(Object.fromEntries(inProcess.results.map((r) => [r.relation.name, r.orphans]))).toEqual(fleet.expected);
 
-      // every part landed once; only the killed one was tried again, by another worker
-      expect(report.parts).toHaveLength(Object.keys(fleet.expected).length);
-      expect(report.parts.every((p) => p.status === "done")).toBe(true);
-      const retried = report.parts.filter((p) => p.attempts > 1).sort((a, b) => a.relation.localeCompare(b.relation));
-      expect(retried.map((p) => [p.relation, p.attempts])).toEqual(lost.map((r) => [r, 2]));
-      for (const p of retried) expect(p.worker).not.toBe(holder.worker);
-      expect(new Set(report.parts.map((p) => p.worker)).size).toBeGreaterThan(1);
-      // the sweep's scans are the parts' counts
-      const scans = await store.prisma.scan.findMany({ where: { sweepId: report.sweepId } });
-      expect(Object.fromEntries(scans.map((s) => [s.relation, Number(s.orphans)]))).toEqual(fleet.expected);
-      const stored = await store.prisma.sweep.findUniqueOrThrow({ where: { id: report.sweepId } });
-      expect({ status: stored.status, done: stored.done, total: stored.total }).toEqual({ status: "completed", done: 33, total: 33 });
-    } finally {
-      if (locked) await lock.query("ROLLBACK").catch(() => {});
-      await lock.end();
-      const alive = workers.filter((w) => w.exitCode === null && w.signalCode === null);
-      for (const w of alive) w.kill("SIGTERM");
-      await Promise.all(alive.map((w) => new Promise((r) => w.once("exit", r))));
-    }
-  });
+        // every part landed once; only the killed one was tried again, by another worker
+        expect(report.parts).toHaveLength(Object.keys(fleet.expected).length);
+        expect(report.parts.every((p) => p.status === "done")).toBe(true);
+        const retried = report.parts.filter((p) => p.attempts > 1).sort((a, b) => a.relation.localeCompare(b.relation));
+        expect(retried.map((p) => [p.relation, p.attempts])).toEqual(lost.map((r) => [r, 2]));
+        for (const p of retried) expect(p.worker).not.toBe(holder.worker);
+        expect(new Set(report.parts.map((p) => p.worker)).size).toBeGreaterThan(1);
+        // the sweep's scans are the parts' counts
+        const scans = await store.prisma.scan.findMany({ where: { sweepId: report.sweepId } });
+        expect(Object.fromEntries(scans.map((s) => [s.relation, Number(s.orphans)]))).toEqual(fleet.expected);
+        const stored = await store.prisma.sweep.findUniqueOrThrow({ where: { id: report.sweepId } });
+        expect({ status: stored.status, done: stored.done, total: stored.total }).toEqual({ status: "completed", done: 33, total: 33 });
+      } finally {
+        if (locked) await lock.query("ROLLBACK").catch(() => {});
+        await lock.end();
+        const alive = workers.filter((w) => w.exitCode === null && w.signalCode === null);
+        for (const w of alive) w.kill("SIGTERM");
+        await Promise.all(alive.map((w) => new Promise((r) => w.once("exit", r))));
+      }
+    },
+  );
 
   it("says plainly that a sweep needs the PostgreSQL store, and refuses unknown relations before queuing anything", async () => {
     const run = (args: string[], env: Record<string, string>) =>

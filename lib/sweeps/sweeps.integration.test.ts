@@ -41,40 +41,44 @@ describe.each(STORE_KINDS)("sweeps on the $name store", (kind) => {
   // or alerts sweeps and sets the alerts up itself, never counting on a test before it.
   const quietAlerts = () => evaluateAlerts(store, { ...config, alerts: { orphans: 1e9, growthPerDay: 1e9 } });
 
-  it.runIf(kind.available)("sweeps one schedule slot once, however many workers race for it: its parts are counted by the workers", async () => {
-    const lines: string[] = [];
-    const runtime = await startJobRuntime(store, { config: () => config, log: (l) => lines.push(l), work: true });
-    try {
-      const deps = { store, config: () => config, log, boss: runtime.boss };
-      // a tick of its own, a week back: the queue test below races on this hour's
-      const now = new Date(Date.now() - 7 * 86_400_000);
-      const results = await Promise.all([handleSweepJob(deps, { trigger: "schedule" }, now), handleSweepJob(deps, { trigger: "schedule" }, now)]);
-      expect(results.filter((r) => r.skipped)).toHaveLength(1);
-      const slot = slotKey(config.schedule.sweep, now);
-      const relations = Object.keys(DEMO_EXPECTED_ORPHANS).length;
-      await waitFor(async () => (await store.prisma.sweep.findUnique({ where: { slot } }))?.status === "completed", {
-        what: "the slot's sweep completed",
-        timeoutMs: 300_000,
-      }).catch(async (err) => {
-        const parts = await store.prisma.sweepPart.groupBy({ by: ["status"], where: { sweep: { slot } }, _count: { _all: true } });
-        const sweep = await store.prisma.sweep.findUnique({ where: { slot } });
-        throw new Error(`${err.message}: sweep ${JSON.stringify(sweep)}, parts ${JSON.stringify(parts)}; log:\n${lines.join("\n")}`);
-      });
-      const sweep = await store.prisma.sweep.findUniqueOrThrow({ where: { slot } });
-      expect({ done: sweep.done, total: sweep.total }).toEqual({ done: relations, total: relations });
-      const scans = await store.prisma.scan.findMany({ where: { sweepId: sweep.id } });
-      expect(Object.fromEntries(scans.map((s) => [s.relation, Number(s.orphans)]))).toEqual(DEMO_EXPECTED_ORPHANS);
-      // every part counted once, by a worker that says who it is
-      const parts = await store.prisma.sweepPart.findMany({ where: { sweepId: sweep.id } });
-      expect(parts).toHaveLength(relations);
-      expect(parts.every((p) => p.status === "done" && p.attempts === 1 && /:\d+$/.test(p.worker ?? ""))).toBe(true);
-      // a restart re-running the slot's job changes nothing
-      expect((await handleSweepJob(deps, { trigger: "schedule" }, new Date(now.getTime() + 1000))).skipped).toMatch(/already swept/);
-      expect(await store.prisma.sweep.count({ where: { slot } })).toBe(1);
-    } finally {
-      await runtime.stop();
-    }
-  });
+  it.runIf(kind.available)(
+    "sweeps one schedule slot once, however many workers race for it: its parts are counted by the workers",
+    { timeout: 600_000 },
+    async () => {
+      const lines: string[] = [];
+      const runtime = await startJobRuntime(store, { config: () => config, log: (l) => lines.push(l), work: true });
+      try {
+        const deps = { store, config: () => config, log, boss: runtime.boss };
+        // a tick of its own, a week back: the queue test below races on this hour's
+        const now = new Date(Date.now() - 7 * 86_400_000);
+        const results = await Promise.all([handleSweepJob(deps, { trigger: "schedule" }, now), handleSweepJob(deps, { trigger: "schedule" }, now)]);
+        expect(results.filter((r) => r.skipped)).toHaveLength(1);
+        const slot = slotKey(config.schedule.sweep, now);
+        const relations = Object.keys(DEMO_EXPECTED_ORPHANS).length;
+        await waitFor(async () => (await store.prisma.sweep.findUnique({ where: { slot } }))?.status === "completed", {
+          what: "the slot's sweep completed",
+          timeoutMs: 300_000,
+        }).catch(async (err) => {
+          const parts = await store.prisma.sweepPart.groupBy({ by: ["status"], where: { sweep: { slot } }, _count: { _all: true } });
+          const sweep = await store.prisma.sweep.findUnique({ where: { slot } });
+          throw new Error(`${err.message}: sweep ${JSON.stringify(sweep)}, parts ${JSON.stringify(parts)}; log:\n${lines.join("\n")}`);
+        });
+        const sweep = await store.prisma.sweep.findUniqueOrThrow({ where: { slot } });
+        expect({ done: sweep.done, total: sweep.total }).toEqual({ done: relations, total: relations });
+        const scans = await store.prisma.scan.findMany({ where: { sweepId: sweep.id } });
+        expect(Object.fromEntries(scans.map((s) => [s.relation, Number(s.orphans)]))).toEqual(DEMO_EXPECTED_ORPHANS);
+        // every part counted once, by a worker that says who it is
+        const parts = await store.prisma.sweepPart.findMany({ where: { sweepId: sweep.id } });
+        expect(parts).toHaveLength(relations);
+        expect(parts.every((p) => p.status === "done" && p.attempts === 1 && /:\d+$/.test(p.worker ?? ""))).toBe(true);
+        // a restart re-running the slot's job changes nothing
+        expect((await handleSweepJob(deps, { trigger: "schedule" }, new Date(now.getTime() + 1000))).skipped).toMatch(/already swept/);
+        expect(await store.prisma.sweep.count({ where: { slot } })).toBe(1);
+      } finally {
+        await runtime.stop();
+      }
+    },
+  );
 
   it.runIf(kind.available)("two queue workers given the same slot's job twice make one sweep", async () => {
     const runtimes = await Promise.all([0, 1].map(() => startJobRuntime(store, { config: () => config, log, work: true })));
