@@ -7,8 +7,8 @@ const ROLE_VIEW = {
     nav: ["Overview", "Jobs", "Audit", "Users", "Targets"],
     refused: ["/restore", "/relations", "/relations/shop.payments.order_id", "/erasure", "/soft-deletes"],
   },
-  ops: { nav: ["Overview", "Relations", "Jobs", "Soft deletes", "Erasure", "Targets"], refused: ["/audit", "/users", "/restore"] },
-  dpo: { nav: ["Overview", "Relations", "Jobs", "Soft deletes", "Erasure", "Audit", "Users"], refused: ["/restore", "/targets"] },
+  ops: { nav: ["Overview", "Relations", "Jobs", "Soft deletes", "Prevention", "Erasure", "Targets"], refused: ["/audit", "/users", "/restore"] },
+  dpo: { nav: ["Overview", "Relations", "Jobs", "Soft deletes", "Prevention", "Erasure", "Audit", "Users"], refused: ["/restore", "/targets"] },
   support: { nav: ["Restore"], refused: ["/audit", "/users", "/erasure", "/soft-deletes", "/targets"] },
 } as const;
 
