@@ -8,6 +8,8 @@ export default defineConfig({
   globalSetup: "./e2e/first-sweep.ts",
   outputDir: "e2e/artifacts/test-results",
   timeout: 60_000,
+  // A page's first visit renders live reads (targets, sightings) on a 2-core machine: an assertion waits up to 15 s for it.
+  expect: { timeout: 15_000 },
   workers: 1,
   reporter: [["list"]],
   use: {

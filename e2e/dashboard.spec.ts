@@ -63,10 +63,10 @@ test("a relation opens on its chart, the exact injected orphans, their CSV and t
   await page.getByRole("link", { name: "shop.payments.order_id", exact: true }).click();
   await expect(page.getByTestId("relation-name")).toHaveText("shop.payments.order_id");
   await expect(page.getByTestId("relation-orphans")).toHaveText("3");
-  // the seed: 3 payments point at orders that never existed
+  // the seed: 3 payments point at orders that never existed (cells: cleanup state, first seen, then the row)
   const rows = page.getByTestId("orphan-preview").locator("tbody tr");
   await expect(rows).toHaveCount(3);
-  const ids = await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelectorAll("td")[1]?.textContent));
+  const ids = await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelectorAll("td")[2]?.textContent));
   expect(ids).toEqual(["300001", "300002", "300003"]);
   await expect(rows.first()).not.toContainText("not yet swept");
   await expect(page.getByTestId("relation-sql").first()).toContainText('"payments"');
