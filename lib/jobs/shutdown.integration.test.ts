@@ -162,9 +162,8 @@ describe.runIf(hasPostgres)("a worker stopped with SIGTERM", () => {
     await holder.connect();
     await holder.query("BEGIN");
     await holder.query(`LOCK TABLE ${fx.table(PARENT)} IN ACCESS EXCLUSIVE MODE`);
-    let sweepId = "";
+    const { id: sweepId } = await requestSweep(store, { requestedBy: "sigterm-test", configHash: configHash(config.file) });
     try {
-      ({ id: sweepId } = await requestSweep(store, { requestedBy: "sigterm-test", configHash: configHash(config.file) }));
       await enqueueRequestedSweep(runtime.boss, sweepId);
       await waitFor(
         async () =>
