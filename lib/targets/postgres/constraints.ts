@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { Constraints } from "../dialect";
 import type { Session } from "../session";
+import { foreignKeysQuery } from "./introspector";
 import { createIndexStatement, foreignKeyClause, indexName, tableId } from "../sql";
 import type { EnforcedForeignKey, ForeignKeyAction, MigrationStep } from "../types";
 
@@ -10,41 +11,13 @@ import type { EnforcedForeignKey, ForeignKeyAction, MigrationStep } from "../typ
 // EXCLUSIVE, which lets inserts, updates and deletes go on. The index the FK's checks
 // probe is built CONCURRENTLY, which cannot run inside a transaction.
 
-const enforcedQuery = sql<{
-  constraint: string;
-  child_schema: string;
-  child_table: string;
-  child_columns: string[];
-  parent_schema: string;
-  parent_table: string;
-  parent_columns: string[];
-  on_delete: string;
-  validated: boolean;
-}>`SELECT con.conname::text AS constraint,
-  n.nspname::text AS child_schema, cc.relname::text AS child_table,
-  pn.nspname::text AS parent_schema, pc.relname::text AS parent_table,
-  array_agg(ca.attname::text ORDER BY k.ord) AS child_columns,
-  array_agg(pa.attname::text ORDER BY k.ord) AS parent_columns,
-  con.confdeltype::text AS on_delete, con.convalidated AS validated
-FROM pg_constraint con
-JOIN pg_class cc ON cc.oid = con.conrelid
-JOIN pg_namespace n ON n.oid = cc.relnamespace
-JOIN pg_class pc ON pc.oid = con.confrelid
-JOIN pg_namespace pn ON pn.oid = pc.relnamespace
-CROSS JOIN LATERAL unnest(con.conkey, con.confkey) WITH ORDINALITY AS k(ck, pk, ord)
-JOIN pg_attribute ca ON ca.attrelid = con.conrelid AND ca.attnum = k.ck
-JOIN pg_attribute pa ON pa.attrelid = con.confrelid AND pa.attnum = k.pk
-WHERE con.contype = 'f' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-GROUP BY con.oid, con.conname, n.nspname, cc.relname, pn.nspname, pc.relname, con.confdeltype, con.convalidated
-ORDER BY 2, 3, 1`;
-
 /** pg_constraint.confdeltype */
 const ACTIONS: Record<string, ForeignKeyAction> = { a: "NO ACTION", r: "RESTRICT", c: "CASCADE", n: "SET NULL", d: "SET DEFAULT" };
 
 export function createPostgresConstraints(session: Session): Constraints {
   return {
     async enforced(): Promise<EnforcedForeignKey[]> {
-      return (await session.run(enforcedQuery)).map((r) => ({
+      return (await session.run(foreignKeysQuery)).map((r) => ({
         constraint: r.constraint,
         child: { schema: r.child_schema, table: r.child_table, columns: r.child_columns },
         parent: { schema: r.parent_schema, table: r.parent_table, columns: r.parent_columns },

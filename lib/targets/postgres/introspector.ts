@@ -12,7 +12,8 @@ const userSchemas = sql`n.nspname NOT IN ('pg_catalog', 'information_schema') AN
 
 const defaultSchemaQuery = sql<{ schema: string }>`SELECT current_schema() AS schema`;
 
-const foreignKeysQuery = sql<{
+/** Every foreign key of the user schemas, with its ON DELETE and whether it is validated (prevention reads those too). */
+export const foreignKeysQuery = sql<{
   constraint: string;
   child_schema: string;
   child_table: string;
@@ -20,11 +21,14 @@ const foreignKeysQuery = sql<{
   parent_schema: string;
   parent_table: string;
   parent_columns: string[];
+  on_delete: string;
+  validated: boolean;
 }>`SELECT con.conname::text AS constraint,
   n.nspname::text AS child_schema, cc.relname::text AS child_table,
   pn.nspname::text AS parent_schema, pc.relname::text AS parent_table,
   array_agg(ca.attname::text ORDER BY k.ord) AS child_columns,
-  array_agg(pa.attname::text ORDER BY k.ord) AS parent_columns
+  array_agg(pa.attname::text ORDER BY k.ord) AS parent_columns,
+  con.confdeltype::text AS on_delete, con.convalidated AS validated
 FROM pg_constraint con
 JOIN pg_class cc ON cc.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = cc.relnamespace
@@ -34,7 +38,7 @@ CROSS JOIN LATERAL unnest(con.conkey, con.confkey) WITH ORDINALITY AS k(ck, pk, 
 JOIN pg_attribute ca ON ca.attrelid = con.conrelid AND ca.attnum = k.ck
 JOIN pg_attribute pa ON pa.attrelid = con.confrelid AND pa.attnum = k.pk
 WHERE con.contype = 'f' AND ${userSchemas}
-GROUP BY con.oid, con.conname, n.nspname, cc.relname, pn.nspname, pc.relname
+GROUP BY con.oid, con.conname, n.nspname, cc.relname, pn.nspname, pc.relname, con.confdeltype, con.convalidated
 ORDER BY 2, 3, 1`;
 
 const columnsQuery = sql<{ schema: string; table: string; column: string; data_type: string; base_type: string; nullable: boolean }>`
