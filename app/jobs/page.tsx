@@ -1,4 +1,5 @@
 import { PageLink } from "@/components/page-link";
+import { PreventionJobsList } from "@/components/prevention/prevention-jobs";
 import { PurgeJobs } from "@/components/softdelete/purge-jobs";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
@@ -20,7 +21,7 @@ export default async function JobsPage() {
     <div className="space-y-8">
       <PageHeader
         title="Jobs"
-        description="Cleanups, purges and sweeps, newest first. Start a cleanup from a relation's page, a purge from the soft-deletes page."
+        description="Cleanups, purges, constraint jobs and sweeps, newest first. Start a cleanup from a relation's page, a purge from the soft-deletes page."
       />
       <section className="space-y-2">
         <h2 className="text-lg font-semibold">Cleanups</h2>
@@ -70,6 +71,7 @@ export default async function JobsPage() {
           <PurgeJobs initial={purges} />
         )}
       </section>
+      <PreventionJobsList />
       <section className="space-y-2">
         <h2 className="text-lg font-semibold">Sweeps</h2>
         <Table

@@ -1,13 +1,17 @@
 import { Suspense } from "react";
+import { PreventionJobsList } from "@/components/prevention/prevention-jobs";
 import { ProposalList } from "@/components/prevention/proposal-list";
 import { ErrorBoundary } from "@/components/ui/error-boundary";
 import { requirePage } from "@/lib/auth/guard";
+import { can } from "@/lib/auth/permissions";
+import { serverConfig } from "@/lib/server/config";
 
 export const dynamic = "force-dynamic";
 
-/** Ops and DPO: every relation's constraint proposal, by status. */
+/** Ops and DPO: every relation's constraint proposal, by status, and the constraint jobs asked for. */
 export default async function PreventionPage() {
-  await requirePage("relations.read", "/prevention");
+  const actor = await requirePage("relations.read", "/prevention");
+  const apply = can(actor.roles, "prevention.apply") ? { requireApproval: serverConfig().prevention.requireApproval } : null;
   return (
     <div className="space-y-8">
       <div>
@@ -17,9 +21,10 @@ export default async function PreventionPage() {
           its migration takes and its statements in order. Counted live from the databases.
         </p>
       </div>
+      <PreventionJobsList />
       <ErrorBoundary fallback={<p className="text-sm text-red-600">The proposals could not be made: a target could not be read.</p>}>
         <Suspense fallback={<p className="text-sm text-zinc-500">Reading the catalogs and counting orphans…</p>}>
-          <ProposalList />
+          <ProposalList apply={apply} />
         </Suspense>
       </ErrorBoundary>
     </div>

@@ -3,18 +3,22 @@ import { formatNumber } from "@/lib/format";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { Table, Td } from "@/components/ui/table";
 import { TextLink } from "@/components/ui/text-link";
+import { ApplyConstraint } from "./apply-constraint";
 
 const TONE: Record<ProposalStatus, "good" | "warn" | "bad" | "neutral"> = { exists: "good", ready: "neutral", blocked: "warn", impossible: "bad" };
 
 const WHAT_NEXT: Record<ProposalStatus, string> = {
-  ready: "Download the migration for your own migration tool, or apply it with custodian prevent --execute.",
+  ready: "Download the migration for your own migration tool, or let Custodian apply it (ops; custodian prevent --execute).",
   blocked: "Clean up the orphans first; the constraint becomes ready at 0 orphans.",
   exists: "The database enforces this relation: its orphans cannot come back.",
   impossible: "No database constraint can protect this relation.",
 };
 
-/** One relation's constraint: status, ON DELETE and why, the impact, and the statements in order. */
-export function ProposalCard({ p, showRelation = true }: { p: Proposal; showRelation?: boolean }) {
+/** How the viewer may apply a ready proposal: null for those who may not (only ops may). */
+export type ApplyAccess = { requireApproval: boolean } | null;
+
+/** One relation's constraint: status, ON DELETE and why, the impact, the statements in order, and (ops) apply. */
+export function ProposalCard({ p, showRelation = true, apply = null }: { p: Proposal; showRelation?: boolean; apply?: ApplyAccess }) {
   const endpoint = (e: Proposal["child"]) => `${e.target}:${e.schema}.${e.table}(${e.columns.join(", ")})`;
   return (
     <div className="card space-y-3 p-4" data-testid={`proposal-${p.relation}`}>
@@ -74,6 +78,7 @@ export function ProposalCard({ p, showRelation = true }: { p: Proposal; showRela
           </a>
         )}
       </p>
+      {p.status === "ready" && apply && <ApplyConstraint relation={p.relation} proposed={p.action} requireApproval={apply.requireApproval} />}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { preventionProposals } from "@/lib/prevention/queries";
 import type { ProposalStatus } from "@/lib/prevention/types";
 import { EmptyState } from "@/components/ui/empty-state";
-import { ProposalCard } from "./proposal-card";
+import { ProposalCard, type ApplyAccess } from "./proposal-card";
 
 const ORDER: { status: ProposalStatus; title: string }[] = [
   { status: "ready", title: "Ready to enforce" },
@@ -11,7 +11,7 @@ const ORDER: { status: ProposalStatus; title: string }[] = [
 ];
 
 /** Every proposal, grouped by status (ready first: what can be done now). */
-export async function ProposalList() {
+export async function ProposalList({ apply }: { apply: ApplyAccess }) {
   const proposals = await preventionProposals();
   if (proposals.length === 0) {
     return (
@@ -37,7 +37,7 @@ export async function ProposalList() {
             <h2 className="text-lg font-semibold">
               {title} ({these.length})
             </h2>
-            {these.length === 0 ? <p className="text-sm text-zinc-500">None.</p> : these.map((p) => <ProposalCard key={p.relation} p={p} />)}
+            {these.length === 0 ? <p className="text-sm text-zinc-500">None.</p> : these.map((p) => <ProposalCard key={p.relation} p={p} apply={apply} />)}
           </section>
         );
       })}

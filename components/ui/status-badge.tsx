@@ -6,9 +6,11 @@ type Tone = "good" | "warn" | "bad" | "busy" | "neutral";
 
 const TONE_OF: Record<string, Tone> = {
   completed: "good",
+  applied: "good",
   complete: "good",
   ok: "good",
   partial: "warn",
+  blocked: "warn",
   awaiting_approval: "warn",
   denied: "warn",
   failed: "bad",

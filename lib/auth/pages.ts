@@ -17,6 +17,7 @@ export const PAGE_PERMISSIONS: readonly (readonly [prefix: string, permission: P
   ["/audit", "audit.read"],
   ["/users", "users.read"],
   ["/targets", "targets.read"],
+  ["/prevention/jobs", "jobs.read"],
   ["/prevention", "relations.read"],
   ["/", "overview.read"],
 ];

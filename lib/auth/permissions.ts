@@ -4,7 +4,7 @@
  * handlers name a permission and nothing else (lib/auth/action.ts, lib/auth/guard.ts).
  *
  *   dpo      reads everything, verifies erasure, exports evidence; nothing destructive
- *   ops      scans, previews, cleanups, purges, schedules
+ *   ops      scans, previews, cleanups, purges, schedules, constraints (prevention)
  *   support  finds and restores soft-deleted accounts; nothing else
  *   admin    users, roles, settings; approves what needs a second person
  */
@@ -33,6 +33,7 @@ export const PERMISSIONS = {
   "allowlist.manage": [O],
   "cleanups.run": [O],
   "purges.run": [O],
+  "prevention.apply": [O],
   "schedules.manage": [O, A],
   "jobs.read": [O, D, A],
   "jobs.approve": [O, A],

@@ -14,7 +14,7 @@ import { COMMANDS, commandUsage, USAGE, VERSION } from "./usage";
 const ALLOWED: Record<keyof typeof COMMANDS, Option[]> = {
   scan: ["relation"],
   sweep: ["relation", "wait"],
-  prevent: ["relation", "execute", "sql-dir"],
+  prevent: ["relation", "execute", "sql-dir", "as"],
   discover: [],
   demo: ["force"],
   cleanup: ["relation", "execute", "batch-size", "as"],

@@ -1,10 +1,11 @@
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CODEGRAPH_SQL } from "../demo/sqlite.sql";
+import { openStore, type Store } from "../store/client";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const bin = path.join(root, "bin/custodian.mjs");
@@ -29,7 +30,7 @@ const foreignKeys = (file: string) => {
   }
 };
 
-describe("custodian prevent", () => {
+describe("custodian prevent", { timeout: 300_000 }, () => {
   let dir: string;
   const configFor = (file: string, extra = "") => {
     const config = path.join(dir, `${path.basename(file)}.yaml`);
@@ -49,12 +50,23 @@ ${extra}`,
     const r = spawnSync(process.execPath, [bin, ...args], {
       cwd: dir,
       encoding: "utf8",
-      env: { ...process.env, CUSTODIAN_DATA_DIR: path.join(dir, "state"), CUSTODIAN_CONFIG: "" },
+      env: { ...process.env, CUSTODIAN_DATA_DIR: path.join(dir, "state"), CUSTODIAN_CONFIG: "", CUSTODIAN_URL: "" },
     });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   };
 
+  /** The embedded store is one process's at a time: opened between CLI runs, closed before the next. */
+  const withStore = async <T>(fn: (store: Store) => Promise<T>): Promise<T> => {
+    const store = await openStore({ env: { ...process.env, CUSTODIAN_DATA_DIR: path.join(dir, "state") }, purpose: "prevent CLI test" });
+    try {
+      return await fn(store);
+    } finally {
+      await store.close();
+    }
+  };
+
   beforeAll(() => {
+    execFileSync(process.execPath, [path.join(root, "scripts/build-cli.mjs"), "--if-stale"], { stdio: "ignore" });
     dir = mkdtempSync(path.join(tmpdir(), "custodian-prevent-cli-"));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -112,15 +124,69 @@ ${extra}`,
     ]);
   });
 
-  it("--execute exits 3 while approval is required, changing nothing; applies when the config waives it", () => {
+  it("--execute asks for a constraint job: exit 3 with its URL while approval is required, changing nothing; a second person's approve runs it", async () => {
     const file = path.join(dir, "apply.db");
     cleanCodeGraph(file);
     const before = foreignKeys(file);
-    const waiting = run("prevent", "--config", configFor(file), "--relation", "summary_symbol", "--execute", "--json");
+    const config = configFor(file);
+    await withStore(async (store) => {
+      for (const [id, email, roles] of [
+        ["u-ops", "ops@example.com", ["ops"]],
+        ["u-ops2", "ops2@example.com", ["ops"]],
+        ["u-dpo", "dpo@example.com", ["dpo"]],
+      ] as const) {
+        await store.prisma.user.create({ data: { id, email, name: id, roles: [...roles], active: true } });
+      }
+    });
+    // the DPO may not ask for DDL
+    const dpo = run("prevent", "--config", config, "--relation", "summary_symbol", "--execute", "--as", "dpo@example.com");
+    expect(dpo.code).toBe(2);
+    expect(dpo.stderr).toContain("prevention.request needs the ops role");
+
+    const waiting = run("prevent", "--config", config, "--relation", "summary_symbol", "--execute", "--json", "--as", "ops@example.com");
     expect(waiting.code).toBe(3);
-    expect(JSON.parse(waiting.stdout)).toMatchObject({ applied: false, awaitingApproval: true });
+    const asked = JSON.parse(waiting.stdout);
+    expect(asked).toMatchObject({ status: "awaiting_approval", url: `/prevention/jobs/${asked.jobId}` });
+    expect(foreignKeys(file)).toEqual(before);
+    // a second request for the same relation while the first waits is refused
+    const again = run("prevent", "--config", config, "--relation", "summary_symbol", "--execute", "--as", "ops2@example.com");
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`a constraint job for summary_symbol is already awaiting approval: see /prevention/jobs/${asked.jobId}`);
+
+    // the requester cannot approve their own request
+    const self = run("job", asked.jobId, "approve", "--config", config, "--as", "ops@example.com");
+    expect(self.code).toBe(1);
+    expect(self.stderr).toContain("a second person must approve");
     expect(foreignKeys(file)).toEqual(before);
 
+    const approved = run("job", asked.jobId, "approve", "--config", config, "--json", "--as", "ops2@example.com");
+    expect(approved.stderr).toContain("approved by ops2@example.com");
+    expect(approved.code).toBe(0);
+    expect(JSON.parse(approved.stdout)).toMatchObject({
+      status: "applied",
+      verified: [{ relation: "summary_symbol", exists: true, validated: true, onDelete: "CASCADE" }],
+    });
+    expect(foreignKeys(file)).toContainEqual({ tbl: "summaries", col: "target_fqn", on_delete: "CASCADE" });
+    await withStore(async (store) => {
+      const events = await store.prisma.auditEvent.findMany({ where: { action: { startsWith: "prevention." } }, orderBy: { id: "asc" } });
+      expect(events.map((e) => [e.action, e.actorId, e.result])).toEqual([
+        ["prevention.request", "u-dpo", "denied"],
+        ["prevention.request", "u-ops", "started"],
+        ["prevention.request", "u-ops", "ok"],
+        ["prevention.request", "u-ops2", "started"],
+        ["prevention.request", "u-ops2", "failed"],
+        ["prevention.approve", "u-ops", "started"],
+        ["prevention.approve", "u-ops", "failed"],
+        ["prevention.approve", "u-ops2", "started"],
+        ["prevention.approve", "u-ops2", "ok"],
+        ["prevention.finish", "system", "ok"],
+      ]);
+    });
+  });
+
+  it("--execute runs the job here when the config waives approval", () => {
+    const file = path.join(dir, "waived.db");
+    cleanCodeGraph(file);
     const applied = run(
       "prevent",
       "--config",
@@ -133,7 +199,7 @@ ${extra}`,
     expect(applied.code).toBe(0);
     const doc = JSON.parse(applied.stdout);
     expect(doc).toMatchObject({ status: "applied", verified: [{ relation: "summary_symbol", exists: true, validated: true, onDelete: "CASCADE" }] });
-    expect(applied.stderr).toContain("[1/1] rebuild summaries");
+    expect(applied.stderr).toContain("step 1 of 1: rebuild summaries");
     expect(foreignKeys(file)).toContainEqual({ tbl: "summaries", col: "target_fqn", on_delete: "CASCADE" });
   });
 

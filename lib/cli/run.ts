@@ -31,6 +31,7 @@ export async function runCommand(command: string, rest: string[], values: CliVal
         relations: values.relation ?? [],
         execute: values.execute,
         sqlDir: values["sql-dir"],
+        as: values.as,
       });
     case "discover":
       return (await import("./commands/discover")).discoverCommand(requireConfig(values.config), out);

@@ -39,13 +39,14 @@ export const COMMANDS: Record<string, CommandHelp> = {
     examples: ["custodian sweep --wait --json", "custodian sweep --relation shop.orders.user_id"],
   },
   prevent: {
-    synopsis: "prevent [--relation NAME]... [--sql-dir DIR] [--execute]",
+    synopsis: "prevent [--relation NAME]... [--sql-dir DIR] [--execute [--as EMAIL]]",
     summary:
-      "the foreign keys that keep clean relations clean; --sql-dir writes the migration,\n--execute applies the ready ones (exit 3 while prevention.requireApproval is true)",
+      "the foreign keys that keep clean relations clean; --sql-dir writes the migration,\n--execute asks for a constraint job of the ready ones: it waits for a second person's\napproval (exit 3 and its URL) while prevention.requireApproval is true, else it runs here",
     options: [
       ["--relation NAME", "only this relation (repeatable)"],
       ["--sql-dir DIR", "write the migration as commented .sql files, numbered in run order"],
-      ["--execute", "apply the ready proposals"],
+      ["--execute", "apply the ready proposals (exit 1 if blocked or a step failed)"],
+      ["--as EMAIL", "the Custodian user (ops) who asks; approve with: custodian job ID approve --as EMAIL"],
     ],
     examples: ["custodian prevent --json", "custodian prevent --relation summary_symbol --sql-dir migrations/custodian"],
   },

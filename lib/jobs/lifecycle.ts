@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { logFailure } from "../errors/logged";
 import { notFound, refused } from "../errors/user-error";
 import type { Store } from "../store/client";
@@ -8,6 +9,9 @@ import type { Store } from "../store/client";
  * over when that heartbeat stops, given back when the worker stops, paused, resumed and
  * cancelled by people. Parameterised by the model; each feature declares its JobModel.
  */
+
+/** Who runs a job, as its row records it: host:pid. */
+export const workerName = () => `${hostname()}:${process.pid}`;
 
 /** A running job whose worker has not been heard of for this long is taken over (its worker died). */
 export const JOB_STALE_MS = 30_000;

@@ -1,5 +1,6 @@
 import { cleanupJob } from "../cleanup/job";
 import { erasureJob } from "../erasure/jobs";
+import { preventionJob } from "../prevention/job";
 import { purgeJob } from "../softdelete/worker";
 import { sweepJob } from "../sweeps/job";
 import { sweepFinishJob, sweepPartJob } from "../sweeps/part-jobs";
@@ -10,4 +11,4 @@ import type { JobDefinition } from "./definition";
  * Each feature declares its own definition; a new kind is a definition file and a line here.
  */
 // (handlers are declared as methods, so each kind's definition is a JobDefinition of unknown data)
-export const JOB_DEFINITIONS: readonly JobDefinition<unknown>[] = [sweepJob, sweepPartJob, sweepFinishJob, cleanupJob, purgeJob, erasureJob];
+export const JOB_DEFINITIONS: readonly JobDefinition<unknown>[] = [sweepJob, sweepPartJob, sweepFinishJob, cleanupJob, purgeJob, erasureJob, preventionJob];

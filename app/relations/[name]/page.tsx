@@ -102,7 +102,7 @@ export default async function RelationPage({
         </div>
       )}
 
-      <PreventionSection relation={name} />
+      <PreventionSection relation={name} apply={can(actor.roles, "prevention.apply") ? { requireApproval: config.prevention.requireApproval } : null} />
 
       {scan.sightingsError && (
         <div className="card border-amber-300 p-4 text-sm dark:border-amber-800" data-testid="sightings-error">

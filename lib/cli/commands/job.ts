@@ -10,6 +10,7 @@ import { openStore } from "../../store/client";
 import { audited, cliActor } from "../actor";
 import { EXIT, formatCount, type Output } from "../io";
 import { runJobHere, summary } from "./cleanup-run";
+import { preventionVerb } from "./prevention-verbs";
 
 /** Each verb as the console's job page has it: its audit action and the permission it needs. */
 const VERBS = {
@@ -58,6 +59,11 @@ export async function jobCommand(out: Output, opts: JobOptions): Promise<number>
   const config = verb === "approve" || verb === "resume" ? opts.config() : null;
   const store = await openStore({ purpose: `custodian job ${verb}` });
   try {
+    // A constraint job (lib/prevention/jobs.ts) has its own verbs' rules.
+    if (await store.prisma.preventionJob.findUnique({ where: { id }, select: { id: true } })) {
+      if (rows !== undefined) throw usageError("--rows goes with a cleanup's approval: a constraint job is approved whole");
+      return await preventionVerb(store, out, { id, verb, as, reason, config: () => config ?? opts.config() });
+    }
     const act = { ...VERBS[verb], object: `job:${id}`, params: { jobId: id, ...(rows ? { rows } : {}) } };
     const actor = await cliActor(store, as, act);
     const done = await audited(store, actor, act, async () => {
