@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Nav } from "@/components/nav";
 import { Providers } from "@/components/providers";
+import { DemoReplayBanner } from "@/components/ui/demo-replay";
 import { requestContext } from "@/lib/auth/session";
 import "./globals.css";
 
@@ -27,6 +28,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
             {actor ? <Nav actor={actor} /> : <span className="text-sm text-zinc-500">data-integrity operations</span>}
           </div>
         </header>
+        {actor && <DemoReplayBanner />}
         <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6 sm:py-8">
           <Providers>{children}</Providers>
         </main>

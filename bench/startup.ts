@@ -5,7 +5,7 @@
  *
  * Two starts of the demo (private databases and store, on 127.0.0.1 only), measured in the
  * same run:
- *   first start  an empty store: the startup sweep runs while the page is asked for;
+ *   first start  an empty store: the demo's month replay (31 sweeps) runs while the page is asked for;
  *   warm start   the same store again, swept within the hour: no startup sweep (the baseline).
  * The ratio first/warm near 1 says the sweep costs the first page nothing.
  *

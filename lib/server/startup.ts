@@ -11,7 +11,11 @@ import { clientAddressStamped } from "../auth/client-address-stamp";
 import { isDemo } from "./mode";
 import { getStore } from "../store/web";
 import { keepIdleDriversFor } from "../targets/shared-drivers";
-import { replayDemoHistory } from "../demo/replay";
+import { REPLAY_DAYS, replayDemoHistory } from "../demo/replay";
+import { replayProgress, setReplayProgress } from "../demo/replay-state";
+import type { Config } from "../config/types";
+import type { Store } from "../store/client";
+import type { Logger } from "../log/logger";
 
 const SWEEP_AT_START_IF_OLDER_MS = 60 * 60 * 1000;
 const IDLE_TARGET_POOL_MS = 5 * 60 * 1000;
@@ -20,11 +24,12 @@ const IDLE_TARGET_POOL_MS = 5 * 60 * 1000;
  * Runs once when the web process starts: opens the store (applying migrations), makes
  * sure someone can sign in (demo users, the env admin, or a first-admin setup link) and,
  * unless a sweep ran within the hour, starts a sweep so the first pages show real numbers.
- * The sweep runs beside the server, never before it: Next.js serves no request until this
- * returns (a demo sweep took about a minute), and the pages say "first sweep running: 5 of
- * 17 relations" meanwhile. Returns the sweep under way, for whoever wants to wait for it.
+ * The sweep (and a fresh demo's month replay before it) runs beside the server, never
+ * before it: Next.js serves no request until this returns (a demo's replay takes minutes),
+ * and the pages say "first sweep running: 5 of 17 relations" or "replaying the demo's last
+ * month: day 12 of 31" meanwhile. Returns the work under way, for whoever wants to wait for it.
  */
-export async function startup(): Promise<{ sweep: Promise<void> | null }> {
+export async function startup(): Promise<{ sweep: Promise<void> }> {
   const logger = log().child({ component: "startup" });
   // Pages open targets per request: their connections stay open between requests (within maxConnections).
   keepIdleDriversFor(IDLE_TARGET_POOL_MS);
@@ -53,12 +58,34 @@ export async function startup(): Promise<{ sweep: Promise<void> | null }> {
     logger.error(errorFields(err), "account setup failed"),
   );
   const config = serverConfig();
-  // a fresh demo gets its last month of sweeps (its last one now: no startup sweep follows)
-  if (isDemo()) await replayDemoHistory(store, config, { log: lineSink(logger) }).catch((err) => logger.error(errorFields(err), "demo history failed"));
+  // A fresh demo gets its last month of sweeps (its last one now: no startup sweep follows),
+  // replayed beside the server like the startup sweep: the pages say how far it is.
+  const history = isDemo() ? replayBeside(store, config, logger) : Promise.resolve();
+  return { sweep: history.then(() => sweepIfStale(store, config, logger)) };
+}
+
+async function replayBeside(store: Store, config: Config, logger: Logger): Promise<void> {
+  setReplayProgress({ done: 0, days: REPLAY_DAYS + 1, startedAt: Date.now() });
+  logger.info("demo: replaying its last month beside the server (the pages show its progress)");
+  try {
+    await replayDemoHistory(store, config, {
+      log: lineSink(logger),
+      onDay: (day) => setReplayProgress({ ...replayProgress()!, done: day + 1 }),
+    });
+  } catch (err) {
+    logger.error(errorFields(err), "demo history failed");
+  } finally {
+    setReplayProgress(null);
+  }
+}
+
+/** Unless a sweep ran within the hour, a sweep now; resolves when it ends (its failure is logged, the sweep row says why). */
+async function sweepIfStale(store: Store, config: Config, logger: Logger): Promise<void> {
   const last = await lastSweep(store);
-  if (last && Date.now() - last.startedAt.getTime() < SWEEP_AT_START_IF_OLDER_MS) return { sweep: null };
+  if (last && Date.now() - last.startedAt.getTime() < SWEEP_AT_START_IF_OLDER_MS) return;
   const started = performance.now();
-  const sweep = sweepNow(store, config, "startup", { log: lineSink(logger) }).then(
+  logger.info("startup sweep started (the pages show its progress)");
+  await sweepNow(store, config, "startup", { log: lineSink(logger) }).then(
     ({ sweepId, result }) => {
       const failed = result.results.filter((r) => r.error).length;
       logger.info(
@@ -69,6 +96,4 @@ export async function startup(): Promise<{ sweep: Promise<void> | null }> {
     // the sweep row says it failed and why; the schedule or "Scan now" sweeps again
     (err) => logger.error(errorFields(err), "startup sweep failed"),
   );
-  logger.info("startup sweep started (the pages show its progress)");
-  return { sweep };
 }
