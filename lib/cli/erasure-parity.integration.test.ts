@@ -233,6 +233,7 @@ describe("CLI erasure requests and evidence exports as a named user", { timeout:
       [["--from", today, "--to", "2000-01-01"], /--to: from must not be after to/],
       [["--from", "yesterday", "--to", today], /--from: /],
       [["--from", today], /--from DATE and --to DATE are required/],
+      [["--request", "00000000-0000-4000-8000-000000000000", "--to", today], /--from and --to go together/],
       [["--from", today, "--to", today, "--format", "xlsx"], /--format: expected csv or pdf/],
       [["--from", today, "--to", today, "--json"], /--json prints a summary on stdout: give --out FILE/],
       [["--from", today, "--to", today], /--as EMAIL is required/],

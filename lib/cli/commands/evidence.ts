@@ -34,6 +34,8 @@ export async function evidenceCommand(out: Output, opts: EvidenceOptions): Promi
   const format = (opts.format ?? "csv") as Format;
   if (!FORMATS.includes(format)) throw usageError(`--format: expected csv or pdf, not "${opts.format}"`);
   if (!opts.request && (opts.from === undefined || opts.to === undefined)) throw usageError("--from DATE and --to DATE are required (or --request ID)");
+  // with --request, a lone --from or --to would be ignored: a period is both days
+  if ((opts.from === undefined) !== (opts.to === undefined)) throw usageError("--from and --to go together: a period is both days");
   const parsed = evidenceScopeSchema.safeParse({ from: opts.from, to: opts.to, request: opts.request });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
