@@ -53,6 +53,11 @@ test("support finds an account by email, previews its cascade, restores it and s
   await page.getByTestId("restore-run").click();
   await page.getByTestId("restore-confirm-yes").click();
   await expect(page.getByTestId("restore-done")).toContainText("Restored account 2003 with 6 rows of its cascade");
+  // what was restored, where support checks it and answers the customer: the shop's back office (softDelete[].accountUrl)
+  const open = page.getByTestId("restore-account-link");
+  await expect(open).toHaveText("Open account 2003 in the back office ↗");
+  await expect(open).toHaveAttribute("href", "https://shop.example.com/admin/users/2003");
+  await expect(open).toHaveAttribute("target", "_blank");
   // searched again: it is no longer a deleted account
   await expect(page.getByTestId("restore-none")).toBeVisible();
   await expect(page.getByTestId("restorable-count")).toHaveText("10");

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { previewRestoreAction, restoreAction, searchRestoreAction } from "@/lib/softdelete/restore.actions";
 import { FormError } from "@/components/form-errors";
 import { formatNumber as fmt } from "@/lib/format";
+import { TEXT_LINK } from "@/components/ui/text-link";
 
 const day = (iso: string | null) => (iso ? new Date(iso).toISOString().replace("T", " ").slice(0, 16) + " UTC" : "—");
 
@@ -70,6 +71,13 @@ export function RestorePanel({ tables }: { tables: string[] }) {
         <div role="status" className="card border-emerald-400 p-4 text-sm" data-testid="restore-done">
           Restored account {done.key.join(", ")} with {fmt(done.restored.reduce((n, t) => n + t.rows, 0))} rows of its cascade (
           {done.restored.map((t) => `${t.table}: ${fmt(t.rows)}`).join("; ") || "no rows below it"}).
+          {done.accountUrl && (
+            <p className="mt-2">
+              <a href={done.accountUrl} target="_blank" rel="noopener noreferrer" className={`${TEXT_LINK} font-medium`} data-testid="restore-account-link">
+                Open account {done.key.join(", ")} in the back office ↗
+              </a>
+            </p>
+          )}
           {done.failed.length > 0 && (
             <p className="mt-2 text-amber-700 dark:text-amber-400" data-testid="restore-incomplete">
               Not restored yet (another database, its own transaction): {done.failed.map((f) => `${f.table}: ${f.error}`).join("; ")}. Restore the account again

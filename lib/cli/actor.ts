@@ -22,8 +22,8 @@ export interface CliAction {
   /** The console's audit verb for the same action: "cleanups.start", "cleanups.approve". */
   action: string;
   permission: Permission;
-  /** "relation:NAME", "job:ID" */
-  object: string;
+  /** "relation:NAME", "job:ID"; null where the console's action names none (an upload, an export) */
+  object: string | null;
   params?: AuditParams;
 }
 

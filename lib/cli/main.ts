@@ -29,10 +29,12 @@ const ALLOWED: Record<keyof typeof COMMANDS, Option[]> = {
   job: ["as", "rows", "reason"],
   allow: ["relation", "key", "reason", "until", "as"],
   config: [],
+  erasure: ["subject", "key", "received", "as"],
+  evidence: ["from", "to", "request", "format", "out", "as"],
 };
 const EVERY_COMMAND: Option[] = ["config", "json", "help"];
 /** Commands that take a sub-command or an id after their name. */
-const POSITIONALS: Partial<Record<string, number>> = { store: 1, job: 2, config: 1 };
+const POSITIONALS: Partial<Record<string, number>> = { store: 1, job: 2, config: 1, erasure: 2, evidence: 1 };
 
 export async function main(argv: string[]): Promise<number> {
   const wantsJson = argv.includes("--json");

@@ -21,6 +21,12 @@ export const OPTIONS = {
   rows: { type: "string" },
   reason: { type: "string" },
   until: { type: "string" },
+  received: { type: "string" },
+  from: { type: "string" },
+  to: { type: "string" },
+  format: { type: "string" },
+  out: { type: "string" },
+  request: { type: "string" },
   help: { type: "boolean", short: "h", default: false },
   version: { type: "boolean", default: false },
 } as const;

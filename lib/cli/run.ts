@@ -83,6 +83,26 @@ export async function runCommand(command: string, rest: string[], values: CliVal
     }
     case "config":
       return (await import("./commands/config")).configCommand(out, rest[0]);
+    case "erasure":
+      return (await import("./commands/erasure")).erasureCommand(out, {
+        verb: rest[0],
+        file: rest[1],
+        subject: values.subject,
+        key: values.key,
+        received: values.received,
+        as: values.as,
+        config: () => requireConfig(values.config),
+      });
+    case "evidence":
+      return (await import("./commands/evidence")).evidenceCommand(out, {
+        verb: rest[0],
+        from: values.from,
+        to: values.to,
+        request: values.request,
+        format: values.format,
+        out: values.out,
+        as: values.as,
+      });
   }
   throw usageError(`unknown command "${command}"`);
 }

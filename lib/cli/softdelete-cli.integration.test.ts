@@ -59,6 +59,8 @@ describe("custodian purge and restore", () => {
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.restored.reduce((n: number, t: { rows: number }) => n + t.rows, 0)).toBe(6);
+    // where the restored account is opened: the demo's softDelete[].accountUrl with its key
+    expect(doc.accountUrl).toBe("https://shop.example.com/admin/users/2005");
     expect(run("restore", "--table", "shop.users", "--key", "2005", "--json").code).toBe(1); // not deleted any more
   });
 

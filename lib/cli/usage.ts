@@ -117,6 +117,40 @@ export const COMMANDS: Record<string, CommandHelp> = {
     ],
     examples: ['custodian allow --relation shop.orders.user_id --key 1017 --reason "legal hold" --until 2027-01-31 --as ops@example.com'],
   },
+  erasure: {
+    synopsis: "erasure add --subject NAME --key K | import --subject NAME FILE [--received DATE] --as EMAIL",
+    summary:
+      "file erasure requests as the console does: add one key, or import a list (one key per line,\nor the console's CSV); a key that is no value of its column's type is refused (exit 2), nothing stored",
+    options: [
+      ["--subject NAME", "the configured subject (subjects: in the config; required)"],
+      ["--key K", "add: the subject's key (a JSON list for a composite key; required)"],
+      ["FILE", "import: the key list, - for stdin; all or nothing: one bad line refuses the list, naming its line"],
+      ["--received DATE", "the day the request reached you, YYYY-MM-DD (default today): its one-month deadline runs from it"],
+      [...AS],
+    ],
+    examples: [
+      "custodian erasure add --subject users --key 3047 --received 2026-11-28 --as dpo@example.com",
+      "custodian erasure import --subject users keys.csv --as dpo@example.com --json",
+    ],
+  },
+  evidence: {
+    synopsis: "evidence export --from DATE --to DATE [--format csv|pdf] [--out FILE] --as EMAIL",
+    summary:
+      "the erasure evidence the console downloads, for the verifications of a period (UTC days)\nor of one request; to --out FILE, else stdout (a PDF only when stdout is not a terminal)",
+    options: [
+      ["--from DATE", "first day, YYYY-MM-DD (with --to)"],
+      ["--to DATE", "last day, YYYY-MM-DD, inclusive"],
+      ["--request ID", "instead of a period: one erasure request's evidence"],
+      ["--format csv|pdf", "csv (default): a line per table checked; pdf: the signed report a DPO files"],
+      ["--out FILE", "write the export here (required with --json)"],
+      [...AS],
+    ],
+    examples: [
+      "custodian evidence export --from 2026-11-01 --to 2026-11-30 --as dpo@example.com > evidence.csv",
+      "custodian evidence export --from 2026-11-01 --to 2026-11-30 --format pdf --out evidence.pdf --as dpo@example.com",
+    ],
+    config: "--config is accepted and not read: the evidence is in the store",
+  },
   worker: {
     synopsis: "worker",
     summary: "run sweeps, the sweep schedule and cleanups until stopped (SIGINT or SIGTERM)",

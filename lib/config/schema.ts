@@ -106,6 +106,14 @@ export const softDeleteSchema = z.strictObject({
   redactWith: z.record(identifier, z.union([z.string(), z.null()])).optional(),
   /** The gauges page alerts when more rows than this wait past grace. */
   pendingAlert: z.number().int().nonnegative().default(10_000),
+  /**
+   * Where your own back office shows one account, with primary-key columns in braces
+   * (https://admin.example.com/users/{id}): a restore's result links to the account it brought back.
+   */
+  accountUrl: z
+    .url({ protocol: /^https?$/, error: "expected an http(s) URL" })
+    .refine((u) => /\{[^{}]+\}/.test(u), "expected at least one {column} of the primary key, e.g. https://admin.example.com/users/{id}")
+    .optional(),
 });
 
 export const subjectSchema = z.strictObject({

@@ -7,13 +7,12 @@ import { startErasureJobs } from "../server/erasure-jobs";
 import { serverConfig } from "../server/config";
 import { getJobs } from "../server/jobs";
 import { markNotPersonal } from "./coverage";
-import { parseKeyCsvLines } from "./csv-keys";
 import { addRequestSchema, coverageDecisionSchema, uploadKeysSchema, verifyRequestSchema, withdrawRequestSchema } from "./erasure.validation";
 import { enqueueRun } from "./jobs";
-import { addRequests, getRequest } from "./requests";
+import { fileKeyList, fileManualRequest, manualRequestKey } from "./file-requests";
+import { getRequest } from "./requests";
 import { verifyRequest } from "./run";
 import { requestRun } from "./runs";
-import { parseKey, subjectByName, subjectLabel } from "./subjects";
 import { verdictText } from "./trace";
 import { withdrawRequest } from "./withdraw";
 
@@ -23,36 +22,26 @@ export const addErasureRequest = action
   .inputSchema(addRequestSchema)
   .action(async ({ parsedInput, ctx }) => {
     const config = serverConfig();
-    const subject = subjectByName(config, parsedInput.subject);
-    const key = parseKey(subject, parsedInput.key);
+    const { key, object } = manualRequestKey(config, parsedInput.subject, parsedInput.key);
     // as the CLI names it (verify-erasure --subject shop.users:3047); as typed: a refused key is recorded too
-    ctx.auditObject(`subject:${subjectLabel({ target: subject.target, table: subject.table, key })}`);
-    const { ids, created } = await addRequests(ctx.store, config, {
-      subject: parsedInput.subject,
-      keys: [key],
-      source: "manual",
-      requestedBy: ctx.actor.userId,
-      receivedAt: parsedInput.receivedOn ? new Date(`${parsedInput.receivedOn}T00:00:00Z`) : undefined,
-    });
+    ctx.auditObject(object);
+    const filed = await fileManualRequest(
+      ctx.store,
+      config,
+      { subject: parsedInput.subject, key, receivedOn: parsedInput.receivedOn || undefined },
+      ctx.actor.userId,
+    );
     revalidatePath("/erasure");
-    return { id: ids[0], created: created > 0 };
+    return filed;
   });
 
 export const uploadErasureKeys = action
   .metadata({ action: "erasure.request_upload", permission: "erasure.verify", audit: ["subject"] })
   .inputSchema(uploadKeysSchema)
   .action(async ({ parsedInput, ctx }) => {
-    const config = serverConfig();
-    const { keys, lines } = parseKeyCsvLines(parsedInput.csv, subjectByName(config, parsedInput.subject).key);
-    const { created, existing } = await addRequests(ctx.store, config, {
-      subject: parsedInput.subject,
-      keys,
-      lines,
-      source: "csv",
-      requestedBy: ctx.actor.userId,
-    });
+    const filed = await fileKeyList(ctx.store, serverConfig(), parsedInput, ctx.actor.userId);
     revalidatePath("/erasure");
-    return { created, existing };
+    return filed;
   });
 
 /** Verifies one request now (one subject's walk: seconds) and files the evidence. */

@@ -26,6 +26,8 @@ export interface ReportMeta {
   chain: ChainReport;
   /** Staff user ids → e-mail, for "verified by". */
   names: Map<string, string>;
+  /** Told when the report could not be completed (a download has already started: the document says so at its end). */
+  onFailure?: (err: unknown) => void;
 }
 
 /**
@@ -59,6 +61,7 @@ export function evidencePdf(store: Store, scope: EvidenceScope, meta: ReportMeta
   });
   void write(doc, store, scope, meta, footer).catch((err) => {
     log().error(errorFields(err), "evidence PDF failed");
+    meta.onFailure?.(err);
     doc.fillColor(BAD).fontSize(11).text("The report could not be completed; the server log has the details.");
     doc.end();
   });

@@ -1,4 +1,5 @@
 import type { Config } from "../config/types";
+import { accountUrl } from "./account-url";
 import { pkOf } from "../cleanup/rows";
 import type { Store } from "../store/client";
 import { reachable } from "../relations/dependents";
@@ -48,6 +49,8 @@ export interface RestoreResult {
   /** Tables in other databases that could not be restored (their own transactions): the restore is incomplete. */
   failed: { table: string; error: string }[];
   durationMs: number;
+  /** The restored account in the application's own back office (`softDelete[].accountUrl`), or null. */
+  accountUrl: string | null;
 }
 
 export class RestoreRefused extends UserError {
@@ -210,7 +213,7 @@ export async function restoreSubject(store: Store, config: Config, pool: TargetP
       for (const n of group) failed.push({ table: n.label, error: (err as Error).message });
     }
   }
-  return { table: sd.id, key, restored, failed, durationMs: Math.round(performance.now() - started) };
+  return { table: sd.id, key, restored, failed, durationMs: Math.round(performance.now() - started), accountUrl: accountUrl(sd.config.accountUrl, sd.pk, key) };
 }
 
 /** Where a path in another database starts: the subject's values its first table references. */

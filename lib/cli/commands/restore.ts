@@ -65,6 +65,7 @@ export async function restoreCommand(config: Config, out: Output, opts: { table:
           `restored ${r.table} ${key.join(", ")} in ${r.durationMs} ms with:`,
           ...r.restored.map((t) => `  ${t.table}: ${formatCount(t.rows)} rows`),
           ...r.failed.map((f) => `  NOT restored: ${f.table}: ${f.error}`),
+          ...(r.accountUrl ? [`open it: ${r.accountUrl}`] : []),
         ].join("\n"),
       );
       if (r.failed.length) out.progress(`custodian: restore incomplete: ${r.failed.map((f) => `${f.table}: ${f.error}`).join("; ")}`);

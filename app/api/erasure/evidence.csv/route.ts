@@ -1,19 +1,14 @@
-import { allActorNames } from "@/lib/audit/query";
 import { guardedRoute } from "@/lib/auth/guard";
 import { csvResponse } from "@/lib/csv";
-import { exportFileName } from "@/lib/export-name";
-import { CSV_HEADER, evidenceCsvRows, evidenceScopeSchema } from "@/lib/erasure/export";
+import { evidenceCsvExport } from "@/lib/erasure/evidence-export";
+import { evidenceScopeSchema } from "@/lib/erasure/export";
 import { getStore } from "@/lib/store/web";
 
 /** Evidence of one subject (?request=) or of a period (?from=&to=), a line per table checked. */
 export const GET = guardedRoute(
   { action: "evidence.export_csv", permission: "evidence.export", query: evidenceScopeSchema, audit: ["request", "from", "to"] },
   async ({ query }) => {
-    const store = await getStore();
-    const names = await allActorNames(store);
-    const name = query.request
-      ? exportFileName(`erasure-evidence-${query.request.slice(0, 8)}`, "csv")
-      : exportFileName(`erasure-evidence-${query.from}-to-${query.to}`, "csv");
-    return csvResponse(name, CSV_HEADER, evidenceCsvRows(store, query, names));
+    const { fileName, header, rows } = await evidenceCsvExport(await getStore(), query);
+    return csvResponse(fileName, header, rows);
   },
 );
