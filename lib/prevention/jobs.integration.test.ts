@@ -77,6 +77,10 @@ INSERT INTO ${schema}.visits (user_id) VALUES (4242);`);
     await expect(request(["order_user"], "order_usr")).rejects.toThrow('type "order_user" exactly to confirm');
     await expect(request(["order_user", "note_user"], "order_user")).rejects.toThrow('type "2 constraints" exactly to confirm');
     await expect(request(["visit_user"])).rejects.toThrow(/not ready, nothing requested: visit_user is blocked/);
+    // a person's ON DELETE that the column cannot hold
+    await expect(
+      requestPreventionApply(store, config, pool, { relations: ["note_user"], actions: { note_user: "SET NULL" }, confirm: "note_user", requestedBy: OPS }),
+    ).rejects.toThrow("ON DELETE SET NULL was chosen, but user_id is NOT NULL");
     expect(await store.prisma.preventionJob.count()).toBe(0);
   });
 

@@ -77,6 +77,13 @@ async function proposeOne(pool: TargetPool, relation: Relation, override: Preven
   const nullable = child.columns.every((c) => columns.find((x) => x.schema === child.schema && x.table === child.table && x.column === c)?.nullable ?? true);
   const chosen = override ? { action: override, reason: "chosen by a person" } : chooseAction(relation, nullable);
   const withAction = { ...base, action: chosen.action, actionReason: chosen.reason };
+  if (chosen.action === "SET NULL" && !nullable) {
+    return {
+      ...withAction,
+      status: "blocked",
+      reason: `ON DELETE SET NULL was chosen, but ${child.columns.join(", ")} is NOT NULL: every delete of a parent with rows here would fail. Choose CASCADE or RESTRICT.`,
+    };
+  }
   if (!uniqueKeys.some((k) => sameTable(k, parentRef) && sameSet(k.columns, parent.columns))) {
     return {
       ...withAction,
