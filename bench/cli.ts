@@ -6,7 +6,11 @@
  *   - bare Node (`node -e 0`): the baseline every CLI start pays;
  *   - `custodian --help` and `custodian --version`;
  *   - `custodian scan --relation feedback_profile` against a fresh demo (one small relation,
- *     the store opened, the scan stored): the smallest real command.
+ *     the store opened, the scan stored): the smallest real command;
+ *   - what bounds that scan: opening one PGlite folder in a fresh process (the embedded
+ *     store's; the demo's shop target is a second one), measured alone;
+ *   - the same small scan on a PostgreSQL store with a PostgreSQL target (when the machine has
+ *     PostgreSQL): Custodian's own cost, without PGlite's start.
  * Each is printed as its median, its difference from bare Node and their ratio, against the
  * goals: --help and --version within 0.3 s of bare Node; the small scan within 1 s.
  *
@@ -17,6 +21,10 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
+import { writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import pg from "pg";
 import { buildDemo, DEMO_CONFIG } from "../lib/demo/build";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -59,9 +67,28 @@ async function main() {
     ];
     // The first scan creates the embedded store (migrations): a one-time cost, not the command's.
     run(cases[3].args, env, dir);
+    cases.push({
+      name: "PGlite open + close (store folder)",
+      args: [
+        "-e",
+        `import(${JSON.stringify(pathToFileURL(createRequire(import.meta.url).resolve("@electric-sql/pglite")).href)}).then(async ({ PGlite }) => (await PGlite.create(${JSON.stringify(path.join(dir, "state/store"))})).close())`,
+      ],
+      goalOverNodeMs: null,
+      goalMs: null,
+    });
+    const server = await postgresCase(dir);
+    const envOf = (c: Case) => (c === server?.case ? { ...env, ...server.env } : env);
+    if (server) {
+      cases.push(server.case);
+      run(server.case.args, envOf(server.case), dir); // the store's migrations, once
+    }
     const times = new Map(cases.map((c) => [c.name, [] as number[]]));
-    for (let i = 0; i < RUNS; i++) {
-      for (const c of cases) times.get(c.name)!.push(run(c.args, env, dir));
+    try {
+      for (let i = 0; i < RUNS; i++) {
+        for (const c of cases) times.get(c.name)!.push(run(c.args, envOf(c), dir));
+      }
+    } finally {
+      await server?.drop();
     }
     const node = median(times.get(cases[0].name)!);
     console.log(
@@ -100,5 +127,57 @@ function median(xs: number[]): number {
 }
 
 const ms = (n: number) => `${Math.round(n)} ms`;
+
+const PG_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+
+/**
+ * A scan of one small relation (100 parents, 1,000 children, 14 orphans) on a PostgreSQL
+ * store and target, in a database of its own: null when the machine has no PostgreSQL.
+ */
+async function postgresCase(dir: string): Promise<{ case: Case; env: Record<string, string>; drop(): Promise<void> } | null> {
+  const admin = new pg.Client({ connectionString: PG_URL });
+  try {
+    await admin.connect();
+  } catch {
+    console.log(`(no PostgreSQL at ${PG_URL}: the PostgreSQL store case is left out)`);
+    return null;
+  }
+  const db = `custodian_bench_cli_${process.pid}`;
+  await admin.query(`CREATE DATABASE ${db}`);
+  const url = new URL(PG_URL);
+  url.pathname = `/${db}`;
+  const target = new pg.Client({ connectionString: url.toString() });
+  await target.connect();
+  await target.query(`CREATE SCHEMA shop;
+CREATE TABLE shop.users (id bigint PRIMARY KEY);
+INSERT INTO shop.users SELECT g FROM generate_series(1, 100) g;
+CREATE TABLE shop.feedback (id bigserial PRIMARY KEY, user_id bigint);
+INSERT INTO shop.feedback (user_id) SELECT CASE WHEN g <= 14 THEN 1000 + g ELSE (g % 100) + 1 END FROM generate_series(1, 1000) g;`);
+  await target.end();
+  const config = path.join(dir, "postgres.config.yaml");
+  writeFileSync(
+    config,
+    `targets:
+  shop: { dialect: postgres, url: "\${BENCH_TARGET_URL}" }
+relations:
+  - name: feedback_user
+    child:  { target: shop, schema: shop, table: feedback, columns: [user_id] }
+    parent: { target: shop, schema: shop, table: users, columns: [id] }
+`,
+  );
+  return {
+    case: {
+      name: "custodian scan (PostgreSQL store+target)",
+      args: [bin, "scan", "--config", config, "--relation", "feedback_user", "--json"],
+      goalOverNodeMs: null,
+      goalMs: 1000,
+    },
+    env: { DATABASE_URL: url.toString(), BENCH_TARGET_URL: url.toString() },
+    async drop() {
+      await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
 
 await main();

@@ -2,7 +2,8 @@
  * `npm run bench`: Custodian's orphan scan against the best hand-written anti-join,
  * measured in the same run on the same data (2M child / 200K parent rows, 1% orphans),
  * on PostgreSQL, MariaDB and SQLite; then cross-target scans (rows/s, peak RSS) against
- * the same-database anti-join's rows/s. Prints ratios; goals are in the issue:
+ * the same-database anti-join's rows/s; then the CLI end to end against psql (a scan as a
+ * person runs it, a fresh process each). Prints ratios; goals are in the issue:
  *   same-DB ≤ 1.15× the hand-written query; cross-target ≥ 0.5× its rows/s, RSS < 200 MB.
  *
  * A Custodian scan answers two numbers: the orphans and the child rows they are among.
@@ -13,7 +14,7 @@
  * orphans-only query is printed beside it, so nothing hides in the difference.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import mysql from "mysql2/promise";
@@ -253,7 +254,83 @@ async function cross(childDialect: Dialect, parentDialect: Dialect, references: 
   );
 }
 
+/**
+ * The CLI end to end: `custodian scan` of the 2M-row PostgreSQL relation as a person runs it
+ * (a fresh process, a PostgreSQL store, the scan stored), against the same count typed into
+ * psql (a fresh process too), in interleaved rounds. Beside it, the scan's own `durationMs`
+ * against the statement's time in an open session: what the CLI adds outside the statement.
+ */
+async function cliEndToEnd(): Promise<void> {
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  const storeDb = `custodian_bench_store_${process.pid}`;
+  await admin.query(`CREATE DATABASE ${storeDb}`);
+  try {
+    const storeUrl = new URL(PG_URL);
+    storeUrl.pathname = `/${storeDb}`;
+    const dir = path.join(import.meta.dirname, "artifacts");
+    mkdirSync(dir, { recursive: true });
+    const config = path.join(dir, "bench-cli.config.yaml");
+    writeFileSync(
+      config,
+      `targets:
+  bench: { dialect: postgres, url: "\${BENCH_TARGET_URL}" }
+relations:
+  - name: bench
+    child:  { target: bench, schema: ${PG_SCHEMA}, table: child, columns: [parent_id] }
+    parent: { target: bench, schema: ${PG_SCHEMA}, table: parent, columns: [id] }
+`,
+    );
+    const bin = path.join(import.meta.dirname, "../bin/custodian.mjs");
+    const env = { ...process.env, DATABASE_URL: storeUrl.toString(), BENCH_TARGET_URL: specFor("postgres", "bench").url, CUSTODIAN_CONFIG: "" };
+    const sql = `SELECT count(*) FILTER (WHERE c.parent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${PG_SCHEMA}.parent p WHERE p.id = c.parent_id)), count(*) FROM ${PG_SCHEMA}.child c`;
+    const cli = () => {
+      const t = performance.now();
+      const r = spawnSync(process.execPath, [bin, "scan", "--config", config, "--relation", "bench", "--json"], { env, encoding: "utf8" });
+      const wall = performance.now() - t;
+      if (r.status !== 0) throw new Error(`custodian scan exited ${r.status}: ${r.stderr}`);
+      const scan = JSON.parse(r.stdout).relations[0];
+      if (scan.orphans !== EXPECTED_ORPHANS) throw new Error(`custodian scan counted ${scan.orphans}`);
+      return { wall, durationMs: scan.durationMs as number };
+    };
+    const psql = () => {
+      const t = performance.now();
+      const r = spawnSync("psql", [PG_URL, "-XAtc", sql], { encoding: "utf8" });
+      if (r.status !== 0) throw new Error(`psql exited ${r.status}: ${r.stderr}`);
+      return performance.now() - t;
+    };
+    const session = new pg.Client({ connectionString: PG_URL });
+    await session.connect();
+    const statement = async () => {
+      const t = performance.now();
+      await session.query(sql);
+      return performance.now() - t;
+    };
+    cli(); // the store's migrations: once, not the command's cost
+    psql();
+    const rounds: { cli: number; duration: number; psql: number; statement: number }[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const c = cli();
+      rounds.push({ cli: c.wall, duration: c.durationMs, psql: psql(), statement: await statement() });
+    }
+    await session.end();
+    const med = (k: keyof (typeof rounds)[number]) => median(rounds.map((r) => r[k]));
+    const ratio = (a: keyof (typeof rounds)[number], b: keyof (typeof rounds)[number]) => median(rounds.map((r) => r[a] / r[b]));
+    log(`\nCLI end to end (PostgreSQL store and target, ${CHILDREN.toLocaleString()} child rows, median of ${RUNS} interleaved rounds)`);
+    log(`  custodian scan, process wall time            ${med("cli").toFixed(0).padStart(6)} ms`);
+    log(`  psql -c (the same counts), process wall time ${med("psql").toFixed(0).padStart(6)} ms   custodian / psql ${ratio("cli", "psql").toFixed(2)}×`);
+    log(`  the scan's durationMs                        ${med("duration").toFixed(0).padStart(6)} ms`);
+    log(
+      `  the statement in an open session             ${med("statement").toFixed(0).padStart(6)} ms   durationMs / statement ${ratio("duration", "statement").toFixed(2)}×`,
+    );
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${storeDb} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
 const pgBest = await postgres();
+await cliEndToEnd();
 const myBest = await mariadb();
 const liteBest = await sqlite();
 const rate = (ms: number) => CHILDREN / (ms / 1000);
