@@ -55,6 +55,9 @@ export async function planRanges(relation: Relation, pool: TargetPool, chunkRows
       left = chunkRows;
     }
   }
+  // Fewer than a step's rows after the last boundary (none, often: the table ended on it):
+  // they join the range before instead of making one of their own.
+  if (left === chunkRows) boundaries.pop();
   if (!boundaries.length) return null;
   return rangesBetween(columns, boundaries);
 }
