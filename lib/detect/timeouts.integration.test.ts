@@ -9,6 +9,7 @@ import { TargetPool } from "../targets/pool";
 import type { KeyRange } from "../targets/types";
 import { createMysqlDatabase, hasMysql, hasPostgres, POSTGRES_URL, postgresAdmin, postgresRows } from "../../test/services";
 import { MAX_SPLITS } from "./bounded";
+import { orphanKeyPages } from "./orphan-keys";
 import { scanBounds, scanRelation } from "./scan";
 
 /**
@@ -169,6 +170,22 @@ describe.runIf(servers.length).each(servers)("scanStatementTimeoutMs on %s", (_,
     } finally {
       if (!released) await lock.release();
     }
+  });
+
+  it("bounds the statements of the orphan key walk (sightings) too: a page past the limit fails instead of waiting", async () => {
+    const lock = await server.lockParents();
+    try {
+      const walk = async () => {
+        for await (const keys of orphanKeyPages(relation, pool, { bounds })) void keys;
+      };
+      await expect(walk()).rejects.toMatchObject({ kind: "timeout", target: "db" });
+      expect(await server.waiting()).toBe(0);
+    } finally {
+      await lock.release();
+    }
+    const keys: unknown[][] = [];
+    for await (const page of orphanKeyPages(relation, pool, { bounds })) keys.push(...page);
+    expect(keys).toHaveLength(ORPHANS);
   });
 
   it("reports a chunk that still times out after its splits as failed, never as 0, and leaves no statement waiting", async () => {
