@@ -1,3 +1,4 @@
+import { logFailure } from "../errors/logged";
 import { normaliseValue } from "../targets/keys";
 import { isTargetError, TargetError } from "../targets/errors";
 import type { KeyRange, OrphanCount, ScanBound, Target } from "../targets/types";
@@ -42,7 +43,12 @@ export async function countSplitting(
   opts: SplitOptions,
 ): Promise<OrphanCount> {
   const maxSplits = opts.maxSplits ?? MAX_SPLITS;
-  const attempt = async (r: KeyRange | undefined, rows: number, depth: number): Promise<OrphanCount> => {
+  // read only once a count timed out: a count within its limit costs no catalog read
+  const rowsOfWhole = async () =>
+    opts.rows ??
+    (await opts.child.estimateRows(opts.table).catch((e) => void logFailure("detect", `estimating ${opts.table.table}'s rows for a split`)(e))) ??
+    UNKNOWN_RANGE_ROWS;
+  const attempt = async (r: KeyRange | undefined, known: number | null, depth: number): Promise<OrphanCount> => {
     try {
       return await count(r);
     } catch (err) {
@@ -50,7 +56,15 @@ export async function countSplitting(
       if (ms == null) throw err;
       const columns = r?.columns ?? opts.columns;
       const whole: KeyRange | null = columns ? { columns, ...(r?.from ? { from: r.from } : {}), ...(r?.to ? { to: r.to } : {}) } : null;
-      const at = whole && depth < maxSplits ? await middleKey(whole, rows, opts).catch(() => null) : null;
+      const rows = known ?? (await rowsOfWhole());
+      const at =
+        whole && depth < maxSplits
+          ? await middleKey(whole, rows, opts).catch((e) => {
+              // the count's timeout is the failure reported; why it could not be cut goes to the log
+              logFailure("detect", `finding a key to split ${describeRange(whole)} at`)(e);
+              return null;
+            })
+          : null;
       if (!whole || !at) {
         const where = whole ? ` on range ${describeRange(whole)}` : " (no key to split the count along)";
         const splits = depth ? `, split ${depth} time${depth > 1 ? "s" : ""}` : "";
@@ -64,8 +78,7 @@ export async function countSplitting(
       return { orphans: a.orphans + b.orphans, childRows: a.childRows + b.childRows };
     }
   };
-  const rows = opts.rows ?? (await opts.child.estimateRows(opts.table).catch(() => null)) ?? UNKNOWN_RANGE_ROWS;
-  return attempt(range, rows, 0);
+  return attempt(range, null, 0);
 }
 
 /** The limit a timed-out statement ran into (its target's), or null when the error is no statement timeout. */
