@@ -18,7 +18,8 @@ export function ScanNowButton({ running }: { running?: string | null }) {
       <button className="btn-primary" onClick={() => execute({})} disabled={active} data-testid="scan-now">
         {active ? "Scanning…" : "Scan now"}
       </button>
-      {active && <RunProgress run={s} label={s?.activity ?? formatProgress(s?.done, s?.total, "relations")} testId="scan-progress" />}
+      {/* a queued sweep is counted in parts (a big relation is several: one per range), as the CLI says */}
+      {active && <RunProgress run={s} label={s?.activity ?? formatProgress(s?.done, s?.total, "parts counted")} testId="scan-progress" />}
       {finished && s && (
         <span className="text-sm text-zinc-500" data-testid="scan-result">
           {s.status === "completed"

@@ -63,6 +63,7 @@ export function validateConfig(value: unknown, file: string, env: Record<string,
           maxConnections: t.maxConnections,
           ...(readUrl ? { readUrl } : {}),
           ...(throttle ? { throttle } : {}),
+          ...(t.scanStatementTimeoutMs ? { scanStatementTimeoutMs: t.scanStatementTimeoutMs } : {}),
         };
         return [name, spec];
       } catch (err) {
@@ -90,6 +91,7 @@ export function validateConfig(value: unknown, file: string, env: Record<string,
     alerts: { orphans: raw.alerts.orphans, growthPerDay: raw.alerts.growthPerDay, webhook },
     cleanup: raw.cleanup,
     prevention: raw.prevention,
+    sweep: raw.sweep,
   };
 }
 

@@ -23,6 +23,12 @@ export const targetSchema = z.strictObject({
   maxReplicaLagMs: positiveInt.optional(),
   /** …or while more statements than this run on the server (Threads_running; active backends on PostgreSQL). */
   maxThreadsRunning: positiveInt.optional(),
+  /**
+   * Each scanning statement on this target stops after this long; a chunk that runs past it
+   * is split in two by key and each half tried again, and reported failed (never 0) when it
+   * still cannot finish.
+   */
+  scanStatementTimeoutMs: positiveInt.optional(),
 });
 
 const endpointSchema = z.strictObject({
@@ -142,6 +148,12 @@ export const preventionSchema = z.strictObject({
   lockTimeoutMs: z.number().int().positive().default(5000),
 });
 
+/** How a sweep cuts its work (lib/sweeps/parts.ts). */
+export const sweepSchema = z.strictObject({
+  /** A relation whose child table holds more rows than this (the catalog's estimate) is counted in ranges of its key, one part each. */
+  chunkRows: positiveInt.default(5_000_000),
+});
+
 export const configSchema = z.strictObject({
   targets: z.record(identifier, targetSchema, { error: "expected a map of target names to { dialect, url }" }),
   relations: z.array(relationSchema).default([]),
@@ -157,6 +169,7 @@ export const configSchema = z.strictObject({
   alerts: alertsSchema.default({ orphans: 1000, growthPerDay: 100 }),
   cleanup: cleanupDefaultsSchema.default({ graceDays: 7, batchSize: 1000, approvalThreshold: 10_000, statementTimeoutMs: 5000 }),
   prevention: preventionSchema.default({ requireApproval: true, lockTimeoutMs: 5000 }),
+  sweep: sweepSchema.default({ chunkRows: 5_000_000 }),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

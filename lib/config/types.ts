@@ -14,6 +14,8 @@ export interface TargetSpec {
   readUrl?: string;
   /** Cleanup and purge batches wait while the target is over either limit. */
   throttle?: { maxReplicaLagMs?: number; maxThreadsRunning?: number };
+  /** Each scanning statement stops after this long; a chunk past it is split and retried (lib/detect/bounded.ts). */
+  scanStatementTimeoutMs?: number;
 }
 
 export const DEFAULT_MAX_CONNECTIONS = 2;
@@ -33,4 +35,6 @@ export interface Config {
   alerts: { orphans: number; growthPerDay: number; webhook?: string };
   cleanup: { graceDays: number; batchSize: number; approvalThreshold: number; statementTimeoutMs: number };
   prevention: { requireApproval: boolean; lockTimeoutMs: number };
+  /** How a sweep run by the queue cuts a big relation into ranges (lib/sweeps/parts.ts). */
+  sweep: { chunkRows: number };
 }

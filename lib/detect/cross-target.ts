@@ -1,4 +1,4 @@
-import type { ColumnsRef, KeyPage, OrphanCount, ParentSoftDelete, Target } from "../targets/types";
+import type { ColumnsRef, KeyPage, KeyRange, OrphanCount, ParentSoftDelete, ScanBound, Target } from "../targets/types";
 import { awaitedLater } from "../errors/logged";
 
 /**
@@ -23,6 +23,14 @@ export interface CrossTargetProgress {
   rowsWalked: number;
 }
 
+/** A chunk of a cross-target count: a range of the walked key, and each side's statement limit. */
+export interface CrossTargetChunk {
+  /** The stretch of the child's key (its columns: the walked ones) this count walks; the rows with a NULL key belong to the range open at its start. */
+  range?: KeyRange;
+  child?: ScanBound;
+  parent?: ScanBound;
+}
+
 /**
  * Orphans of a relation whose parent lives in another database. No set-based query
  * can span both, so: walk the child's distinct keys in key order, one page at a time
@@ -39,21 +47,23 @@ export async function countOrphansAcross(
   softDelete?: ParentSoftDelete,
   onProgress?: (p: CrossTargetProgress) => void,
   pageSize = WALK_PAGE_KEYS,
+  chunk: CrossTargetChunk = {},
 ): Promise<OrphanCount> {
-  // child rows = the walk's rows + those with a NULL key column (which no walk sees)
-  const nullKeyRows = awaitedLater(child.countNullKeys(childRef));
+  const { range } = chunk;
+  // child rows = the walk's rows + those with a NULL key column (which no walk sees), counted by the range that starts at the beginning
+  const nullKeyRows = range?.from ? Promise.resolve(0) : awaitedLater(child.countNullKeys(childRef, chunk.child));
   let orphans = 0;
   const progress: CrossTargetProgress = { keysWalked: 0, rowsWalked: 0 };
-  const walk = (after: unknown[] | null) => awaitedLater(child.walkKeys(childRef, after, pageSize));
+  const walk = (after: unknown[] | null) => awaitedLater(child.walkKeys(childRef, after, pageSize, { ...chunk.child, upTo: range?.to ?? null }));
   const lookup = async (page: KeyPage) => {
-    const missing = await parent.missingKeys(parentRef, page.keys, page.size, softDelete);
+    const missing = await parent.missingKeys(parentRef, page.keys, page.size, softDelete, chunk.parent);
     for (const i of missing) orphans += page.rows[i];
     progress.keysWalked += page.size;
     progress.rowsWalked += page.rowCount;
     onProgress?.(progress);
   };
   const pending: Promise<void>[] = [];
-  let next: Promise<KeyPage> | null = walk(null);
+  let next: Promise<KeyPage> | null = walk(range?.from ?? null);
   try {
     while (next) {
       const page: KeyPage = await next;

@@ -1,6 +1,6 @@
 import type { Relation } from "../relations/types";
 import type { TargetPool } from "../targets/pool";
-import type { ColumnsRef, ParentSoftDelete, Target } from "../targets/types";
+import type { ColumnsRef, ParentSoftDelete, ScanBound, Target } from "../targets/types";
 import { assertColumnsExist } from "./checks";
 
 const DAY_MS = 86_400_000;
@@ -45,19 +45,31 @@ export interface OrphanKeyPage {
  * it holds one page in memory whatever the table size. Same answer as the count: a key
  * with a NULL column is never an orphan; a parent soft-deleted past its grace is missing.
  */
-export async function orphanKeyStretch(w: OrphanKeyWalk, after: unknown[] | null, walkKeys = LIST_WALK_KEYS): Promise<OrphanKeyPage> {
-  const page = await w.child.walkKeys(w.childRef, after, walkKeys);
+export async function orphanKeyStretch(
+  w: OrphanKeyWalk,
+  after: unknown[] | null,
+  walkKeys = LIST_WALK_KEYS,
+  bounds: Record<string, ScanBound> = {},
+): Promise<OrphanKeyPage> {
+  const page = await w.child.walkKeys(w.childRef, after, walkKeys, bounds[w.child.name]);
   if (page.size === 0) return { keys: [], rows: [], next: null };
-  const missing = await w.parent.missingKeys(w.parentRef, page.keys, page.size, w.softDelete);
+  const missing = await w.parent.missingKeys(w.parentRef, page.keys, page.size, w.softDelete, bounds[w.parent.name]);
   return { keys: missing.map((i) => page.keys.map((col) => col[i])), rows: missing.map((i) => page.rows[i]), next: page.next };
 }
 
-/** Every orphan key of a relation, page by page (sightings, exports). */
-export async function* orphanKeyPages(relation: Relation, pool: TargetPool, opts: { scannedAt?: Date } = {}): AsyncGenerator<unknown[][]> {
+/**
+ * Every orphan key of a relation, page by page (sightings, exports). `bounds`: each
+ * target's limit on one statement (`scanStatementTimeoutMs`), as the count had.
+ */
+export async function* orphanKeyPages(
+  relation: Relation,
+  pool: TargetPool,
+  opts: { scannedAt?: Date; bounds?: Record<string, ScanBound> } = {},
+): AsyncGenerator<unknown[][]> {
   const w = await openRelation(relation, pool, opts.scannedAt);
   let after: unknown[] | null = null;
   do {
-    const page = await orphanKeyStretch(w, after, 20_000);
+    const page = await orphanKeyStretch(w, after, 20_000, opts.bounds);
     if (page.keys.length) yield page.keys;
     after = page.next;
   } while (after);

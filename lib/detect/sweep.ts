@@ -2,7 +2,7 @@ import type { Config } from "../config/types";
 import { resolveRelations, type TargetFailure } from "../relations/resolve";
 import type { Relation } from "../relations/types";
 import { withPool, type TargetPool } from "../targets/pool";
-import { scanRelation, type ScanResult } from "./scan";
+import { scanBounds, scanRelation, type ScanResult } from "./scan";
 import { UserError } from "../errors/user-error";
 
 export interface SweepResult {
@@ -74,12 +74,13 @@ export async function sweep(config: Config, opts: SweepOptions = {}): Promise<Sw
       const { relations: selected, failures } = await planSweep(config, pool, opts);
       opts.onStart?.(selected.length);
       const results: ScanResult[] = new Array(selected.length);
+      const bounds = scanBounds(config.targets);
       let next = 0;
       let done = 0;
       const worker = async () => {
         while (next < selected.length) {
           const i = next++;
-          results[i] = await scanRelation(selected[i], pool, scannedAt);
+          results[i] = await scanRelation(selected[i], pool, scannedAt, { bounds });
           opts.onResult?.(results[i], ++done, selected.length);
         }
       };

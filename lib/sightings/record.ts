@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Config } from "../config/types";
 import { orphanKeyPages } from "../detect/orphan-keys";
+import { scanBounds } from "../detect/scan";
 import type { SweepResult } from "../detect/sweep";
 import type { Relation } from "../relations/types";
 import type { Store } from "../store/client";
@@ -71,13 +72,15 @@ export async function recordSightings(
   opts: { sweepId?: string; onProgress?: (p: SightingsProgress) => void; pool?: TargetPool } = {},
 ): Promise<RelationSightings[]> {
   const outcomes: RelationSightings[] = [];
+  const bounds = scanBounds(config.targets);
   return withPool(config.targets, opts.pool, async (pool) => {
     for (const r of result.results) {
       if (r.error || r.orphans == null) continue;
       const name = r.relation.name;
       try {
         const previous = await previousScanTime(store, name, r.scannedAt);
-        const pages = r.orphans === 0 ? emptyPages() : orphanKeyPages(r.relation, pool, { scannedAt: r.scannedAt });
+        // each page's statements bounded as the count's were: a sighting walk past the limit fails the relation's sightings, never its count
+        const pages = r.orphans === 0 ? emptyPages() : orphanKeyPages(r.relation, pool, { scannedAt: r.scannedAt, bounds });
         const counts = await recordRelationSightings(store, r.relation, r.scannedAt, previous, pages, { onProgress: opts.onProgress });
         outcomes.push({ relation: name, ...counts });
       } catch (err) {

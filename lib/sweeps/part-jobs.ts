@@ -1,6 +1,6 @@
 import type { PgBoss } from "pg-boss";
 import { z } from "zod";
-import { scanRelation, type ScanResult } from "../detect/scan";
+import { scanBounds, scanRelation, type ScanResult } from "../detect/scan";
 import { interruptible, jobLog, type WorkerDeps } from "../jobs/context";
 import { enqueue, type JobDefinition } from "../jobs/definition";
 import { abandonedIds, release, startHeartbeat, staleBefore } from "../jobs/lifecycle";
@@ -38,9 +38,16 @@ export async function handleSweepPart(deps: WorkerDeps & { boss: PgBoss }, data:
           return landPart(store, data.partId, worker, failedCount(part.relation, gaveUp), "failed");
         }
         const sweep = await store.prisma.sweep.findUniqueOrThrow({ where: { id: data.sweepId }, select: { startedAt: true } });
-        const pool = new TargetPool(deps.config().targets);
+        const config = deps.config();
+        const pool = new TargetPool(config.targets);
         try {
-          return landPart(store, data.partId, worker, await scanRelation(part.relation, pool, sweep.startedAt));
+          const scan = await scanRelation(part.relation, pool, sweep.startedAt, {
+            range: part.range ?? undefined,
+            bounds: scanBounds(config.targets),
+            // a range holds about chunkRows rows: where a split after a timeout cuts it
+            rows: part.range ? config.sweep.chunkRows : undefined,
+          });
+          return landPart(store, data.partId, worker, scan);
         } finally {
           await pool.close();
         }

@@ -2,15 +2,19 @@ import { hostname } from "node:os";
 import type { SweepPartStatus } from "../../generated/prisma/enums";
 import type { Config } from "../config/types";
 import { planSweep, type SweepResult } from "../detect/sweep";
-import type { ScanResult } from "../detect/scan";
+import { scanBounds, type ScanResult } from "../detect/scan";
+import { describeRange, planRanges, rangeJson } from "../detect/ranges";
+import { logFailure } from "../errors/logged";
 import { claim, type JobModel } from "../jobs/lifecycle";
 import type { Relation } from "../relations/types";
 import type { Store } from "../store/client";
 import { knownDeclaredRelations } from "../store/scans";
 import { TargetPool } from "../targets/pool";
+import type { KeyRange } from "../targets/types";
 
 /**
- * A sweep run by the queue is cut into parts, one per relation: any worker takes any part,
+ * A sweep run by the queue is cut into parts, one per relation, or one per range of a
+ * relation whose child holds more than `sweep.chunkRows` rows: any worker takes any part,
  * a worker that dies loses only its part (taken over once its heartbeat is stale), and the
  * sweep is completed by whoever lands the last one (lib/sweeps/part-jobs.ts).
  */
@@ -50,13 +54,29 @@ export async function planParts(store: Store, config: Config, sweepId: string): 
   const sweep = await store.prisma.sweep.findUniqueOrThrow({ where: { id: sweepId }, select: { only: true } });
   const only = Array.isArray(sweep.only) ? (sweep.only as string[]) : undefined;
   const pool = new TargetPool(config.targets);
-  let relations: Relation[];
+  const bounds = scanBounds(config.targets);
+  const planned: { relation: Relation; range?: KeyRange }[] = [];
   try {
-    ({ relations } = await planSweep(config, pool, { only, known: await knownDeclaredRelations(store) }));
+    const { relations } = await planSweep(config, pool, { only, known: await knownDeclaredRelations(store) });
+    for (const relation of relations) {
+      // A relation that cannot be cut (its target unreachable now, say) is one part: its count reports the failure.
+      const ranges = await planRanges(relation, pool, config.sweep.chunkRows, bounds[relation.child.target]).catch((err) => {
+        logFailure("sweeps", `cutting ${relation.name} into ranges`)(err);
+        return null;
+      });
+      if (ranges) for (const range of ranges) planned.push({ relation, range: rangeJson(range) });
+      else planned.push({ relation });
+    }
   } finally {
     await pool.close();
   }
-  const parts = relations.map((relation, seq) => ({ sweepId, seq, relationName: relation.name, relation: relation as object }));
+  const parts = planned.map(({ relation, range }, seq) => ({
+    sweepId,
+    seq,
+    relationName: relation.name,
+    relation: relation as object,
+    ...(range ? { range: range as object } : {}),
+  }));
   await store.prisma.$transaction([
     store.prisma.sweepPart.createMany({ data: parts }),
     store.prisma.sweep.update({ where: { id: sweepId }, data: { total: parts.length, done: 0, heartbeatAt: new Date() } }),
@@ -71,7 +91,7 @@ export async function claimPart(
   partId: string,
   worker = workerName(),
   now = new Date(),
-): Promise<{ relation: Relation; attempts: number } | null> {
+): Promise<{ relation: Relation; range: KeyRange | null; attempts: number } | null> {
   const won = await claim(
     store,
     sweepParts,
@@ -80,8 +100,8 @@ export async function claimPart(
     now,
   );
   if (!won) return null;
-  const part = await store.prisma.sweepPart.findUniqueOrThrow({ where: { id: partId }, select: { relation: true, attempts: true } });
-  return { relation: part.relation as unknown as Relation, attempts: part.attempts };
+  const part = await store.prisma.sweepPart.findUniqueOrThrow({ where: { id: partId }, select: { relation: true, range: true, attempts: true } });
+  return { relation: part.relation as unknown as Relation, range: (part.range as KeyRange | null) ?? null, attempts: part.attempts };
 }
 
 /**
@@ -106,12 +126,57 @@ export async function partsProgress(store: Store, sweepId: string): Promise<{ la
   return { landed, total };
 }
 
-/** The sweep's counts as its parts landed them, in relation order: what follows the counts runs on them as on an in-process sweep's. */
+/**
+ * The sweep's counts as its parts landed them, one per relation in relation order (the
+ * ranges of a chunked relation added up): what follows the counts (scans, sightings,
+ * alerts) runs on them as on an in-process sweep's.
+ */
 export async function partsResult(store: Store, sweepId: string): Promise<SweepResult | null> {
   const sweep = await store.prisma.sweep.findUniqueOrThrow({ where: { id: sweepId }, select: { startedAt: true } });
-  const parts = await store.prisma.sweepPart.findMany({ where: { sweepId }, orderBy: { seq: "asc" }, select: { status: true, result: true } });
+  const parts = await store.prisma.sweepPart.findMany({
+    where: { sweepId },
+    orderBy: { seq: "asc" },
+    select: { status: true, result: true, relationName: true, range: true },
+  });
   if (parts.some((p) => p.status !== "done" && p.status !== "failed")) return null;
-  return { scannedAt: sweep.startedAt, results: parts.map((p) => fromJson(p.result)), failures: [] };
+  const byRelation = new Map<string, { result: ScanResult; range: KeyRange | null }[]>();
+  for (const p of parts) {
+    const list = byRelation.get(p.relationName) ?? [];
+    list.push({ result: fromJson(p.result), range: (p.range as KeyRange | null) ?? null });
+    byRelation.set(p.relationName, list);
+  }
+  return { scannedAt: sweep.startedAt, results: [...byRelation.values()].map(combineRanges), failures: [] };
+}
+
+/**
+ * One relation's count from its ranges' counts: the sum, which equals the one-statement
+ * count since the ranges cover every row once. One failed range fails the relation (its
+ * count would be short): orphans null, never a partial sum, and the error names the range.
+ */
+export function combineRanges(parts: { result: ScanResult; range: KeyRange | null }[]): ScanResult {
+  if (parts.length === 1) return parts[0].result;
+  const [first] = parts;
+  const failed = parts.filter((p) => p.result.error || p.result.orphans == null);
+  const durationMs = parts.reduce((s, p) => s + p.result.durationMs, 0);
+  if (failed.length) {
+    const f = failed[0];
+    const where = f.range ? ` (range ${describeRange(f.range)})` : "";
+    const more = failed.length > 1 ? `; ${failed.length} of ${parts.length} ranges failed` : "";
+    return {
+      ...first.result,
+      orphans: null,
+      childRows: null,
+      durationMs,
+      error: `${f.result.error ?? "not counted"}${f.result.error?.includes("on range") ? "" : where}${more}`,
+      errorKind: f.result.errorKind,
+    };
+  }
+  return {
+    ...first.result,
+    orphans: parts.reduce((s, p) => s + (p.result.orphans ?? 0), 0),
+    childRows: parts.reduce((s, p) => s + (p.result.childRows ?? 0), 0),
+    durationMs,
+  };
 }
 
 /** The parts of a sweep as `custodian sweep --wait` reports them. */
@@ -121,6 +186,7 @@ export async function partsReport(store: Store, sweepId: string) {
     const r = p.result ? fromJson(p.result) : null;
     return {
       relation: p.relationName,
+      ...(p.range ? { range: p.range as unknown as KeyRange } : {}),
       status: p.status,
       worker: p.worker,
       orphans: r?.orphans ?? null,

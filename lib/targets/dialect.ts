@@ -92,8 +92,17 @@ export interface PackedWalk {
 export interface Statements {
   /** One same-target count; each statement yields `orphans`, `child_rows`, or `n` (child rows). */
   orphanCounts(q: SameTargetOrphanQuery): Promise<RawBuilder<any>[]>;
-  /** The packed walk of this key, or null where the dialect walks it a row per key. */
-  packedWalk(child: ColumnsRef, after: unknown[] | null, limit: number): Promise<PackedWalk | null>;
+  /** The packed walk of this key (up to `upTo` when given), or null where the dialect walks it a row per key. */
+  packedWalk(child: ColumnsRef, after: unknown[] | null, limit: number, upTo?: unknown[] | null): Promise<PackedWalk | null>;
+  /** The table's row count as the catalog estimates it, as `n` (null or negative: no estimate). */
+  estimateRows(table: TableRef): RawBuilder<{ n: number | string | bigint | null }>;
+  /**
+   * One scanning statement made to stop after `ms`: the statement to run (itself, or
+   * wrapped where the dialect bounds a statement in its own text) and the settings to
+   * send before it in one transaction (none where it needs none). A dialect that cannot
+   * bound a statement returns it as it is (SQLite: docs/configuration.md).
+   */
+  bounded(statement: RawBuilder<any>, ms: number): Promise<{ statement: RawBuilder<any>; limits: RawBuilder<unknown>[] }>;
   lookup(parent: ColumnsRef, softDelete?: ParentSoftDelete): Promise<Lookup>;
   parentLive(alias: string, softDelete?: ParentSoftDelete): RawBuilder<unknown>;
   deleteFromAliased(table: TableRef, alias: string): RawBuilder<unknown>;

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { compilers } from "./compilers";
 import * as my from "./mysql/statements";
 import * as pg from "./postgres/statements";
-import { antiJoinCountStatement, parentLive, walkKeysStatement } from "./sql";
+import { antiJoinCountStatement, keyAtOffsetStatement, parentLive, walkKeysStatement } from "./sql";
 import * as lite from "./sqlite/statements";
 
 // The statements Custodian runs against other people's databases, compiled per dialect.
@@ -19,6 +19,9 @@ const keys = [
   ["a", "b'); DELETE FROM x; --"],
 ];
 
+// a chunk of the child's (composite) primary key, a hostile text value at each end
+const childRange = { columns: ["User Id", "tenant`id"], from: [5, "b'); DELETE FROM x; --"], to: [9, "b'); DELETE FROM x; --"] };
+
 function compile(dialect: keyof typeof compilers, q: RawBuilder<unknown>) {
   return q.compile(compilers[dialect]);
 }
@@ -32,6 +35,10 @@ const cases = {
     missingRange: pg.missingKeys({ ...parent, columns: ["id"] }, ["bigint"], [[1, "2", "b'); DELETE FROM x; --"]], undefined, ["1", "2"]),
     walkList: pg.walkKeysPacked({ ...child, columns: ["User Id"] }, ["5"], 1000, "list"),
     walkJson: pg.walkKeysPacked({ ...child, columns: ["User Id"] }, null, 1000, "json"),
+    rangeOnePass: pg.orphanCountOnePass({ child, parent, parentKeyUnique: true, childRange }),
+    rangeAntiJoin: antiJoinCountStatement({ child, parent, parentKeyUnique: false, childRange }, parentLive("p", undefined)),
+    keyAtOffset: keyAtOffsetStatement(child, childRange.from, childRange.to, 99),
+    walkUpTo: walkKeysStatement(child, childRange.from, 1000, childRange.to),
   },
   mysql: {
     onePass: my.orphanCountOnePass({ child, parent, parentSoftDelete: sd, parentKeyUnique: true }),
@@ -40,6 +47,8 @@ const cases = {
     walk: walkKeysStatement(child, [5, "t"], 1000),
     missing: my.missingKeysJsonTable(parent, ["bigint(20) unsigned", "varchar(10) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci"], keys, sd),
     missingUnion: my.missingKeysUnion(parent, ["bigint(20) unsigned", "varchar(10)"], keys, sd),
+    rangeOnePass: my.orphanCountOnePass({ child, parent, parentKeyUnique: true, childRange }),
+    keyAtOffset: keyAtOffsetStatement(child, childRange.from, childRange.to, 99),
   },
   sqlite: {
     join: lite.orphanCountJoin({ child, parent, parentSoftDelete: sd, parentKeyUnique: true }),
@@ -49,6 +58,9 @@ const cases = {
     walk: walkKeysStatement(child, [5, "t"], 1000),
     missing: lite.missingKeys(parent, keys, sd),
     walkPacked: lite.walkKeysPacked({ ...child, columns: ["User Id"] }, [5n], 1000),
+    rangeJoin: lite.orphanCountJoin({ child, parent, parentKeyUnique: true, childRange }),
+    rangeNotIn: lite.orphanCountNotIn({ child, parent, parentKeyUnique: false, childRange }),
+    keyAtOffset: keyAtOffsetStatement(child, childRange.from, childRange.to, 99),
   },
 };
 
@@ -59,16 +71,39 @@ describe.each(Object.keys(cases) as (keyof typeof cases)[])("%s statements", (di
     const { sql, parameters } = compile(dialect, (cases[dialect] as Record<string, RawBuilder<unknown>>)[name]);
     expect(sql).toMatchSnapshot();
     // every identifier appears only in its quoted form
-    for (const id of [...child.columns, ...parent.columns.filter(() => !name.startsWith("walk"))]) {
+    // walks and the key at an offset read the child only
+    const childOnly = name.startsWith("walk") || name.startsWith("key");
+    for (const id of [...child.columns, ...parent.columns.filter(() => !childOnly)]) {
       if (sql.includes(id)) expect(sql).toContain(quote(id));
     }
-    if (!name.startsWith("walk")) expect(sql).toContain(quote(HOSTILE));
+    if (!childOnly) expect(sql).toContain(quote(HOSTILE));
+    if (name.startsWith("range") || name.startsWith("key")) expect(parameters).toContain("b'); DELETE FROM x; --");
     // values never reach the SQL text
     expect(sql).not.toContain("DELETE FROM x");
     const bound = parameters.flat();
     // (keys travel as arrays on Postgres, a JSON document on SQLite, placeholders on MySQL)
     if (name.startsWith("missing")) expect(bound.some((p) => String(p).includes("b'); DELETE FROM x; --"))).toBe(true);
     if (sql.includes("deleted_at")) expect(bound).toContainEqual(dialect === "sqlite" ? sd.before.toISOString() : sd.before);
+  });
+});
+
+describe("key ranges", () => {
+  it("are lower-exclusive and upper-inclusive, the leading column also bounded on its own so an index range starts at the range", () => {
+    const { sql, parameters } = compile("postgres", keyAtOffsetStatement({ ...child, columns: ["a", "b"] }, [5, "x"], [9, "y"], 99));
+    expect(sql).toContain(
+      `"c"."a" >= $1 AND (("c"."a" > $2) OR ("c"."a" = $3 AND "c"."b" > $4)) AND "c"."a" <= $5 AND (("c"."a" < $6) OR ("c"."a" = $7 AND "c"."b" <= $8))`,
+    );
+    expect(parameters).toEqual([5, 5, 5, "x", 9, 9, 9, "y"]);
+    expect(sql).toMatch(/ORDER BY "c"\."a", "c"\."b"\nLIMIT 1 OFFSET 99$/);
+    // one column: the comparison alone; an open end: no bound at all
+    expect(compile("postgres", keyAtOffsetStatement({ ...child, columns: ["a"] }, null, [9], 0)).sql).toContain(
+      `WHERE "c"."a" IS NOT NULL AND "c"."a" <= $1\n`,
+    );
+  });
+
+  it("leave the one-statement count as it was without a range", () => {
+    expect(compile("postgres", pg.orphanCountOnePass({ child, parent, parentKeyUnique: true })).sql).not.toMatch(/\nWHERE/);
+    expect(compile("mysql", my.orphanCountOnePass({ child, parent, parentKeyUnique: true })).sql).not.toMatch(/\nWHERE/);
   });
 });
 

@@ -8,7 +8,7 @@ import { lookUpInBatches, impossibleKeys, missingOrds } from "./missing-keys";
 import { pageFromRows } from "./page";
 import { Session } from "./session";
 import { sharedDriver } from "./shared-drivers";
-import { countNullKeysStatement, countRowsStatement, walkKeysStatement } from "./sql";
+import { countNullKeysStatement, countRowsStatement, keyAtOffsetStatement, walkKeysStatement } from "./sql";
 import type {
   ColumnsRef,
   ForeignKeyToAdd,
@@ -18,6 +18,7 @@ import type {
   OrphanCount,
   ParentSoftDelete,
   SameTargetOrphanQuery,
+  ScanBound,
   TableRef,
   Target,
   TargetTransaction,
@@ -109,11 +110,11 @@ class ComposedTarget implements Target {
    * Runs the dialect's statements for one relation: at once on a server (the row count
    * takes a second connection while the anti join runs), in turn in-process.
    */
-  async countOrphans(q: SameTargetOrphanQuery): Promise<OrphanCount> {
+  async countOrphans(q: SameTargetOrphanQuery, bound?: ScanBound): Promise<OrphanCount> {
     const statements = await this.session.guard(() => this.statements.orphanCounts(q));
     const rows = this.inProcess
-      ? await statements.reduce<Promise<any[]>>(async (acc, s) => [...(await acc), (await this.session.run(s))[0]], Promise.resolve([]))
-      : await Promise.all(statements.map(async (s) => (await this.session.run(s))[0]));
+      ? await statements.reduce<Promise<any[]>>(async (acc, s) => [...(await acc), (await this.scanRun(s, bound))[0]], Promise.resolve([]))
+      : await Promise.all(statements.map(async (s) => (await this.scanRun(s, bound))[0]));
     let orphans = 0;
     let childRows = 0;
     for (const row of rows) {
@@ -130,27 +131,50 @@ class ComposedTarget implements Target {
     return Number(row.n);
   }
 
-  async countNullKeys(ref: ColumnsRef): Promise<number> {
-    const [row] = await this.session.run(countNullKeysStatement(ref));
+  async countNullKeys(ref: ColumnsRef, bound?: ScanBound): Promise<number> {
+    const [row] = await this.scanRun(countNullKeysStatement(ref), bound);
     return Number(row.n);
   }
 
+  async estimateRows(table: TableRef): Promise<number | null> {
+    const [row] = await this.session.run(this.statements.estimateRows(table));
+    const n = row?.n == null ? null : Number(row.n);
+    return n == null || !Number.isFinite(n) || n < 0 ? null : Math.round(n);
+  }
+
+  async keyAtOffset(ref: ColumnsRef, after: unknown[] | null, upTo: unknown[] | null, offset: number, bound?: ScanBound): Promise<unknown[] | null> {
+    const [row] = await this.scanRun(keyAtOffsetStatement(ref, after, upTo, offset), bound);
+    return row ? ref.columns.map((_, i) => row[`k${i}`]) : null;
+  }
+
   /** A page as one aggregate row where the dialect packs this key, else a row per key. */
-  async walkKeys(child: ColumnsRef, after: unknown[] | null, limit: number): Promise<KeyPage> {
+  async walkKeys(child: ColumnsRef, after: unknown[] | null, limit: number, opts: ScanBound & { upTo?: unknown[] | null } = {}): Promise<KeyPage> {
     const packed = await this.session.guard(async () => {
-      const walk = await this.statements.packedWalk(child, after, limit);
-      return walk && walk.page((await this.session.run(walk.statement))[0]);
+      const walk = await this.statements.packedWalk(child, after, limit, opts.upTo);
+      return walk && walk.page((await this.scanRun(walk.statement, opts))[0]);
     });
     if (packed) return packed;
-    const rows = await this.session.run(walkKeysStatement(child, after, limit));
+    const rows = await this.scanRun(walkKeysStatement(child, after, limit, opts.upTo), opts);
     return pageFromRows(rows, child.columns.length, limit);
+  }
+
+  /**
+   * A scanning statement, stopped after `bound.timeoutMs` where the dialect can: in its own
+   * text, or in a transaction of its own that sends the limit first.
+   */
+  private async scanRun<R>(statement: RawBuilder<R>, bound?: ScanBound): Promise<R[]> {
+    const ms = bound?.timeoutMs;
+    if (!ms) return this.session.run(statement);
+    const b = await this.session.guard(() => this.statements.bounded(statement, ms));
+    if (!b.limits.length) return this.session.run(b.statement as RawBuilder<R>);
+    return this.session.transaction(b.limits, (tx) => tx.query(b.statement as RawBuilder<R>));
   }
 
   /**
    * Looks keys up in batches within the driver's parameter limits, several batches at
    * once on a server (a server's pool has 4 connections: two), one after another in-process.
    */
-  async missingKeys(parent: ColumnsRef, keys: unknown[][], size: number, softDelete?: ParentSoftDelete): Promise<number[]> {
+  async missingKeys(parent: ColumnsRef, keys: unknown[][], size: number, softDelete?: ParentSoftDelete, bound?: ScanBound): Promise<number[]> {
     if (size === 0) return [];
     const lookup = await this.session.guard(() => this.statements.lookup(parent, softDelete));
     // Keys no row of the parent's column types could hold are missing without asking.
@@ -161,7 +185,7 @@ class ComposedTarget implements Target {
       impossible: impossibleKeys(types, keys, size),
       batch: this.adapter.lookupBatchSize(parent.columns.length),
       concurrency: this.inProcess ? 1 : 2,
-      ask: async (slice) => missingOrds(await this.session.run(lookup.batch(slice))),
+      ask: async (slice) => missingOrds(await this.scanRun(lookup.batch(slice), bound)),
     });
   }
 

@@ -71,12 +71,31 @@ export interface ParentSoftDelete {
   before: Date;
 }
 
+/**
+ * A stretch of a table in the order of some of its columns (a primary key, or the key a
+ * cross-target walk follows): the rows after `from` (exclusive) up to `to` (inclusive),
+ * compared as the database orders those columns (their collation). An end left out is
+ * open, so ranges cut at the same boundaries cover every row exactly once.
+ */
+export interface KeyRange {
+  columns: string[];
+  from?: unknown[];
+  to?: unknown[];
+}
+
 export interface SameTargetOrphanQuery {
   child: ColumnsRef;
   parent: ColumnsRef;
   parentSoftDelete?: ParentSoftDelete;
   /** True when parent.columns are a primary key or unique: allows the one-pass join shape. */
   parentKeyUnique: boolean;
+  /** Only the child rows in this range of the child's primary key (a chunk of a big relation); every row without it. */
+  childRange?: KeyRange;
+}
+
+/** How long one scanning statement may run (ms); none: as long as it takes. */
+export interface ScanBound {
+  timeoutMs?: number;
 }
 
 export interface OrphanCount {
@@ -138,23 +157,33 @@ export interface Target {
   indexes(): Promise<IndexInfo[]>;
 
   /** Orphans of a relation whose child and parent live in this target: one set-based statement. */
-  countOrphans(q: SameTargetOrphanQuery): Promise<OrphanCount>;
+  countOrphans(q: SameTargetOrphanQuery, bound?: ScanBound): Promise<OrphanCount>;
+  /** The table's row count as the catalog estimates it (PostgreSQL reltuples, InnoDB's TABLE_ROWS; SQLite counts), null when it has none. */
+  estimateRows(table: TableRef): Promise<number | null>;
+  /**
+   * The key of the row `offset` rows past `after` (0: the first after it) in the order of
+   * `ref.columns`, among rows whose key has no NULL and lies within `upTo` when given;
+   * null when there are not that many. Reads at most offset + 1 entries of an index on
+   * the columns: how a big table's ranges are cut in bounded steps.
+   */
+  keyAtOffset(ref: ColumnsRef, after: unknown[] | null, upTo: unknown[] | null, offset: number, bound?: ScanBound): Promise<unknown[] | null>;
   /** Rows of a table. */
   countRows(table: TableRef): Promise<number>;
   /** Rows whose key (these columns) has a NULL column: the rows walkKeys does not see. */
-  countNullKeys(ref: ColumnsRef): Promise<number>;
+  countNullKeys(ref: ColumnsRef, bound?: ScanBound): Promise<number>;
   /**
    * The next `limit` distinct non-NULL child keys after `after` (in key order), with their
    * row counts: walks the child's key index so memory stays flat whatever the table size.
+   * `upTo` ends the walk at that key (inclusive): a chunk of a cross-target scan.
    */
-  walkKeys(child: ColumnsRef, after: unknown[] | null, limit: number): Promise<KeyPage>;
+  walkKeys(child: ColumnsRef, after: unknown[] | null, limit: number, opts?: ScanBound & { upTo?: unknown[] | null }): Promise<KeyPage>;
   /**
    * Of `size` keys given column by column (`keys[c][i]`, as in a KeyPage), the positions
    * (ascending) of those with no (live) row in `parent`. The database compares (its
    * types, its collation): keys from another database are never matched by string
    * equality in Node, which would invent orphans.
    */
-  missingKeys(parent: ColumnsRef, keys: unknown[][], size: number, softDelete?: ParentSoftDelete): Promise<number[]>;
+  missingKeys(parent: ColumnsRef, keys: unknown[][], size: number, softDelete?: ParentSoftDelete, bound?: ScanBound): Promise<number[]>;
   /** The declared types of some columns, in order ("" when unknown). */
   columnTypes(ref: ColumnsRef): Promise<string[]>;
   /**

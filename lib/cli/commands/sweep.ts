@@ -6,6 +6,7 @@ import { openStore, type Store } from "../../store/client";
 import { configHash, knownDeclaredRelations } from "../../store/scans";
 import { enqueueRequestedSweep } from "../../sweeps/job";
 import { partsReport, partsResult } from "../../sweeps/parts";
+import { describeRange } from "../../detect/ranges";
 import { TargetPool } from "../../targets/pool";
 import { EXIT, formatCount, table, type Output } from "../io";
 import { scanJson } from "./scan";
@@ -88,7 +89,14 @@ async function waitForSweep(store: Store, sweepId: string, out: Output): Promise
   out.result({ sweepId, status: sweep.status, ...(sweep.error ? { error: sweep.error } : {}), relations, parts }, () => {
     const rows = [["relation", "orphans", "worker", "attempts", "ms", "note"]];
     for (const p of parts)
-      rows.push([p.relation, p.error ? "FAILED" : formatCount(p.orphans), p.worker ?? "", String(p.attempts), String(p.durationMs ?? ""), p.error ?? ""]);
+      rows.push([
+        p.range ? `${p.relation} ${describeRange(p.range)}` : p.relation,
+        p.error ? "FAILED" : formatCount(p.orphans),
+        p.worker ?? "",
+        String(p.attempts),
+        String(p.durationMs ?? ""),
+        p.error ?? "",
+      ]);
     return `sweep ${sweepId}: ${sweep.status}${sweep.error ? ` (${sweep.error})` : ""}\n${table(rows, ["l", "r", "l", "r", "r", "l"])}`;
   });
   return failed ? EXIT.failed : EXIT.ok;

@@ -28,7 +28,7 @@ export function mapMysqlError(target: string, err: unknown): TargetError {
   if (net) return new TargetError(net, target, `cannot reach target "${target}": ${msg}`, err);
   // mysql2 reuses a pooled connection the server has since closed with this message, and no code.
   if (/connection is in closed state|Connection lost/i.test(msg)) return new TargetError("unreachable", target, `cannot reach target "${target}": ${msg}`, err);
-  const kind = BY_CODE[code] ?? (/max_statement_time|maximum statement execution time/i.test(msg) ? "timeout" : "query_failed");
+  const kind = BY_CODE[code] ?? (/max_statement_time exceeded|maximum statement execution time exceeded/i.test(msg) ? "timeout" : "query_failed");
   if (kind === "unreachable") return new TargetError(kind, target, `cannot reach target "${target}": ${msg}`, err);
   return new TargetError(kind, target, `${target}: ${msg}`, err);
 }

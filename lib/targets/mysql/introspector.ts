@@ -81,6 +81,8 @@ export interface MysqlIntrospector extends Introspector {
   declarations(ref: ColumnsRef): Promise<string[]>;
   /** Whether the server has JSON_TABLE (MySQL 8, MariaDB 10.6+). */
   jsonTable(): Promise<boolean>;
+  /** MariaDB rather than MySQL (they bound a statement's time differently). */
+  mariadb(): Promise<boolean>;
 }
 
 /** information_schema of the connected database, each part read once per target. */
@@ -109,6 +111,7 @@ export function createMysqlIntrospector(session: Session): MysqlIntrospector {
     indexes: session.memo(async () => (await indexes()).map(({ schema, table, name, columns }) => ({ schema, table, name, columns }))),
     /** MySQL and MariaDB have no partial indexes. */
     partialIndexes: async () => [],
+    mariadb: session.memo(async () => /mariadb/i.test((await session.run(versionQuery))[0].version)),
   };
 }
 

@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from "kysely";
 import type { Statements } from "../dialect";
 import { typeFamily } from "../keys";
-import { col, createIndexStatement, keyNotNull, keysEqual, parentLive, placeholderKeys, serverOrphanCounts, tableId } from "../sql";
+import { col, createIndexStatement, keyNotNull, keysEqual, parentLive, placeholderKeys, serverOrphanCounts, tableId, whereInRange } from "../sql";
 import type { ColumnsRef, ParentSoftDelete, SameTargetOrphanQuery } from "../types";
 import type { MysqlIntrospector } from "./introspector";
 
@@ -27,7 +27,7 @@ export function orphanCountOnePass(q: SameTargetOrphanQuery): RawBuilder<{ orpha
   const withKey = child.columns.length === 1 ? sql`COUNT(${col("c", child.columns[0])})` : sql`COUNT(CASE WHEN ${keyNotNull("c", child.columns)} THEN 1 END)`;
   return sql`SELECT COUNT(*) AS child_rows, ${withKey} - COUNT(${col("p", parent.columns[0])}) AS orphans
 FROM ${tableId(child)} AS c
-LEFT JOIN ${tableId(parent)} AS p ON ${keysEqual("p", parent.columns, "c", child.columns)}${live}`;
+LEFT JOIN ${tableId(parent)} AS p ON ${keysEqual("p", parent.columns, "c", child.columns)}${live}${whereInRange("c", q.childRange)}`;
 }
 
 // Column declarations come from information_schema (COLUMN_TYPE, charset, collation),
@@ -135,6 +135,19 @@ export function createMysqlStatements(catalog: MysqlIntrospector): Statements {
     deleteFromAliased: (table, alias) => sql`DELETE ${sql.id(alias)} FROM ${tableId(table)} AS ${sql.id(alias)}`,
     createIndex: (ref) => createIndexStatement(ref, { concurrently: false, schemaOn: "table", suffix: sql` ALGORITHM=INPLACE LOCK=NONE` }),
     partialIndex: () => null,
+    /** InnoDB's estimate (ANALYZE TABLE refreshes it). */
+    estimateRows: (t) => sql`SELECT TABLE_ROWS AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ${t.schema} AND TABLE_NAME = ${t.table}`,
+    /**
+     * MariaDB bounds one statement in its own text (`SET STATEMENT max_statement_time = s
+     * FOR …`, seconds with a fraction); MySQL by a hint on a top-level SELECT, which wraps
+     * the statement as a derived table (the hint's timer covers all of it).
+     */
+    async bounded(statement, ms) {
+      if (await catalog.mariadb())
+        // a number of our own making (seconds to the ms): MariaDB refuses a quoted one
+        return { statement: sql`SET STATEMENT max_statement_time = ${sql.raw((Math.max(1, Math.trunc(ms)) / 1000).toFixed(3))} FOR ${statement}`, limits: [] };
+      return { statement: sql`SELECT /*+ MAX_EXECUTION_TIME(${sql.lit(Math.max(1, Math.trunc(ms)))}) */ * FROM (${statement}) AS bounded`, limits: [] };
+    },
     /**
      * InnoDB's lock wait, the part of a batch that can hang; the batch's own statements are
      * keyed on primary keys and bounded by the batch size. (Session-wide on this pooled

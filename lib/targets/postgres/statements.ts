@@ -14,6 +14,7 @@ import {
   serverOrphanCounts,
   tableId,
   walkKeysStatement,
+  whereInRange,
 } from "../sql";
 import type { ColumnsRef, ParentSoftDelete, SameTargetOrphanQuery } from "../types";
 import type { PostgresIntrospector } from "./introspector";
@@ -31,7 +32,7 @@ export function orphanCountOnePass(q: SameTargetOrphanQuery): RawBuilder<{ orpha
   return sql`SELECT count(*) AS child_rows,
   count(*) FILTER (WHERE ${keyNotNull("c", child.columns)} AND ${col("p", parent.columns[0])} IS NULL) AS orphans
 FROM ${tableId(child)} AS c
-LEFT JOIN ${tableId(parent)} AS p ON ${keysEqual("p", parent.columns, "c", child.columns)} AND ${parentLive("p", q.parentSoftDelete)}`;
+LEFT JOIN ${tableId(parent)} AS p ON ${keysEqual("p", parent.columns, "c", child.columns)} AND ${parentLive("p", q.parentSoftDelete)}${whereInRange("c", q.childRange)}`;
 }
 
 // Type names come from format_type() of the catalog, never from the user; still, only
@@ -109,23 +110,24 @@ export function walkKeysPacked(
   after: unknown[] | null,
   limit: number,
   as: "list" | "json",
+  upTo?: unknown[] | null,
 ): RawBuilder<{ size: string; row_count: string | null; last: unknown; keys: string | string[] | null; counts: string | null }> {
   const keys = as === "json" ? sql`json_agg(w.k0)` : sql`string_agg(CAST(w.k0 AS text), ',')`;
   return sql`SELECT count(*) AS size, sum(w.n) AS row_count, max(w.k0) AS last, ${keys} AS keys, string_agg(CAST(w.n AS text), ',') AS counts
-FROM (${walkKeysStatement(child, after, limit)}) AS w`;
+FROM (${walkKeysStatement(child, after, limit, upTo)}) AS w`;
 }
 
 /** PostgreSQL's statements (PGlite's too), the catalog facts they depend on read through `catalog`. */
 export function createPostgresStatements(catalog: PostgresIntrospector): Statements {
   return {
     orphanCounts: async (q) => serverOrphanCounts(q, orphanCountOnePass),
-    async packedWalk(child, after, limit) {
+    async packedWalk(child, after, limit, upTo) {
       if (child.columns.length !== 1) return null;
       const [column] = columnsOf(await catalog.columns(), child);
       const family = column?.dataType ? typeFamily(column.dataType) : "other";
       if (family !== "integer" && family !== "text") return null;
       return {
-        statement: walkKeysPacked(child, after, limit, family === "text" ? "json" : "list"),
+        statement: walkKeysPacked(child, after, limit, family === "text" ? "json" : "list", upTo),
         // (pg parses a json column itself)
         page: (row) => packedPage(row, () => (typeof row.keys === "string" ? row.keys.split(",") : (row.keys as string[])), limit),
       };
@@ -143,6 +145,11 @@ export function createPostgresStatements(catalog: PostgresIntrospector): Stateme
     deleteFromAliased,
     createIndex: (ref) => createIndexStatement(ref, { concurrently: true, schemaOn: "table" }),
     partialIndex: (ref, stamp, opts) => createIndexStatement(ref, { concurrently: true, schemaOn: "table", partial: { stamp, ...opts } }),
+    /** The planner's estimate, kept by ANALYZE and autovacuum (-1 for a table never analysed: no estimate). */
+    estimateRows: (t) => sql`SELECT c.reltuples AS n FROM pg_class AS c JOIN pg_namespace AS s ON s.oid = c.relnamespace
+WHERE s.nspname = ${t.schema} AND c.relname = ${t.table} AND c.relkind IN ('r', 'p')`,
+    /** statement_timeout counts a wait for a lock too; SET LOCAL ends with the statement's own transaction. */
+    bounded: async (statement, ms) => ({ statement, limits: [sql`SET LOCAL statement_timeout = ${sql.lit(Math.max(1, Math.trunc(ms)))}`] }),
     /** SET LOCAL: the limits end with the transaction, never leak into the pool's next user. */
     timeouts: (ms) => [sql`SET LOCAL statement_timeout = ${sql.lit(Math.trunc(ms))}`, sql`SET LOCAL lock_timeout = ${sql.lit(Math.trunc(ms))}`],
   };

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "sweep_parts" ADD COLUMN     "range" JSONB;
