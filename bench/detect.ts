@@ -259,6 +259,8 @@ async function cross(childDialect: Dialect, parentDialect: Dialect, references: 
  * (a fresh process, a PostgreSQL store, the scan stored), against the same count typed into
  * psql (a fresh process too), in interleaved rounds. Beside it, the scan's own `durationMs`
  * against the statement's time in an open session: what the CLI adds outside the statement.
+ * The CLI's wall time also holds what psql does not do: opening the store, recording the
+ * orphans' sightings (20K keys here) and storing the scan.
  */
 async function cliEndToEnd(): Promise<void> {
   const admin = new pg.Client({ connectionString: PG_URL });
@@ -283,7 +285,8 @@ relations:
     );
     const bin = path.join(import.meta.dirname, "../bin/custodian.mjs");
     const env = { ...process.env, DATABASE_URL: storeUrl.toString(), BENCH_TARGET_URL: specFor("postgres", "bench").url, CUSTODIAN_CONFIG: "" };
-    const sql = `SELECT count(*) FILTER (WHERE c.parent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${PG_SCHEMA}.parent p WHERE p.id = c.parent_id)), count(*) FROM ${PG_SCHEMA}.child c`;
+    // the fastest hand-written shape giving the same two counts (the same-DB rounds above)
+    const sql = `SELECT count(*) FILTER (WHERE c.parent_id IS NOT NULL AND p.id IS NULL), count(*) FROM ${PG_SCHEMA}.child c LEFT JOIN ${PG_SCHEMA}.parent p ON p.id = c.parent_id`;
     const cli = () => {
       const t = performance.now();
       const r = spawnSync(process.execPath, [bin, "scan", "--config", config, "--relation", "bench", "--json"], { env, encoding: "utf8" });
