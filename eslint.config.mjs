@@ -6,7 +6,9 @@ import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".next/", "generated/", "dist/", "demo/data/", ".custodian/", "test-results/", "playwright-report/", "next-env.d.ts"] },
+  {
+    ignores: ["node_modules/", ".next/", "generated/", "dist/", "demo/data/", ".custodian/", "test-results/", "playwright-report/", "next-env.d.ts", ".cache/"],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

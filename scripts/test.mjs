@@ -2,7 +2,8 @@
 // `npm test`: the quality gate, then every test. First typecheck, formatting, lint and the import layers
 // (as pg-boss's `test` script does): if one fails, no test runs. Then unit and integration
 // tests (vitest: PGlite, SQLite, and the machine's PostgreSQL and MariaDB), then browser
-// tests (Playwright in Debian's Chromium).
+// tests (Playwright in Debian's Chromium). Last, `npm run test:node24` runs the unit tests and the
+// runtime-sensitive integration tests again on Node 24 LTS (scripts/test-node24.mjs says which).
 // A missing service or browser is announced loudly and skipped; under CI=true it fails.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -27,6 +28,7 @@ if (gate()) {
     console.error(`\n${"!".repeat(78)}\n!! ${msg}\n${"!".repeat(78)}\n`);
     results.push(["browser (playwright)", process.env.CI === "true" ? 1 : 0]);
   }
+  results.push(["node 24 (npm run test:node24: unit + runtime-sensitive integration; not all of it)", run("npm", ["run", "--silent", "test:node24"])]);
 } else {
   console.error(`\n${results.at(-1)[0]} failed: the tests did not run.`);
 }
