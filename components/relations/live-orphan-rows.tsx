@@ -20,6 +20,7 @@ export async function LiveOrphanRows({
   after,
   back,
   href,
+  version,
 }: {
   relation: Relation;
   targets: Config["targets"];
@@ -28,8 +29,10 @@ export async function LiveOrphanRows({
   /** the cursors of the pages before this one, oldest first ("" for the first page) */
   back: string[];
   href: (q: { after?: string; back?: string }) => string;
+  /** the relation's latest scan (read-live.ts) */
+  version: string;
 }) {
-  const { preview } = await readLive(relation, targets, after, true);
+  const { preview } = await readLive(relation, targets, after, true, version);
   if (!preview || "error" in preview) return <PreviewError message={preview?.error ?? "not read"} />;
   const store = await getStore();
   const [sightings, { allowlisted }] = await Promise.all([

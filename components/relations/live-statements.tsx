@@ -8,13 +8,16 @@ export async function LiveStatements({
   targets,
   after,
   mayPreview,
+  version,
 }: {
   relation: Relation;
   targets: Config["targets"];
   after: string | null;
   mayPreview: boolean;
+  /** the relation's latest scan (read-live.ts) */
+  version: string;
 }) {
-  const { statements } = await readLive(relation, targets, after, mayPreview);
+  const { statements } = await readLive(relation, targets, after, mayPreview, version);
   if (statements.length === 0) return <p className="text-sm text-zinc-500">The statements cannot be shown while the target is unreachable.</p>;
   return statements.map((s, i) => (
     <div key={i} className="card p-3">

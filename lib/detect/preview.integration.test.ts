@@ -107,6 +107,24 @@ describe.each(dialects)("the orphan preview on %s pages 50 rows by (child key, p
     }
   });
 
+  it("shares a page between viewers for a while, but never across a rescan of the relation (a cleanup's refresh)", async () => {
+    const q = (n: string) => (dialect === "mysql" ? `\`${n}\`` : `"${n}"`);
+    const parent = fx.schema && dialect === "postgres" ? `${q(fx.schema)}.${q("pv_parent")}` : q("pv_parent");
+    const shared = { rows: 4, sharedForMs: 60_000 };
+    const before = await preview({ ...shared, version: `${dialect}-scan-1` });
+    expect(before.rows.map((r) => Number(r.values.parent_id))).toEqual([100, 100, 100, 100]);
+    await fx.exec(`INSERT INTO ${parent} (id) VALUES (100)`);
+    try {
+      // the same scan: the page read a moment ago is shared
+      expect((await preview({ ...shared, version: `${dialect}-scan-1` })).rows).toEqual(before.rows);
+      // a newer scan (the relation was rescanned after a change): read afresh
+      const after = await preview({ ...shared, version: `${dialect}-scan-2` });
+      expect(after.rows.map((r) => Number(r.values.parent_id))).toEqual([101, 101, 101, 101]);
+    } finally {
+      await fx.exec(`DELETE FROM ${parent} WHERE id = 100`);
+    }
+  });
+
   it("refuses a page link that is not a position in this relation, as a usage error", async () => {
     for (const bad of ["not-base64-json", Buffer.from(JSON.stringify({ k: ["1", "2"], p: ["1"] })).toString("base64url")]) {
       const err = await preview({ after: bad }).catch((e: unknown) => e);

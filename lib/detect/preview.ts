@@ -33,10 +33,18 @@ export interface OrphanPreviewPage {
 export async function orphanPreview(
   relation: Relation,
   pool: TargetPool,
-  opts: { after?: string | null; rows?: number; now?: Date; sharedForMs?: number } = {},
+  opts: { after?: string | null; rows?: number; now?: Date; sharedForMs?: number; version?: string } = {},
 ): Promise<OrphanPreviewPage> {
   if (!opts.sharedForMs) return readPreview(relation, pool, opts);
-  const key = JSON.stringify([pool.fingerprint([relation.child.target, relation.parent.target]), relation, opts.after ?? null, opts.rows ?? PREVIEW_ROWS]);
+  // `version` (the relation's latest scan): a cleanup's refresh rescans the relation, so a read
+  // shared from before it is never shown after it, even within the sharing time
+  const key = JSON.stringify([
+    pool.fingerprint([relation.child.target, relation.parent.target]),
+    relation,
+    opts.after ?? null,
+    opts.rows ?? PREVIEW_ROWS,
+    opts.version ?? null,
+  ]);
   return sharedRead(key, opts.sharedForMs, () => readPreview(relation, pool, opts));
 }
 

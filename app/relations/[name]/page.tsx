@@ -60,6 +60,7 @@ export default async function RelationPage({
   const { scan, relation, points, alerts: mine, thresholds, allowlist, jobs, keyStates, graceDays } = data;
   // the live targets are read once, for the preview and the statements (components/relations/read-live.ts)
   const mayPreview = can(actor.roles, "orphans.preview");
+  const liveVersion = new Date(scan.scannedAt).toISOString();
   const base = relationHref(name);
   const q = (p: Record<string, string | undefined>) => {
     const s = new URLSearchParams(Object.entries({ range, ...p }).filter(([, v]) => v) as [string, string][]);
@@ -161,6 +162,7 @@ export default async function RelationPage({
                 after={after ?? null}
                 back={parseBack(back)}
                 href={(p) => `${q(p)}#orphan-rows`}
+                version={liveVersion}
               />
             </Suspense>
           </ErrorBoundary>
@@ -200,7 +202,7 @@ export default async function RelationPage({
               </p>
             }
           >
-            <LiveStatements relation={relation} targets={config.targets} after={after ?? null} mayPreview={mayPreview} />
+            <LiveStatements relation={relation} targets={config.targets} after={after ?? null} mayPreview={mayPreview} version={liveVersion} />
           </Suspense>
         </ErrorBoundary>
       </section>
