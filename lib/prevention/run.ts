@@ -1,6 +1,6 @@
 import { recordAudit } from "../audit/record";
 import type { Config } from "../config/types";
-import { abandonedIds, startHeartbeat, workerName } from "../jobs/lifecycle";
+import { abandonedIds, staleBefore, startHeartbeat, workerName } from "../jobs/lifecycle";
 import type { Store } from "../store/client";
 import { TargetPool } from "../targets/pool";
 import type { PreventionAction } from "./action";
@@ -94,7 +94,7 @@ export async function failAbandonedPrevention(store: Store, now = new Date()): P
       `the worker running it stopped answering during step ${job.stepsDone + 1} of ${job.stepsTotal ?? "?"} ("${job.currentStep ?? "starting"}"). ` +
       `Steps after it did not run. The constraint may be partly in place: the Prevention page proposes afresh from the catalog.`;
     const n = await store.prisma.preventionJob.updateMany({
-      where: { id, status: "running", heartbeatAt: { lt: new Date(now.getTime() - 30_000) } },
+      where: { id, status: "running", heartbeatAt: { lt: staleBefore(preventionJobs, now.getTime()) } },
       data: { status: "failed", reason, error: "worker lost", finishedAt: now },
     });
     if (n.count === 1) {

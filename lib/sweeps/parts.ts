@@ -1,11 +1,10 @@
-import { hostname } from "node:os";
 import type { SweepPartStatus } from "../../generated/prisma/enums";
 import type { Config } from "../config/types";
 import { planSweep, type SweepResult } from "../detect/sweep";
 import { scanBounds, type ScanResult } from "../detect/scan";
 import { describeRange, planRanges, rangeJson } from "../detect/ranges";
 import { logFailure } from "../errors/logged";
-import { claim, type JobModel } from "../jobs/lifecycle";
+import { claim, workerName, type JobModel } from "../jobs/lifecycle";
 import type { Relation } from "../relations/types";
 import type { Store } from "../store/client";
 import { knownDeclaredRelations } from "../store/scans";
@@ -33,8 +32,8 @@ export const sweepParts: JobModel<SweepPartStatus> = {
   staleMs: PART_STALE_MS,
 };
 
-/** Who runs a part, as its row records it. */
-export const workerName = () => `${hostname()}:${process.pid}`;
+/** Who runs a part, as its row records it (host:pid, as every job row). */
+export { workerName };
 
 export interface PartRef {
   sweepId: string;
