@@ -16,6 +16,11 @@ describe("the adaptive batch size", () => {
   it("keeps the size inside the 0.1–0.5 s band", () => {
     expect(nextBatchSize(300, 250, bounds)).toBe(300);
   });
+  it("halves above a bound of its own (cleanups: 250 ms, their p99 goal)", () => {
+    expect(nextBatchSize(4000, 300, { ...bounds, max: 20_000, slowMs: 250 })).toBe(2000);
+    expect(nextBatchSize(4000, 200, { ...bounds, max: 20_000, slowMs: 250 })).toBe(4000);
+    expect(nextBatchSize(4000, 60, { ...bounds, max: 20_000, slowMs: 250 })).toBe(6000);
+  });
   it("halves on a timeout whatever the last batch took", () => {
     expect(halveBatch(7, bounds)).toBe(10);
     expect(halveBatch(64, bounds)).toBe(32);

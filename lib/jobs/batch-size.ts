@@ -10,11 +10,13 @@ export interface BatchBounds {
   max: number;
   /** How much a quick batch grows the next (cleanups ×1.5, purges ×2). */
   grow: number;
+  /** A batch slower than this halves the next (default SLOW_BATCH_MS). */
+  slowMs?: number;
 }
 
 /** The size of the next batch after one of `size` rows took `ms`. */
 export function nextBatchSize(size: number, ms: number, b: BatchBounds): number {
-  if (ms > SLOW_BATCH_MS) return halveBatch(size, b);
+  if (ms > (b.slowMs ?? SLOW_BATCH_MS)) return halveBatch(size, b);
   if (ms < FAST_BATCH_MS && size < b.max) return Math.min(b.max, Math.ceil(size * b.grow));
   return size;
 }

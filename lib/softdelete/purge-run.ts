@@ -19,9 +19,12 @@ import { softDeleteTableByName, type SoftDeleteTable } from "./tables";
 import { StatementClock, timed } from "./timing";
 import { transact } from "./transact";
 
-/** Rows per batch: grown while batches are quick, halved when slow (lib/jobs/batch-size.ts; 5K rows a good ceiling). */
+/**
+ * Rows per batch: grown while batches are quick, halved when one takes over 250 ms, the
+ * time its row locks are held (lib/jobs/batch-size.ts; 5K rows a good ceiling).
+ */
 const FIRST_BATCH = 1000;
-const BATCH: BatchBounds = { min: 50, max: 5000, grow: 2 };
+const BATCH: BatchBounds = { min: 50, max: 5000, grow: 2, slowMs: 250 };
 /** Anchor keys per statement when a step in another database walks the keys it references. */
 const ANCHOR_CHUNK = 1000;
 
@@ -32,6 +35,8 @@ export interface PurgeRunOptions {
   batchDelayMs?: number;
   /** Waits before each batch while the batch's target is over its load limits (a purge job's; none: no waiting). */
   throttle?: Throttle;
+  /** After each batch that changed rows: how many, and how long the batch took (bench:softdelete's percentiles). */
+  onBatch?: (batch: { rows: number; ms: number }) => void;
 }
 
 class SubjectCameBack extends Error {}
@@ -305,7 +310,7 @@ async function runStep(
         where: { id: stepId },
         data: { intent: JSON.parse(JSON.stringify({ ...intent, pks: pks.map((k) => k.map(jsonKey)) })) },
       });
-      if (intent.action === "delete") return tx.execute(deleteByPk(intent.table, intent.pk, pks));
+      if (intent.action === "delete") return tx.execute(deleteByPk(intent.table, intent.pk, pks, target.keyArrays));
       if (intent.action === "null") return tx.execute(nullColumnsByPk(intent.table, intent.pk, pks, intent.check));
       return tx.execute(redactByPk(intent.table, intent.pk, pks, Object.fromEntries(intent.check.map((c, i) => [c, intent.expect[i]]))));
     });
@@ -314,7 +319,9 @@ async function runStep(
       where: { id: stepId },
       data: { [field]: { increment: BigInt(n) }, intent: Prisma.DbNull, ...clock.flush() },
     });
-    const next = nextBatchSize(size, performance.now() - started, BATCH);
+    const ms = performance.now() - started;
+    if (n > 0) opts.onBatch?.({ rows: n, ms });
+    const next = nextBatchSize(size, ms, BATCH);
     if (opts.batchDelayMs) await new Promise((r) => setTimeout(r, opts.batchDelayMs));
     return { n, next };
   };

@@ -13,6 +13,7 @@ import type {
   MigrationStep,
   KeyPage,
   LoadReading,
+  OrphanProbe,
   ParentSoftDelete,
   PartialIndex,
   SameTargetOrphanQuery,
@@ -46,7 +47,8 @@ export interface Adapter {
   readonly rowLocks: boolean;
   readonly deleteRechecksLatest: boolean;
   readonly implicitRowKey: string | null;
-  readonly orphanProbe: "not_exists" | "count";
+  readonly orphanProbe: OrphanProbe;
+  readonly keyArrays: boolean;
   /**
    * Whether a column's declared type bounds what it holds. SQLite's does not (an
    * INTEGER column can hold "abc"), so it answers for every key itself.

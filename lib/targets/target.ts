@@ -16,6 +16,7 @@ import type {
   MigrationStep,
   LoadReading,
   OrphanCount,
+  OrphanProbe,
   ParentSoftDelete,
   SameTargetOrphanQuery,
   ScanBound,
@@ -56,7 +57,8 @@ class ComposedTarget implements Target {
   readonly rowLocks: boolean;
   readonly deleteRechecksLatest: boolean;
   readonly implicitRowKey: string | null;
-  readonly orphanProbe: "not_exists" | "count";
+  readonly orphanProbe: OrphanProbe;
+  readonly keyArrays: boolean;
 
   constructor(
     private readonly session: Session,
@@ -73,6 +75,7 @@ class ComposedTarget implements Target {
       deleteRechecksLatest: this.deleteRechecksLatest,
       implicitRowKey: this.implicitRowKey,
       orphanProbe: this.orphanProbe,
+      keyArrays: this.keyArrays,
     } = adapter);
   }
 

@@ -1,16 +1,17 @@
 import { sql, type RawBuilder } from "kysely";
 import { col, keyAfter, keyNotNull, keysEqual, orderBy, tableId } from "../sql";
-import type { ColumnsRef, TableRef } from "../types";
+import type { ColumnsRef, OrphanProbe, TableRef } from "../types";
 
 // The statements a cleanup sends, dialect-neutral (identifiers quoted by the dialect,
 // values bound). docs/architecture.md: find candidates by a keyset walk and re-check each batch
 // with a cheap per-candidate probe of the parent (see noLiveParent), never a fresh anti join over the table.
 
 /** `c.a IN (…)` for one column, `(c.a = ? AND c.b = ?) OR …` for several: every dialect reads both. */
-export function tuplesMatch(alias: string | null, columns: string[], tuples: unknown[][]): RawBuilder<unknown> {
+export function tuplesMatch(alias: string | null, columns: string[], tuples: unknown[][], keyArrays = false): RawBuilder<unknown> {
   if (tuples.length === 0) return sql`1 = 0`;
   // UPDATE and DELETE name their table bare: their columns go unqualified.
   const ref = (c: string) => (alias ? col(alias, c) : sql.id(c));
+  if (columns.length === 1 && keyArrays) return sql`${ref(columns[0])} = ANY(${tuples.map((t) => t[0])})`;
   if (columns.length === 1) return sql`${ref(columns[0])} IN (${sql.join(tuples.map((t) => sql`${t[0]}`))})`;
   return orTree(
     tuples.map(
@@ -34,11 +35,10 @@ function orTree(parts: RawBuilder<unknown>[]): RawBuilder<unknown> {
 }
 
 /** No live parent for the child row `c`, probed per row through the parent's key index, in the target's way (Target.orphanProbe). */
-function noLiveParent(parent: ColumnsRef, child: ColumnsRef, live: RawBuilder<unknown>, probe: "not_exists" | "count"): RawBuilder<unknown> {
+function noLiveParent(parent: ColumnsRef, child: ColumnsRef, live: RawBuilder<unknown>, probe: OrphanProbe): RawBuilder<unknown> {
   const match = sql`${keysEqual("p", parent.columns, "c", child.columns)} AND ${live}`;
-  return probe === "count"
-    ? sql`(SELECT COUNT(*) FROM ${tableId(parent)} AS p WHERE ${match}) = 0`
-    : sql`NOT EXISTS (SELECT 1 FROM ${tableId(parent)} AS p WHERE ${match})`;
+  if (probe === "count") return sql`(SELECT COUNT(*) FROM ${tableId(parent)} AS p WHERE ${match}) = 0`;
+  return sql`NOT EXISTS (SELECT 1 FROM ${tableId(parent)} AS p WHERE ${match}${probe === "fenced_not_exists" ? sql` OFFSET 0` : sql``})`;
 }
 
 const aliased = (alias: string, columns: string[], prefix: string) => sql.join(columns.map((c, i) => sql`${col(alias, c)} AS ${sql.id(`${prefix}${i}`)}`));
@@ -55,7 +55,7 @@ export function sameTargetCandidates(
   live: RawBuilder<unknown>,
   after: unknown[] | null,
   limit: number,
-  probe: "not_exists" | "count" = "not_exists",
+  probe: OrphanProbe = "not_exists",
 ): RawBuilder<Record<string, unknown>> {
   return sql`SELECT ${aliased("c", pk, "p")}, ${aliased("c", child.columns, "k")}
 FROM ${tableId(child)} AS c
@@ -87,14 +87,17 @@ export function lockStillOrphans(opts: {
   child: ColumnsRef;
   pk: string[];
   rows: { pk: unknown[]; key: unknown[] }[];
-  parent?: { ref: ColumnsRef; live: RawBuilder<unknown>; probe?: "not_exists" | "count" };
+  parent?: { ref: ColumnsRef; live: RawBuilder<unknown>; probe?: OrphanProbe };
   forUpdate: boolean;
+  /** Target.keyArrays */
+  keyArrays?: boolean;
 }): RawBuilder<Record<string, unknown>> {
   const { child, pk, rows, parent } = opts;
   const match = tuplesMatch(
     "c",
     pk,
     rows.map((r) => r.pk),
+    opts.keyArrays,
   );
   const orphan = parent ? sql` AND ${noLiveParent(parent.ref, child, parent.live, parent.probe ?? "not_exists")}` : sql``;
   return sql`SELECT ${aliased("c", pk, "__pk")}, ${aliased("c", child.columns, "__key")}, c.* FROM ${tableId(child)} AS c WHERE ${match}${orphan}${opts.forUpdate ? sql` FOR UPDATE` : sql``}`;
@@ -114,17 +117,20 @@ export function deleteStillOrphans(
     child: ColumnsRef;
     pk: string[];
     rows: { pk: unknown[]; key: unknown[] }[];
-    parent?: { ref: ColumnsRef; live: RawBuilder<unknown>; probe?: "not_exists" | "count" };
+    parent?: { ref: ColumnsRef; live: RawBuilder<unknown>; probe?: OrphanProbe };
+    /** Target.keyArrays */
+    keyArrays?: boolean;
   },
 ): RawBuilder<unknown> {
-  const { child, pk, rows, parent } = opts;
+  const { child, pk, rows, parent, keyArrays } = opts;
   const keys = new Map(rows.map((r) => [JSON.stringify(r.key.map(String)), r.key]));
   const orphan = parent ? sql` AND ${noLiveParent(parent.ref, child, parent.live, parent.probe ?? "not_exists")}` : sql``;
   return sql`${head} WHERE ${tuplesMatch(
     "c",
     pk,
     rows.map((r) => r.pk),
-  )} AND ${tuplesMatch("c", child.columns, [...keys.values()])}${orphan}`;
+    keyArrays,
+  )} AND ${tuplesMatch("c", child.columns, [...keys.values()], keyArrays)}${orphan}`;
 }
 
 /**
@@ -146,8 +152,8 @@ export function rowsByPk(table: TableRef, pk: string[], pks: unknown[][]): RawBu
   return sql`SELECT ${aliased("c", pk, "__pk")}, c.* FROM ${tableId(table)} AS c WHERE ${tuplesMatch("c", pk, pks)}`;
 }
 
-export function deleteByPk(table: TableRef, pk: string[], pks: unknown[][]): RawBuilder<unknown> {
-  return sql`DELETE FROM ${tableId(table)} WHERE ${tuplesMatch(null, pk, pks)}`;
+export function deleteByPk(table: TableRef, pk: string[], pks: unknown[][], keyArrays = false): RawBuilder<unknown> {
+  return sql`DELETE FROM ${tableId(table)} WHERE ${tuplesMatch(null, pk, pks, keyArrays)}`;
 }
 
 export function nullColumnsByPk(table: TableRef, pk: string[], pks: unknown[][], columns: string[]): RawBuilder<unknown> {

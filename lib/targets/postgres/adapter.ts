@@ -8,7 +8,8 @@ export const postgresAdapter: Adapter = {
   /** EvalPlanQual re-checks a waited-for row, but its subqueries keep the statement's snapshot (see Target). */
   deleteRechecksLatest: false,
   implicitRowKey: null,
-  orphanProbe: "not_exists",
+  orphanProbe: "fenced_not_exists",
+  keyArrays: true,
   typedColumns: true,
   /** One text[] per column is one parameter whatever its length; 5K keys keep each lookup short. */
   lookupBatchSize: () => 5000,

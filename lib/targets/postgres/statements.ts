@@ -150,7 +150,12 @@ export function createPostgresStatements(catalog: PostgresIntrospector): Stateme
 WHERE s.nspname = ${t.schema} AND c.relname = ${t.table} AND c.relkind IN ('r', 'p')`,
     /** statement_timeout counts a wait for a lock too; SET LOCAL ends with the statement's own transaction. */
     bounded: async (statement, ms) => ({ statement, limits: [sql`SET LOCAL statement_timeout = ${sql.lit(Math.max(1, Math.trunc(ms)))}`] }),
-    /** SET LOCAL: the limits end with the transaction, never leak into the pool's next user. */
-    timeouts: (ms) => [sql`SET LOCAL statement_timeout = ${sql.lit(Math.trunc(ms))}`, sql`SET LOCAL lock_timeout = ${sql.lit(Math.trunc(ms))}`],
+    /**
+     * set_config(…, true) is SET LOCAL: the limits end with the transaction, never leak into
+     * the pool's next user. Both in one statement: one round trip of every batch's transaction.
+     */
+    timeouts: (ms) => [
+      sql`SELECT set_config('statement_timeout', ${String(Math.trunc(ms))}, true), set_config('lock_timeout', ${String(Math.trunc(ms))}, true)`,
+    ],
   };
 }

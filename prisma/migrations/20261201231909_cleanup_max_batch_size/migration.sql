@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "cleanup_jobs" ADD COLUMN     "max_batch_size" INTEGER;
