@@ -41,8 +41,9 @@ export function CleanupPanel({ relation }: { relation: string }) {
             <Figure label="Orphan rows in all" value={fmt(p.orphans)} />
           </dl>
           <p className="text-sm">
-            The job will <strong>{ACTION_LABEL[p.action]}</strong>, in batches of up to {fmt(p.batchSize)} by primary key ({p.pk.join(", ")}), re-checking in
-            each batch that every row is still an orphan.
+            The job will <strong>{ACTION_LABEL[p.action]}</strong>, in batches of{" "}
+            {p.maxBatchSize > p.batchSize ? `${fmt(p.batchSize)}, growing up to ${fmt(p.maxBatchSize)} while they stay quick,` : `up to ${fmt(p.batchSize)}`} by
+            primary key ({p.pk.join(", ")}), re-checking in each batch that every row is still an orphan.
           </p>
           {p.dependents.length > 0 && (
             <div className="text-sm">

@@ -142,7 +142,13 @@ export async function runBatch(
         if (plan.directDelete) {
           // Nothing to archive, nothing below the child: the DELETE re-checks each row itself.
           const changed = await tx.execute(
-            deleteStillOrphans(plan.child.deleteFromAliased(plan.childRef, "c"), { child: plan.childRef, pk: plan.pk, rows: toApply, parent: parentCheck }),
+            deleteStillOrphans(plan.child.deleteFromAliased(plan.childRef, "c"), {
+              child: plan.childRef,
+              pk: plan.pk,
+              rows: toApply,
+              parent: parentCheck,
+              keyArrays: plan.child.keyArrays,
+            }),
           );
           return { locked: changed, blocked: 0, changed, archived: 0, dependentsRemoved: 0, deferred: [] };
         }
@@ -153,6 +159,7 @@ export async function runBatch(
             rows: toApply,
             parent: parentCheck,
             forUpdate: plan.child.rowLocks,
+            keyArrays: plan.child.keyArrays,
           }),
         );
         const locked = stillSameKey(found, toApply, plan.pk.length, plan.childRef.columns.length);
@@ -173,7 +180,9 @@ export async function runBatch(
         let changed = 0;
         if (pks.length) {
           changed = await tx.execute(
-            plan.action === "set_null" ? nullColumnsByPk(plan.childRef, plan.pk, pks, plan.childRef.columns) : deleteByPk(plan.childRef, plan.pk, pks),
+            plan.action === "set_null"
+              ? nullColumnsByPk(plan.childRef, plan.pk, pks, plan.childRef.columns)
+              : deleteByPk(plan.childRef, plan.pk, pks, plan.child.keyArrays),
           );
         }
         return { locked: locked.length, blocked: blocked.length, changed, archived, dependentsRemoved, deferred: work.deferred };

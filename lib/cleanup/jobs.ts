@@ -28,6 +28,8 @@ export interface CleanupRequest {
   total: number;
   approvalThreshold: number;
   batchSize: number;
+  /** Batches grow up to this while they stay quick; none: every batch is batchSize. */
+  maxBatchSize?: number;
 }
 
 export type RequestOutcome =
@@ -62,6 +64,7 @@ export async function requestCleanup(store: Store, req: CleanupRequest): Promise
         requestSnapshot: req.snapshot ? (req.snapshot as object) : undefined,
         total: req.total,
         batchSize: req.batchSize,
+        maxBatchSize: req.maxBatchSize ?? null,
       },
     });
     return { kind: "created", jobId: job.id, status: job.status };

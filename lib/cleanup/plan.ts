@@ -24,7 +24,10 @@ export interface CleanupPlan {
   pk: string[];
   sameTarget: boolean;
   action: CleanupAction;
+  /** The first batch's rows. */
   batchSize: number;
+  /** Batches grow up to this while they stay quick (≥ batchSize). */
+  maxBatchSize: number;
   graceDays: number;
   /** More rows than this (the rows below included) need a second person's approval. */
   approvalThreshold: number;
@@ -77,7 +80,7 @@ export async function planCleanup(config: Config, pool: TargetPool, relation: Re
     pk,
     sameTarget: w.child === w.parent,
     action,
-    batchSize: relation.config?.cleanup?.batchSize ?? config.cleanup.batchSize,
+    ...batchSizes(config, relation),
     graceDays: relation.config?.cleanup?.graceDays ?? config.cleanup.graceDays,
     approvalThreshold: relation.config?.cleanup?.approvalThreshold ?? config.cleanup.approvalThreshold,
     timeoutMs: config.cleanup.statementTimeoutMs,
@@ -85,6 +88,14 @@ export async function planCleanup(config: Config, pool: TargetPool, relation: Re
     cycles: tree.cycles,
     directDelete,
   };
+}
+
+/** A relation that names its batch size keeps it, unless it names a maximum too; otherwise the defaults'. */
+export function batchSizes(config: Config, relation: Relation): { batchSize: number; maxBatchSize: number } {
+  const own = relation.config?.cleanup;
+  const batchSize = own?.batchSize ?? config.cleanup.batchSize;
+  const max = own?.maxBatchSize ?? (own?.batchSize != null ? own.batchSize : config.cleanup.maxBatchSize);
+  return { batchSize, maxBatchSize: Math.max(batchSize, max) };
 }
 
 /** The dependent tree as people read it: "shop.payments (cascade) ← shop.orders". */

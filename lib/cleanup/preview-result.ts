@@ -8,6 +8,8 @@ export interface CleanupPreview {
   action: CleanupAction;
   graceDays: number;
   batchSize: number;
+  /** Batches grow up to this while they stay quick. */
+  maxBatchSize: number;
   pk: string[];
   /** The columns that identify a sampled row: the primary key, then the orphan reference. */
   keyColumns: string[];

@@ -83,6 +83,7 @@ export async function previewCleanup(store: Store, config: Config, pool: TargetP
     action: plan.action,
     graceDays: plan.graceDays,
     batchSize: plan.batchSize,
+    maxBatchSize: plan.maxBatchSize,
     pk: plan.pk,
     keyColumns: [...plan.pk, ...plan.childRef.columns.filter((c) => !plan.pk.includes(c))],
     orphans,

@@ -60,6 +60,8 @@ export async function startCleanup(
     total: preview.walkTotal,
     approvalThreshold: preview.approvalThreshold,
     batchSize: opts.batchSize ?? preview.batchSize,
+    // A batch size asked for this job is kept for every batch.
+    maxBatchSize: opts.batchSize ?? preview.maxBatchSize,
   });
   return { outcome, preview };
 }

@@ -43,7 +43,7 @@ describe("config", () => {
     expect(c.targets.shop).toEqual({ name: "shop", dialect: "postgres", url: ENV.SHOP_DATABASE_URL, maxConnections: 2 });
     expect(c.targets.activity.url).toBe("/etc/custodian/data/activity.db");
     expect(c.relations[0].cleanup).toEqual({ action: "delete", batchSize: 1000, graceDays: 7, onParentRemoved: "cascade" });
-    expect(c.cleanup).toEqual({ graceDays: 7, batchSize: 1000, approvalThreshold: 10_000, statementTimeoutMs: 5000 });
+    expect(c.cleanup).toEqual({ graceDays: 7, batchSize: 1000, maxBatchSize: 20_000, approvalThreshold: 10_000, statementTimeoutMs: 5000 });
     expect(c.alerts).toEqual({ orphans: 1000, growthPerDay: 100 });
     expect(c.relations[0].allow?.[0].until).toBe("2027-06-30");
     expect(c.softDelete[0].pii).toEqual(["email", "name"]);

@@ -68,7 +68,10 @@ export const relationSchema = z
     cleanup: z
       .strictObject({
         action: z.enum(["delete", "archive_then_delete", "set_null"]).default("delete"),
+        /** The first batch's rows; without maxBatchSize here, every batch's (a relation that names its batch size keeps it). */
         batchSize: z.number().int().positive().max(100_000).optional(),
+        /** Batches grow from batchSize up to this while each takes under 100 ms; default cleanup.maxBatchSize, or batchSize when set here. */
+        maxBatchSize: z.number().int().positive().max(100_000).optional(),
         graceDays: z.number().nonnegative().optional(),
         /** A cleanup of this relation removing more rows (the rows below included) waits for a second person; default cleanup.approvalThreshold. */
         approvalThreshold: z.number().int().nonnegative().optional(),
@@ -133,7 +136,14 @@ export const subjectSchema = z.strictObject({
 /** Defaults for every relation's cleanup (a relation's own `cleanup:` overrides them). */
 export const cleanupDefaultsSchema = z.strictObject({
   graceDays: z.number().nonnegative().default(7),
+  /** The first batch's rows. */
   batchSize: z.number().int().positive().max(100_000).default(1000),
+  /**
+   * Batches grow (×1.5) from batchSize up to this while each takes under 100 ms, and halve
+   * when one takes over 250 ms (lib/jobs/batch-size.ts): few, quick transactions, the way
+   * gh-ost sizes its chunks. Set it to batchSize for fixed batches.
+   */
+  maxBatchSize: z.number().int().positive().max(100_000).default(20_000),
   /** A job that would remove more rows waits for a second person's approval. */
   approvalThreshold: z.number().int().nonnegative().default(10_000),
   /** Each statement of a batch stops after this long (the batch is retried smaller). */
@@ -167,7 +177,7 @@ export const configSchema = z.strictObject({
     })
     .default({ sweep: "0 * * * *" }),
   alerts: alertsSchema.default({ orphans: 1000, growthPerDay: 100 }),
-  cleanup: cleanupDefaultsSchema.default({ graceDays: 7, batchSize: 1000, approvalThreshold: 10_000, statementTimeoutMs: 5000 }),
+  cleanup: cleanupDefaultsSchema.default({ graceDays: 7, batchSize: 1000, maxBatchSize: 20_000, approvalThreshold: 10_000, statementTimeoutMs: 5000 }),
   prevention: preventionSchema.default({ requireApproval: true, lockTimeoutMs: 5000 }),
   sweep: sweepSchema.default({ chunkRows: 5_000_000 }),
 });

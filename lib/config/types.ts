@@ -33,7 +33,7 @@ export interface Config {
   schedule: { sweep: string; purge?: string };
   /** Global thresholds (relations may override them); the webhook URL resolved, if any. */
   alerts: { orphans: number; growthPerDay: number; webhook?: string };
-  cleanup: { graceDays: number; batchSize: number; approvalThreshold: number; statementTimeoutMs: number };
+  cleanup: { graceDays: number; batchSize: number; maxBatchSize: number; approvalThreshold: number; statementTimeoutMs: number };
   prevention: { requireApproval: boolean; lockTimeoutMs: number };
   /** How a sweep run by the queue cuts a big relation into ranges (lib/sweeps/parts.ts). */
   sweep: { chunkRows: number };
