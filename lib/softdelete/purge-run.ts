@@ -306,19 +306,17 @@ async function runStep(
       await guard(tx);
       const pks = await select(tx);
       if (!pks.length) return 0;
-      await store.prisma.deletionStep.update({
-        where: { id: stepId },
-        data: { intent: JSON.parse(JSON.stringify({ ...intent, pks: pks.map((k) => k.map(jsonKey)) })) },
-      });
+      // Raw, as a cleanup's intent: Prisma carried 5,000 keys as JSON several times slower than the statement.
+      await store.prisma.$executeRaw`UPDATE deletion_steps SET intent = ${JSON.stringify({ ...intent, pks: pks.map((k) => k.map(jsonKey)) })}::jsonb, updated_at = now() WHERE id = ${stepId}`;
       if (intent.action === "delete") return tx.execute(deleteByPk(intent.table, intent.pk, pks, target.keyArrays));
       if (intent.action === "null") return tx.execute(nullColumnsByPk(intent.table, intent.pk, pks, intent.check));
       return tx.execute(redactByPk(intent.table, intent.pk, pks, Object.fromEntries(intent.check.map((c, i) => [c, intent.expect[i]]))));
     });
-    const field = intent.action === "delete" ? "removed" : intent.action === "null" ? "nulled" : "redacted";
-    await store.prisma.deletionStep.update({
-      where: { id: stepId },
-      data: { [field]: { increment: BigInt(n) }, intent: Prisma.DbNull, ...clock.flush() },
-    });
+    const { statements, maxStatementMs = 0 } = clock.flush();
+    const by = (action: Intent["action"]) => BigInt(intent.action === action ? n : 0);
+    await store.prisma.$executeRaw`UPDATE deletion_steps SET removed = removed + ${by("delete")}, nulled = nulled + ${by("null")},
+      redacted = redacted + ${by("redact")}, intent = NULL, statements = statements + ${statements.increment},
+      max_statement_ms = GREATEST(max_statement_ms, ${maxStatementMs}), updated_at = now() WHERE id = ${stepId}`;
     const ms = performance.now() - started;
     if (n > 0) opts.onBatch?.({ rows: n, ms });
     const next = nextBatchSize(size, ms, BATCH);
