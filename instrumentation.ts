@@ -13,18 +13,23 @@ export async function register() {
   const { errorFields, log } = await import("./lib/log/logger");
   const logger = log();
   stopGracefullyOnSignals(stopJobs, logger);
-  try {
-    await startup();
-  } catch (err) {
-    // The pages show what is wrong (bad config, busy store); the server stays up to say so,
-    // and /api/ready answers 503 with the reason until it is fixed.
-    logger.error(errorFields(err), "startup failed");
-  }
-  // Startup is over (pages can be served); /api/ready still checks the store and the migrations.
-  setPhase("serving");
-  // The job queue (scheduled sweeps, "Scan now") starts beside the server, not before it.
-  getJobs().then(
-    () => logger.info("job queue started (scheduled sweeps, on-demand sweeps)"),
-    (err) => logger.error(errorFields(err), "job queue failed to start"),
-  );
+  // Next.js serves no request until register() returns, and opening the store (PGlite: seconds)
+  // is most of startup: it runs beside the server instead. Pages await the same store
+  // (lib/store/web.ts), a page with no signed-in person (sign-in) needs none, and /api/ready
+  // answers 503 ("starting") until startup is over.
+  void startup()
+    .catch((err) => {
+      // The pages show what is wrong (bad config, busy store); the server stays up to say so,
+      // and /api/ready answers 503 with the reason until it is fixed.
+      logger.error(errorFields(err), "startup failed");
+    })
+    .then(() => {
+      // Startup is over; /api/ready still checks the store and the migrations.
+      setPhase("serving");
+      // The job queue (scheduled sweeps, "Scan now") starts beside the server, not before it.
+      return getJobs().then(
+        () => logger.info("job queue started (scheduled sweeps, on-demand sweeps)"),
+        (err) => logger.error(errorFields(err), "job queue failed to start"),
+      );
+    });
 }

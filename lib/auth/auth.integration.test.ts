@@ -5,6 +5,7 @@ import type { Store } from "../store/client";
 import { createAuth, SIGN_IN_ATTEMPTS_PER_MINUTE, type Auth } from "./auth";
 import { CLIENT_ADDRESS_HEADER } from "./client-address";
 import { SIGN_IN_ATTEMPTS_PER_ACCOUNT_PER_MINUTE } from "./sign-in-limit";
+import { hasSessionCookie } from "./session-cookie";
 import { countPasswordWork, serveAuth } from "../../test/auth-server";
 import { bootstrapAccounts, demoCredentialsFile } from "./bootstrap";
 import { UserError } from "../errors/user-error";
@@ -71,6 +72,8 @@ describe.each(STORE_KINDS)("accounts on the $name store", (kind) => {
     expect(setCookie).toMatch(/SameSite=Lax/i);
     const cookie = cookieOf(ok);
     expect((await session(auth, cookie))?.user.id).toBe(id);
+    // pages skip the store for a request without one (lib/auth/session.ts): the real cookie is recognised
+    expect(hasSessionCookie(new Headers({ cookie }))).toBe(true);
 
     const bad = await post(auth, "/sign-in/email", { email: "ops.person@example.com", password: "not the password" }, { ip: "203.0.113.11" });
     expect(bad.status).toBe(401);

@@ -10,6 +10,7 @@ import { CLIENT_ADDRESS_HEADER } from "./client-address";
 import { oidcPlugins } from "./oidc";
 import { publicUrl, trustedOrigins } from "./origin";
 import { authSecret } from "./secret";
+import { SESSION_COOKIE_PREFIX } from "./session-cookie";
 import { admitSignIn, forgiveSignIn, signInLimits, type SignInAttempt } from "./sign-in-limit";
 
 export const MIN_PASSWORD_LENGTH = 12;
@@ -50,7 +51,7 @@ export function createAuth(store: Store, env: Record<string, string | undefined>
       customRules: { "/sign-in/email": false, "/sign-in/oauth2": { window: 60, max: 20 } },
     },
     advanced: {
-      cookiePrefix: "custodian",
+      cookiePrefix: SESSION_COOKIE_PREFIX,
       useSecureCookies: baseURL.startsWith("https:"),
       // Set by Custodian's HTTP server from the socket (client-address.ts), never the client's X-Forwarded-For.
       ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] },

@@ -5,6 +5,7 @@ import { cache } from "react";
 import { getStore } from "../store/web";
 import { createAuth, type Auth } from "./auth";
 import { isRole, type Role } from "./permissions";
+import { hasSessionCookie } from "./session-cookie";
 
 /** The signed-in person as every check sees them. */
 export interface Actor {
@@ -39,6 +40,9 @@ export function getAuth(): Promise<Auth> {
 export const requestContext = cache(async (): Promise<RequestContext> => {
   const h = await headers();
   const requestId = h.get("x-request-id") ?? randomUUID();
+  // No session cookie, no session: a signed-out page (sign-in) is answered without the store,
+  // which may still be opening just after the server started (instrumentation.ts).
+  if (!hasSessionCookie(h)) return { actor: null, requestId };
   const session = await (await getAuth()).api.getSession({ headers: h });
   if (!session) return { actor: null, requestId };
   const store = await getStore();

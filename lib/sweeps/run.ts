@@ -9,7 +9,7 @@ import { storeBacklog } from "../softdelete/stored-backlog";
 import { sweeps } from "./claim";
 import { storeSuggestions } from "./suggestions";
 import { logFailure } from "../errors/logged";
-import type { TargetPool } from "../targets/pool";
+import { TargetPool } from "../targets/pool";
 
 const PROGRESS_EVERY_MS = 500;
 
@@ -52,11 +52,15 @@ export async function runClaimedSweep(store: Store, config: Config, sweepId: str
   // the sweep's clock: its own time plus the time the work has taken
   const started = Date.now();
   const clock = () => (hooks.now ? new Date(hooks.now.getTime() + (Date.now() - started)) : new Date());
-  const { pool } = hooks;
+  // One set of targets for the whole sweep, its counts and what follows them (sightings,
+  // suggestions, backlog): an embedded target costs seconds to open, and was opened twice.
+  const primary = hooks.pool ?? new TargetPool(config.targets);
+  // Counts read a replica where the target has one (as sweep() does with a pool of its own).
+  const reads = hooks.pool ?? new TargetPool(config.targets, { use: "reads", primary });
   try {
     const result = await sweep(config, {
       now: hooks.now,
-      pool,
+      pool: reads,
       only: hooks.only,
       known: await knownDeclaredRelations(store),
       onStart: (total) => progress.write({ done: 0, total }, true),
@@ -66,7 +70,7 @@ export async function runClaimedSweep(store: Store, config: Config, sweepId: str
       },
     });
     await progress.flushed();
-    await completeCounted(store, config, sweepId, result, { ...hooks, all: !hooks.only?.length, clock }, progress);
+    await completeCounted(store, config, sweepId, result, { ...hooks, pool: primary, all: !hooks.only?.length, clock }, progress);
     return result;
   } catch (err) {
     await progress.flushed();
@@ -74,6 +78,8 @@ export async function runClaimedSweep(store: Store, config: Config, sweepId: str
     throw err;
   } finally {
     stopHeartbeat();
+    // the caller's pool stays open for the caller
+    if (!hooks.pool) await Promise.all([reads.close(), primary.close()]);
   }
 }
 

@@ -20,7 +20,16 @@ export class TargetPool {
    */
   constructor(
     private specs: Record<string, TargetSpec>,
-    private readonly opts: { use?: "primary" | "reads" } = {},
+    private readonly opts: {
+      use?: "primary" | "reads";
+      /**
+       * A reads pool's source for the targets without a replica (what it would open is the
+       * primary itself): one connection pool, one embedded database opened (seconds, for a
+       * PGlite folder), shared by the reads and the writes of one unit of work. That pool
+       * opens and closes them; this one closes only the replicas it opened.
+       */
+      primary?: TargetPool;
+    } = {},
   ) {}
 
   names(): string[] {
@@ -39,6 +48,7 @@ export class TargetPool {
   }
 
   get(name: string): Promise<Target> {
+    if (this.opts.use === "reads" && this.opts.primary && this.specs[name] && !this.specs[name].readUrl) return this.opts.primary.get(name);
     let p = this.opened.get(name);
     if (!p) {
       const spec = this.specs[name];
