@@ -33,7 +33,8 @@ export default defineConfig({
   webServer: {
     // A private demo and store, so the browser tests see exactly the demo's orphans.
     command: `node --import tsx e2e/server.ts --port ${PORT}`,
-    url: `http://127.0.0.1:${PORT}/`,
+    // Ready, not merely answering: the server answers while startup still opens the store and makes the accounts.
+    url: `http://127.0.0.1:${PORT}/api/ready`,
     // a build when stale, then the demo's start: it replays the demo's month (31 sweeps), slow on a loaded machine
     timeout: 600_000,
     reuseExistingServer: false,

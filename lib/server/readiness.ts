@@ -10,7 +10,25 @@ import { readMigrations } from "../store/migrate";
  */
 export type Phase = "starting" | "serving" | "stopping";
 
-const holder = globalThis as unknown as { __custodianPhase?: Phase };
+const holder = globalThis as unknown as { __custodianPhase?: Phase; __custodianStarted?: { promise: Promise<void>; resolve: () => void } };
+
+function started() {
+  if (!holder.__custodianStarted) {
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => (resolve = r));
+    holder.__custodianStarted = { promise, resolve };
+  }
+  return holder.__custodianStarted;
+}
+
+/**
+ * Resolves once startup is over (the accounts made), whether it succeeded or not: the
+ * server answers before then (the store opens beside it), and a sign-in sent meanwhile
+ * waits here rather than failing for an account not made yet.
+ */
+export function startupOver(): Promise<void> {
+  return started().promise;
+}
 
 export function phase(): Phase {
   return holder.__custodianPhase ?? "starting";
@@ -20,6 +38,7 @@ export function setPhase(next: Phase): void {
   // Once stopping, always stopping: a late startup must not make a stopping server ready again.
   if (holder.__custodianPhase === "stopping") return;
   holder.__custodianPhase = next;
+  if (next !== "starting") started().resolve();
 }
 
 export type Readiness = { ready: true } | { ready: false; reason: string };
