@@ -15,8 +15,18 @@ export const STAGE_BATCH = 20_000;
 /** Staged keys compared with the open sightings per statement (one key range of both). */
 export const COMPARE_BATCH = 50_000;
 
-/** A child key as stored in sightings: its values as text, in a JSON array. */
+/**
+ * A child key as stored in sightings: its values as text, in a JSON array. Called once per
+ * key of every sweep, on the thread that also walks the target: a one-column numeric key
+ * (the common case) is written out directly (a number's or bigint's text needs no JSON
+ * escaping), 4× cheaper than an array mapped and stringified.
+ */
 export function sightingKey(key: unknown[]): string {
+  if (key.length === 1) {
+    const v = key[0];
+    if (typeof v === "number" || typeof v === "bigint") return `["${v}"]`;
+    return `[${JSON.stringify(normaliseValue(v))}]`;
+  }
   return JSON.stringify(key.map(normaliseValue));
 }
 
@@ -109,12 +119,16 @@ const recording = new Map<string, Promise<unknown>>();
  * 1. The keys are staged, STAGE_BATCH per statement, into a temporary table (no WAL, no
  *    index while it fills). A relation with no open sighting skips the stage: its keys
  *    are opened as they come.
- * 2. The stage gets an index and statistics (without them the planner takes it for a
- *    small table).
- * 3. Staged keys and open sightings are then compared as two sorted streams, one key range
+ * 2. Each staging statement returns the digest of its keys (KeyDigest); meanwhile another
+ *    connection reads the open sightings' digest. Equal digests: the keys found are the
+ *    open ones, and the recording ends there, having written nothing (a sweep with
+ *    nothing changed costs its walk and the stage, no index, no comparison).
+ * 3. Otherwise the stage gets an index and statistics (without them the planner takes it
+ *    for a small table).
+ * 4. Staged keys and open sightings are then compared as two sorted streams, one key range
  *    of COMPARE_BATCH staged keys per statement: a full join of the two index ranges opens
  *    the keys only staged and closes the sightings only stored. Keys still there are read
- *    but never written, so a sweep with nothing changed writes no sighting.
+ *    but never written.
  *
  * No transaction spans the work: a failure part-way leaves the ranges done so far (each
  * statement is one range, whole), and the next sweep completes the rest.
@@ -129,7 +143,12 @@ export async function recordRelationSightings(
 ): Promise<{ opened: number; closed: number; timings: SightingsTimings }> {
   const name = relation.name;
   const before = recording.get(name) ?? Promise.resolve();
-  const run = before.catch(() => {}).then(() => withStoreSession(store, (query) => recordOnSession(query, name, seenAt, previousScanAt, pages, opts)));
+  // on a connection of the pool's, beside the session's staging (the embedded store's one connection takes them in turn)
+  const openDigest = async () =>
+    parseDigest((await store.prisma.$queryRawUnsafe<DigestRow[]>(`${DIGEST} FROM orphan_sightings WHERE relation = $1 AND open`, name))[0]);
+  const run = before
+    .catch(() => {})
+    .then(() => withStoreSession(store, (query) => recordOnSession(query, name, seenAt, previousScanAt, pages, openDigest, opts)));
   recording.set(name, run);
   try {
     return await run;
@@ -152,6 +171,7 @@ async function recordOnSession(
   seenAt: Date,
   previousScanAt: Date | null,
   pages: AsyncIterable<unknown[][]>,
+  openDigest: () => Promise<KeyDigest>,
   opts: RecordOptions,
 ): Promise<{ opened: number; closed: number; timings: SightingsTimings }> {
   const stageBatch = opts.stageBatch ?? STAGE_BATCH;
@@ -181,13 +201,29 @@ async function recordOnSession(
     const stage = `pg_temp."custodian_seen_${randomBytes(8).toString("hex")}"`;
     await query(`CREATE TEMP TABLE ${stage} (key text NOT NULL)`);
     try {
+      // read while the keys stream in; the lock keeps every other recording's writes out
+      const stored = openDigest();
+      stored.catch(() => {}); // awaited below; marked handled meanwhile so a failure is not "unhandled"
       let staged = 0;
+      let found: KeyDigest = { n: 0n, h0: 0n, h1: 0n };
       await streamBatches(pages, stageBatch, timings, async (keys, n) => {
-        await query(`INSERT INTO ${stage} (key) SELECT string_to_table($1, E'\\n')`, [keys]);
+        const [row] = await query<DigestRow>(
+          `WITH staged AS (INSERT INTO ${stage} (key) SELECT string_to_table($1, E'\\n') RETURNING key) ${DIGEST} FROM staged`,
+          [keys],
+        );
+        found = addDigests(found, parseDigest(row));
         staged += n;
         progress("staging", staged);
       });
       let t = performance.now();
+      if (sameDigest(found, await stored)) {
+        // the keys found are the open sightings' keys: nothing opens, nothing closes, no
+        // index, no comparison (a sweep with nothing changed costs its walk and the stage)
+        timings.mergeMs = performance.now() - t;
+        progress("comparing", staged);
+        return { opened: 0, closed: 0, timings };
+      }
+      t = performance.now();
       await query(`CREATE INDEX ON ${stage} (key)`);
       timings.indexMs = performance.now() - t;
       t = performance.now();
@@ -213,6 +249,28 @@ async function recordOnSession(
   }
 }
 
+/**
+ * A set of keys told apart from another without comparing them key by key: how many, and
+ * the sums of two independent 64-bit hashes of each (PostgreSQL's hashtextextended with
+ * seeds 0 and 1; exact numeric sums). Two sets of equal size and sums differ only by a
+ * 128-bit coincidence. A key staged twice (two target values of one sighting key) makes
+ * the count differ, so the comparison runs and counts it once.
+ */
+interface KeyDigest {
+  n: bigint;
+  h0: bigint;
+  h1: bigint;
+}
+
+type DigestRow = { n: string; h0: string; h1: string };
+
+/** A digest's select list, over a `key` column; the caller adds its FROM. */
+const DIGEST = "SELECT count(*)::text AS n, coalesce(sum(hashtextextended(key, 0)), 0)::text AS h0, coalesce(sum(hashtextextended(key, 1)), 0)::text AS h1";
+
+const parseDigest = (r: DigestRow): KeyDigest => ({ n: BigInt(r.n), h0: BigInt(r.h0), h1: BigInt(r.h1) });
+const addDigests = (a: KeyDigest, b: KeyDigest): KeyDigest => ({ n: a.n + b.n, h0: a.h0 + b.h0, h1: a.h1 + b.h1 });
+const sameDigest = (a: KeyDigest, b: KeyDigest) => a.n === b.n && a.h0 === b.h0 && a.h1 === b.h1;
+
 /** Sightings opened or closed by one recording from which the store's statistics are refreshed. */
 export const ANALYZE_AFTER = 10_000;
 
@@ -232,14 +290,15 @@ async function refreshStatistics(query: SessionQuery, changed: number, timings: 
 
 /**
  * Opens a sighting for each key of a batch. A plain INSERT: the advisory lock keeps other
- * recordings of the relation out and DISTINCT the batch's own repeats, and ON CONFLICT's
- * speculative insertion costs twice as much per row. Two values of a target that give one
- * sighting key (SQLite's 1 and '1') in different batches break the unique index: that
- * batch is sent again with ON CONFLICT DO NOTHING.
+ * recordings of the relation out, and ON CONFLICT's speculative insertion costs twice as
+ * much per row (so did a DISTINCT over the batch: its sort doubled the statement's time).
+ * Two values of a target that give one sighting key (SQLite's 1 and '1'), in one batch or
+ * in two, break the unique index: that batch is sent again with ON CONFLICT DO NOTHING,
+ * which skips a repeat within the statement too.
  */
 async function openKeys(query: SessionQuery, keys: string, relation: string, seen: string): Promise<number> {
   const insert = `INSERT INTO orphan_sightings (relation, key, first_seen, last_seen, open)
-    SELECT DISTINCT $2, key, $3::timestamptz, $3::timestamptz, true FROM string_to_table($1, E'\\n') AS key`;
+    SELECT $2, key, $3::timestamptz, $3::timestamptz, true FROM string_to_table($1, E'\\n') AS key`;
   try {
     const [row] = await query<{ n: string }>(`WITH opened AS (${insert} RETURNING 1) SELECT count(*)::text AS n FROM opened`, [keys, relation, seen]);
     return Number(row.n);

@@ -95,10 +95,14 @@ describe.each(STORE_KINDS)("orphan sightings on the $name store", (kind) => {
     for (const k of [2, 40]) expect(byKey(k, true).firstSeen).toEqual(t1); // kept their first sighting
     expect(rows).toHaveLength(46);
 
-    // nothing changed: nothing written, not one row version
+    // nothing changed: nothing written, not one row version, and no comparison at all (the
+    // staged keys' digest is the open sightings': only the last progress event, no range step)
     const before = await versions("t.batches");
-    const third = await recordRelationSightings(store, rel, t3, t2, pagesOf(ints(2, 45, [10, 20, 25])), small);
+    progress.length = 0;
+    const third = await recordRelationSightings(store, rel, t3, t2, pagesOf(ints(2, 45, [10, 20, 25])), { ...small, onProgress: (p) => progress.push(p) });
     expect(third).toMatchObject({ opened: 0, closed: 0 });
+    expect(third.timings.indexMs).toBe(0);
+    expect(progress.filter((p) => p.phase === "comparing").map((p) => p.done)).toEqual([41]);
     expect(await versions("t.batches")).toEqual(before);
 
     // a key that comes back opens a new sighting beside its closed one; all the others go
@@ -117,6 +121,38 @@ describe.each(STORE_KINDS)("orphan sightings on the $name store", (kind) => {
     const before = await estimatedRows();
     await recordRelationSightings(store, { name: "t.statistics" }, new Date("2026-03-01T00:00:00Z"), null, pagesOf(ints(1, ANALYZE_AFTER), 5000));
     expect(await estimatedRows()).toBeGreaterThanOrEqual(before + ANALYZE_AFTER);
+  });
+
+  it.runIf(kind.available)("counts exactly over a few thousand keys: all new, nothing changed, as many gone as new, one key twice", async () => {
+    const rel = { name: "t.thousands" };
+    const days = [1, 2, 3, 4, 5].map((d) => new Date(`2026-04-0${d}T00:00:00Z`));
+    const keys = ints(1, 3000);
+    // default batches; the walk's pages in its own order (not the store's text order)
+    expect(await recordRelationSightings(store, rel, days[0], null, pagesOf(keys, 500))).toMatchObject({ opened: 3000, closed: 0 });
+    const before = await versions("t.thousands");
+    expect(await recordRelationSightings(store, rel, days[1], days[0], pagesOf(keys, 500))).toMatchObject({ opened: 0, closed: 0 });
+    expect(await versions("t.thousands")).toEqual(before);
+    // as many keys as before, 40 of them swapped for new ones: same count, another set
+    const swapped = [...ints(41, 3000), ...ints(5001, 5040)];
+    expect(await recordRelationSightings(store, rel, days[2], days[1], pagesOf(swapped, 500))).toMatchObject({ opened: 40, closed: 40 });
+    expect(await openKeys("t.thousands")).toEqual(swapped.map((k) => String(k[0])).sort());
+    // one key given twice by the target (7 and '7'): the same set, counted once, nothing written
+    const twice = await versions("t.thousands");
+    expect(await recordRelationSightings(store, rel, days[3], days[2], pagesOf([...swapped, ["5001"]], 500))).toMatchObject({ opened: 0, closed: 0 });
+    expect(await versions("t.thousands")).toEqual(twice);
+    const rows = await sightings("t.thousands");
+    expect(rows.filter((r) => r.open)).toHaveLength(3000);
+    expect(rows).toHaveLength(3040);
+    // kept their first sighting; the swapped-out keys were last seen by the sweep before theirs
+    expect(rows.find((r) => r.key === '["41"]')!.firstSeen).toEqual(days[0]);
+    expect(rows.find((r) => r.key === '["5001"]')!.firstSeen).toEqual(days[2]);
+    expect(rows.find((r) => r.key === '["1"]')!.lastSeen).toEqual(days[1]);
+  });
+
+  it.runIf(kind.available)("two target values that make one sighting key in one batch open it once", async () => {
+    const result = await recordRelationSightings(store, { name: "t.twins.batch" }, new Date(), null, pagesOf([[7], ["7"], [8]]));
+    expect(result).toMatchObject({ opened: 2, closed: 0 });
+    expect(await openKeys("t.twins.batch")).toEqual(["7", "8"]);
   });
 
   it.runIf(kind.available)("two target values that make one sighting key in different batches open it once", async () => {
