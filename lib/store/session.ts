@@ -1,5 +1,6 @@
 import pg from "pg";
 import type { Store } from "./client";
+import { checkpointIfDue } from "./wal";
 
 /** Runs one SQL statement with bound values ($1, $2, …) and returns its rows. */
 export type SessionQuery = <R extends Record<string, unknown> = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<R[]>;
@@ -12,12 +13,19 @@ export type SessionQuery = <R extends Record<string, unknown> = Record<string, u
  *
  * PostgreSQL store: a dedicated client, ended afterwards (its temporary tables and locks go
  * with it, even when `fn` throws). Embedded store: PGlite's one connection, shared with the
- * rest of the process; `fn` must drop what it creates.
+ * rest of the process; `fn` must drop what it creates. Each statement is followed by a
+ * checkpoint when the WAL needs one.
  */
 export async function withStoreSession<T>(store: Store, fn: (query: SessionQuery) => Promise<T>): Promise<T> {
   if (store.pglite) {
     const db = store.pglite;
-    return fn(async (sql, params) => (await db.query<any>(sql, params)).rows);
+    // a session writes millions of rows in many statements: between them, the checkpoints
+    // that PGlite cannot take by itself (see checkpointIfDue)
+    return fn(async (sql, params) => {
+      const rows = (await db.query<any>(sql, params)).rows;
+      await checkpointIfDue(db);
+      return rows;
+    });
   }
   if (!store.connectionString) throw new Error(`the ${store.kind} store has no connection string`);
   const client = new pg.Client({ connectionString: store.connectionString, connectionTimeoutMillis: 5000 });
