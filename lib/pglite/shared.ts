@@ -31,6 +31,16 @@ export function keepIdlePGlite(ms: number): void {
   settings.keepIdleMs = Math.max(0, ms);
 }
 
+/**
+ * The WAL a PGlite database may write before PostgreSQL itself asks for a checkpoint (every
+ * one opened here starts with it). That request deadlocks in PGlite (lib/store/wal.ts) when it
+ * comes in the middle of a statement or a commit, so it must never be reached: 16 GB puts it
+ * past 8 GB of WAL, where the default 1 GB put it at 496 MB, which one statement merging 10M
+ * sightings reached (the WAL at 529 MB, XLogInsert → CreateCheckPoint → LWLockAcquire). The
+ * store's explicit checkpoints between statements (checkpointIfDue) keep the WAL near 256 MB.
+ */
+export const PGLITE_MAX_WAL_SIZE = "16GB";
+
 export interface PGliteHandle {
   db: PGlite;
   release(): Promise<void>;
@@ -55,7 +65,7 @@ export async function acquirePGlite(folder: string, opts: AcquireOptions): Promi
       mkdirSync(dir, { recursive: true });
     }
     const releaseLock = acquireFolderLock(dir, opts.purpose);
-    const db = PGlite.create(dir).catch((err) => {
+    const db = PGlite.create(dir, { startParams: [...PGlite.defaultStartParams, "-c", `max_wal_size=${PGLITE_MAX_WAL_SIZE}`] }).catch((err) => {
       registry.delete(dir);
       releaseLock();
       throw err;

@@ -1,5 +1,9 @@
 import { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { acquirePGlite } from "../pglite/shared";
 import { checkpointIfDue } from "./wal";
 
 const MB = 2 ** 20;
@@ -29,4 +33,25 @@ test("checkpoints once the WAL since the last checkpoint is half-way to PostgreS
   expect(await checkpointIfDue(db)).toBe(true);
   expect(await walSinceCheckpoint()).toBeLessThan(MB);
   expect(await checkpointIfDue(db)).toBe(false);
+});
+
+test("checkpoints past a fixed amount of WAL, however far PostgreSQL's own request is", async () => {
+  await db.exec("CHECKPOINT");
+  for (let i = 0; (await walSinceCheckpoint()) <= 4 * MB; i++) {
+    expect(await checkpointIfDue(db, 4 * MB)).toBe(false);
+    await db.query("INSERT INTO t SELECT g, repeat('y', 100) FROM generate_series($1::int, $1::int + 999) g", [10_000_000 + i * 1000]);
+  }
+  expect(await checkpointIfDue(db, 4 * MB)).toBe(true);
+  expect(await walSinceCheckpoint()).toBeLessThan(MB);
+});
+
+test("every PGlite database Custodian opens puts PostgreSQL's own checkpoint request out of reach", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "custodian-wal-"));
+  const handle = await acquirePGlite(path.join(dir, "db"), { create: true, purpose: "wal.test" });
+  try {
+    expect((await handle.db.query<{ max_wal_size: string }>("SHOW max_wal_size")).rows[0].max_wal_size).toBe("16GB");
+  } finally {
+    await handle.release();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
