@@ -39,6 +39,7 @@ import type { Dialect } from "../lib/config/types";
 import { openStore } from "../lib/store/client";
 import { assertLocal } from "../test/services";
 import { buildMysql, buildPostgres, buildSqlite, COUNT_SQL, dropMysql, dropPostgres, dropSqlite, ORPHANS, PARENTS, ROWS } from "./cleanup-data";
+import { percentile } from "./percentile";
 
 const PG_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const MYSQL_ROOT_URL = process.env.TEST_MYSQL_URL ?? "mysql://root@127.0.0.1:3306/test";
@@ -68,13 +69,6 @@ function withAppName(url: string): string {
   const u = new URL(url);
   u.searchParams.set("application_name", "custodian-bench-cleanup");
   return u.toString();
-}
-
-/** Nearest-rank percentile. */
-function percentile(xs: number[], p: number): number {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
 }
 
 /** Child rows and orphans now, read straight from the database (not through Custodian). */

@@ -27,6 +27,7 @@ import { requestPurge, runPurgeJob } from "../lib/softdelete/purge-job";
 import { restoreSubject } from "../lib/softdelete/restore";
 import { openStore } from "../lib/store/client";
 import { TargetPool } from "../lib/targets/pool";
+import { percentile } from "./percentile";
 
 const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const DB = "custodian_bench_softdelete";
@@ -168,12 +169,6 @@ async function handBatchedPurge(c: pg.Client, u: number) {
     }
   }
   return { rows, totalMs: performance.now() - started, batchMs };
-}
-
-/** Nearest-rank percentile. */
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] : NaN;
 }
 
 async function below(c: pg.Client, u: number) {
