@@ -17,15 +17,23 @@ export interface Eligibility {
  * first sighting is younger than the grace period. A key no sweep has seen yet is as
  * young as can be: inside any grace period but zero.
  */
-export async function eligibility(store: Store, relation: Relation, keys: unknown[][], graceDays: number, now = new Date()): Promise<Eligibility> {
+export async function eligibility(
+  store: Store,
+  relation: Relation,
+  keys: unknown[][],
+  graceDays: number,
+  now = new Date(),
+  opts: { fresh?: boolean } = {},
+): Promise<Eligibility> {
   const texts = [...new Set(keys.map(sightingKey))];
   const allowlisted = new Set<string>();
   for (const entry of relation.config?.allow ?? []) {
     if (new Date(entry.until) > now) allowlisted.add(sightingKey(entry.key));
   }
   // Most relations have no allowlist entry: one cheap probe (at most every second per
-  // relation; an entry added meanwhile protects from the next second on) spares matching every key.
-  const anyStored = texts.length > 0 && (await hasStoredEntries(store, relation.name, now));
+  // relation in a cleanup's batches; an entry added in another process protects from the
+  // next second on) spares matching every key. A preview (`fresh`) always asks.
+  const anyStored = texts.length > 0 && (await hasStoredEntries(store, relation.name, now, opts.fresh));
   if (anyStored) {
     const stored = await store.prisma.allowlistEntry.findMany({
       where: { relation: relation.name, removedAt: null, until: { gt: now }, key: { in: texts } },
@@ -49,9 +57,14 @@ export async function eligibility(store: Store, relation: Relation, keys: unknow
 const probed = new Map<string, { at: number; any: boolean }>();
 const PROBE_TTL_MS = 1000;
 
-async function hasStoredEntries(store: Store, relation: string, now: Date): Promise<boolean> {
+/** An allowlist entry of the relation was added or removed in this process: its next probe asks the store. */
+export function forgetAllowlistProbe(relation: string): void {
+  probed.delete(relation);
+}
+
+async function hasStoredEntries(store: Store, relation: string, now: Date, fresh = false): Promise<boolean> {
   const hit = probed.get(relation);
-  if (hit && Date.now() - hit.at < PROBE_TTL_MS) return hit.any;
+  if (!fresh && hit && Date.now() - hit.at < PROBE_TTL_MS) return hit.any;
   const any = (await store.prisma.allowlistEntry.findFirst({ where: { relation, removedAt: null, until: { gt: now } }, select: { id: true } })) != null;
   probed.set(relation, { at: Date.now(), any });
   return any;

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { sql, type RawBuilder } from "kysely";
+import pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { bystander, cutConnections, holdRowLock, waitingForLock } from "../../test/connections";
 import { waitFor } from "../../test/wait";
@@ -20,15 +21,15 @@ import {
   tempDir,
   type CleanupFixture,
 } from "../../test/cleanup-fixture";
-import { postgresAdmin, WORKER_TEST_DIALECTS } from "../../test/services";
+import { POSTGRES_URL, postgresAdmin, WORKER_TEST_DIALECTS } from "../../test/services";
 import { STORE_KINDS } from "../../test/stores";
 import { loadConfig } from "../config/load";
 import type { Config } from "../config/types";
 import type { Store } from "../store/client";
 import { resolveRelations } from "../relations/resolve";
-import { deleteStillOrphans } from "../targets/features/cleanup";
 import { TargetPool } from "../targets/pool";
 import { tableId } from "../targets/sql";
+import { deleteRechecked } from "./direct-delete";
 import { runCleanupJob } from "./engine";
 import { planCleanup } from "./plan";
 import { startCleanup } from "./start";
@@ -183,8 +184,8 @@ describe.each(DIALECTS)("cleanup faults on $dialect", ({ dialect, available }) =
     try {
       const target = await pool.get("fx");
       const plan = await plainPlan(config, pool);
-      // the engine sends it where a DELETE re-checks against what it waited for (not PostgreSQL: it locks and checks first)
-      expect(plan.directDelete).toBe(dialect !== "postgres");
+      // every dialect here: PostgreSQL's DELETE hands back its rows, whose parents are then asked again
+      expect(plan.directDelete).toBe(true);
       // five orphans of its own (accounts 901–905 do not exist), read as a batch's candidates would be
       const base = 500_000;
       const rows = [1, 2, 3, 4, 5].map((i) => ({ pk: [base + i], key: [900 + i] }));
@@ -196,8 +197,7 @@ describe.each(DIALECTS)("cleanup faults on $dialect", ({ dialect, available }) =
       await run(sql`UPDATE ${tableId(plan.childRef)} SET account_id = 1 WHERE id = ${base + 3}`);
       await run(sql`UPDATE ${tableId(plan.childRef)} SET account_id = 999 WHERE id = ${base + 4}`);
       await run(sql`UPDATE ${tableId(plan.childRef)} SET account_id = NULL WHERE id = ${base + 5}`);
-      const parent = { ref: plan.parentRef, live: target.parentLive("p"), probe: target.orphanProbe };
-      const deleted = await run(deleteStillOrphans(target.deleteFromAliased(plan.childRef, "c"), { child: plan.childRef, pk: plan.pk, rows, parent }));
+      const deleted = await deleteRechecked(plan, rows);
       expect(deleted).toBe(1);
       const left = (await fx.query(`SELECT id FROM ${fx.table(PLAIN)} WHERE id > ${base} ORDER BY id`)).map((r) => Number(r.id));
       expect(left).toEqual([base + 2, base + 3, base + 4, base + 5]);
@@ -207,6 +207,65 @@ describe.each(DIALECTS)("cleanup faults on $dialect", ({ dialect, available }) =
       await pool.close();
     }
   });
+
+  // PostgreSQL re-checks a row its DELETE waited for, but reads the parent in the snapshot
+  // it started with: the parent committed by the transaction it waited for is asked again.
+  if (dialect === "postgres")
+    it.runIf(available)("a row the DELETE waited for, whose parent came back in the transaction it waited for, is left alone", async () => {
+      const config = loadConfig(fx.configFile, { ...process.env, ...fx.env });
+      const pool = new TargetPool(config.targets);
+      const app = new pg.Client({ connectionString: POSTGRES_URL });
+      await app.connect();
+      try {
+        const plan = await plainPlan(config, pool);
+        const base = 600_000;
+        const rows = [1, 2, 3].map((i) => ({ pk: [base + i], key: [910 + i] }));
+        for (const r of rows) await postgresAdmin(`INSERT INTO ${fx.table(PLAIN)} (id, account_id, payload) VALUES (${r.pk[0]}, ${r.key[0]}, 'race')`);
+        // the application, in one transaction: account 911 comes back and its event is touched (row-locked)
+        await app.query("BEGIN");
+        await app.query(`INSERT INTO ${fx.table(PARENT)} (id, name) VALUES (911, 'came back')`);
+        await app.query(`UPDATE ${fx.table(PLAIN)} SET payload = 'touched' WHERE id = ${base + 1}`);
+        const deleting = deleteRechecked(plan, rows);
+        await waitFor(() => waitingForLock(fx), { what: "the DELETE waiting for the touched row", timeoutMs: 45_000 });
+        await app.query("COMMIT");
+        expect(await deleting).toBe(2);
+        const left = (await fx.query(`SELECT id FROM ${fx.table(PLAIN)} WHERE id > ${base} ORDER BY id`)).map((r) => Number(r.id));
+        expect(left).toEqual([base + 1]);
+      } finally {
+        await app.query("ROLLBACK").catch(() => {});
+        await app.end();
+        await postgresAdmin(`DELETE FROM ${fx.table(PLAIN)} WHERE id > 600000`);
+        await postgresAdmin(`DELETE FROM ${fx.table(PARENT)} WHERE id = 911`);
+        await pool.close();
+      }
+    });
+
+  // The same on the path that locks rows first (a child with dependents): the lock is taken
+  // in the old snapshot too, so the parents of the locked rows are asked again.
+  if (dialect === "postgres")
+    it.runIf(available)("a row a batch waited to lock, whose parent came back in the transaction it waited for, is left alone", async () => {
+      const loaded = loadConfig(fx.configFile, { ...process.env, ...fx.env });
+      const config = { ...loaded, cleanup: { ...loaded.cleanup, statementTimeoutMs: 60_000 } };
+      const { outcome } = await startCleanup(store, config, "events_account", { requestedBy: "race-test" });
+      const jobId = (outcome as { jobId: string }).jobId;
+      const held = ORPHAN_IDS[100];
+      const app = new pg.Client({ connectionString: POSTGRES_URL });
+      await app.connect();
+      try {
+        // the application, in one transaction: the row's account comes back and the row is touched (locked)
+        await app.query("BEGIN");
+        await app.query(`INSERT INTO ${fx.table(PARENT)} (id, name) VALUES (${accountOf(held)}, 'came back')`);
+        await app.query(`UPDATE ${fx.table(CHILD)} SET payload = 'touched' WHERE id = ${held}`);
+        const run = runCleanupJob(store, config, jobId);
+        await waitFor(() => waitingForLock(fx), { what: "a batch waiting for the touched row", timeoutMs: 45_000 });
+        await app.query("COMMIT");
+        expect(await run).toBe("completed");
+        expect(await ids(CHILD)).toContain(held);
+      } finally {
+        await app.query("ROLLBACK").catch(() => {});
+        await app.end();
+      }
+    });
 
   it.runIf(available)("a plain delete killed (SIGKILL) mid-job again and again still ends exact", async () => {
     const config = loadConfig(fx.configFile, { ...process.env, ...fx.env });

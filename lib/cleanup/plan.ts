@@ -36,11 +36,12 @@ export interface CleanupPlan {
   /** Reference cycles found below the child table, described; their edges are not followed. */
   cycles: string[];
   /**
-   * A batch is one DELETE that re-checks its rows itself (deleteStillOrphans) instead of
+   * A batch is one DELETE that re-checks its rows itself (direct-delete.ts) instead of
    * locking and checking them first: a plain delete with nothing below the child, integer
    * keys (compared exactly in every dialect; a text key compares under its collation, where
    * 'ABC' may equal the 'abc' the batch saw), a child that is not its own parent, and a
-   * database whose DELETE re-checks against what a transaction it waited for committed.
+   * database whose DELETE re-checks against what a transaction it waited for committed,
+   * or that hands back what it deleted, so that it can be asked again (PostgreSQL).
    */
   directDelete: boolean;
 }
@@ -69,7 +70,11 @@ export async function planCleanup(config: Config, pool: TargetPool, relation: Re
   const keyTypes = await w.child.columnTypes(w.childRef);
   const ownParent = w.child === w.parent && w.childRef.schema === w.parentRef.schema && w.childRef.table === w.parentRef.table;
   const directDelete =
-    action === "delete" && dependents.length === 0 && !ownParent && w.child.deleteRechecksLatest && keyTypes.every((t) => typeFamily(t) === "integer");
+    action === "delete" &&
+    dependents.length === 0 &&
+    !ownParent &&
+    (w.child.deleteRechecksLatest || w.child.deleteReturning) &&
+    keyTypes.every((t) => typeFamily(t) === "integer");
   return {
     relation,
     child: w.child,

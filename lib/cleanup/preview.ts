@@ -33,7 +33,7 @@ export async function previewCleanup(store: Store, config: Config, pool: TargetP
   do {
     const stretch = await orphanKeyStretch(w, after, 20_000);
     if (stretch.keys.length) {
-      const el = await eligibility(store, relation, stretch.keys, plan.graceDays, now);
+      const el = await eligibility(store, relation, stretch.keys, plan.graceDays, now, { fresh: true });
       stretch.keys.forEach((k, i) => {
         const n = stretch.rows[i];
         orphans += n;

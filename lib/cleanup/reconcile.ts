@@ -9,6 +9,9 @@ interface Intent {
   row?: Row;
 }
 
+/** A batch's intent as stored: a row's primary key alone (a bare array), or with the row its cross-database dependents need. */
+const intentOf = (stored: unknown): Intent => (Array.isArray(stored) ? { pk: stored as string[] } : (stored as Intent));
+
 /**
  * A batch left "applying" by a crash or a failed commit: the store knows what it meant to
  * change, the target knows what happened. Its transaction either committed or not:
@@ -24,7 +27,7 @@ export async function reconcilePending(store: Store, plan: CleanupPlan, jobId: s
   // The engine settles each batch before the next, so there is at most one.
   const pending = await store.prisma.cleanupBatch.findFirst({ where: { jobId, status: "applying" }, orderBy: { seq: "asc" } });
   if (!pending) return false;
-  const intents = pending.keys as unknown as Intent[];
+  const intents = (pending.keys as unknown[]).map(intentOf);
   const present = intents.length
     ? await plan.child.query(
         existingPks(

@@ -2,6 +2,7 @@
 import { revalidatePath } from "next/cache";
 import { action } from "../auth/action";
 import { relationHref } from "../dashboard/href";
+import { forgetAllowlistProbe } from "../cleanup/eligibility";
 import { usageError } from "../errors/user-error";
 import { sightingKey } from "../sightings/record";
 import { allowlistAddSchema, allowlistRemoveSchema } from "./allowlist.validation";
@@ -15,6 +16,7 @@ export const addAllowlistEntry = action
     await ctx.store.prisma.allowlistEntry.create({
       data: { relation: parsedInput.relation, key: sightingKey(parsedInput.key), reason: parsedInput.reason, until, createdBy: ctx.actor.userId },
     });
+    forgetAllowlistProbe(parsedInput.relation);
     revalidatePath(relationHref(parsedInput.relation));
   });
 
@@ -23,5 +25,6 @@ export const removeAllowlistEntry = action
   .inputSchema(allowlistRemoveSchema)
   .action(async ({ parsedInput, ctx }) => {
     const entry = await ctx.store.prisma.allowlistEntry.update({ where: { id: BigInt(parsedInput.id) }, data: { removedAt: new Date() } });
+    forgetAllowlistProbe(entry.relation);
     revalidatePath(relationHref(entry.relation));
   });

@@ -46,6 +46,7 @@ export interface Adapter {
   readonly inProcess: boolean;
   readonly rowLocks: boolean;
   readonly deleteRechecksLatest: boolean;
+  readonly deleteReturning: boolean;
   readonly implicitRowKey: string | null;
   readonly orphanProbe: OrphanProbe;
   readonly keyArrays: boolean;

@@ -43,10 +43,12 @@ describe("index statements", () => {
 
   it("the capability flags come from the dialect's adapter", async () => {
     const [pg, my, lite] = [await open("postgres"), await open("mysql"), await open("sqlite")];
-    expect([pg, my, lite].map((t) => [t.inProcess, t.rowLocks, t.deleteRechecksLatest, t.implicitRowKey, t.orphanProbe, t.keyArrays])).toEqual([
-      [false, true, false, null, "fenced_not_exists", true],
-      [false, true, true, null, "count", false],
-      [true, false, true, "rowid", "not_exists", false],
+    expect(
+      [pg, my, lite].map((t) => [t.inProcess, t.rowLocks, t.deleteRechecksLatest, t.deleteReturning, t.implicitRowKey, t.orphanProbe, t.keyArrays]),
+    ).toEqual([
+      [false, true, false, true, null, "fenced_not_exists", true],
+      [false, true, true, false, null, "count", false],
+      [true, false, true, true, "rowid", "not_exists", false],
     ]);
   });
 });

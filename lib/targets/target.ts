@@ -56,6 +56,7 @@ class ComposedTarget implements Target {
   readonly inProcess: boolean;
   readonly rowLocks: boolean;
   readonly deleteRechecksLatest: boolean;
+  readonly deleteReturning: boolean;
   readonly implicitRowKey: string | null;
   readonly orphanProbe: OrphanProbe;
   readonly keyArrays: boolean;
@@ -73,6 +74,7 @@ class ComposedTarget implements Target {
       inProcess: this.inProcess,
       rowLocks: this.rowLocks,
       deleteRechecksLatest: this.deleteRechecksLatest,
+      deleteReturning: this.deleteReturning,
       implicitRowKey: this.implicitRowKey,
       orphanProbe: this.orphanProbe,
       keyArrays: this.keyArrays,

@@ -110,6 +110,10 @@ export function lockStillOrphans(opts: {
  * lockStillOrphans and deleteByPk do in two round trips and a transfer of whole rows, for
  * a plain delete with nothing below the child (nothing to archive, no dependents to read).
  * `head` is the target's deleteFromAliased(child, "c").
+ *
+ * With `returning` (Target.deleteReturning) the keys are not matched in SQL: the deleted
+ * rows come back with their primary key as p0… and their key as k0…, for the caller to
+ * compare with the batch's inside the same transaction (lib/cleanup/direct-delete.ts).
  */
 export function deleteStillOrphans(
   head: RawBuilder<unknown>,
@@ -120,17 +124,32 @@ export function deleteStillOrphans(
     parent?: { ref: ColumnsRef; live: RawBuilder<unknown>; probe?: OrphanProbe };
     /** Target.keyArrays */
     keyArrays?: boolean;
+    returning?: boolean;
   },
-): RawBuilder<unknown> {
+): RawBuilder<Record<string, unknown>> {
   const { child, pk, rows, parent, keyArrays } = opts;
-  const keys = new Map(rows.map((r) => [JSON.stringify(r.key.map(String)), r.key]));
   const orphan = parent ? sql` AND ${noLiveParent(parent.ref, child, parent.live, parent.probe ?? "not_exists")}` : sql``;
-  return sql`${head} WHERE ${tuplesMatch(
+  const byPk = tuplesMatch(
     "c",
     pk,
     rows.map((r) => r.pk),
     keyArrays,
-  )} AND ${tuplesMatch("c", child.columns, [...keys.values()], keyArrays)}${orphan}`;
+  );
+  if (opts.returning) {
+    // Unqualified: SQLite's RETURNING names the modified table's columns bare.
+    const named = (columns: string[], prefix: string) => sql.join(columns.map((c, i) => sql`${sql.id(c)} AS ${sql.id(`${prefix}${i}`)}`));
+    return sql`${head} WHERE ${byPk}${orphan} RETURNING ${named(pk, "p")}, ${named(child.columns, "k")}`;
+  }
+  const keys = new Map(rows.map((r) => [JSON.stringify(r.key.map(String)), r.key]));
+  return sql`${head} WHERE ${byPk} AND ${tuplesMatch("c", child.columns, [...keys.values()], keyArrays)}${orphan}`;
+}
+
+/**
+ * Of these keys, those that have a live parent now, as k0…: asked again after a DELETE
+ * that may have waited for a row, by a statement whose snapshot sees what that wait let commit.
+ */
+export function liveParentsAmong(parent: ColumnsRef, live: RawBuilder<unknown>, keys: unknown[][], keyArrays = false): RawBuilder<Record<string, unknown>> {
+  return sql`SELECT ${aliased("p", parent.columns, "k")} FROM ${tableId(parent)} AS p WHERE ${tuplesMatch("p", parent.columns, keys, keyArrays)} AND ${live}`;
 }
 
 /**

@@ -7,6 +7,7 @@ export const postgresAdapter: Adapter = {
   rowLocks: true,
   /** EvalPlanQual re-checks a waited-for row, but its subqueries keep the statement's snapshot (see Target). */
   deleteRechecksLatest: false,
+  deleteReturning: true,
   implicitRowKey: null,
   orphanProbe: "fenced_not_exists",
   keyArrays: true,
