@@ -164,7 +164,7 @@ export async function runBatch(
               plan,
               same.map((r) => plan.childRef.columns.map((c) => r[c])),
             );
-            const locked = back.size ? same.filter((r) => !back.has(pkText(plan.childRef.columns.map((c) => r[c])))) : same;
+            const locked = back.size ? same.filter((r) => !back.has(sightingKey(plan.childRef.columns.map((c) => r[c])))) : same;
             const { removable, blocked, work } = await dependentsOfRemovable(tx, plan.dependents, locked, plan.child.rowLocks);
             if (Number.isFinite(budget)) {
               const rows = removable.length + (await rowsBelow(plan, work));

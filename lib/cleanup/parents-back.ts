@@ -1,20 +1,26 @@
-import { liveParentsAmong } from "../targets/features/cleanup";
+import { sightingKey } from "../sightings/record";
 import type { TargetTransaction } from "../targets/types";
 import type { CleanupPlan } from "./plan";
-import { pkText } from "./rows";
 
 /**
- * Of these child keys, those whose parent is live again (as pkText), asked inside the
- * batch's transaction by a statement of its own. Needed where a statement that waited for
+ * Of these child keys, those whose parent is live again (as sightingKey), asked inside the
+ * batch's transaction by statements of their own. Needed where a statement that waited for
  * a row lock re-checks that row in the snapshot it started with (PostgreSQL's READ
  * COMMITTED: Target.deleteRechecksLatest false): a parent inserted by the transaction it
- * waited for is invisible to its NOT EXISTS, and visible to the next statement. Empty
- * where the statement already saw it, and across databases (the parent is asked apart).
+ * waited for is invisible to its NOT EXISTS, and visible to the next statement. Asked the
+ * way a cross-database walk asks (Target.missingKeysWithin: the keys as one array, an index
+ * range of the parent), not as `= ANY(…)`, which the planner answers with a scan of the
+ * parent once the batch's keys are a few percent of it. Empty where plan.parentsAgain is null.
  */
 export async function parentsBackAmong(tx: TargetTransaction, plan: CleanupPlan, keys: unknown[][]): Promise<Set<string>> {
-  if (!plan.sameTarget || plan.child.deleteRechecksLatest || !keys.length) return new Set();
-  const distinct = new Map(keys.map((k) => [pkText(k), k]));
-  const live = plan.child.parentLive("p", plan.softDelete);
-  const back = await tx.query(liveParentsAmong(plan.parentRef, live, [...distinct.values()], plan.child.keyArrays));
-  return new Set(back.map((row) => pkText(plan.parentRef.columns.map((_, i) => row[`k${i}`]))));
+  if (!plan.parentsAgain || !keys.length) return new Set();
+  const distinct = [...new Map(keys.map((k) => [sightingKey(k), k])).values()];
+  const missing = new Set(
+    await plan.parentsAgain(
+      tx,
+      plan.childRef.columns.map((_, c) => distinct.map((k) => k[c])),
+      distinct.length,
+    ),
+  );
+  return new Set(distinct.filter((_, i) => !missing.has(i)).map(sightingKey));
 }

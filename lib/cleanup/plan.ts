@@ -5,7 +5,7 @@ import type { Relation } from "../relations/types";
 import { TargetError } from "../targets/errors";
 import { typeFamily } from "../targets/keys";
 import type { TargetPool } from "../targets/pool";
-import type { ColumnsRef, ParentSoftDelete, Target } from "../targets/types";
+import type { ColumnsRef, MissingKeysAsker, ParentSoftDelete, Target } from "../targets/types";
 import { dependentTree, type DependentPolicy } from "../relations/graph";
 import { openDependents, primaryKeyOf, type DependentNode } from "../relations/dependents";
 
@@ -44,6 +44,12 @@ export interface CleanupPlan {
    * or that hands back what it deleted, so that it can be asked again (PostgreSQL).
    */
   directDelete: boolean;
+  /**
+   * Where a statement that waited for a row lock re-checks that row in the snapshot it
+   * started with (PostgreSQL: Target.deleteRechecksLatest), the parents of what a batch
+   * deleted or locked are asked again inside its transaction (parents-back.ts): null elsewhere.
+   */
+  parentsAgain: MissingKeysAsker | null;
 }
 
 /** Everything a cleanup of one relation needs to know before its first batch. */
@@ -92,6 +98,7 @@ export async function planCleanup(config: Config, pool: TargetPool, relation: Re
     dependents,
     cycles: tree.cycles,
     directDelete,
+    parentsAgain: w.child === w.parent && !w.child.deleteRechecksLatest ? await w.parent.missingKeysWithin(w.parentRef, w.softDelete) : null,
   };
 }
 

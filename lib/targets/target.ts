@@ -14,6 +14,7 @@ import type {
   ForeignKeyToAdd,
   KeyPage,
   MigrationStep,
+  MissingKeysAsker,
   LoadReading,
   OrphanCount,
   OrphanProbe,
@@ -192,6 +193,22 @@ class ComposedTarget implements Target {
       concurrency: this.inProcess ? 1 : 2,
       ask: async (slice) => missingOrds(await this.scanRun(lookup.batch(slice), bound)),
     });
+  }
+
+  async missingKeysWithin(parent: ColumnsRef, softDelete?: ParentSoftDelete): Promise<MissingKeysAsker> {
+    const lookup = await this.session.guard(() => this.statements.lookup(parent, softDelete));
+    const types = this.adapter.typedColumns ? await this.columnTypes(parent) : [];
+    return async (tx, keys, size) =>
+      size === 0
+        ? []
+        : lookUpInBatches({
+            keys,
+            size,
+            impossible: impossibleKeys(types, keys, size),
+            batch: this.adapter.lookupBatchSize(parent.columns.length),
+            concurrency: 1,
+            ask: async (slice) => missingOrds(await tx.query(lookup.batch(slice))),
+          });
   }
 
   parseKeyValue(type: string, text: string) {

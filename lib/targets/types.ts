@@ -145,6 +145,9 @@ export interface LoadReading {
   threadsRunning: number | null;
 }
 
+/** Target.missingKeysWithin: the positions (0-based, ascending) of `size` keys (column by column) with no live parent. */
+export type MissingKeysAsker = (tx: TargetTransaction, keys: unknown[][], size: number) => Promise<number[]>;
+
 export interface TargetTransaction {
   query<R>(statement: RawBuilder<R>): Promise<R[]>;
   /** Rows changed by an UPDATE or DELETE. */
@@ -197,6 +200,12 @@ export interface Target {
    * equality in Node, which would invent orphans.
    */
   missingKeys(parent: ColumnsRef, keys: unknown[][], size: number, softDelete?: ParentSoftDelete, bound?: ScanBound): Promise<number[]>;
+  /**
+   * missingKeys, asked inside a transaction of this target: its statements see what the
+   * transaction sees, one batch after another on its connection. The catalog is read now,
+   * before the transaction opens, so asking takes no other connection.
+   */
+  missingKeysWithin(parent: ColumnsRef, softDelete?: ParentSoftDelete): Promise<MissingKeysAsker>;
   /** The declared types of some columns, in order ("" when unknown). */
   columnTypes(ref: ColumnsRef): Promise<string[]>;
   /**

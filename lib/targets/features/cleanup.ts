@@ -145,14 +145,6 @@ export function deleteStillOrphans(
 }
 
 /**
- * Of these keys, those that have a live parent now, as k0…: asked again after a DELETE
- * that may have waited for a row, by a statement whose snapshot sees what that wait let commit.
- */
-export function liveParentsAmong(parent: ColumnsRef, live: RawBuilder<unknown>, keys: unknown[][], keyArrays = false): RawBuilder<Record<string, unknown>> {
-  return sql`SELECT ${aliased("p", parent.columns, "k")} FROM ${tableId(parent)} AS p WHERE ${tuplesMatch("p", parent.columns, keys, keyArrays)} AND ${live}`;
-}
-
-/**
  * Rows of a table whose columns hold one of `tuples` (a dependent's rows referencing the
  * rows being removed), with their primary key as __pk0… (SQLite's rowid is not in `*`).
  */
