@@ -31,7 +31,7 @@ feedback.cleanup = { action: "archive_then_delete", graceDays: 0, approvalThresh
 writeFileSync(config, stringify(doc));
 await buildDemo({ dir: path.join(work, "data") });
 
-const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/start.ts"), ...process.argv.slice(2)], {
+const child = spawn(process.execPath, [path.join(root, "scripts/start.mjs"), ...process.argv.slice(2)], {
   cwd: root,
   stdio: "inherit",
   env: {

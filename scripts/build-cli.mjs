@@ -1,5 +1,7 @@
-// Bundles the CLI (lib/cli/main.ts and what it imports from lib/ and generated/) into plain
-// JavaScript in dist/cli, so `custodian` starts without compiling TypeScript at run time.
+// Bundles the CLI (lib/cli/main.ts and what it imports from lib/ and generated/), the web
+// server (scripts/serve.ts, as dist/cli/serve.mjs) and `npm start` (scripts/start.ts, as
+// dist/cli/start.mjs, run by scripts/start.mjs) into plain JavaScript in dist/cli, so
+// `custodian` and `npm start` start without compiling TypeScript at run time.
 // Packages stay in node_modules (external), except a few pure-ESM ones spread over hundreds of
 // files (BUNDLED: loading kysely's 255 modules cost ~0.3 s of CPU per command, bundled ~0.05 s);
 // each command is its own chunk (code splitting
@@ -49,7 +51,7 @@ const builtAt = Date.now();
 const staging = `${outdir}.${process.pid}.new`;
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { main: "lib/cli/main.ts" },
+  entryPoints: { main: "lib/cli/main.ts", serve: "scripts/serve.ts", start: "scripts/start.ts" },
   outdir: staging,
   bundle: true,
   splitting: true,
@@ -72,4 +74,4 @@ const old = `${outdir}.${process.pid}.old`;
 if (existsSync(outdir)) renameSync(outdir, old);
 renameSync(staging, outdir);
 rmSync(old, { recursive: true, force: true });
-console.error(`custodian CLI built: dist/cli (${inputs.length} source files)`);
+console.error(`custodian CLI and web server built: dist/cli (${inputs.length} source files)`);

@@ -4,10 +4,9 @@ import Database from "better-sqlite3";
 import { PGlite } from "@electric-sql/pglite";
 import { ACTIVITY_SQL, CODEGRAPH_SQL, SOCIAL_SQL } from "./sqlite.sql";
 import { SHOP_DATA, SHOP_SCHEMA } from "./shop.sql";
+import { DEMO_DATA_DIR } from "./paths";
 
-/** The committed demo config; its targets point at ./data beside it. */
-export const DEMO_CONFIG = path.resolve(import.meta.dirname, "../../demo/custodian.config.yaml");
-export const DEMO_DATA_DIR = path.resolve(import.meta.dirname, "../../demo/data");
+export { DEMO_CONFIG, DEMO_DATA_DIR } from "./paths";
 
 export interface BuildDemoOptions {
   dir?: string;

@@ -8,6 +8,7 @@ import { resolveRelations } from "../relations/resolve";
 import { suggestRelations } from "../relations/suggest";
 import { TargetPool } from "../targets/pool";
 import { buildDemo, DEMO_CONFIG } from "./build";
+import { missingDemoDatabases } from "./paths";
 import { DEMO_EXPECTED_ORPHANS } from "../../test/demo-expected";
 
 describe("the demo databases", () => {
@@ -18,7 +19,10 @@ describe("the demo databases", () => {
     dir = mkdtempSync(path.join(tmpdir(), "custodian-demo-"));
     configFile = path.join(dir, "custodian.config.yaml");
     cpSync(DEMO_CONFIG, configFile);
+    // what `npm start` asks before loading the builder: all missing before, none after
+    expect(missingDemoDatabases(path.join(dir, "data"))).toEqual(["shop", "activity.db", "social.db", "codegraph.db"]);
     await buildDemo({ dir: path.join(dir, "data") });
+    expect(missingDemoDatabases(path.join(dir, "data"))).toEqual([]);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
