@@ -3,7 +3,7 @@ import { normaliseValue, typeFamily } from "../targets/keys";
 import type { TargetPool } from "../targets/pool";
 import type { ColumnsRef, KeyRange, ScanBound, Target } from "../targets/types";
 import { hasLeadingIndex } from "./checks";
-import { openRelation } from "./orphan-keys";
+import { openRelation, type OrphanKeyWalk } from "./orphan-keys";
 
 /**
  * Rows one boundary step reads at most: a range of chunkRows rows is measured in steps of
@@ -12,18 +12,41 @@ import { openRelation } from "./orphan-keys";
 export const BOUNDARY_STEP_ROWS = 100_000;
 
 /**
- * The key a relation's count can be cut along: inside one database, the child's primary
- * key (or SQLite's rowid), whose ranges each statement reads by index; across two, the
- * key the walk follows (the child's reference columns), so a chunk walks its own stretch
- * of the key index. Null when there is none to cut along, or its values would not come
- * back intact from the part's JSON (only integer, text and uuid columns are cut).
+ * The key a relation's count can be cut along. Across two databases: the key the walk
+ * follows (the child's reference columns), so a chunk walks its own stretch of the key
+ * index. Inside one: the child's reference columns too where the dialect says so
+ * (`chunksAlongReference`: PostgreSQL) and an index leads with them in their order, since
+ * a range of them is counted against the same range of the parent's key, so the ranges
+ * together read the parent once, as the one statement does (on PostgreSQL a range of the
+ * primary key hashed the whole parent again: 4 ranges of 20M rows took 1.36–2.45× the one
+ * statement). Else the child's primary key (or SQLite's rowid), whose ranges each
+ * statement reads by index. Null when there is none to cut along, or its values would not
+ * come back intact from the part's JSON (only integer, text and uuid columns are cut).
  */
-export async function chunkKey(child: Target, childRef: ColumnsRef, sameTarget: boolean): Promise<string[] | null> {
-  if (!sameTarget) return (await hasLeadingIndex(child, childRef)) ? childRef.columns : null;
+export async function chunkKey(w: Pick<OrphanKeyWalk, "child" | "childRef" | "parent" | "parentRef">): Promise<string[] | null> {
+  const { child, childRef } = w;
+  if (child !== w.parent) return (await hasLeadingIndex(child, childRef)) ? childRef.columns : null;
+  if (await cutsAlongReference(w)) return childRef.columns;
   const primary = (await child.uniqueKeys()).find((k) => k.primary && k.schema === childRef.schema && k.table === childRef.table);
   if (!primary) return child.implicitRowKey ? [child.implicitRowKey] : null;
   const types = await child.columnTypes({ ...childRef, columns: primary.columns });
   return types.every((t) => typeFamily(t) !== "other") ? primary.columns : null;
+}
+
+/**
+ * Whether a same-target relation is cut along its reference columns: the dialect's choice,
+ * an index on them in their order, and each child column and the parent column it
+ * references of one family that orders alike whatever the column's collation (integers,
+ * uuids). Text keys are cut along the primary key: a bound on the parent's key compares in
+ * the parent column's collation, which may order differently from the child's.
+ */
+async function cutsAlongReference(w: Pick<OrphanKeyWalk, "child" | "childRef" | "parentRef">): Promise<boolean> {
+  if (!w.child.chunksAlongReference || !(await hasLeadingIndex(w.child, w.childRef, { inOrder: true }))) return false;
+  const [childTypes, parentTypes] = await Promise.all([w.child.columnTypes(w.childRef), w.child.columnTypes(w.parentRef)]);
+  return childTypes.every((t, i) => {
+    const family = typeFamily(t);
+    return (family === "integer" || family === "uuid") && typeFamily(parentTypes[i] ?? "") === family;
+  });
 }
 
 /**
@@ -38,7 +61,7 @@ export async function planRanges(relation: Relation, pool: TargetPool, chunkRows
   const w = await openRelation(relation, pool);
   const estimate = await w.child.estimateRows(w.childRef);
   if (estimate == null || estimate <= chunkRows) return null;
-  const columns = await chunkKey(w.child, w.childRef, w.child === w.parent);
+  const columns = await chunkKey(w);
   if (!columns) return null;
   const ref = { schema: w.childRef.schema, table: w.childRef.table, columns };
   const boundaries: unknown[][] = [];

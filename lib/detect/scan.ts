@@ -57,7 +57,7 @@ export async function scanRelation(relation: Relation, pool: TargetPool, now = n
         ? child.countOrphans({ child: childRef, parent: parentRef, parentSoftDelete: softDelete, parentKeyUnique, childRange: range }, childBound)
         : countOrphansAcross(child, childRef, parent, parentRef, softDelete, undefined, WALK_PAGE_KEYS, { range, child: childBound, parent: parentBound });
     const bounded = !!(childBound.timeoutMs || parentBound.timeoutMs);
-    const columns = bounded ? (opts.range?.columns ?? (await chunkKey(child, childRef, sameTarget))) : [];
+    const columns = bounded ? (opts.range?.columns ?? (await chunkKey({ child, childRef, parent, parentRef }))) : [];
     started = performance.now();
     // Without a limit nothing is split: the one-statement count runs as it always did.
     const result = bounded

@@ -102,7 +102,12 @@ export interface SameTargetOrphanQuery {
   parentSoftDelete?: ParentSoftDelete;
   /** True when parent.columns are a primary key or unique: allows the one-pass join shape. */
   parentKeyUnique: boolean;
-  /** Only the child rows in this range of the child's primary key (a chunk of a big relation); every row without it. */
+  /**
+   * Only the child rows in this range (a chunk of a big relation); every row without it.
+   * A range of the child's primary key, or of its reference columns (`child.columns`, in
+   * that order): then the parent's key is bounded alike, and the rows with a NULL key
+   * column belong to the range open at its start (sql.ts, onReference).
+   */
   childRange?: KeyRange;
 }
 
@@ -261,6 +266,12 @@ export interface Target {
    * parameter per key: PostgreSQL plans and binds a 1,000-key IN (…) ~1.6× slower (bench:cleanup).
    */
   readonly keyArrays: boolean;
+  /**
+   * Whether a big relation inside this database is cut along the child's reference columns,
+   * the parent's key bounded alike (each range joins its own slice of the parent), rather
+   * than along the child's primary key: lib/detect/ranges.ts.
+   */
+  readonly chunksAlongReference: boolean;
   /**
    * Whether a DELETE that waits for a row another transaction holds re-checks its WHERE,
    * subqueries included, against what that transaction committed: InnoDB reads the other
