@@ -1,7 +1,7 @@
 import type { Relation } from "../relations/types";
 import { normaliseValue, typeFamily } from "../targets/keys";
 import type { TargetPool } from "../targets/pool";
-import type { ColumnsRef, KeyRange, ScanBound, Target } from "../targets/types";
+import type { KeyRange, ScanBound } from "../targets/types";
 import { hasLeadingIndex } from "./checks";
 import { openRelation, type OrphanKeyWalk } from "./orphan-keys";
 

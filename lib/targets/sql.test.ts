@@ -117,8 +117,13 @@ describe("key ranges", () => {
 
   it("of the reference columns bound the parent's key alike and hold whole keys only; of the primary key, the child alone", () => {
     const one = (childRange: { columns: string[]; from?: unknown[]; to?: unknown[] }) =>
-      compile("postgres", pg.orphanCountOnePass({ child: { ...child, columns: ["a"] }, parent: { ...parent, columns: ["id"] }, parentKeyUnique: true, childRange })).sql;
-    expect(one({ columns: ["a"], from: [5], to: [9] })).toContain(`AND "p"."id" > $1 AND "p"."id" <= $2\nWHERE "c"."a" IS NOT NULL AND "c"."a" > $3 AND "c"."a" <= $4`);
+      compile(
+        "postgres",
+        pg.orphanCountOnePass({ child: { ...child, columns: ["a"] }, parent: { ...parent, columns: ["id"] }, parentKeyUnique: true, childRange }),
+      ).sql;
+    expect(one({ columns: ["a"], from: [5], to: [9] })).toContain(
+      `AND "p"."id" > $1 AND "p"."id" <= $2\nWHERE "c"."a" IS NOT NULL AND "c"."a" > $3 AND "c"."a" <= $4`,
+    );
     expect(one({ columns: ["a"], to: [9] })).toContain(`AND "p"."id" <= $1\nWHERE "c"."a" IS NOT NULL AND "c"."a" <= $2`);
     expect(one({ columns: ["pk"], from: [5], to: [9] })).toMatch(/AND 1 = 1\nWHERE "c"\."pk" > \$1 AND "c"\."pk" <= \$2$/);
   });
@@ -160,7 +165,9 @@ describe("NULL safety", () => {
           expect(sql).toMatch(/"c"\."User Id" IS NOT NULL AND "c"\."User Id" NOT IN \(SELECT "p"\."id" FROM [^()]+ AS p\)$/);
         } else if (name === "rowidRangeNotIn") {
           // the same onto a range of the rowid (a range of the reference bounds the parent's key alike)
-          expect(sql).toMatch(/"c"\."User Id" IS NOT NULL AND .* "c"\."User Id" NOT IN \(SELECT "p"\."id" FROM [^()]+ AS p WHERE "p"\."id" > \? AND "p"\."id" <= \?\)$/);
+          expect(sql).toMatch(
+            /"c"\."User Id" IS NOT NULL AND .* "c"\."User Id" NOT IN \(SELECT "p"\."id" FROM [^()]+ AS p WHERE "p"\."id" > \? AND "p"\."id" <= \?\)$/,
+          );
         } else if (/NOT IN/i.test(sql)) {
           expect(sql).toMatch(/"c"\."User Id" IS NOT NULL AND "c"\."tenant`id" IS NOT NULL/);
           expect(sql).toMatch(/"p"\."id" IS NOT NULL AND "p"\."tenant" IS NOT NULL/);

@@ -1,7 +1,18 @@
 import { sql, type RawBuilder } from "kysely";
 import type { Statements } from "../dialect";
 import { typeFamily } from "../keys";
-import { col, createIndexStatement, keyNotNull, keysEqual, parentLive, placeholderKeys, serverOrphanCounts, tableId, andParentInRange, whereChildInRange } from "../sql";
+import {
+  col,
+  createIndexStatement,
+  keyNotNull,
+  keysEqual,
+  parentLive,
+  placeholderKeys,
+  serverOrphanCounts,
+  tableId,
+  andParentInRange,
+  whereChildInRange,
+} from "../sql";
 import type { ColumnsRef, ParentSoftDelete, SameTargetOrphanQuery } from "../types";
 import type { MysqlIntrospector } from "./introspector";
 
