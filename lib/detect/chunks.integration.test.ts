@@ -114,15 +114,15 @@ describe.each(dialects)("chunked counts equal the one-statement count on %s", (d
     expect(await chunked(r, pool, ranges, { bounds })).toEqual({ orphans: whole.orphans, childRows: whole.childRows });
   });
 
-  it("cuts an integer reference along its columns where the dialect does (PostgreSQL), else along the child's primary key; text along the primary key", async () => {
+  it("cuts an integer reference along its columns, a text one along the child's primary key", async () => {
     const along = async (name: string) => (await planRanges(relation(name), pool, CHUNK_ROWS))![0].columns;
-    expect(await along("int")).toEqual(d === "postgres" ? ["n"] : ["id"]);
-    expect(await along("pair")).toEqual(d === "postgres" ? ["org_id", "n"] : ["id"]);
+    expect(await along("int")).toEqual(["n"]);
+    expect(await along("pair")).toEqual(["org_id", "n"]);
     expect(await along("text")).toEqual(["slug"]);
+    expect(await along("composite")).toEqual(["region", "seq"]);
   });
 
-  // Ranges of the reference columns, cut here at keys of the data (every dialect counts them
-  // exactly, whether or not it plans them): a range whose parent bound dropped a parent at
+  // Ranges of the reference columns, cut here at keys of the data: a range whose parent bound dropped a parent at
   // either end would count that key's children as orphans, and the sum would differ.
   it.each([
     ["int", ["n"], () => D.orphansN],

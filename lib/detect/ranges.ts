@@ -14,14 +14,17 @@ export const BOUNDARY_STEP_ROWS = 100_000;
 /**
  * The key a relation's count can be cut along. Across two databases: the key the walk
  * follows (the child's reference columns), so a chunk walks its own stretch of the key
- * index. Inside one: the child's reference columns too where the dialect says so
- * (`chunksAlongReference`: PostgreSQL) and an index leads with them in their order, since
- * a range of them is counted against the same range of the parent's key, so the ranges
- * together read the parent once, as the one statement does (on PostgreSQL a range of the
- * primary key hashed the whole parent again: 4 ranges of 20M rows took 1.36–2.45× the one
- * statement). Else the child's primary key (or SQLite's rowid), whose ranges each
- * statement reads by index. Null when there is none to cut along, or its values would not
- * come back intact from the part's JSON (only integer, text and uuid columns are cut).
+ * index. Inside one: the child's reference columns too, where an index leads with them in
+ * their order and their values order alike on both sides (cutsAlongReference), since each
+ * range then reads the child's key index in key order and joins only its own slice of the
+ * parent, as the one statement does over the whole. A range of the primary key joined the
+ * whole parent again (PostgreSQL hashed it once per range: 4 ranges of 5M rows, parts 3.4×
+ * the one statement against 1.26× along the reference) and probed it in the child's row
+ * order (MariaDB 4.7–7.3×, SQLite up to 13× where the keys do not follow the rows, against
+ * 1.2–1.6× and 1.7–2.0×): docs/architecture.md. Else the child's primary key (or SQLite's
+ * rowid), whose ranges each statement reads by index. Null when there is none to cut along,
+ * or its values would not come back intact from the part's JSON (only integer, text and
+ * uuid columns are cut).
  */
 export async function chunkKey(w: Pick<OrphanKeyWalk, "child" | "childRef" | "parent" | "parentRef">): Promise<string[] | null> {
   const { child, childRef } = w;
@@ -34,14 +37,15 @@ export async function chunkKey(w: Pick<OrphanKeyWalk, "child" | "childRef" | "pa
 }
 
 /**
- * Whether a same-target relation is cut along its reference columns: the dialect's choice,
- * an index on them in their order, and each child column and the parent column it
- * references of one family that orders alike whatever the column's collation (integers,
- * uuids). Text keys are cut along the primary key: a bound on the parent's key compares in
- * the parent column's collation, which may order differently from the child's.
+ * Whether a same-target relation is cut along its reference columns: an index on them in
+ * their order, and each child column and the parent column it references of one family
+ * that orders alike whatever the column's collation (integers, uuids). Text keys are cut
+ * along the primary key: the bound on the parent's key compares in the parent column's
+ * collation, which may order differently from the child's, and a parent outside its
+ * range's bound would turn its children into orphans.
  */
 async function cutsAlongReference(w: Pick<OrphanKeyWalk, "child" | "childRef" | "parentRef">): Promise<boolean> {
-  if (!w.child.chunksAlongReference || !(await hasLeadingIndex(w.child, w.childRef, { inOrder: true }))) return false;
+  if (!(await hasLeadingIndex(w.child, w.childRef, { inOrder: true }))) return false;
   const [childTypes, parentTypes] = await Promise.all([w.child.columnTypes(w.childRef), w.child.columnTypes(w.parentRef)]);
   return childTypes.every((t, i) => {
     const family = typeFamily(t);

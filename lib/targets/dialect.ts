@@ -50,11 +50,6 @@ export interface Adapter {
   readonly orphanProbe: OrphanProbe;
   readonly keyArrays: boolean;
   /**
-   * Whether a big same-target relation is cut along the child's reference columns (the
-   * parent's key bounded alike) rather than its primary key: lib/detect/ranges.ts.
-   */
-  readonly chunksAlongReference: boolean;
-  /**
    * Whether a column's declared type bounds what it holds. SQLite's does not (an
    * INTEGER column can hold "abc"), so it answers for every key itself.
    */

@@ -164,10 +164,8 @@ describe("NULL safety", () => {
           // SqliteTarget picks it only for a parent key that is the table's rowid (sqlite/target.test.ts)
           expect(sql).toMatch(/"c"\."User Id" IS NOT NULL AND "c"\."User Id" NOT IN \(SELECT "p"\."id" FROM [^()]+ AS p\)$/);
         } else if (name === "rowidRangeNotIn") {
-          // the same onto a range of the rowid (a range of the reference bounds the parent's key alike)
-          expect(sql).toMatch(
-            /"c"\."User Id" IS NOT NULL AND .* "c"\."User Id" NOT IN \(SELECT "p"\."id" FROM [^()]+ AS p WHERE "p"\."id" > \? AND "p"\."id" <= \?\)$/,
-          );
+          // the same for a range of the reference: the rowid probed for each key, the parent not bounded (that would cost an ephemeral table)
+          expect(sql).toMatch(/"c"\."User Id" IS NOT NULL AND .* "c"\."User Id" NOT IN \(SELECT "p"\."id" FROM [^()]+ AS p\)$/);
         } else if (/NOT IN/i.test(sql)) {
           expect(sql).toMatch(/"c"\."User Id" IS NOT NULL AND "c"\."tenant`id" IS NOT NULL/);
           expect(sql).toMatch(/"p"\."id" IS NOT NULL AND "p"\."tenant" IS NOT NULL/);

@@ -147,12 +147,6 @@ export function andParentInRange(q: SameTargetOrphanQuery): RawBuilder<unknown> 
   return range ? sql` AND ${range}` : sql``;
 }
 
-/** `WHERE <parent key in the same range>` for a subquery that had no WHERE, else nothing (see andParentInRange). */
-export function whereParentInRange(q: SameTargetOrphanQuery): RawBuilder<unknown> {
-  const range = parentInRange(q);
-  return range ? sql` WHERE ${range}` : sql``;
-}
-
 function parentInRange(q: SameTargetOrphanQuery): RawBuilder<unknown> | null {
   if (!onReference(q)) return null;
   const { from, to } = q.childRange!;

@@ -59,7 +59,6 @@ class ComposedTarget implements Target {
   readonly implicitRowKey: string | null;
   readonly orphanProbe: OrphanProbe;
   readonly keyArrays: boolean;
-  readonly chunksAlongReference: boolean;
 
   constructor(
     private readonly session: Session,
@@ -77,7 +76,6 @@ class ComposedTarget implements Target {
       implicitRowKey: this.implicitRowKey,
       orphanProbe: this.orphanProbe,
       keyArrays: this.keyArrays,
-      chunksAlongReference: this.chunksAlongReference,
     } = adapter);
   }
 

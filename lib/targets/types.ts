@@ -267,12 +267,6 @@ export interface Target {
    */
   readonly keyArrays: boolean;
   /**
-   * Whether a big relation inside this database is cut along the child's reference columns,
-   * the parent's key bounded alike (each range joins its own slice of the parent), rather
-   * than along the child's primary key: lib/detect/ranges.ts.
-   */
-  readonly chunksAlongReference: boolean;
-  /**
    * Whether a DELETE that waits for a row another transaction holds re-checks its WHERE,
    * subqueries included, against what that transaction committed: InnoDB reads the other
    * tables of a DELETE with locking reads, SQLite has one writer. PostgreSQL re-checks the

@@ -13,7 +13,6 @@ export const mysqlAdapter: Adapter = {
   // NOT EXISTS: there the count's cost estimate switches JIT on, 150 ms).
   orphanProbe: "count",
   keyArrays: false,
-  chunksAlongReference: false,
   typedColumns: true,
   /** One JSON parameter per lookup (≤ max_allowed_packet); placeholders cap at 65,535 for the fallback. */
   lookupBatchSize: (columnCount) => Math.min(5000, Math.floor(60_000 / columnCount)),

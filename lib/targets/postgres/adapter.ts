@@ -10,8 +10,6 @@ export const postgresAdapter: Adapter = {
   implicitRowKey: null,
   orphanProbe: "fenced_not_exists",
   keyArrays: true,
-  /** A range of the reference hashes its own slice of the parent, read by its key index: lib/detect/ranges.ts. */
-  chunksAlongReference: true,
   typedColumns: true,
   /** One text[] per column is one parameter whatever its length; 5K keys keep each lookup short. */
   lookupBatchSize: () => 5000,
