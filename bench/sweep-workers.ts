@@ -51,7 +51,8 @@ const PARENTS = Math.max(1000, Math.floor(ROWS / 10));
 const CHUNK_ROWS = Number(process.env.BENCH_CHUNK_ROWS ?? Math.ceil(ROWS / 4));
 /** The fleets measured, as worker counts (BENCH_WORKERS=1: the one-worker goal alone, a third of the time). */
 const FLEETS = (process.env.BENCH_WORKERS ?? "1,2,4").split(",").map(Number);
-if (!FLEETS.length || FLEETS.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`BENCH_WORKERS: worker counts such as 1,2,4, not ${process.env.BENCH_WORKERS}`);
+if (!FLEETS.length || FLEETS.some((n) => !Number.isInteger(n) || n < 1))
+  throw new Error(`BENCH_WORKERS: worker counts such as 1,2,4, not ${process.env.BENCH_WORKERS}`);
 /** Every ORPHAN_EVERY-th child row points past the parents: the orphans are known by construction. */
 const ORPHAN_EVERY = 1000;
 const SCHEMA = "custodian_bench_fanout";
