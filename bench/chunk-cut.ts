@@ -149,7 +149,7 @@ async function main(): Promise<number> {
       const child = await pool.get("db");
       // the primary key's boundaries, as planRanges cut it before the reference was cut
       const boundaries: unknown[][] = [];
-      for (let after: unknown[] | null = null; ; ) {
+      for (let after: unknown[] | null = null; ;) {
         const key = await child.keyAtOffset({ schema: place.schema, table: "child", columns: ["id"] }, after, null, CHUNK_ROWS - 1);
         if (!key) break;
         boundaries.push(key);
@@ -199,7 +199,11 @@ async function main(): Promise<number> {
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   console.log(`\n${rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join("  ")).join("\n")}\n`);
-  console.log(`load average at end: ${loadavg().map((l) => l.toFixed(2)).join(" ")} (${cpus().length} cores)`);
+  console.log(
+    `load average at end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")} (${cpus().length} cores)`,
+  );
   return mismatches ? 1 : 0;
 }
 
