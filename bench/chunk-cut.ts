@@ -156,7 +156,7 @@ async function main(): Promise<number> {
         after = key;
       }
       if (boundaries.length >= RANGES) boundaries.pop();
-      const byPrimaryKey = rangesBetween(["id"], boundaries);
+      const byPrimaryKey = rangesBetween({ columns: ["id"] }, boundaries);
       for (const column of LAYOUTS) {
         const relation = relations.find((r) => r.name === column)!;
         const byReference = (await planRanges(relation, pool, CHUNK_ROWS))!;

@@ -1,7 +1,7 @@
 import type { Relation } from "../relations/types";
 import { normaliseValue, typeFamily } from "../targets/keys";
 import type { TargetPool } from "../targets/pool";
-import type { KeyRange, ScanBound } from "../targets/types";
+import type { ChunkKey, KeyRange, ScanBound } from "../targets/types";
 import { hasLeadingIndex } from "./checks";
 import { openRelation, type OrphanKeyWalk } from "./orphan-keys";
 
@@ -26,14 +26,15 @@ export const BOUNDARY_STEP_ROWS = 100_000;
  * or its values would not come back intact from the part's JSON (only integer, text and
  * uuid columns are cut).
  */
-export async function chunkKey(w: Pick<OrphanKeyWalk, "child" | "childRef" | "parent" | "parentRef">): Promise<string[] | null> {
+export async function chunkKey(w: Pick<OrphanKeyWalk, "child" | "childRef" | "parent" | "parentRef">): Promise<ChunkKey | null> {
   const { child, childRef } = w;
-  if (child !== w.parent) return (await hasLeadingIndex(child, childRef)) ? childRef.columns : null;
-  if (await cutsAlongReference(w)) return childRef.columns;
+  // across targets the walk bounds no parent statement: the walked key is all a range says
+  if (child !== w.parent) return (await hasLeadingIndex(child, childRef)) ? { columns: childRef.columns } : null;
+  if (await cutsAlongReference(w)) return { columns: childRef.columns, reference: true };
   const primary = (await child.uniqueKeys()).find((k) => k.primary && k.schema === childRef.schema && k.table === childRef.table);
-  if (!primary) return child.implicitRowKey ? [child.implicitRowKey] : null;
+  if (!primary) return child.implicitRowKey ? { columns: [child.implicitRowKey] } : null;
   const types = await child.columnTypes({ ...childRef, columns: primary.columns });
-  return types.every((t) => typeFamily(t) !== "other") ? primary.columns : null;
+  return types.every((t) => typeFamily(t) !== "other") ? { columns: primary.columns } : null;
 }
 
 /**
@@ -65,9 +66,9 @@ export async function planRanges(relation: Relation, pool: TargetPool, chunkRows
   const w = await openRelation(relation, pool);
   const estimate = await w.child.estimateRows(w.childRef);
   if (estimate == null || estimate <= chunkRows) return null;
-  const columns = await chunkKey(w);
-  if (!columns) return null;
-  const ref = { schema: w.childRef.schema, table: w.childRef.table, columns };
+  const key = await chunkKey(w);
+  if (!key) return null;
+  const ref = { schema: w.childRef.schema, table: w.childRef.table, columns: key.columns };
   const boundaries: unknown[][] = [];
   let after: unknown[] | null = null;
   let left = chunkRows;
@@ -86,13 +87,14 @@ export async function planRanges(relation: Relation, pool: TargetPool, chunkRows
   // they join the range before instead of making one of their own.
   if (left === chunkRows) boundaries.pop();
   if (!boundaries.length) return null;
-  return rangesBetween(columns, boundaries);
+  return rangesBetween(key, boundaries);
 }
 
-/** The ranges cut at these boundaries (ascending): (−∞, b1], (b1, b2], …, (bn, +∞). */
-export function rangesBetween(columns: string[], boundaries: unknown[][]): KeyRange[] {
+/** The ranges of this key cut at these boundaries (ascending): (−∞, b1], (b1, b2], …, (bn, +∞). */
+export function rangesBetween(key: ChunkKey, boundaries: unknown[][]): KeyRange[] {
   return [...boundaries, null].map((to, i) => ({
-    columns,
+    columns: key.columns,
+    ...(key.reference ? { reference: true } : {}),
     ...(i > 0 ? { from: boundaries[i - 1] } : {}),
     ...(to ? { to } : {}),
   }));
@@ -101,7 +103,12 @@ export function rangesBetween(columns: string[], boundaries: unknown[][]): KeyRa
 /** A range as the part's JSON keeps it: big integers (bigint from SQLite) as their exact text, which every dialect compares back as the column's integer. */
 export function rangeJson(range: KeyRange): KeyRange {
   const values = (key?: unknown[]) => key?.map((v) => (typeof v === "bigint" ? v.toString() : v));
-  return { columns: range.columns, ...(range.from ? { from: values(range.from) } : {}), ...(range.to ? { to: values(range.to) } : {}) };
+  return {
+    columns: range.columns,
+    ...(range.reference ? { reference: true } : {}),
+    ...(range.from ? { from: values(range.from) } : {}),
+    ...(range.to ? { to: values(range.to) } : {}),
+  };
 }
 
 /** How a range reads in a report or an error: `(id) in (5, 12]`, `(org_id, user_no) in (−∞, (2, 'x')]`. */

@@ -20,10 +20,10 @@ const keys = [
 ];
 
 // a chunk of the child's (composite) reference columns, a hostile text value at each end: the parent's key is bounded alike
-const childRange = { columns: ["User Id", "tenant`id"], from: [5, "b'); DELETE FROM x; --"], to: [9, "b'); DELETE FROM x; --"] };
+const childRange = { columns: ["User Id", "tenant`id"], reference: true, from: [5, "b'); DELETE FROM x; --"], to: [9, "b'); DELETE FROM x; --"] };
 // a chunk of the child's primary key: the parent is not bounded; and the first range of the reference columns (open at its start)
 const pkRange = { columns: ["Line No", "tenant`id"], from: [5, "b'); DELETE FROM x; --"], to: [9, "b'); DELETE FROM x; --"] };
-const firstRange = { columns: childRange.columns, to: childRange.to };
+const firstRange = { columns: childRange.columns, reference: true, to: childRange.to };
 
 function compile(dialect: keyof typeof compilers, q: RawBuilder<unknown>) {
   return q.compile(compilers[dialect]);
@@ -72,7 +72,7 @@ const cases = {
       child: { ...child, columns: ["User Id"] },
       parent: { ...parent, columns: ["id"] },
       parentKeyUnique: true,
-      childRange: { columns: ["User Id"], from: [5], to: [9] },
+      childRange: { columns: ["User Id"], reference: true, from: [5], to: [9] },
     }),
     keyAtOffset: keyAtOffsetStatement(child, childRange.from, childRange.to, 99),
   },
@@ -116,16 +116,18 @@ describe("key ranges", () => {
   });
 
   it("of the reference columns bound the parent's key alike and hold whole keys only; of the primary key, the child alone", () => {
-    const one = (childRange: { columns: string[]; from?: unknown[]; to?: unknown[] }) =>
+    const one = (childRange: { columns: string[]; reference?: boolean; from?: unknown[]; to?: unknown[] }) =>
       compile(
         "postgres",
         pg.orphanCountOnePass({ child: { ...child, columns: ["a"] }, parent: { ...parent, columns: ["id"] }, parentKeyUnique: true, childRange }),
       ).sql;
-    expect(one({ columns: ["a"], from: [5], to: [9] })).toContain(
+    expect(one({ columns: ["a"], reference: true, from: [5], to: [9] })).toContain(
       `AND "p"."id" > $1 AND "p"."id" <= $2\nWHERE "c"."a" IS NOT NULL AND "c"."a" > $3 AND "c"."a" <= $4`,
     );
-    expect(one({ columns: ["a"], to: [9] })).toContain(`AND "p"."id" <= $1\nWHERE "c"."a" IS NOT NULL AND "c"."a" <= $2`);
+    expect(one({ columns: ["a"], reference: true, to: [9] })).toContain(`AND "p"."id" <= $1\nWHERE "c"."a" IS NOT NULL AND "c"."a" <= $2`);
     expect(one({ columns: ["pk"], from: [5], to: [9] })).toMatch(/AND 1 = 1\nWHERE "c"\."pk" > \$1 AND "c"\."pk" <= \$2$/);
+    // the reference's own columns, cut as a primary key (a text key that is both): the child alone
+    expect(one({ columns: ["a"], from: [5], to: [9] })).toMatch(/AND 1 = 1\nWHERE "c"\."a" > \$1 AND "c"\."a" <= \$2$/);
   });
 
   it("leave the one-statement count as it was without a range", () => {

@@ -102,12 +102,17 @@ export function andInRange(alias: string, range: KeyRange | undefined): RawBuild
 }
 
 /**
- * True when a count's range cuts the child's reference columns (in their order) rather
- * than its primary key: a bounded range whose columns are `child.columns`.
+ * True when a count's range cuts the child's reference columns rather than its primary
+ * key: a bounded range said to be of the reference (`reference`), whose columns are
+ * `child.columns` in their order.
  */
 export function onReference(q: SameTargetOrphanQuery): boolean {
   const r = q.childRange;
-  return !!(r && (r.from || r.to)) && r.columns.length === q.child.columns.length && r.columns.every((c, i) => c === q.child.columns[i]);
+  if (!r?.reference || !(r.from || r.to)) return false;
+  if (r.columns.length !== q.child.columns.length || r.columns.some((c, i) => c !== q.child.columns[i])) {
+    throw new Error(`a range of the reference (${r.columns.join(", ")}) for a count of other columns (${q.child.columns.join(", ")})`);
+  }
+  return true;
 }
 
 /**
