@@ -18,13 +18,14 @@ export const BOUNDARY_STEP_ROWS = 100_000;
  * their order and their values order alike on both sides (cutsAlongReference), since each
  * range then reads the child's key index in key order and joins only its own slice of the
  * parent, as the one statement does over the whole. A range of the primary key joined the
- * whole parent again (PostgreSQL hashed it once per range: 4 ranges of 5M rows, parts 3.4×
- * the one statement against 1.26× along the reference) and probed it in the child's row
- * order (MariaDB 4.7–7.3×, SQLite up to 13× where the keys do not follow the rows, against
- * 1.2–1.6× and 1.7–2.0×): docs/architecture.md. Else the child's primary key (or SQLite's
- * rowid), whose ranges each statement reads by index. Null when there is none to cut along,
- * or its values would not come back intact from the part's JSON (only integer, text and
- * uuid columns are cut).
+ * whole parent again (PostgreSQL hashed it once per range) and probed it in the child's row
+ * order (MariaDB, SQLite): `npm run bench:chunks`, 4 ranges of 2M rows against the one
+ * statement, PostgreSQL 2.25–2.36× along the primary key, 0.67–0.76× along the reference;
+ * MariaDB 4.35–8.27×, 1.45–1.50×; SQLite 1.28–9.86×, 1.27–1.55× (docs/architecture.md).
+ * Such a key, and its ranges, say so (`reference`): a count bounds the parent only then.
+ * Else the child's primary key (or SQLite's rowid), whose ranges each statement reads by
+ * index. Null when there is none to cut along, or its values would not come back intact
+ * from the part's JSON (only integer, text and uuid columns are cut).
  */
 export async function chunkKey(w: Pick<OrphanKeyWalk, "child" | "childRef" | "parent" | "parentRef">): Promise<ChunkKey | null> {
   const { child, childRef } = w;
