@@ -131,22 +131,23 @@ async function main(): Promise<number> {
   let mismatches = 0;
   for (const d of DIALECTS) {
     const place = await build(d);
-    const config = validateConfig(
-      {
-        targets: { db: { dialect: place.target.dialect, url: "${BENCH_CHUNKS_URL}" } },
-        relations: LAYOUTS.map((column) => ({
-          name: column,
-          child: { target: "db", schema: place.schema, table: "child", columns: [column] },
-          parent: { target: "db", schema: place.schema, table: "parent", columns: ["id"] },
-        })),
-      },
-      "bench.yaml",
-      { BENCH_CHUNKS_URL: place.target.url },
-    );
-    const pool = new TargetPool(config.targets);
+    let pool: TargetPool | undefined;
     try {
-      const relations = (await resolveRelations(config, pool)).relations;
-      const child = await pool.get("db");
+      const config = validateConfig(
+        {
+          targets: { db: { dialect: place.target.dialect, url: "${BENCH_CHUNKS_URL}" } },
+          relations: LAYOUTS.map((column) => ({
+            name: column,
+            child: { target: "db", schema: place.schema, table: "child", columns: [column] },
+            parent: { target: "db", schema: place.schema, table: "parent", columns: ["id"] },
+          })),
+        },
+        "bench.yaml",
+        { BENCH_CHUNKS_URL: place.target.url },
+      );
+      const open = (pool = new TargetPool(config.targets));
+      const relations = (await resolveRelations(config, open)).relations;
+      const child = await open.get("db");
       // the primary key's boundaries, as planRanges cut it before the reference was cut
       const boundaries: unknown[][] = [];
       for (let after: unknown[] | null = null; ;) {
@@ -159,14 +160,14 @@ async function main(): Promise<number> {
       const byPrimaryKey = rangesBetween({ columns: ["id"] }, boundaries);
       for (const column of LAYOUTS) {
         const relation = relations.find((r) => r.name === column)!;
-        const byReference = (await planRanges(relation, pool, CHUNK_ROWS))!;
+        const byReference = (await planRanges(relation, open, CHUNK_ROWS))!;
         if (byReference[0].columns[0] !== column) throw new Error(`${d} ${column}: planned along ${byReference[0].columns.join(", ")}, not the reference`);
         const count = async (ranges: (KeyRange | undefined)[]) => {
           let ms = 0;
           let orphans = 0;
           let childRows = 0;
           for (const range of ranges) {
-            const r = await scanRelation(relation, pool, new Date(), range ? { range } : {});
+            const r = await scanRelation(relation, open, new Date(), range ? { range } : {});
             if (r.error) throw new Error(`${d} ${column}: ${r.error}`);
             ms += r.durationMs;
             orphans += r.orphans!;
@@ -193,7 +194,7 @@ async function main(): Promise<number> {
         console.log(rows.at(-1)!.join(" | "), `| load ${loadavg()[0].toFixed(2)}`);
       }
     } finally {
-      await pool.close();
+      await pool?.close();
       await place.drop();
     }
   }
