@@ -41,13 +41,14 @@ function data() {
   const pairKey = new Set(pairs.map(([o, n]) => `${o}|${n}`));
   const orphansN = items.filter(([, , n]) => n != null && !nums.includes(n)).length;
   const orphansP = items.filter(([, o, n]) => o != null && n != null && !pairKey.has(`${o}|${n}`)).length;
+  const orphanKeysP = new Set(items.filter(([, o, n]) => o != null && n != null && !pairKey.has(`${o}|${n}`)).map(([, o, n]) => `${o}|${n}`)).size;
   const parentKey = new Set(parentsC.map((p) => `${p[0]}|${p[1]}`));
   const orphansC = childrenC.filter(([, , o, c]) => o != null && c != null && !parentKey.has(`${o}|${c}`)).length;
   const orphansT = notes.filter(([, t]) => t != null && !tags.includes(t)).length;
   // the distinct orphan keys, as sightings record them
   const orphanKeysC = new Set(childrenC.filter(([, , o, c]) => o != null && c != null && !parentKey.has(`${o}|${c}`)).map(([, , o, c]) => `${o}|${c}`)).size;
   const orphanKeysT = new Set(notes.filter(([, t]) => t != null && !tags.includes(t)).map(([, t]) => t)).size;
-  return { parentsC, childrenC, tags, notes, orphansC, orphansT, orphanKeysC, orphanKeysT, nums, pairs, items, orphansN, orphansP };
+  return { parentsC, childrenC, tags, notes, orphansC, orphansT, orphanKeysC, orphanKeysT, nums, pairs, items, orphansN, orphansP, orphanKeysP };
 }
 
 export const CHUNK_DATA = data();
