@@ -25,6 +25,7 @@
  * VmHWM (its peak) after it, from /proc.
  *
  *   BENCH_ROWS=2000000 BENCH_CROSS_ROWS=500000 npm run bench:sweep:workers   (a few minutes)
+ *   BENCH_ROWS=5000000 BENCH_WORKERS=1 npm run bench:sweep:workers           (the one-worker ratio only)
  *   npm run bench:sweep:workers                                              (20M + 5M rows)
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
@@ -48,7 +49,10 @@ const ROWS = Number(process.env.BENCH_ROWS ?? 20_000_000);
 const CROSS_ROWS = Number(process.env.BENCH_CROSS_ROWS ?? 5_000_000);
 const PARENTS = Math.max(1000, Math.floor(ROWS / 10));
 const CHUNK_ROWS = Number(process.env.BENCH_CHUNK_ROWS ?? Math.ceil(ROWS / 4));
-const FLEETS = [1, 2, 4];
+/** The fleets measured, as worker counts (BENCH_WORKERS=1: the one-worker goal alone, a third of the time). */
+const FLEETS = (process.env.BENCH_WORKERS ?? "1,2,4").split(",").map(Number);
+if (!FLEETS.length || FLEETS.some((n) => !Number.isInteger(n) || n < 1))
+  throw new Error(`BENCH_WORKERS: worker counts such as 1,2,4, not ${process.env.BENCH_WORKERS}`);
 /** Every ORPHAN_EVERY-th child row points past the parents: the orphans are known by construction. */
 const ORPHAN_EVERY = 1000;
 const SCHEMA = "custodian_bench_fanout";

@@ -1,7 +1,7 @@
 import { logFailure } from "../errors/logged";
 import { normaliseValue } from "../targets/keys";
 import { isTargetError, TargetError } from "../targets/errors";
-import type { KeyRange, OrphanCount, ScanBound, Target } from "../targets/types";
+import type { ChunkKey, KeyRange, OrphanCount, ScanBound, Target } from "../targets/types";
 import { describeRange } from "./ranges";
 
 /**
@@ -17,7 +17,7 @@ const UNKNOWN_RANGE_ROWS = 1_000_000;
 
 export interface SplitOptions {
   /** The key ranges are cut along (the chunk's own, or the relation's chunk key); null: cannot be cut. */
-  columns: string[] | null;
+  key: ChunkKey | null;
   /** The target whose key is cut (the child), for the statements finding a middle key. */
   child: Target;
   table: { schema: string; table: string };
@@ -54,8 +54,11 @@ export async function countSplitting(
     } catch (err) {
       const ms = timedOutAfter(err, opts.bounds);
       if (ms == null) throw err;
-      const columns = r?.columns ?? opts.columns;
-      const whole: KeyRange | null = columns ? { columns, ...(r?.from ? { from: r.from } : {}), ...(r?.to ? { to: r.to } : {}) } : null;
+      // the halves keep what the range is of (the reference: its parent bounded alike)
+      const key = r ?? opts.key;
+      const whole: KeyRange | null = key
+        ? { columns: key.columns, ...(key.reference ? { reference: true } : {}), ...(r?.from ? { from: r.from } : {}), ...(r?.to ? { to: r.to } : {}) }
+        : null;
       const rows = known ?? (await rowsOfWhole());
       const at =
         whole && depth < maxSplits
@@ -74,7 +77,7 @@ export async function countSplitting(
       await opts.onSplit?.(whole, at);
       const lower = Math.max(1, Math.floor(rows / 2));
       const a = await attempt({ ...whole, to: at }, lower, depth + 1);
-      const b = await attempt({ columns: whole.columns, from: at, ...(whole.to ? { to: whole.to } : {}) }, Math.max(1, rows - lower), depth + 1);
+      const b = await attempt({ ...whole, from: at }, Math.max(1, rows - lower), depth + 1);
       return { orphans: a.orphans + b.orphans, childRows: a.childRows + b.childRows };
     }
   };

@@ -31,12 +31,19 @@ export async function isUniqueKey(target: Target, ref: ColumnsRef): Promise<bool
   return keys.some((k) => k.schema === ref.schema && k.table === ref.table && k.columns.length === want.size && k.columns.every((c) => want.has(c)));
 }
 
-/** True when some index starts with these columns (in any order): it serves lookups and key-order walks. */
-export async function hasLeadingIndex(target: Target, ref: ColumnsRef): Promise<boolean> {
+/**
+ * True when some index starts with these columns (in any order): it serves lookups and
+ * key-order walks. `inOrder`: in their order, as a range of the key (lib/detect/ranges.ts) needs.
+ */
+export async function hasLeadingIndex(target: Target, ref: ColumnsRef, opts: { inOrder?: boolean } = {}): Promise<boolean> {
   const indexes = await target.indexes();
   const want = new Set(ref.columns);
   return indexes.some(
-    (i) => i.schema === ref.schema && i.table === ref.table && i.columns.length >= want.size && i.columns.slice(0, want.size).every((c) => want.has(c)),
+    (i) =>
+      i.schema === ref.schema &&
+      i.table === ref.table &&
+      i.columns.length >= want.size &&
+      i.columns.slice(0, want.size).every((c, n) => (opts.inOrder ? c === ref.columns[n] : want.has(c))),
   );
 }
 

@@ -7,7 +7,7 @@ import { TargetPool } from "../targets/pool";
 import type { KeyRange } from "../targets/types";
 import { hasMysql, hasPostgres } from "../../test/services";
 import { CHUNK_DATA as D, chunkTables, chunkTagsDatabase, type ChunkPlace } from "../../test/chunk-fixture";
-import { planRanges, rangeJson } from "./ranges";
+import { planRanges, rangeJson, rangesBetween } from "./ranges";
 import { scanRelation, type ScanResult } from "./scan";
 
 /**
@@ -59,6 +59,22 @@ describe.each(dialects)("chunked counts equal the one-statement count on %s", (d
             parent: { target: "db", ...schema, table: "tags_t", columns: ["name"] },
           },
           {
+            name: "int",
+            child: { target: "db", ...schema, table: "items_i", columns: ["n"] },
+            parent: { target: "db", ...schema, table: "nums_i", columns: ["n"] },
+          },
+          {
+            name: "pair",
+            child: { target: "db", ...schema, table: "items_i", columns: ["org_id", "n"] },
+            parent: { target: "db", ...schema, table: "pairs_i", columns: ["org_id", "n"] },
+          },
+          {
+            // (no such data model, but the shape of one: a child whose primary key is its reference)
+            name: "key is reference",
+            child: { target: "db", ...schema, table: "notes_t", columns: ["slug"] },
+            parent: { target: "db", ...schema, table: "tags_t", columns: ["name"] },
+          },
+          {
             name: "across",
             child: { target: "db", ...schema, table: "notes_t", columns: ["tag_name"] },
             parent: { target: "tagsdb", table: "tags", columns: ["name"] },
@@ -83,6 +99,8 @@ describe.each(dialects)("chunked counts equal the one-statement count on %s", (d
   it.each([
     ["composite", () => D.orphansC, () => D.childrenC.length],
     ["text", () => D.orphansT, () => D.notes.length],
+    ["int", () => D.orphansN, () => D.items.length],
+    ["pair", () => D.orphansP, () => D.items.length],
     ["across", () => D.orphansT, () => D.notes.length],
   ] as const)("%s", async (name, orphans, rows) => {
     const r = relation(name);
@@ -100,6 +118,43 @@ describe.each(dialects)("chunked counts equal the one-statement count on %s", (d
     // bounded statements (the target's scanStatementTimeoutMs set, never reached) count the same
     const bounds = { db: { timeoutMs: 60_000 }, tagsdb: { timeoutMs: 60_000 } };
     expect(await chunked(r, pool, ranges, { bounds })).toEqual({ orphans: whole.orphans, childRows: whole.childRows });
+  });
+
+  it("cuts an integer reference along its columns, a text one along the child's primary key", async () => {
+    const along = async (name: string) => {
+      const [first] = (await planRanges(relation(name), pool, CHUNK_ROWS))!;
+      return { columns: first.columns, reference: !!first.reference };
+    };
+    expect(await along("int")).toEqual({ columns: ["n"], reference: true });
+    expect(await along("pair")).toEqual({ columns: ["org_id", "n"], reference: true });
+    expect(await along("text")).toEqual({ columns: ["slug"], reference: false });
+    expect(await along("composite")).toEqual({ columns: ["region", "seq"], reference: false });
+    // a text primary key that is also the reference: cut as a primary key, the parent unbounded
+    expect(await along("key is reference")).toEqual({ columns: ["slug"], reference: false });
+  });
+
+  // Ranges of the reference columns, cut here at keys of the data: a range whose parent bound dropped a parent at
+  // either end would count that key's children as orphans, and the sum would differ.
+  it.each([
+    ["int", ["n"], () => D.orphansN],
+    ["pair", ["org_id", "n"], () => D.orphansP],
+  ] as const)("%s counted in ranges of its reference columns", async (name, columns, orphans) => {
+    const keys = D.items
+      .map(([, org, n]) => (columns.length === 1 ? [n] : [org, n]))
+      .filter((k) => k.every((v) => v != null))
+      .sort((a, b) => a[0]! - b[0]! || (a[1] ?? 0) - (b[1] ?? 0));
+    const distinct = keys.filter((k, i) => i === 0 || k.join() !== keys[i - 1].join());
+    const key = { columns: [...columns], reference: true };
+    const fine = rangesBetween(
+      key,
+      distinct.filter((_, i) => i % 3 === 1),
+    );
+    expect(fine.length).toBeGreaterThan(10);
+    expect(await chunked(relation(name), pool, fine)).toEqual({ orphans: orphans(), childRows: D.items.length });
+    // two ranges, each spanning several leading values: a row whose key is NULL in a later
+    // column only lies within one by its leading column, and must still count once (with the first)
+    const halves = rangesBetween(key, [distinct[Math.floor(distinct.length / 2)]]);
+    expect(await chunked(relation(name), pool, halves)).toEqual({ orphans: orphans(), childRows: D.items.length });
   });
 
   it("a relation under chunkRows is not cut", async () => {

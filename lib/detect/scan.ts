@@ -57,12 +57,12 @@ export async function scanRelation(relation: Relation, pool: TargetPool, now = n
         ? child.countOrphans({ child: childRef, parent: parentRef, parentSoftDelete: softDelete, parentKeyUnique, childRange: range }, childBound)
         : countOrphansAcross(child, childRef, parent, parentRef, softDelete, undefined, WALK_PAGE_KEYS, { range, child: childBound, parent: parentBound });
     const bounded = !!(childBound.timeoutMs || parentBound.timeoutMs);
-    const columns = bounded ? (opts.range?.columns ?? (await chunkKey(child, childRef, sameTarget))) : [];
+    const key = bounded ? (opts.range ?? (await chunkKey({ child, childRef, parent, parentRef }))) : null;
     started = performance.now();
     // Without a limit nothing is split: the one-statement count runs as it always did.
     const result = bounded
       ? await countSplitting(opts.range, count, {
-          columns,
+          key,
           child,
           table: { schema: childRef.schema, table: childRef.table },
           bounds,

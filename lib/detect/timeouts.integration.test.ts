@@ -164,7 +164,8 @@ describe.runIf(servers.length).each(servers)("scanStatementTimeoutMs on %s", (_,
       });
       expect(r.error).toBeUndefined();
       expect(splits).toHaveLength(1);
-      expect(splits[0][0]).toEqual({ columns: ["id"] });
+      // along the relation's chunk key: its integer reference (lib/detect/ranges.ts)
+      expect(splits[0][0]).toEqual({ columns: ["parent_id"], reference: true });
       expect(r.orphans).toBe(ORPHANS);
       expect(r.childRows).toBe(ROWS);
     } finally {

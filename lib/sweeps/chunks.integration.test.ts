@@ -37,6 +37,11 @@ describe("a sweep of chunked relations", () => {
             child: { target: "db", table: "children_c", columns: ["org_id", "code"] },
             parent: { target: "db", table: "parents_c", columns: ["org_id", "code"] },
           },
+          {
+            name: "pair",
+            child: { target: "db", table: "items_i", columns: ["org_id", "n"] },
+            parent: { target: "db", table: "pairs_i", columns: ["org_id", "n"] },
+          },
           { name: "across", child: { target: "db", table: "notes_t", columns: ["tag_name"] }, parent: { target: "tagsdb", table: "tags", columns: ["name"] } },
         ],
         sweep: { chunkRows: 20 },
@@ -68,10 +73,13 @@ describe("a sweep of chunked relations", () => {
       ["composite", Math.floor(D.childrenC.length / 20), D.orphansC],
       // ranges of the walked key (12 distinct tags) end after a whole key: fewer, fuller ranges
       ["across", 3, D.orphansT],
+      // ranges of an integer reference (its parent bounded alike), NULL keys counted with the first
+      ["pair", 3, D.orphansP],
     ] as const) {
       const mine = parts.filter((p) => p.relation === name);
       expect(mine.length, name).toBeGreaterThanOrEqual(ranges);
       expect(mine.every((p) => p.status === "done" && p.range)).toBe(true);
+      expect(mine.every((p) => !!p.range!.reference)).toBe(name === "pair");
       expect(mine[0].range!.from).toBeUndefined();
       expect(mine.at(-1)!.range!.to).toBeUndefined();
       expect(
@@ -83,8 +91,10 @@ describe("a sweep of chunked relations", () => {
     expect(scans.map((s) => [s.relation, Number(s.orphans), Number(s.childRows), s.sightingsError])).toEqual([
       ["across", D.orphansT, D.notes.length, null],
       ["composite", D.orphansC, D.childrenC.length, null],
+      ["pair", D.orphansP, D.items.length, null],
     ]);
     expect(await store.prisma.orphanSighting.count({ where: { relation: "composite", open: true } })).toBe(D.orphanKeysC);
     expect(await store.prisma.orphanSighting.count({ where: { relation: "across", open: true } })).toBe(D.orphanKeysT);
+    expect(await store.prisma.orphanSighting.count({ where: { relation: "pair", open: true } })).toBe(D.orphanKeysP);
   });
 });

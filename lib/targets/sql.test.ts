@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { compilers } from "./compilers";
 import * as my from "./mysql/statements";
 import * as pg from "./postgres/statements";
-import { antiJoinCountStatement, keyAtOffsetStatement, parentLive, walkKeysStatement } from "./sql";
+import { antiJoinCountStatement, childRowsStatement, keyAtOffsetStatement, parentLive, walkKeysStatement } from "./sql";
 import * as lite from "./sqlite/statements";
 
 // The statements Custodian runs against other people's databases, compiled per dialect.
@@ -19,8 +19,11 @@ const keys = [
   ["a", "b'); DELETE FROM x; --"],
 ];
 
-// a chunk of the child's (composite) primary key, a hostile text value at each end
-const childRange = { columns: ["User Id", "tenant`id"], from: [5, "b'); DELETE FROM x; --"], to: [9, "b'); DELETE FROM x; --"] };
+// a chunk of the child's (composite) reference columns, a hostile text value at each end: the parent's key is bounded alike
+const childRange = { columns: ["User Id", "tenant`id"], reference: true, from: [5, "b'); DELETE FROM x; --"], to: [9, "b'); DELETE FROM x; --"] };
+// a chunk of the child's primary key: the parent is not bounded; and the first range of the reference columns (open at its start)
+const pkRange = { columns: ["Line No", "tenant`id"], from: [5, "b'); DELETE FROM x; --"], to: [9, "b'); DELETE FROM x; --"] };
+const firstRange = { columns: childRange.columns, reference: true, to: childRange.to };
 
 function compile(dialect: keyof typeof compilers, q: RawBuilder<unknown>) {
   return q.compile(compilers[dialect]);
@@ -37,6 +40,9 @@ const cases = {
     walkJson: pg.walkKeysPacked({ ...child, columns: ["User Id"] }, null, 1000, "json"),
     rangeOnePass: pg.orphanCountOnePass({ child, parent, parentKeyUnique: true, childRange }),
     rangeAntiJoin: antiJoinCountStatement({ child, parent, parentKeyUnique: false, childRange }, parentLive("p", undefined)),
+    pkRangeOnePass: pg.orphanCountOnePass({ child, parent, parentKeyUnique: true, childRange: pkRange }),
+    firstRangeOnePass: pg.orphanCountOnePass({ child, parent, parentKeyUnique: true, childRange: firstRange }),
+    keyRangeRows: childRowsStatement({ child, parent, parentKeyUnique: false, childRange }),
     keyAtOffset: keyAtOffsetStatement(child, childRange.from, childRange.to, 99),
     walkUpTo: walkKeysStatement(child, childRange.from, 1000, childRange.to),
   },
@@ -48,6 +54,7 @@ const cases = {
     missing: my.missingKeysJsonTable(parent, ["bigint(20) unsigned", "varchar(10) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci"], keys, sd),
     missingUnion: my.missingKeysUnion(parent, ["bigint(20) unsigned", "varchar(10)"], keys, sd),
     rangeOnePass: my.orphanCountOnePass({ child, parent, parentKeyUnique: true, childRange }),
+    pkRangeOnePass: my.orphanCountOnePass({ child, parent, parentKeyUnique: true, childRange: pkRange }),
     keyAtOffset: keyAtOffsetStatement(child, childRange.from, childRange.to, 99),
   },
   sqlite: {
@@ -60,6 +67,13 @@ const cases = {
     walkPacked: lite.walkKeysPacked({ ...child, columns: ["User Id"] }, [5n], 1000),
     rangeJoin: lite.orphanCountJoin({ child, parent, parentKeyUnique: true, childRange }),
     rangeNotIn: lite.orphanCountNotIn({ child, parent, parentKeyUnique: false, childRange }),
+    pkRangeJoin: lite.orphanCountJoin({ child, parent, parentKeyUnique: true, childRange: pkRange }),
+    rowidRangeNotIn: lite.orphanCountNotInRowid({
+      child: { ...child, columns: ["User Id"] },
+      parent: { ...parent, columns: ["id"] },
+      parentKeyUnique: true,
+      childRange: { columns: ["User Id"], reference: true, from: [5], to: [9] },
+    }),
     keyAtOffset: keyAtOffsetStatement(child, childRange.from, childRange.to, 99),
   },
 };
@@ -101,6 +115,21 @@ describe("key ranges", () => {
     );
   });
 
+  it("of the reference columns bound the parent's key alike and hold whole keys only; of the primary key, the child alone", () => {
+    const one = (childRange: { columns: string[]; reference?: boolean; from?: unknown[]; to?: unknown[] }) =>
+      compile(
+        "postgres",
+        pg.orphanCountOnePass({ child: { ...child, columns: ["a"] }, parent: { ...parent, columns: ["id"] }, parentKeyUnique: true, childRange }),
+      ).sql;
+    expect(one({ columns: ["a"], reference: true, from: [5], to: [9] })).toContain(
+      `AND "p"."id" > $1 AND "p"."id" <= $2\nWHERE "c"."a" IS NOT NULL AND "c"."a" > $3 AND "c"."a" <= $4`,
+    );
+    expect(one({ columns: ["a"], reference: true, to: [9] })).toContain(`AND "p"."id" <= $1\nWHERE "c"."a" IS NOT NULL AND "c"."a" <= $2`);
+    expect(one({ columns: ["pk"], from: [5], to: [9] })).toMatch(/AND 1 = 1\nWHERE "c"\."pk" > \$1 AND "c"\."pk" <= \$2$/);
+    // the reference's own columns, cut as a primary key (a text key that is both): the child alone
+    expect(one({ columns: ["a"], from: [5], to: [9] })).toMatch(/AND 1 = 1\nWHERE "c"\."a" > \$1 AND "c"\."a" <= \$2$/);
+  });
+
   it("leave the one-statement count as it was without a range", () => {
     expect(compile("postgres", pg.orphanCountOnePass({ child, parent, parentKeyUnique: true })).sql).not.toMatch(/\nWHERE/);
     expect(compile("mysql", my.orphanCountOnePass({ child, parent, parentKeyUnique: true })).sql).not.toMatch(/\nWHERE/);
@@ -136,6 +165,9 @@ describe("NULL safety", () => {
         if (name === "notInRowid") {
           // SqliteTarget picks it only for a parent key that is the table's rowid (sqlite/target.test.ts)
           expect(sql).toMatch(/"c"\."User Id" IS NOT NULL AND "c"\."User Id" NOT IN \(SELECT "p"\."id" FROM [^()]+ AS p\)$/);
+        } else if (name === "rowidRangeNotIn") {
+          // the same for a range of the reference: the rowid probed for each key, the parent not bounded (that would cost an ephemeral table)
+          expect(sql).toMatch(/"c"\."User Id" IS NOT NULL AND .* "c"\."User Id" NOT IN \(SELECT "p"\."id" FROM [^()]+ AS p\)$/);
         } else if (/NOT IN/i.test(sql)) {
           expect(sql).toMatch(/"c"\."User Id" IS NOT NULL AND "c"\."tenant`id" IS NOT NULL/);
           expect(sql).toMatch(/"p"\."id" IS NOT NULL AND "p"\."tenant" IS NOT NULL/);

@@ -102,6 +102,73 @@ export function andInRange(alias: string, range: KeyRange | undefined): RawBuild
 }
 
 /**
+ * True when a count's range cuts the child's reference columns rather than its primary
+ * key: a bounded range said to be of the reference (`reference`), whose columns are
+ * `child.columns` in their order.
+ */
+export function onReference(q: SameTargetOrphanQuery): boolean {
+  const r = q.childRange;
+  if (!r?.reference || !(r.from || r.to)) return false;
+  if (r.columns.length !== q.child.columns.length || r.columns.some((c, i) => c !== q.child.columns[i])) {
+    throw new Error(`a range of the reference (${r.columns.join(", ")}) for a count of other columns (${q.child.columns.join(", ")})`);
+  }
+  return true;
+}
+
+/**
+ * The child rows a count's range holds, or null without a range. A range of the reference
+ * columns holds only rows whose key is whole: a composite key with one NULL column could
+ * otherwise fall inside a range by its leading column, and the rows with a NULL column are
+ * counted apart, once, with the range open at its start (Target.countOrphans).
+ */
+export function childInRange(q: SameTargetOrphanQuery): RawBuilder<unknown> | null {
+  if (!q.childRange?.from && !q.childRange?.to) return null;
+  return onReference(q) ? sql`${keyNotNull("c", q.child.columns)} AND ${inRange("c", q.childRange)}` : inRange("c", q.childRange);
+}
+
+/** `WHERE <child range>` for a statement that had no WHERE, or nothing without a range. */
+export function whereChildInRange(q: SameTargetOrphanQuery): RawBuilder<unknown> {
+  const range = childInRange(q);
+  return range
+    ? sql`
+WHERE ${range}`
+    : sql``;
+}
+
+/** `AND <child range>` after a WHERE that already holds the rows with a whole key only (keyNotNull), or nothing without a range. */
+export function andChildInRange(q: SameTargetOrphanQuery): RawBuilder<unknown> {
+  return andInRange("c", q.childRange);
+}
+
+/**
+ * `AND <parent key in the same range>` for a range of the reference columns, else nothing.
+ * A child key and the parent key it equals fall in the same range, so the bound drops no
+ * parent that a child of the range could join: each range reads (and hashes) only its own
+ * slice of the parent, by the parent's key index. Only cut so where both sides' columns
+ * order alike (integers or uuids of the same family each: lib/detect/ranges.ts, chunkKey).
+ */
+export function andParentInRange(q: SameTargetOrphanQuery): RawBuilder<unknown> {
+  const range = parentInRange(q);
+  return range ? sql` AND ${range}` : sql``;
+}
+
+function parentInRange(q: SameTargetOrphanQuery): RawBuilder<unknown> | null {
+  if (!onReference(q)) return null;
+  const { from, to } = q.childRange!;
+  return inRange("p", { columns: q.parent.columns, ...(from ? { from } : {}), ...(to ? { to } : {}) });
+}
+
+/** The rows of the child that a count's range holds (every row without a range), as `n`. */
+export function childRowsStatement(q: SameTargetOrphanQuery): RawBuilder<{ n: number | string }> {
+  return sql`SELECT count(*) AS n FROM ${tableId(q.child)} AS c${whereChildInRange(q)}`;
+}
+
+/** True when a count's range is the one of its reference columns open at its start: the one that counts the rows whose key has a NULL column. */
+export function holdsNullKeys(q: SameTargetOrphanQuery): boolean {
+  return onReference(q) && !q.childRange!.from;
+}
+
+/**
  * The key `offset` rows past `after` in key order (rows with a NULL key column left out),
  * within `upTo`: an index range scan reading offset + 1 entries. Boundaries of a big
  * table's ranges are taken this way in bounded steps, never by an OFFSET from its start.
@@ -161,9 +228,9 @@ export function antiJoinCountStatement(q: SameTargetOrphanQuery, live: RawBuilde
   const { child, parent } = q;
   return sql`SELECT count(*) AS orphans
 FROM ${tableId(child)} AS c
-WHERE ${keyNotNull("c", child.columns)}${andInRange("c", q.childRange)}
+WHERE ${keyNotNull("c", child.columns)}${andChildInRange(q)}
   AND NOT EXISTS (SELECT 1 FROM ${tableId(parent)} AS p
-    WHERE ${keysEqual("p", parent.columns, "c", child.columns)} AND ${live})`;
+    WHERE ${keysEqual("p", parent.columns, "c", child.columns)} AND ${live}${andParentInRange(q)})`;
 }
 
 /** Distinct non-NULL child keys in key order, with their row counts, over the child's key index. */
@@ -188,7 +255,7 @@ LIMIT ${sql.lit(Math.trunc(limit))}`;
  * parent key is unique, else a row count beside an anti join (the two run at once).
  */
 export function serverOrphanCounts(q: SameTargetOrphanQuery, onePass: (q: SameTargetOrphanQuery) => RawBuilder<unknown>): RawBuilder<any>[] {
-  return q.parentKeyUnique ? [onePass(q)] : [countRowsStatement(q.child, q.childRange), antiJoinCountStatement(q, parentLive("p", q.parentSoftDelete))];
+  return q.parentKeyUnique ? [onePass(q)] : [childRowsStatement(q), antiJoinCountStatement(q, parentLive("p", q.parentSoftDelete))];
 }
 
 /** `DELETE FROM table AS alias`, where the dialect reads it (MySQL and MariaDB do not). */

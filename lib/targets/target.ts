@@ -8,7 +8,7 @@ import { lookUpInBatches, impossibleKeys, missingOrds } from "./missing-keys";
 import { pageFromRows } from "./page";
 import { Session } from "./session";
 import { sharedDriver } from "./shared-drivers";
-import { countNullKeysStatement, countRowsStatement, keyAtOffsetStatement, walkKeysStatement } from "./sql";
+import { countNullKeysStatement, countRowsStatement, holdsNullKeys, keyAtOffsetStatement, walkKeysStatement } from "./sql";
 import type {
   ColumnsRef,
   ForeignKeyToAdd,
@@ -117,19 +117,23 @@ class ComposedTarget implements Target {
    * takes a second connection while the anti join runs), in turn in-process.
    */
   async countOrphans(q: SameTargetOrphanQuery, bound?: ScanBound): Promise<OrphanCount> {
-    const statements = await this.session.guard(() => this.statements.orphanCounts(q));
+    const counts = await this.session.guard(() => this.statements.orphanCounts(q));
+    // a range of the reference columns open at its start also counts the rows whose key has a NULL column (no range holds them)
+    const nullKeys = holdsNullKeys(q) ? countNullKeysStatement(q.child) : null;
+    const statements = nullKeys ? [...counts, nullKeys] : counts;
     const rows = this.inProcess
       ? await statements.reduce<Promise<any[]>>(async (acc, s) => [...(await acc), (await this.scanRun(s, bound))[0]], Promise.resolve([]))
       : await Promise.all(statements.map(async (s) => (await this.scanRun(s, bound))[0]));
     let orphans = 0;
     let childRows = 0;
+    const nullKeyRows = nullKeys ? Number(rows.pop().n) : 0;
     for (const row of rows) {
       // each statement yields orphans, child_rows, or n (a plain row count: child rows)
       if (row.orphans != null) orphans = Number(row.orphans);
       if (row.child_rows != null) childRows = Number(row.child_rows);
       else if (row.n != null) childRows = Number(row.n);
     }
-    return { orphans, childRows };
+    return { orphans, childRows: childRows + nullKeyRows };
   }
 
   async countRows(table: TableRef): Promise<number> {

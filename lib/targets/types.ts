@@ -94,7 +94,18 @@ export interface KeyRange {
   columns: string[];
   from?: unknown[];
   to?: unknown[];
+  /**
+   * The columns are the child's reference columns (in their order), cut so because they
+   * order alike on both sides: a count of the range bounds the parent's key alike, and the
+   * range open at its start counts the rows whose key has a NULL column. Said, never
+   * inferred from the columns: a primary key that is also the reference (text in another
+   * collation than the parent's, say) is cut as a primary key.
+   */
+  reference?: boolean;
 }
+
+/** What a relation's ranges are cut along (lib/detect/ranges.ts, chunkKey). */
+export type ChunkKey = Pick<KeyRange, "columns" | "reference">;
 
 export interface SameTargetOrphanQuery {
   child: ColumnsRef;
@@ -102,7 +113,12 @@ export interface SameTargetOrphanQuery {
   parentSoftDelete?: ParentSoftDelete;
   /** True when parent.columns are a primary key or unique: allows the one-pass join shape. */
   parentKeyUnique: boolean;
-  /** Only the child rows in this range of the child's primary key (a chunk of a big relation); every row without it. */
+  /**
+   * Only the child rows in this range (a chunk of a big relation); every row without it.
+   * A range of the child's primary key, or of its reference columns (`reference`): then the
+   * parent's key is bounded alike, and the rows with a NULL key column belong to the range
+   * open at its start (sql.ts, onReference).
+   */
   childRange?: KeyRange;
 }
 

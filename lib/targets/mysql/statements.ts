@@ -1,7 +1,18 @@
 import { sql, type RawBuilder } from "kysely";
 import type { Statements } from "../dialect";
 import { typeFamily } from "../keys";
-import { col, createIndexStatement, keyNotNull, keysEqual, parentLive, placeholderKeys, serverOrphanCounts, tableId, whereInRange } from "../sql";
+import {
+  col,
+  createIndexStatement,
+  keyNotNull,
+  keysEqual,
+  parentLive,
+  placeholderKeys,
+  serverOrphanCounts,
+  tableId,
+  andParentInRange,
+  whereChildInRange,
+} from "../sql";
 import type { ColumnsRef, ParentSoftDelete, SameTargetOrphanQuery } from "../types";
 import type { MysqlIntrospector } from "./introspector";
 
@@ -27,7 +38,7 @@ export function orphanCountOnePass(q: SameTargetOrphanQuery): RawBuilder<{ orpha
   const withKey = child.columns.length === 1 ? sql`COUNT(${col("c", child.columns[0])})` : sql`COUNT(CASE WHEN ${keyNotNull("c", child.columns)} THEN 1 END)`;
   return sql`SELECT COUNT(*) AS child_rows, ${withKey} - COUNT(${col("p", parent.columns[0])}) AS orphans
 FROM ${tableId(child)} AS c
-LEFT JOIN ${tableId(parent)} AS p ON ${keysEqual("p", parent.columns, "c", child.columns)}${live}${whereInRange("c", q.childRange)}`;
+LEFT JOIN ${tableId(parent)} AS p ON ${keysEqual("p", parent.columns, "c", child.columns)}${live}${andParentInRange(q)}${whereChildInRange(q)}`;
 }
 
 // Column declarations come from information_schema (COLUMN_TYPE, charset, collation),

@@ -14,7 +14,8 @@ import {
   serverOrphanCounts,
   tableId,
   walkKeysStatement,
-  whereInRange,
+  andParentInRange,
+  whereChildInRange,
 } from "../sql";
 import type { ColumnsRef, ParentSoftDelete, SameTargetOrphanQuery } from "../types";
 import type { PostgresIntrospector } from "./introspector";
@@ -32,7 +33,7 @@ export function orphanCountOnePass(q: SameTargetOrphanQuery): RawBuilder<{ orpha
   return sql`SELECT count(*) AS child_rows,
   count(*) FILTER (WHERE ${keyNotNull("c", child.columns)} AND ${col("p", parent.columns[0])} IS NULL) AS orphans
 FROM ${tableId(child)} AS c
-LEFT JOIN ${tableId(parent)} AS p ON ${keysEqual("p", parent.columns, "c", child.columns)} AND ${parentLive("p", q.parentSoftDelete)}${whereInRange("c", q.childRange)}`;
+LEFT JOIN ${tableId(parent)} AS p ON ${keysEqual("p", parent.columns, "c", child.columns)} AND ${parentLive("p", q.parentSoftDelete)}${andParentInRange(q)}${whereChildInRange(q)}`;
 }
 
 // Type names come from format_type() of the catalog, never from the user; still, only
