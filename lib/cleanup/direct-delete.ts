@@ -66,11 +66,11 @@ async function deleteOnce(tx: TargetTransaction, plan: CleanupPlan, rows: Candid
   const changed = new Set<string>();
   const keys = new Map<string, unknown[]>();
   const keyOfRow: [pk: string, key: string][] = [];
-  const pkColumns = plan.pk.map((_, i) => `p${i}`);
-  const keyColumns = plan.childRef.columns.map((_, i) => `k${i}`);
+  const pkOf = columnsOf(plan.pk.length, "p");
+  const keyOf = columnsOf(plan.childRef.columns.length, "k");
   for (const row of deleted) {
-    const pk = textOf(pkColumns.map((c) => row[c]));
-    const keyValues = keyColumns.map((c) => row[c]);
+    const pk = textOf(pkOf(row));
+    const keyValues = keyOf(row);
     const key = textOf(keyValues);
     // Re-pointed since the batch read it (to a key not found eligible): not this batch's to delete.
     if (seen.get(pk) !== key) changed.add(pk);
@@ -81,6 +81,16 @@ async function deleteOnce(tx: TargetTransaction, plan: CleanupPlan, rows: Candid
   if (back.size) for (const [pk, key] of keyOfRow) if (back.has(sightingKey(keys.get(key)!))) changed.add(pk);
   if (changed.size) throw new RowsChanged(child.name, changed);
   return deleted.length;
+}
+
+/** A row's values of columns p0… (or k0…) as a key; one column read without building its name per row. */
+function columnsOf(count: number, prefix: string): (row: Record<string, unknown>) => unknown[] {
+  if (count === 1) {
+    const name = `${prefix}0`;
+    return (row) => [row[name]];
+  }
+  const names = Array.from({ length: count }, (_, i) => `${prefix}${i}`);
+  return (row) => names.map((n) => row[n]);
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Relation } from "../relations/types";
 import { TargetError } from "../targets/errors";
 import { typeFamily } from "../targets/keys";
 import type { TargetPool } from "../targets/pool";
-import type { ColumnsRef, MissingKeysAsker, ParentSoftDelete, Target } from "../targets/types";
+import type { ColumnsRef, LiveKeysAsker, ParentSoftDelete, Target } from "../targets/types";
 import { dependentTree, type DependentPolicy } from "../relations/graph";
 import { openDependents, primaryKeyOf, type DependentNode } from "../relations/dependents";
 
@@ -49,7 +49,7 @@ export interface CleanupPlan {
    * started with (PostgreSQL: Target.deleteRechecksLatest), the parents of what a batch
    * deleted or locked are asked again inside its transaction (parents-back.ts): null elsewhere.
    */
-  parentsAgain: MissingKeysAsker | null;
+  parentsAgain: LiveKeysAsker | null;
 }
 
 /** Everything a cleanup of one relation needs to know before its first batch. */
@@ -98,7 +98,7 @@ export async function planCleanup(config: Config, pool: TargetPool, relation: Re
     dependents,
     cycles: tree.cycles,
     directDelete,
-    parentsAgain: w.child === w.parent && !w.child.deleteRechecksLatest ? await w.parent.missingKeysWithin(w.parentRef, w.softDelete) : null,
+    parentsAgain: w.child === w.parent && !w.child.deleteRechecksLatest ? await w.parent.liveKeysWithin(w.parentRef, w.softDelete) : null,
   };
 }
 

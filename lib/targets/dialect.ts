@@ -80,6 +80,8 @@ export type LookupRow = { ord: number | string } | { ords: string | null };
 export interface Lookup {
   /** The statement for one batch of keys, given column by column (`keys[c][i]`). */
   batch(keys: unknown[][]): RawBuilder<LookupRow>;
+  /** The same for the keys that are there, where the dialect has it (PostgreSQL: a re-check, which expects none, answers with nothing). */
+  present?(keys: unknown[][]): RawBuilder<LookupRow>;
   /** The statement as people read it (values as placeholders). */
   readonly shown: RawBuilder<unknown>;
 }

@@ -14,7 +14,7 @@ import type {
   ForeignKeyToAdd,
   KeyPage,
   MigrationStep,
-  MissingKeysAsker,
+  LiveKeysAsker,
   LoadReading,
   OrphanCount,
   OrphanProbe,
@@ -199,20 +199,28 @@ class ComposedTarget implements Target {
     });
   }
 
-  async missingKeysWithin(parent: ColumnsRef, softDelete?: ParentSoftDelete): Promise<MissingKeysAsker> {
+  async liveKeysWithin(parent: ColumnsRef, softDelete?: ParentSoftDelete): Promise<LiveKeysAsker> {
     const lookup = await this.session.guard(() => this.statements.lookup(parent, softDelete));
     const types = this.adapter.typedColumns ? await this.columnTypes(parent) : [];
-    return async (tx, keys, size) =>
-      size === 0
-        ? []
-        : lookUpInBatches({
-            keys,
-            size,
-            impossible: impossibleKeys(types, keys, size),
-            batch: this.adapter.lookupBatchSize(parent.columns.length),
-            concurrency: 1,
-            ask: async (slice) => missingOrds(await tx.query(lookup.batch(slice))),
-          });
+    const batch = this.adapter.lookupBatchSize(parent.columns.length);
+    return async (tx, keys, size) => {
+      if (size === 0) return [];
+      const impossible = impossibleKeys(types, keys, size);
+      if (!lookup.present || impossible) {
+        // Every key not missing; where the dialect only asks for missing keys, or some could not be asked as they are.
+        const missing = new Set(
+          await lookUpInBatches({ keys, size, impossible, batch, concurrency: 1, ask: async (slice) => missingOrds(await tx.query(lookup.batch(slice))) }),
+        );
+        return Array.from({ length: size }, (_, i) => i).filter((i) => !missing.has(i));
+      }
+      // Asked the other way round: a re-check expects no key to be there, and gets an empty answer.
+      const live: number[] = [];
+      for (let start = 0; start < size; start += batch) {
+        const slice = start === 0 && size <= batch ? keys : keys.map((column) => column.slice(start, start + batch));
+        for (const ord of missingOrds(await tx.query(lookup.present(slice)))) live.push(start + ord - 1);
+      }
+      return live.sort((a, b) => a - b);
+    };
   }
 
   parseKeyValue(type: string, text: string) {

@@ -161,8 +161,8 @@ export interface LoadReading {
   threadsRunning: number | null;
 }
 
-/** Target.missingKeysWithin: the positions (0-based, ascending) of `size` keys (column by column) with no live parent. */
-export type MissingKeysAsker = (tx: TargetTransaction, keys: unknown[][], size: number) => Promise<number[]>;
+/** Target.liveKeysWithin: the positions (0-based, ascending) of `size` keys (column by column) that have a live parent. */
+export type LiveKeysAsker = (tx: TargetTransaction, keys: unknown[][], size: number) => Promise<number[]>;
 
 export interface TargetTransaction {
   query<R>(statement: RawBuilder<R>): Promise<R[]>;
@@ -217,11 +217,12 @@ export interface Target {
    */
   missingKeys(parent: ColumnsRef, keys: unknown[][], size: number, softDelete?: ParentSoftDelete, bound?: ScanBound): Promise<number[]>;
   /**
-   * missingKeys, asked inside a transaction of this target: its statements see what the
-   * transaction sees, one batch after another on its connection. The catalog is read now,
-   * before the transaction opens, so asking takes no other connection.
+   * missingKeys turned around (the keys that do have a live parent), asked inside a
+   * transaction of this target: its statements see what the transaction sees, one batch
+   * after another on its connection. The catalog is read now, before the transaction
+   * opens, so asking takes no other connection.
    */
-  missingKeysWithin(parent: ColumnsRef, softDelete?: ParentSoftDelete): Promise<MissingKeysAsker>;
+  liveKeysWithin(parent: ColumnsRef, softDelete?: ParentSoftDelete): Promise<LiveKeysAsker>;
   /** The declared types of some columns, in order ("" when unknown). */
   columnTypes(ref: ColumnsRef): Promise<string[]>;
   /**

@@ -66,6 +66,8 @@ export function missingKeys(
   keys: unknown[][],
   softDelete?: ParentSoftDelete,
   bounds?: [string, string] | null,
+  /** The positions of keys that do have a live parent instead (a cleanup's re-check: mostly none). */
+  present = false,
 ): RawBuilder<{ ords: string | null }> {
   const arrays = parent.columns.map((_, i) => sql`CAST(${textArray(keys[i])} AS text[])`);
   const names = sql.join(parent.columns.map((_, i) => sql.id(`k${i}`)));
@@ -80,7 +82,7 @@ export function missingKeys(
       : sql``;
   return sql`SELECT string_agg(CAST(x.ord AS text), ',') AS ords
 FROM unnest(${sql.join(arrays)}) WITH ORDINALITY AS x(${names}, ord)
-WHERE NOT EXISTS (SELECT 1 FROM ${tableId(parent)} AS p WHERE ${match}${range} AND ${parentLive("p", softDelete)})`;
+WHERE ${present ? sql`EXISTS` : sql`NOT EXISTS`} (SELECT 1 FROM ${tableId(parent)} AS p WHERE ${match}${range} AND ${parentLive("p", softDelete)})`;
 }
 
 /**
@@ -139,6 +141,7 @@ export function createPostgresStatements(catalog: PostgresIntrospector): Stateme
       const integer = parent.columns.length === 1 && !!types[0] && typeFamily(types[0]) === "integer";
       return {
         batch: (keys) => missingKeys(parent, types, keys, softDelete, integer ? integerBounds(keys[0]) : null),
+        present: (keys) => missingKeys(parent, types, keys, softDelete, integer ? integerBounds(keys[0]) : null, true),
         shown: missingKeys(parent, types, placeholderKeys(parent), softDelete, integer ? ["…", "…"] : null),
       };
     },
