@@ -159,12 +159,9 @@ export async function runBatch(
             );
             const same = stillSameKey(found, toApply, plan.pk.length, plan.childRef.columns.length);
             // Locked now, so they stay as they are: a parent that came back while the lock was awaited is seen here.
-            const back = await parentsBackAmong(
-              tx,
-              plan,
-              same.map((r) => plan.childRef.columns.map((c) => r[c])),
-            );
-            const locked = back.size ? same.filter((r) => !back.has(sightingKey(plan.childRef.columns.map((c) => r[c])))) : same;
+            const keyOf = (r: Row) => plan.childRef.columns.map((c) => r[c]);
+            const back = await parentsBackAmong(tx, plan, new Map(same.map((r) => [sightingKey(keyOf(r)), keyOf(r)])));
+            const locked = back.size ? same.filter((r) => !back.has(sightingKey(keyOf(r)))) : same;
             const { removable, blocked, work } = await dependentsOfRemovable(tx, plan.dependents, locked, plan.child.rowLocks);
             if (Number.isFinite(budget)) {
               const rows = removable.length + (await rowsBelow(plan, work));

@@ -77,8 +77,8 @@ async function deleteOnce(tx: TargetTransaction, plan: CleanupPlan, rows: Candid
     keys.set(key, keyValues);
     keyOfRow.push([pk, key]);
   }
-  const back = await parentsBackAmong(tx, plan, [...keys.values()]);
-  if (back.size) for (const [pk, key] of keyOfRow) if (back.has(sightingKey(keys.get(key)!))) changed.add(pk);
+  const back = await parentsBackAmong(tx, plan, keys);
+  if (back.size) for (const [pk, key] of keyOfRow) if (back.has(key)) changed.add(pk);
   if (changed.size) throw new RowsChanged(child.name, changed);
   return deleted.length;
 }
