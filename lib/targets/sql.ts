@@ -88,14 +88,6 @@ export function inRange(alias: string, range: KeyRange | undefined): RawBuilder<
   return parts.length ? sql.join(parts, sql` AND `) : sql`1 = 1`;
 }
 
-/** `WHERE <range>` for a statement that had no WHERE, or nothing without a range (the one-statement count stays as it was). */
-export function whereInRange(alias: string, range: KeyRange | undefined): RawBuilder<unknown> {
-  return range?.from || range?.to
-    ? sql`
-WHERE ${inRange(alias, range)}`
-    : sql``;
-}
-
 /** `AND <range>` after a WHERE, or nothing without a range. */
 export function andInRange(alias: string, range: KeyRange | undefined): RawBuilder<unknown> {
   return range?.from || range?.to ? sql` AND ${inRange(alias, range)}` : sql``;
@@ -203,10 +195,8 @@ export function parentLive(alias: string, sd: ParentSoftDelete | undefined): Raw
 // Statements whose shape is the same in every dialect (each dialect supplies its own
 // "parent is live" predicate where soft deletes differ).
 
-export function countRowsStatement(t: TableRef, range?: KeyRange): RawBuilder<{ n: number | string }> {
-  return range?.from || range?.to
-    ? sql`SELECT count(*) AS n FROM ${tableId(t)} AS c WHERE ${inRange("c", range)}`
-    : sql`SELECT count(*) AS n FROM ${tableId(t)}`;
+export function countRowsStatement(t: TableRef): RawBuilder<{ n: number | string }> {
+  return sql`SELECT count(*) AS n FROM ${tableId(t)}`;
 }
 
 /**
