@@ -2,8 +2,9 @@
 // The CLI ships as JavaScript built by `npm run build:cli` (dist/cli, made by postinstall).
 // Without that build, or when a source file changed since it was made, the TypeScript
 // sources run instead, compiled on the fly by tsx (slower to start, same behaviour).
-import { readFileSync, statSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
+import { bundleIsFresh } from "../scripts/bundle-stamp.mjs";
 
 // Prisma's query compiler and PGlite are WebAssembly. V8 recompiles a wasm function with its
 // optimising compiler once it has run a while; for a command of a few seconds that costs more
@@ -20,17 +21,7 @@ const root = new URL("../", import.meta.url);
 
 /** The bundle, if it exists and is newer than every source file it was built from. */
 function builtEntry() {
-  let stamp;
-  try {
-    stamp = JSON.parse(readFileSync(new URL("dist/cli/inputs.json", root), "utf8"));
-  } catch {
-    return null;
-  }
-  for (const file of stamp.inputs) {
-    const mtime = statSync(new URL(file, root), { throwIfNoEntry: false })?.mtimeMs;
-    if (mtime === undefined || mtime > stamp.builtAt) return null;
-  }
-  return new URL("dist/cli/main.mjs", root).href;
+  return bundleIsFresh(fileURLToPath(root)) ? new URL("dist/cli/main.mjs", root).href : null;
 }
 
 const entry = process.env.CUSTODIAN_CLI_FROM_SOURCE === "1" ? null : builtEntry();

@@ -12,8 +12,9 @@
 // newer than every source file it was built from (dist/cli/inputs.json), else the sources
 // via tsx. `--if-stale` builds only when the bundle is missing or older than a source.
 import { build } from "esbuild";
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { bundleIsFresh } from "./bundle-stamp.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 /**
@@ -34,17 +35,7 @@ const externalUnlessBundled = {
 };
 const outdir = path.join(root, "dist/cli");
 
-/** The bin's own test: a stamp naming the inputs, each no newer than the build. */
-function upToDate() {
-  try {
-    const stamp = JSON.parse(readFileSync(path.join(outdir, "inputs.json"), "utf8"));
-    return stamp.inputs.every((f) => (statSync(path.join(root, f), { throwIfNoEntry: false })?.mtimeMs ?? Infinity) <= stamp.builtAt);
-  } catch {
-    return false;
-  }
-}
-
-if (process.argv.includes("--if-stale") && upToDate()) process.exit(0);
+if (process.argv.includes("--if-stale") && bundleIsFresh(root)) process.exit(0);
 
 // Built beside, then swapped in: a CLI started meanwhile (tests run in parallel) never sees half a bundle.
 const builtAt = Date.now();

@@ -18,12 +18,13 @@
  * database is missing.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { DEMO_CONFIG, missingDemoDatabases } from "../lib/demo/paths";
 import { APP_DIR } from "../lib/server/app-dir";
 import { listenHostname } from "../lib/server/listen-hostname";
+import { bundleIsFresh } from "./bundle-stamp.mjs";
 
 // From the sources and from the bundle alike (dist/cli/start.mjs, run by scripts/start.mjs).
 const root = APP_DIR;
@@ -71,15 +72,9 @@ function serveEntry(): string[] {
   return ["--import", "tsx", path.join(root, "scripts/serve.ts")];
 }
 
-/** The bundle's stamp names its inputs (scripts/build-cli.mjs): fresh when none is newer than the build. */
+/** The web server's bundle, built from scripts/serve.ts and no source newer since (scripts/bundle-stamp.mjs). */
 function serveBundleIsFresh(): boolean {
-  try {
-    const stamp = JSON.parse(readFileSync(path.join(root, "dist/cli/inputs.json"), "utf8")) as { builtAt: number; inputs: string[] };
-    if (!stamp.inputs.includes("scripts/serve.ts") || !existsSync(path.join(root, "dist/cli/serve.mjs"))) return false;
-    return stamp.inputs.every((f) => (statSync(path.join(root, f), { throwIfNoEntry: false })?.mtimeMs ?? Infinity) <= stamp.builtAt);
-  } catch {
-    return false;
-  }
+  return bundleIsFresh(root, "scripts/serve.ts") && existsSync(path.join(root, "dist/cli/serve.mjs"));
 }
 
 function buildIsStale(): boolean {

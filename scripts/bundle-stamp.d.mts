@@ -1,0 +1,2 @@
+/** scripts/bundle-stamp.mjs */
+export function bundleIsFresh(root: string, source?: string): boolean;
