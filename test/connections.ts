@@ -56,7 +56,14 @@ export async function cutConnections(fx: CleanupFixture): Promise<number> {
   });
 }
 
-/** Whether one of the fixture's connections is waiting for a row lock right now. */
+/**
+ * Whether one of the fixture's connections is waiting for a row lock right now. Poll it at
+ * most every LOCK_POLL_MS: MariaDB serves information_schema.innodb_trx from a cache it
+ * refreshes only once the cache has gone unread for 0.1 s, so a tighter loop reads the same
+ * stale snapshot forever (the wait was never seen while polled every 50 ms).
+ */
+export const LOCK_POLL_MS = 300;
+
 export async function waitingForLock(fx: CleanupFixture): Promise<boolean> {
   const o = own(fx);
   if (o.server === "postgres") {
