@@ -6,14 +6,15 @@ import { loadConfig } from "../config/load";
 import { resolveRelations } from "../relations/resolve";
 import type { Store } from "../store/client";
 import { TargetPool } from "../targets/pool";
+import { packedIntegerKeys } from "./intent";
 import { planCleanup } from "./plan";
 import { reconcilePending } from "./reconcile";
 import { startCleanup } from "./start";
 
 /**
  * A batch left "applying" (its worker died between the target's commit and the outcome):
- * the next run settles it from its intent. Intents written before bare-array keys (objects
- * { pk }) must settle the same way: a job paused across an upgrade resumes on them.
+ * the next run settles it from its intent. Intents written in the forms of earlier versions
+ * (bare arrays, objects { pk }) must settle the same way: a job paused across an upgrade resumes on them.
  */
 describe("a pending batch is settled from its intent, in either stored form", () => {
   let store: Store;
@@ -37,9 +38,10 @@ describe("a pending batch is settled from its intent, in either stored form", ()
     tmp?.remove();
   });
 
-  const forms: Record<string, (pk: string) => string[] | { pk: string[] }> = {
-    "bare keys": (pk) => [pk],
-    "{ pk } objects": (pk) => ({ pk: [pk] }),
+  const forms: Record<string, (pks: string[]) => unknown> = {
+    "packed integer keys": (pks) => packedIntegerKeys(pks.map((pk) => [pk])),
+    "bare keys": (pks) => pks.map((pk) => [pk]),
+    "{ pk } objects": (pks) => pks.map((pk) => ({ pk: [pk] })),
   };
   for (const [form, stored] of Object.entries(forms))
     it(`${form}: the rows gone are counted deleted, the one still there spared, the job moves past the batch`, async () => {
@@ -47,7 +49,7 @@ describe("a pending batch is settled from its intent, in either stored form", ()
       const { outcome } = await startCleanup(store, config, "plain_account", { requestedBy: "u-ops" });
       const jobId = (outcome as { jobId: string }).jobId;
       const [a, b, c] = ORPHAN_IDS.map(String);
-      await store.prisma.cleanupBatch.create({ data: { jobId, seq: 1, status: "applying", keys: [a, b, c].map(stored), cursorTo: [c] } });
+      await store.prisma.cleanupBatch.create({ data: { jobId, seq: 1, status: "applying", keys: stored([a, b, c]) as object, cursorTo: [c] } });
       const pool = new TargetPool(config.targets);
       try {
         // the batch's transaction had committed two of its three rows before the worker died

@@ -2,15 +2,8 @@ import type { Store } from "../store/client";
 import { existingPks } from "../targets/features/cleanup";
 import { increments, removeDeferred, zeroCounts } from "./batch";
 import type { CleanupPlan } from "./plan";
-import { pkText, type Row } from "./rows";
-
-interface Intent {
-  pk: string[];
-  row?: Row;
-}
-
-/** A batch's intent as stored: a row's primary key alone (a bare array), or with the row its cross-database dependents need. */
-const intentOf = (stored: unknown): Intent => (Array.isArray(stored) ? { pk: stored as string[] } : (stored as Intent));
+import { unpackIntent } from "./intent";
+import { pkText } from "./rows";
 
 /**
  * A batch left "applying" by a crash or a failed commit: the store knows what it meant to
@@ -27,7 +20,7 @@ export async function reconcilePending(store: Store, plan: CleanupPlan, jobId: s
   // The engine settles each batch before the next, so there is at most one.
   const pending = await store.prisma.cleanupBatch.findFirst({ where: { jobId, status: "applying" }, orderBy: { seq: "asc" } });
   if (!pending) return false;
-  const intents = (pending.keys as unknown[]).map(intentOf);
+  const intents = unpackIntent(pending.keys);
   const present = intents.length
     ? await plan.child.query(
         existingPks(

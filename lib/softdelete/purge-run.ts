@@ -1,6 +1,7 @@
 import { Prisma } from "../../generated/prisma/client";
 import { recordAudit } from "../audit/record";
 import type { Config } from "../config/types";
+import { packedIntegerKeys, unpackKeys } from "../cleanup/intent";
 import { pkOf } from "../cleanup/rows";
 import { nextBatchSize, type BatchBounds } from "../jobs/batch-size";
 import type { Store } from "../store/client";
@@ -264,7 +265,8 @@ interface Intent {
   /** Columns whose values tell that an update happened (the reference for null, the PII for redact). */
   check: string[];
   expect: (string | null)[];
-  pks: unknown[][];
+  /** Lone integer keys packed as one string (packedIntegerKeys), other keys as arrays. */
+  pks: unknown;
 }
 
 /** Phase 2 of one step: its parts' tables deepest first, then (in the subject's database) the subject. */
@@ -308,9 +310,11 @@ async function runStep(
       await guard(tx);
       const pks = await select(tx);
       if (!pks.length) return 0;
-      // Raw, as a cleanup's intent: Prisma carried 5,000 keys as JSON several times slower than the statement.
+      // Raw, as a cleanup's intent: Prisma carried 5,000 keys as JSON several times slower than the
+      // statement. Packed as a cleanup's (lone integer keys as one string of differences).
+      const keys = pks.map((k) => k.map(jsonKey));
       await store.prisma
-        .$executeRaw`UPDATE deletion_steps SET intent = ${JSON.stringify({ ...intent, pks: pks.map((k) => k.map(jsonKey)) })}::jsonb, updated_at = now() WHERE id = ${stepId}`;
+        .$executeRaw`UPDATE deletion_steps SET intent = ${JSON.stringify({ ...intent, pks: packedIntegerKeys(keys) ?? keys })}::jsonb, updated_at = now() WHERE id = ${stepId}`;
       if (intent.action === "delete") return tx.execute(deleteByPk(intent.table, intent.pk, pks, target.keyArrays));
       if (intent.action === "null") return tx.execute(nullColumnsByPk(intent.table, intent.pk, pks, intent.check));
       return tx.execute(redactByPk(intent.table, intent.pk, pks, Object.fromEntries(intent.check.map((c, i) => [c, intent.expect[i]]))));
@@ -384,7 +388,8 @@ const chunks = <T>(xs: T[], n: number): T[][] => Array.from({ length: Math.ceil(
  * gone (or holding their new values) were done by it and are counted once; the others were
  * not (the transaction rolled back) and the next batch finds them again. Never re-applied.
  */
-async function reconcile(store: Store, target: Target, stepId: bigint, intent: Intent) {
+async function reconcile(store: Store, target: Target, stepId: bigint, stored: Intent) {
+  const intent = { ...stored, pks: unpackKeys(stored.pks) };
   const present = intent.pks.length ? await target.query(existingPks(intent.table, intent.pk, intent.pks, intent.check.length ? intent.check : intent.pk)) : [];
   let done: number;
   if (intent.action === "delete") done = intent.pks.length - present.length;
