@@ -67,9 +67,16 @@ export class CandidateReader {
   }
 
   async take(after: unknown[] | null, size: number): Promise<Candidates> {
-    const ahead = this.ahead && this.ahead.after === positionText(after) && this.ahead.size === size ? this.ahead.result : null;
+    const ahead = this.ahead && this.ahead.after === positionText(after) ? this.ahead : null;
     this.ahead = null;
-    const result = await (ahead ?? nextCandidates(this.plan, after, size));
+    let result: Candidates;
+    if (!ahead) result = await nextCandidates(this.plan, after, size);
+    else if (ahead.size === size) result = await ahead.result;
+    // The batch size changed since the read ahead (it grows while batches are quick): on one
+    // database, whose candidates are each row looked at, the rows read are cut at the new size
+    // or topped up, instead of being read again.
+    else if (this.plan.sameTarget) result = await resized(await ahead.result, size, (from, n) => nextCandidates(this.plan, from, n));
+    else result = await nextCandidates(this.plan, after, size);
     if (this.readsAhead && result.cursor) {
       const next = nextCandidates(this.plan, result.cursor, size);
       // Its failure surfaces when taken (and is then handled like any batch's); left untaken, it is dropped.
@@ -77,6 +84,21 @@ export class CandidateReader {
     }
     return result;
   }
+}
+
+/**
+ * Candidates read for another batch size, as a read of `size` would have found them: the
+ * first `size` rows (the walk then stands at the last of them), or all of them and the
+ * rest read after. Only for reads whose every row looked at is a candidate (one database).
+ */
+export async function resized(read: Candidates, size: number, more: (after: unknown[], n: number) => Promise<Candidates>): Promise<Candidates> {
+  if (read.rows.length > size) {
+    const rows = read.rows.slice(0, size);
+    return { rows, examined: rows.length, cursor: rows[rows.length - 1].pk };
+  }
+  if (read.rows.length === size || !read.cursor) return read;
+  const rest = await more(read.cursor, size - read.rows.length);
+  return { rows: read.rows.concat(rest.rows), examined: read.examined + rest.examined, cursor: rest.cursor };
 }
 
 const positionText = (p: unknown[] | null) => (p ? JSON.stringify(p.map(String)) : "");

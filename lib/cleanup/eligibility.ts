@@ -25,15 +25,18 @@ export async function eligibility(
   now = new Date(),
   opts: { fresh?: boolean } = {},
 ): Promise<Eligibility> {
-  const texts = [...new Set(keys.map(sightingKey))];
   const allowlisted = new Set<string>();
   for (const entry of relation.config?.allow ?? []) {
     if (new Date(entry.until) > now) allowlisted.add(sightingKey(entry.key));
   }
+  const inGrace = new Set<string>();
   // Most relations have no allowlist entry: one cheap probe (at most every second per
   // relation in a cleanup's batches; an entry added in another process protects from the
   // next second on) spares matching every key. A preview (`fresh`) always asks.
-  const anyStored = texts.length > 0 && (await hasStoredEntries(store, relation.name, now, opts.fresh));
+  const anyStored = keys.length > 0 && (await hasStoredEntries(store, relation.name, now, opts.fresh));
+  // With no grace period and nothing stored to match, no key needs its text (a batch's up to 20,000).
+  if (!anyStored && !(graceDays > 0 && keys.length)) return { allowlisted, inGrace };
+  const texts = [...new Set(keys.map(sightingKey))];
   if (anyStored) {
     const stored = await store.prisma.allowlistEntry.findMany({
       where: { relation: relation.name, removedAt: null, until: { gt: now }, key: { in: texts } },
@@ -41,7 +44,6 @@ export async function eligibility(
     });
     for (const e of stored) allowlisted.add(e.key);
   }
-  const inGrace = new Set<string>();
   if (graceDays > 0 && texts.length) {
     const cutoff = new Date(now.getTime() - graceDays * DAY_MS);
     const old = await store.prisma.orphanSighting.findMany({
