@@ -4,6 +4,7 @@ import { sightingKey } from "../sightings/record";
 import { deleteByPk, lockStillOrphans, nullColumnsByPk, rowsByPk, rowsReferencing } from "../targets/features/cleanup";
 import { missingAmong, nextCandidates, type Candidate, type CandidateReader } from "./candidates";
 import { deleteRechecked } from "./direct-delete";
+import { packedIntegerKeys } from "./intent";
 import { parentsBackAmong } from "./parents-back";
 import { applyDependents, archiveDependents, collectDependents, dependentsOfRemovable, type DependentWork } from "./dependents";
 import { eligibility } from "./eligibility";
@@ -89,13 +90,17 @@ export async function runBatch(
     rows.map((r) => r.key),
     plan.graceDays,
   );
-  const eligible: Candidate[] = [];
-  for (const r of rows) {
-    const k = sightingKey(r.key);
-    if (el.allowlisted.has(k)) counts.skippedAllowlist++;
-    else if (el.inGrace.has(k)) counts.skippedGrace++;
-    else eligible.push(r);
-  }
+  // Nothing set aside (no grace period, no allowlist entry): no key needs its text.
+  const eligible: Candidate[] =
+    !el.allowlisted.size && !el.inGrace.size
+      ? rows
+      : rows.filter((r) => {
+          const k = sightingKey(r.key);
+          if (el.allowlisted.has(k)) counts.skippedAllowlist++;
+          else if (el.inGrace.has(k)) counts.skippedGrace++;
+          else return true;
+          return false;
+        });
   if (!eligible.length) return { counts, cursor, wrote: false };
   if (eligible.length > budget) return { counts: zeroCounts(), cursor: after, wrote: false, overBudget: eligible.length };
 
@@ -116,13 +121,15 @@ export async function runBatch(
     deferredNodes.filter((d) => d.policy === "protect"),
     full,
   );
-  let toApply = eligible.filter((r) => !crossBlocked.has(pkText(r.pk)));
+  let toApply = crossBlocked.size ? eligible.filter((r) => !crossBlocked.has(pkText(r.pk))) : eligible;
   counts.skippedProtected += eligible.length - toApply.length;
 
   // The intent: which rows this batch means to change, and what their cross-database dependents
-  // reference. Each row's key alone is a bare array: PGlite takes 8,000 of them in half the time of { pk } objects.
+  // reference, packed (intent.ts).
   const fullByPk = new Map(full.map((r) => [pkText(pkOf(r, plan.pk.length)), r]));
-  const intent = toApply.map((r) => (deferredNodes.length ? { pk: r.pk.map(String), row: jsonRow(fullByPk.get(pkText(r.pk)) ?? {}) } : r.pk.map(String)));
+  const intent = deferredNodes.length
+    ? toApply.map((r) => ({ pk: r.pk.map(String), row: jsonRow(fullByPk.get(pkText(r.pk)) ?? {}) }))
+    : (packedIntegerKeys(toApply.map((r) => r.pk)) ?? toApply.map((r) => r.pk.map(String)));
   // Raw: Prisma's create took ~10 ms to carry 1,000 keys as JSON, the statement ~2 ms.
   await store.prisma.$executeRaw`
     INSERT INTO cleanup_batches (job_id, seq, status, keys, cursor_to)

@@ -27,11 +27,11 @@ class RowsChanged extends TargetError {
  * had changed and are left alone.
  *
  * Where the DELETE hands back what it deleted (Target.deleteReturning), the keys are
- * compared here instead of in SQL, and where the DELETE re-checks a row it waited for
- * against an older snapshot (PostgreSQL: plan.parentsAgain) the parents are asked again
- * by statements of their own, whose snapshot sees what that wait let commit. A row that
- * fails either check rolls the whole transaction back, and it runs again without that
- * row: every retry has fewer rows, so it ends.
+ * compared here instead of in SQL. Where the DELETE re-checks a row it waited for against
+ * an older snapshot (PostgreSQL: plan.parentsAgain), the parents of the batch's keys are
+ * asked again by a statement of its own, whose snapshot sees what that wait let commit.
+ * A row that fails either check rolls the whole transaction back, and it runs again
+ * without that row: every retry has fewer rows, so it ends.
  */
 export async function deleteRechecked(plan: CleanupPlan, rows: Candidate[]): Promise<number> {
   let left = rows;
@@ -55,42 +55,51 @@ async function deleteOnce(tx: TargetTransaction, plan: CleanupPlan, rows: Candid
     child: plan.childRef,
     pk: plan.pk,
     rows,
-    parent: plan.sameTarget ? { ref: plan.parentRef, live: child.parentLive("p", plan.softDelete), probe: child.orphanProbe } : undefined,
+    // Where the parents are asked again after the DELETE (plan.parentsAgain), from a later
+    // snapshot than its own, a probe in it would ask the same earlier: a third of its time.
+    parent: plan.sameTarget && !plan.parentsAgain ? { ref: plan.parentRef, live: child.parentLive("p", plan.softDelete), probe: child.orphanProbe } : undefined,
     keyArrays: child.keyArrays,
     returning: child.deleteReturning,
   });
-  if (!child.deleteReturning) return tx.execute(statement);
-
-  const deleted = await tx.query(statement);
-  const seen = new Map(rows.map((r) => [textOf(r.pk), textOf(r.key)]));
   const changed = new Set<string>();
-  const keys = new Map<string, unknown[]>();
-  const keyOfRow: [pk: string, key: string][] = [];
-  const pkOf = columnsOf(plan.pk.length, "p");
-  const keyOf = columnsOf(plan.childRef.columns.length, "k");
-  for (const row of deleted) {
-    const pk = textOf(pkOf(row));
-    const keyValues = keyOf(row);
-    const key = textOf(keyValues);
-    // Re-pointed since the batch read it (to a key not found eligible): not this batch's to delete.
-    if (seen.get(pk) !== key) changed.add(pk);
-    keys.set(key, keyValues);
-    keyOfRow.push([pk, key]);
+  let deleted: number;
+  if (child.deleteReturning) {
+    const returned = await tx.query(statement);
+    const pkOf = textOfColumns(plan.pk.length, "p");
+    const keyOf = textOfColumns(plan.childRef.columns.length, "k");
+    const seen = new Map<string, string>();
+    for (const r of rows) seen.set(textOf(r.pk), textOf(r.key));
+    for (const row of returned) {
+      const pk = pkOf(row);
+      // Re-pointed since the batch read it (to a key not found eligible): not this batch's to delete.
+      if (seen.get(pk) !== keyOf(row)) changed.add(pk);
+    }
+    deleted = returned.length;
+  } else deleted = await tx.execute(statement);
+  if (plan.parentsAgain) {
+    // The batch's own keys: a row deleted held one of them (a re-pointed one is in `changed`),
+    // and a key whose parent is back rolls back every row of the batch that held it.
+    const back = await parentsBackAmong(tx, plan, distinctKeys(rows));
+    if (back.size) for (const r of rows) if (back.has(textOf(r.key))) changed.add(textOf(r.pk));
   }
-  const back = await parentsBackAmong(tx, plan, keys);
-  if (back.size) for (const [pk, key] of keyOfRow) if (back.has(key)) changed.add(pk);
   if (changed.size) throw new RowsChanged(child.name, changed);
-  return deleted.length;
+  return deleted;
 }
 
-/** A row's values of columns p0… (or k0…) as a key; one column read without building its name per row. */
-function columnsOf(count: number, prefix: string): (row: Record<string, unknown>) => unknown[] {
+function distinctKeys(rows: Candidate[]): Map<string, unknown[]> {
+  const keys = new Map<string, unknown[]>();
+  for (const r of rows) keys.set(textOf(r.key), r.key);
+  return keys;
+}
+
+/** A row's values of columns p0… (or k0…) as textOf would give them; one column read without an array or its name built per row. */
+function textOfColumns(count: number, prefix: string): (row: Record<string, unknown>) => string {
   if (count === 1) {
     const name = `${prefix}0`;
-    return (row) => [row[name]];
+    return (row) => textOfOne(row[name]);
   }
   const names = Array.from({ length: count }, (_, i) => `${prefix}${i}`);
-  return (row) => names.map((n) => row[n]);
+  return (row) => textOf(names.map((n) => row[n]));
 }
 
 /**
@@ -100,9 +109,9 @@ function columnsOf(count: number, prefix: string): (row: Record<string, unknown>
  * 20,000 rows, on the thread that also runs an in-process target.
  */
 function textOf(values: unknown[]): string {
-  if (values.length === 1) {
-    const v = values[0];
-    if (typeof v === "number" || typeof v === "bigint" || typeof v === "string") return String(v);
-  }
-  return sightingKey(values);
+  return values.length === 1 ? textOfOne(values[0]) : sightingKey(values);
+}
+
+function textOfOne(v: unknown): string {
+  return typeof v === "number" || typeof v === "bigint" || typeof v === "string" ? String(v) : sightingKey([v]);
 }

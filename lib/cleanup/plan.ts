@@ -39,9 +39,9 @@ export interface CleanupPlan {
    * A batch is one DELETE that re-checks its rows itself (direct-delete.ts) instead of
    * locking and checking them first: a plain delete with nothing below the child, integer
    * keys (compared exactly in every dialect; a text key compares under its collation, where
-   * 'ABC' may equal the 'abc' the batch saw), a child that is not its own parent, and a
-   * database whose DELETE re-checks against what a transaction it waited for committed,
-   * or that hands back what it deleted, so that it can be asked again (PostgreSQL).
+   * 'ABC' may equal the 'abc' the batch saw), and a child that is not its own parent.
+   * Where the DELETE re-checks a row it waited for against an older snapshot (PostgreSQL),
+   * the parents are asked again after it (parentsAgain).
    */
   directDelete: boolean;
   /**
@@ -75,12 +75,7 @@ export async function planCleanup(config: Config, pool: TargetPool, relation: Re
   const dependents = await openDependents(pool, tree.nodes);
   const keyTypes = await w.child.columnTypes(w.childRef);
   const ownParent = w.child === w.parent && w.childRef.schema === w.parentRef.schema && w.childRef.table === w.parentRef.table;
-  const directDelete =
-    action === "delete" &&
-    dependents.length === 0 &&
-    !ownParent &&
-    (w.child.deleteRechecksLatest || w.child.deleteReturning) &&
-    keyTypes.every((t) => typeFamily(t) === "integer");
+  const directDelete = action === "delete" && dependents.length === 0 && !ownParent && keyTypes.every((t) => typeFamily(t) === "integer");
   return {
     relation,
     child: w.child,

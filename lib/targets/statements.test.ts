@@ -46,7 +46,7 @@ describe("index statements", () => {
     expect(
       [pg, my, lite].map((t) => [t.inProcess, t.rowLocks, t.deleteRechecksLatest, t.deleteReturning, t.implicitRowKey, t.orphanProbe, t.keyArrays]),
     ).toEqual([
-      [false, true, false, true, null, "fenced_not_exists", true],
+      [false, true, false, false, null, "fenced_not_exists", true],
       [false, true, true, false, null, "count", false],
       [true, false, true, true, "rowid", "not_exists", false],
     ]);

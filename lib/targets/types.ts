@@ -297,9 +297,10 @@ export interface Target {
    */
   readonly deleteRechecksLatest: boolean;
   /**
-   * Whether DELETE … RETURNING exists (PostgreSQL, SQLite; not MySQL): a cleanup's DELETE
-   * then hands back each row's key, compared to the batch's in the process, where one
-   * without it matches every key in SQL (an IN list that made SQLite's DELETE 3× slower).
+   * Whether a cleanup's DELETE hands back each row's key (DELETE … RETURNING), compared to
+   * the batch's in the process, instead of matching every key in SQL: SQLite, where an IN
+   * list of keys made the DELETE 3× slower. MySQL has no RETURNING; PostgreSQL hashes a
+   * `= ANY(keys)`, cheaper than sending 10,000 rows back to be parsed.
    */
   readonly deleteReturning: boolean;
   /** `DELETE FROM table AS alias` in this dialect's words (MySQL and MariaDB name the alias before FROM), for a DELETE whose WHERE probes another table by the alias. */

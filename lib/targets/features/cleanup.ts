@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from "kysely";
 import { col, keyAfter, keyNotNull, keysEqual, orderBy, tableId } from "../sql";
+import { integerArrayLiteral } from "../keys";
 import type { ColumnsRef, OrphanProbe, TableRef } from "../types";
 
 // The statements a cleanup sends, dialect-neutral (identifiers quoted by the dialect,
@@ -11,7 +12,10 @@ export function tuplesMatch(alias: string | null, columns: string[], tuples: unk
   if (tuples.length === 0) return sql`1 = 0`;
   // UPDATE and DELETE name their table bare: their columns go unqualified.
   const ref = (c: string) => (alias ? col(alias, c) : sql.id(c));
-  if (columns.length === 1 && keyArrays) return sql`${ref(columns[0])} = ANY(${tuples.map((t) => t[0])})`;
+  if (columns.length === 1 && keyArrays) {
+    const values = tuples.map((t) => t[0]);
+    return sql`${ref(columns[0])} = ANY(${integerArrayLiteral(values) ?? values})`;
+  }
   if (columns.length === 1) return sql`${ref(columns[0])} IN (${sql.join(tuples.map((t) => sql`${t[0]}`))})`;
   return orTree(
     tuples.map(
@@ -140,7 +144,8 @@ export function deleteStillOrphans(
     const named = (columns: string[], prefix: string) => sql.join(columns.map((c, i) => sql`${sql.id(c)} AS ${sql.id(`${prefix}${i}`)}`));
     return sql`${head} WHERE ${byPk}${orphan} RETURNING ${named(pk, "p")}, ${named(child.columns, "k")}`;
   }
-  const keys = new Map(rows.map((r) => [JSON.stringify(r.key.map(String)), r.key]));
+  // Each key once; a lone value as itself (a batch's rows mostly share a few keys, or none).
+  const keys = new Map(rows.map((r) => [r.key.length === 1 ? String(r.key[0]) : JSON.stringify(r.key.map(String)), r.key]));
   return sql`${head} WHERE ${byPk} AND ${tuplesMatch("c", child.columns, [...keys.values()], keyArrays)}${orphan}`;
 }
 

@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from "kysely";
 import { columnsOf } from "../catalog";
 import type { Statements } from "../dialect";
-import { integerBounds, normaliseValue, signedDigits, typeFamily } from "../keys";
+import { integerArrayLiteral, integerBounds, normaliseValue, typeFamily } from "../keys";
 import { packedPage } from "../page";
 import {
   col,
@@ -91,12 +91,7 @@ WHERE ${present ? sql`EXISTS` : sql`NOT EXISTS`} (SELECT 1 FROM ${tableId(parent
  * 218K keys); anything else as text (dates as ISO, bytes as bytea's \x hex input).
  */
 export function textArray(values: unknown[]): string | (string | null)[] {
-  for (const v of values) {
-    if (!(typeof v === "number" ? Number.isSafeInteger(v) : typeof v === "bigint" || (typeof v === "string" && signedDigits(v, 20)))) {
-      return values.map((v) => (v == null ? null : normaliseValue(v)));
-    }
-  }
-  return `{${values.join(",")}}`;
+  return integerArrayLiteral(values) ?? values.map((v) => (v == null ? null : normaliseValue(v)));
 }
 
 /**
