@@ -2,9 +2,9 @@
 // server (scripts/serve.ts, as dist/cli/serve.mjs) and `npm start` (scripts/start.ts, as
 // dist/cli/start.mjs, run by scripts/start.mjs) into plain JavaScript in dist/cli, so
 // `custodian` and `npm start` start without compiling TypeScript at run time.
-// Packages stay in node_modules (external), except a few pure-ESM ones spread over hundreds of
-// files (BUNDLED: loading kysely's 255 modules cost ~0.3 s of CPU per command, bundled ~0.05 s);
-// each command is its own chunk (code splitting
+// Packages stay in node_modules (external), except a few spread over many files that most
+// commands load (BUNDLED: loading kysely's 255 modules cost ~0.3 s of CPU per command, bundled
+// ~0.05 s); each command is its own chunk (code splitting
 // of main.ts's dynamic imports), so --help loads a few kilobytes. dist/cli sits two levels
 // below the root like lib/<dir>/, so import.meta.dirname-relative paths (the migrations,
 // the demo) resolve the same from the bundle as from the source.
@@ -18,10 +18,38 @@ import { bundleIsFresh } from "./bundle-stamp.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 /**
- * Packages compiled into the bundle: ESM only, with no native parts and no files read beside
- * them. kysely-pglite-dialect goes with kysely (one copy of kysely's classes in the process).
+ * Packages compiled into the bundle: no native parts and no files read beside them.
+ * kysely-pglite-dialect goes with kysely (one copy of kysely's classes in the process).
+ * The CommonJS ones are what a scan on a PostgreSQL store loads (pg and its parts, Prisma's pg
+ * adapter, which must share that pg, and the config's yaml, cron-parser and luxon): imported
+ * from node_modules, each of their files also went through Node's CommonJS-from-ESM
+ * translation (its exports detected by parsing it); bundled, a small scan took ~90 ms less CPU.
+ * Their require() of node built-ins is the banner's (below).
  */
-const BUNDLED = new Set(["kysely", "kysely-pglite-dialect", "zod"]);
+const BUNDLED = new Set([
+  "kysely",
+  "kysely-pglite-dialect",
+  "zod",
+  "pg",
+  "pg-pool",
+  "pg-protocol",
+  "pg-types",
+  "pg-connection-string",
+  "pgpass",
+  "pg-int8",
+  "postgres-array",
+  "postgres-bytea",
+  "postgres-date",
+  "postgres-interval",
+  "split2",
+  "xtend",
+  "@prisma/adapter-pg",
+  "@prisma/driver-adapter-utils",
+  "@prisma/debug",
+  "yaml",
+  "cron-parser",
+  "luxon",
+]);
 /** Every other package (and node: built-ins) is imported from node_modules at run time. */
 const externalUnlessBundled = {
   name: "external-unless-bundled",
@@ -54,6 +82,9 @@ const result = await build({
   // chunks beside main.mjs: every file's import.meta.dirname is then dist/cli
   chunkNames: "[name]-[hash]",
   metafile: true,
+  // A bundled CommonJS package's require() (of a node built-in, or of an optional package
+  // left external such as pg-native) needs a require function in the ESM output.
+  banner: { js: `import { createRequire as __custodianCreateRequire } from "node:module";\nconst require = __custodianCreateRequire(import.meta.url);` },
   logLevel: "warning",
 });
 // An input read with import attributes is named with them ("package.json with { type: 'json' }").
