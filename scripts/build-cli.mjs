@@ -12,8 +12,10 @@
 // newer than every source file it was built from (dist/cli/inputs.json), else the sources
 // via tsx. `--if-stale` builds only when the bundle is missing or older than a source.
 import { build } from "esbuild";
-import { existsSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { Buffer } from "node:buffer";
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { bundleIsFresh } from "./bundle-stamp.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -68,6 +70,32 @@ if (process.argv.includes("--if-stale") && bundleIsFresh(root)) process.exit(0);
 // Built beside, then swapped in: a CLI started meanwhile (tests run in parallel) never sees half a bundle.
 const builtAt = Date.now();
 const staging = `${outdir}.${process.pid}.new`;
+/**
+ * Prisma's query compiler is WebAssembly shipped as a JavaScript module holding it in base64:
+ * 4.5 MB of string literal that every command using the store parsed (~50 ms). Its bundled
+ * stand-in reads the .wasm it encodes, written beside the bundle, and hands the generated client
+ * the same base64 to decode.
+ */
+const prismaWasmFromFile = {
+  name: "prisma-wasm-from-file",
+  setup(b) {
+    b.onResolve({ filter: /^@prisma\/client\/runtime\/query_compiler_[a-z]+_bg\.[a-z]+\.wasm-base64\.mjs$/ }, (args) => ({
+      path: args.path,
+      namespace: "prisma-wasm",
+    }));
+    b.onLoad({ filter: /.*/, namespace: "prisma-wasm" }, async (args) => {
+      const { wasm } = await import(pathToFileURL(path.join(root, "node_modules", args.path)).href);
+      const file = path.basename(args.path).replace(/\.wasm-base64\.mjs$/, ".wasm");
+      mkdirSync(staging, { recursive: true });
+      writeFileSync(path.join(staging, file), Buffer.from(wasm, "base64"));
+      return {
+        contents: `import { readFileSync } from "node:fs";\nexport const wasm = readFileSync(new URL(${JSON.stringify(`./${file}`)}, import.meta.url)).toString("base64");\n`,
+        loader: "js",
+        resolveDir: root,
+      };
+    });
+  },
+};
 const result = await build({
   absWorkingDir: root,
   entryPoints: { main: "lib/cli/main.ts", serve: "scripts/serve.ts", start: "scripts/start.ts" },
@@ -77,7 +105,7 @@ const result = await build({
   format: "esm",
   platform: "node",
   target: "node20",
-  plugins: [externalUnlessBundled],
+  plugins: [prismaWasmFromFile, externalUnlessBundled],
   outExtension: { ".js": ".mjs" },
   // chunks beside main.mjs: every file's import.meta.dirname is then dist/cli
   chunkNames: "[name]-[hash]",
@@ -90,7 +118,8 @@ const result = await build({
 // An input read with import attributes is named with them ("package.json with { type: 'json' }").
 const inputs = Object.keys(result.metafile.inputs)
   .map((f) => f.replace(/ with \{.*\}$/, ""))
-  .filter((f) => !f.startsWith("node_modules/"));
+  // a plugin's module (prisma-wasm:…) is made from a package, not a source file
+  .filter((f) => !f.startsWith("node_modules/") && !/^[a-z-]+:/.test(f));
 writeFileSync(path.join(staging, "inputs.json"), `${JSON.stringify({ builtAt, inputs })}\n`);
 const old = `${outdir}.${process.pid}.old`;
 if (existsSync(outdir)) renameSync(outdir, old);
