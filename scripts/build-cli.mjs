@@ -14,6 +14,7 @@
 import { build } from "esbuild";
 import { Buffer } from "node:buffer";
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { bundleIsFresh } from "./bundle-stamp.mjs";
@@ -96,6 +97,23 @@ const prismaWasmFromFile = {
     });
   },
 };
+/**
+ * pg asks whether it runs in a Cloudflare Worker when it is loaded, by constructing a fetch
+ * Response: on Node 20, which has no navigator to ask instead, that loads Node's fetch
+ * (undici), ~30-50 ms of every command that loads pg. The bundle runs on Node only: the
+ * question is answered no, unasked. Should pg word it otherwise, the build warns and leaves it.
+ */
+const PG_CLOUDFLARE_PROBE = "function isCloudflareRuntime() {";
+const pgOnNode = {
+  name: "pg-on-node",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]pg[\\/]lib[\\/]stream\.js$/ }, async (args) => {
+      const source = await readFile(args.path, "utf8");
+      if (!source.includes(PG_CLOUDFLARE_PROBE)) return { warnings: [{ text: `pg-on-node: no "${PG_CLOUDFLARE_PROBE}" in ${args.path}; left as is` }] };
+      return { contents: source.replace(PG_CLOUDFLARE_PROBE, `${PG_CLOUDFLARE_PROBE}\n  return false;`), loader: "js" };
+    });
+  },
+};
 const result = await build({
   absWorkingDir: root,
   entryPoints: { main: "lib/cli/main.ts", serve: "scripts/serve.ts", start: "scripts/start.ts" },
@@ -105,7 +123,7 @@ const result = await build({
   format: "esm",
   platform: "node",
   target: "node20",
-  plugins: [prismaWasmFromFile, externalUnlessBundled],
+  plugins: [prismaWasmFromFile, pgOnNode, externalUnlessBundled],
   outExtension: { ".js": ".mjs" },
   // chunks beside main.mjs: every file's import.meta.dirname is then dist/cli
   chunkNames: "[name]-[hash]",
