@@ -28,8 +28,8 @@ export default async function SoftDeletesPage() {
   const missing = await Promise.all(
     backlog.gauges.map((g, i) =>
       canPurge && g.pending > 0
-        ? missingPurgePrivileges(config, names.get(i)!).catch((err) => {
-            logFailure("softdelete", "reading a purge's privileges")(err);
+        ? missingPurgePrivileges(config, names.get(i)!).catch(async (err) => {
+            await logFailure("softdelete", "reading a purge's privileges")(err);
             return [];
           })
         : [],

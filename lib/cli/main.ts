@@ -1,3 +1,4 @@
+import { failuresLogged } from "../errors/logged";
 import { userErrorOf } from "../errors/map";
 import { usageError } from "../errors/user-error";
 import { EXIT, makeOutput, type Output } from "./io";
@@ -70,6 +71,9 @@ export async function main(argv: string[]): Promise<number> {
     return await runCommand(command, positionals.slice(1), values, out);
   } catch (err) {
     return fail(out, err);
+  } finally {
+    // a failure logged along the way (lib/errors/logged.ts) is written before the process exits
+    await failuresLogged();
   }
 }
 

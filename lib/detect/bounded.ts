@@ -46,7 +46,7 @@ export async function countSplitting(
   // read only once a count timed out: a count within its limit costs no catalog read
   const rowsOfWhole = async () =>
     opts.rows ??
-    (await opts.child.estimateRows(opts.table).catch((e) => void logFailure("detect", `estimating ${opts.table.table}'s rows for a split`)(e))) ??
+    (await opts.child.estimateRows(opts.table).catch(async (e) => void (await logFailure("detect", `estimating ${opts.table.table}'s rows for a split`)(e)))) ??
     UNKNOWN_RANGE_ROWS;
   const attempt = async (r: KeyRange | undefined, known: number | null, depth: number): Promise<OrphanCount> => {
     try {
@@ -62,9 +62,9 @@ export async function countSplitting(
       const rows = known ?? (await rowsOfWhole());
       const at =
         whole && depth < maxSplits
-          ? await middleKey(whole, rows, opts).catch((e) => {
+          ? await middleKey(whole, rows, opts).catch(async (e) => {
               // the count's timeout is the failure reported; why it could not be cut goes to the log
-              logFailure("detect", `finding a key to split ${describeRange(whole)} at`)(e);
+              await logFailure("detect", `finding a key to split ${describeRange(whole)} at`)(e);
               return null;
             })
           : null;

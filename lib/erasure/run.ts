@@ -67,8 +67,8 @@ export async function verifyRequest(
 
 async function readCoverage(config: Config, pool: TargetPool, store: Store, resolved: ResolvedRelations): Promise<CoverageReport | null> {
   // without it the verdict says coverage is unknown; why is in the log
-  return coverageReport(config, pool, store, resolved).catch((err) => {
-    logFailure("erasure", "reading the coverage report")(err);
+  return coverageReport(config, pool, store, resolved).catch(async (err) => {
+    await logFailure("erasure", "reading the coverage report")(err);
     return null;
   });
 }

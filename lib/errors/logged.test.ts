@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger, type Logger } from "../log/logger";
-import { awaitedLater, logFailure } from "./logged";
+import { awaitedLater, failuresLogged, logFailure } from "./logged";
 
 const slot = globalThis as unknown as { __custodianLogger?: Logger };
 const before = slot.__custodianLogger;
@@ -27,6 +27,13 @@ describe("logFailure", () => {
     const records = capture();
     await Promise.reject(new Error("connection terminated")).catch(logFailure("sweeps", "marking sweep 7 failed"));
     expect(records()).toMatchObject([{ level: 40, component: "sweeps", msg: "marking sweep 7 failed", err: { message: "connection terminated" } }]);
+  });
+
+  it("writes a failure handed over without waiting by the time failuresLogged settles (the CLI's exit)", async () => {
+    const records = capture();
+    void logFailure("targets", "closing a target")(new Error("socket closed"));
+    await failuresLogged();
+    expect(records()).toMatchObject([{ level: 40, component: "targets", msg: "closing a target", err: { message: "socket closed" } }]);
   });
 });
 

@@ -1,4 +1,3 @@
-import pg from "pg";
 import type { Store } from "./client";
 import { checkpointIfDue } from "./wal";
 
@@ -28,6 +27,8 @@ export async function withStoreSession<T>(store: Store, fn: (query: SessionQuery
     });
   }
   if (!store.connectionString) throw new Error(`the ${store.kind} store has no connection string`);
+  // loaded here: a process on the embedded store may never need pg
+  const { default: pg } = await import("pg");
   const client = new pg.Client({ connectionString: store.connectionString, connectionTimeoutMillis: 5000 });
   await client.connect();
   // A broken connection is reported by the statement that was running; without a listener

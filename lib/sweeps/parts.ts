@@ -59,8 +59,8 @@ export async function planParts(store: Store, config: Config, sweepId: string): 
     const { relations } = await planSweep(config, pool, { only, known: await knownDeclaredRelations(store) });
     for (const relation of relations) {
       // A relation that cannot be cut (its target unreachable now, say) is one part: its count reports the failure.
-      const ranges = await planRanges(relation, pool, config.sweep.chunkRows, bounds[relation.child.target]).catch((err) => {
-        logFailure("sweeps", `cutting ${relation.name} into ranges`)(err);
+      const ranges = await planRanges(relation, pool, config.sweep.chunkRows, bounds[relation.child.target]).catch(async (err) => {
+        await logFailure("sweeps", `cutting ${relation.name} into ranges`)(err);
         return null;
       });
       if (ranges) for (const range of ranges) planned.push({ relation, range: rangeJson(range) });

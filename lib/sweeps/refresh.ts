@@ -74,7 +74,7 @@ export async function refreshAfter(
     await store.prisma.sweep.update({ where: { id }, data: { status: "completed", finishedAt: new Date() } });
     return { sweepId: id, relations };
   } catch (err) {
-    logFailure("sweeps", "refreshing the figures after an action")(err);
+    await logFailure("sweeps", "refreshing the figures after an action")(err);
     log(`refreshing the figures after an action: ${(err as Error).message}`);
     return null;
   }

@@ -4,21 +4,28 @@ import { describeProgress, sweepNow } from "../../sweeps/run";
 import type { SweepResult } from "../../detect/sweep";
 import type { Endpoint } from "../../relations/types";
 import { openStore } from "../../store/client";
+import { openEmbeddedTargetsAhead } from "../../targets/open-ahead";
 import { EXIT, formatCount, table, type Output } from "../io";
 
 /** `custodian scan [--relation NAME]...`: counts orphans, stores the scans, exit 1 if any failed. */
 export async function scanCommand(config: Config, out: Output, only: string[]): Promise<number> {
-  const store = await openStore({ purpose: "custodian scan" });
+  // every target is opened by the sweep (its declared relations are read); the embedded ones open meanwhile with the store
+  const releaseTargets = openEmbeddedTargetsAhead(config.targets);
   let result: SweepResult;
   try {
-    ({ result } = await sweepNow(store, config, "cli", {
-      only,
-      onResult: (r, done, total) =>
-        out.progress(`[${done}/${total}] ${r.relation.name}: ${r.error ? `FAILED ${r.error}` : `${formatCount(r.orphans)} orphans`}`),
-      onSightings: throttled((p) => out.progress(describeProgress(p))),
-    }));
+    const store = await openStore({ purpose: "custodian scan" });
+    try {
+      ({ result } = await sweepNow(store, config, "cli", {
+        only,
+        onResult: (r, done, total) =>
+          out.progress(`[${done}/${total}] ${r.relation.name}: ${r.error ? `FAILED ${r.error}` : `${formatCount(r.orphans)} orphans`}`),
+        onSightings: throttled((p) => out.progress(describeProgress(p))),
+      }));
+    } finally {
+      await store.close();
+    }
   } finally {
-    await store.close();
+    await releaseTargets();
   }
   // printed once everything is stored and closed: a later failure cannot add a second document.
   // Sightings that could not be recorded fail the command too (exit 1), the counts printed and stored.
