@@ -57,13 +57,14 @@ export async function cutConnections(fx: CleanupFixture): Promise<number> {
 }
 
 /**
- * Whether one of the fixture's connections is waiting for a row lock right now. Poll it at
- * most every LOCK_POLL_MS: MariaDB serves information_schema.innodb_trx from a cache it
- * refreshes only once the cache has gone unread for 0.1 s, so a tighter loop reads the same
- * stale snapshot forever (the wait was never seen while polled every 50 ms).
+ * How often MariaDB's lock waits may be read. MariaDB serves information_schema.innodb_trx
+ * from a cache it refreshes only once the cache has gone unread for 0.1 s, so reading it
+ * every 50 ms (waitFor's pace) sees the same stale snapshot forever: the wait was never seen.
  */
-export const LOCK_POLL_MS = 300;
+const LOCK_POLL_MS = 300;
+let lockPolledAt = 0;
 
+/** Whether one of the fixture's connections is waiting for a row lock right now (on MariaDB, asked at most every LOCK_POLL_MS). */
 export async function waitingForLock(fx: CleanupFixture): Promise<boolean> {
   const o = own(fx);
   if (o.server === "postgres") {
@@ -72,6 +73,9 @@ export async function waitingForLock(fx: CleanupFixture): Promise<boolean> {
       return (r.rowCount ?? 0) > 0;
     });
   }
+  const early = lockPolledAt + LOCK_POLL_MS - Date.now();
+  if (early > 0) await new Promise((r) => setTimeout(r, early));
+  lockPolledAt = Date.now();
   return onMysql(async (c) => {
     const [rows] = await c.query(
       "SELECT 1 FROM information_schema.innodb_trx t JOIN information_schema.processlist p ON p.id = t.trx_mysql_thread_id WHERE t.trx_state = 'LOCK WAIT' AND p.db = ?",

@@ -27,7 +27,9 @@ class RowsChanged extends TargetError {
  * had changed and are left alone.
  *
  * Where the DELETE hands back what it deleted (Target.deleteReturning), the keys are
- * compared here instead of in SQL. Where the DELETE re-checks a row it waited for against
+ * compared here instead of in SQL; elsewhere the DELETE matches the batch's keys itself, so
+ * a row re-pointed to another of them (eligible, without a live parent) is deleted as an
+ * orphan of that key. Where the DELETE re-checks a row it waited for against
  * an older snapshot (PostgreSQL: plan.parentsAgain), the parents of the batch's keys are
  * asked again by a statement of its own, whose snapshot sees what that wait let commit.
  * A row that fails either check rolls the whole transaction back, and it runs again
@@ -51,19 +53,21 @@ export async function deleteRechecked(plan: CleanupPlan, rows: Candidate[]): Pro
 
 async function deleteOnce(tx: TargetTransaction, plan: CleanupPlan, rows: Candidate[]): Promise<number> {
   const { child } = plan;
+  const returning = child.deleteReturning === "always" || (child.deleteReturning === "composite_keys" && plan.childRef.columns.length > 1);
   const statement = deleteStillOrphans(child.deleteFromAliased(plan.childRef, "c"), {
     child: plan.childRef,
     pk: plan.pk,
     rows,
-    // Where the parents are asked again after the DELETE (plan.parentsAgain), from a later
-    // snapshot than its own, a probe in it would ask the same earlier: a third of its time.
-    parent: plan.sameTarget && !plan.parentsAgain ? { ref: plan.parentRef, live: child.parentLive("p", plan.softDelete), probe: child.orphanProbe } : undefined,
+    // Kept where the parents are asked again after it (plan.parentsAgain): a row whose parent
+    // is visible is not even locked, where deleting it first would hold a live row of the
+    // application's until the rollback.
+    parent: plan.sameTarget ? { ref: plan.parentRef, live: child.parentLive("p", plan.softDelete), probe: child.orphanProbe } : undefined,
     keyArrays: child.keyArrays,
-    returning: child.deleteReturning,
+    returning,
   });
   const changed = new Set<string>();
   let deleted: number;
-  if (child.deleteReturning) {
+  if (returning) {
     const returned = await tx.query(statement);
     const pkOf = textOfColumns(plan.pk.length, "p");
     const keyOf = textOfColumns(plan.childRef.columns.length, "k");

@@ -3,7 +3,7 @@ import path from "node:path";
 import { sql, type RawBuilder } from "kysely";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { bystander, cutConnections, holdRowLock, LOCK_POLL_MS, waitingForLock } from "../../test/connections";
+import { bystander, cutConnections, holdRowLock, waitingForLock } from "../../test/connections";
 import { waitFor } from "../../test/wait";
 import {
   accountOf,
@@ -148,7 +148,7 @@ describe.each(DIALECTS)("cleanup faults on $dialect", ({ dialect, available }) =
       const run = runCleanupJob(store, config, jobId, { log: (l) => log.push(l) });
       let cut: number;
       try {
-        await waitFor(() => waitingForLock(fx), { what: "a batch waiting for the held row", timeoutMs: 45_000, everyMs: LOCK_POLL_MS });
+        await waitFor(() => waitingForLock(fx), { what: "a batch waiting for the held row", timeoutMs: 45_000 });
         cut = await cutConnections(fx);
       } catch (err) {
         // what the job did instead, once it has ended (the fixture is dropped after the test)
@@ -225,7 +225,7 @@ describe.each(DIALECTS)("cleanup faults on $dialect", ({ dialect, available }) =
         await app.query(`INSERT INTO ${fx.table(PARENT)} (id, name) VALUES (911, 'came back')`);
         await app.query(`UPDATE ${fx.table(PLAIN)} SET payload = 'touched' WHERE id = ${base + 1}`);
         const deleting = deleteRechecked(plan, rows);
-        await waitFor(() => waitingForLock(fx), { what: "the DELETE waiting for the touched row", timeoutMs: 45_000, everyMs: LOCK_POLL_MS });
+        await waitFor(() => waitingForLock(fx), { what: "the DELETE waiting for the touched row", timeoutMs: 45_000 });
         await app.query("COMMIT");
         expect(await deleting).toBe(2);
         const left = (await fx.query(`SELECT id FROM ${fx.table(PLAIN)} WHERE id > ${base} ORDER BY id`)).map((r) => Number(r.id));
@@ -256,7 +256,7 @@ describe.each(DIALECTS)("cleanup faults on $dialect", ({ dialect, available }) =
         await app.query(`INSERT INTO ${fx.table(PARENT)} (id, name) VALUES (${accountOf(held)}, 'came back')`);
         await app.query(`UPDATE ${fx.table(CHILD)} SET payload = 'touched' WHERE id = ${held}`);
         const run = runCleanupJob(store, config, jobId);
-        await waitFor(() => waitingForLock(fx), { what: "a batch waiting for the touched row", timeoutMs: 45_000, everyMs: LOCK_POLL_MS });
+        await waitFor(() => waitingForLock(fx), { what: "a batch waiting for the touched row", timeoutMs: 45_000 });
         await app.query("COMMIT");
         expect(await run).toBe("completed");
         expect(await ids(CHILD)).toContain(held);

@@ -13,6 +13,7 @@ import type {
   MigrationStep,
   KeyPage,
   LoadReading,
+  DeleteReturning,
   OrphanProbe,
   ParentSoftDelete,
   PartialIndex,
@@ -46,7 +47,7 @@ export interface Adapter {
   readonly inProcess: boolean;
   readonly rowLocks: boolean;
   readonly deleteRechecksLatest: boolean;
-  readonly deleteReturning: boolean;
+  readonly deleteReturning: DeleteReturning;
   readonly implicitRowKey: string | null;
   readonly orphanProbe: OrphanProbe;
   readonly keyArrays: boolean;

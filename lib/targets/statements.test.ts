@@ -46,9 +46,9 @@ describe("index statements", () => {
     expect(
       [pg, my, lite].map((t) => [t.inProcess, t.rowLocks, t.deleteRechecksLatest, t.deleteReturning, t.implicitRowKey, t.orphanProbe, t.keyArrays]),
     ).toEqual([
-      [false, true, false, false, null, "fenced_not_exists", true],
-      [false, true, true, false, null, "count", false],
-      [true, false, true, true, "rowid", "not_exists", false],
+      [false, true, false, "composite_keys", null, "fenced_not_exists", true],
+      [false, true, true, "never", null, "count", false],
+      [true, false, true, "always", "rowid", "not_exists", false],
     ]);
   });
 });

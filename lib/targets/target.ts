@@ -17,6 +17,7 @@ import type {
   LiveKeysAsker,
   LoadReading,
   OrphanCount,
+  DeleteReturning,
   OrphanProbe,
   ParentSoftDelete,
   SameTargetOrphanQuery,
@@ -57,7 +58,7 @@ class ComposedTarget implements Target {
   readonly inProcess: boolean;
   readonly rowLocks: boolean;
   readonly deleteRechecksLatest: boolean;
-  readonly deleteReturning: boolean;
+  readonly deleteReturning: DeleteReturning;
   readonly implicitRowKey: string | null;
   readonly orphanProbe: OrphanProbe;
   readonly keyArrays: boolean;

@@ -15,6 +15,17 @@ import type { KeyValueParse } from "./features/key-values";
  */
 export type OrphanProbe = "not_exists" | "fenced_not_exists" | "count";
 
+/**
+ * Which of a cleanup's DELETEs hand their rows' keys back (DELETE … RETURNING) to be compared
+ * in the process, instead of matching the batch's keys in SQL:
+ * - `always` (SQLite): matched in SQL, an IN list of the keys made its DELETE 3× slower;
+ * - `composite_keys` (PostgreSQL): a lone key is matched as a hashed `= ANY(keys)`, cheaper
+ *   than parsing 10,000 rows sent back; a composite one would be an OR of every key (one
+ *   parameter per value, against PostgreSQL's limit of 65,535);
+ * - `never` (MySQL, MariaDB: no RETURNING).
+ */
+export type DeleteReturning = "always" | "composite_keys" | "never";
+
 export type { Dialect };
 
 /** A table inside a target. `schema` is always resolved (never "default"). */
@@ -297,12 +308,10 @@ export interface Target {
    */
   readonly deleteRechecksLatest: boolean;
   /**
-   * Whether a cleanup's DELETE hands back each row's key (DELETE … RETURNING), compared to
-   * the batch's in the process, instead of matching every key in SQL: SQLite, where an IN
-   * list of keys made the DELETE 3× slower. MySQL has no RETURNING; PostgreSQL hashes a
-   * `= ANY(keys)`, cheaper than sending 10,000 rows back to be parsed.
+   * Which cleanup DELETEs hand back each row's key (DELETE … RETURNING), compared to the
+   * batch's in the process, instead of matching every key in SQL (DeleteReturning).
    */
-  readonly deleteReturning: boolean;
+  readonly deleteReturning: DeleteReturning;
   /** `DELETE FROM table AS alias` in this dialect's words (MySQL and MariaDB name the alias before FROM), for a DELETE whose WHERE probes another table by the alias. */
   deleteFromAliased(table: TableRef, alias: string): RawBuilder<unknown>;
   /** The key every row has when its table declares no primary key (SQLite's rowid), or null. */

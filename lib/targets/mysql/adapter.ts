@@ -7,7 +7,7 @@ export const mysqlAdapter: Adapter = {
   rowLocks: true,
   deleteRechecksLatest: true,
   // MariaDB has DELETE … RETURNING, MySQL 8 does not: one adapter serves both.
-  deleteReturning: false,
+  deleteReturning: "never",
   implicitRowKey: null,
   // MariaDB's exists_to_in turns a cleanup's NOT EXISTS into NOT IN (subquery) and
   // materializes the parent's whole key per statement: 92 ms for a batch's candidates and

@@ -7,8 +7,7 @@ export const postgresAdapter: Adapter = {
   rowLocks: true,
   /** EvalPlanQual re-checks a waited-for row, but its subqueries keep the statement's snapshot (see Target). */
   deleteRechecksLatest: false,
-  /** Keys matched in SQL (a hashed = ANY(…)): handing 10,000 deleted rows back cost the process more than the match costs the server. */
-  deleteReturning: false,
+  deleteReturning: "composite_keys",
   implicitRowKey: null,
   orphanProbe: "fenced_not_exists",
   keyArrays: true,

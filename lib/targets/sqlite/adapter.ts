@@ -8,7 +8,7 @@ export const sqliteAdapter: Adapter = {
   // read before another writer committed fails (SQLITE_BUSY) rather than act on stale rows.
   rowLocks: false,
   deleteRechecksLatest: true,
-  deleteReturning: true,
+  deleteReturning: "always",
   implicitRowKey: "rowid",
   orphanProbe: "not_exists",
   keyArrays: false,
