@@ -46,7 +46,7 @@ export async function countSplitting(
   // read only once a count timed out: a count within its limit costs no catalog read
   const rowsOfWhole = async () =>
     opts.rows ??
-    (await opts.child.estimateRows(opts.table).catch(async (e) => void (await logFailure("detect", `estimating ${opts.table.table}'s rows for a split`)(e)))) ??
+    (await opts.child.estimateRows(opts.table).catch(logFailure("detect", `estimating ${opts.table.table}'s rows for a split`))) ??
     UNKNOWN_RANGE_ROWS;
   const attempt = async (r: KeyRange | undefined, known: number | null, depth: number): Promise<OrphanCount> => {
     try {

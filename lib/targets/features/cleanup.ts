@@ -110,9 +110,10 @@ export function lockStillOrphans(opts: {
 /**
  * In one statement, deletes the batch's rows that are still orphans: found by primary key,
  * their key still one of the keys the batch found eligible (a row re-pointed to a key that
- * was not is left alone; one re-pointed to another eligible key is an orphan of that key), and, inside one target, still without a live parent. What
- * lockStillOrphans and deleteByPk do in two round trips and a transfer of whole rows, for
- * a plain delete with nothing below the child (nothing to archive, no dependents to read).
+ * was not is left alone; one re-pointed to another eligible key is an orphan of that key),
+ * and, inside one target, still without a live parent. What lockStillOrphans and deleteByPk
+ * do in two round trips and a transfer of whole rows, for a plain delete with nothing below
+ * the child (nothing to archive, no dependents to read).
  * `head` is the target's deleteFromAliased(child, "c").
  *
  * With `returning` (per Target.deleteReturning) the keys are not matched in SQL: the deleted
