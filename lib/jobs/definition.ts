@@ -1,4 +1,4 @@
-import type { PgBoss, QueueOptions, SendOptions } from "pg-boss";
+import type { PgBoss, Queue, SendOptions } from "pg-boss";
 import type { z } from "zod";
 import type { Config } from "../config/types";
 import type { Store } from "../store/client";
@@ -32,11 +32,18 @@ export interface JobDefinition<T> {
    * Options the queue is created (or updated) with: retries, expiry, and pg-boss's own
    * heartbeat where the pg-boss job is the whole of the work (a sweep, an erasure run): a
    * worker that dies has its job failed and retried after `heartbeatSeconds`, not after
-   * the expiry, and the retry takes the store's row over (its heartbeat is as old).
+   * the expiry, and the retry takes the store's row over (its heartbeat is as old). `notify`:
+   * a job sent wakes the queue's workers at once (lib/jobs/queue.ts).
    */
-  queueOptions: QueueOptions & { heartbeatSeconds?: number };
+  queueOptions: Omit<Queue, "name">;
   /** Jobs of this kind one process runs at once (default 1): a sweep's parts, two at a time as an in-process sweep counts. */
   localConcurrency?: number;
+  /**
+   * A worker that ends a job of this kind asks the queue for the next one at once (pg-boss's
+   * `notifyWorker`), instead of waiting out the rest of its poll: for kinds sent in runs (a
+   * sweep's parts), where the poll would otherwise stand between one job and the next.
+   */
+  backToBack?: boolean;
   /** Options each job of this kind is sent with (a singleton key, retries). */
   sendOptions?(data: T): SendOptions;
   /** A recurring job: its cron (UTC) from the config, or null for none (an earlier schedule is removed). */

@@ -44,7 +44,8 @@ export async function startJobRuntime(store: Store, opts: JobRuntimeOptions): Pr
   const log = opts.log ?? (opts.logger ? lineSink(opts.logger) : () => {});
   const stopping = new AbortController();
   // The queue's own errors (a lost connection, a failed poll) are warnings, not routine lines.
-  const boss = await startQueue(store, { log: opts.logger ? (line) => opts.logger!.warn(line) : log });
+  // listening only where jobs are worked: a process that only sends them needs no wake-ups
+  const boss = await startQueue(store, { log: opts.logger ? (line) => opts.logger!.warn(line) : log, listen: opts.work });
   const deps: WorkerDeps = { store, config: opts.config, log, logger: opts.logger, signal: stopping.signal, interrupted: new Map() };
   const stopReaper = opts.work ? await startWorkers(boss, deps) : () => {};
   let stopped: Promise<void> | undefined;

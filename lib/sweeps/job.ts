@@ -67,7 +67,7 @@ export async function handleSweepJob(
 export const sweepJob: JobDefinition<SweepJob> = {
   queue: "custodian.sweep",
   schema: sweepJobSchema,
-  queueOptions: { retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 3600, heartbeatSeconds: ABANDONED_AFTER_MS / 1000 },
+  queueOptions: { retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 3600, heartbeatSeconds: ABANDONED_AFTER_MS / 1000, notify: true },
   sendOptions: (data) => (data.trigger === "manual" ? { singletonKey: `manual:${data.sweepId}` } : {}),
   schedule: { cron: (config) => config.schedule.sweep, data: { trigger: "schedule" } },
   handle: (data, run) => handleSweepJob(run, data, run.createdOn),

@@ -103,8 +103,17 @@ export const sweepPartJob: JobDefinition<PartRef> = {
   queue: "custodian.sweep-part",
   schema: partSchema,
   // pg-boss's heartbeat is the part's: a worker killed mid-part has the job retried, and the retry finds the part's row as stale
-  queueOptions: { retryLimit: MAX_PART_ATTEMPTS + 2, retryDelay: 5, retryBackoff: true, expireInSeconds: 6 * 3600, heartbeatSeconds: PART_STALE_MS / 1000 },
+  queueOptions: {
+    retryLimit: MAX_PART_ATTEMPTS + 2,
+    retryDelay: 5,
+    retryBackoff: true,
+    expireInSeconds: 6 * 3600,
+    heartbeatSeconds: PART_STALE_MS / 1000,
+    notify: true,
+  },
   localConcurrency: 2,
+  // parts come in runs: a worker done with one takes the next at once, not at its next poll
+  backToBack: true,
   handle: (data, run) => handleSweepPart(run, data),
   abandoned: async (store: Store) => {
     const ids = await abandonedIds(store, sweepParts, ["running"]);
@@ -117,7 +126,7 @@ export const sweepPartJob: JobDefinition<PartRef> = {
 export const sweepFinishJob: JobDefinition<{ sweepId: string }> = {
   queue: "custodian.sweep-finish",
   schema: finishSchema,
-  queueOptions: { retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 3600, heartbeatSeconds: 600 },
+  queueOptions: { retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 3600, heartbeatSeconds: 600, notify: true },
   sendOptions: (data) => ({ singletonKey: `finish:${data.sweepId}` }),
   handle: (data, run) => finishSweep(run, data.sweepId),
 };
