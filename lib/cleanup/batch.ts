@@ -1,49 +1,16 @@
 import type { Store } from "../store/client";
 import { TargetError } from "../targets/errors";
 import { sightingKey } from "../sightings/record";
+import { recordApplied, recordIntent, setAside, zeroCounts, type BatchOutcome } from "./batch-steps";
 import { deleteByPk, lockStillOrphans, nullColumnsByPk, rowsByPk, rowsReferencing } from "../targets/features/cleanup";
 import { missingAmong, nextCandidates, type Candidate, type CandidateReader } from "./candidates";
 import { deleteRechecked } from "./direct-delete";
+import { runBatchUnderWriteLock } from "./locked-batch";
 import { packedIntegerKeys } from "./intent";
 import { parentsBackAmong } from "./parents-back";
 import { applyDependents, archiveDependents, collectDependents, dependentsOfRemovable, type DependentWork } from "./dependents";
-import { eligibility } from "./eligibility";
 import type { CleanupPlan, DependentNode } from "./plan";
 import { jsonRow, pkOf, pkText, type Row } from "./rows";
-
-export interface BatchCounts {
-  examined: number;
-  deleted: number;
-  nulled: number;
-  archived: number;
-  dependentsRemoved: number;
-  skippedGrace: number;
-  skippedAllowlist: number;
-  skippedNotOrphan: number;
-  skippedProtected: number;
-}
-
-export const zeroCounts = (): BatchCounts => ({
-  examined: 0,
-  deleted: 0,
-  nulled: 0,
-  archived: 0,
-  dependentsRemoved: 0,
-  skippedGrace: 0,
-  skippedAllowlist: 0,
-  skippedNotOrphan: 0,
-  skippedProtected: 0,
-});
-
-export interface BatchOutcome {
-  counts: BatchCounts;
-  /** The primary key the next batch starts after; null when the child has been walked to its end. */
-  cursor: unknown[] | null;
-  /** The intent was recorded and applied (false: nothing was eligible, no target write). */
-  wrote: boolean;
-  /** The batch would have removed this many rows, more than its budget: nothing was done, the cursor did not move. */
-  overBudget?: number;
-}
 
 /**
  * Thrown inside a batch's transaction to roll it back: it would remove more rows than the
@@ -77,6 +44,7 @@ export async function runBatch(
   reader: Pick<CandidateReader, "take"> = { take: (a, n) => nextCandidates(plan, a, n) },
   budget = Infinity,
 ): Promise<BatchOutcome> {
+  if (plan.deleteUnderWriteLock) return runBatchUnderWriteLock(store, plan, job, after, size, budget);
   const counts = zeroCounts();
   // The batch's duration counts from here: finding its candidates is part of its cost.
   const started = performance.now();
@@ -84,23 +52,7 @@ export async function runBatch(
   counts.examined = examined;
   if (!rows.length) return { counts, cursor, wrote: false };
 
-  const el = await eligibility(
-    store,
-    plan.relation,
-    rows.map((r) => r.key),
-    plan.graceDays,
-  );
-  // Nothing set aside (no grace period, no allowlist entry): no key needs its text.
-  const eligible: Candidate[] =
-    !el.allowlisted.size && !el.inGrace.size
-      ? rows
-      : rows.filter((r) => {
-          const k = sightingKey(r.key);
-          if (el.allowlisted.has(k)) counts.skippedAllowlist++;
-          else if (el.inGrace.has(k)) counts.skippedGrace++;
-          else return true;
-          return false;
-        });
+  const eligible = await setAside(store, plan, rows, counts);
   if (!eligible.length) return { counts, cursor, wrote: false };
   if (eligible.length > budget) return { counts: zeroCounts(), cursor: after, wrote: false, overBudget: eligible.length };
 
@@ -130,10 +82,7 @@ export async function runBatch(
   const intent = deferredNodes.length
     ? toApply.map((r) => ({ pk: r.pk.map(String), row: jsonRow(fullByPk.get(pkText(r.pk)) ?? {}) }))
     : (packedIntegerKeys(toApply.map((r) => r.pk)) ?? toApply.map((r) => r.pk.map(String)));
-  // Raw: Prisma's create took ~10 ms to carry 1,000 keys as JSON, the statement ~2 ms.
-  await store.prisma.$executeRaw`
-    INSERT INTO cleanup_batches (job_id, seq, status, keys, cursor_to)
-    VALUES (${job.id}::uuid, ${job.seq}, 'applying', ${JSON.stringify(intent)}::jsonb, ${JSON.stringify(cursor ? cursor.map(String) : [])}::jsonb)`;
+  await recordIntent(store, job, intent, cursor);
 
   if (!plan.sameTarget) {
     // Across databases no statement can see both sides: ask the parent again, just before the child's transaction.
@@ -161,7 +110,7 @@ export async function runBatch(
                 rows: toApply,
                 parent: parentCheck,
                 forUpdate: plan.child.rowLocks,
-                keyArrays: plan.child.keyArrays,
+                keyLists: plan.child.keyLists,
               }),
             );
             const same = stillSameKey(found, toApply, plan.pk.length, plan.childRef.columns.length);
@@ -188,7 +137,7 @@ export async function runBatch(
               changed = await tx.execute(
                 plan.action === "set_null"
                   ? nullColumnsByPk(plan.childRef, plan.pk, pks, plan.childRef.columns)
-                  : deleteByPk(plan.childRef, plan.pk, pks, plan.child.keyArrays),
+                  : deleteByPk(plan.childRef, plan.pk, pks, plan.child.keyLists),
               );
             }
             return { locked: locked.length, blocked: blocked.length, changed, archived, dependentsRemoved, deferred: work.deferred };
@@ -301,28 +250,4 @@ export async function removeDeferred(store: Store, jobId: string, plan: CleanupP
     });
   }
   return removed;
-}
-
-/**
- * The batch's outcome and the job's new position, atomically: one statement (a data-modifying
- * CTE), where a two-update Prisma transaction cost ~8 ms a batch on the embedded store.
- */
-async function recordApplied(store: Store, job: { id: string; seq: number }, c: BatchCounts, cursor: unknown[] | null, ms: number) {
-  const n = await store.prisma.$executeRaw`
-    WITH b AS (
-      UPDATE cleanup_batches SET status = 'applied', deleted = ${c.deleted + c.nulled}, duration_ms = ${Math.round(ms)}
-      WHERE job_id = ${job.id}::uuid AND seq = ${job.seq} RETURNING 1
-    )
-    UPDATE cleanup_jobs SET
-      examined = examined + ${BigInt(c.examined)}, deleted = deleted + ${BigInt(c.deleted)}, nulled = nulled + ${BigInt(c.nulled)},
-      archived = archived + ${BigInt(c.archived)}, dependents_removed = dependents_removed + ${BigInt(c.dependentsRemoved)},
-      skipped_grace = skipped_grace + ${BigInt(c.skippedGrace)}, skipped_allowlist = skipped_allowlist + ${BigInt(c.skippedAllowlist)},
-      skipped_not_orphan = skipped_not_orphan + ${BigInt(c.skippedNotOrphan)}, skipped_protected = skipped_protected + ${BigInt(c.skippedProtected)},
-      batches = batches + 1, cursor = ${JSON.stringify(cursor ? cursor.map(String) : [])}::jsonb, heartbeat_at = ${new Date()}
-    WHERE id = ${job.id}::uuid AND EXISTS (SELECT 1 FROM b)`;
-  if (n !== 1) throw new Error(`cleanup job ${job.id}: batch ${job.seq} has no intent to mark applied`);
-}
-
-export function increments(c: BatchCounts) {
-  return Object.fromEntries(Object.entries(c).map(([k, v]) => [k, { increment: BigInt(v) }])) as Record<keyof BatchCounts, { increment: bigint }>;
 }

@@ -62,7 +62,7 @@ async function deleteOnce(tx: TargetTransaction, plan: CleanupPlan, rows: Candid
     // is visible is not even locked, where deleting it first would hold a live row of the
     // application's until the rollback.
     parent: plan.sameTarget ? { ref: plan.parentRef, live: child.parentLive("p", plan.softDelete), probe: child.orphanProbe } : undefined,
-    keyArrays: child.keyArrays,
+    keyLists: child.keyLists,
     returning,
   });
   const changed = new Set<string>();

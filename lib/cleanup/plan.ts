@@ -45,6 +45,13 @@ export interface CleanupPlan {
    */
   directDelete: boolean;
   /**
+   * A batch reads its candidates and deletes them inside one transaction that holds every
+   * write of the child's database (locked-batch.ts): a plain delete with nothing below the
+   * child, inside one database that has one writer (SQLite: Target.writesHeldByTransaction).
+   * Nothing can change between the read and the DELETE, so the DELETE re-checks nothing.
+   */
+  deleteUnderWriteLock: boolean;
+  /**
    * Where a statement that waited for a row lock re-checks that row in the snapshot it
    * started with (PostgreSQL: Target.deleteRechecksLatest), the parents of what a batch
    * deleted or locked are asked again inside its transaction (parents-back.ts): null elsewhere.
@@ -93,6 +100,7 @@ export async function planCleanup(config: Config, pool: TargetPool, relation: Re
     dependents,
     cycles: tree.cycles,
     directDelete,
+    deleteUnderWriteLock: action === "delete" && dependents.length === 0 && w.child === w.parent && w.child.writesHeldByTransaction,
     parentsAgain: w.child === w.parent && !w.child.deleteRechecksLatest ? await w.parent.liveKeysWithin(w.parentRef, w.softDelete) : null,
   };
 }

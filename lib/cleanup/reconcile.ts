@@ -1,6 +1,7 @@
 import type { Store } from "../store/client";
 import { existingPks } from "../targets/features/cleanup";
-import { increments, removeDeferred, zeroCounts } from "./batch";
+import { removeDeferred } from "./batch";
+import { increments, zeroCounts } from "./batch-steps";
 import type { CleanupPlan } from "./plan";
 import { unpackIntent } from "./intent";
 import { pkText } from "./rows";

@@ -315,7 +315,7 @@ async function runStep(
       const keys = pks.map((k) => k.map(jsonKey));
       await store.prisma
         .$executeRaw`UPDATE deletion_steps SET intent = ${JSON.stringify({ ...intent, pks: packedIntegerKeys(keys) ?? keys })}::jsonb, updated_at = now() WHERE id = ${stepId}`;
-      if (intent.action === "delete") return tx.execute(deleteByPk(intent.table, intent.pk, pks, target.keyArrays));
+      if (intent.action === "delete") return tx.execute(deleteByPk(intent.table, intent.pk, pks, target.keyLists));
       if (intent.action === "null") return tx.execute(nullColumnsByPk(intent.table, intent.pk, pks, intent.check));
       return tx.execute(redactByPk(intent.table, intent.pk, pks, Object.fromEntries(intent.check.map((c, i) => [c, intent.expect[i]]))));
     });

@@ -14,6 +14,7 @@ import type {
   KeyPage,
   LoadReading,
   DeleteReturning,
+  KeyLists,
   OrphanProbe,
   ParentSoftDelete,
   PartialIndex,
@@ -50,7 +51,7 @@ export interface Adapter {
   readonly deleteReturning: DeleteReturning;
   readonly implicitRowKey: string | null;
   readonly orphanProbe: OrphanProbe;
-  readonly keyArrays: boolean;
+  readonly keyLists: KeyLists;
   /**
    * Whether a column's declared type bounds what it holds. SQLite's does not (an
    * INTEGER column can hold "abc"), so it answers for every key itself.
@@ -117,6 +118,11 @@ export interface Statements {
   partialIndex(ref: ColumnsRef, stamp: string, opts: { unique: boolean; live: boolean }): RawBuilder<unknown> | null;
   /** Statements that bound each statement of the current transaction to `ms` (none where the dialect has no such setting). */
   timeouts(ms: number): RawBuilder<unknown>[];
+  /**
+   * Where one writer holds the whole database (SQLite), the BEGIN that takes that write lock
+   * at once (BEGIN IMMEDIATE): Target.transactionHoldingWrites. Absent where writers lock rows.
+   */
+  beginHoldingWrites?(): RawBuilder<unknown>;
 }
 
 /** The foreign keys a dialect enforces, and how it adds one safely (lib/prevention). */

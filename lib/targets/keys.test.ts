@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cannotBeOfFamily, integerBounds, integerRange, normaliseValue, outsideRange, typeFamily } from "./keys";
+import { cannotBeOfFamily, integerBounds, integerRange, jsonKeyList, normaliseValue, outsideRange, typeFamily } from "./keys";
 
 describe("key types", () => {
   it.each([
@@ -83,5 +83,15 @@ describe("integerRange and outsideRange", () => {
     expect(outsideRange("9223372036854775807", i64)).toBe(false);
     expect(outsideRange("9223372036854775808", i64)).toBe(true);
     expect(outsideRange("-9223372036854775809", i64)).toBe(true);
+  });
+
+  it("carries a key list as JSON only where every key comes back exactly", () => {
+    expect(jsonKeyList([1, 9007199254740993n, -5n, 'it\'s "quoted"', "2"])).toBe('[1,9007199254740993,-5,"it\'s \\"quoted\\"","2"]');
+    expect(jsonKeyList([])).toBe("[]");
+    // a real, a double past 2^53, a blob, a null: one parameter each
+    expect(jsonKeyList([1, 2.5])).toBeNull();
+    expect(jsonKeyList([2 ** 53])).toBeNull();
+    expect(jsonKeyList([Buffer.from("ab")])).toBeNull();
+    expect(jsonKeyList([null])).toBeNull();
   });
 });

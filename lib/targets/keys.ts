@@ -147,3 +147,19 @@ export function integerArrayLiteral(values: unknown[]): string | null {
   }
   return `{${values.join(",")}}`;
 }
+
+/**
+ * One column's keys as a JSON array for SQLite's json_each, or null when one of them would
+ * not come back exactly as the value it is: integers (a BigInt, as SQLite returns them, or
+ * a safe number) as JSON numbers, which json_each reads back as 64-bit integers; text as
+ * JSON strings. Anything else (a real, a blob, a null) goes one parameter each.
+ */
+export function jsonKeyList(values: unknown[]): string | null {
+  const parts: string[] = [];
+  for (const v of values) {
+    if (typeof v === "bigint" || (typeof v === "number" && Number.isSafeInteger(v))) parts.push(String(v));
+    else if (typeof v === "string") parts.push(JSON.stringify(v));
+    else return null;
+  }
+  return `[${parts.join(",")}]`;
+}

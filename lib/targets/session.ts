@@ -115,6 +115,36 @@ export class Session {
     return this.guard(() => lock.turn(() => db.transaction().execute((trx) => lock.within(trx, () => this.begun(trx, limits, fn)))));
   }
 
+  /**
+   * A transaction of an in-process database opened by `begin` (SQLite's BEGIN IMMEDIATE,
+   * which Kysely's transactions cannot send): it holds the database's write lock from its
+   * first statement, so what it reads cannot change before it commits. Inside one already
+   * open on the database, a savepoint of it (which holds that lock only if the outer one does).
+   */
+  transactionBegunBy<T>(begin: RawBuilder<unknown>, limits: RawBuilder<unknown>[], fn: (tx: TargetTransaction) => Promise<T>): Promise<T> {
+    const { db, serial: lock } = this.driver;
+    if (!lock) throw new Error(`${this.name}: a transaction begun by its own statement is for in-process databases`);
+    const outer = lock.openTransaction();
+    if (outer) return this.guard(() => this.savepoint(outer, fn));
+    return this.guard(() =>
+      lock.turn(() =>
+        db.connection().execute(async (conn) => {
+          await begin.execute(conn);
+          let result: T;
+          try {
+            result = await lock.within(conn, () => this.begun(conn, limits, fn));
+            await sql`COMMIT`.execute(conn);
+          } catch (err) {
+            // A failed COMMIT leaves the transaction open too (SQLITE_BUSY): it must not outlive the turn.
+            await sql`ROLLBACK`.execute(conn).catch(() => {});
+            throw err;
+          }
+          return result;
+        }),
+      ),
+    );
+  }
+
   private async begun<T>(trx: Kysely<any>, limits: RawBuilder<unknown>[], fn: (tx: TargetTransaction) => Promise<T>): Promise<T> {
     for (const s of limits) await s.execute(trx);
     return fn(this.transactionOn(trx));

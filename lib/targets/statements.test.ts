@@ -44,11 +44,20 @@ describe("index statements", () => {
   it("the capability flags come from the dialect's adapter", async () => {
     const [pg, my, lite] = [await open("postgres"), await open("mysql"), await open("sqlite")];
     expect(
-      [pg, my, lite].map((t) => [t.inProcess, t.rowLocks, t.deleteRechecksLatest, t.deleteReturning, t.implicitRowKey, t.orphanProbe, t.keyArrays]),
+      [pg, my, lite].map((t) => [
+        t.inProcess,
+        t.rowLocks,
+        t.deleteRechecksLatest,
+        t.deleteReturning,
+        t.implicitRowKey,
+        t.orphanProbe,
+        t.keyLists,
+        t.writesHeldByTransaction,
+      ]),
     ).toEqual([
-      [false, true, false, "composite_keys", null, "fenced_not_exists", true],
-      [false, true, true, "never", null, "count", false],
-      [true, false, true, "always", "rowid", "not_exists", false],
+      [false, true, false, "composite_keys", null, "fenced_not_exists", "array", false],
+      [false, true, true, "never", null, "count", "parameters", false],
+      [true, false, true, "always", "rowid", "not_exists", "json", true],
     ]);
   });
 });

@@ -18,6 +18,7 @@ import type {
   LoadReading,
   OrphanCount,
   DeleteReturning,
+  KeyLists,
   OrphanProbe,
   ParentSoftDelete,
   SameTargetOrphanQuery,
@@ -61,7 +62,8 @@ class ComposedTarget implements Target {
   readonly deleteReturning: DeleteReturning;
   readonly implicitRowKey: string | null;
   readonly orphanProbe: OrphanProbe;
-  readonly keyArrays: boolean;
+  readonly keyLists: KeyLists;
+  readonly writesHeldByTransaction: boolean;
 
   constructor(
     private readonly session: Session,
@@ -79,8 +81,9 @@ class ComposedTarget implements Target {
       deleteReturning: this.deleteReturning,
       implicitRowKey: this.implicitRowKey,
       orphanProbe: this.orphanProbe,
-      keyArrays: this.keyArrays,
+      keyLists: this.keyLists,
     } = adapter);
+    this.writesHeldByTransaction = !!statements.beginHoldingWrites;
   }
 
   defaultSchema() {
@@ -301,6 +304,12 @@ class ComposedTarget implements Target {
 
   transaction<T>(timeoutMs: number, fn: (tx: TargetTransaction) => Promise<T>): Promise<T> {
     return this.session.transaction(this.statements.timeouts(timeoutMs), fn);
+  }
+
+  transactionHoldingWrites<T>(timeoutMs: number, fn: (tx: TargetTransaction) => Promise<T>): Promise<T> {
+    const begin = this.statements.beginHoldingWrites?.();
+    if (!begin) throw new Error(`${this.name}: a transaction here cannot hold the whole database's writes (Target.writesHeldByTransaction)`);
+    return this.session.transactionBegunBy(begin, this.statements.timeouts(timeoutMs), fn);
   }
 
   async readLoad(): Promise<LoadReading> {

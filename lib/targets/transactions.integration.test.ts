@@ -160,4 +160,48 @@ describe.each(DIALECTS)("transactions from several targets on one $dialect datab
       expect(await read(b)).toBe(2);
     },
   );
+
+  // Another connection to the file, as another process has: it waits for the write lock, or
+  // with no busy timeout is refused at once (SQLITE_BUSY), without blocking this event loop.
+  it.runIf(available && dialect === "sqlite")(
+    "a transaction holding writes holds the file's write lock from its first read to its end, and rolls back whole on failure",
+    async () => {
+      expect([a.writesHeldByTransaction, b.writesHeldByTransaction]).toEqual([true, true]);
+      await a.query(set(0));
+      const other = new Database(fx.spec.url, { timeout: 0 });
+      // WAL, as applications run SQLite: a reader there holds no lock a writer waits for,
+      // so only the transaction's own write lock keeps the write below out
+      expect(other.pragma("journal_mode = WAL", { simple: true })).toBe("wal");
+      const writeFromOutside = () => other.prepare("UPDATE counter SET n = 99 WHERE id = 1").run();
+      try {
+        const seen = await a.transactionHoldingWrites(5000, async (tx) => {
+          // nothing written yet: a plain BEGIN would not hold the lock until its first write
+          const [row] = await tx.query<{ n: unknown }>(sql`SELECT n FROM ${counter()} WHERE id = 1`);
+          expect(writeFromOutside).toThrow(/database is locked/);
+          // inside it, any target on the file runs in it: a savepoint, not a wait
+          await b.transaction(5000, (inner) => inner.execute(set(Number(row.n) + 1)));
+          return read(b);
+        });
+        expect(seen).toBe(1);
+        expect(await read(a)).toBe(1);
+        // a failure rolls back what it wrote, and the lock is let go
+        await expect(
+          a.transactionHoldingWrites(5000, async (tx) => {
+            await tx.execute(set(5));
+            throw new Error("fails on purpose");
+          }),
+        ).rejects.toThrow("fails on purpose");
+        expect(await read(a)).toBe(1);
+        expect(writeFromOutside().changes).toBe(1);
+        expect(await read(a)).toBe(99);
+      } finally {
+        other.close();
+      }
+    },
+  );
+
+  it.runIf(available && dialect !== "sqlite")("only SQLite holds a database's writes in one transaction", async () => {
+    expect(a.writesHeldByTransaction).toBe(false);
+    expect(() => a.transactionHoldingWrites(5000, async () => {})).toThrow(/cannot hold the whole database's writes/);
+  });
 });

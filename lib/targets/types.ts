@@ -16,6 +16,18 @@ import type { KeyValueParse } from "./features/key-values";
 export type OrphanProbe = "not_exists" | "fenced_not_exists" | "count";
 
 /**
+ * How a cleanup binds a list of one column's keys (a batch's primary keys, its keys):
+ * - `parameters`: `IN (?, ?, …)`, one parameter per key (MySQL and MariaDB);
+ * - `array`: `= ANY($1)`, one array parameter: PostgreSQL plans and binds a 1,000-key IN (…)
+ *   ~1.6× slower (bench:cleanup);
+ * - `json`: `IN (SELECT value FROM json_each(?))`, one JSON text (SQLite): a DELETE of 15,000
+ *   keys as 15,000 parameters took twice as long, in Kysely's building and SQLite's parsing
+ *   of a statement prepared anew each time (bench:cleanup).
+ * Keys a list cannot carry exactly (see keys.ts) go one parameter each.
+ */
+export type KeyLists = "parameters" | "array" | "json";
+
+/**
  * Which of a cleanup's DELETEs hand their rows' keys back (DELETE … RETURNING) to be compared
  * in the process, instead of matching the batch's keys in SQL:
  * - `always` (SQLite): matched in SQL, an IN list of the keys made its DELETE 3× slower;
@@ -293,11 +305,8 @@ export interface Target {
    * the parent's key index (OrphanProbe).
    */
   readonly orphanProbe: OrphanProbe;
-  /**
-   * Whether a list of keys is bound as one array parameter (`= ANY($1)`) rather than one
-   * parameter per key: PostgreSQL plans and binds a 1,000-key IN (…) ~1.6× slower (bench:cleanup).
-   */
-  readonly keyArrays: boolean;
+  /** How a list of one column's keys is bound (KeyLists). */
+  readonly keyLists: KeyLists;
   /**
    * Whether a DELETE that waits for a row another transaction holds re-checks its WHERE,
    * subqueries included, against what that transaction committed: InnoDB reads the other
@@ -326,6 +335,18 @@ export interface Target {
    * it (lib/targets/serial.ts).
    */
   transaction<T>(timeoutMs: number, fn: (tx: TargetTransaction) => Promise<T>): Promise<T>;
+  /**
+   * Whether one transaction can hold every write of the database from its first statement
+   * (SQLite, whose one writer holds the whole file): transactionHoldingWrites exists.
+   */
+  readonly writesHeldByTransaction: boolean;
+  /**
+   * transaction(), begun holding the database's write lock: nothing it reads can change
+   * (no other writer, in or out of the process, commits) until it ends, so it may read rows
+   * and then change them without checking them again. Other writers wait for it as for any
+   * write transaction (SQLite's busy timeout). Only where writesHeldByTransaction.
+   */
+  transactionHoldingWrites<T>(timeoutMs: number, fn: (tx: TargetTransaction) => Promise<T>): Promise<T>;
 
   /** Replica lag and running statements, for throttling (lib/targets/throttle.ts); nulls in-process. */
   readLoad(): Promise<LoadReading>;

@@ -1,21 +1,23 @@
 import { sql, type RawBuilder } from "kysely";
 import { col, keyAfter, keyNotNull, keysEqual, orderBy, tableId } from "../sql";
-import { integerArrayLiteral } from "../keys";
-import type { ColumnsRef, OrphanProbe, TableRef } from "../types";
+import { integerArrayLiteral, jsonKeyList } from "../keys";
+import type { ColumnsRef, KeyLists, OrphanProbe, TableRef } from "../types";
 
 // The statements a cleanup sends, dialect-neutral (identifiers quoted by the dialect,
 // values bound). docs/architecture.md: find candidates by a keyset walk and re-check each batch
 // with a cheap per-candidate probe of the parent (see noLiveParent), never a fresh anti join over the table.
 
 /** `c.a IN (…)` for one column, `(c.a = ? AND c.b = ?) OR …` for several: every dialect reads both. */
-export function tuplesMatch(alias: string | null, columns: string[], tuples: unknown[][], keyArrays = false): RawBuilder<unknown> {
+export function tuplesMatch(alias: string | null, columns: string[], tuples: unknown[][], keyLists: KeyLists = "parameters"): RawBuilder<unknown> {
   if (tuples.length === 0) return sql`1 = 0`;
   // UPDATE and DELETE name their table bare: their columns go unqualified.
   const ref = (c: string) => (alias ? col(alias, c) : sql.id(c));
-  if (columns.length === 1 && keyArrays) {
+  if (columns.length === 1 && keyLists === "array") {
     const values = tuples.map((t) => t[0]);
     return sql`${ref(columns[0])} = ANY(${integerArrayLiteral(values) ?? values})`;
   }
+  const json = columns.length === 1 && keyLists === "json" ? jsonKeyList(tuples.map((t) => t[0])) : null;
+  if (json !== null) return sql`${ref(columns[0])} IN (SELECT value FROM json_each(${json}))`;
   if (columns.length === 1) return sql`${ref(columns[0])} IN (${sql.join(tuples.map((t) => sql`${t[0]}`))})`;
   return orTree(
     tuples.map(
@@ -93,15 +95,15 @@ export function lockStillOrphans(opts: {
   rows: { pk: unknown[]; key: unknown[] }[];
   parent?: { ref: ColumnsRef; live: RawBuilder<unknown>; probe?: OrphanProbe };
   forUpdate: boolean;
-  /** Target.keyArrays */
-  keyArrays?: boolean;
+  /** Target.keyLists */
+  keyLists?: KeyLists;
 }): RawBuilder<Record<string, unknown>> {
   const { child, pk, rows, parent } = opts;
   const match = tuplesMatch(
     "c",
     pk,
     rows.map((r) => r.pk),
-    opts.keyArrays,
+    opts.keyLists,
   );
   const orphan = parent ? sql` AND ${noLiveParent(parent.ref, child, parent.live, parent.probe ?? "not_exists")}` : sql``;
   return sql`SELECT ${aliased("c", pk, "__pk")}, ${aliased("c", child.columns, "__key")}, c.* FROM ${tableId(child)} AS c WHERE ${match}${orphan}${opts.forUpdate ? sql` FOR UPDATE` : sql``}`;
@@ -127,18 +129,18 @@ export function deleteStillOrphans(
     pk: string[];
     rows: { pk: unknown[]; key: unknown[] }[];
     parent?: { ref: ColumnsRef; live: RawBuilder<unknown>; probe?: OrphanProbe };
-    /** Target.keyArrays */
-    keyArrays?: boolean;
+    /** Target.keyLists */
+    keyLists?: KeyLists;
     returning?: boolean;
   },
 ): RawBuilder<Record<string, unknown>> {
-  const { child, pk, rows, parent, keyArrays } = opts;
+  const { child, pk, rows, parent, keyLists } = opts;
   const orphan = parent ? sql` AND ${noLiveParent(parent.ref, child, parent.live, parent.probe ?? "not_exists")}` : sql``;
   const byPk = tuplesMatch(
     "c",
     pk,
     rows.map((r) => r.pk),
-    keyArrays,
+    keyLists,
   );
   if (opts.returning) {
     // Unqualified: SQLite's RETURNING names the modified table's columns bare.
@@ -147,7 +149,7 @@ export function deleteStillOrphans(
   }
   // Each key once; a lone value as itself (a batch's rows mostly share a few keys, or none).
   const keys = new Map(rows.map((r) => [r.key.length === 1 ? String(r.key[0]) : JSON.stringify(r.key.map(String)), r.key]));
-  return sql`${head} WHERE ${byPk} AND ${tuplesMatch("c", child.columns, [...keys.values()], keyArrays)}${orphan}`;
+  return sql`${head} WHERE ${byPk} AND ${tuplesMatch("c", child.columns, [...keys.values()], keyLists)}${orphan}`;
 }
 
 /**
@@ -169,8 +171,8 @@ export function rowsByPk(table: TableRef, pk: string[], pks: unknown[][]): RawBu
   return sql`SELECT ${aliased("c", pk, "__pk")}, c.* FROM ${tableId(table)} AS c WHERE ${tuplesMatch("c", pk, pks)}`;
 }
 
-export function deleteByPk(table: TableRef, pk: string[], pks: unknown[][], keyArrays = false): RawBuilder<unknown> {
-  return sql`DELETE FROM ${tableId(table)} WHERE ${tuplesMatch(null, pk, pks, keyArrays)}`;
+export function deleteByPk(table: TableRef, pk: string[], pks: unknown[][], keyLists: KeyLists = "parameters"): RawBuilder<unknown> {
+  return sql`DELETE FROM ${tableId(table)} WHERE ${tuplesMatch(null, pk, pks, keyLists)}`;
 }
 
 export function nullColumnsByPk(table: TableRef, pk: string[], pks: unknown[][], columns: string[]): RawBuilder<unknown> {

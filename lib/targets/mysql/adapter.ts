@@ -14,7 +14,7 @@ export const mysqlAdapter: Adapter = {
   // 250 ms for its lock at 200K parents, ~2 ms each as a correlated count (PostgreSQL keeps
   // NOT EXISTS: there the count's cost estimate switches JIT on, 150 ms).
   orphanProbe: "count",
-  keyArrays: false,
+  keyLists: "parameters",
   typedColumns: true,
   /** One JSON parameter per lookup (≤ max_allowed_packet); placeholders cap at 65,535 for the fallback. */
   lookupBatchSize: (columnCount) => Math.min(5000, Math.floor(60_000 / columnCount)),

@@ -10,7 +10,7 @@ export const postgresAdapter: Adapter = {
   deleteReturning: "composite_keys",
   implicitRowKey: null,
   orphanProbe: "fenced_not_exists",
-  keyArrays: true,
+  keyLists: "array",
   typedColumns: true,
   /** One text[] per column is one parameter whatever its length; 5K keys keep each lookup short. */
   lookupBatchSize: () => 5000,

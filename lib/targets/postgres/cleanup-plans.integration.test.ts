@@ -78,7 +78,7 @@ describe.runIf(hasPostgres)("cleanup statements' plans on PostgreSQL with stale 
       pk: ["id"],
       rows,
       parent: { ref: parent, live: target.parentLive("p"), probe: target.orphanProbe },
-      keyArrays: target.keyArrays,
+      keyLists: target.keyLists,
     });
     const p = await plan(statement);
     expect(hashesTheParent(p)).toBe(false);

@@ -11,7 +11,7 @@ export const sqliteAdapter: Adapter = {
   deleteReturning: "always",
   implicitRowKey: "rowid",
   orphanProbe: "not_exists",
-  keyArrays: false,
+  keyLists: "json",
   typedColumns: false,
   /** SQLite allows 32,766 bound values per statement (999 before 3.32); one more per row for its position. */
   lookupBatchSize: (columnCount) => Math.min(5000, Math.floor(32_000 / (columnCount + 1))),

@@ -170,6 +170,8 @@ export function createSqliteStatements(catalog: SqliteIntrospector): Statements 
     createIndex: (ref) => createIndexStatement(ref, { concurrently: false, schemaOn: "index" }),
     partialIndex: (ref, stamp, opts) => createIndexStatement(ref, { concurrently: false, schemaOn: "index", partial: { stamp, ...opts } }),
     timeouts: () => [],
+    /** One writer holds the whole file: BEGIN IMMEDIATE takes that lock at once, where a plain BEGIN would take it at the first write. */
+    beginHoldingWrites: () => sql`BEGIN IMMEDIATE`,
     /** SQLite keeps no estimate unless ANALYZE wrote sqlite_stat1: count(*) reads the smallest index, in this process. */
     estimateRows: (t) => countRowsStatement(t),
     /** better-sqlite3 exposes no interrupt or progress handler: a statement runs to its end (chunks bound it instead). */

@@ -2,12 +2,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { Kysely, SqliteDialect, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTarget } from "../open";
 import { Session } from "../session";
 import { openSqliteDriver } from "./driver";
 import { mapSqliteError } from "./errors";
 import { createSqliteIntrospector } from "./introspector";
+import { deleteByPk } from "../features/cleanup";
 import type { Target } from "../types";
 
 // The unfiltered NOT IN is only NULL-safe onto a rowid. SQLite lets any other PRIMARY KEY
@@ -116,5 +118,49 @@ describe("SQLite key walk", () => {
     ]);
     expect(rows).toBe(12);
     expect(await target.countNullKeys({ schema: "main", table: "child", columns: ["k"] })).toBe(2);
+  });
+});
+
+describe("SQLite key lists bound as one JSON text", () => {
+  let dir: string;
+  let target: Target;
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), "custodian-sqlite-json-"));
+    const file = path.join(dir, "keys.db");
+    const db = new Database(file);
+    db.defaultSafeIntegers(true);
+    // no declared type: the column keeps each value as it came, so 2 and '2' are two rows
+    db.exec(`CREATE TABLE t (k PRIMARY KEY, note TEXT)`);
+    const insert = db.prepare(`INSERT INTO t (k, note) VALUES (?, ?)`);
+    for (const [k, note] of [
+      [2n, "integer 2"],
+      ["2", "text 2"],
+      [9007199254740993n, "past 2^53"],
+      [9007199254740992n, "its neighbour"],
+      [`it's "quoted"`, "quotes"],
+      [2.5, "a real"],
+      [Buffer.from("2"), "a blob"],
+    ] as const)
+      insert.run(k, note);
+    db.close();
+    target = await openTarget({ name: "keys", dialect: "sqlite", url: file });
+  });
+  afterAll(async () => {
+    await target?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("deletes exactly the keys listed, each of its own type, big integers exact", async () => {
+    expect(target.keyLists).toBe("json");
+    const ref = { schema: "main", table: "t" };
+    const statement = deleteByPk(ref, ["k"], [[9007199254740993n], ["2"], [`it's "quoted"`]], target.keyLists);
+    const compiled = statement.compile(new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(":memory:") }) }));
+    expect([compiled.sql, compiled.parameters.length]).toEqual(['DELETE FROM "main"."t" WHERE "k" IN (SELECT value FROM json_each(?))', 1]);
+    expect(await target.transaction(5000, (tx) => tx.execute(statement))).toBe(3);
+    const left = await target.query<{ note: string }>(sql`SELECT note FROM t ORDER BY note`);
+    expect(left.map((r) => r.note)).toEqual(["a blob", "a real", "integer 2", "its neighbour"]);
+    // a real and a blob cannot travel as JSON: bound one each, and still exact
+    expect(await target.transaction(5000, (tx) => tx.execute(deleteByPk(ref, ["k"], [[2.5], [Buffer.from("2")]], target.keyLists)))).toBe(2);
+    expect((await target.query<{ note: string }>(sql`SELECT note FROM t ORDER BY note`)).map((r) => r.note)).toEqual(["integer 2", "its neighbour"]);
   });
 });
