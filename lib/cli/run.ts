@@ -1,4 +1,5 @@
 import { usageError } from "../errors/user-error";
+import { useSmallPGliteBufferPool } from "../pglite/buffer-pool";
 import { optionalConfig, requireConfig } from "./config-file";
 import type { Output } from "./io";
 import type { CliValues } from "./options";
@@ -9,6 +10,8 @@ import type { CliValues } from "./options";
  * `rest` is what followed the command's name (a sub-command, a job id).
  */
 export async function runCommand(command: string, rest: string[], values: CliValues, out: Output): Promise<number> {
+  // every command but the worker runs once and exits: a smaller PGlite buffer pool starts faster
+  if (command !== "worker") useSmallPGliteBufferPool();
   switch (command) {
     case "demo":
       return (await import("./commands/demo")).demoCommand(out, values.force);

@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { startLoadingPGliteAssets } from "./assets";
+import { pgliteBufferPoolParams } from "./buffer-pool";
 import { acquireFolderLock } from "./lock";
 
 /**
@@ -65,11 +67,18 @@ export async function acquirePGlite(folder: string, opts: AcquireOptions): Promi
       mkdirSync(dir, { recursive: true });
     }
     const releaseLock = acquireFolderLock(dir, opts.purpose);
-    const db = PGlite.create(dir, { startParams: [...PGlite.defaultStartParams, "-c", `max_wal_size=${PGLITE_MAX_WAL_SIZE}`] }).catch((err) => {
-      registry.delete(dir);
-      releaseLock();
-      throw err;
-    });
+    const db = startLoadingPGliteAssets()
+      .then((assets) =>
+        PGlite.create(dir, {
+          ...assets,
+          startParams: [...PGlite.defaultStartParams, "-c", `max_wal_size=${PGLITE_MAX_WAL_SIZE}`, ...pgliteBufferPoolParams()],
+        }),
+      )
+      .catch((err) => {
+        registry.delete(dir);
+        releaseLock();
+        throw err;
+      });
     entry = { db, refs: 0, release: releaseLock };
     registry.set(dir, entry);
   }
