@@ -19,6 +19,8 @@ import { reconcilePending } from "./reconcile";
 const MIN_BATCH = 10;
 /** A cleanup batch slower than this halves the next: its row locks are held that long (p99 goal, issue 13). */
 const SLOW_CLEANUP_BATCH_MS = 250;
+/** What a cleanup batch's size is steered toward: half that bound, so a batch's jitter (×1.5–2 on a loaded server) stays under it. */
+const CLEANUP_BATCH_AIM_MS = 125;
 const STATUS_EVERY_MS = 500;
 const TRANSIENT_RETRIES = 5;
 
@@ -122,7 +124,13 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
     if (job.action !== plan.action)
       return await end("failed", `the relation's cleanup action changed from ${job.action} to ${plan.action} since the job was requested; request it again`);
     let size = job.batchSize;
-    const bounds = { min: MIN_BATCH, max: Math.max(job.batchSize, job.maxBatchSize ?? job.batchSize), grow: 1.5, slowMs: SLOW_CLEANUP_BATCH_MS };
+    const bounds = {
+      min: MIN_BATCH,
+      max: Math.max(job.batchSize, job.maxBatchSize ?? job.batchSize),
+      grow: 1.5,
+      slowMs: SLOW_CLEANUP_BATCH_MS,
+      aimMs: CLEANUP_BATCH_AIM_MS,
+    };
     // Batch numbers only grow (a dropped intent leaves a gap); read once, not counted per batch.
     let nextSeq = ((await store.prisma.cleanupBatch.aggregate({ where: { jobId }, _max: { seq: true } }))._max.seq ?? 0) + 1;
     // A batch may be half-known at start (a crash) and after any error (a lost commit).

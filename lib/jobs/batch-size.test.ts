@@ -21,6 +21,18 @@ describe("the adaptive batch size", () => {
     expect(nextBatchSize(4000, 200, { ...bounds, max: 20_000, slowMs: 250 })).toBe(4000);
     expect(nextBatchSize(4000, 60, { ...bounds, max: 20_000, slowMs: 250 })).toBe(6000);
   });
+  it("steered toward an aim: grows or shrinks in proportion, stays near it, still halves above its bound", () => {
+    const aimed = { ...bounds, max: 20_000, slowMs: 250, aimMs: 125 };
+    expect(nextBatchSize(4000, 100, aimed)).toBe(5000);
+    expect(nextBatchSize(4000, 25, aimed)).toBe(6000); // ×1.5 at most
+    expect(nextBatchSize(4000, 140, aimed)).toBe(4000);
+    expect(nextBatchSize(4000, 110, aimed)).toBe(4000);
+    expect(nextBatchSize(4000, 200, aimed)).toBe(2500);
+    expect(nextBatchSize(4000, 249, aimed)).toBe(2008);
+    expect(nextBatchSize(4000, 300, aimed)).toBe(2000);
+    expect(nextBatchSize(19_000, 25, aimed)).toBe(20_000);
+    expect(nextBatchSize(12, 240, aimed)).toBe(10);
+  });
   it("halves on a timeout whatever the last batch took", () => {
     expect(halveBatch(7, bounds)).toBe(10);
     expect(halveBatch(64, bounds)).toBe(32);
