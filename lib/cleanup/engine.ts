@@ -2,7 +2,7 @@ import { sleep } from "../sleep";
 import { recordAudit } from "../audit/record";
 import type { Config } from "../config/types";
 import { resolveRelations } from "../relations/resolve";
-import { halveBatch, nextBatchSize } from "../jobs/batch-size";
+import { BatchPace, halveBatch, nextBatchSize } from "../jobs/batch-size";
 import { claim, release as giveBack, startHeartbeat } from "../jobs/lifecycle";
 import type { Store } from "../store/client";
 import { isTargetError } from "../targets/errors";
@@ -19,8 +19,11 @@ import { reconcilePending } from "./reconcile";
 const MIN_BATCH = 10;
 /** A cleanup batch slower than this halves the next: its row locks are held that long (p99 goal, issue 13). */
 const SLOW_CLEANUP_BATCH_MS = 250;
-/** What a cleanup batch's size is steered toward: half that bound, so a batch's jitter (×1.5–2 on a loaded server) stays under it. */
-const CLEANUP_BATCH_AIM_MS = 125;
+/**
+ * What a cleanup batch's size is steered toward: at most half that bound, less where the
+ * job's recent batches ran unevenly (BatchPace), so the slow ones still end under it.
+ */
+const CLEANUP_BATCH_AIM_MS = { max: 125, min: 60 };
 const STATUS_EVERY_MS = 500;
 const TRANSIENT_RETRIES = 5;
 
@@ -129,8 +132,8 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
       max: Math.max(job.batchSize, job.maxBatchSize ?? job.batchSize),
       grow: 1.5,
       slowMs: SLOW_CLEANUP_BATCH_MS,
-      aimMs: CLEANUP_BATCH_AIM_MS,
     };
+    const pace = new BatchPace({ boundMs: SLOW_CLEANUP_BATCH_MS, minAimMs: CLEANUP_BATCH_AIM_MS.min, maxAimMs: CLEANUP_BATCH_AIM_MS.max, window: 20 });
     // Batch numbers only grow (a dropped intent leaves a gap); read once, not counted per batch.
     let nextSeq = ((await store.prisma.cleanupBatch.aggregate({ where: { jobId }, _max: { seq: true } }))._max.seq ?? 0) + 1;
     // A batch may be half-known at start (a crash) and after any error (a lost commit).
@@ -185,7 +188,8 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
         await throttle.before(plan.child.name);
         const seq = nextSeq++;
         const left = Math.max(0, allowance - touched);
-        const outcome = await runBatch(store, plan, { id: jobId, seq }, cursor, Math.max(1, Math.min(left, rowByRow > 0 ? 1 : size)), reader, left);
+        const asked = Math.max(1, Math.min(left, rowByRow > 0 ? 1 : size));
+        const outcome = await runBatch(store, plan, { id: jobId, seq }, cursor, asked, reader, left);
         if (outcome.overBudget) return await awaitApproval(outcome.overBudget, left);
         touched += outcome.counts.deleted + outcome.counts.nulled + outcome.counts.dependentsRemoved;
         position = { cursor: outcome.cursor, batches: position.batches + 1 };
@@ -193,7 +197,9 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
         rowFailures = 0;
         if (!outcome.wrote) await recordWalk(store, jobId, outcome.counts, outcome.cursor);
         if (rowByRow > 0) rowByRow--;
-        size = nextBatchSize(size, performance.now() - started, bounds);
+        const ms = performance.now() - started;
+        if (outcome.wrote) pace.record(asked, ms);
+        size = nextBatchSize(size, ms, { ...bounds, aimMs: pace.aimMs() });
         if (!outcome.cursor) return await end("completed");
         if (opts.batchDelayMs) await sleep(opts.batchDelayMs, opts.signal);
       } catch (err) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { halveBatch, nextBatchSize } from "./batch-size";
+import { BatchPace, halveBatch, nextBatchSize } from "./batch-size";
 
 const bounds = { min: 10, max: 1000, grow: 1.5 };
 
@@ -36,5 +36,23 @@ describe("the adaptive batch size", () => {
   it("halves on a timeout whatever the last batch took", () => {
     expect(halveBatch(7, bounds)).toBe(10);
     expect(halveBatch(64, bounds)).toBe(32);
+  });
+
+  it("paces its aim so that the slowest recent batch would still end inside the bound", () => {
+    const pace = new BatchPace({ boundMs: 250, minAimMs: 60, maxAimMs: 125, window: 20 });
+    expect(pace.aimMs()).toBe(125);
+    // even batches (10 ms per 1,000 rows, the slowest 1.2×): the full aim
+    for (let i = 0; i < 19; i++) pace.record(1000, 10);
+    pace.record(1000, 12);
+    expect(pace.aimMs()).toBe(125);
+    // one batch in twenty at 3× the median per row: an aim that leaves it 10% under the bound
+    pace.record(2000, 60);
+    expect(pace.aimMs()).toBe(75);
+    // wilder still: not below the floor
+    pace.record(1000, 100);
+    expect(pace.aimMs()).toBe(60);
+    // the slow ones leave the window as even batches come
+    for (let i = 0; i < 20; i++) pace.record(3000, 30);
+    expect(pace.aimMs()).toBe(125);
   });
 });
