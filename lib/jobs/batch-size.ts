@@ -43,8 +43,8 @@ export function halveBatch(size: number, b: Pick<BatchBounds, "min">): number {
  * The aim of a job's batches, from how evenly its recent ones ran. A batch's time varies
  * around what its size predicts (a server's background flushes, other sessions, GC): on
  * MariaDB the slowest of twenty ran ~2.5× the median per row, on SQLite ~1.5×. The aim is
- * set so that such a batch still ends inside `boundMs`: the bound over the slowest recent
- * batch's multiple of the median, within [minAimMs, maxAimMs]. Until `window / 4` batches
+ * set so that such a batch still ends inside `boundMs`: 80% of the bound over the slowest
+ * recent batch's multiple of the median, within [minAimMs, maxAimMs]. Until `window / 4` batches
  * have run, the aim is maxAimMs.
  */
 export class BatchPace {
@@ -63,7 +63,7 @@ export class BatchPace {
     const sorted = [...this.perRow].sort((a, b) => a - b);
     const median = sorted[Math.floor(sorted.length / 2)];
     const spread = median > 0 ? sorted[sorted.length - 1] / median : 1;
-    // 10% headroom: the slowest of the window is not the slowest there will be
-    return Math.min(this.o.maxAimMs, Math.max(this.o.minAimMs, (0.9 * this.o.boundMs) / spread));
+    // 20% headroom: the slowest of the window is not the slowest there will be
+    return Math.min(this.o.maxAimMs, Math.max(this.o.minAimMs, (0.8 * this.o.boundMs) / spread));
   }
 }
