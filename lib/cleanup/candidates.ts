@@ -1,5 +1,6 @@
 import { sightingKey } from "../sightings/record";
-import { childStretch, sameTargetCandidates } from "../targets/features/cleanup";
+import { candidatesInStretch, childStretch, sameTargetCandidates } from "../targets/features/cleanup";
+import { keyAtOffsetStatement } from "../targets/sql";
 import type { CleanupPlan, DependentNode } from "./plan";
 import type { Row } from "./rows";
 import { awaitedLater } from "../errors/logged";
@@ -35,6 +36,30 @@ export async function nextCandidates(plan: CleanupPlan, after: unknown[] | null,
   const keyed = stretch.filter((r) => r.key.every((v) => v != null));
   const missing = await missingAmong(plan, keyed);
   return { rows: missing, examined: stretch.length, cursor: stretch.length < limit ? null : stretch[stretch.length - 1].pk };
+}
+
+/**
+ * Child rows a batch under the write lock (locked-batch.ts) looks at per candidate asked: its
+ * read is bounded by the rows it walks, not by the orphans it finds. Bounded by orphans, a
+ * stretch where they are sparse would hold the file's write lock for a walk of the whole table.
+ */
+const LOCKED_STRETCH = 4;
+
+/**
+ * The next candidates after the cursor among at most `size × LOCKED_STRETCH` rows of the child,
+ * in one database, and where the walk stands after them: the last candidate when `size` were
+ * found, else the stretch's end (null at the child's end). Rows whose primary key has a NULL
+ * column are left out: no statement can address them by their key.
+ */
+export async function candidatesWithinStretch(plan: CleanupPlan, after: unknown[] | null, size: number): Promise<Candidates> {
+  const { child, childRef, pk } = plan;
+  const stretch = size * LOCKED_STRETCH;
+  const statement = candidatesInStretch(childRef, pk, plan.parentRef, child.parentLive("p", plan.softDelete), after, size, stretch, child.orphanProbe);
+  const rows = (await child.query(statement)).map((r): Candidate => ({ pk: pk.map((_, i) => r[`p${i}`]), key: childRef.columns.map((_, i) => r[`k${i}`]) }));
+  if (rows.length === size) return { rows, examined: rows.length, cursor: rows[rows.length - 1].pk };
+  // Fewer: the whole stretch was looked at, and the walk goes on after its last row (none: the child's end).
+  const [end] = await child.query(keyAtOffsetStatement({ ...childRef, columns: pk }, after, null, stretch - 1));
+  return { rows, examined: rows.length, cursor: end ? pk.map((_, i) => end[`k${i}`]) : null };
 }
 
 /** Of these rows, those whose key has no live parent in the parent's database (asked in batches, distinct keys once). */

@@ -132,6 +132,9 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
       max: Math.max(job.batchSize, job.maxBatchSize ?? job.batchSize),
       grow: 1.5,
       slowMs: SLOW_CLEANUP_BATCH_MS,
+      // Below the size asked for, only a batch over slowMs shrinks it: where each batch has a fixed
+      // cost near the aim (a remote store and target), aiming alone would shrink it to nothing.
+      aimFloor: job.batchSize,
     };
     const pace = new BatchPace({ boundMs: SLOW_CLEANUP_BATCH_MS, minAimMs: CLEANUP_BATCH_AIM_MS.min, maxAimMs: CLEANUP_BATCH_AIM_MS.max, window: 20 });
     // Batch numbers only grow (a dropped intent leaves a gap); read once, not counted per batch.
@@ -174,7 +177,6 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
       }
       const cursor = position.cursor;
       if (position.batches > 0 && !cursor) return await end("completed");
-      const started = performance.now();
       try {
         // A batch left half-known by a crash or a lost connection is settled before the next one.
         if (settle) {
@@ -189,6 +191,8 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
         const seq = nextSeq++;
         const left = Math.max(0, allowance - touched);
         const asked = Math.max(1, Math.min(left, rowByRow > 0 ? 1 : size));
+        // The batch's own time sizes the next: not a throttle's wait, nor a reconcile before it.
+        const batchStarted = performance.now();
         const outcome = await runBatch(store, plan, { id: jobId, seq }, cursor, asked, reader, left);
         if (outcome.overBudget) return await awaitApproval(outcome.overBudget, left);
         touched += outcome.counts.deleted + outcome.counts.nulled + outcome.counts.dependentsRemoved;
@@ -197,8 +201,9 @@ export async function runCleanupJob(store: Store, config: Config, jobId: string,
         rowFailures = 0;
         if (!outcome.wrote) await recordWalk(store, jobId, outcome.counts, outcome.cursor);
         if (rowByRow > 0) rowByRow--;
-        const ms = performance.now() - started;
-        if (outcome.wrote) pace.record(asked, ms);
+        const ms = performance.now() - batchStarted;
+        // Only batches of the size asked tell how evenly they run (a row-by-row retry, a batch cut to the budget are not)
+        if (outcome.wrote && asked === size) pace.record(asked, ms);
         size = nextBatchSize(size, ms, { ...bounds, aimMs: pace.aimMs() });
         if (!outcome.cursor) return await end("completed");
         if (opts.batchDelayMs) await sleep(opts.batchDelayMs, opts.signal);

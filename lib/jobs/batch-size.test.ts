@@ -33,6 +33,15 @@ describe("the adaptive batch size", () => {
     expect(nextBatchSize(19_000, 25, aimed)).toBe(20_000);
     expect(nextBatchSize(12, 240, aimed)).toBe(10);
   });
+  it("steering shrinks no further than its floor; only a batch over the bound goes below it", () => {
+    // a fixed cost of 80 ms a batch near an aim of 60: without the floor every batch would shrink
+    const aimed = { ...bounds, max: 20_000, slowMs: 250, aimMs: 60, aimFloor: 1000 };
+    expect(nextBatchSize(1000, 85, aimed)).toBe(1000);
+    expect(nextBatchSize(4000, 200, aimed)).toBe(2000);
+    expect(nextBatchSize(1500, 110, aimed)).toBe(1000);
+    expect(nextBatchSize(800, 110, aimed)).toBe(800);
+    expect(nextBatchSize(1000, 300, aimed)).toBe(500);
+  });
   it("halves on a timeout whatever the last batch took", () => {
     expect(halveBatch(7, bounds)).toBe(10);
     expect(halveBatch(64, bounds)).toBe(32);

@@ -19,6 +19,8 @@ export interface BatchBounds {
    * p50 ~140 ms, p99 over 250 ms in bench:cleanup). Inside ±20% of it the size stays.
    */
   aimMs?: number;
+  /** Steering toward aimMs shrinks a batch to no fewer rows than this (a batch over slowMs still halves). */
+  aimFloor?: number;
 }
 
 /** The size of the next batch after one of `size` rows took `ms`. */
@@ -27,7 +29,7 @@ export function nextBatchSize(size: number, ms: number, b: BatchBounds): number 
   if (b.aimMs) {
     const ratio = b.aimMs / Math.max(ms, 1);
     if (ratio > 1.2) return Math.min(b.max, Math.max(size, Math.ceil(size * Math.min(b.grow, ratio))));
-    if (ratio < 1 / 1.2) return Math.max(b.min, Math.floor(size * Math.max(0.5, ratio)));
+    if (ratio < 1 / 1.2) return Math.max(b.min, Math.min(size, b.aimFloor ?? b.min), Math.floor(size * Math.max(0.5, ratio)));
     return size;
   }
   if (ms < FAST_BATCH_MS && size < b.max) return Math.min(b.max, Math.ceil(size * b.grow));

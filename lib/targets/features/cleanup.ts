@@ -71,6 +71,35 @@ ORDER BY ${orderBy("c", pk)}
 LIMIT ${sql.lit(Math.trunc(limit))}`;
 }
 
+/**
+ * sameTargetCandidates among the next `stretch` rows of the child only (rows whose primary
+ * key has a NULL column left out: no statement can address them by it): the walk stops after
+ * `limit` candidates or `stretch` rows, whichever comes first, so its time is bounded by the
+ * rows it looks at, not by the orphans it finds.
+ */
+export function candidatesInStretch(
+  child: ColumnsRef,
+  pk: string[],
+  parent: ColumnsRef,
+  live: RawBuilder<unknown>,
+  after: unknown[] | null,
+  limit: number,
+  stretch: number,
+  probe: OrphanProbe = "not_exists",
+): RawBuilder<Record<string, unknown>> {
+  const columns = [...new Set([...pk, ...child.columns])];
+  return sql`SELECT ${aliased("c", pk, "p")}, ${aliased("c", child.columns, "k")}
+FROM (
+  SELECT ${sql.join(columns.map((c) => col("s", c)))} FROM ${tableId(child)} AS s
+  WHERE ${after ? sql`${keyAfter("s", pk, after)} AND ` : sql``}${keyNotNull("s", pk)}
+  ORDER BY ${orderBy("s", pk)}
+  LIMIT ${sql.lit(Math.trunc(stretch))}
+) AS c
+WHERE ${keyNotNull("c", child.columns)} AND ${noLiveParent(parent, child, live, probe)}
+ORDER BY ${orderBy("c", pk)}
+LIMIT ${sql.lit(Math.trunc(limit))}`;
+}
+
 /** A stretch of the child in primary-key order (across targets the parent is asked separately). */
 export function childStretch(child: ColumnsRef, pk: string[], after: unknown[] | null, limit: number): RawBuilder<Record<string, unknown>> {
   return sql`SELECT ${aliased("c", pk, "p")}, ${aliased("c", child.columns, "k")}
@@ -173,6 +202,11 @@ export function rowsByPk(table: TableRef, pk: string[], pks: unknown[][]): RawBu
 
 export function deleteByPk(table: TableRef, pk: string[], pks: unknown[][], keyLists: KeyLists = "parameters"): RawBuilder<unknown> {
   return sql`DELETE FROM ${tableId(table)} WHERE ${tuplesMatch(null, pk, pks, keyLists)}`;
+}
+
+/** deleteByPk handing back the primary key of each row it deleted, as p0… (SQLite, PostgreSQL). */
+export function deleteByPkReturning(table: TableRef, pk: string[], pks: unknown[][], keyLists: KeyLists): RawBuilder<Record<string, unknown>> {
+  return sql`${deleteByPk(table, pk, pks, keyLists)} RETURNING ${sql.join(pk.map((c, i) => sql`${sql.id(c)} AS ${sql.id(`p${i}`)}`))}`;
 }
 
 export function nullColumnsByPk(table: TableRef, pk: string[], pks: unknown[][], columns: string[]): RawBuilder<unknown> {
