@@ -20,10 +20,10 @@ const MIN_BATCH = 10;
 /** A cleanup batch slower than this halves the next: its row locks are held that long (p99 goal, issue 13). */
 const SLOW_CLEANUP_BATCH_MS = 250;
 /**
- * What a cleanup batch's size is steered toward: at most half that bound, less where the
+ * What a cleanup batch's size is steered toward: at most 60% of that bound, less where the
  * job's recent batches ran unevenly (BatchPace), so the slow ones still end under it.
  */
-const CLEANUP_BATCH_AIM_MS = { max: 125, min: 60 };
+const CLEANUP_BATCH_AIM_MS = { max: 150, min: 60 };
 const STATUS_EVERY_MS = 500;
 const TRANSIENT_RETRIES = 5;
 
