@@ -94,6 +94,15 @@ describe("a SQLite batch under the write lock", () => {
     }
   });
 
+  /** The relation's plan (a batch under the write lock) and a cleanup job of it in the store. */
+  async function planAndJob(config: ReturnType<typeof loadConfig>, pool: TargetPool, name: string) {
+    const relation = (await resolveRelations(config, pool)).relations.find((r) => r.name === name)!;
+    const plan = await planCleanup(config, pool, relation);
+    expect(plan.deleteUnderWriteLock).toBe(true);
+    const { outcome } = await startCleanup(store, config, name, { requestedBy: "lock-test" });
+    return { plan, jobId: (outcome as { jobId: string }).jobId };
+  }
+
   /** A SQLite file with `account (id)` and a child table of its own DDL, and a config with one plain-delete relation on it. */
   function smallTarget(name: string, childDdl: string, rows: string[], accounts: number[]): { file: string; config: ReturnType<typeof loadConfig> } {
     const file = path.join(tmp.dir, `${name}.db`);
@@ -124,11 +133,7 @@ describe("a SQLite batch under the write lock", () => {
     );
     const pool = new TargetPool(config.targets);
     try {
-      const relation = (await resolveRelations(config, pool)).relations.find((r) => r.name === NAME)!;
-      const plan = await planCleanup(config, pool, relation);
-      expect(plan.deleteUnderWriteLock).toBe(true);
-      const { outcome } = await startCleanup(store, config, NAME, { requestedBy: "lock-test" });
-      const jobId = (outcome as { jobId: string }).jobId;
+      const { plan, jobId } = await planAndJob(config, pool, NAME);
       const first = await runBatch(store, plan, { id: jobId, seq: 1 }, null, 10);
       expect(first).toMatchObject({ wrote: false, cursor: [40n], counts: { examined: 0 } });
       // walked to the end in such stretches, it deletes exactly the two orphans
@@ -159,11 +164,7 @@ describe("a SQLite batch under the write lock", () => {
     );
     const pool = new TargetPool(config.targets);
     try {
-      const relation = (await resolveRelations(config, pool)).relations.find((r) => r.name === NAME)!;
-      const plan = await planCleanup(config, pool, relation);
-      expect(plan.deleteUnderWriteLock).toBe(true);
-      const { outcome } = await startCleanup(store, config, NAME, { requestedBy: "lock-test" });
-      const jobId = (outcome as { jobId: string }).jobId;
+      const { plan, jobId } = await planAndJob(config, pool, NAME);
       await expect(runBatch(store, plan, { id: jobId, seq: 1 }, null, 10)).rejects.toThrow(/matched other rows, not exactly the 1 it read/);
       const check = new Database(file, { readonly: true });
       expect(check.prepare(`SELECT code FROM child ORDER BY code COLLATE BINARY`).all()).toEqual([{ code: "ABC" }, { code: "abc" }]);
