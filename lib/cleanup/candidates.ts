@@ -1,5 +1,5 @@
 import { sightingKey } from "../sightings/record";
-import { candidatesInStretch, childStretch, sameTargetCandidates } from "../targets/features/cleanup";
+import { childStretch, sameTargetCandidates } from "../targets/features/cleanup";
 import { keyAtOffsetStatement } from "../targets/sql";
 import type { CleanupPlan, DependentNode } from "./plan";
 import type { Row } from "./rows";
@@ -54,7 +54,7 @@ const LOCKED_STRETCH = 4;
 export async function candidatesWithinStretch(plan: CleanupPlan, after: unknown[] | null, size: number): Promise<Candidates> {
   const { child, childRef, pk } = plan;
   const stretch = size * LOCKED_STRETCH;
-  const statement = candidatesInStretch(childRef, pk, plan.parentRef, child.parentLive("p", plan.softDelete), after, size, stretch, child.orphanProbe);
+  const statement = sameTargetCandidates(childRef, pk, plan.parentRef, child.parentLive("p", plan.softDelete), after, size, child.orphanProbe, stretch);
   const rows = (await child.query(statement)).map((r): Candidate => ({ pk: pk.map((_, i) => r[`p${i}`]), key: childRef.columns.map((_, i) => r[`k${i}`]) }));
   if (rows.length === size) return { rows, examined: rows.length, cursor: rows[rows.length - 1].pk };
   // Fewer: the whole stretch was looked at, and the walk goes on after its last row (none: the child's end).

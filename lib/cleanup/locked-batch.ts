@@ -82,16 +82,11 @@ export async function runBatchUnderWriteLock(
   return outcome;
 }
 
-/** How many rows were deleted when they are exactly these keys, each of its own type; -1 otherwise. */
+/** How many rows the DELETE handed back (primary keys as p0…) when they are exactly these keys, each of its own type; -1 otherwise. */
 function deletedExactly(returned: Record<string, unknown>[], pks: unknown[][]): number {
-  return sameRows(returned, pks) ? returned.length : -1;
-}
-
-/** Whether the rows handed back (primary keys as p0…) are exactly these keys, each of its own type. */
-function sameRows(returned: Record<string, unknown>[], pks: unknown[][]): boolean {
-  if (returned.length !== pks.length) return false;
+  if (returned.length !== pks.length) return -1;
   const typed = (v: unknown) => (Buffer.isBuffer(v) ? `blob:${v.toString("hex")}` : `${typeof v}:${String(v)}`);
   const text = (values: unknown[]) => (values.length === 1 ? typed(values[0]) : values.map(typed).join("\u0000"));
   const asked = new Set(pks.map(text));
-  return returned.every((r) => asked.delete(text(pks[0].map((_, i) => r[`p${i}`]))));
+  return returned.every((r) => asked.delete(text(pks[0].map((_, i) => r[`p${i}`])))) ? returned.length : -1;
 }

@@ -53,6 +53,10 @@ const aliased = (alias: string, columns: string[], prefix: string) => sql.join(c
  * Orphan candidates inside one target, in primary-key order after `after`: the walk
  * follows the PK index and probes the parent's key index per row (a nested-loop anti
  * join bounded by LIMIT), so a batch costs about `limit` probes.
+ * With `stretch`, only among the next `stretch` rows of the child (rows whose primary key has
+ * a NULL column left out: no statement can address them by it): the walk then stops after
+ * `limit` candidates or `stretch` rows, whichever comes first, so its time is bounded by the
+ * rows it looks at, not by the orphans it finds.
  */
 export function sameTargetCandidates(
   child: ColumnsRef,
@@ -62,40 +66,22 @@ export function sameTargetCandidates(
   after: unknown[] | null,
   limit: number,
   probe: OrphanProbe = "not_exists",
+  stretch?: number,
 ): RawBuilder<Record<string, unknown>> {
-  return sql`SELECT ${aliased("c", pk, "p")}, ${aliased("c", child.columns, "k")}
-FROM ${tableId(child)} AS c
-WHERE ${after ? sql`${keyAfter("c", pk, after)} AND ` : sql``}${keyNotNull("c", child.columns)}
-  AND ${noLiveParent(parent, child, live, probe)}
-ORDER BY ${orderBy("c", pk)}
-LIMIT ${sql.lit(Math.trunc(limit))}`;
-}
-
-/**
- * sameTargetCandidates among the next `stretch` rows of the child only (rows whose primary
- * key has a NULL column left out: no statement can address them by it): the walk stops after
- * `limit` candidates or `stretch` rows, whichever comes first, so its time is bounded by the
- * rows it looks at, not by the orphans it finds.
- */
-export function candidatesInStretch(
-  child: ColumnsRef,
-  pk: string[],
-  parent: ColumnsRef,
-  live: RawBuilder<unknown>,
-  after: unknown[] | null,
-  limit: number,
-  stretch: number,
-  probe: OrphanProbe = "not_exists",
-): RawBuilder<Record<string, unknown>> {
-  const columns = [...new Set([...pk, ...child.columns])];
-  return sql`SELECT ${aliased("c", pk, "p")}, ${aliased("c", child.columns, "k")}
-FROM (
-  SELECT ${sql.join(columns.map((c) => col("s", c)))} FROM ${tableId(child)} AS s
+  const rows =
+    stretch === undefined
+      ? sql`${tableId(child)} AS c
+WHERE ${after ? sql`${keyAfter("c", pk, after)} AND ` : sql``}`
+      : sql`(
+  SELECT ${sql.join([...new Set([...pk, ...child.columns])].map((c) => col("s", c)))} FROM ${tableId(child)} AS s
   WHERE ${after ? sql`${keyAfter("s", pk, after)} AND ` : sql``}${keyNotNull("s", pk)}
   ORDER BY ${orderBy("s", pk)}
   LIMIT ${sql.lit(Math.trunc(stretch))}
 ) AS c
-WHERE ${keyNotNull("c", child.columns)} AND ${noLiveParent(parent, child, live, probe)}
+WHERE `;
+  return sql`SELECT ${aliased("c", pk, "p")}, ${aliased("c", child.columns, "k")}
+FROM ${rows}${keyNotNull("c", child.columns)}
+  AND ${noLiveParent(parent, child, live, probe)}
 ORDER BY ${orderBy("c", pk)}
 LIMIT ${sql.lit(Math.trunc(limit))}`;
 }
