@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 
 /**
  * What every PGlite instance loads before PostgreSQL starts: its WebAssembly (pglite.wasm,
@@ -35,4 +36,9 @@ async function loadPGliteAssets(): Promise<PGliteAssets> {
   // compiled off the main thread (V8 compiles a wasm function when it first runs)
   const pgliteWasmModule = await WebAssembly.compile(await wasm);
   return { pgliteWasmModule, fsBundle: new Blob([await data]) };
+}
+
+/** PGlite's module as a file URL, for a worker thread to import (lib/pglite/thread.ts). */
+export function pgliteEntryUrl(): string {
+  return pathToFileURL(createRequire(import.meta.url).resolve("@electric-sql/pglite")).href;
 }

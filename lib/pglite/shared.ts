@@ -1,9 +1,11 @@
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { startLoadingPGliteAssets } from "./assets";
+import { pgliteEntryUrl, startLoadingPGliteAssets } from "./assets";
 import { pgliteBufferPoolParams } from "./buffer-pool";
 import { acquireFolderLock } from "./lock";
+import { openPGliteInThread, type PGliteQueries } from "./thread";
+import { pgliteTargetsInThreads } from "./threads";
 
 /**
  * One PGlite instance per data folder per process, shared by reference count: two
@@ -11,7 +13,9 @@ import { acquireFolderLock } from "./lock";
  * globalThis so Next's module reloading does not forget an open instance.
  */
 interface Entry {
-  db: Promise<PGlite>;
+  db: Promise<PGlite | PGliteQueries>;
+  /** Run in a worker thread (lib/pglite/thread.ts): it answers `query()` alone. */
+  inThread: boolean;
   refs: number;
   release: () => void;
   /** Set while the instance waits, unused, to be closed (see keepIdlePGlite). */
@@ -43,8 +47,8 @@ export function keepIdlePGlite(ms: number): void {
  */
 export const PGLITE_MAX_WAL_SIZE = "16GB";
 
-export interface PGliteHandle {
-  db: PGlite;
+export interface PGliteHandle<Db = PGlite> {
+  db: Db;
   release(): Promise<void>;
 }
 
@@ -56,7 +60,22 @@ export interface AcquireOptions {
 
 export class PGliteFolderMissingError extends Error {}
 
+/** The folder's PGlite with its whole API (the store's Prisma adapter needs it), on this thread. */
 export async function acquirePGlite(folder: string, opts: AcquireOptions): Promise<PGliteHandle> {
+  return (await acquire(folder, opts, "whole")) as PGliteHandle;
+}
+
+/**
+ * The folder's PGlite for statements alone (`query()`: an embedded target). Where the process
+ * asked for it (openPGliteTargetsInThreads) and the folder is not open yet, it runs in a worker
+ * thread of its own.
+ */
+export function acquirePGliteQueries(folder: string, opts: AcquireOptions): Promise<PGliteHandle<PGliteQueries>> {
+  return acquire(folder, opts, pgliteTargetsInThreads() ? "thread" : "queries");
+}
+
+/** whole: PGlite's API on this thread; queries: query() wherever it runs; thread: query(), opened in a thread. */
+async function acquire(folder: string, opts: AcquireOptions, need: "whole" | "queries" | "thread"): Promise<PGliteHandle<PGlite | PGliteQueries>> {
   const dir = path.resolve(folder);
   // No await between this loop and the registry check: a close cannot slip in between.
   while (closing.has(dir)) await closing.get(dir);
@@ -67,20 +86,20 @@ export async function acquirePGlite(folder: string, opts: AcquireOptions): Promi
       mkdirSync(dir, { recursive: true });
     }
     const releaseLock = acquireFolderLock(dir, opts.purpose);
+    const startParams = [...PGlite.defaultStartParams, "-c", `max_wal_size=${PGLITE_MAX_WAL_SIZE}`, ...pgliteBufferPoolParams()];
     const db = startLoadingPGliteAssets()
-      .then((assets) =>
-        PGlite.create(dir, {
-          ...assets,
-          startParams: [...PGlite.defaultStartParams, "-c", `max_wal_size=${PGLITE_MAX_WAL_SIZE}`, ...pgliteBufferPoolParams()],
-        }),
+      .then((assets): Promise<PGlite | PGliteQueries> =>
+        need === "thread" ? openPGliteInThread(pgliteEntryUrl(), dir, { ...assets, startParams }) : PGlite.create(dir, { ...assets, startParams }),
       )
       .catch((err) => {
         registry.delete(dir);
         releaseLock();
         throw err;
       });
-    entry = { db, refs: 0, release: releaseLock };
+    entry = { db, inThread: need === "thread", refs: 0, release: releaseLock };
     registry.set(dir, entry);
+  } else if (entry.inThread && need === "whole") {
+    throw new Error(`PGlite data folder ${dir} is open as an embedded target in this process; it cannot also be opened as ${opts.purpose}`);
   }
   if (entry.idle) {
     clearTimeout(entry.idle);
@@ -106,7 +125,7 @@ export async function acquirePGlite(folder: string, opts: AcquireOptions): Promi
   };
 }
 
-function closeEntry(dir: string, entry: Entry, db: PGlite): Promise<void> {
+function closeEntry(dir: string, entry: Entry, db: PGlite | PGliteQueries): Promise<void> {
   entry.idle = undefined;
   // taken again meanwhile (its timer was cleared then, but a timer that already fired is still queued)
   if (entry.refs > 0 || registry.get(dir) !== entry) return Promise.resolve();

@@ -13,8 +13,8 @@ import type { TargetSpec } from "../config/types";
 export function openEmbeddedTargetsAhead(targets: Record<string, TargetSpec>): () => Promise<void> {
   const embedded = Object.values(targets).filter((t) => t.dialect === "pglite");
   if (embedded.length === 0) return async () => {};
-  const held = import("../pglite/shared").then(({ acquirePGlite }) =>
-    Promise.all(embedded.map((t) => acquirePGlite(t.url, { purpose: `target ${t.name}` }).catch(() => null))),
+  const held = import("../pglite/shared").then(({ acquirePGliteQueries }) =>
+    Promise.all(embedded.map((t) => acquirePGliteQueries(t.url, { purpose: `target ${t.name}` }).catch(() => null))),
   );
   return async () => {
     for (const handle of await held) await handle?.release();
