@@ -3,6 +3,7 @@ import { useSmallPGliteBufferPool } from "../pglite/buffer-pool";
 import { startLoadingPGliteAssets } from "../pglite/assets";
 import { openPGliteTargetsInThreads } from "../pglite/threads";
 import { storeIsEmbedded } from "../store/client";
+import { embeddedStoreDir } from "../store/paths";
 import { optionalConfig, requireConfig } from "./config-file";
 import type { Output } from "./io";
 import type { CliValues } from "./options";
@@ -36,7 +37,7 @@ export async function runCommand(command: string, rest: string[], values: CliVal
   // and an embedded target opens in a thread of its own while the embedded store opens here
   if (command !== "worker") {
     useSmallPGliteBufferPool();
-    openPGliteTargetsInThreads();
+    openPGliteTargetsInThreads({ except: [embeddedStoreDir()] });
     // the embedded store's PGlite (its wasm compiled off the main thread, its files read) loads
     // while this command's own code does: ~0.2 s of a small scan's start
     if (OPENS_THE_STORE.has(command) && storeIsEmbedded()) void startLoadingPGliteAssets();

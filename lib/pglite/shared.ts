@@ -5,7 +5,7 @@ import { pgliteEntryUrl, startLoadingPGliteAssets } from "./assets";
 import { pgliteBufferPoolParams } from "./buffer-pool";
 import { acquireFolderLock } from "./lock";
 import { openPGliteInThread, type PGliteQueries } from "./thread";
-import { pgliteTargetsInThreads } from "./threads";
+import { pgliteTargetInThread } from "./threads";
 
 /**
  * One PGlite instance per data folder per process, shared by reference count: two
@@ -71,7 +71,7 @@ export async function acquirePGlite(folder: string, opts: AcquireOptions): Promi
  * thread of its own.
  */
 export function acquirePGliteQueries(folder: string, opts: AcquireOptions): Promise<PGliteHandle<PGliteQueries>> {
-  return acquire(folder, opts, pgliteTargetsInThreads() ? "thread" : "queries");
+  return acquire(folder, opts, pgliteTargetInThread(folder) ? "thread" : "queries");
 }
 
 /** whole: PGlite's API on this thread; queries: query() wherever it runs; thread: query(), opened in a thread. */

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -20,7 +20,8 @@ async function open(at = folder): Promise<PGliteQueries> {
 
 beforeAll(async () => {
   const db = await PGlite.create(folder);
-  await db.exec(`CREATE TABLE "it's" (id int8 PRIMARY KEY, name text, payload bytea, at timestamptz, tags text[])`);
+  await db.exec(`CREATE TABLE "it's" (id int8 PRIMARY KEY, name text, payload bytea, at timestamptz, tags text[], doc jsonb);
+    CREATE TABLE tx (id int PRIMARY KEY)`);
   await db.close();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -31,20 +32,27 @@ describe("PGlite in a worker thread", () => {
     try {
       const at = new Date("2026-12-02T10:00:00.123Z");
       const big = 2n ** 53n + 1n;
-      const inserted = await db.query(`INSERT INTO "it's" VALUES ($1, $2, $3, $4, $5), ($6, NULL, NULL, NULL, NULL)`, [
+      // bound as JSON, a class instance is what its toJSON says, as PGlite here would send it
+      const doc = new (class {
+        toJSON() {
+          return { kind: "sent" };
+        }
+      })();
+      const inserted = await db.query(`INSERT INTO "it's" VALUES ($1, $2, $3, $4, $5, $6), ($7, NULL, NULL, NULL, NULL, NULL)`, [
         big,
         'O\'Brien "quoted"',
         Buffer.from([0, 1, 255]),
         at,
         ["a", "b,c"],
+        doc,
         7,
       ]);
       expect(inserted.affectedRows).toBe(2);
       const { rows, fields } = await db.query(`SELECT * FROM "it's" ORDER BY id`);
-      expect(fields.map((f) => f.name)).toEqual(["id", "name", "payload", "at", "tags"]);
+      expect(fields.map((f) => f.name)).toEqual(["id", "name", "payload", "at", "tags", "doc"]);
       expect(rows).toEqual([
-        { id: 7, name: null, payload: null, at: null, tags: null },
-        { id: big, name: 'O\'Brien "quoted"', payload: new Uint8Array([0, 1, 255]), at, tags: ["a", "b,c"] },
+        { id: 7, name: null, payload: null, at: null, tags: null, doc: null },
+        { id: big, name: 'O\'Brien "quoted"', payload: new Uint8Array([0, 1, 255]), at, tags: ["a", "b,c"], doc: { kind: "sent" } },
       ]);
       // the same row read by PGlite itself, on this thread, after the thread has closed it
       await db.close();
@@ -79,10 +87,10 @@ describe("PGlite in a worker thread", () => {
     const db = await open();
     try {
       await db.query("BEGIN");
-      await db.query(`INSERT INTO "it's" (id) VALUES (1)`);
-      expect((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "it's"`)).rows[0].n).toBe(1);
+      await db.query(`INSERT INTO tx (id) VALUES (1)`);
+      expect((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tx`)).rows[0].n).toBe(1);
       await db.query("ROLLBACK");
-      expect((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "it's"`)).rows[0].n).toBe(0);
+      expect((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tx`)).rows[0].n).toBe(0);
     } finally {
       await db.close();
     }
@@ -99,14 +107,17 @@ describe("PGlite in a worker thread", () => {
   });
 
   it("holds the process open only while a statement is in flight", () => {
-    // a child that opens a thread, reads once and neither closes it nor exits: it must end by itself
+    // a child that opens a thread, reads once and neither closes it nor exits: it must end by
+    // itself (on a copy: the child leaves its folder shut down uncleanly)
+    const copy = path.join(dir, "child");
+    cpSync(folder, copy, { recursive: true });
     const script = `
       import { PGlite } from "@electric-sql/pglite";
       import { openPGliteInThread } from "./lib/pglite/thread.ts";
       import { pgliteEntryUrl } from "./lib/pglite/assets.ts";
-      const db = await openPGliteInThread(pgliteEntryUrl(), ${JSON.stringify(folder)}, { startParams: PGlite.defaultStartParams });
+      const db = await openPGliteInThread(pgliteEntryUrl(), ${JSON.stringify(copy)}, { startParams: PGlite.defaultStartParams });
       console.log(JSON.stringify((await db.query("SELECT 41 + 1 AS answer")).rows));`;
-    const out = execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: root, encoding: "utf8", timeout: 30_000 });
+    const out = execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: root, encoding: "utf8", timeout: 60_000 });
     expect(out.trim()).toBe('[{"answer":42}]');
   });
 });
@@ -132,5 +143,20 @@ describe("embedded targets of a one-off command", () => {
     const whole = await acquirePGlite(folder, { purpose: "the store" });
     expect(whole.db).toBeInstanceOf(PGlite);
     await whole.release();
+  });
+
+  it("but one on the embedded store's own folder shares the store's instance, on the main thread", async () => {
+    const store = path.join(dir, "store");
+    cpSync(folder, store, { recursive: true });
+    openPGliteTargetsInThreads({ except: [store] });
+    const target = await acquirePGliteQueries(store, { purpose: "target self" });
+    try {
+      expect(target.db).toBeInstanceOf(PGlite);
+      const whole = await acquirePGlite(store, { purpose: "the store" });
+      expect(whole.db).toBe(target.db);
+      await whole.release();
+    } finally {
+      await target.release();
+    }
   });
 });

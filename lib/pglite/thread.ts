@@ -9,6 +9,12 @@ import type { PGliteOptions, Results } from "@electric-sql/pglite";
  * demo) would otherwise open them one after the other on the main thread. In a thread, the
  * target opens on the machine's second core while the store opens on the first.
  */
+/**
+ * Parameters cross to the thread by structured clone: strings, numbers, bigints, Dates, byte
+ * arrays, arrays and plain objects arrive as they were sent. An object with its own `toJSON`
+ * (a class instance bound as JSON) is sent as what `toJSON` returns, as PGlite would serialise it;
+ * any other class instance would lose its prototype (none is bound today).
+ */
 export interface PGliteQueries {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Results<T>>;
   close(): Promise<void>;
@@ -22,7 +28,11 @@ interface Failure {
   [field: string]: unknown;
 }
 
-type Reply = { type: "open"; error?: Failure } | { type: "result"; id: number; result?: Results<never>; error?: Failure } | { type: "closed"; error?: Failure };
+type Reply =
+  | { type: "open"; error?: Failure }
+  | { type: "result"; id: number; result?: Results<never>; error?: Failure }
+  | { type: "closed"; error?: Failure }
+  | { type: "lost"; id: number; error: Failure };
 
 /**
  * The thread's side, as source text run with `eval` (a script or a module, as Node decides: it
@@ -33,8 +43,10 @@ type Reply = { type: "open"; error?: Failure } | { type: "result"; id: number; r
  * main thread turns back into an Error: lib/targets/postgres/errors.ts reads the code.
  */
 const WORKER_SOURCE = `
+// under --json the CLI's stdout carries one document: anything logged here goes to stderr
+console.log = console.info = console.error;
 function plain(err) {
-  const out = { message: String((err && err.message) || err), name: err && err.name };
+  const out = { message: String((err && err.message) || err), name: err && err.name, stack: err && err.stack };
   for (const key of Object.keys(err || {})) {
     try { structuredClone(err[key]); out[key] = err[key]; } catch {}
   }
@@ -43,7 +55,9 @@ function plain(err) {
 import("node:worker_threads").then(({ parentPort, workerData }) => {
   function reply(message) {
     try { parentPort.postMessage(message); }
-    catch (err) { parentPort.postMessage({ type: message.type, id: message.id, error: plain(err) }); }
+    // a result that cannot be sent back: its statement ran, so it must not read as a statement
+    // that failed (the caller might run it again); the thread is given up instead
+    catch (err) { parentPort.postMessage({ type: message.type === "result" && !message.error ? "lost" : message.type, id: message.id, error: plain(err) }); }
   }
   const opened = import(workerData.pglite).then(({ PGlite }) => PGlite.create(workerData.dir, workerData.options));
   opened.then(() => reply({ type: "open" }), (err) => reply({ type: "open", error: plain(err) }));
@@ -92,6 +106,7 @@ class ThreadedPGlite implements PGliteQueries {
   ) {
     this.opened = new Promise((resolve, reject) => (this.settleOpen = { resolve, reject }));
     worker.on("message", (m: Reply) => this.onReply(m));
+    worker.on("messageerror", (err) => this.stop(new Error(`the PGlite thread of ${dir} sent a reply that cannot be read: ${err.message}`, { cause: err })));
     worker.on("error", (err) => this.stop(new Error(`the PGlite thread of ${dir} failed: ${err.message}`, { cause: err })));
     worker.on("exit", (code) => this.stop(new Error(`the PGlite thread of ${dir} exited (code ${code})`)));
   }
@@ -103,7 +118,7 @@ class ThreadedPGlite implements PGliteQueries {
     return new Promise<Results<T>>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (r: Results<never>) => void, reject });
       try {
-        this.worker.postMessage({ type: "query", id, sql, params });
+        this.worker.postMessage({ type: "query", id, sql, params: params.map(asSent) });
       } catch (err) {
         this.pending.delete(id);
         return reject(err as Error);
@@ -140,6 +155,9 @@ class ThreadedPGlite implements PGliteQueries {
       if (m.error) waiting?.reject(asError(m.error));
       else waiting?.resolve(m.result!);
       this.idle();
+    } else if (m.type === "lost") {
+      this.stop(new Error(`the PGlite thread of ${this.dir} ran a statement but could not hand back its result: ${m.error.message}`));
+      void this.worker.terminate();
     } else {
       if (m.error) this.settleClose?.reject(asError(m.error));
       else this.settleClose?.resolve();
@@ -161,8 +179,17 @@ class ThreadedPGlite implements PGliteQueries {
 
 /** The thread's error as an Error of this thread, with PostgreSQL's fields (`code`, …) on it. */
 function asError(failure: Failure): Error {
-  const { message, name, ...fields } = failure;
+  const { message, name, stack, ...fields } = failure;
   const err = Object.assign(new Error(message), fields);
   if (typeof name === "string" && name) err.name = name;
+  // where the caller asked, then where PGlite failed
+  if (typeof stack === "string") err.stack = `${err.stack}\n  in the PGlite thread: ${stack}`;
   return err;
+}
+
+/** A parameter as PGlite on this thread would see it, in a form structured clone keeps (see PGliteQueries). */
+function asSent(value: unknown): unknown {
+  if (value === null || typeof value !== "object" || value instanceof Date || ArrayBuffer.isView(value) || Array.isArray(value)) return value;
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  return typeof toJSON === "function" ? (toJSON as () => unknown).call(value) : value;
 }

@@ -1,3 +1,5 @@
+import path from "node:path";
+
 /**
  * Whether this process opens its embedded (PGlite) targets in worker threads
  * (lib/pglite/thread.ts). One-off CLI commands do (lib/cli/run.ts): one that opens the embedded
@@ -7,15 +9,22 @@
  *
  * Kept apart from shared.ts so that setting it does not load PGlite.
  */
-const settings = ((globalThis as typeof globalThis & { __custodianPgliteThreads?: { targets: boolean } }).__custodianPgliteThreads ??= {
+const settings = ((globalThis as typeof globalThis & { __custodianPgliteThreads?: { targets: boolean; except: Set<string> } }).__custodianPgliteThreads ??= {
   targets: false,
+  except: new Set(),
 });
 
-/** Embedded targets opened from now on in this process run in worker threads. */
-export function openPGliteTargetsInThreads(): void {
+/**
+ * Embedded targets opened from now on in this process run in worker threads, but for the
+ * folders in `except`: the embedded store's, which the store opens on this thread with PGlite's
+ * whole API (a target configured on the store's own folder shares that instance, as before).
+ */
+export function openPGliteTargetsInThreads(opts: { except?: string[] } = {}): void {
   settings.targets = true;
+  for (const folder of opts.except ?? []) settings.except.add(path.resolve(folder));
 }
 
-export function pgliteTargetsInThreads(): boolean {
-  return settings.targets;
+/** Whether the target at `folder` opens in a thread of its own. */
+export function pgliteTargetInThread(folder: string): boolean {
+  return settings.targets && !settings.except.has(path.resolve(folder));
 }
