@@ -78,25 +78,12 @@ const staging = `${outdir}.${process.pid}.new`;
 /**
  * Prisma's query compiler is WebAssembly shipped as a JavaScript module holding it in base64:
  * 4.5 MB of string literal that every command using the store parsed (~50 ms). Its bundled
- * stand-in reads the .wasm it encodes, written beside the bundle. The generated client then
- * decoded that base64 and compiled the module synchronously, on the main thread, at the first
- * query (~70 ms of a small scan); rewritten here (PRISMA_WASM_DECODE), it awaits the stand-in's
- * compile, which WebAssembly.compile does off the main thread. Should the generated client word
- * it otherwise, the build warns and the stand-in hands it the base64 as before.
+ * stand-in reads the .wasm it encodes, written beside the bundle, and hands the generated client
+ * the same base64 to decode.
  */
-const PRISMA_WASM_DECODE =
-  /const \{ wasm \} = await import\(("@prisma\/client\/runtime\/query_compiler_[a-z]+_bg\.[a-z]+\.wasm-base64\.mjs")\)\s*return await decodeBase64AsWasm\(wasm\)/;
-let prismaWasmCompiled = false;
 const prismaWasmFromFile = {
   name: "prisma-wasm-from-file",
   setup(b) {
-    b.onLoad({ filter: /[\\/]generated[\\/]prisma[\\/]internal[\\/]class\.ts$/ }, async (args) => {
-      const source = await readFile(args.path, "utf8");
-      if (!PRISMA_WASM_DECODE.test(source))
-        return { warnings: [{ text: `prisma-wasm-from-file: no base64 decode of the query compiler in ${args.path}; left as is` }] };
-      prismaWasmCompiled = true;
-      return { contents: source.replace(PRISMA_WASM_DECODE, "return await (await import($1)).compiled"), loader: "ts" };
-    });
     b.onResolve({ filter: /^@prisma\/client\/runtime\/query_compiler_[a-z]+_bg\.[a-z]+\.wasm-base64\.mjs$/ }, (args) => ({
       path: args.path,
       namespace: "prisma-wasm",
@@ -106,12 +93,8 @@ const prismaWasmFromFile = {
       const file = path.basename(args.path).replace(/\.wasm-base64\.mjs$/, ".wasm");
       mkdirSync(staging, { recursive: true });
       writeFileSync(path.join(staging, file), Buffer.from(wasm, "base64"));
-      const bytes = `readFileSync(new URL(${JSON.stringify(`./${file}`)}, import.meta.url))`;
       return {
-        contents: prismaWasmCompiled
-          ? // awaited by the first query; a failed compile rejects there, not as an unhandled rejection here
-            `import { readFileSync } from "node:fs";\nexport const compiled = WebAssembly.compile(${bytes});\ncompiled.catch(() => {});\n`
-          : `import { readFileSync } from "node:fs";\nexport const wasm = ${bytes}.toString("base64");\n`,
+        contents: `import { readFileSync } from "node:fs";\nexport const wasm = readFileSync(new URL(${JSON.stringify(`./${file}`)}, import.meta.url)).toString("base64");\n`,
         loader: "js",
         resolveDir: root,
       };

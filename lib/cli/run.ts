@@ -1,31 +1,10 @@
 import { usageError } from "../errors/user-error";
 import { useSmallPGliteBufferPool } from "../pglite/buffer-pool";
-import { startLoadingPGliteAssets } from "../pglite/assets";
 import { openPGliteTargetsInThreads } from "../pglite/threads";
-import { storeIsEmbedded } from "../store/client";
 import { embeddedStoreDir } from "../store/paths";
 import { optionalConfig, requireConfig } from "./config-file";
 import type { Output } from "./io";
 import type { CliValues } from "./options";
-
-/** The commands that open Custodian's store (lib/store/client.ts). */
-const OPENS_THE_STORE = new Set([
-  "scan",
-  "sweep",
-  "cleanup",
-  "purge",
-  "restore",
-  "prevent",
-  "jobs",
-  "job",
-  "allow",
-  "erasure",
-  "evidence",
-  "verify-erasure",
-  "verify-evidence",
-  "verify-audit",
-  "store",
-]);
 
 /**
  * Runs one command, loading only its module: the embedded store, the drivers and the
@@ -38,9 +17,6 @@ export async function runCommand(command: string, rest: string[], values: CliVal
   if (command !== "worker") {
     useSmallPGliteBufferPool();
     openPGliteTargetsInThreads({ except: [embeddedStoreDir()] });
-    // the embedded store's PGlite (its wasm compiled off the main thread, its files read) loads
-    // while this command's own code does: ~0.2 s of a small scan's start
-    if (OPENS_THE_STORE.has(command) && storeIsEmbedded()) void startLoadingPGliteAssets();
   }
   switch (command) {
     case "demo":

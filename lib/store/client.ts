@@ -24,8 +24,3 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
     : await (await import("./embedded")).openEmbeddedStore(embeddedStoreDir(env), opts.purpose ?? `custodian ${process.argv.slice(2).join(" ")}`.trim());
   return Object.assign(store, { env });
 }
-
-/** Whether openStore opens the embedded (PGlite) store: it does unless DATABASE_URL names a PostgreSQL one. */
-export function storeIsEmbedded(env: Record<string, string | undefined> = process.env): boolean {
-  return !env.DATABASE_URL;
-}
