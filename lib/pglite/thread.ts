@@ -8,8 +8,7 @@ import type { PGliteOptions, Results } from "@electric-sql/pglite";
  * one-off command that opens the embedded store and an embedded target (a small scan of the
  * demo) would otherwise open them one after the other on the main thread. In a thread, the
  * target opens on the machine's second core while the store opens on the first.
- */
-/**
+ *
  * Parameters cross to the thread by structured clone: strings, numbers, bigints, Dates, byte
  * arrays, arrays and plain objects arrive as they were sent. An object with its own `toJSON`
  * (a class instance bound as JSON) is sent as what `toJSON` returns, as PGlite would serialise it;
@@ -157,7 +156,6 @@ class ThreadedPGlite implements PGliteQueries {
       this.idle();
     } else if (m.type === "lost") {
       this.stop(new Error(`the PGlite thread of ${this.dir} ran a statement but could not hand back its result: ${m.error.message}`));
-      void this.worker.terminate();
     } else {
       if (m.error) this.settleClose?.reject(asError(m.error));
       else this.settleClose?.resolve();
@@ -168,8 +166,10 @@ class ThreadedPGlite implements PGliteQueries {
     if (this.pending.size === 0 && !this.closing) this.worker.unref();
   }
 
+  /** The thread can answer no more: everything waiting fails, and the thread is ended (if it still runs). */
   private stop(err: Error): void {
     this.gone ??= err;
+    void this.worker.terminate();
     this.settleOpen.reject(err);
     this.settleClose?.resolve(); // nothing is left to close
     for (const waiting of this.pending.values()) waiting.reject(err);
