@@ -31,7 +31,7 @@ export function startLoadingPGliteAssets(): Promise<PGliteAssets | null> {
 
 async function loadPGliteAssets(): Promise<PGliteAssets> {
   // pglite.wasm and pglite.data sit beside the package's entry (dist/index.js, dist/index.cjs)
-  const dist = path.dirname(createRequire(import.meta.url).resolve("@electric-sql/pglite"));
+  const dist = path.dirname(pgliteEntry());
   const [wasm, data] = [readFile(path.join(dist, "pglite.wasm")), readFile(path.join(dist, "pglite.data"))];
   // compiled off the main thread (V8 compiles a wasm function when it first runs)
   const pgliteWasmModule = await WebAssembly.compile(await wasm);
@@ -40,5 +40,9 @@ async function loadPGliteAssets(): Promise<PGliteAssets> {
 
 /** PGlite's module as a file URL, for a worker thread to import (lib/pglite/thread.ts). */
 export function pgliteEntryUrl(): string {
-  return pathToFileURL(createRequire(import.meta.url).resolve("@electric-sql/pglite")).href;
+  return pathToFileURL(pgliteEntry()).href;
+}
+
+function pgliteEntry(): string {
+  return createRequire(import.meta.url).resolve("@electric-sql/pglite");
 }

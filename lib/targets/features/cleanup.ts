@@ -48,6 +48,8 @@ function noLiveParent(parent: ColumnsRef, child: ColumnsRef, live: RawBuilder<un
 }
 
 const aliased = (alias: string, columns: string[], prefix: string) => sql.join(columns.map((c, i) => sql`${col(alias, c)} AS ${sql.id(`${prefix}${i}`)}`));
+/** RETURNING's columns, as prefix0…: unqualified, since SQLite's RETURNING names the modified table's columns bare. */
+const returned = (columns: string[], prefix: string) => sql.join(columns.map((c, i) => sql`${sql.id(c)} AS ${sql.id(`${prefix}${i}`)}`));
 
 /**
  * Orphan candidates inside one target, in primary-key order after `after`: the walk
@@ -158,9 +160,7 @@ export function deleteStillOrphans(
     keyLists,
   );
   if (opts.returning) {
-    // Unqualified: SQLite's RETURNING names the modified table's columns bare.
-    const named = (columns: string[], prefix: string) => sql.join(columns.map((c, i) => sql`${sql.id(c)} AS ${sql.id(`${prefix}${i}`)}`));
-    return sql`${head} WHERE ${byPk}${orphan} RETURNING ${named(pk, "p")}, ${named(child.columns, "k")}`;
+    return sql`${head} WHERE ${byPk}${orphan} RETURNING ${returned(pk, "p")}, ${returned(child.columns, "k")}`;
   }
   // Each key once; a lone value as itself (a batch's rows mostly share a few keys, or none).
   const keys = new Map(rows.map((r) => [r.key.length === 1 ? String(r.key[0]) : JSON.stringify(r.key.map(String)), r.key]));
@@ -192,7 +192,7 @@ export function deleteByPk(table: TableRef, pk: string[], pks: unknown[][], keyL
 
 /** deleteByPk handing back the primary key of each row it deleted, as p0… (SQLite, PostgreSQL). */
 export function deleteByPkReturning(table: TableRef, pk: string[], pks: unknown[][], keyLists: KeyLists): RawBuilder<Record<string, unknown>> {
-  return sql`${deleteByPk(table, pk, pks, keyLists)} RETURNING ${sql.join(pk.map((c, i) => sql`${sql.id(c)} AS ${sql.id(`p${i}`)}`))}`;
+  return sql`${deleteByPk(table, pk, pks, keyLists)} RETURNING ${returned(pk, "p")}`;
 }
 
 export function nullColumnsByPk(table: TableRef, pk: string[], pks: unknown[][], columns: string[]): RawBuilder<unknown> {
