@@ -3,15 +3,7 @@
 // Without that build, or when a source file changed since it was made, the TypeScript
 // sources run instead, compiled on the fly by tsx (slower to start, same behaviour).
 import { fileURLToPath } from "node:url";
-import { setFlagsFromString } from "node:v8";
 import { bundleIsFresh } from "../scripts/bundle-stamp.mjs";
-
-// Prisma's query compiler and PGlite are WebAssembly. V8 recompiles a wasm function with its
-// optimising compiler once it has run a while; for a command of a few seconds that costs more
-// CPU than it saves (a small scan on a PostgreSQL store: ~3.1 s of CPU, ~1.9 s without).
-// A function that keeps running (a long sweep, the worker) is still optimised, after 100×
-// V8's default budget. Set before any wasm module is compiled.
-setFlagsFromString("--wasm-tiering-budget=180000000");
 
 // Under --json stdout carries exactly one document: anything a library logs goes to stderr.
 console.log = console.error;

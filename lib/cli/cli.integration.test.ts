@@ -59,6 +59,18 @@ describe("custodian CLI contract", { timeout: 900_000 }, () => {
     ]);
   });
 
+  it("a one-off command leaves its WebAssembly unoptimised: V8 compiles no PGlite function with TurboFan", () => {
+    // V8 prints each wasm function it compiles, and with which compiler, on stdout
+    const r = spawnSync(process.execPath, ["--trace-wasm-compilation-times", bin, "scan", "--config", config, "--relation", "feedback_profile"], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, CUSTODIAN_DATA_DIR: path.join(dir, "state"), CUSTODIAN_CONFIG: "", CUSTODIAN_URL: "" },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/using Liftoff/); // the trace is there: the store and the shop ran their statements
+    expect(r.stdout.split("\n").filter((l) => /using TurboFan/.test(l))).toEqual([]);
+  });
+
   it("exits 1 when a relation cannot be scanned, still printing the document with its error", () => {
     const broken = path.join(dir, "broken.yaml");
     writeFileSync(

@@ -5,6 +5,7 @@ import { embeddedStoreDir } from "../store/paths";
 import { optionalConfig, requireConfig } from "./config-file";
 import type { Output } from "./io";
 import type { CliValues } from "./options";
+import { skipWasmOptimisation } from "./wasm-tiering";
 
 /**
  * Runs one command, loading only its module: the embedded store, the drivers and the
@@ -13,8 +14,10 @@ import type { CliValues } from "./options";
  */
 export async function runCommand(command: string, rest: string[], values: CliValues, out: Output): Promise<number> {
   // every command but the worker runs once and exits: a smaller PGlite buffer pool starts faster,
-  // and an embedded target opens in a thread of its own while the embedded store opens here
+  // an embedded target opens in a thread of its own while the embedded store opens here, and
+  // WebAssembly is not optimised (it would cost more than the command runs)
   if (command !== "worker") {
+    skipWasmOptimisation();
     useSmallPGliteBufferPool();
     openPGliteTargetsInThreads({ except: [embeddedStoreDir()] });
   }
