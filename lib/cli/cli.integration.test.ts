@@ -12,12 +12,9 @@ const bin = path.join(root, "bin/custodian.mjs");
 describe("custodian CLI contract", { timeout: 900_000 }, () => {
   let dir: string;
   let config: string;
+  const cliEnv = () => ({ ...process.env, CUSTODIAN_DATA_DIR: path.join(dir, "state"), CUSTODIAN_CONFIG: "", CUSTODIAN_URL: "" });
   const runIn = (cwd: string, ...args: string[]) => {
-    const r = spawnSync(process.execPath, [bin, ...args], {
-      cwd,
-      encoding: "utf8",
-      env: { ...process.env, CUSTODIAN_DATA_DIR: path.join(dir, "state"), CUSTODIAN_CONFIG: "", CUSTODIAN_URL: "" },
-    });
+    const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: "utf8", env: cliEnv() });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   };
   const run = (...args: string[]) => runIn(dir, ...args);
@@ -64,7 +61,7 @@ describe("custodian CLI contract", { timeout: 900_000 }, () => {
     const r = spawnSync(process.execPath, ["--trace-wasm-compilation-times", bin, "scan", "--config", config, "--relation", "feedback_profile"], {
       cwd: dir,
       encoding: "utf8",
-      env: { ...process.env, CUSTODIAN_DATA_DIR: path.join(dir, "state"), CUSTODIAN_CONFIG: "", CUSTODIAN_URL: "" },
+      env: cliEnv(),
     });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/using Liftoff/); // the trace is there: the store and the shop ran their statements

@@ -9,7 +9,7 @@ import { setFlagsFromString } from "node:v8";
  * functions get hot while PostgreSQL starts and answers its first statements, even at 100× V8's
  * default tiering budget: optimising them costs ~0.65 s of the second core on Node 20, and on
  * Node 24 one of them (~100 kB of code) alone takes V8 ~2 s and 600 MB, which the process waits
- * for at exit (a small scan took 3.6 s with it, 1.9 s without). The cost falls on a long
+ * for at exit (a small scan took 3.35 s with it, 1.69 s without). The cost falls on a long
  * command: a scan of 1M rows with 20,000 orphans took 1.16× as long on Node 20.
  *
  * V8's flag for it is `--wasm-tier-up-filter` ("only tier up the function with this index"):
